@@ -1,0 +1,340 @@
+"""What an access can cause, as immutable records.
+
+Every step of the engine returns the ordered tuple of these records. Each record carries its
+cost in cycles (taken from the :class:`~visualizer.engine.costs.CostTable` when it was made) and a
+``cause`` used to break cycles down by cause. Walk references are by far the most frequent
+record (24 per cold nested walk), so :class:`WalkRef` is a ``NamedTuple`` (a tuple is several
+times cheaper to build than a frozen dataclass); all other records are frozen dataclasses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple, Optional
+
+
+class Stage(Enum):
+    """Which table a walk reference or a fault belongs to."""
+
+    GUEST = "guest"
+    """The guest OS's page tables (gVA → gPA); table addresses are gPAs."""
+    NESTED = "nested"
+    """The VMM's nested (EPT) tables (gPA → MA); table addresses are MAs."""
+    SHADOW = "shadow"
+    """The VMM's shadow tables (gVA → MA); table addresses are MAs."""
+
+
+class Walker(Enum):
+    """Who performs a walk."""
+
+    CPU = "cpu"
+    """The hardware page walker, on a TLB miss."""
+    VMM = "vmm"
+    """The VMM in software (shadow mode: reading the guest tables on a hidden fault)."""
+
+
+class Access(Enum):
+    """The kind of a memory access."""
+
+    READ = "read"
+    WRITE = "write"
+    EXEC = "exec"
+
+
+class FaultKind(Enum):
+    """Why a walk failed."""
+
+    NOT_PRESENT = "not-present"
+    """An entry on the path has no present bit (x86 P=0; EPT R=W=X=0)."""
+    WRITE_PROTECT = "write-protect"
+    """A write where the combined rights forbid writing."""
+    NO_EXEC = "no-exec"
+    """An instruction fetch where NX is set (EPT: X clear)."""
+    USER = "user"
+    """A user-mode access to a supervisor-only page."""
+
+
+class ExitReason(Enum):
+    """Why the CPU left the guest for the VMM."""
+
+    HIDDEN_FAULT = "hidden-fault"
+    """Shadow mode: the shadow lacks what the guest tables have; the guest never sees it."""
+    GUEST_FAULT = "guest-fault"
+    """Shadow mode: a true guest fault; the VMM reflects #PF into the guest."""
+    PT_WRITE = "pt-write"
+    """Shadow mode: the guest wrote a write-protected guest page-table page."""
+    CR3_LOAD = "cr3-load"
+    """Shadow mode: the guest loaded CR3 (context switch); the VMM switches shadow roots."""
+    INVLPG = "invlpg"
+    """Shadow mode: the guest invalidated one TLB entry; the VMM drops the shadow entry."""
+    EPT_VIOLATION = "ept-violation"
+    """Nested mode: the gPA has no usable nested entry (unbacked, swapped, shared on write)."""
+
+
+class PageState(Enum):
+    """The state of a guest-physical page in the VMM's pmap (the seed's four states)."""
+
+    UNMAPPED = "unmapped"
+    """Never touched: no machine page yet; backed lazily on first touch."""
+    PRIVATE = "private"
+    """Backed by a machine page of its own."""
+    SHARED = "shared"
+    """Backed by a read-only machine page that other gPPNs map too (transparent page sharing)."""
+    SWAPPED = "swapped"
+    """Contents kept off machine memory; the next touch swaps the page in."""
+
+
+class PmapReason(Enum):
+    """Why a pmap entry changed."""
+
+    BACK = "back"
+    """First touch of an unmapped page: a zeroed machine page is allocated."""
+    SHARE = "share"
+    """Identical contents found: the gPPN now maps the shared machine page."""
+    COW_BREAK = "cow-break"
+    """A write to a shared page: the gPPN gets a private copy."""
+    UNSHARE = "unshare"
+    """The last other sharer left: the remaining gPPN's page becomes private again."""
+    SWAP_OUT = "swap-out"
+    """The page's contents were written out and its machine page freed."""
+    SWAP_IN = "swap-in"
+    """A touch of a swapped page read it back into a new machine page."""
+
+
+class GuestActionKind(Enum):
+    """What the guest OS did (its #PF handler and its explicit operations)."""
+
+    ALLOC_TABLE = "alloc-table"
+    ALLOC_FRAME = "alloc-frame"
+    ZERO_FRAME = "zero-frame"
+    WRITE_PTE = "write-pte"
+    FREE_FRAME = "free-frame"
+    CR3_LOAD = "cr3-load"
+    INVLPG = "invlpg"
+    SEGV = "segv"
+    OUT_OF_MEMORY = "out-of-memory"
+    NOTHING_TO_DO = "nothing-to-do"
+
+
+class FlushScope(Enum):
+    ALL = "all"
+    VM = "vm"
+    ADDRESS_SPACE = "address-space"
+    PAGE = "page"
+
+
+class WalkRef(NamedTuple):
+    """One memory reference made by a page walk."""
+
+    stage: Stage
+    level: int
+    """4 = PML4 (EPT PML4) … 1 = PT."""
+    table: int
+    """Address of the table: a gPA for guest tables, an MA for shadow and nested tables."""
+    index: int
+    """Which of the 512 entries."""
+    entry: int
+    """The 64-bit entry as read (before any A/D update)."""
+    walker: Walker
+    cost: int
+    gva: int
+    """The address being translated (a gVA, or for nested refs the gPA)."""
+
+    cause = "walk"
+
+
+@dataclass(frozen=True, slots=True)
+class TlbLookup:
+    """The TLB was asked for a translation of ``gvpn``."""
+
+    hit: bool
+    gvpn: int
+    vpid: int
+    pcid: int
+    cost: int = 0
+    cause = "tlb"
+
+
+@dataclass(frozen=True, slots=True)
+class TlbFill:
+    """A translation gvpn → mpn entered the TLB (``evicted`` names the victim's gvpn)."""
+
+    gvpn: int
+    mpn: int
+    writable: bool
+    evicted: Optional[int] = None
+    cost: int = 0
+    cause = "tlb"
+
+
+@dataclass(frozen=True, slots=True)
+class TlbFlush:
+    scope: FlushScope
+    reason: str
+    removed: int
+    cost: int = 0
+    cause = "tlb"
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A failed translation. Walks return this record; they never raise."""
+
+    kind: FaultKind
+    stage: Stage
+    level: int
+    """The level whose entry failed (for rights faults: the leaf level)."""
+    address: int
+    """The address being translated: a gVA (guest, shadow) or a gPA (nested)."""
+    access: Access
+    on_table: bool = False
+    """Nested faults only: the failing gPA was a guest page-table page (QEMU's S2_GPT), not the
+    data page (S2_GPA)."""
+    cost: int = 0
+    cause = "fault"
+
+
+@dataclass(frozen=True, slots=True)
+class VmExit:
+    """The CPU left the guest; ``cost`` is the hardware round trip plus the VMM's handler."""
+
+    reason: ExitReason
+    address: int
+    cost: int
+    cause = "vm-exit"
+
+
+@dataclass(frozen=True, slots=True)
+class GuestPageFault:
+    """A #PF delivered to the guest OS (directly in nested mode, reflected in shadow mode)."""
+
+    gva: int
+    kind: FaultKind
+    cost: int
+    cause = "guest-fault"
+
+
+@dataclass(frozen=True, slots=True)
+class GuestAction:
+    """Something the guest OS did: allocate a frame, write an entry, load CR3 …"""
+
+    kind: GuestActionKind
+    gppn: Optional[int] = None
+    detail: str = ""
+    cost: int = 0
+    cause = "guest"
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowFill:
+    """The VMM wrote a shadow entry (``level`` 1 = leaf)."""
+
+    gva: int
+    level: int
+    table: int
+    """MA of the shadow table written."""
+    index: int
+    entry: int
+    cost: int = 0
+    cause = "vmm"
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowInvalidate:
+    """The VMM dropped a shadow entry (and any shadow tables below it)."""
+
+    gva: int
+    level: int
+    table: int
+    index: int
+    reason: str
+    freed_tables: int = 0
+    cost: int = 0
+    cause = "vmm"
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowRoot:
+    """Shadow mode CR3 load: the VMM found (``cached``) or built a shadow root."""
+
+    guest_cr3: int
+    root: int
+    cached: bool
+    evicted: Optional[int] = None
+    cost: int = 0
+    cause = "vmm"
+
+
+@dataclass(frozen=True, slots=True)
+class EptUpdate:
+    """The VMM wrote a nested (EPT) leaf entry for ``gppn`` (``entry`` 0 = removed)."""
+
+    gppn: int
+    entry: int
+    cost: int = 0
+    cause = "vmm"
+
+
+@dataclass(frozen=True, slots=True)
+class PmapChange:
+    """A pmap entry changed state or machine page."""
+
+    vm: str
+    gppn: int
+    reason: PmapReason
+    old_state: PageState
+    new_state: PageState
+    old_mpn: Optional[int]
+    new_mpn: Optional[int]
+    cost: int = 0
+    cause = "pmap"
+
+
+@dataclass(frozen=True, slots=True)
+class AdUpdate:
+    """A walker set the accessed (and dirty) bit of an entry."""
+
+    stage: Stage
+    level: int
+    table: int
+    index: int
+    bits: str
+    """"A", "D" or "AD"."""
+    walker: Walker
+    cost: int = 0
+    cause = "ad"
+
+
+@dataclass(frozen=True, slots=True)
+class VmSwitch:
+    """The physical CPU switched from one VM to another."""
+
+    from_vm: Optional[str]
+    to_vm: str
+    cost: int
+    cause = "vm-switch"
+
+
+@dataclass(frozen=True, slots=True)
+class DataAccess:
+    """The access itself reached machine memory."""
+
+    access: Access
+    gva: int
+    gpa: int
+    ma: int
+    value: int
+    cost: int = 0
+    cause = "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A scenario operation's outcome that is not one of the above (e.g. sharing refused)."""
+
+    text: str
+    cost: int = 0
+    cause = "note"
+
+
+Event = object  # any of the records above

@@ -1,0 +1,57 @@
+"""Nested page tables (Intel EPT format): per VM, gPA → MA, in machine memory.
+
+A leaf is present exactly when the pmap has a machine page for the gPPN; a shared page's leaf
+lacks W, so a write to it is an EPT violation that the VMM answers with copy-on-write. EPT
+accessed/dirty flags are left disabled (EPTP bit 6 clear), as the walk then needs no writes.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .memory import PAGE_SHIFT, MachineMemory
+from .paging import EPT_MT_WB, EPT_R, EPT_W, EPT_X, FRAME_MASK, index_of
+
+EPT_TABLE = EPT_R | EPT_W | EPT_X
+"""Upper-level EPT entries allow everything; the leaf decides."""
+
+
+class NestedTables:
+    def __init__(self, mem: MachineMemory):
+        self.mem = mem
+        self.roots: dict[str, int] = {}
+        self.table_pages: dict[str, set[int]] = {}
+
+    def copy_onto(self, mem: MachineMemory) -> "NestedTables":
+        c = NestedTables(mem)
+        c.roots = dict(self.roots)
+        c.table_pages = {k: set(v) for k, v in self.table_pages.items()}
+        return c
+
+    def create(self, vm: str) -> int:
+        root = self.mem.alloc()
+        self.roots[vm] = root
+        self.table_pages[vm] = {root}
+        return root
+
+    def set_leaf(self, vm: str, gppn: int, mpn: Optional[int], writable: bool) -> int:
+        """Point gPPN at ``mpn`` (None: not present). Returns the leaf entry written."""
+        q = self.mem.q
+        table = self.roots[vm]
+        gpa = gppn << PAGE_SHIFT
+        for level in (4, 3, 2):
+            slot = (table << 9) + index_of(gpa, level)
+            e = q[slot]
+            if not e & 7:
+                if mpn is None:
+                    return 0
+                child = self.mem.alloc()
+                self.table_pages[vm].add(child)
+                e = (child << PAGE_SHIFT) | EPT_TABLE
+                q[slot] = e
+            table = (e & FRAME_MASK) >> PAGE_SHIFT
+        e = 0 if mpn is None else (mpn << PAGE_SHIFT) | EPT_R | EPT_X | (EPT_W if writable else 0) | EPT_MT_WB
+        q[(table << 9) + index_of(gpa, 1)] = e
+        return e
+
+    def page_count(self) -> int:
+        return sum(len(s) for s in self.table_pages.values())

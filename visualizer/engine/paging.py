@@ -1,0 +1,203 @@
+"""x86-64 4-level paging: entry formats and the one page walker.
+
+One walker serves every table in the product — the guest's x86-64 tables, the VMM's shadow
+tables (also x86-64 format) and the nested tables (EPT format). As in KVM's ``paging_tmpl.h``
+the formats differ only in a few masks (:class:`EntryFormat`). As in QEMU's ``mmu_translate``
+a walk returns a result or a :class:`~visualizer.engine.events.Fault`; it never raises, and the
+caller decides what a fault means. For a nested (two-dimensional) walk the caller passes
+``table_to_ma``, which translates each guest-table gPA through the nested tables — so every
+guest-table reference costs a nested walk, exactly QEMU's ``ptw_translate`` structure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, NamedTuple, Optional, Union
+
+from .events import Access, AdUpdate, Fault, FaultKind, Stage, Walker, WalkRef
+from .memory import PAGE_SHIFT
+
+LEVELS = 4
+ENTRIES = 512
+FRAME_MASK = 0x000F_FFFF_FFFF_F000
+"""Bits 12..51: the frame address in an entry (and in CR3)."""
+USER_TOP = 1 << 47
+"""Canonical user addresses are below 2^47."""
+
+# x86-64 entry bits (Linux arch/x86/include/asm/pgtable_types.h)
+P, RW, US, PWT, PCD, A, D, PS, G = 1, 2, 4, 8, 0x10, 0x20, 0x40, 0x80, 0x100
+NX = 1 << 63
+# EPT entry bits (Linux arch/x86/include/asm/vmx.h)
+EPT_R, EPT_W, EPT_X = 1, 2, 4
+EPT_MT_WB = 6 << 3
+"""Memory type write-back, in bits 5:3 of an EPT leaf."""
+EPT_PS = 0x80
+EPT_A, EPT_D = 0x100, 0x200
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFormat:
+    """The few masks that distinguish one table format from another."""
+
+    name: str
+    present: int
+    """Any of these bits set means present (x86: P; EPT: R|W|X)."""
+    read: int
+    write: int
+    user: int
+    """The U/S bit (0: the format has none, as EPT)."""
+    nx: int
+    """A bit that forbids execution (x86 NX)."""
+    exec: int
+    """A bit that allows execution (EPT X)."""
+    accessed: int
+    """0: the walker does not maintain A/D in this format (EPT with A/D disabled in EPTP)."""
+    dirty: int
+    large: int
+
+
+X86 = EntryFormat("x86-64", P, P, RW, US, NX, 0, A, D, PS)
+EPT = EntryFormat("EPT", EPT_R | EPT_W | EPT_X, EPT_R, EPT_W, 0, 0, EPT_X, 0, 0, EPT_PS)
+
+
+class Translation(NamedTuple):
+    """A successful walk."""
+
+    address: int
+    """The translated address (page frame plus the offset)."""
+    writable: bool
+    executable: bool
+    dirty: bool
+    """The leaf's D bit after the walk (always True for formats without A/D)."""
+    level: int
+    """1 for a 4 KiB page, 2 for 2 MiB, 3 for 1 GiB."""
+    leaf_slot: int
+    """Index into the machine image's 64-bit view of the leaf entry."""
+
+
+WalkOutcome = Union[Translation, Fault]
+TableToMa = Callable[[int, int], Union[int, Fault]]
+
+_tnew = tuple.__new__
+_SHIFTS = {4: 39, 3: 30, 2: 21, 1: 12}
+
+
+def index_of(address: int, level: int) -> int:
+    """The 9-bit table index of ``address`` at ``level`` (4 = PML4 … 1 = PT)."""
+    return (address >> _SHIFTS[level]) & 0x1FF
+
+
+def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: Stage,
+         walker: Walker, events: Optional[list], ref_cost: int, *,
+         table_to_ma: Optional[TableToMa] = None, user: bool = True, set_ad: bool = True,
+         ) -> WalkOutcome:
+    """Walk the 4-level tables at ``root`` for ``address``.
+
+    ``q`` is the machine image viewed as 64-bit words. Table addresses are those the format
+    uses (gPAs for guest tables); ``table_to_ma`` maps one to a machine address, or returns a
+    Fault (nested walks). Each reference is appended to ``events`` as a :class:`WalkRef`.
+
+    A/D as QEMU does it: A is set on each non-leaf entry as it is used, even if a later level
+    faults; at the leaf the combined rights (AND of R/W and U/S, OR of NX) are checked first,
+    then A — and D for a write — are set.
+    """
+    table = root & FRAME_MASK
+    read_ok = write_ok = user_ok = exec_ok = True
+    present, rbit, wbit, ubit, nxbit, xbit = fmt.present, fmt.read, fmt.write, fmt.user, fmt.nx, fmt.exec
+    abit = fmt.accessed if set_ad else 0
+    level = 4
+    while True:
+        shift = 3 + 9 * level
+        idx = (address >> shift) & 0x1FF
+        if table_to_ma is None:
+            tma = table
+        else:
+            tma = table_to_ma(table, level)
+            if tma.__class__ is Fault:
+                return tma
+        slot = (tma >> 3) + idx
+        e = q[slot]
+        if events is not None:
+            events.append(_tnew(WalkRef, (stage, level, table, idx, e, walker, ref_cost, address)))
+        if not e & present:
+            return Fault(FaultKind.NOT_PRESENT, stage, level, address, access)
+        if not e & rbit:
+            read_ok = False
+        if not e & wbit:
+            write_ok = False
+        if ubit and not e & ubit:
+            user_ok = False
+        if nxbit:
+            if e & nxbit:
+                exec_ok = False
+        elif xbit and not e & xbit:
+            exec_ok = False
+        if level == 1 or (level <= 3 and e & fmt.large):
+            break
+        if abit and not e & abit:
+            q[slot] = e | abit
+            if events is not None:
+                events.append(AdUpdate(stage, level, table, idx, "A", walker))
+        table = e & FRAME_MASK
+        level -= 1
+    # leaf: rights first, then A/D
+    if user and not user_ok:
+        return Fault(FaultKind.USER, stage, level, address, access)
+    if access is Access.WRITE:
+        if not write_ok:
+            return Fault(FaultKind.WRITE_PROTECT, stage, level, address, access)
+    elif access is Access.EXEC:
+        if not exec_ok:
+            return Fault(FaultKind.NO_EXEC, stage, level, address, access)
+    elif not read_ok:
+        return Fault(FaultKind.NOT_PRESENT, stage, level, address, access)
+    dirty = True
+    if abit:
+        dbit = fmt.dirty
+        want = abit | dbit if access is Access.WRITE else abit
+        if e & want != want:
+            q[slot] = e | want
+            if events is not None:
+                bits = ("A" if not e & abit else "") + ("D" if want & dbit and not e & dbit else "")
+                events.append(AdUpdate(stage, level, table, idx, bits, walker))
+            e |= want
+        dirty = bool(e & dbit)
+    offset_mask = (1 << (3 + 9 * level)) - 1
+    frame = e & FRAME_MASK & ~offset_mask
+    return _tnew(Translation, (frame | (address & offset_mask), write_ok, exec_ok, dirty, level, slot))
+
+
+def peek(q, root: int, address: int, fmt: EntryFormat,
+         table_to_ma: Optional[Callable[[int], Optional[int]]] = None) -> Optional[int]:
+    """Side-effect-free translation (no A/D updates, no records) for renderers and checks.
+
+    Returns the translated address, or None where the walk would fail for a read.
+    """
+    table = root & FRAME_MASK
+    for level in (4, 3, 2, 1):
+        tma = table if table_to_ma is None else table_to_ma(table)
+        if tma is None:
+            return None
+        e = q[(tma >> 3) + ((address >> (3 + 9 * level)) & 0x1FF)]
+        if not e & fmt.present:
+            return None
+        if level == 1 or (level <= 3 and e & fmt.large):
+            mask = (1 << (3 + 9 * level)) - 1
+            return (e & FRAME_MASK & ~mask) | (address & mask)
+        table = e & FRAME_MASK
+    return None
+
+
+def decode_entry(entry: int, fmt: EntryFormat = X86) -> str:
+    """Entry bits as text, e.g. ``P RW US A D frame=0x1234``."""
+    if fmt is EPT:
+        names = [(EPT_R, "R"), (EPT_W, "W"), (EPT_X, "X"), (EPT_PS, "PS"), (EPT_A, "A"), (EPT_D, "D")]
+        bits = [n for m, n in names if entry & m]
+        if entry & 7 and (entry >> 3) & 7:
+            bits.append(f"MT={(entry >> 3) & 7}")
+    else:
+        names = [(P, "P"), (RW, "RW"), (US, "US"), (PWT, "PWT"), (PCD, "PCD"), (A, "A"), (D, "D"),
+                 (PS, "PS"), (G, "G"), (NX, "NX")]
+        bits = [n for m, n in names if entry & m]
+    if not bits:
+        return "not present" if entry == 0 else f"not present (0x{entry:x})"
+    return " ".join(bits) + f" frame=0x{(entry & FRAME_MASK) >> PAGE_SHIFT:x}"
