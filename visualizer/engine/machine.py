@@ -119,7 +119,7 @@ class Step:
     tlb: str
     """"hit", "miss" or "" (not an access)."""
     fault: str
-    """The faults it met, e.g. "hidden-fault" or "guest-pf,ept-violation" ("" none)."""
+    """The faults it met, e.g. "hidden-fault" or "guest-pf+ept-violation" ("" none)."""
     value: Optional[int]
     cycles: int
     walk_refs: int
@@ -662,7 +662,7 @@ class Machine:
                 faults.append("guest-pf")
             elif cls is GuestAction and ev.kind is GA.SEGV:
                 faults.append("segv")
-        return Step(index, op, tuple(events), gpa, ma, tlb, ",".join(dict.fromkeys(faults)), value,
+        return Step(index, op, tuple(events), gpa, ma, tlb, "+".join(dict.fromkeys(faults)), value,
                     cycles, refs, exits)
 
     def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:

@@ -1,0 +1,185 @@
+"""Command line: ``python -m visualizer scenarios | run | dump`` (see README)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .engine import Mode, OutOfMemory, ScenarioError, builtin, builtin_names, resolve
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit status 2, no usage dump
+        raise UsageError(message)
+
+
+def _mode(value: str) -> Mode:
+    try:
+        return Mode(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a mode (shadow, nested or native)") from None
+
+
+def _steps(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return n
+
+
+def _hex(v: Optional[int]) -> str:
+    return "" if v is None else f"0x{v:x}"
+
+
+def _load(args):
+    if getattr(args, "trace", None):
+        from .engine import traceio
+        base = resolve(args.scenario) if args.scenario else None
+        return traceio.scenario_with_trace(base, args.trace)
+    if not args.scenario:
+        raise UsageError("give a SCENARIO (a built-in name or a file), or --trace FILE")
+    return resolve(args.scenario)
+
+
+def cmd_scenarios(args, out) -> int:
+    for name in builtin_names():
+        s = builtin(name)
+        first = s.description.split(". ")[0].strip().rstrip(".")
+        out.write(f"{name:20} {s.mode.value:7} {len(s.config.vms)} VM  {len(s.trace):>7} ops  {first}.\n")
+    return 0
+
+
+def _summary(machine, out) -> None:
+    cols = ("accesses", "tlb_hits", "tlb_misses", "walk_refs", "vm_exits", "guest_faults", "cycles")
+    rows = [(name, c.as_dict()) for name, c in machine.counters.items()] + [("total", machine.totals().as_dict())]
+    out.write(f"{'vm':8}" + "".join(f"{c:>14}" for c in cols) + f"{'cycles/access':>15}\n")
+    for name, d in rows:
+        per = d["cycles"] / d["accesses"] if d["accesses"] else 0.0
+        out.write(f"{name:8}" + "".join(f"{d[c]:>14}" for c in cols) + f"{per:>15.1f}\n")
+    exits = machine.totals().vm_exits
+    if exits:
+        out.write("VM exits by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(exits.items())) + "\n")
+
+
+def cmd_run(args, out) -> int:
+    scenario = _load(args)
+    mode = args.mode or scenario.mode
+    machine = scenario.machine(mode)
+    trace = scenario.trace
+    if args.csv:
+        fields = ["step", "vm", "process", "op", "gva", "gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles"]
+        try:
+            f = open(args.csv, "w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write CSV file '{args.csv}': {exc.strerror}") from None
+        with f:
+            w = csv.writer(f)
+            w.writerow(fields)
+            for i in range(len(trace)):
+                op = trace[i]
+                st = machine.execute(op, i)
+                w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
+                            st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles])
+    else:
+        machine.run_bulk(trace)
+    if args.json:
+        d = machine.totals().as_dict()
+        d.update({"scenario": scenario.name, "mode": mode.value,
+                  "per_vm": {n: c.as_dict() for n, c in machine.counters.items()}})
+        out.write(json.dumps(d, indent=None) + "\n")
+    else:
+        out.write(f"scenario {scenario.name}, mode {mode.value}, {len(trace)} operations, seed {scenario.config.seed}\n")
+        _summary(machine, out)
+    return 0
+
+
+def cmd_dump(args, out) -> int:
+    scenario = _load(args)
+    machine = scenario.machine(args.mode)
+    n = len(scenario.trace) if args.steps is None else args.steps
+    if n > len(scenario.trace):
+        raise UsageError(f"--steps {n}: the scenario has only {len(scenario.trace)} operations")
+    if args.vm not in machine.vms:
+        raise UsageError(f"--vm: no VM named '{args.vm}' (VMs: {', '.join(machine.vms)})")
+    vm = machine.vms[args.vm]
+    for i in range(n):
+        machine.execute(scenario.trace[i], i)
+    proc_name = args.process or vm.guest.current.name
+    if proc_name not in vm.guest.processes:
+        raise UsageError(f"--process: VM '{args.vm}' has no process '{proc_name}' "
+                         f"(processes: {', '.join(vm.guest.processes)})")
+    proc = vm.guest.processes[proc_name]
+    outdir = Path(args.out)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        machine.guest_image(args.vm).tofile(outdir / "guest.bin")
+        np.asarray(machine.mem.image).tofile(outdir / "machine.bin")
+        shadow_root = None
+        if machine.shadow is not None:
+            # the process's shadow root if the VMM has one cached (looking must not build one)
+            root = machine.shadow.roots.get(args.vm, {}).get(proc.root_gppn)
+            shadow_root = None if root is None else root << 12
+        roots = {"scenario": scenario.name, "mode": args.mode.value, "steps": n, "vm": args.vm,
+                 "process": proc_name, "guest_cr3": proc.cr3,
+                 "shadow_root": shadow_root,
+                 "ept_root": (vm.ept_root << 12) if vm.ept_root is not None else None,
+                 "guest_memory_bytes": vm.pmap.pages * 4096, "machine_memory_bytes": machine.mem.frames * 4096}
+        (outdir / "roots.json").write_text(json.dumps(roots, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write to '{outdir}': {exc.strerror}") from None
+    out.write(f"wrote {outdir}/guest.bin, machine.bin, roots.json (after {n} steps)\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m visualizer", description="ESXi memory-virtualization engine.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("scenarios", help="list the built-in scenarios")
+    r = sub.add_parser("run", help="run a scenario and print counters")
+    r.add_argument("scenario", nargs="?", help="built-in name or scenario file (TOML)")
+    r.add_argument("--mode", type=_mode, help="shadow, nested or native (default: the scenario's)")
+    r.add_argument("--csv", metavar="FILE", help="write one row per operation")
+    r.add_argument("--json", action="store_true", help="print the counters as one JSON object")
+    r.add_argument("--trace", metavar="FILE", help="CSV or Valgrind lackey trace replacing the scenario's trace")
+    r.add_argument("--scenario", dest="base", help=argparse.SUPPRESS)
+    d = sub.add_parser("dump", help="write guest.bin, machine.bin and roots.json after N steps")
+    d.add_argument("scenario", help="built-in name or scenario file (TOML)")
+    d.add_argument("--mode", type=_mode, required=True)
+    d.add_argument("--steps", type=_steps)
+    d.add_argument("--vm", required=True)
+    d.add_argument("--process")
+    d.add_argument("--out", required=True, metavar="DIR")
+    return p
+
+
+def main(argv: Optional[list[str]] = None, out=None) -> int:
+    out = out or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "base", None):
+            if args.scenario and not args.trace:
+                raise UsageError("--scenario is the base for --trace; give --trace FILE too")
+            args.scenario = args.base
+        if args.command == "scenarios":
+            return cmd_scenarios(args, out)
+        if args.command == "run":
+            return cmd_run(args, out)
+        return cmd_dump(args, out)
+    except (UsageError, ScenarioError, OutOfMemory) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+
