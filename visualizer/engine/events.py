@@ -3,8 +3,10 @@
 Every step of the engine returns the ordered tuple of these records. Each record carries its
 cost in cycles (taken from the :class:`~visualizer.engine.costs.CostTable` when it was made) and a
 ``cause`` used to break cycles down by cause. Walk references are by far the most frequent
-record (24 per cold nested walk), so :class:`WalkRef` is a ``NamedTuple`` (a tuple is several
-times cheaper to build than a frozen dataclass); all other records are frozen dataclasses.
+record (24 per cold nested walk), so :class:`WalkRef` — and the records every access makes,
+:class:`TlbLookup`, :class:`TlbFill`, :class:`DataAccess` — are ``NamedTuple``s (a tuple is
+several times cheaper to build than a frozen dataclass); all other records are frozen
+dataclasses. Both kinds are immutable.
 """
 from __future__ import annotations
 
@@ -143,20 +145,19 @@ class WalkRef(NamedTuple):
     cause = "walk"
 
 
-@dataclass(frozen=True, slots=True)
-class TlbLookup:
-    """The TLB was asked for a translation of ``gvpn``."""
+class TlbLookup(NamedTuple):
+    """The TLB was asked for a translation of ``gvpn`` (a NamedTuple: one per access)."""
 
     hit: bool
     gvpn: int
     vpid: int
     pcid: int
     cost: int = 0
+
     cause = "tlb"
 
 
-@dataclass(frozen=True, slots=True)
-class TlbFill:
+class TlbFill(NamedTuple):
     """A translation gvpn → mpn entered the TLB (``evicted`` names the victim's gvpn)."""
 
     gvpn: int
@@ -164,6 +165,7 @@ class TlbFill:
     writable: bool
     evicted: Optional[int] = None
     cost: int = 0
+
     cause = "tlb"
 
 
@@ -315,9 +317,8 @@ class VmSwitch:
     cause = "vm-switch"
 
 
-@dataclass(frozen=True, slots=True)
-class DataAccess:
-    """The access itself reached machine memory."""
+class DataAccess(NamedTuple):
+    """The access itself reached machine memory (a NamedTuple: one per access)."""
 
     access: Access
     gva: int
@@ -325,6 +326,7 @@ class DataAccess:
     ma: int
     value: int
     cost: int = 0
+
     cause = "data"
 
 

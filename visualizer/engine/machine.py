@@ -26,6 +26,7 @@ from .shadow import ShadowTables
 from .tlb import PCID_SHIFT, VPID_SHIFT, Tlb, TlbEntry
 
 MAX_RETRIES = 16
+_NOT_RESIDENT = Fault(FaultKind.NOT_PRESENT, Stage.GUEST, 0, 0, Access.READ)
 
 
 class Mode(Enum):
@@ -126,6 +127,9 @@ class Step:
     vm_exits: int
 
 
+_FAULT_LABEL = {ExitReason.HIDDEN_FAULT: "hidden-fault", ExitReason.EPT_VIOLATION: "ept-violation"}
+
+
 class Counters:
     """Running totals for one VM, derived from events in one place (:meth:`fold`)."""
 
@@ -138,41 +142,56 @@ class Counters:
         self.vm_exits: dict[str, int] = {}
         self.by_cause: dict[str, int] = {}
 
-    def fold(self, events: Iterable, is_access: bool) -> tuple[int, int, int]:
-        """Add one operation's events; returns (cycles, walk refs, VM exits) of that operation."""
-        cycles = refs = exits = 0
+    def fold(self, events: Iterable, is_access: bool) -> tuple[int, int, int, str, str]:
+        """Add one operation's events. Returns for that operation: (cycles, walk refs, VM exits,
+        "hit"/"miss"/"" of its first TLB lookup, the faults it met joined by "+")."""
+        cycles = refs = exits = walk_cycles = 0
         by = self.by_cause
-        first_lookup = True
+        tlb = ""
+        faults: list[str] = []
         for ev in events:
             cls = ev.__class__
-            c = ev.cost
             if cls is WalkRef:
                 refs += 1
-            elif cls is TlbLookup:
-                if first_lookup:
-                    first_lookup = False
+                walk_cycles += ev[6]
+                continue
+            c = ev.cost
+            if cls is TlbLookup:
+                if not tlb:
                     if ev.hit:
                         self.tlb_hits += 1
+                        tlb = "hit"
                     else:
                         self.tlb_misses += 1
+                        tlb = "miss"
             elif cls is VmExit:
                 exits += 1
                 r = ev.reason.value
                 self.vm_exits[r] = self.vm_exits.get(r, 0) + 1
                 by["vm-exit:" + r] = by.get("vm-exit:" + r, 0) + c
                 cycles += c
+                label = _FAULT_LABEL.get(ev.reason)
+                if label and label not in faults:
+                    faults.append(label)
                 continue
             elif cls is GuestPageFault:
                 self.guest_faults += 1
+                if "guest-pf" not in faults:
+                    faults.append("guest-pf")
+            elif cls is GuestAction and ev.kind is GA.SEGV:
+                faults.append("segv")
             if c:
                 cycles += c
                 by[ev.cause] = by.get(ev.cause, 0) + c
+        if refs:
+            cycles += walk_cycles
+            by["walk"] = by.get("walk", 0) + walk_cycles
         self.ops += 1
         if is_access:
             self.accesses += 1
         self.walk_refs += refs
         self.cycles += cycles
-        return cycles, refs, exits
+        return cycles, refs, exits, tlb, "+".join(faults)
 
     def add_hits(self, n: int, cost: int) -> None:
         """Bulk path: ``n`` accesses that hit the TLB."""
@@ -182,6 +201,17 @@ class Counters:
         if cost:
             self.cycles += n * cost
             self.by_cause["tlb"] = self.by_cause.get("tlb", 0) + n * cost
+
+    def add_quiet_misses(self, n: int, refs: int, ref_cost: int) -> None:
+        """Bulk path: ``n`` accesses that missed the TLB and walked ``refs`` references in all,
+        with nothing else to do."""
+        self.accesses += n
+        self.ops += n
+        self.tlb_misses += n
+        self.walk_refs += refs
+        if refs and ref_cost:
+            self.cycles += refs * ref_cost
+            self.by_cause["walk"] = self.by_cause.get("walk", 0) + refs * ref_cost
 
     def merge(self, other: "Counters") -> None:
         for k in ("accesses", "tlb_hits", "tlb_misses", "walk_refs", "guest_faults", "cycles", "ops"):
@@ -208,10 +238,6 @@ class Vm:
     guest: GuestOS
     ept_root: Optional[int] = None
     shadow_root: Optional[int] = None
-
-
-_FAULT_LABEL = {ExitReason.HIDDEN_FAULT: "hidden-fault", ExitReason.EPT_VIOLATION: "ept-violation",
-                ExitReason.GUEST_FAULT: None}
 
 
 class Machine:
@@ -511,19 +537,19 @@ class Machine:
         q = self.mem.q
         cost = self.costs.walk_ref
         ept_root = vm.ept_root << PAGE_SHIFT
+        READ, NESTED, CPU = Access.READ, Stage.NESTED, Walker.CPU
 
         def to_ma(gpa: int, level: int):
-            r = walk(q, ept_root, gpa, Access.READ, EPT, Stage.NESTED, Walker.CPU, events, cost,
-                     user=False, set_ad=False)
+            # every guest-table reference is itself translated by a walk of the nested tables
+            r = walk(q, ept_root, gpa, READ, EPT, NESTED, CPU, events, cost, user=False)
             if r.__class__ is Fault:
-                return Fault(r.kind, Stage.NESTED, r.level, gpa, Access.READ, True)
+                return Fault(r.kind, NESTED, r.level, gpa, READ, True)
             return r[0]
 
         g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, events, cost, table_to_ma=to_ma)
         if g.__class__ is Fault:
             return g, None
-        n = walk(q, ept_root, g.address, access, EPT, Stage.NESTED, Walker.CPU, events, cost,
-                 user=False, set_ad=False)
+        n = walk(q, ept_root, g.address, access, EPT, NESTED, CPU, events, cost, user=False)
         if n.__class__ is Fault:
             return n, None
         return Translation(n.address, g.writable and n.writable, g.executable and n.executable,
@@ -587,9 +613,9 @@ class Machine:
         return entry
 
     def _access(self, vm: Vm, proc: Process, gva: int, access: Access, value: int, events: list):
-        key = self.tlb_tag(vm, proc) | (gva >> PAGE_SHIFT)
-        vpid, pcid = self._vpid_tag(vm), self._pcid_tag(proc)
-        retry = False
+        vpid = vm.vpid if (self.config.vpid or self.mode is Mode.NATIVE) else 0
+        pcid = proc.pcid if self.config.pcid else 0
+        key = pcid << PCID_SHIFT | vpid << VPID_SHIFT | (gva >> PAGE_SHIFT)
         for _ in range(MAX_RETRIES):
             e = self.tlb.lookup(key)
             hit = e is not None and (access is Access.READ or
@@ -599,7 +625,6 @@ class Machine:
             if not hit:
                 e = self._translate(vm, proc, gva, access, key, events)
                 if e is None:
-                    retry = True
                     continue
                 if e.__class__ is Fault:
                     return None, None, None
@@ -646,29 +671,57 @@ class Machine:
                     self._invlpg(vm, op.gva, events)
             elif kind is OpKind.INVLPG:
                 self._invlpg(vm, op.gva, events)
-        cycles, refs, exits = self.counters[vm.name].fold(events, kind in ACCESS_OPS)
+        cycles, refs, exits, tlb, faults = self.counters[vm.name].fold(events, kind in ACCESS_OPS)
         if index is None:
             index = self.steps_done
         self.steps_done += 1
-        tlb = ""
-        faults = []
-        for ev in events:
-            cls = ev.__class__
-            if cls is TlbLookup and not tlb:
-                tlb = "hit" if ev.hit else "miss"
-            elif cls is VmExit and ev.reason in _FAULT_LABEL and _FAULT_LABEL[ev.reason]:
-                faults.append(_FAULT_LABEL[ev.reason])
-            elif cls is GuestPageFault:
-                faults.append("guest-pf")
-            elif cls is GuestAction and ev.kind is GA.SEGV:
-                faults.append("segv")
-        return Step(index, op, tuple(events), gpa, ma, tlb, "+".join(dict.fromkeys(faults)), value,
-                    cycles, refs, exits)
+        return Step(index, op, tuple(events), gpa, ma, tlb, faults, value, cycles, refs, exits)
+
+    def _quiet_miss(self, vm: Vm, proc: Process, gva: int, access: Access, key: int):
+        """Bulk path for a TLB miss whose walk succeeds with nothing for the OS or VMM to do:
+        the same walk, without records. Returns (TlbEntry, walk references) or None — then the
+        caller runs the access through ``execute``. A walk that fails here has at most set A
+        bits that the recorded walk would set too, so the fallback sees the same state."""
+        q = self.mem.q
+        mode = self.mode
+        if mode is Mode.NESTED:
+            t, gppn = self._walk2d(vm, proc, gva, access, None)
+            if t.__class__ is Fault:
+                return None
+            refs = (6 - t.level) * 5 - 1  # (m+1)(n+1)-1 with n = 4 nested levels
+        elif mode is Mode.SHADOW:
+            t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, None, 0)
+            if t.__class__ is Fault:
+                return None
+            gppn = self.shadow.leaf_gppn[t.leaf_slot][1]
+            refs = 5 - t.level
+        else:
+            mpns = vm.pmap.mpn
+
+            def to_ma(gpa: int, level: int):
+                m = mpns[gpa >> PAGE_SHIFT]
+                return _NOT_RESIDENT if m < 0 else (m << PAGE_SHIFT) | (gpa & 0xFFF)
+            t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
+            if t.__class__ is Fault:
+                return None
+            gppn = t.address >> PAGE_SHIFT
+            st = vm.pmap.state[gppn]
+            if not (st is PageState.PRIVATE or (st is PageState.SHARED and access is not Access.WRITE)):
+                return None
+            t = t._replace(address=(mpns[gppn] << PAGE_SHIFT) | (gva & 0xFFF))
+            refs = 5 - t.level
+        entry = TlbEntry(t.address >> PAGE_SHIFT, t.writable, t.dirty, t.executable, gppn)
+        self.tlb.insert(key, entry)
+        return entry, refs
 
     def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
-        """Run ``trace[start:stop]`` keeping no records. Same semantics as ``execute``: TLB hits
-        by the current process of the current VM take this short path; anything else goes
-        through ``execute`` (whose record is dropped)."""
+        """Run ``trace[start:stop]`` keeping no records, with the semantics of ``execute``.
+
+        Accesses by the current process of the current VM take a short path: a TLB hit, or a
+        miss whose walk succeeds with nothing to fix (:meth:`_quiet_miss`). Anything else —
+        faults, exits, switches, guest and VMM operations — goes through ``execute`` (whose
+        record is dropped). Memory use is bounded by the touched pages, not the trace length.
+        """
         stop = len(trace) if stop is None else stop
         vm_idx, proc_idx, ops, gvas, values = trace.columns(start, stop)
         vm_names, proc_names = trace.vm_names, trace.proc_names
@@ -677,9 +730,15 @@ class Machine:
         q = self.mem.q
         hit_cost = self.costs.tlb_hit
         READ, WRITE, EXEC = OP_CODES.index(OpKind.READ), OP_CODES.index(OpKind.WRITE), OP_CODES.index(OpKind.EXEC)
+        accesses = {READ: Access.READ, WRITE: Access.WRITE, EXEC: Access.EXEC}
         hits = [0] * len(vm_names)
+        misses = [0] * len(vm_names)
+        miss_refs = [0] * len(vm_names)
+        quiet_miss = self._quiet_miss
         proc_index = {p: i for i, p in enumerate(proc_names)}
+        vm_index = {v: i for i, v in enumerate(vm_names)}
         cur_vm = cur_proc = -1
+        vm = proc = None
         tag = 0
         chunk = max(1, (stop - start) // 100)
         for i in range(stop - start):
@@ -699,17 +758,31 @@ class Machine:
                     if progress is not None and i % chunk == 0:
                         progress(i, stop - start)
                     continue
+                r = quiet_miss(vm, proc, gva, accesses[op], key)
+                if r is not None:
+                    e = r[0]
+                    if op == WRITE:
+                        q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
+                    misses[cur_vm] += 1
+                    miss_refs[cur_vm] += r[1]
+                    continue
             self.execute(trace.op_at(start + i, vm_idx[i], proc_idx[i], op, gvas[i], values[i]), start + i)
-            cur_vm = vm_idx[i]
-            vm = self.vms[vm_names[cur_vm]]
-            cur_proc = proc_index.get((vm.name, vm.guest.current.name), -2)
-            tag = self.tlb_tag(vm, vm.guest.current)
+            vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
+            if vm is None:
+                cur_vm = cur_proc = -1
+            else:
+                cur_vm = vm_index.get(vm.name, -2)
+                proc = vm.guest.current
+                cur_proc = proc_index.get((vm.name, proc.name), -2)
+                tag = self.tlb_tag(vm, proc)
             if progress is not None and i % chunk == 0:
                 progress(i, stop - start)
-        for vi, n in enumerate(hits):
-            if n:
-                self.counters[vm_names[vi]].add_hits(n, hit_cost)
-        self.steps_done += sum(hits)
+        for vi, name in enumerate(vm_names):
+            if hits[vi]:
+                self.counters[name].add_hits(hits[vi], hit_cost)
+            if misses[vi]:
+                self.counters[name].add_quiet_misses(misses[vi], miss_refs[vi], self.costs.walk_ref)
+        self.steps_done += sum(hits) + sum(misses)
 
     # -- side-effect-free views (renderers, checks, dumps) -----------------------------------
     def gpa_to_ma(self, vm_name: str, gpa: int) -> Optional[int]:
@@ -735,7 +808,6 @@ class Machine:
         return r
 
     def _peek_swapped(self, vm: Vm, proc: Process, gva: int) -> Optional[int]:
-        import numpy as np
         img = self.guest_image(vm.name)
         return peek(memoryview(img).cast("Q"), proc.cr3, gva, X86)
 

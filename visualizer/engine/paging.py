@@ -79,6 +79,7 @@ TableToMa = Callable[[int, int], Union[int, Fault]]
 
 _tnew = tuple.__new__
 _SHIFTS = {4: 39, 3: 30, 2: 21, 1: 12}
+_LEVEL_SHIFTS = ((4, 39), (3, 30), (2, 21), (1, 12))
 
 
 def index_of(address: int, level: int) -> int:
@@ -101,12 +102,12 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
     then A — and D for a write — are set.
     """
     table = root & FRAME_MASK
-    read_ok = write_ok = user_ok = exec_ok = True
-    present, rbit, wbit, ubit, nxbit, xbit = fmt.present, fmt.read, fmt.write, fmt.user, fmt.nx, fmt.exec
+    present, large = fmt.present, fmt.large
     abit = fmt.accessed if set_ad else 0
-    level = 4
-    while True:
-        shift = 3 + 9 * level
+    append = events.append if events is not None else None
+    all_bits = -1  # AND over the levels: R/W, U/S (x86); R, W, X (EPT)
+    any_bits = 0   # OR over the levels: NX (x86)
+    for level, shift in _LEVEL_SHIFTS:
         idx = (address >> shift) & 0x1FF
         if table_to_ma is None:
             tma = table
@@ -116,39 +117,31 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
                 return tma
         slot = (tma >> 3) + idx
         e = q[slot]
-        if events is not None:
-            events.append(_tnew(WalkRef, (stage, level, table, idx, e, walker, ref_cost, address)))
+        if append is not None:
+            append(_tnew(WalkRef, (stage, level, table, idx, e, walker, ref_cost, address)))
         if not e & present:
             return Fault(FaultKind.NOT_PRESENT, stage, level, address, access)
-        if not e & rbit:
-            read_ok = False
-        if not e & wbit:
-            write_ok = False
-        if ubit and not e & ubit:
-            user_ok = False
-        if nxbit:
-            if e & nxbit:
-                exec_ok = False
-        elif xbit and not e & xbit:
-            exec_ok = False
-        if level == 1 or (level <= 3 and e & fmt.large):
+        all_bits &= e
+        any_bits |= e
+        if level == 1 or (e & large and level < 4):  # PS is reserved in a PML4E
             break
         if abit and not e & abit:
             q[slot] = e | abit
-            if events is not None:
-                events.append(AdUpdate(stage, level, table, idx, "A", walker))
+            if append is not None:
+                append(AdUpdate(stage, level, table, idx, "A", walker))
         table = e & FRAME_MASK
-        level -= 1
     # leaf: rights first, then A/D
-    if user and not user_ok:
+    if fmt.user and not all_bits & fmt.user and user:
         return Fault(FaultKind.USER, stage, level, address, access)
+    write_ok = bool(all_bits & fmt.write)
+    exec_ok = bool(all_bits & fmt.exec) if fmt.exec else not any_bits & fmt.nx
     if access is Access.WRITE:
         if not write_ok:
             return Fault(FaultKind.WRITE_PROTECT, stage, level, address, access)
     elif access is Access.EXEC:
         if not exec_ok:
             return Fault(FaultKind.NO_EXEC, stage, level, address, access)
-    elif not read_ok:
+    elif not all_bits & fmt.read:
         return Fault(FaultKind.NOT_PRESENT, stage, level, address, access)
     dirty = True
     if abit:
@@ -156,9 +149,9 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
         want = abit | dbit if access is Access.WRITE else abit
         if e & want != want:
             q[slot] = e | want
-            if events is not None:
+            if append is not None:
                 bits = ("A" if not e & abit else "") + ("D" if want & dbit and not e & dbit else "")
-                events.append(AdUpdate(stage, level, table, idx, bits, walker))
+                append(AdUpdate(stage, level, table, idx, bits, walker))
             e |= want
         dirty = bool(e & dbit)
     offset_mask = (1 << (3 + 9 * level)) - 1
