@@ -20,7 +20,7 @@ from .events import (Access, DataAccess, EptUpdate, ExitReason, Fault, FaultKind
 from .guest import GuestOS, Process
 from .memory import PAGE_SHIFT, PAGE_SIZE, MachineMemory
 from .nested import NestedTables
-from .paging import EPT, FRAME_MASK, X86, Translation, peek, walk
+from .paging import EPT, EPT_PS, EPT_R, EPT_W, EPT_X, FRAME_MASK, X86, Translation, peek, walk
 from .pmap import Pmap
 from .shadow import ShadowTables
 from .tlb import PCID_SHIFT, VPID_SHIFT, Tlb, TlbEntry
@@ -685,10 +685,34 @@ class Machine:
         q = self.mem.q
         mode = self.mode
         if mode is Mode.NESTED:
-            t, gppn = self._walk2d(vm, proc, gva, access, None)
-            if t.__class__ is Fault:
+            # The 2D walk of _walk2d, with the nested walks written out: EPT entries have no
+            # A/D here, so a nested walk only reads; anything unusual (not present, large
+            # pages, missing rights) leaves the access to the recorded path.
+            ept_root = vm.ept_root
+
+            def ept(gpa: int) -> int:
+                t = ept_root
+                for shift in (39, 30, 21):
+                    e = q[(t << 9) + ((gpa >> shift) & 0x1FF)]
+                    if not e & 7 or e & EPT_PS:
+                        return -1
+                    t = (e & FRAME_MASK) >> PAGE_SHIFT
+                return q[(t << 9) + ((gpa >> PAGE_SHIFT) & 0x1FF)]
+
+            def to_ma(gpa: int, level: int):
+                e = ept(gpa)
+                return _NOT_RESIDENT if e < 0 or not e & EPT_R else (e & FRAME_MASK) | (gpa & 0xFFF)
+            g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
+            if g.__class__ is Fault or g.level != 1:
                 return None
-            refs = (6 - t.level) * 5 - 1  # (m+1)(n+1)-1 with n = 4 nested levels
+            e = ept(g.address)
+            if e < 0 or not e & EPT_R or (access is Access.WRITE and not e & EPT_W) or \
+                    (access is Access.EXEC and not e & EPT_X):
+                return None
+            gppn = g.address >> PAGE_SHIFT
+            t = Translation((e & FRAME_MASK) | (gva & 0xFFF), g.writable and bool(e & EPT_W),
+                            g.executable and bool(e & EPT_X), g.dirty, 1, 0)
+            refs = 24  # (m+1)(n+1)-1 with m = n = 4
         elif mode is Mode.SHADOW:
             t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, None, 0)
             if t.__class__ is Fault:
@@ -740,43 +764,51 @@ class Machine:
         cur_vm = cur_proc = -1
         vm = proc = None
         tag = 0
-        chunk = max(1, (stop - start) // 100)
-        for i in range(stop - start):
-            op = ops[i]
-            if op <= EXEC and vm_idx[i] == cur_vm and proc_idx[i] == cur_proc:
-                gva = gvas[i]
-                gvpn = gva >> 12
-                key = gvpn | tag
-                s = sets[gvpn % nsets]
-                e = s.get(key)
-                if e is not None and (op == READ or (op == WRITE and e[1] and e[2]) or (op == EXEC and e[3])):
-                    del s[key]
-                    s[key] = e
-                    if op == WRITE:
-                        q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
-                    hits[cur_vm] += 1
-                    if progress is not None and i % chunk == 0:
-                        progress(i, stop - start)
-                    continue
-                r = quiet_miss(vm, proc, gva, accesses[op], key)
-                if r is not None:
-                    e = r[0]
-                    if op == WRITE:
-                        q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
-                    misses[cur_vm] += 1
-                    miss_refs[cur_vm] += r[1]
-                    continue
-            self.execute(trace.op_at(start + i, vm_idx[i], proc_idx[i], op, gvas[i], values[i]), start + i)
-            vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
-            if vm is None:
-                cur_vm = cur_proc = -1
-            else:
-                cur_vm = vm_index.get(vm.name, -2)
-                proc = vm.guest.current
-                cur_proc = proc_index.get((vm.name, proc.name), -2)
-                tag = self.tlb_tag(vm, proc)
-            if progress is not None and i % chunk == 0:
-                progress(i, stop - start)
+        total = stop - start
+        chunk = 16384
+        for c0 in range(0, total, chunk):
+            c1 = min(total, c0 + chunk)
+            h = m = refs = 0  # hits, quiet misses, their references, for cur_vm
+            for i, op, vi, pi, gva in zip(range(c0, c1), ops[c0:c1], vm_idx[c0:c1], proc_idx[c0:c1], gvas[c0:c1], strict=True):
+                if op <= EXEC and vi == cur_vm and pi == cur_proc:
+                    gvpn = gva >> 12
+                    key = gvpn | tag
+                    s = sets[gvpn % nsets]
+                    e = s.get(key)
+                    if e is not None and (op == READ or (op == WRITE and e[1] and e[2]) or (op == EXEC and e[3])):
+                        del s[key]
+                        s[key] = e
+                        if op == WRITE:
+                            q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
+                        h += 1
+                        continue
+                    r = quiet_miss(vm, proc, gva, accesses[op], key)
+                    if r is not None:
+                        if op == WRITE:
+                            q[(r[0][0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
+                        m += 1
+                        refs += r[1]
+                        continue
+                if cur_vm >= 0:
+                    hits[cur_vm] += h
+                    misses[cur_vm] += m
+                    miss_refs[cur_vm] += refs
+                h = m = refs = 0
+                self.execute(trace.op_at(start + i, vi, pi, op, gva, values[i]), start + i)
+                vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
+                if vm is None:
+                    cur_vm = cur_proc = -1
+                else:
+                    cur_vm = vm_index.get(vm.name, -2)
+                    proc = vm.guest.current
+                    cur_proc = proc_index.get((vm.name, proc.name), -2)
+                    tag = self.tlb_tag(vm, proc)
+            if cur_vm >= 0:
+                hits[cur_vm] += h
+                misses[cur_vm] += m
+                miss_refs[cur_vm] += refs
+            if progress is not None:
+                progress(c1, total)
         for vi, name in enumerate(vm_names):
             if hits[vi]:
                 self.counters[name].add_hits(hits[vi], hit_cost)
