@@ -92,7 +92,7 @@ class GuestOS:
     def _populate(self, proc: Process, gva: int, events: list) -> bool:
         """Build the missing tables and a zeroed frame for ``gva``. False: out of memory."""
         table = proc.root_gppn << PAGE_SHIFT
-        for level in (4, 3, 2):
+        for level in (4, 3, 2, 1):
             slot = table + 8 * index_of(gva, level)
             e = self.port.kernel_read(self, slot, events)
             if not e & P:
@@ -100,28 +100,18 @@ class GuestOS:
                 if new is None:
                     events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
                     return False
-                events.append(GuestAction(GA.ALLOC_TABLE, new, f"level-{level - 1} table"))
+                if level > 1:
+                    events.append(GuestAction(GA.ALLOC_TABLE, new, f"level-{level - 1} table"))
+                    self.pt_pages.add(new)
+                else:
+                    events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{gva & ~0xFFF:x}"))
                 self.port.kernel_zero(self, new, events)
                 events.append(GuestAction(GA.ZERO_FRAME, new, "", self.costs.page_zero))
-                self.pt_pages.add(new)
                 e = (new << PAGE_SHIFT) | USER_PTE
                 self.port.kernel_write(self, slot, e, events)
                 events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
                                           f"level {level} [{index_of(gva, level)}] = 0x{e:x}"))
             table = e & FRAME_MASK
-        slot = table + 8 * index_of(gva, 1)
-        if self.port.kernel_read(self, slot, events) & P:
-            return True
-        frame = self.alloc_frame()
-        if frame is None:
-            events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
-            return False
-        events.append(GuestAction(GA.ALLOC_FRAME, frame, f"for gVA 0x{gva & ~0xFFF:x}"))
-        self.port.kernel_zero(self, frame, events)
-        events.append(GuestAction(GA.ZERO_FRAME, frame, "", self.costs.page_zero))
-        e = (frame << PAGE_SHIFT) | USER_PTE
-        self.port.kernel_write(self, slot, e, events)
-        events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT, f"level 1 [{index_of(gva, 1)}] = 0x{e:x}"))
         return True
 
     def handle_not_present(self, proc: Process, gva: int, events: list) -> bool:
