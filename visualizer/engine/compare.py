@@ -1,0 +1,415 @@
+"""Shadow vs nested (vs native) on the same trace: runs, cycles by cause, sweeps, and why.
+
+:func:`compare` runs one trace in each mode through :meth:`Machine.run_bulk` and keeps the
+counters, the cycles by cause and the cumulative cycles sampled along the trace.
+:func:`sweep` varies one parameter — a workload rate, the working-set size, the TLB size or the
+cost of a walk reference — and records cycles per access for each mode, so that the point
+where the winner changes (the crossover) shows. :func:`explain` says why the winner wins,
+from the numbers: which causes of cycles differ most between the two modes.
+
+A trace without a scenario runs on :func:`~visualizer.engine.traceio.default_config`'s
+machine: VMs and processes created on first mention, memory sized to the trace.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from .costs import CostTable
+from .machine import Machine, MachineConfig, Mode
+from .trace import Trace
+from .traceio import default_config
+from .workloads import generate
+
+MODES = (Mode.NATIVE, Mode.SHADOW, Mode.NESTED)
+Progress = Callable[[float, str], None]
+"""Called with the fraction done (0…1) and what is running."""
+
+
+# -- settings --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """What the comparison page lets a user change about the machine (None: keep the base's)."""
+
+    tlb_entries: Optional[int] = None
+    tlb_ways: Optional[int] = None
+    vpid: Optional[bool] = None
+    pcid: Optional[bool] = None
+    root_cache: Optional[int] = None
+    costs: tuple[tuple[str, int], ...] = ()
+    """Cost overrides, (name, cycles) pairs sorted by name."""
+
+    @staticmethod
+    def with_costs(overrides: dict, **kw) -> "Settings":
+        return Settings(costs=tuple(sorted((k, int(v)) for k, v in overrides.items())), **kw)
+
+    def apply(self, config: MachineConfig) -> MachineConfig:
+        changes = {k: getattr(self, k) for k in ("tlb_entries", "tlb_ways", "vpid", "pcid", "root_cache")
+                   if getattr(self, k) is not None}
+        entries = changes.get("tlb_entries", config.tlb_entries)
+        ways = changes.get("tlb_ways", config.tlb_ways)
+        if ways < 1 or entries < ways or entries % ways:
+            raise ValueError(f"TLB: {entries} entries is not a multiple of {ways} ways")
+        if self.costs:
+            changes["costs"] = config.costs.with_overrides(dict(self.costs))
+        return replace(config, **changes) if changes else config
+
+
+# -- one comparison ----------------------------------------------------------------------------
+@dataclass
+class ModeResult:
+    """One mode's run over the whole trace."""
+
+    mode: Mode
+    counters: dict
+    """``Counters.as_dict()`` totals over all VMs (cycles, cycles_by_cause, vm_exits_by_reason…)."""
+    per_vm: dict[str, dict]
+    ops_done: np.ndarray
+    """Operations done at each sample point (the last is the trace length)."""
+    cycles_done: np.ndarray
+    """Cumulative cycles at each sample point."""
+    seconds: float
+    frames: dict
+    """Machine frames by use at the end (guest, shadow, nested, free, total)."""
+
+    @property
+    def cycles(self) -> int:
+        return self.counters["cycles"]
+
+    @property
+    def accesses(self) -> int:
+        return self.counters["accesses"]
+
+    @property
+    def cycles_per_access(self) -> float:
+        return self.cycles / self.accesses if self.accesses else 0.0
+
+    @property
+    def by_cause(self) -> dict[str, int]:
+        return self.counters["cycles_by_cause"]
+
+    @property
+    def exits(self) -> int:
+        return self.counters["vm_exits"]
+
+    @property
+    def refs_per_miss(self) -> float:
+        m = self.counters["tlb_misses"]
+        return self.counters["walk_refs"] / m if m else 0.0
+
+
+@dataclass
+class Comparison:
+    """The same trace in several modes."""
+
+    operations: int
+    results: dict[str, ModeResult] = field(default_factory=dict)
+    """By mode value ("native", "shadow", "nested"), in run order."""
+
+    def __getitem__(self, mode: Mode | str) -> ModeResult:
+        return self.results[mode.value if isinstance(mode, Mode) else mode]
+
+    def __contains__(self, mode: Mode | str) -> bool:
+        return (mode.value if isinstance(mode, Mode) else mode) in self.results
+
+    @property
+    def seconds(self) -> float:
+        return sum(r.seconds for r in self.results.values())
+
+
+def _samples(n: int, samples: int) -> list[int]:
+    samples = max(1, min(samples, n)) if n else 1
+    return sorted({int(round(n * (i + 1) / samples)) for i in range(samples)})
+
+
+def run_mode(config: MachineConfig, trace: Trace, mode: Mode, samples: int = 100,
+             progress: Optional[Callable[[float], None]] = None) -> ModeResult:
+    """Run ``trace`` in ``mode`` on a fresh machine, sampling cumulative cycles ``samples`` times."""
+    m = Machine(config, mode)
+    n = len(trace)
+    ops_done, cycles_done = [0], [0]
+    start = 0
+    t0 = time.perf_counter()
+    for stop in _samples(n, samples):
+        if stop > start:
+            m.run_bulk(trace, start, stop)
+        start = stop
+        ops_done.append(stop)
+        cycles_done.append(sum(c.cycles for c in m.counters.values()))
+        if progress is not None:
+            progress(stop / n if n else 1.0)
+    seconds = time.perf_counter() - t0
+    return ModeResult(mode, m.totals().as_dict(), {k: c.as_dict() for k, c in m.counters.items()},
+                      np.array(ops_done, np.int64), np.array(cycles_done, np.int64), seconds, m.frames_in_use())
+
+
+def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, samples: int = 100,
+            progress: Optional[Progress] = None) -> Comparison:
+    """Run ``trace`` in each of ``modes`` (each on a fresh machine built from ``config``)."""
+    out = Comparison(len(trace))
+    for i, mode in enumerate(modes):
+        report = None
+        if progress is not None:
+            def report(f, i=i, mode=mode):
+                progress((i + f) / len(modes), mode.value)
+        out.results[mode.value] = run_mode(config, trace, mode, samples, report)
+    if progress is not None:
+        progress(1.0, "")
+    return out
+
+
+def compare_default(trace: Trace, settings: Settings = Settings(), **kw) -> Comparison:
+    """:func:`compare` on the default machine for ``trace`` with ``settings`` applied."""
+    return compare(settings.apply(default_config(trace)), trace, **kw)
+
+
+# -- why the winner wins -----------------------------------------------------------------------
+CAUSE_ORDER = ("walk", "vm-exit:hidden-fault", "vm-exit:guest-fault", "vm-exit:pt-write", "vm-exit:invlpg",
+               "vm-exit:cr3-load", "vm-exit:ept-violation", "guest-fault", "guest", "pmap", "vm-switch", "tlb")
+"""Causes of cycles in a stable display order (others follow, sorted)."""
+
+
+def causes(results: Sequence[ModeResult]) -> list[str]:
+    """Every cause with cycles in any of ``results``, in display order."""
+    seen = {c for r in results for c, v in r.by_cause.items() if v}
+    return [c for c in CAUSE_ORDER if c in seen] + sorted(seen - set(CAUSE_ORDER))
+
+
+@dataclass(frozen=True)
+class CauseDelta:
+    cause: str
+    cycles: int
+    """How many more cycles the mode paid for this cause than the other one."""
+    count: int
+    """The events behind it: exits for a VM-exit cause, walk references for "walk", else 0."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the winner (fewer cycles) of shadow and nested wins, in numbers."""
+
+    winner: str
+    loser: str
+    winner_cycles: int
+    loser_cycles: int
+    accesses: int
+    loser_extra: tuple[CauseDelta, ...]
+    """Causes where the loser paid more, largest first (what sank it)."""
+    winner_extra: tuple[CauseDelta, ...]
+    """Causes where the winner paid more, largest first (what it gave up)."""
+    native_cycles: Optional[int]
+    shadow_refs_per_miss: float
+    nested_refs_per_miss: float
+    tlb_misses: int
+    tie: bool
+
+    @property
+    def margin(self) -> float:
+        """The loser's cycles over the winner's, as a fraction (0.25: 25% more)."""
+        return self.loser_cycles / self.winner_cycles - 1 if self.winner_cycles else 0.0
+
+    def overhead(self, cycles: int) -> Optional[float]:
+        """Cycles over native's, as a fraction."""
+        if not self.native_cycles:
+            return None
+        return cycles / self.native_cycles - 1
+
+    def summary(self) -> str:
+        """A short English explanation (the page renders its own, translated)."""
+        if self.tie:
+            return f"Shadow and nested cost the same here ({self.winner_cycles:,} cycles)."
+        parts = [f"{self.winner.capitalize()} wins: {self.loser} costs {self.margin:.0%} more "
+                 f"({self.loser_cycles:,} against {self.winner_cycles:,} cycles over {self.accesses:,} accesses)."]
+        if self.loser_extra:
+            top = self.loser_extra[0]
+            parts.append(f"{self.loser.capitalize()} pays most extra for {top.cause} (+{top.cycles:,} cycles).")
+        if self.winner_extra:
+            top = self.winner_extra[0]
+            parts.append(f"{self.winner.capitalize()} pays more only for {top.cause} (+{top.cycles:,} cycles).")
+        if self.tlb_misses:
+            parts.append(f"A TLB miss walks {self.shadow_refs_per_miss:.1f} references in shadow mode "
+                         f"and {self.nested_refs_per_miss:.1f} in nested mode on average.")
+        return " ".join(parts)
+
+
+def _count_for(r: ModeResult, cause: str) -> int:
+    if cause.startswith("vm-exit:"):
+        return r.counters["vm_exits_by_reason"].get(cause[len("vm-exit:"):], 0)
+    if cause == "walk":
+        return r.counters["walk_refs"]
+    if cause == "guest-fault":
+        return r.counters["guest_faults"]
+    return 0
+
+
+def _deltas(a: ModeResult, b: ModeResult) -> tuple[CauseDelta, ...]:
+    """Causes where ``a`` paid more than ``b``, largest first."""
+    out = []
+    for c in causes([a, b]):
+        d = a.by_cause.get(c, 0) - b.by_cause.get(c, 0)
+        if d > 0:
+            out.append(CauseDelta(c, d, _count_for(a, c) - _count_for(b, c)))
+    return tuple(sorted(out, key=lambda x: -x.cycles))
+
+
+def explain(cmp: Comparison) -> Explanation:
+    """Compare shadow with nested (both must have run)."""
+    s, n = cmp[Mode.SHADOW], cmp[Mode.NESTED]
+    tie = s.cycles == n.cycles
+    win, lose = (n, s) if n.cycles <= s.cycles else (s, n)
+    native = cmp[Mode.NATIVE].cycles if Mode.NATIVE in cmp else None
+    return Explanation(win.mode.value, lose.mode.value, win.cycles, lose.cycles, s.accesses,
+                       _deltas(lose, win), _deltas(win, lose), native, s.refs_per_miss, n.refs_per_miss,
+                       s.counters["tlb_misses"], tie)
+
+
+# -- sweeps ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SweepParam:
+    name: str
+    target: str
+    """"workload" (a parameter of the ``mix`` generator), "machine" (MachineConfig) or "cost"."""
+    key: str
+    values: tuple
+    integer: bool = True
+
+
+SWEEPS: dict[str, SweepParam] = {
+    "update_rate": SweepParam("update_rate", "workload", "update_rate",
+                              (0, 2, 5, 10, 20, 40, 60, 80, 120, 160), integer=False),
+    "switch_rate": SweepParam("switch_rate", "workload", "switch_rate",
+                              (0, 1, 2, 5, 10, 20, 30, 50, 75, 100), integer=False),
+    "pages": SweepParam("pages", "workload", "pages", (8, 16, 32, 48, 64, 96, 128, 192, 256, 384)),
+    "tlb_entries": SweepParam("tlb_entries", "machine", "tlb_entries",
+                              (16, 32, 64, 128, 192, 256, 384, 512, 768, 1024)),
+    "walk_ref": SweepParam("walk_ref", "cost", "walk_ref", (4, 10, 20, 40, 60, 80, 100, 150, 200, 300)),
+}
+"""What a sweep can vary, with default values (10 points each)."""
+
+SWEEP_WORKLOAD = {"processes": 2, "pages": 64, "exponent": 0.6, "write_ratio": 0.3, "update_rate": 10.0,
+                  "switch_rate": 5.0, "burst_pages": 4}
+"""The ``mix`` workload a sweep varies by default: moderate TLB pressure, page-table updates and
+context switches, so that moving any one knob moves the winner."""
+
+
+@dataclass
+class SweepResult:
+    param: str
+    values: tuple
+    modes: tuple[str, ...]
+    cycles_per_access: dict[str, list[float]]
+    """By mode value: one figure per value."""
+    cycles: dict[str, list[int]]
+    tlb_misses: dict[str, list[int]]
+    vm_exits: dict[str, list[int]]
+    seconds: float
+
+    def crossovers(self, a: str = "shadow", b: str = "nested") -> list[tuple[float, str, str]]:
+        """Where the cheaper of ``a`` and ``b`` changes: (x, winner before, winner after), x
+        interpolated linearly between the two sweep points."""
+        if a not in self.cycles_per_access or b not in self.cycles_per_access:
+            return []
+        out = []
+        xs = [float(v) for v in self.values]
+        d = [sa - sb for sa, sb in zip(self.cycles_per_access[a], self.cycles_per_access[b], strict=True)]
+        for i in range(1, len(d)):
+            if d[i - 1] == 0 or d[i] == 0 or (d[i - 1] > 0) == (d[i] > 0):
+                continue
+            x = xs[i - 1] + (xs[i] - xs[i - 1]) * d[i - 1] / (d[i - 1] - d[i])
+            before, after = (b, a) if d[i - 1] > 0 else (a, b)
+            out.append((x, before, after))
+        return out
+
+
+def sweep_point(param: SweepParam, value, *, trace: Optional[Trace], config: Optional[MachineConfig],
+                workload: dict, settings: Settings, accesses: int, seed: int) -> tuple[MachineConfig, Trace]:
+    """The machine and trace for one point of a sweep."""
+    value = int(value) if param.integer else float(value)
+    if param.target == "workload" or trace is None:
+        wl = dict(SWEEP_WORKLOAD, **workload, accesses=accesses)
+        if param.target == "workload":
+            wl[param.key] = value
+        t = generate("mix", seed, **wl)
+        cfg = settings.apply(default_config(t))
+    else:
+        t = _head(trace, accesses)
+        cfg = settings.apply(config if config is not None else default_config(t))
+    if param.target == "machine":
+        ways = min(cfg.tlb_ways, value)
+        cfg = replace(cfg, tlb_entries=value, tlb_ways=ways if value % ways == 0 else 1)
+    elif param.target == "cost":
+        cfg = replace(cfg, costs=cfg.costs.with_overrides({param.key: value}))
+    return cfg, t
+
+
+def sweep(param: str, values: Optional[Sequence] = None, *, trace: Optional[Trace] = None,
+          config: Optional[MachineConfig] = None, workload: Optional[dict] = None,
+          settings: Settings = Settings(), accesses: int = 100_000, seed: int = 0,
+          modes: Sequence[Mode] = MODES, progress: Optional[Progress] = None) -> SweepResult:
+    """Vary ``param`` (a key of :data:`SWEEPS`) over ``values`` and run each mode at each point.
+
+    Workload parameters regenerate the ``mix`` workload (:data:`SWEEP_WORKLOAD` updated by
+    ``workload``) with ``accesses`` accesses. Machine and cost parameters run ``trace`` (its
+    first ``accesses`` operations; the ``mix`` workload when no trace is given) on ``config``
+    (default: the trace's default machine), with ``settings`` applied first.
+    """
+    if param not in SWEEPS:
+        raise ValueError(f"unknown sweep parameter '{param}' (one of {', '.join(SWEEPS)})")
+    p = SWEEPS[param]
+    values = tuple(p.values if values is None else values)
+    if not values:
+        raise ValueError("a sweep needs at least one value")
+    out = {m.value: [] for m in modes}
+    cyc = {m.value: [] for m in modes}
+    miss = {m.value: [] for m in modes}
+    exits = {m.value: [] for m in modes}
+    t0 = time.perf_counter()
+    total = len(values) * len(modes)
+    for i, v in enumerate(values):
+        cfg, t = sweep_point(p, v, trace=trace, config=config, workload=workload or {}, settings=settings,
+                             accesses=accesses, seed=seed)
+        for j, mode in enumerate(modes):
+            if progress is not None:
+                progress((i * len(modes) + j) / total, f"{param} = {v}: {mode.value}")
+            m = Machine(cfg, mode)
+            m.run_bulk(t)
+            tot = m.totals()
+            out[mode.value].append(tot.cycles / tot.accesses if tot.accesses else 0.0)
+            cyc[mode.value].append(tot.cycles)
+            miss[mode.value].append(tot.tlb_misses)
+            exits[mode.value].append(sum(tot.vm_exits.values()))
+    if progress is not None:
+        progress(1.0, "")
+    return SweepResult(param, values, tuple(m.value for m in modes), out, cyc, miss, exits,
+                       time.perf_counter() - t0)
+
+
+def _head(trace: Trace, n: int) -> Trace:
+    if n >= len(trace):
+        return trace
+    extras = {i: o for i, o in trace.extras.items() if i < n}
+    return Trace(trace.vm_names, trace.proc_names, trace.vm[:n], trace.proc[:n], trace.op[:n], trace.gva[:n],
+                 trace.value[:n], extras)
+
+
+# -- cache keys ------------------------------------------------------------------------------
+def trace_digest(trace: Trace) -> str:
+    """A content hash of a trace (names, columns and extra operations)."""
+    h = hashlib.sha256()
+    h.update(repr((trace.vm_names, trace.proc_names)).encode())
+    for col in (trace.vm, trace.proc, trace.op, trace.gva, trace.value):
+        h.update(np.ascontiguousarray(col).tobytes())
+    h.update(repr(sorted(trace.extras.items(), key=lambda kv: kv[0])).encode())
+    return h.hexdigest()
+
+
+def config_digest(config: MachineConfig) -> str:
+    return hashlib.sha256(repr(config).encode()).hexdigest()
+
+
+def default_costs() -> CostTable:
+    return CostTable()
