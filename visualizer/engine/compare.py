@@ -13,7 +13,11 @@ machine: VMs and processes created on first mention, memory sized to the trace.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, Sequence
 
@@ -148,9 +152,20 @@ def run_mode(config: MachineConfig, trace: Trace, mode: Mode, samples: int = 100
 
 
 def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, samples: int = 100,
-            progress: Optional[Progress] = None) -> Comparison:
-    """Run ``trace`` in each of ``modes`` (each on a fresh machine built from ``config``)."""
+            progress: Optional[Progress] = None, workers: int = 1) -> Comparison:
+    """Run ``trace`` in each of ``modes`` (each on a fresh machine built from ``config``).
+
+    ``workers`` > 1 runs the modes in that many processes at once (same results: each run is
+    deterministic and independent of the others).
+    """
     out = Comparison(len(trace))
+    if workers > 1 and len(modes) > 1:
+        tasks = [(run_mode, (config, trace, mode, samples)) for mode in modes]
+        rows = _parallel(tasks, [mode.value for mode in modes], workers, progress)
+        if rows is not None:
+            for mode, r in zip(modes, rows, strict=True):
+                out.results[mode.value] = r
+            return out
     for i, mode in enumerate(modes):
         report = None
         if progress is not None:
@@ -282,7 +297,7 @@ SWEEPS: dict[str, SweepParam] = {
     "update_rate": SweepParam("update_rate", "workload", "update_rate",
                               (0, 2, 5, 10, 20, 40, 60, 80, 120, 160), integer=False),
     "switch_rate": SweepParam("switch_rate", "workload", "switch_rate",
-                              (0, 1, 2, 5, 10, 20, 30, 50, 75, 100), integer=False),
+                              (0.5, 1, 2, 5, 10, 20, 30, 50, 75, 100), integer=False),
     "pages": SweepParam("pages", "workload", "pages", (8, 16, 32, 48, 64, 96, 128, 192, 256, 384)),
     "tlb_entries": SweepParam("tlb_entries", "machine", "tlb_entries",
                               (16, 32, 64, 128, 192, 256, 384, 512, 768, 1024)),
@@ -290,10 +305,12 @@ SWEEPS: dict[str, SweepParam] = {
 }
 """What a sweep can vary, with default values (10 points each)."""
 
-SWEEP_WORKLOAD = {"processes": 2, "pages": 64, "exponent": 0.6, "write_ratio": 0.3, "update_rate": 10.0,
+SWEEP_WORKLOAD = {"processes": 2, "pages": 64, "exponent": 1.5, "write_ratio": 0.3, "update_rate": 10.0,
                   "switch_rate": 5.0, "burst_pages": 4}
-"""The ``mix`` workload a sweep varies by default: moderate TLB pressure, page-table updates and
-context switches, so that moving any one knob moves the winner."""
+"""The ``mix`` workload a sweep varies by default: two processes with hot/cold working sets of
+64 pages each (about 9% TLB misses on the default 64-entry TLB), 10 page-table updates and 5
+context switches per 1,000 accesses — close to the balance point, so that moving any one knob
+moves the winner."""
 
 
 @dataclass
@@ -349,7 +366,7 @@ def sweep_point(param: SweepParam, value, *, trace: Optional[Trace], config: Opt
 def sweep(param: str, values: Optional[Sequence] = None, *, trace: Optional[Trace] = None,
           config: Optional[MachineConfig] = None, workload: Optional[dict] = None,
           settings: Settings = Settings(), accesses: int = 100_000, seed: int = 0,
-          modes: Sequence[Mode] = MODES, progress: Optional[Progress] = None) -> SweepResult:
+          modes: Sequence[Mode] = MODES, progress: Optional[Progress] = None, workers: int = 1) -> SweepResult:
     """Vary ``param`` (a key of :data:`SWEEPS`) over ``values`` and run each mode at each point.
 
     Workload parameters regenerate the ``mix`` workload (:data:`SWEEP_WORKLOAD` updated by
@@ -368,24 +385,98 @@ def sweep(param: str, values: Optional[Sequence] = None, *, trace: Optional[Trac
     miss = {m.value: [] for m in modes}
     exits = {m.value: [] for m in modes}
     t0 = time.perf_counter()
-    total = len(values) * len(modes)
-    for i, v in enumerate(values):
-        cfg, t = sweep_point(p, v, trace=trace, config=config, workload=workload or {}, settings=settings,
-                             accesses=accesses, seed=seed)
-        for j, mode in enumerate(modes):
+    kw = dict(trace=trace, config=config, workload=workload or {}, settings=settings, accesses=accesses, seed=seed)
+    tasks = [(_sweep_task, (p, v, mode, kw)) for v in values for mode in modes]
+    labels = [f"{param} = {v}: {mode.value}" for v in values for mode in modes]
+    rows = _parallel(tasks, labels, workers, progress) if workers > 1 and len(tasks) > 1 else None
+    if rows is None:
+        rows = []
+        for k, (fn, args) in enumerate(tasks):
             if progress is not None:
-                progress((i * len(modes) + j) / total, f"{param} = {v}: {mode.value}")
-            m = Machine(cfg, mode)
-            m.run_bulk(t)
-            tot = m.totals()
-            out[mode.value].append(tot.cycles / tot.accesses if tot.accesses else 0.0)
-            cyc[mode.value].append(tot.cycles)
-            miss[mode.value].append(tot.tlb_misses)
-            exits[mode.value].append(sum(tot.vm_exits.values()))
-    if progress is not None:
-        progress(1.0, "")
+                progress(k / len(tasks), labels[k])
+            rows.append(fn(*args))
+        if progress is not None:
+            progress(1.0, "")
+    k = 0
+    for _ in values:
+        for mode in modes:
+            cycles, accs, misses, n_exits = rows[k]
+            k += 1
+            out[mode.value].append(cycles / accs if accs else 0.0)
+            cyc[mode.value].append(cycles)
+            miss[mode.value].append(misses)
+            exits[mode.value].append(n_exits)
     return SweepResult(param, values, tuple(m.value for m in modes), out, cyc, miss, exits,
                        time.perf_counter() - t0)
+
+
+def _sweep_task(p: SweepParam, value, mode: Mode, kw: dict) -> tuple[int, int, int, int]:
+    cfg, t = sweep_point(p, value, **kw)
+    m = Machine(cfg, mode)
+    m.run_bulk(t)
+    tot = m.totals()
+    return tot.cycles, tot.accesses, tot.tlb_misses, sum(tot.vm_exits.values())
+
+
+# -- running in several processes ------------------------------------------------------------
+def default_workers() -> int:
+    """Processes for long runs: one per core, at most three (the three modes)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(3, n))
+
+
+_progress_slots = None
+
+
+def _init_worker(slots) -> None:
+    global _progress_slots
+    _progress_slots = slots
+
+
+def _task(k: int, fn, args):
+    """Run ``fn(*args)`` in a worker; a run_mode task reports its progress in slot ``k``."""
+    if fn is run_mode and _progress_slots is not None:
+        def report(f):
+            _progress_slots[k] = f
+        return fn(*args, progress=report)
+    return fn(*args)
+
+
+def _context():
+    # fork: the worker starts with the engine already imported and runs only engine code (no
+    # locks of the parent's other threads are needed there); spawn and forkserver would
+    # re-import the parent's __main__ (a test runner, the web server) in every worker.
+    return multiprocessing.get_context("fork")
+
+
+def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[Progress]) -> Optional[list]:
+    """Run ``(fn, args)`` tasks in ``workers`` processes; results in task order, or None where
+    worker processes are not available (the caller then runs the tasks itself). Progress is
+    polled every 0.1 s, so a caller whose progress callback raises (a page rerun) stops here."""
+    try:
+        ctx = _context()
+        slots = ctx.Array("d", len(tasks), lock=False)
+        ex = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_init_worker,
+                                 initargs=(slots,))
+    except (OSError, ValueError):
+        return None
+    try:
+        futures = [ex.submit(_task, k, fn, args) for k, (fn, args) in enumerate(tasks)]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if progress is not None:
+                done = [1.0 if f.done() else min(1.0, slots[k]) for k, f in enumerate(futures)]
+                running = next((labels[k] for k, f in enumerate(futures) if not f.done()), "")
+                progress(sum(done) / len(tasks), running)
+        return [f.result() for f in futures]
+    except BrokenProcessPool:
+        return None
+    finally:
+        ex.shutdown(wait=False, cancel_futures=True)
 
 
 def _head(trace: Trace, n: int) -> Trace:

@@ -104,7 +104,8 @@ def _gva(base, pages_idx, offsets):
 def _single(vm, process, pages_idx, offsets, ops, base, rng) -> Trace:
     n = len(ops)
     gva = _gva(base, pages_idx, offsets)
-    return Trace([vm], [(vm, process)], np.zeros(n, np.int16), np.zeros(n, np.int32), ops, gva, _values(rng, n))
+    values = np.where(ops == W, _values(rng, n), np.uint64(0))
+    return Trace([vm], [(vm, process)], np.zeros(n, np.int16), np.zeros(n, np.int32), ops, gva, values)
 
 
 def _zipf_pages(rng, n: int, pages: int, exponent: float) -> np.ndarray:
@@ -136,7 +137,8 @@ class _Builder:
         self.block_gva.extend(gvas)
 
     def trace(self, rng) -> Trace:
-        proc, ops, gva, values = self.proc, self.ops, self.gva, self.values
+        proc, ops, gva = self.proc, self.ops, self.gva
+        values = np.where(ops == W, self.values, np.uint64(0))  # only a write stores a value
         if self.at:
             at = np.asarray(self.at, np.int64)
             extra_vals = np.where(np.asarray(self.block_op) == W, _values(rng, len(at)), 0).astype(np.uint64)
