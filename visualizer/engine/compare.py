@@ -13,6 +13,7 @@ machine: VMs and processes created on first mention, memory sized to the trace.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import time
@@ -502,5 +503,40 @@ def config_digest(config: MachineConfig) -> str:
     return hashlib.sha256(repr(config).encode()).hexdigest()
 
 
-def default_costs() -> CostTable:
-    return CostTable()
+# -- reproducing a comparison from the command line ---------------------------------------------
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, float):
+        return repr(v)
+    return json.dumps(str(v))
+
+
+def config_to_toml(config: MachineConfig, *, name: str = "comparison", description: str = "",
+                   generator: Optional[tuple[str, dict, int]] = None) -> str:
+    """A scenario file for ``config`` (and, if given, a ``(kind, params, seed)`` trace generator)
+    from which ``python -m visualizer run`` reproduces a comparison exactly: with a generator,
+    ``run FILE --mode M``; without, ``run --trace TRACE --scenario FILE --mode M``."""
+    out = [f"name = {_toml_value(name)}"]
+    if description:
+        out.append(f"description = {_toml_value(description)}")
+    out += [f"seed = {config.seed}", "", "[machine]", f"memory = {config.frames * 4096}", "",
+            "[tlb]", f"entries = {config.tlb_entries}", f"ways = {config.tlb_ways}",
+            f"vpid = {_toml_value(config.vpid)}", f"pcid = {_toml_value(config.pcid)}", "",
+            "[shadow]", f"root_cache = {config.root_cache}", ""]
+    defaults = CostTable()
+    changed = {k: v for k, v in config.costs.as_dict().items() if v != getattr(defaults, k)}
+    if changed:
+        out += ["[costs]"] + [f"{k} = {v}" for k, v in changed.items()] + [""]
+    for vm in config.vms:
+        procs = ", ".join(_toml_value(p) for p in vm.processes)
+        out += ["[[vm]]", f"name = {_toml_value(vm.name)}", f"memory = {vm.pages * 4096}",
+                f"processes = [{procs}]", ""]
+    if generator is not None:
+        kind, params, seed = generator
+        out += ["[trace_generator]", f"kind = {_toml_value(kind)}", f"seed = {int(seed)}"]
+        out += [f"{k} = {_toml_value(v)}" for k, v in params.items()]
+        out.append("")
+    return "\n".join(out)

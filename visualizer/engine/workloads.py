@@ -309,9 +309,13 @@ def context_switch(rng, *, vm="VM1", processes=4, accesses=10000, quantum=50, pa
     return b.trace(rng)
 
 
-def mix(rng, *, vm="VM1", processes=2, accesses=10000, pages=128, exponent=1.0, write_ratio=0.3,
-        update_rate=5.0, switch_rate=2.0, burst_pages=4, base=DEFAULT_BASE) -> Trace:
+def mix(rng, *, vm="VM1", processes=2, accesses=10000, pages=64, exponent=1.5, write_ratio=0.3,
+        update_rate=10.0, switch_rate=5.0, burst_pages=4, base=DEFAULT_BASE) -> Trace:
     """A Zipf working set with page-table updates and context switches at chosen rates.
+
+    The defaults sit near the balance point of the default machine and costs (about 9% TLB
+    misses against 10 page-table updates and 5 context switches per 1,000 accesses), so that
+    turning any one knob moves the winner.
 
     accesses: number of accesses · processes: processes p1…pN sharing the CPU round-robin ·
     pages: each process's working set in pages · exponent: Zipf skew (0 = uniform) ·

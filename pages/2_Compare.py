@@ -1,0 +1,314 @@
+"""Compare: the same trace native, with shadow page tables and with nested page tables."""
+from __future__ import annotations
+
+import inspect
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from visualizer.engine import compare as C
+from visualizer.engine import traceio
+from visualizer.engine.costs import CostTable
+from visualizer.engine.scenario import ScenarioError
+from visualizer.engine.workloads import GENERATORS, program_names
+from visualizer.render import compare as R
+from visualizer.render.strings_compare import STRINGS, number, percent, tr
+
+st.set_page_config(page_title="Compare · ESXi memory virtualization", page_icon="⚖️", layout="wide")
+
+S = st.session_state
+lang = S.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in ("en", "de") else "en")
+
+PAGE_ACCESSES = 100_000
+"""Generated workloads on this page default to 100,000 accesses (steady state dominates)."""
+MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
+HIDDEN_PARAMS = {"rng", "vm", "process", "base", "name"}
+KINDS = [k for k in GENERATORS if k != "program"]
+MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4}
+TLB_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 1536, 2048]
+
+
+# -- widget state that survives visits to other pages -------------------------------------------
+def keep(key: str, default):
+    """Widgets use ``_key``; the value lives on in ``key`` while other pages are shown."""
+    if key not in S:
+        S[key] = default
+    S["_" + key] = S[key]
+
+
+def store(key: str):
+    S[key] = S["_" + key]
+
+
+# -- cached results: st.cache_data keyed by a hash of (trace, settings) ---------------------------
+class _Miss(Exception):
+    pass
+
+
+_MISS = object()
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _slot(key: str, _value):
+    """Get (``_value`` is the miss marker) or put a result under ``key``; raising on a miss
+    stores nothing. Computing outside keeps progress updates out of the cached call."""
+    if _value is _MISS:
+        raise _Miss
+    return _value
+
+
+def cached(key: str, compute):
+    try:
+        return _slot(key, _MISS)
+    except _Miss:
+        value = compute()
+        _slot(key, value)
+        return value
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def generated(kind: str, seed: int, params: tuple):
+    from visualizer.engine.workloads import generate
+    return generate(kind, seed, **dict(params))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def program_trace(name: str):
+    return traceio.read_trace_file(traceio.TRACE_DIR / f"{name}.lackey.gz")
+
+
+# -- page -------------------------------------------------------------------------------------
+st.title(tr(lang, "cmp.title"))
+st.markdown(tr(lang, "cmp.intro"))
+
+keep("cmp.source", "generator")
+keep("cmp.kind", "mix")
+keep("cmp.seed", 1)
+keep("cmp.program", "listwalk")
+for k, v in MACHINE_DEFAULTS.items():
+    keep(f"cmp.m.{k}", v)
+
+trace = None
+base_config = None
+source_name = ""
+generator_spec = None
+errors: list[str] = []
+
+with st.container(border=True):
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(tr(lang, "cmp.workload"))
+        sources = ["generator", "program", "upload"]
+        source = st.radio(tr(lang, "cmp.source"), sources, key="_cmp.source", horizontal=True,
+                          format_func=lambda s: tr(lang, f"cmp.source.{s}"), on_change=store, args=("cmp.source",))
+        if source == "generator":
+            c1, c2 = st.columns([3, 1])
+            kind = c1.selectbox(tr(lang, "cmp.kind"), KINDS, key="_cmp.kind", on_change=store, args=("cmp.kind",),
+                                format_func=lambda k: tr(lang, f"gen.{k}"))
+            seed = c2.number_input(tr(lang, "cmp.seed"), min_value=0, max_value=2**31 - 1, step=1, key="_cmp.seed",
+                                   on_change=store, args=("cmp.seed",))
+            st.caption(tr(lang, f"gdesc.{kind}"))
+            fn = GENERATORS[kind][0]
+            sig = [p for p in inspect.signature(fn).parameters.values() if p.name not in HIDDEN_PARAMS]
+            params = {}
+            cols = st.columns(3)
+            for i, p in enumerate(sig):
+                default = PAGE_ACCESSES if p.name == "accesses" else p.default
+                key = f"cmp.p.{kind}.{p.name}"
+                keep(key, default)
+                label = tr(lang, f"param.{p.name}") if f"param.{p.name}" in STRINGS else p.name
+                with cols[i % 3]:
+                    if isinstance(p.default, float):
+                        hi = 1.0 if p.name.endswith("ratio") else 1000.0
+                        params[p.name] = st.number_input(label, min_value=0.0, max_value=hi, step=0.1 if hi == 1 else 1.0,
+                                                         key="_" + key, on_change=store, args=(key,))
+                    else:
+                        lo = 8 if p.name == "stride" else 1
+                        hi = MAX_PAGE_ACCESSES if p.name in ("accesses", "burst_every", "quantum") else 1 << 20
+                        if p.name == "processes":
+                            hi = 64
+                        if p.name == "burst_pages":
+                            hi = 512
+                        params[p.name] = st.number_input(label, min_value=lo, max_value=hi, step=1, key="_" + key,
+                                                         on_change=store, args=(key,))
+            try:
+                trace = generated(kind, int(seed), tuple(sorted(params.items())))
+                generator_spec = (kind, params, int(seed))
+                source_name = f"{kind} (seed {seed})"
+            except ValueError as exc:
+                errors.append(tr(lang, "param.bad", error=exc))
+        elif source == "program":
+            names = program_names()
+            name = st.selectbox(tr(lang, "cmp.program"), names, key="_cmp.program", on_change=store,
+                                args=("cmp.program",))
+            trace = program_trace(name)
+            source_name = f"{name}.lackey.gz"
+            st.caption(tr(lang, "cmp.program.caption", name=name, ops=number(len(trace), lang)))
+        else:
+            up = st.file_uploader(tr(lang, "cmp.upload"), type=["csv", "txt", "log", "lackey", "out", "gz", "toml"],
+                                  key="cmp.uploader")
+            st.caption(tr(lang, "cmp.upload.caps", mib=traceio.MAX_TRACE_BYTES >> 20,
+                          rows=number(traceio.MAX_TRACE_ROWS, lang)))
+            if up is not None and S.get("cmp.upload.file_id") != up.file_id:
+                S["cmp.upload.file_id"] = up.file_id
+                try:
+                    loaded = traceio.read_upload(up.getvalue(), up.name)
+                    S["cmp.upload"] = {"name": up.name, "format": loaded.format, "trace": loaded.trace,
+                                       "config": loaded.scenario.config if loaded.scenario else None}
+                    S.pop("cmp.upload.error", None)
+                except (ScenarioError, ValueError) as exc:
+                    S["cmp.upload.error"] = str(exc)
+            if S.get("cmp.upload.error"):
+                st.error(tr(lang, "cmp.upload.error", error=S["cmp.upload.error"]))
+                if S.get("cmp.upload"):
+                    st.caption(tr(lang, "cmp.upload.kept", name=S["cmp.upload"]["name"]))
+            current = S.get("cmp.upload")
+            if current is None:
+                st.info(tr(lang, "cmp.upload.none"))
+            else:
+                trace, base_config, source_name = current["trace"], current["config"], current["name"]
+                if not S.get("cmp.upload.error"):
+                    st.caption(tr(lang, "cmp.upload.loaded", name=current["name"], fmt=current["format"],
+                                  ops=number(len(trace), lang)))
+
+    with right:
+        st.subheader(tr(lang, "cmp.machine"))
+        c1, c2 = st.columns(2)
+        c1.selectbox(tr(lang, "cmp.tlb_entries"), TLB_SIZES, key="_cmp.m.tlb_entries", on_change=store,
+                     args=("cmp.m.tlb_entries",))
+        c2.selectbox(tr(lang, "cmp.tlb_ways"), [1, 2, 4, 8, 16], key="_cmp.m.tlb_ways", on_change=store,
+                     args=("cmp.m.tlb_ways",))
+        st.toggle(tr(lang, "cmp.pcid"), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",))
+        st.toggle(tr(lang, "cmp.vpid"), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",))
+        st.number_input(tr(lang, "cmp.root_cache"), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
+                        on_change=store, args=("cmp.m.root_cache",))
+        overrides = dict(S.get("cost_overrides", {}))
+        costs = CostTable().with_overrides(overrides)
+        st.caption(tr(lang, "cmp.costs.summary", walk_ref=number(costs.walk_ref, lang),
+                      exit=number(costs.exit_total, lang), vm_exit=number(costs.vm_exit, lang),
+                      vmm_handler=number(costs.vmm_handler, lang)))
+        try:
+            st.page_link("pages/3_Costs.py", label=tr(lang, "cmp.costs.edit"), icon="💲")
+        except StreamlitAPIException:  # the page run on its own, outside the app
+            st.caption(tr(lang, "cmp.costs.edit") + ": pages/3_Costs.py")
+
+for e in errors:
+    st.error(e)
+if trace is None:
+    st.stop()
+
+machine = {k: S[f"cmp.m.{k}"] for k in MACHINE_DEFAULTS}
+settings = C.Settings.with_costs(overrides, **machine)
+try:
+    config = settings.apply(base_config if base_config is not None else traceio.default_config(trace))
+except ValueError as exc:
+    st.error(tr(lang, "cmp.error", error=exc))
+    st.stop()
+st.caption(tr(lang, "cmp.machine.from_scenario" if base_config is not None else "cmp.machine.default",
+              vms=R.machine_summary(config, lang)))
+
+trace_key = C.trace_digest(trace)
+key = f"compare:{trace_key}:{C.config_digest(config)}"
+bar = st.empty()
+
+
+def report(fraction: float, what: str) -> None:
+    bar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=what or "…"))
+
+
+try:
+    cmp = cached(key, lambda: C.compare(config, trace, samples=120, progress=report, workers=C.default_workers()))
+except (ValueError, traceio.TraceError, RuntimeError) as exc:
+    bar.empty()
+    st.error(tr(lang, "cmp.error", error=exc))
+    st.stop()
+bar.empty()
+
+# -- results -------------------------------------------------------------------------------------
+explanation = C.explain(cmp)
+cols = st.columns(3)
+native = cmp["native"]
+for col, mode in zip(cols, R.MODE_ORDER, strict=True):
+    r = cmp[mode]
+    delta = None
+    if mode != "native" and native.cycles:
+        delta = tr(lang, "cmp.metric.delta", over=percent(r.cycles / native.cycles - 1, lang))
+    col.metric(tr(lang, "cmp.metric", mode=R.mode_label(mode, lang, long=True)),
+               number(r.cycles_per_access, lang, 1), delta=delta, delta_color="inverse" if delta else "off",
+               border=True)
+
+with st.container(border=True):
+    st.markdown(R.explanation_text(explanation, lang))
+    st.caption(tr(lang, "cmp.ran", ops=number(cmp.operations, lang), seconds=number(cmp.seconds, lang, 1)))
+
+tab_causes, tab_curve, tab_counters, tab_sweep, tab_cli = st.tabs(
+    [tr(lang, "cmp.tab.causes"), tr(lang, "cmp.tab.curve"), tr(lang, "cmp.tab.counters"),
+     tr(lang, "cmp.tab.sweep"), tr(lang, "cmp.tab.cli")])
+with tab_causes:
+    st.caption(tr(lang, "cmp.causes.caption"))
+    st.vega_lite_chart(R.causes_chart(cmp, lang), width="stretch")
+with tab_curve:
+    st.caption(tr(lang, "cmp.curve.caption"))
+    st.vega_lite_chart(R.curve_chart(cmp, lang), width="stretch")
+with tab_counters:
+    st.dataframe(R.counters_table(cmp, lang), width="stretch")
+
+with tab_sweep:
+    st.caption(tr(lang, "cmp.sweep.intro"))
+    keep("cmp.sweep.param", "walk_ref")
+    c1, c2, c3 = st.columns([2, 3, 1])
+    param = c1.selectbox(tr(lang, "cmp.sweep.param"), list(C.SWEEPS), key="_cmp.sweep.param", on_change=store,
+                         args=("cmp.sweep.param",), format_func=lambda p: tr(lang, f"sweep.{p}"))
+    spec = C.SWEEPS[param]
+    vkey = f"cmp.sweep.values.{param}"
+    keep(vkey, ", ".join(str(v) for v in spec.values))
+    values_text = c2.text_input(tr(lang, "cmp.sweep.values"), key="_" + vkey, on_change=store, args=(vkey,))
+    keep("cmp.sweep.accesses", PAGE_ACCESSES)
+    accesses = c3.number_input(tr(lang, "cmp.sweep.accesses"), min_value=1000, max_value=1_000_000, step=10_000,
+                               key="_cmp.sweep.accesses", on_change=store, args=("cmp.sweep.accesses",))
+    values = R.parse_values(values_text, spec.integer)
+    if values is None:
+        st.error(tr(lang, "cmp.sweep.bad_values", text=values_text))
+    elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
+        st.error(tr(lang, "cmp.sweep.bad_tlb"))
+        values = None
+    sweep_trace = None if spec.target == "workload" else trace
+    sweep_key = (f"sweep:{param}:{values}:{accesses}:{C.config_digest(settings.apply(config))}:"
+                 f"{trace_key if sweep_trace is not None else 'mix'}:{settings}")
+    if st.button(tr(lang, "cmp.sweep.run"), key="cmp.sweep.run", type="primary", disabled=values is None):
+        sbar = st.empty()
+
+        def sreport(fraction: float, what: str) -> None:
+            sbar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=what or "…"))
+        try:
+            result = cached(sweep_key, lambda: C.sweep(
+                param, values, trace=sweep_trace, config=config if sweep_trace is not None else None,
+                settings=settings, accesses=int(accesses), progress=sreport, workers=C.default_workers()))
+            S["cmp.sweep"] = {"key": sweep_key, "result": result}
+        except ValueError as exc:
+            st.error(tr(lang, "cmp.error", error=exc))
+        sbar.empty()
+    done = S.get("cmp.sweep")
+    if done is not None:
+        r = done["result"]
+        if done["key"] != sweep_key:
+            st.caption(tr(lang, "cmp.sweep.stale"))
+        st.vega_lite_chart(R.sweep_chart(r, lang), width="stretch")
+        text = R.sweep_text(r, lang)
+        if text:
+            st.markdown(text)
+        st.caption(tr(lang, "cmp.sweep.ran", points=len(r.values), modes=len(r.modes),
+                      accesses=number(accesses, lang), seconds=number(r.seconds, lang, 1)))
+
+with tab_cli:
+    st.caption(tr(lang, "cmp.cli.caption"))
+    toml = C.config_to_toml(config, name="comparison", description=f"Comparison of {source_name}.",
+                            generator=generator_spec)
+    st.download_button("comparison.toml", toml, file_name="comparison.toml", mime="application/toml",
+                       key="cmp.cli.toml", on_click="ignore")
+    if generator_spec is not None:
+        cmd = "python -m visualizer run comparison.toml --mode {m} --json"
+    else:
+        path = f"visualizer/traces/{source_name}" if source == "program" else source_name
+        cmd = f"python -m visualizer run --trace {path} --scenario comparison.toml --mode {{m}} --json"
+    st.code("\n".join(cmd.format(m=m) for m in R.MODE_ORDER), language="bash")

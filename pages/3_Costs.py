@@ -1,0 +1,90 @@
+"""Costs: every value of the engine's cost model, its default, its source and presets."""
+from __future__ import annotations
+
+import streamlit as st
+
+from visualizer.engine.costs import COSTS, PRESETS_VM_EXIT, PRESETS_WALK_REF, CostTable
+from visualizer.render import compare as R
+from visualizer.render.strings_compare import number, tr
+
+st.set_page_config(page_title="Costs · ESXi memory virtualization", page_icon="💲", layout="wide")
+
+S = st.session_state
+lang = S.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in ("en", "de") else "en")
+DEFAULTS = CostTable()
+CUSTOM = "custom"
+
+if "cost_overrides" not in S:
+    S["cost_overrides"] = {}
+
+
+def current() -> CostTable:
+    return DEFAULTS.with_overrides(S["cost_overrides"])
+
+
+def set_cost(name: str, value: int) -> None:
+    overrides = dict(S["cost_overrides"])
+    overrides[name] = int(value)
+    S["cost_overrides"] = R.cost_overrides(overrides)
+
+
+def on_value(name: str) -> None:
+    set_cost(name, S[f"_cost.{name}"])
+
+
+def on_preset(which: str) -> None:
+    choice = S[f"_cost.preset.{which}"]
+    table = PRESETS_WALK_REF if which == "walk" else PRESETS_VM_EXIT
+    if choice in table:
+        set_cost("walk_ref" if which == "walk" else "vm_exit", table[choice])
+
+
+def on_reset() -> None:
+    S["cost_overrides"] = {}
+
+
+costs = current()
+# widgets show the session's values (they live on while other pages are shown)
+for c in COSTS:
+    S[f"_cost.{c.name}"] = getattr(costs, c.name)
+S["_cost.preset.walk"] = next((k for k, v in PRESETS_WALK_REF.items() if v == costs.walk_ref), CUSTOM)
+S["_cost.preset.exit"] = next((k for k, v in PRESETS_VM_EXIT.items() if v == costs.vm_exit), CUSTOM)
+
+st.title(tr(lang, "cost.title"))
+st.markdown(tr(lang, "cost.intro"))
+
+st.subheader(tr(lang, "cost.presets"))
+p1, p2 = st.columns(2, gap="large")
+walk_options = list(PRESETS_WALK_REF) + [CUSTOM]
+p1.radio(tr(lang, "cost.preset.walk"), walk_options, key="_cost.preset.walk", horizontal=True,
+         on_change=on_preset, args=("walk",),
+         format_func=lambda k: tr(lang, "cost.preset.custom") if k == CUSTOM else f"{k} ({PRESETS_WALK_REF[k]})")
+exit_options = list(PRESETS_VM_EXIT) + [CUSTOM]
+p2.radio(tr(lang, "cost.preset.exit"), exit_options, key="_cost.preset.exit", horizontal=True,
+         on_change=on_preset, args=("exit",),
+         format_func=lambda k: tr(lang, "cost.preset.custom") if k == CUSTOM
+         else f"{tr(lang, 'cost.preset.' + k)} ({number(PRESETS_VM_EXIT[k], lang)})")
+
+head, reset = st.columns([4, 1])
+head.subheader(tr(lang, "cost.table"))
+reset.button(tr(lang, "cost.reset"), key="cost.reset", on_click=on_reset, disabled=not S["cost_overrides"],
+             width="stretch")
+for row in R.cost_rows(costs, lang):
+    with st.container(border=True):
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
+        badges = []
+        if row["estimate"]:
+            badges.append(f":orange-badge[{tr(lang, 'cost.estimate')}]")
+        if row["changed"]:
+            badges.append(f":blue-badge[{tr(lang, 'cost.changed')}]")
+        c1.markdown(f"**{row['label']}** " + " ".join(badges))
+        c1.caption(f"{tr(lang, 'cost.default', value=number(row['default'], lang))} · {row['source']}")
+        c2.number_input(row["label"], min_value=0, max_value=10**9, step=10 if row["default"] < 10_000 else 1000,
+                        key=f"_cost.{row['name']}", on_change=on_value, args=(row["name"],),
+                        label_visibility="collapsed")
+
+st.subheader(tr(lang, "cost.derived"))
+st.dataframe(R.derived_costs(costs, lang), width="stretch")
+
+st.subheader(tr(lang, "cost.pwc"))
+st.info(tr(lang, "cost.pwc.off"))
