@@ -1,0 +1,238 @@
+"""Plain-language narration of a step: its events, in order, as short phrases.
+
+``narrate(step, lang)`` turns the engine's ordered records into what a teacher would say:
+"TLB miss → hidden page fault: exit to the VMM → the VMM walks the guest page tables in software
+(4 references) → the VMM fills the shadow entry → the retry misses the TLB → the CPU walks the
+shadow page tables (4 references) → …". Runs of records that belong together are told as one
+phrase: the references of one walk, the shadow entries of one fill, and the guest kernel's work
+in a #PF handler (with the exits it causes on the way).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, GuestAction, GuestActionKind,
+                             GuestPageFault, Note, PmapChange, PmapReason, ShadowFill, ShadowInvalidate,
+                             ShadowRoot, Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, Walker, WalkRef)
+from ..engine.machine import Step
+from ..engine.memory import PAGE_SHIFT
+from ..engine.paging import EPT, X86, FRAME_MASK, RW
+from .i18n import t, tn
+
+ARROW = " → "
+_LEVEL = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
+_REASONS_DE = {"guest PTE write": "Schreiben eines Gast-PTE", "pmap change": "pmap-Änderung", "INVLPG": "INVLPG",
+               "shadow entry invalidated": "Schatteneintrag verworfen", "CR3 load without PCID": "CR3 ohne PCID",
+               "VM switch without VPID": "VM-Wechsel ohne VPID", "evicted shadow root": "Schattenwurzel verdrängt"}
+
+
+def _reason(text: str, lang: str) -> str:
+    if lang != "de":
+        return text
+    if text.endswith(" remapped") and text.startswith("gPPN "):
+        return text.replace(" remapped", " neu zugeordnet")
+    return _REASONS_DE.get(text, text)
+
+
+def _walk_phrase(refs: list, lang: str, faulted: bool) -> str:
+    """One walk: its references (consecutive WalkRef records of one walker); ``faulted``: a
+    fault or an exit follows it."""
+    n = len(refs)
+    first = refs[0]
+    stages = {r.stage for r in refs}
+    if first.walker is Walker.VMM:
+        text = tn("nar.walk_vmm", n, lang)
+    elif Stage.NESTED in stages:
+        g = sum(1 for r in refs if r.stage is Stage.GUEST)
+        text = t("nar.walk_2d", lang, n=n, g=g, e=n - g)
+    elif Stage.SHADOW in stages:
+        text = tn("nar.walk_shadow", n, lang)
+    else:
+        text = tn("nar.walk_native", n, lang)
+    last = refs[-1]
+    fmt = EPT if last.stage is Stage.NESTED else X86
+    if not last.entry & fmt.present:
+        return t("nar.walk_missing", lang, walk=text, level=_LEVEL.get(last.level, str(last.level)))
+    if faulted:
+        return t("nar.walk_denied", lang, walk=text)
+    return text
+
+
+def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
+    """The guest kernel's work (its #PF handler, or an explicit operation), with the exits and
+    pmap changes it causes on the way, as at most three phrases."""
+    parts: list[str] = []
+    tables = zeroed = ptes = 0
+    frames: list[int] = []
+    backs = ptws = 0
+    tail: list[str] = []
+    for ev in events:
+        cls = ev.__class__
+        if cls is GuestAction:
+            k = ev.kind
+            if k is GuestActionKind.ALLOC_TABLE:
+                tables += 1
+            elif k is GuestActionKind.ALLOC_FRAME:
+                frames.append(ev.gppn)
+            elif k is GuestActionKind.ZERO_FRAME:
+                zeroed += 1
+            elif k is GuestActionKind.WRITE_PTE:
+                ptes += 1
+            elif k is GuestActionKind.FREE_FRAME:
+                tail.append(t("nar.gw_free", lang, gpa=ev.gppn << PAGE_SHIFT))
+            elif k is GuestActionKind.CR3_LOAD:
+                tail.append(t("nar.gw_cr3", lang, proc=cr3_names.get(ev.gppn, ev.detail.split()[-1])))
+            elif k is GuestActionKind.INVLPG:
+                tail.append(t("nar.gw_invlpg", lang, detail=ev.detail))
+            elif k is GuestActionKind.NOTHING_TO_DO:
+                tail.append(t("nar.gw_nothing", lang, detail=ev.detail))
+            elif k is GuestActionKind.SEGV:
+                tail.append(t("nar.gw_segv", lang, detail=ev.detail))
+            elif k is GuestActionKind.OUT_OF_MEMORY:
+                tail.append(t("nar.gw_oom", lang))
+        elif cls is VmExit:
+            if ev.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
+                backs += 1
+            elif ev.reason is ExitReason.PT_WRITE:
+                ptws += 1
+    frames = [g for g in frames if g is not None]
+    if tables and len(frames) == 1:
+        parts.append(tn("nar.gw_tables_frame", tables, lang, gpa=frames.pop() << PAGE_SHIFT))
+    elif tables:
+        parts.append(tn("nar.gw_tables", tables, lang))
+    parts += [t("nar.gw_frame", lang, gpa=g << PAGE_SHIFT) for g in frames]
+    if zeroed:
+        parts.append(tn("nar.gw_zero", zeroed, lang))
+    if ptes:
+        parts.append(tn("nar.gw_ptes", ptes, lang))
+    parts += tail
+    out = []
+    if parts:
+        joined = ", ".join(parts[:-1]) + (t("nar.and", lang) if len(parts) > 1 else "") + parts[-1]
+        out.append(t("nar.guest_work", lang, parts=joined))
+    if backs:
+        out.append(tn("nar.during_back", backs, lang))
+    if ptws:
+        out.append(tn("nar.during_ptw", ptws, lang))
+    return out
+
+
+def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[dict] = None) -> list[str]:
+    """The step's events as phrases, in order (``[]`` for no step). ``process_names`` maps a
+    guest CR3 gPPN to its process name (for context switches); optional."""
+    if step is None:
+        return []
+    names = process_names or {}
+    ev = list(step.events)
+    out: list[str] = []
+    lookups = 0
+    i = 0
+    n = len(ev)
+    while i < n:
+        e = ev[i]
+        cls = e.__class__
+        if cls is WalkRef:
+            j = i
+            refs = []
+            while j < n and ev[j].__class__ in (WalkRef, AdUpdate) and \
+                    (ev[j].__class__ is AdUpdate or ev[j].walker is e.walker):
+                if ev[j].__class__ is WalkRef:
+                    refs.append(ev[j])
+                j += 1
+            faulted = j < n and ev[j].__class__ in (VmExit, GuestPageFault)
+            out.append(_walk_phrase(refs, lang, faulted))
+            i = j
+            continue
+        if cls is AdUpdate:
+            i += 1
+            continue
+        if cls is TlbLookup:
+            if lookups == 0:
+                out.append(t("nar.tlb_hit" if e.hit else "nar.tlb_miss", lang, gva=e.gvpn << PAGE_SHIFT))
+            else:
+                out.append(t("nar.retry_hit" if e.hit else "nar.retry_miss", lang))
+            lookups += 1
+        elif cls is VmSwitch:
+            out.append(t("nar.vm_switch", lang, old=e.from_vm, new=e.to_vm) if e.from_vm
+                       else t("nar.vm_enter", lang, vm=e.to_vm))
+        elif cls is GuestPageFault or cls is GuestAction:
+            # the guest kernel's work runs until the access is retried (or the step ends)
+            j = i + 1 if cls is GuestPageFault else i
+            while j < n and ev[j].__class__ not in (TlbLookup, DataAccess, ShadowInvalidate, TlbFlush) and not (
+                    ev[j].__class__ is VmExit and ev[j].reason in (ExitReason.INVLPG, ExitReason.CR3_LOAD)):
+                j += 1
+            if cls is GuestPageFault:
+                reflected = i > 0 and ev[i - 1].__class__ in (VmExit, WalkRef, AdUpdate) and any(
+                    x.__class__ is VmExit and x.reason is ExitReason.GUEST_FAULT for x in ev[max(0, i - 8):i])
+                out.append(t("nar.guest_pf_reflect" if reflected else "nar.guest_pf", lang,
+                             kind=t("fault." + e.kind.value, lang)))
+                out += _guest_work(ev[i + 1:j], lang, names)
+            else:
+                out += _guest_work(ev[i:j], lang, names)
+            i = max(j, i + 1)
+            continue
+        elif cls is VmExit:
+            r = e.reason
+            if r is ExitReason.HIDDEN_FAULT:
+                if i + 1 < n and ev[i + 1].__class__ is PmapChange:
+                    i += 1
+                    continue  # told by the pmap change that follows
+                out.append(t("nar.exit_hidden", lang))
+            elif r is ExitReason.GUEST_FAULT:
+                out.append(t("nar.exit_guest", lang))
+            elif r is ExitReason.CR3_LOAD:
+                out.append(t("nar.exit_cr3", lang))
+            elif r is ExitReason.INVLPG:
+                out.append(t("nar.exit_invlpg", lang))
+            elif r is ExitReason.PT_WRITE:
+                out.append(t("nar.exit_ptw", lang, gpa=e.address))
+            elif r is ExitReason.EPT_VIOLATION:
+                out.append(t("nar.exit_ept", lang, gpa=e.address))
+        elif cls is PmapChange:
+            key = {PmapReason.BACK: "nar.back", PmapReason.SHARE: "nar.share", PmapReason.COW_BREAK: "nar.cow",
+                   PmapReason.UNSHARE: "nar.unshare", PmapReason.SWAP_OUT: "nar.swap_out",
+                   PmapReason.SWAP_IN: "nar.swap_in"}[e.reason]
+            ma = e.new_mpn if e.new_mpn is not None else e.old_mpn
+            out.append(t(key, lang, vm=e.vm, gpa=e.gppn << PAGE_SHIFT, ma=(ma or 0) << PAGE_SHIFT))
+        elif cls is EptUpdate:
+            if out and not out[-1].endswith(t("nar.ept_write", lang)):
+                out[-1] += ", " + t("nar.ept_write" if e.entry else "nar.ept_clear", lang)
+        elif cls is ShadowFill:
+            j = i
+            while j < n and ev[j].__class__ is ShadowFill:
+                j += 1
+            fills = ev[i:j]
+            leaf = fills[-1]
+            ro = "" if leaf.entry & RW else t("nar.shadow_fill_ro", lang)
+            text = t("nar.shadow_fill", lang, gva=leaf.gva & ~0xFFF, ma=leaf.entry & FRAME_MASK, ro=ro)
+            built = sum(1 for f in fills if f.level > 1)
+            if built:
+                text += tn("nar.shadow_tables", built, lang)
+            out.append(text)
+            i = j
+            continue
+        elif cls is ShadowInvalidate:
+            out.append(t("nar.shadow_zap", lang, gva=e.gva, reason=_reason(e.reason, lang)))
+        elif cls is ShadowRoot:
+            out.append(t("nar.shadow_root_cached" if e.cached else "nar.shadow_root_new", lang))
+        elif cls is TlbFill:
+            out.append(t("nar.tlb_fill", lang, gva=e.gvpn << PAGE_SHIFT, ma=e.mpn << PAGE_SHIFT))
+        elif cls is TlbFlush:
+            if e.removed:
+                out.append(tn("nar.tlb_flush", e.removed, lang, reason=_reason(e.reason, lang)))
+        elif cls is DataAccess:
+            key = {"read": "nar.read", "write": "nar.write", "exec": "nar.exec"}[e.access.value]
+            out.append(t(key, lang, value=e.value, ma=e.ma))
+        elif cls is Note:
+            out.append(t("nar.note", lang, text=e.text))
+        i += 1
+    return out
+
+
+def sentence(step: Optional[Step], lang: str = "en", **kw) -> str:
+    """The narration as one line, phrases joined by arrows, the first letter capitalised."""
+    phrases = narrate(step, lang, **kw)
+    if not phrases:
+        return ""
+    text = ARROW.join(phrases)
+    return text[0].upper() + text[1:] + "."

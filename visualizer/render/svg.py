@@ -1,0 +1,142 @@
+"""Drawing the diagram: DOT → SVG (or PNG) with a Graphviz program, or SVG without one.
+
+The figure's positions are all set (:mod:`visualizer.render.dot`), so Graphviz only draws:
+``dot -Kneato -n2`` (native Graphviz), else ``graphviz-pure -Kneato -n2`` (the PyPI package
+``graphviz-pure``, a self-contained Graphviz port), else :func:`figure_svg` writes the same
+picture in Python — with the same ids and classes, so pages and tests need not care which.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from typing import Optional
+
+from .dot import Figure, _n
+
+PROGRAMS = (("dot", ("-Kneato", "-n2")), ("neato", ("-n2",)), ("graphviz-pure", ("-Kneato", "-n2")))
+"""Layout programs in order of preference, with the flags that draw a positioned graph."""
+
+
+class LayoutError(RuntimeError):
+    """The Graphviz program failed (its message is kept)."""
+
+
+@functools.lru_cache(maxsize=1)
+def layout_program() -> Optional[tuple[str, ...]]:
+    """The command that draws a positioned DOT graph, or None where no Graphviz is installed."""
+    for name, flags in PROGRAMS:
+        path = shutil.which(name)
+        if path:
+            return (path, *flags)
+    return None
+
+
+def render(dot_text: str, fmt: str = "svg", timeout: float = 20.0) -> bytes:
+    """Draw ``dot_text`` with the layout program, as ``fmt`` ("svg" or "png")."""
+    prog = layout_program()
+    if prog is None:
+        raise LayoutError("no Graphviz program (dot, neato or graphviz-pure) is installed")
+    try:
+        r = subprocess.run([*prog, f"-T{fmt}"], input=dot_text.encode("utf-8"), capture_output=True,
+                           timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise LayoutError(f"{prog[0]} took longer than {timeout:.0f} s") from None
+    if r.returncode != 0 or not r.stdout:
+        raise LayoutError(f"{prog[0]} failed: {r.stderr.decode('utf-8', 'replace').strip()[:500]}")
+    return r.stdout
+
+
+_PROLOG = re.compile(r"<\?xml.*?\?>\s*|<!DOCTYPE.*?>\s*|<!--.*?-->\s*", re.S)
+
+
+def inline(svg: str) -> str:
+    """An SVG document made ready to sit inside an HTML page: no XML prolog, doctype or comments."""
+    return _PROLOG.sub("", svg).strip()
+
+
+def to_svg(fig: Figure) -> tuple[str, str]:
+    """(SVG text, what drew it) for a figure: Graphviz where installed, else Python."""
+    if layout_program() is not None:
+        try:
+            return inline(render(fig.to_dot(), "svg").decode("utf-8")), layout_program()[0].rsplit("/", 1)[-1]
+        except LayoutError:
+            pass
+    return figure_svg(fig), "python"
+
+
+# -- the same picture without Graphviz ----------------------------------------------------------------
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def figure_svg(fig: Figure) -> str:
+    """The figure as SVG, drawn in Python: clusters, then edges, then nodes (as Graphviz's
+    ``outputorder=edgesfirst``), with Graphviz's ids and classes (``node``/``edge`` plus the
+    figure's own classes)."""
+    W, H = fig.width, fig.height
+
+    def y(v: float) -> str:  # Graphviz's y grows upwards; SVG's downwards
+        return _n(H - v)
+
+    out = [f'<svg width="{_n(W + 8)}pt" height="{_n(H + 8)}pt" viewBox="0.00 0.00 {_n(W + 8)} {_n(H + 8)}" '
+           'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
+           '<g id="graph0" class="graph" transform="translate(4 4)">',
+           f'<rect x="-4" y="-4" width="{_n(W + 8)}" height="{_n(H + 8)}" fill="white"/>',
+           f'<text text-anchor="middle" x="{_n(W / 2)}" y="{y(H - 16)}" font-family="Helvetica,sans-Serif" '
+           f'font-size="12" fill="#263238">{_esc(fig.title)}</text>']
+    for i, a in enumerate(fig.areas):
+        dash = ' stroke-dasharray="5,2"' if a.dashed else ""
+        weight = ' font-weight="bold"' if a.bold else ""
+        out.append(f'<g id="clust{i + 1}" class="cluster"><title>{_esc(a.id)}</title>'
+                   f'<rect x="{_n(a.x0)}" y="{y(a.y1)}" width="{_n(a.x1 - a.x0)}" height="{_n(a.y1 - a.y0)}" '
+                   f'rx="6" fill="{a.fill}" stroke="{a.border}"{dash}/>'
+                   f'<text x="{_n(a.x0 + 6)}" y="{y(a.y1 - a.font - 3)}" font-family="Helvetica,sans-Serif" '
+                   f'font-size="{_n(a.font)}"{weight} fill="#263238">{_esc(a.label)}</text></g>')
+    for i, e in enumerate(fig.edges):
+        p = e.points
+        d = f"M{_n(p[0])},{y(p[1])}C" + " ".join(f"{_n(p[k])},{y(p[k + 1])}" for k in range(2, len(p), 2))
+        colour, opacity = e.colour[:7], ""
+        if len(e.colour) == 9:
+            opacity = f' stroke-opacity="{int(e.colour[7:], 16) / 255:.2f}" fill-opacity="{int(e.colour[7:], 16) / 255:.2f}"'
+        dash = ' stroke-dasharray="5,2"' if e.dashed else ""
+        # the arrowhead: a triangle from the spline's end to the tip
+        ex, ey = e.end
+        sx, sy = p[-2], p[-1]
+        dx, dy = ex - sx, ey - sy
+        length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+        ux, uy = dx / length, dy / length
+        half = 2.2 + 0.4 * e.pen
+        tri = (f"{_n(ex)},{y(ey)} {_n(sx - uy * half)},{y(sy + ux * half)} "
+               f"{_n(sx + uy * half)},{y(sy - ux * half)}")
+        out.append(f'<g id="edge{i + 1}" class="edge {_esc(e.cls)}"><title>{_esc(e.tail)}&#45;&gt;{_esc(e.head)}</title>'
+                   f'<path fill="none" stroke="{colour}" stroke-width="{_n(e.pen)}"{dash}{opacity} d="{d}"/>'
+                   f'<polygon fill="{colour}" stroke="{colour}"{opacity} points="{tri}"/></g>')
+    for i, b in enumerate(fig.boxes):
+        nid = b.id if b.id.startswith(("gva-", "gpa-", "ma-")) and not b.text else f"node{i + 1}"
+        cls = f"node {b.classes}".strip()
+        parts = [f'<g id="{_esc(nid)}" class="{_esc(cls)}"><title>{_esc(b.id)}</title>']
+        if b.tooltip:
+            parts.append(f'<g><a xlink:title="{_esc(b.tooltip)}">')
+        if not b.text:
+            dash = ' stroke-dasharray="5,2"' if b.dashed else ""
+            parts.append(f'<rect x="{_n(b.x - b.w / 2)}" y="{y(b.y + b.h / 2)}" width="{_n(b.w)}" height="{_n(b.h)}" '
+                         f'fill="{b.fill}" stroke="{b.border}" stroke-width="{_n(b.pen)}"{dash}/>')
+        anchor = "start" if b.text and b.anchor == "start" else "middle"
+        tx = b.x + 2 if anchor == "start" else b.x
+        lines = [(b.top, b.font, b.font_colour), (b.bottom, 7.5, b.bottom_colour)]
+        lines = [ln for ln in lines if ln[0]]
+        total = sum(s + 1 for _, s, _ in lines)
+        cy = b.y + total / 2
+        for text, size, colour in lines:
+            cy -= size
+            parts.append(f'<text text-anchor="{anchor}" x="{_n(tx)}" y="{y(cy)}" font-family="Helvetica,sans-Serif" '
+                         f'font-size="{_n(size)}" fill="{colour}">{_esc(text)}</text>')
+            cy -= 1
+        if b.tooltip:
+            parts.append("</a></g>")
+        parts.append("</g>")
+        out.append("".join(parts))
+    out.append("</g></svg>")
+    return "\n".join(out)
