@@ -14,13 +14,12 @@ from visualizer.engine.workloads import GENERATORS, program_names
 from visualizer.render import compare as R
 from visualizer.render.strings_compare import STRINGS, number, percent, tr
 
-st.set_page_config(page_title="Compare · ESXi memory virtualization", page_icon="⚖️", layout="wide")
+st.set_page_config(page_title="Compare · ESXi memory virtualization", page_icon=":material/compare_arrows:", layout="wide")
 
 S = st.session_state
 lang = S.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in ("en", "de") else "en")
 
-PAGE_ACCESSES = 100_000
-"""Generated workloads on this page default to 100,000 accesses (steady state dominates)."""
+PAGE_ACCESSES = 100_000  # generated workloads default to 100,000 accesses here: steady state dominates
 MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
 HIDDEN_PARAMS = {"rng", "vm", "process", "base", "name"}
 KINDS = [k for k in GENERATORS if k != "program"]
@@ -188,7 +187,7 @@ with st.container(border=True):
                       exit=number(costs.exit_total, lang), vm_exit=number(costs.vm_exit, lang),
                       vmm_handler=number(costs.vmm_handler, lang)))
         try:
-            st.page_link("pages/3_Costs.py", label=tr(lang, "cmp.costs.edit"), icon="💲")
+            st.page_link("pages/3_Costs.py", label=tr(lang, "cmp.costs.edit"), icon=":material/payments:")
         except StreamlitAPIException:  # the page run on its own, outside the app
             st.caption(tr(lang, "cmp.costs.edit") + ": pages/3_Costs.py")
 
@@ -226,24 +225,25 @@ bar.empty()
 
 # -- results -------------------------------------------------------------------------------------
 explanation = C.explain(cmp)
+st.subheader(tr(lang, "cmp.results.cpa"))
 cols = st.columns(3)
 native = cmp["native"]
 for col, mode in zip(cols, R.MODE_ORDER, strict=True):
     r = cmp[mode]
-    delta = None
-    if mode != "native" and native.cycles:
-        delta = tr(lang, "cmp.metric.delta", over=percent(r.cycles / native.cycles - 1, lang))
-    col.metric(tr(lang, "cmp.metric", mode=R.mode_label(mode, lang, long=True)),
-               number(r.cycles_per_access, lang, 1), delta=delta, delta_color="inverse" if delta else "off",
-               border=True)
+    if mode == "native" or not native.cycles:
+        col.metric(R.mode_label(mode, lang, long=True), number(r.cycles_per_access, lang, 1),
+                   delta=tr(lang, "cmp.metric.baseline"), delta_color="off", delta_arrow="off", border=True)
+    else:
+        col.metric(R.mode_label(mode, lang, long=True), number(r.cycles_per_access, lang, 1),
+                   delta=tr(lang, "cmp.metric.delta", over=percent(r.cycles / native.cycles - 1, lang)),
+                   delta_color="inverse", border=True)
 
 with st.container(border=True):
     st.markdown(R.explanation_text(explanation, lang))
     st.caption(tr(lang, "cmp.ran", ops=number(cmp.operations, lang), seconds=number(cmp.seconds, lang, 1)))
 
-tab_causes, tab_curve, tab_counters, tab_sweep, tab_cli = st.tabs(
-    [tr(lang, "cmp.tab.causes"), tr(lang, "cmp.tab.curve"), tr(lang, "cmp.tab.counters"),
-     tr(lang, "cmp.tab.sweep"), tr(lang, "cmp.tab.cli")])
+tab_causes, tab_curve, tab_counters, tab_cli = st.tabs(
+    [tr(lang, "cmp.tab.causes"), tr(lang, "cmp.tab.curve"), tr(lang, "cmp.tab.counters"), tr(lang, "cmp.tab.cli")])
 with tab_causes:
     st.caption(tr(lang, "cmp.causes.caption"))
     st.vega_lite_chart(R.causes_chart(cmp, lang), width="stretch")
@@ -252,53 +252,6 @@ with tab_curve:
     st.vega_lite_chart(R.curve_chart(cmp, lang), width="stretch")
 with tab_counters:
     st.dataframe(R.counters_table(cmp, lang), width="stretch")
-
-with tab_sweep:
-    st.caption(tr(lang, "cmp.sweep.intro"))
-    keep("cmp.sweep.param", "walk_ref")
-    c1, c2, c3 = st.columns([2, 3, 1])
-    param = c1.selectbox(tr(lang, "cmp.sweep.param"), list(C.SWEEPS), key="_cmp.sweep.param", on_change=store,
-                         args=("cmp.sweep.param",), format_func=lambda p: tr(lang, f"sweep.{p}"))
-    spec = C.SWEEPS[param]
-    vkey = f"cmp.sweep.values.{param}"
-    keep(vkey, ", ".join(str(v) for v in spec.values))
-    values_text = c2.text_input(tr(lang, "cmp.sweep.values"), key="_" + vkey, on_change=store, args=(vkey,))
-    keep("cmp.sweep.accesses", PAGE_ACCESSES)
-    accesses = c3.number_input(tr(lang, "cmp.sweep.accesses"), min_value=1000, max_value=1_000_000, step=10_000,
-                               key="_cmp.sweep.accesses", on_change=store, args=("cmp.sweep.accesses",))
-    values = R.parse_values(values_text, spec.integer)
-    if values is None:
-        st.error(tr(lang, "cmp.sweep.bad_values", text=values_text))
-    elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
-        st.error(tr(lang, "cmp.sweep.bad_tlb"))
-        values = None
-    sweep_trace = None if spec.target == "workload" else trace
-    sweep_key = (f"sweep:{param}:{values}:{accesses}:{C.config_digest(settings.apply(config))}:"
-                 f"{trace_key if sweep_trace is not None else 'mix'}:{settings}")
-    if st.button(tr(lang, "cmp.sweep.run"), key="cmp.sweep.run", type="primary", disabled=values is None):
-        sbar = st.empty()
-
-        def sreport(fraction: float, what: str) -> None:
-            sbar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=what or "…"))
-        try:
-            result = cached(sweep_key, lambda: C.sweep(
-                param, values, trace=sweep_trace, config=config if sweep_trace is not None else None,
-                settings=settings, accesses=int(accesses), progress=sreport, workers=C.default_workers()))
-            S["cmp.sweep"] = {"key": sweep_key, "result": result}
-        except ValueError as exc:
-            st.error(tr(lang, "cmp.error", error=exc))
-        sbar.empty()
-    done = S.get("cmp.sweep")
-    if done is not None:
-        r = done["result"]
-        if done["key"] != sweep_key:
-            st.caption(tr(lang, "cmp.sweep.stale"))
-        st.vega_lite_chart(R.sweep_chart(r, lang), width="stretch")
-        text = R.sweep_text(r, lang)
-        if text:
-            st.markdown(text)
-        st.caption(tr(lang, "cmp.sweep.ran", points=len(r.values), modes=len(r.modes),
-                      accesses=number(accesses, lang), seconds=number(r.seconds, lang, 1)))
 
 with tab_cli:
     st.caption(tr(lang, "cmp.cli.caption"))
@@ -312,3 +265,54 @@ with tab_cli:
         path = f"visualizer/traces/{source_name}" if source == "program" else source_name
         cmd = f"python -m visualizer run --trace {path} --scenario comparison.toml --mode {{m}} --json"
     st.code("\n".join(cmd.format(m=m) for m in R.MODE_ORDER), language="bash")
+
+st.subheader(tr(lang, "cmp.tab.sweep"))
+st.caption(tr(lang, "cmp.sweep.intro"))
+keep("cmp.sweep.param", "walk_ref")
+c1, c2, c3 = st.columns([2, 3, 1])
+param = c1.selectbox(tr(lang, "cmp.sweep.param"), list(C.SWEEPS), key="_cmp.sweep.param", on_change=store,
+                     args=("cmp.sweep.param",), format_func=lambda p: tr(lang, f"sweep.{p}"))
+spec = C.SWEEPS[param]
+vkey = f"cmp.sweep.values.{param}"
+keep(vkey, ", ".join(str(v) for v in spec.values))
+values_text = c2.text_input(tr(lang, "cmp.sweep.values"), key="_" + vkey, on_change=store, args=(vkey,))
+keep("cmp.sweep.accesses", PAGE_ACCESSES)
+accesses = c3.number_input(tr(lang, "cmp.sweep.accesses"), min_value=1000, max_value=1_000_000, step=10_000,
+                           key="_cmp.sweep.accesses", on_change=store, args=("cmp.sweep.accesses",))
+values = R.parse_values(values_text, spec.integer)
+if values is None:
+    st.error(tr(lang, "cmp.sweep.bad_values", text=values_text))
+elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
+    st.error(tr(lang, "cmp.sweep.bad_tlb"))
+    values = None
+sweep_trace = None if spec.target == "workload" else trace
+# workload sweeps start from the mix parameters chosen above, if the mix generator is chosen
+sweep_workload = ({k: v for k, v in generator_spec[1].items() if k != "accesses"}
+                  if generator_spec is not None and generator_spec[0] == "mix" else {})
+sweep_key = (f"sweep:{param}:{values}:{accesses}:{C.config_digest(settings.apply(config))}:"
+             f"{trace_key if sweep_trace is not None else sorted(sweep_workload.items())}:{settings}")
+if st.button(tr(lang, "cmp.sweep.run"), key="cmp.sweep.run", type="primary", disabled=values is None):
+    sbar = st.empty()
+
+    def sreport(fraction: float, what: str) -> None:
+        sbar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=what or "…"))
+    try:
+        result = cached(sweep_key, lambda: C.sweep(
+            param, values, trace=sweep_trace, config=config if sweep_trace is not None else None,
+            workload=sweep_workload, settings=settings, accesses=int(accesses), progress=sreport,
+            workers=C.default_workers()))
+        S["cmp.sweep"] = {"key": sweep_key, "result": result, "accesses": int(accesses)}
+    except ValueError as exc:
+        st.error(tr(lang, "cmp.error", error=exc))
+    sbar.empty()
+done = S.get("cmp.sweep")
+if done is not None:
+    r = done["result"]
+    if done["key"] != sweep_key:
+        st.caption(tr(lang, "cmp.sweep.stale"))
+    st.vega_lite_chart(R.sweep_chart(r, lang), width="stretch")
+    text = R.sweep_text(r, lang)
+    if text:
+        st.markdown(text)
+    st.caption(tr(lang, "cmp.sweep.ran", points=len(r.values), modes=len(r.modes),
+                  accesses=number(done["accesses"], lang), seconds=number(r.seconds, lang, 1)))

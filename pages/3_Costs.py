@@ -7,7 +7,7 @@ from visualizer.engine.costs import COSTS, PRESETS_VM_EXIT, PRESETS_WALK_REF, Co
 from visualizer.render import compare as R
 from visualizer.render.strings_compare import number, tr
 
-st.set_page_config(page_title="Costs · ESXi memory virtualization", page_icon="💲", layout="wide")
+st.set_page_config(page_title="Costs · ESXi memory virtualization", page_icon=":material/payments:", layout="wide")
 
 S = st.session_state
 lang = S.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in ("en", "de") else "en")

@@ -185,3 +185,22 @@ def test_trace_digest():
     a, b = generate("zipf", 1, accesses=100), generate("zipf", 2, accesses=100)
     assert C.trace_digest(a) == C.trace_digest(generate("zipf", 1, accesses=100))
     assert C.trace_digest(a) != C.trace_digest(b)
+
+
+def test_scenario_export_reproduces_the_comparison_exactly(tmp_path):
+    from visualizer.engine import load_scenario_text
+    from visualizer.engine.traceio import scenario_with_trace, write_csv
+    params = dict(accesses=4000, pages=32, update_rate=20.0)
+    trace = generate("mix", 7, **params)
+    cfg = C.Settings.with_costs({"walk_ref": 10}, tlb_entries=32, pcid=False).apply(default_config(trace))
+    s = load_scenario_text(C.config_to_toml(cfg, generator=("mix", params, 7)))
+    assert s.config == cfg and C.trace_digest(s.trace) == C.trace_digest(trace)
+    # without a generator: the exported machine is the base for --trace
+    f = tmp_path / "t.csv"
+    f.write_text(write_csv(trace))
+    base = load_scenario_text(C.config_to_toml(cfg))
+    s = scenario_with_trace(base, f)
+    assert s.config == cfg and s.trace.op.tolist() == trace.op.tolist()
+    a = C.compare(cfg, trace, samples=2)
+    b = C.compare(s.config, s.trace, samples=2)
+    assert all(a[m].counters == b[m].counters for m in C.MODES)

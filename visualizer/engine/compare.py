@@ -292,17 +292,19 @@ class SweepParam:
     key: str
     values: tuple
     integer: bool = True
+    log: bool = False
+    """Plot on a logarithmic axis (the default values span orders of magnitude)."""
 
 
 SWEEPS: dict[str, SweepParam] = {
     "update_rate": SweepParam("update_rate", "workload", "update_rate",
                               (0, 2, 5, 10, 20, 40, 60, 80, 120, 160), integer=False),
     "switch_rate": SweepParam("switch_rate", "workload", "switch_rate",
-                              (0.5, 1, 2, 5, 10, 20, 30, 50, 75, 100), integer=False),
-    "pages": SweepParam("pages", "workload", "pages", (8, 16, 32, 48, 64, 96, 128, 192, 256, 384)),
+                              (0.5, 1, 2, 5, 10, 20, 30, 50, 75, 100), integer=False, log=True),
+    "pages": SweepParam("pages", "workload", "pages", (8, 16, 32, 48, 64, 96, 128, 192, 256, 384), log=True),
     "tlb_entries": SweepParam("tlb_entries", "machine", "tlb_entries",
-                              (16, 32, 64, 128, 192, 256, 384, 512, 768, 1024)),
-    "walk_ref": SweepParam("walk_ref", "cost", "walk_ref", (4, 10, 20, 40, 60, 80, 100, 150, 200, 300)),
+                              (16, 32, 64, 128, 192, 256, 384, 512, 768, 1024), log=True),
+    "walk_ref": SweepParam("walk_ref", "cost", "walk_ref", (4, 10, 20, 40, 60, 80, 100, 150, 200, 300), log=True),
 }
 """What a sweep can vary, with default values (10 points each)."""
 

@@ -9,7 +9,7 @@ from typing import Optional
 
 import pandas as pd
 
-from ..engine.compare import CAUSE_ORDER, Comparison, Explanation, SweepResult, causes
+from ..engine.compare import CAUSE_ORDER, SWEEPS, Comparison, Explanation, SweepResult, causes
 from ..engine.costs import COSTS, CostInfo, CostTable
 from ..engine.machine import MachineConfig
 from .strings_compare import COST_DE, STRINGS, number, percent, tr
@@ -165,10 +165,14 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
     df = sweep_frame(r, lang)
     modes = [m for m in MODE_ORDER if m in r.modes]
     title = tr(lang, f"sweep.{r.param}")
+    x_enc = {"field": "x", "type": "quantitative", "title": title}
+    if SWEEPS[r.param].log and all(float(v) > 0 for v in r.values):
+        x_enc["scale"] = {"type": "log"}
+        x_enc["axis"] = {"values": [float(v) for v in r.values]}
     lines = {
         "mark": {"type": "line", "point": {"size": 60}, "strokeWidth": 2.5},
         "encoding": {
-            "x": {"field": "x", "type": "quantitative", "title": title},
+            "x": x_enc,
             "y": {"field": "cycles_per_access", "type": "quantitative", "title": tr(lang, "col.cycles_per_access")},
             "color": {"field": "mode", "type": "nominal", "title": tr(lang, "col.mode"),
                       "scale": _mode_scale(modes, lang), "legend": {"orient": "top"}},
@@ -184,7 +188,7 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
         layers.append({
             "data": {"values": [{"x": x} for x, _, _ in cross]},
             "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#444444"},
-            "encoding": {"x": {"field": "x", "type": "quantitative"}},
+            "encoding": {"x": dict(x_enc, title=None)},
         })
     return {"data": {"values": df.to_dict("records")}, "height": 340, "layer": layers}
 

@@ -37,7 +37,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "row.walk_refs": {"en": "walk references", "de": "Zugriffe der Seitentabellendurchläufe"},
     "row.refs_per_miss": {"en": "references per TLB miss", "de": "Zugriffe je TLB-Fehlgriff"},
     "row.vm_exits": {"en": "VM exits", "de": "VM-Exits"},
-    "row.exit": {"en": "  VM exits: {reason}", "de": "  VM-Exits: {reason}"},
     "row.guest_faults": {"en": "guest page faults", "de": "Gast-Seitenfehler"},
     "row.cycles": {"en": "cycles", "de": "Takte"},
     "row.cycles_per_access": {"en": "cycles per access", "de": "Takte je Zugriff"},
@@ -163,8 +162,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmp.running": {"en": "Running {what} …", "de": "Läuft: {what} …"},
     "cmp.ran": {"en": "{ops} operations × 3 modes simulated in {seconds} s.",
                 "de": "{ops} Operationen × 3 Modi in {seconds} s simuliert."},
-    "cmp.results": {"en": "Results", "de": "Ergebnisse"},
-    "cmp.metric": {"en": "{mode}: cycles per access", "de": "{mode}: Takte je Zugriff"},
+    "cmp.results.cpa": {"en": "Cycles per access", "de": "Takte je Zugriff"},
+    "cmp.metric.baseline": {"en": "the baseline", "de": "die Basis"},
     "cmp.metric.delta": {"en": "{over} over native", "de": "{over} über nativ"},
     "cmp.tab.causes": {"en": "Cycles by cause", "de": "Takte nach Ursache"},
     "cmp.tab.curve": {"en": "Over the trace", "de": "Im Verlauf der Spur"},
@@ -302,9 +301,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "cost.d.pt_write": {"en": "guest PTE write, shadow: exit + emulation / nested: a plain store",
                         "de": "Schreiben eines Gast-Seitentabelleneintrags, Schatten: Exit + Emulation / "
                               "verschachtelt: ein gewöhnlicher Speicherbefehl"},
-    "cost.d.breakeven": {"en": "break-even: one shadow exit pays for this many nested TLB misses",
-                         "de": "Gleichstand: ein Exit im Schattenmodus kostet so viel wie so viele "
-                               "verschachtelte TLB-Fehlgriffe"},
+    "cost.d.breakeven": {"en": "break-even: one VM exit costs as much as the extra walking of this many nested "
+                               "TLB misses",
+                         "de": "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
+                               "vielen verschachtelten TLB-Fehlgriffen"},
     "cost.d.cycles": {"en": "{n} cycles", "de": "{n} Takte"},
     "cost.pwc": {"en": "Page-walk caches", "de": "Page-Walk-Caches"},
     "cost.pwc.off": {"en": "Not modelled: every walk reference goes to the memory hierarchy at the cost above. "
