@@ -26,6 +26,12 @@ Unicorn quirks met on the way, and how this module avoids them:
   hook prevents. Every probe therefore starts from a saved CPU context.
 * ``emu_start(..., until=target)`` on a ``jmp`` raised #PF at addresses other than the target;
   an instruction fetch is detected with a code hook at the target instead.
+* QEMU 5 (unicorn 2's base) translates a whole block ahead of execution: a fetch near the end
+  of an executable page whose successor is not executable raised #PF for the *next* page
+  (real hardware only faults on what it executes; later QEMU fixed this). For an execute probe
+  the byte at the target is therefore made a ``ret`` (which ends the block) for the duration of
+  the probe; its physical address comes from a supervisor read probe whose A-bit side effects
+  are undone.
 """
 from __future__ import annotations
 
@@ -144,6 +150,21 @@ class UnicornMmu:
     # -- one access --------------------------------------------------------------------------
     def access(self, cr3: int, va: int, kind: str, *, user: bool = True, value: int = 0) -> Probe:
         """Run one ``kind`` access ("read", "write", "exec") to ``va`` with tables at ``cr3``."""
+        if kind != "exec":
+            return self._run(cr3, va, kind, user, value)
+        snapshot = bytes(self.uc.mem_read(0, self.size))
+        target = self._run(cr3, va, "read", False, 0)
+        self.uc.mem_write(0, snapshot)
+        if not target.ok:
+            return self._run(cr3, va, "exec", user, 0)  # faults at the target itself
+        old = bytes(self.uc.mem_read(target.physical, 1))
+        self.uc.mem_write(target.physical, b"\xc3")  # ret: the block ends at the target
+        try:
+            return self._run(cr3, va, "exec", user, 0)
+        finally:
+            self.uc.mem_write(target.physical, old)
+
+    def _run(self, cr3: int, va: int, kind: str, user: bool, value: int) -> Probe:
         uc = self.uc
         root_slot = (cr3 & ~0xFFF) + 8 * ROOT_SLOT
         saved = self._r64(root_slot)
