@@ -17,7 +17,9 @@ from visualizer.render.strings_compare import STRINGS, number, percent, tr
 st.set_page_config(page_title="Compare · ESXi memory virtualization", page_icon=":material/compare_arrows:", layout="wide")
 
 S = st.session_state
-lang = S.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in ("en", "de") else "en")
+if S.get("lang") not in ("en", "de") and st.query_params.get("lang") in ("en", "de"):
+    S["lang"] = st.query_params["lang"]  # a link straight to this page (the home page sets it otherwise)
+lang = S.get("lang", "en")
 
 PAGE_ACCESSES = 100_000  # generated workloads default to 100,000 accesses here: steady state dominates
 MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS

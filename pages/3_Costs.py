@@ -10,7 +10,9 @@ from visualizer.render.strings_compare import number, tr
 st.set_page_config(page_title="Costs · ESXi memory virtualization", page_icon=":material/payments:", layout="wide")
 
 S = st.session_state
-lang = S.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in ("en", "de") else "en")
+if S.get("lang") not in ("en", "de") and st.query_params.get("lang") in ("en", "de"):
+    S["lang"] = st.query_params["lang"]  # a link straight to this page (the home page sets it otherwise)
+lang = S.get("lang", "en")
 DEFAULTS = CostTable()
 CUSTOM = "custom"
 
@@ -65,7 +67,7 @@ p2.radio(tr(lang, "cost.preset.exit"), exit_options, key="_cost.preset.exit", ho
          format_func=lambda k: tr(lang, "cost.preset.custom") if k == CUSTOM
          else f"{tr(lang, 'cost.preset.' + k)} ({number(PRESETS_VM_EXIT[k], lang)})")
 
-head, reset = st.columns([4, 1])
+head, reset = st.columns([3, 1], vertical_alignment="bottom")
 head.subheader(tr(lang, "cost.table"))
 reset.button(tr(lang, "cost.reset"), key="cost.reset", on_click=on_reset, disabled=not S["cost_overrides"],
              width="stretch")
@@ -84,7 +86,7 @@ for row in R.cost_rows(costs, lang):
                         label_visibility="collapsed")
 
 st.subheader(tr(lang, "cost.derived"))
-st.dataframe(R.derived_costs(costs, lang), width="stretch")
+st.table(R.derived_costs(costs, lang))
 
 st.subheader(tr(lang, "cost.pwc"))
 st.info(tr(lang, "cost.pwc.off"))

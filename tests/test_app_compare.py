@@ -176,7 +176,7 @@ def test_presets_and_edits_are_kept_and_reset():
     assert at.radio(key="_cost.preset.exit").value == "older CPU (Core 2)"
     at.number_input(key="_cost.walk_ref").set_value(55).run()
     assert at.radio(key="_cost.preset.walk").value == "custom"
-    derived = at.dataframe[0].value
+    derived = at.table[0].value
     assert derived.iloc[1, 0] == "1,320"  # 24 × 55
     at.button(key="cost.reset").click().run()
     assert at.session_state["cost_overrides"] == {}

@@ -166,9 +166,12 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
     modes = [m for m in MODE_ORDER if m in r.modes]
     title = tr(lang, f"sweep.{r.param}")
     x_enc = {"field": "x", "type": "quantitative", "title": title}
-    if SWEEPS[r.param].log and all(float(v) > 0 for v in r.values):
-        x_enc["scale"] = {"type": "log"}
-        x_enc["axis"] = {"values": [float(v) for v in r.values]}
+    xs = [float(v) for v in r.values]
+    if SWEEPS[r.param].log and all(v > 0 for v in xs):
+        x_enc["scale"] = {"type": "log", "domain": [min(xs), max(xs)], "nice": False}
+        x_enc["axis"] = {"values": xs}
+    else:
+        x_enc["scale"] = {"domain": [min(xs), max(xs)], "nice": False, "zero": False}
     lines = {
         "mark": {"type": "line", "point": {"size": 60}, "strokeWidth": 2.5},
         "encoding": {
@@ -185,12 +188,25 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
     layers = [lines]
     cross = r.crossovers()
     if cross:
+        decimals = _decimals(r)
+        marks = [{"x": x, "label": "≈ " + number(x, lang, decimals)} for x, _, _ in cross]
         layers.append({
-            "data": {"values": [{"x": x} for x, _, _ in cross]},
+            "data": {"values": marks},
             "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#444444"},
-            "encoding": {"x": dict(x_enc, title=None)},
+            "encoding": {"x": x_enc},
+        })
+        layers.append({
+            "data": {"values": marks},
+            "mark": {"type": "text", "align": "left", "dx": 5, "dy": -6, "baseline": "bottom", "color": "#444444",
+                     "fontSize": 12, "y": 0},
+            "encoding": {"x": x_enc, "text": {"field": "label"}},
         })
     return {"data": {"values": df.to_dict("records")}, "height": 340, "layer": layers}
+
+
+def _decimals(r: SweepResult) -> int:
+    cross = r.crossovers()
+    return 0 if all(float(v).is_integer() for v in r.values) and all(abs(x) >= 10 for x, _, _ in cross) else 1
 
 
 def sweep_text(r: SweepResult, lang: str) -> str:
@@ -202,7 +218,7 @@ def sweep_text(r: SweepResult, lang: str) -> str:
         s, n = r.cycles_per_access["shadow"], r.cycles_per_access["nested"]
         winner = "shadow" if sum(s) < sum(n) else "nested"
         return tr(lang, "cmp.sweep.none", winner=mode_label(winner, lang))
-    decimals = 0 if all(float(v).is_integer() for v in r.values) and all(abs(x) >= 10 for x, _, _ in cross) else 1
+    decimals = _decimals(r)
     return " ".join(tr(lang, "cmp.sweep.cross", param=param, x=number(x, lang, decimals),
                        before=mode_label(a, lang), after=mode_label(b, lang)) for x, a, b in cross)
 

@@ -287,7 +287,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cost.estimate": {"en": "estimate", "de": "Schätzung"},
     "cost.measured": {"en": "source", "de": "Quelle"},
     "cost.changed": {"en": "changed", "de": "geändert"},
-    "cost.reset": {"en": "Reset all to defaults", "de": "Alle auf Standard zurücksetzen"},
+    "cost.reset": {"en": "Reset to defaults", "de": "Standardwerte"},
     "cost.derived": {"en": "What that makes", "de": "Was daraus folgt"},
     "cost.d.native_miss": {"en": "TLB miss, native or shadow (shadow filled): 4 references", "de":
                            "TLB-Fehlgriff, nativ oder Schatten (Eintrag vorhanden): 4 Zugriffe"},

@@ -1,0 +1,162 @@
+"""Browser test of the Compare and Costs pages: a Streamlit server started here, Debian's
+Chromium driven by Playwright. Runs a comparison and a sweep, edits a cost and sees it reach
+the comparison, uploads a bad trace and a good one, and saves screenshots of both pages in
+both languages to ``screenshots/``."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = ROOT / "Home.py"
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)")
+    if not ENTRY.exists():
+        pytest.skip("the app's entry file Home.py is missing")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ENTRY), "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the Streamlit server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def settle(page, timeout: float = 90) -> None:
+    """Wait until the script run has finished (no status widget, no progress bar)."""
+    page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=timeout * 1000)
+    time.sleep(0.5)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+        "!document.querySelector('[data-testid=stProgress]')", timeout=timeout * 1000)
+    time.sleep(0.5)
+
+
+def screenshot(page, name: str) -> Path:
+    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
+    SHOTS.mkdir(exist_ok=True)
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(1000, height + 40)})
+    time.sleep(1.5)  # charts re-lay themselves out at the new size
+    path = SHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    return path
+
+
+def charts_drawn(page) -> int:
+    return page.evaluate("() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+                         ".filter(c => c.querySelector('canvas, svg')).length")
+
+
+@pytest.mark.parametrize("lang, run, crossover, wins", [
+    ("en", "Run sweep", "Crossover near", "wins"),
+    ("de", "Reihe berechnen", "Schnittpunkt bei", "gewinnt"),
+])
+def test_compare_page_runs_a_comparison_and_a_sweep(server, page, lang, run, crossover, wins):
+    page.goto(f"{server}/Compare?lang={lang}")
+    settle(page)
+    page.wait_for_selector("[data-testid=stMetric]")
+    assert page.locator("[data-testid=stMetric]").count() == 3
+    assert page.get_by_text(wins, exact=False).first.is_visible()
+    assert charts_drawn(page) >= 1  # the stacked bar (the curve waits in a hidden tab)
+    page.get_by_role("button", name=run).click()
+    page.get_by_text(crossover, exact=False).first.wait_for(timeout=90_000)
+    settle(page)
+    assert charts_drawn(page) >= 2
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot = screenshot(page, f"compare-{lang}.png")
+    assert shot.stat().st_size > 50_000
+
+
+@pytest.mark.parametrize("lang, preset, title", [("en", "DRAM (200)", "The cost model"),
+                                                 ("de", "DRAM (200)", "Das Kostenmodell")])
+def test_costs_page_and_a_preset_reaching_the_comparison(server, page, lang, preset, title):
+    page.goto(f"{server}/Costs?lang={lang}")
+    settle(page)
+    page.get_by_role("heading", name=title).wait_for()
+    screenshot(page, f"costs-{lang}.png")
+    page.get_by_text(preset, exact=True).click()
+    settle(page)
+    assert page.locator("input[aria-label]").first.is_visible()
+    # through the app's navigation (same session), the comparison now prices walks at 200 cycles
+    page.locator("[data-testid=stSidebarNav] a", has_text="Compare").first.click()
+    settle(page)
+    summary = "walk reference 200 cycles" if lang == "en" else "Walk-Zugriff 200 Takte"
+    page.get_by_text(summary, exact=False).first.wait_for(timeout=60_000)
+
+
+def test_bad_upload_shows_the_error_and_keeps_the_trace(server, page, tmp_path):
+    page.goto(f"{server}/Compare?lang=en")
+    settle(page)
+    page.get_by_text("an uploaded file", exact=True).click()
+    settle(page)
+    good = tmp_path / "mine.csv"
+    good.write_text("vm,process,op,address\nVM1,p1,write,0x400000\nVM1,p1,read,0x400000\n")
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_text("Loaded mine.csv: csv, 2 operations", exact=False).wait_for(timeout=60_000)
+    settle(page)
+    bad = tmp_path / "broken.csv"
+    bad.write_text("VM1,p1,read,0x400000\nVM1,p1,read,0x900000000000\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text("broken.csv: line 2, field 'address'", exact=False).wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text("Still comparing the previous trace: mine.csv").is_visible()
+    assert page.locator("[data-testid=stMetric]").count() == 3
+    assert page.locator("[data-testid=stException]").count() == 0
