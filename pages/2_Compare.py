@@ -6,6 +6,7 @@ import inspect
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from visualizer.app import ui
 from visualizer.engine import compare as C
 from visualizer.engine import traceio
 from visualizer.engine.costs import CostTable
@@ -17,9 +18,11 @@ from visualizer.render.strings_compare import STRINGS, number, percent, tr
 st.set_page_config(page_title="Compare · ESXi memory virtualization", page_icon=":material/compare_arrows:", layout="wide")
 
 S = st.session_state
-if S.get("lang") not in ("en", "de") and st.query_params.get("lang") in ("en", "de"):
-    S["lang"] = st.query_params["lang"]  # a link straight to this page (the home page sets it otherwise)
-lang = S.get("lang", "en")
+messages: list[str] = []
+lang = ui.language(messages)
+active = ui.scenario(messages, lang)
+ui.language_switch(lang)
+ui.write_params(lang=lang)
 
 PAGE_ACCESSES = 100_000  # generated workloads default to 100,000 accesses here: steady state dominates
 MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
@@ -80,6 +83,7 @@ def program_trace(name: str):
 
 # -- page -------------------------------------------------------------------------------------
 st.title(tr(lang, "cmp.title"))
+ui.show(messages)
 st.markdown(tr(lang, "cmp.intro"))
 
 keep("cmp.source", "generator")
@@ -99,9 +103,10 @@ with st.container(border=True):
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(tr(lang, "cmp.workload"))
-        sources = ["generator", "program", "upload"]
+        sources = ["generator", "program", "scenario", "upload"]
         source = st.radio(tr(lang, "cmp.source"), sources, key="_cmp.source", horizontal=True,
-                          format_func=lambda s: tr(lang, f"cmp.source.{s}"), on_change=store, args=("cmp.source",))
+                          format_func=lambda s: tr(lang, f"cmp.source.{s}", name=active.name),
+                          on_change=store, args=("cmp.source",))
         if source == "generator":
             c1, c2 = st.columns([3, 1])
             kind = c1.selectbox(tr(lang, "cmp.kind"), KINDS, key="_cmp.kind", on_change=store, args=("cmp.kind",),
@@ -145,6 +150,13 @@ with st.container(border=True):
             trace = program_trace(name)
             source_name = f"{name}.lackey.gz"
             st.caption(tr(lang, "cmp.program.caption", name=name, ops=number(len(trace), lang)))
+        elif source == "scenario":
+            trace, base_config, source_name = active.trace, active.config, f"{active.name}.toml"
+            st.caption(tr(lang, "cmp.scenario.caption", name=active.name, ops=number(len(trace), lang),
+                          description=active.description))
+            if not len(trace):
+                errors.append(tr(lang, "cmp.scenario.empty", name=active.name))
+                trace = None
         else:
             up = st.file_uploader(tr(lang, "cmp.upload"), type=["csv", "txt", "log", "lackey", "out", "gz", "toml"],
                                   key="cmp.uploader")

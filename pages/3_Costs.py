@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from visualizer.app import ui
 from visualizer.engine.costs import COSTS, PRESETS_VM_EXIT, PRESETS_WALK_REF, CostTable
 from visualizer.render import compare as R
 from visualizer.render.strings_compare import number, tr
@@ -10,9 +11,10 @@ from visualizer.render.strings_compare import number, tr
 st.set_page_config(page_title="Costs · ESXi memory virtualization", page_icon=":material/payments:", layout="wide")
 
 S = st.session_state
-if S.get("lang") not in ("en", "de") and st.query_params.get("lang") in ("en", "de"):
-    S["lang"] = st.query_params["lang"]  # a link straight to this page (the home page sets it otherwise)
-lang = S.get("lang", "en")
+messages: list[str] = []
+lang = ui.language(messages)
+ui.language_switch(lang)
+ui.write_params(lang=lang)
 DEFAULTS = CostTable()
 CUSTOM = "custom"
 
@@ -53,6 +55,7 @@ S["_cost.preset.walk"] = next((k for k, v in PRESETS_WALK_REF.items() if v == co
 S["_cost.preset.exit"] = next((k for k, v in PRESETS_VM_EXIT.items() if v == costs.vm_exit), CUSTOM)
 
 st.title(tr(lang, "cost.title"))
+ui.show(messages)
 st.markdown(tr(lang, "cost.intro"))
 
 st.subheader(tr(lang, "cost.presets"))

@@ -189,3 +189,28 @@ def test_costs_page_in_german():
     assert at.title[0].value == "Das Kostenmodell"
     texts = " ".join(m.value for m in at.markdown)
     assert ":orange-badge[Schätzung]" in texts and "Ein Speicherzugriff des Page-Walks" in texts
+
+
+def test_the_active_scenario_from_the_home_page_and_a_deep_link_language():
+    at = AppTest.from_file(COMPARE, default_timeout=120)
+    at.query_params["lang"] = "de"
+    at.query_params["scenario"] = "page-table-update"
+    at.session_state["cmp.source"] = "scenario"
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["lang"] == "de"
+    assert any("page-table-update" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert table.loc["Operationen"].tolist() == ["8", "8", "8"]
+    # in shadow mode every guest page-table write exits; in nested mode none does
+    assert int(table.loc["VM-Exits"].iloc[1]) > 0 and "  VM-Exits: Schreibzugriffe auf Gast-Seitentabellen" in table.index
+
+
+def test_a_bad_language_in_the_link_is_a_message():
+    at = AppTest.from_file(COMPARE, default_timeout=120)
+    at.query_params["lang"] = "xx"
+    at.session_state["cmp.p.mix.accesses"] = 5000
+    at.run()
+    assert not at.exception
+    assert any("xx" in w.value for w in at.warning)
+    assert at.title[0].value == "Shadow vs nested paging on one trace"

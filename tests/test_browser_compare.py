@@ -100,9 +100,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def charts_drawn(page) -> int:
-    return page.evaluate("() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
-                         ".filter(c => c.querySelector('canvas, svg')).length")
+_DRAWN = ("[...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+          ".filter(c => c.offsetParent !== null && c.querySelector('canvas, svg')).length")
+
+
+def charts_drawn(page, at_least: int) -> int:
+    """Wait until ``at_least`` visible charts are drawn (the chart library loads lazily)."""
+    page.wait_for_function(f"() => {_DRAWN} >= {at_least}", timeout=60_000)
+    return page.evaluate(f"() => {_DRAWN}")
 
 
 @pytest.mark.parametrize("lang, run, crossover, wins", [
@@ -115,11 +120,11 @@ def test_compare_page_runs_a_comparison_and_a_sweep(server, page, lang, run, cro
     page.wait_for_selector("[data-testid=stMetric]")
     assert page.locator("[data-testid=stMetric]").count() == 3
     assert page.get_by_text(wins, exact=False).first.is_visible()
-    assert charts_drawn(page) >= 1  # the stacked bar (the curve waits in a hidden tab)
+    assert charts_drawn(page, 1) == 1  # the stacked bar (the curve waits in a hidden tab)
     page.get_by_role("button", name=run).click()
     page.get_by_text(crossover, exact=False).first.wait_for(timeout=90_000)
     settle(page)
-    assert charts_drawn(page) >= 2
+    assert charts_drawn(page, 2) == 2  # and the sweep
     assert page.locator("[data-testid=stException]").count() == 0
     shot = screenshot(page, f"compare-{lang}.png")
     assert shot.stat().st_size > 50_000

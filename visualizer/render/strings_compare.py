@@ -113,6 +113,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmp.source": {"en": "Trace from", "de": "Spur aus"},
     "cmp.source.generator": {"en": "a workload generator", "de": "einem Lastgenerator"},
     "cmp.source.program": {"en": "a real program (Valgrind)", "de": "einem echten Programm (Valgrind)"},
+    "cmp.source.scenario": {"en": "the active scenario ({name})", "de": "dem aktiven Szenario ({name})"},
+    "cmp.scenario.caption": {"en": "Scenario **{name}** as chosen on the home page: {ops} operations on its own "
+                                   "machine. {description}",
+                             "de": "Szenario **{name}**, auf der Startseite gewählt: {ops} Operationen auf seiner "
+                                   "eigenen Maschine. {description}"},
+    "cmp.scenario.empty": {"en": "Scenario {name} has no trace to compare.",
+                           "de": "Szenario {name} hat keine Spur zum Vergleichen."},
     "cmp.source.upload": {"en": "an uploaded file", "de": "einer hochgeladenen Datei"},
     "cmp.kind": {"en": "Generator", "de": "Generator"},
     "cmp.seed": {"en": "Seed", "de": "Startwert (Seed)"},
