@@ -439,20 +439,23 @@ class Machine:
         if not self.mem.pages_equal(ma_, mb):
             events.append(Note("not shared: the contents differ (a hash match is confirmed by a full compare)"))
             return
+        if pb.state[b] is PageState.SHARED and pa.state[a] is not PageState.SHARED:
+            # the private page joins the existing group (not the other way round)
+            a_vm, a, b_vm, b, pa, pb, ma_, mb = b_vm, b, a_vm, a, pb, pa, mb, ma_
         group = self.sharers.setdefault(ma_, {(a_vm.name, a)})
         if pa.state[a] is not PageState.SHARED:
             pa.set(a, PageState.SHARED, ma_)
             events.append(PmapChange(a_vm.name, a, PmapReason.SHARE, PageState.PRIVATE, PageState.SHARED, ma_, ma_))
             self._pmap_changed(a_vm, a, events)
-        old_state = pb.state[b]
-        pb.set(b, PageState.SHARED, ma_)
-        group.add((b_vm.name, b))
-        events.append(PmapChange(b_vm.name, b, PmapReason.SHARE, old_state, PageState.SHARED, mb, ma_))
-        self._pmap_changed(b_vm, b, events)
-        if old_state is PageState.SHARED:
-            self._leave_share(mb, (b_vm.name, b), events)
-        else:
-            self.mem.free(mb)
+        # every page on mb (b alone, or b's whole group) moves to ma_, and mb is freed
+        for vname, g in sorted(self.sharers.pop(mb, {(b_vm.name, b)})):
+            v = self.vms[vname]
+            old_state = v.pmap.state[g]
+            v.pmap.set(g, PageState.SHARED, ma_)
+            group.add((vname, g))
+            events.append(PmapChange(vname, g, PmapReason.SHARE, old_state, PageState.SHARED, mb, ma_))
+            self._pmap_changed(v, g, events)
+        self.mem.free(mb)
 
     def swap_out(self, op: Op, events: list) -> None:
         if self.mode is Mode.NATIVE:
