@@ -368,8 +368,6 @@ def assert_2d_walk_shape(refs: list, guest_cr3: int) -> None:
     assert data_gpa >> 12 == table >> 12
 
 
-__all__ = ["A", "D", "P", "RW", "US", "NX", "EPT_R", "EPT_W", "EPT_X"]
-
 
 # -- random operation sequences (seeded; the hypothesis strategies draw from the same vocabulary) --
 VMS2 = ("VM1", "VM2")
