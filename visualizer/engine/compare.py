@@ -298,7 +298,7 @@ class SweepParam:
 
 SWEEPS: dict[str, SweepParam] = {
     "update_rate": SweepParam("update_rate", "workload", "update_rate",
-                              (0, 2, 5, 10, 20, 40, 60, 80, 120, 160), integer=False),
+                              (0, 2, 5, 10, 15, 20, 30, 40, 60, 80), integer=False),
     "switch_rate": SweepParam("switch_rate", "workload", "switch_rate",
                               (0.5, 1, 2, 5, 10, 20, 30, 50, 75, 100), integer=False, log=True),
     "pages": SweepParam("pages", "workload", "pages", (8, 16, 32, 48, 64, 96, 128, 192, 256, 384), log=True),
