@@ -69,16 +69,18 @@ VM_FILLS = ("#c5ddf5", "#f7cfdd", "#d6eac4", "#ffe6a8", "#ddd0ee", "#c4e4e1")
 LEVEL_NAMES = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
 
 # -- geometry, in points (Graphviz's unit; y grows upwards) ------------------------------------
-PAGE_W, PAGE_H = 50, 30
-NARROW_W = 16
+PAGE_W, PAGE_H = 44, 30
+TABLE_W = 38
+"""Machine pages holding the VMM's own tables (shadow or nested) are drawn a little narrower."""
+NARROW_W = 10
 """Unmapped pages of a small VM: drawn narrow and empty."""
 GAP_W = 34
-MA_GAP_W = 9
-SEP = 4
+MA_GAP_W = 6
+SEP = 3
 GROUP_SEP = 14
 VM_SEP = 26
 VM_PAD = 12
-LABEL_W = 104
+LABEL_W = 60
 """The left margin holding the row names."""
 ROW_GVA_Y = 0
 ROW_GPA_Y = -92
@@ -154,7 +156,7 @@ class Box:
     tooltip: str = ""
     text: bool = False
     """A label without a box (row names, gap markers)."""
-    font: float = 9.0
+    font: float = 8.5
     font_colour: str = INK
     bottom_colour: str = MUTED
     anchor: str = "middle"
@@ -459,7 +461,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 keep = keep + [lf for lf in leaves if lf[0] == h.gvpn]
             fig.hidden += len(leaves) - len(keep)
             budget = max(0, budget - len(keep))
-            gw = max([PAGE_W] + [_text_w(f"0x{gvpn << PAGE_SHIFT:x}", 9) + 8 for gvpn, _, _ in keep])
+            gw = max([PAGE_W] + [_text_w(f"0x{gvpn << PAGE_SHIFT:x}", 8.5) + 6 for gvpn, _, _ in keep])
             targets = [boxes[gpa_id(v.name, g)].x - gw / 2 if gpa_id(v.name, g) in boxes else gx
                        for _, g, _ in keep]
             xs = _spread(targets, gx, gw)
@@ -523,12 +525,12 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         if prev is not None and m > prev + 1:
             row.append((f"gap-ma-{prev + 1:x}-{m - 1:x}", MA_GAP_W, -1))
         prev = m
-        row.append((ma_id(m), PAGE_W, m))
+        row.append((ma_id(m), TABLE_W if m in table_frames else PAGE_W, m))
     row_w = sum(w for _, w, _ in row) + SEP * max(0, len(row) - 1)
     mx = max(LABEL_W, LABEL_W + ((vms_right - LABEL_W) - row_w) / 2)
     for nid, w, m in row:
         if m < 0:
-            boxes[nid] = Box(nid, mx + w / 2, ROW_MA_Y, w, PAGE_H, top="·", text=True, font=10, font_colour=MUTED,
+            boxes[nid] = Box(nid, mx + w / 2, ROW_MA_Y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED,
                              classes="gap")
             mx += w + SEP
             continue
@@ -538,6 +540,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             kind, vm_name, level = table_frames[m]
             b.classes += f" {kind}"
             b.fill = FILL_SPT if kind == "spt" else FILL_EPT
+            b.font = 7.5
             b.bottom = f"{t('dia.' + kind, lang)} {LEVEL_NAMES[level]}"
             tip.append(("shadow" if kind == "spt" else "nested (EPT)") + f" page table, {LEVEL_NAMES[level]}, {vm_name}")
         else:
@@ -567,7 +570,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     # row names in the left margin
     for key, y in (("dia.gva_row", ROW_GVA_Y), ("dia.gpa_row", ROW_GPA_Y), ("dia.ma_row", ROW_MA_Y)):
         nid = "row-" + key.split(".")[1].split("_")[0]
-        boxes[nid] = Box(nid, 6, y, LABEL_W - 12, PAGE_H, top=t(key, lang), text=True, font=10, font_colour=MUTED,
+        boxes[nid] = Box(nid, 2, y, LABEL_W - 6, PAGE_H, top=t(key, lang), text=True, font=8.5, font_colour=MUTED,
                          anchor="start", classes="row-label")
     ma_used = machine.mem.frames - machine.mem.free_count
     nid = "ma-caption"
@@ -644,12 +647,18 @@ def _n(v: float) -> str:
     return "0" if s == "-0" else s
 
 
+def lines(b: Box) -> list[tuple[str, float, str]]:
+    """A box's text lines: (text, point size, colour), top to bottom."""
+    out = [(ln, b.font, b.font_colour) for ln in b.top.split("\n") if ln] if b.top else []
+    if b.bottom:
+        out.append((b.bottom, 7.5, b.bottom_colour))
+    return out
+
+
 def _label(b: Box) -> str:
-    top = f'<font point-size="{_n(b.font)}" color="{b.font_colour}">{_html(b.top)}</font>' if b.top else ""
-    if not b.bottom:
-        return f"<{top}>" if top else '""'
-    bottom = f'<font point-size="7.5" color="{b.bottom_colour}">{_html(b.bottom)}</font>'
-    return f"<{top}<br/>{bottom}>" if top else f"<{bottom}>"
+    parts = [f'<font point-size="{_n(size)}" color="{colour}">{_html(text)}</font>' for text, size, colour in lines(b)]
+    return "<" + "<br/>".join(parts) + ">" if parts else '""'
+
 
 
 def _node_dot(b: Box) -> str:
@@ -657,7 +666,7 @@ def _node_dot(b: Box) -> str:
     if b.text:
         # text anchored at its left end: a box as wide as the text, starting at x
         if b.anchor == "start":
-            w = _text_w(b.top, b.font) + 4
+            w = max(_text_w(text, size) for text, size, _ in lines(b)) + 4
             attrs = [f'pos="{_n(b.x + w / 2)},{_n(b.y)}!"', f"width={_n(w / 72)}", f"height={_n(b.h / 72)}"]
         attrs += ['shape=plaintext', 'style=""', "fixedsize=false"]
     else:
@@ -735,3 +744,59 @@ def edges_of(dot_text: str, cls: str) -> list[tuple[str, str]]:
         if cls in m.group(3).split():
             out.append((m.group(1), m.group(2)))
     return out
+
+
+# -- the legend ---------------------------------------------------------------------------------------
+def _swatch_box(fill: str, border: str = INK, dashed: bool = False, pen: float = 0.8, text: str = "",
+                text_colour: str = MUTED) -> str:
+    dash = ' stroke-dasharray="4,2"' if dashed else ""
+    label = (f'<text x="21" y="13" text-anchor="middle" font-family="Helvetica,sans-serif" font-size="8" '
+             f'fill="{text_colour}">{_html(text)}</text>') if text else ""
+    return (f'<svg width="42" height="20" viewBox="0 0 42 20"><rect x="2" y="2" width="38" height="16" '
+            f'fill="{fill}" stroke="{border}" stroke-width="{pen}"{dash}/>{label}</svg>')
+
+
+def _swatch_line(colour: str, dashed: bool = False, pen: float = 1.2) -> str:
+    dash = ' stroke-dasharray="5,2"' if dashed else ""
+    return (f'<svg width="42" height="20" viewBox="0 0 42 20"><path d="M2,10 L33,10" stroke="{colour}" '
+            f'stroke-width="{pen}"{dash} fill="none"/><polygon points="40,10 32,6 32,14" fill="{colour}"/></svg>')
+
+
+def legend_items(mode: Optional[Mode], lang: str = "en") -> list[tuple[str, str, str]]:
+    """(key, swatch SVG, text) for every mark the diagram of ``mode`` uses (None: of both modes)."""
+    shadow, nested = mode in (Mode.SHADOW, None), mode in (Mode.NESTED, None)
+    items = [
+        ("gva", _swatch_box(FILL_GVA), t("leg.gva", lang)),
+        ("gpa", _swatch_box(FILL_PAGE, text="= 0xa"), t("leg.gpa", lang)),
+        ("ma", _swatch_box(VM_FILLS[0]), t("leg.ma", lang)),
+        ("gpt", _swatch_box(FILL_GPT, text="PT"), t("leg.gpt", lang)),
+    ]
+    if shadow:
+        items.append(("wp", _swatch_box(FILL_GPT, WP_BORDER, pen=1.8, text="PT WP", text_colour=WP_BORDER),
+                      t("leg.gpt_wp", lang)))
+        items.append(("spt", _swatch_box(FILL_SPT, text="SPT"), t("leg.spt", lang)))
+    if nested:
+        items.append(("ept", _swatch_box(FILL_EPT, text="EPT"), t("leg.ept", lang)))
+    items += [
+        ("shared", _swatch_box(FILL_SHARED, text=t("dia.shared", lang)), t("leg.shared", lang)),
+        ("swapped", _swatch_box(FILL_SWAPPED, dashed=True), t("leg.swapped", lang)),
+        ("unmapped", _swatch_box(FILL_PAGE, MUTED, dashed=True), t("leg.unmapped", lang)),
+        ("guest-map", _swatch_line(GUEST_MAP), t("leg.guest_map", lang)),
+        ("vmm-map", _swatch_line(VMM_MAP), t("leg.vmm_map_both" if mode is None else
+                                             "leg.vmm_map_nested" if mode is Mode.NESTED else "leg.vmm_map", lang)),
+    ]
+    if shadow:
+        items.append(("shadow-map", _swatch_line(SHADOW_MAP, dashed=True), t("leg.shadow_map", lang)))
+    items += [
+        ("current", _swatch_line(CURRENT, pen=2.6), t("leg.current", lang)),
+        ("walked", _swatch_box(FILL_PAGE, CURRENT, pen=1.8), t("leg.walked", lang)),
+    ]
+    return items
+
+
+def legend_html(mode: Optional[Mode], lang: str = "en") -> str:
+    """The legend as a block of HTML (inline SVG swatches in the diagram's own colours)."""
+    cells = "".join(f'<span class="legend-item" data-key="{k}" style="display:inline-flex;align-items:center;'
+                    f'gap:4px;margin:2px 14px 2px 0;font-size:0.85rem">{sw}<span>{_html(text)}</span></span>'
+                    for k, sw, text in legend_items(mode, lang))
+    return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2">{cells}</div>'

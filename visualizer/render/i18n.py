@@ -67,14 +67,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.current": ("Active scenario: **{name}** — {vms} VM(s), {ops} operations, default mode {mode}.",
                      "Aktives Szenario: **{name}** — {vms} VM(s), {ops} Operationen, Standardmodus {mode}."),
     "home.pages": ("Pages", "Seiten der Anwendung"),
-    "home.step_link": ("Step through accesses — the live diagram", "Zugriffe Schritt für Schritt — das Live-Diagramm"),
     "home.deeplink": (
         "Every view has a permanent link: the address bar carries `scenario`, `mode`, `step` and `lang`, "
         "e.g. `?scenario=esxi-figure&mode=nested&step=7&lang=de` — put it on a slide.",
         "Jede Ansicht hat einen dauerhaften Link: Die Adresszeile enthält `scenario`, `mode`, `step` und "
         "`lang`, z. B. `?scenario=esxi-figure&mode=nested&step=7&lang=de` — für die Folie."),
     "page.home": ("Home", "Start"),
-    "page.step": ("Step through", "Schritt für Schritt"),
+    "page.step": ("Step through accesses — the live diagram", "Zugriffe Schritt für Schritt — das Live-Diagramm"),
+    "page.compare": ("Compare shadow and nested paging on one trace", "Schatten- und verschachtelte Seitentabellen auf einer Spur vergleichen"),
+    "page.costs": ("The cost model", "Das Kostenmodell"),
+    "home.preview": ("The built-in scenario “esxi-figure” after {step} steps in shadow mode: VM 1 touches pages a "
+                     "(= 0xa) and b, VM 2 pages b and c (= 0xc); page b has the same content in both VMs, so the "
+                     "VMM shares one read-only machine page for it.",
+                     "Das mitgelieferte Szenario „esxi-figure“ nach {step} Schritten im Schattenmodus: VM 1 "
+                     "berührt die Seiten a (= 0xa) und b, VM 2 die Seiten b und c (= 0xc); Seite b hat in beiden "
+                     "VMs denselben Inhalt, daher nutzt der VMM für sie eine gemeinsame, schreibgeschützte "
+                     "Maschinenseite."),
+    "home.what": ("What you see", "Was Sie sehen"),
+    "home.descr": ("Description", "Beschreibung"),
     # -- deep links and bad input --------------------------------------------------------------
     "err.scenario": ("Unknown scenario “{value}” in the link; showing “{fallback}”. Built-ins: {names}.",
                      "Unbekanntes Szenario „{value}“ im Link; gezeigt wird „{fallback}“. Mitgeliefert: {names}."),
@@ -95,16 +105,18 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "Szenario mit mehr Maschinenspeicher verwenden."),
     # -- step page -----------------------------------------------------------------------------
     "step.title": ("Step through memory accesses", "Speicherzugriffe Schritt für Schritt"),
-    "step.forward": ("Step ▶", "Schritt ▶"),
-    "step.back": ("◀ Back", "◀ Zurück"),
-    "step.reset": ("⏮ Reset", "⏮ Zurücksetzen"),
+    "step.forward": ("Step", "Schritt"),
+    "step.back": ("Back", "Zurück"),
+    "step.reset": ("Reset", "Anfang"),
+    "step.speed_value": ("{n} steps/s", "{n} Schritte/s"),
+    "step.zoom": ("Zoom", "Zoom"),
     "step.jump": ("Go to step", "Gehe zu Schritt"),
     "step.jump_go": ("Go", "Los"),
     "step.autoplay": ("Autoplay", "Automatisch abspielen"),
     "step.speed": ("Steps per second", "Schritte pro Sekunde"),
     "step.position": ("Step {step} of {total}", "Schritt {step} von {total}"),
-    "step.boot": ("Step 0: the machine has booted; no operation has run yet. Press “Step ▶”.",
-                  "Schritt 0: Die Maschine ist gestartet; noch keine Operation ausgeführt. „Schritt ▶“ drücken."),
+    "step.boot": ("the machine has booted; no operation has run yet. Press “Step”.",
+                  "die Maschine ist gestartet; noch keine Operation ausgeführt. „Schritt“ drücken."),
     "step.end": ("End of the trace.", "Ende der Spur."),
     "step.op": ("Operation {n}: {op}", "Operation {n}: {op}"),
     "step.result": ("{tlb} · {cycles} cycles · {refs} walk references · {exits} VM exits",
@@ -134,10 +146,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.export_csv": ("Event log (CSV)", "Ereignisprotokoll (CSV)"),
     "step.export_csv_help": ("Every event of steps 1 to {step}{capped}.", "Alle Ereignisse der Schritte 1 bis {step}{capped}."),
     "step.export_capped": (" (the last {n} steps)", " (die letzten {n} Schritte)"),
-    "step.no_layout": ("No Graphviz layout program is installed on the server, so the diagram is drawn in "
-                       "the browser (slower). Install Graphviz (`dot`) for server-side SVG and PNG export.",
-                       "Auf dem Server ist kein Graphviz-Layoutprogramm installiert; das Diagramm wird im "
-                       "Browser gezeichnet (langsamer). Mit Graphviz (`dot`) gibt es SVG und PNG vom Server."),
+    "step.no_layout": ("Graphviz is not installed on this server: the app draws the diagram itself. "
+                       "PNG export needs Graphviz (`dot`).",
+                       "Graphviz ist auf diesem Server nicht installiert: Die Anwendung zeichnet das Diagramm "
+                       "selbst. Der PNG-Export braucht Graphviz (`dot`)."),
+    "step.drawn_by": ("SVG drawn by {engine}", "SVG gezeichnet von {engine}"),
+    "step.fit": ("Fit to width", "An Breite anpassen"),
     "step.mode_switched": ("Replayed the same {n} operations in {mode} mode.",
                            "Dieselben {n} Operationen im Modus {mode} erneut ausgeführt."),
     "step.hidden_pages": ("{n} more pages are not drawn (the diagram shows at most {cap} per row).",
@@ -146,9 +160,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tlb.miss": ("TLB miss", "TLB-Fehlgriff"),
     "tlb.none": ("no memory access", "kein Speicherzugriff"),
     # -- diagram ---------------------------------------------------------------------------------
-    "dia.gva_row": ("guest virtual", "virtueller Gastspeicher"),
-    "dia.gpa_row": ("guest physical", "physischer Gastspeicher"),
-    "dia.ma_row": ("machine memory", "Maschinenspeicher"),
+    "dia.gva_row": ("guest\nvirtual", "virtueller\nGast-\nspeicher"),
+    "dia.gpa_row": ("guest\nphysical", "physischer\nGast-\nspeicher"),
+    "dia.ma_row": ("machine\nmemory", "Maschinen-\nspeicher"),
     "dia.ma_caption": ("{used} of {total} machine pages in use; free ones are not drawn (· marks a gap)",
                        "{used} von {total} Maschinenseiten belegt; freie sind nicht gezeichnet (· markiert eine Lücke)"),
     "dia.process": ("process {name}", "Prozess {name}"),
@@ -184,6 +198,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "leg.guest_map": ("guest OS page tables: gVA → gPA", "Seitentabellen des Gastbetriebssystems: gVA → gPA"),
     "leg.vmm_map": ("VMM mapping (pmap): gPA → MA", "Zuordnung durch den VMM (pmap): gPA → MA"),
     "leg.vmm_map_nested": ("nested page tables (EPT): gPA → MA", "verschachtelte Seitentabellen (EPT): gPA → MA"),
+    "leg.vmm_map_both": ("VMM mapping gPA → MA: the pmap (shadow mode), the nested tables (nested mode)",
+                         "Zuordnung durch den VMM gPA → MA: pmap (Schattenmodus), verschachtelte Seitentabellen (verschachtelter Modus)"),
     "leg.shadow_map": ("shadow page-table entry: gVA → MA", "Eintrag der Schattenseitentabelle: gVA → MA"),
     "leg.current": ("the current access", "der aktuelle Zugriff"),
     "leg.walked": ("table walked in this step", "in diesem Schritt durchlaufene Tabelle"),

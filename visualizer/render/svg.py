@@ -8,12 +8,13 @@ picture in Python — with the same ids and classes, so pages and tests need not
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
 from typing import Optional
 
-from .dot import Figure, _n
+from .dot import Figure, _n, lines
 
 PROGRAMS = (("dot", ("-Kneato", "-n2")), ("neato", ("-n2",)), ("graphviz-pure", ("-Kneato", "-n2")))
 """Layout programs in order of preference, with the flags that draw a positioned graph."""
@@ -56,9 +57,32 @@ def inline(svg: str) -> str:
     return _PROLOG.sub("", svg).strip()
 
 
-def to_svg(fig: Figure) -> tuple[str, str]:
-    """(SVG text, what drew it) for a figure: Graphviz where installed, else Python."""
-    if layout_program() is not None:
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def sized(svg: str, zoom: Optional[float] = None) -> str:
+    """The SVG fitted to its container's width (``zoom`` None), or at ``zoom`` × its print size
+    (1 pt = 4/3 CSS px) with the container scrolling."""
+    m = _SIZE.search(svg)
+    if m is None:
+        return svg
+    w, h = float(m.group(1)), float(m.group(2))
+    if zoom is None:
+        repl = f'<svg width="100%" style="max-width:{w * 1.6:.0f}px;height:auto" data-width="{w:.0f}"'
+    else:
+        repl = f'<svg width="{w * zoom * 4 / 3:.0f}px" height="{h * zoom * 4 / 3:.0f}px" data-width="{w:.0f}"'
+    return svg[:m.start()] + repl + svg[m.end():]
+
+
+def preferred() -> str:
+    """Who draws the app's diagrams: ``VISUALIZER_SVG=python`` or ``graphviz`` (the default)."""
+    return "python" if os.environ.get("VISUALIZER_SVG", "").strip().lower() == "python" else "graphviz"
+
+
+def to_svg(fig: Figure, prefer: Optional[str] = None) -> tuple[str, str]:
+    """(SVG text, what drew it) for a figure: Graphviz where installed (unless ``prefer`` or
+    :func:`preferred` says "python"), else Python."""
+    if (prefer or preferred()) == "graphviz" and layout_program() is not None:
         try:
             return inline(render(fig.to_dot(), "svg").decode("utf-8")), layout_program()[0].rsplit("/", 1)[-1]
         except LayoutError:
@@ -125,11 +149,10 @@ def figure_svg(fig: Figure) -> str:
                          f'fill="{b.fill}" stroke="{b.border}" stroke-width="{_n(b.pen)}"{dash}/>')
         anchor = "start" if b.text and b.anchor == "start" else "middle"
         tx = b.x + 2 if anchor == "start" else b.x
-        lines = [(b.top, b.font, b.font_colour), (b.bottom, 7.5, b.bottom_colour)]
-        lines = [ln for ln in lines if ln[0]]
-        total = sum(s + 1 for _, s, _ in lines)
+        rows = lines(b)
+        total = sum(s + 1 for _, s, _ in rows)
         cy = b.y + total / 2
-        for text, size, colour in lines:
+        for text, size, colour in rows:
             cy -= size
             parts.append(f'<text text-anchor="{anchor}" x="{_n(tx)}" y="{y(cy)}" font-family="Helvetica,sans-Serif" '
                          f'font-size="{_n(size)}" fill="{colour}">{_esc(text)}</text>')

@@ -1,0 +1,257 @@
+"""Step through: the live ESXi diagram, one operation at a time, in shadow or nested mode."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from visualizer.app import ui
+from visualizer.app.session import MODES, AccessForm, Session, StepError, parse_access
+from visualizer.engine import Mode
+from visualizer.render import dot as D
+from visualizer.render import narrate as N
+from visualizer.render import tables as T
+from visualizer.render.i18n import t
+from visualizer.render.svg import LayoutError, layout_program, render, sized
+
+st.set_page_config(page_title="Step through · ESXi memory virtualization", page_icon=":material/footprint:",
+                   layout="wide")
+
+S = st.session_state
+messages: list[str] = []
+lang = ui.language(messages)
+scenario = ui.scenario(messages, lang)
+ui.language_switch(lang)
+SPEEDS = [0.5, 1.0, 2.0, 4.0]
+ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
+FIT_LIMIT = 2200  # "fit" fits diagrams up to this width (pt) to the page; wider ones scroll at 75 %
+
+
+def session() -> Session:
+    return S["step_session"]
+
+
+# -- the session: created for the active scenario, then moved by deep links and widgets ---------
+sess = S.get("step_session")
+if sess is None or sess.scenario is not scenario:
+    mode = sess.mode if sess is not None else (scenario.mode if scenario.mode in MODES else Mode.SHADOW)
+    sess = Session(scenario, mode, ui.timeline_for)
+    S["step_session"] = sess
+    S.pop("_added", None)
+
+link = ui.incoming(("mode", "step"))
+if "mode" in link:
+    wanted = link["mode"].strip().lower()
+    if wanted in ("shadow", "nested"):
+        try:
+            sess.set_mode(Mode(wanted))
+        except StepError as exc:
+            messages.append(t("err.out_of_memory", lang, error=exc))
+    else:
+        messages.append(t("err.mode", lang, value=link["mode"], fallback=t("mode.short." + sess.mode.value, lang)))
+if "step" in link:
+    raw = link["step"].strip()
+    if raw.isdigit() and int(raw) <= sess.total:
+        target = int(raw)
+    else:
+        target = sess.total if raw.isdigit() else sess.step
+        messages.append(t("err.step", lang, value=link["step"], last=sess.total, fallback=target))
+    try:
+        sess.goto(target)
+    except StepError as exc:
+        messages.append(t("err.out_of_memory", lang, error=exc))
+if sess.timeline.error and sess.total < len(scenario.trace):
+    messages.append(t("err.out_of_memory", lang, error=sess.timeline.error))
+
+
+# -- callbacks (run before the script, on the session as it is then) ---------------------------
+def act(fn, *args) -> None:
+    try:
+        fn(*args)
+    except StepError as exc:
+        S["_step_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+
+
+def on_forward() -> None:
+    act(session().forward)
+
+
+def on_back() -> None:
+    act(session().back)
+
+
+def on_reset() -> None:
+    act(session().reset)
+
+
+def on_jump() -> None:
+    act(session().goto, int(S["jump_step"]))
+
+
+def on_mode() -> None:
+    act(session().set_mode, Mode(S["mode"]))
+
+
+def on_access() -> None:
+    s = session()
+    vm, _, process = (S.get("acc_target") or "/").partition("/")
+    form = AccessForm(vm, process, S.get("acc_gva", ""), S.get("acc_kind", "read"), S.get("acc_value", "0"))
+    op, error = parse_access(form, s.scenario.config)
+    if op is None:
+        value = form.value if error == "err.value" else form.gva
+        S["_form_error"] = t(error, S.get("lang", "en"), value=value, error=value)
+        return
+    try:
+        s.add_access(op)
+        S["_added"] = (s.step, op.describe())
+    except StepError as exc:
+        S["_form_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+
+
+# -- header ---------------------------------------------------------------------------------------
+if S.pop("_autoplay_stop", False):
+    S["autoplay"] = False
+st.title(t("step.title", lang))
+ui.show(messages)
+st.caption(f"**{scenario.name}** — {scenario.description}" if scenario.description else f"**{scenario.name}**")
+if "speed" not in S:
+    S["speed"] = 1.0
+if "zoom" not in S:
+    S["zoom"] = "fit"
+auto_col, speed_col, zoom_col = st.columns([1, 1.6, 2.4], vertical_alignment="center")
+autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
+speed = speed_col.select_slider(t("step.speed", lang), SPEEDS, key="speed", label_visibility="collapsed",
+                                format_func=lambda v: t("step.speed_value", lang, n=f"{v:g}"))
+zoom_col.select_slider(t("step.zoom", lang), ZOOMS, key="zoom", label_visibility="collapsed",
+                       format_func=lambda z: t("step.fit", lang) if z == "fit" else f"{z:.0%}")
+
+
+@st.fragment(run_every=(1.0 / speed) if autoplay else None)
+def step_view() -> None:
+    s = session()
+    if S.get("autoplay"):
+        now = time.monotonic()
+        last = S.get("_auto_last")
+        if s.step >= s.total:
+            S["_autoplay_stop"] = True
+            S.pop("_auto_last", None)
+            st.rerun(scope="app")
+        if last is None:
+            S["_auto_last"] = now
+        elif now - last >= 0.8 / S["speed"]:
+            act(s.forward)
+            S["_auto_last"] = now
+    else:
+        S.pop("_auto_last", None)
+
+    # controls
+    S["jump_step"] = s.step
+    S["mode"] = s.mode.value
+    c = st.columns([1, 1, 1.2, 1.4, 3])
+    c[0].button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
+                icon=":material/first_page:")
+    c[1].button(t("step.back", lang), key="step_back", on_click=on_back, disabled=s.step == 0, width="stretch",
+                icon=":material/chevron_left:")
+    c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
+                type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
+    c[3].number_input(t("step.jump", lang), min_value=0, max_value=max(s.total, 0), step=1, key="jump_step",
+                      on_change=on_jump, label_visibility="collapsed")
+    c[4].radio(t("app.mode", lang), [m.value for m in MODES], key="mode", on_change=on_mode, horizontal=True,
+               format_func=lambda v: t("mode." + v, lang), label_visibility="collapsed")
+    if "_step_error" in S:
+        st.error(S.pop("_step_error"))
+
+    # the current step
+    rec = s.record
+    position = t("step.position", lang, step=s.step, total=s.total)
+    if rec is None:
+        st.markdown(f"**{position}** — {t('step.boot', lang)}")
+        story_phrases = [t("nar.boot", lang)]
+    else:
+        tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
+        st.markdown(f"**{position}** — `{rec.op.describe()}` — {T.step_summary(rec, lang)}{tail}")
+        story_phrases = N.narrate(rec, lang, process_names=s.process_names())
+    with st.container(border=True):
+        ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
+
+    # the diagram
+    fig = D.figure(s.machine, D.highlight_of(rec, s.machine), lang)
+    dot_text, svg, engine = ui.draw(fig)
+    zoom = S.get("zoom", "fit")
+    scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
+    ui.html(f'<div class="esxi-diagram" data-step="{s.step}" data-mode="{s.mode.value}" data-engine="{engine}" '
+            f'style="overflow-x:auto;background:white">{sized(svg, scale)}</div>')
+    if fig.hidden:
+        st.caption(t("step.hidden_pages", lang, n=fig.hidden, cap=D.ROW_CAP))
+    ui.html(D.legend_html(s.mode, lang))
+
+    # details
+    left, right = st.columns([2.2, 1])
+    with left:
+        tabs = st.tabs([t("step.walk", lang), t("step.tlb", lang), t("step.counters", lang), t("step.events", lang)])
+        walk = T.walk_table(rec, lang)
+        if walk.empty:
+            tabs[0].caption(t("step.no_walk", lang))
+        else:
+            tabs[0].dataframe(walk, hide_index=True, width="stretch")
+        tlb = T.tlb_table(s.machine, lang)
+        if tlb.empty:
+            tabs[1].caption(t("step.tlb_empty", lang))
+        else:
+            tabs[1].dataframe(tlb, hide_index=True, width="stretch")
+        tabs[2].dataframe(T.counters_table(s.machine, lang), hide_index=True, width="stretch")
+        tabs[3].dataframe(T.events_table(rec, lang), hide_index=True, width="stretch")
+    with right:
+        with st.form("access_form", border=True):
+            st.markdown(f"**{t('step.access_now', lang)}**")
+            st.caption(t("step.access_help", lang))
+            targets = [f"{v.name}/{p}" for v in s.scenario.config.vms for p in v.processes]
+            if S.get("acc_target") not in targets:
+                S["acc_target"] = targets[0]
+            st.selectbox(f"{t('step.vm', lang)} / {t('step.process', lang)}", targets, key="acc_target")
+            if "acc_gva" not in S:
+                S["acc_gva"] = "0x400000"
+            st.text_input(t("step.gva", lang), key="acc_gva")
+            st.radio(t("step.kind", lang), ["read", "write"], key="acc_kind", horizontal=True)
+            if "acc_value" not in S:
+                S["acc_value"] = "0x2a"
+            st.text_input(t("step.value", lang), key="acc_value")
+            st.form_submit_button(t("step.run_access", lang), on_click=on_access, key="acc_submit")
+        if "_form_error" in S:
+            st.error(S.pop("_form_error"))
+        elif S.get("_added") and S["_added"][0] == s.step:
+            st.success(t("step.added", lang, n=S["_added"][0], op=S["_added"][1]))
+
+        st.markdown(f"**{t('step.exports', lang)}**")
+        stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
+        st.download_button(t("step.export_dot", lang), dot_text, f"{stem}.gv", "text/vnd.graphviz", key="dl_dot",
+                           on_click="ignore", icon=":material/download:")
+        st.download_button(t("step.export_svg", lang), svg, f"{stem}.svg", "image/svg+xml", key="dl_svg",
+                           on_click="ignore", icon=":material/download:")
+        if layout_program() is not None:
+            def png() -> bytes:
+                try:
+                    return render(dot_text, "png")
+                except LayoutError as exc:
+                    return str(exc).encode()
+            st.download_button(t("step.export_png", lang), png, f"{stem}.png", "image/png", key="dl_png",
+                               on_click="ignore", icon=":material/download:")
+        else:
+            st.caption(t("step.no_layout", lang))
+        timeline, upto = s.timeline, s.step
+
+        def log() -> str:
+            first = max(1, upto - 2000 + 1)
+            return T.event_log_csv(timeline.records(first, upto), first)
+        capped = t("step.export_capped", lang, n=2000) if upto > 2000 else ""
+        st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
+                           on_click="ignore", icon=":material/download:", disabled=upto == 0,
+                           help=t("step.export_csv_help", lang, step=upto, capped=capped))
+        st.caption(t("step.drawn_by", lang, engine=engine))
+
+    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=s.mode.value,
+                    step=s.step, lang=lang)
+
+
+step_view()
+ui.home_link(lang, st.sidebar)

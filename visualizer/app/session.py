@@ -1,0 +1,319 @@
+"""A viewer's session on the step page, and the checkpointed timelines it moves along.
+
+Plain Python (no Streamlit), so that tests and benchmarks drive it directly.
+
+A :class:`Timeline` is one trace run in one mode. It keeps a clone of the machine every
+``every`` steps (:meth:`Machine.clone`), so the state after any step is a clone of the nearest
+checkpoint plus at most ``every`` replayed operations on the engine's bulk path, then the step
+itself with its full record — jumping to step 10,000 never replays from zero. A timeline built
+from a scenario's own trace is computed once and then only read (the app shares it between
+viewers); a viewer who adds an access gets a private timeline that reuses the shared
+checkpoints up to that point.
+
+A :class:`Session` is what one viewer looks at: scenario, mode, current step, the live machine
+at that step and the record of the step's operation. All of it is private to the session.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
+from ..engine.machine import MachineConfig
+from ..engine.paging import USER_TOP
+
+CHECKPOINT_BYTES = 256 << 20
+"""Memory budget of one timeline's checkpoints (each holds a copy of the machine image)."""
+MAX_CHECKPOINTS = 64
+MIN_EVERY = 16
+MODES = (Mode.SHADOW, Mode.NESTED)
+"""The modes the step page offers (native has no VMM to show)."""
+LOG_CAP = 2000
+"""The event-log export covers at most this many steps (the last ones up to the current step)."""
+
+
+class StepError(Exception):
+    """An operation could not run (e.g. machine memory ran out); the message says why."""
+
+
+def checkpoint_every(ops: int, frames: int) -> int:
+    """How many steps apart checkpoints are for a trace of ``ops`` on a machine of ``frames``."""
+    budget = max(4, min(MAX_CHECKPOINTS, CHECKPOINT_BYTES // max(1, frames * 4096)))
+    return max(MIN_EVERY, math.ceil(ops / budget))
+
+
+class Timeline:
+    """A trace run in one mode, with checkpoints (see the module docstring).
+
+    ``base``: a timeline of the same machine whose trace agrees with this one for the first
+    ``shared`` operations; its checkpoints up to there are reused, never changed.
+    """
+
+    def __init__(self, config: MachineConfig, mode: Mode, trace: Trace, *,
+                 base: Optional["Timeline"] = None, shared: int = 0, every: Optional[int] = None):
+        self.config = config
+        self.mode = mode
+        self.trace = trace
+        self.every = every or (base.every if base is not None else checkpoint_every(len(trace), config.frames))
+        self.checkpoints: dict[int, Machine] = {}
+        self.limit = len(trace)
+        """Steps that can be reached (less than the trace where an operation fails)."""
+        self.error: Optional[str] = None
+        """Why the trace stops at ``limit`` (None: it does not)."""
+        if base is not None:
+            self.checkpoints = {k: m for k, m in base.checkpoints.items() if k <= shared}
+            if base.limit < shared:
+                self.limit, self.error = base.limit, base.error
+        else:
+            self.checkpoints[0] = Machine(config, mode)
+
+    def precompute(self, progress: Optional[Callable[[int, int], None]] = None) -> "Timeline":
+        """Run the whole trace once on the bulk path, keeping a checkpoint every ``every`` steps."""
+        top = max(self.checkpoints)
+        m = self.checkpoints[top].clone()
+        k = top
+        while k < self.limit:
+            stop = min(self.limit, (k // self.every + 1) * self.every)
+            m = self._advance(m, k, stop)
+            if m is None:
+                break
+            k = stop
+            if k % self.every == 0:
+                self.checkpoints[k] = m.clone()
+            if progress is not None:
+                progress(k, self.limit)
+        return self
+
+    def _advance(self, m: Machine, start: int, stop: int) -> Optional[Machine]:
+        """Run ops [start, stop) on ``m``; on failure note where the trace stops and return None."""
+        try:
+            m.run_bulk(self.trace, start, stop)
+            return m
+        except (OutOfMemory, RuntimeError, ValueError):
+            pass
+        # find the failing operation, step by step from the last good state
+        m = self._nearest(start)
+        for i in range(start, stop):
+            try:
+                m.execute(self.trace[i], i)
+            except (OutOfMemory, RuntimeError, ValueError) as exc:
+                self.limit = i
+                self.error = f"operation {i + 1} ({self.trace[i].describe()}): {exc}"
+                return None
+        return m  # pragma: no cover - the bulk path failed where stepping did not
+
+    def _nearest(self, n: int) -> Machine:
+        """A private clone of the machine after ``n`` steps (no record). A private timeline
+        keeps the checkpoints it passes on the way."""
+        k = max(c for c in self.checkpoints if c <= n)
+        m = self.checkpoints[k].clone()
+        while k < n:
+            stop = min(n, (k // self.every + 1) * self.every)
+            m.run_bulk(self.trace, k, stop)
+            k = stop
+            if self.private and k % self.every == 0 and k not in self.checkpoints:
+                self.checkpoints[k] = m.clone()
+        return m
+
+    def state_at(self, n: int) -> tuple[Machine, Optional[Step]]:
+        """The machine after ``n`` steps (a private clone) and the record of step ``n`` (the
+        operation at index n-1); (boot state, None) for n = 0. Raises :class:`StepError` if an
+        operation on the way fails."""
+        n = max(0, min(n, self.limit))
+        if n == 0:
+            return self.checkpoints[0].clone(), None
+        try:
+            m = self._nearest(n - 1)
+            step = m.execute(self.trace[n - 1], n - 1)
+        except (OutOfMemory, RuntimeError, ValueError) as exc:
+            raise StepError(str(exc)) from None
+        return m, step
+
+    def records(self, first: int, last: int) -> list[Step]:
+        """The records of steps ``first``..``last`` (1-based, inclusive)."""
+        first, last = max(1, first), min(last, self.limit)
+        if last < first:
+            return []
+        try:
+            m = self._nearest(first - 1)
+            return [m.execute(self.trace[i], i) for i in range(first - 1, last)]
+        except (OutOfMemory, RuntimeError, ValueError) as exc:
+            raise StepError(str(exc)) from None
+
+    private = False
+    """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
+
+
+def insert_op(trace: Trace, at: int, op: Op) -> Trace:
+    """``trace`` with ``op`` inserted before index ``at``."""
+    def part(a: int, b: int) -> Trace:
+        extras = {i - a: o for i, o in trace.extras.items() if a <= i < b}
+        return Trace(trace.vm_names, trace.proc_names, trace.vm[a:b], trace.proc[a:b], trace.op[a:b],
+                     trace.gva[a:b], trace.value[a:b], extras)
+    return Trace.concat([part(0, at), Trace.from_ops([op]), part(at, len(trace))])
+
+
+def scenario_key(scenario: Scenario) -> str:
+    """A short digest naming a scenario's contents (its TOML text, else its trace)."""
+    h = hashlib.sha1(scenario.name.encode())
+    if scenario.source:
+        h.update(scenario.source.encode())
+    else:
+        for col in (scenario.trace.vm, scenario.trace.proc, scenario.trace.op, scenario.trace.gva, scenario.trace.value):
+            h.update(np.ascontiguousarray(col).tobytes())
+        h.update(repr(scenario.config).encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class AccessForm:
+    """What the "access now" form asks for, as typed."""
+
+    vm: str
+    process: str
+    gva: str
+    kind: str
+    value: str = "0"
+
+
+def parse_hex(text: str, limit: int) -> Optional[int]:
+    """A hexadecimal number (``0x`` optional, ``_`` allowed) below ``limit``; None if it is not one."""
+    s = (text or "").strip().lower().replace("_", "")
+    if s.startswith("0x"):
+        s = s[2:]
+    if not s or len(s) > 16:
+        return None
+    try:
+        v = int(s, 16)
+    except ValueError:
+        return None
+    return v if 0 <= v < limit else None
+
+
+def parse_access(form: AccessForm, config: MachineConfig) -> tuple[Optional[Op], Optional[str]]:
+    """The operation the form describes, or (None, the i18n key of what is wrong)."""
+    vms = {v.name: v for v in config.vms}
+    if form.vm not in vms:
+        return None, "err.engine"
+    if form.process not in vms[form.vm].processes:
+        return None, "err.engine"
+    gva = parse_hex(form.gva, USER_TOP)
+    if gva is None:
+        return None, "err.gva"
+    kind = {"read": OpKind.READ, "write": OpKind.WRITE}.get(form.kind)
+    if kind is None:
+        return None, "err.engine"
+    value = 0
+    if kind is OpKind.WRITE:
+        v = parse_hex(form.value, 1 << 64)
+        if v is None:
+            return None, "err.value"
+        value = v
+    return Op(kind, form.vm, form.process, gva, value), None
+
+
+class Session:
+    """One viewer's state on the step page.
+
+    ``timeline_for(scenario, mode)`` returns the (shared, precomputed) timeline of a scenario's
+    own trace in a mode; the app passes a cached factory, tests a plain one.
+    """
+
+    def __init__(self, scenario: Scenario, mode: Mode, timeline_for: Callable[[Scenario, Mode], Timeline]):
+        self.scenario = scenario
+        self.timeline_for = timeline_for
+        self.mode = mode if mode in MODES else Mode.SHADOW
+        self.inserted: list[tuple[int, Op]] = []
+        """Accesses added with the form: (index in the trace, operation), in the order added."""
+        self._timeline = timeline_for(scenario, self.mode)
+        self.step = 0
+        self.machine, self.record = self._timeline.state_at(0)
+
+    # -- what is shown ------------------------------------------------------------------------
+    @property
+    def timeline(self) -> Timeline:
+        return self._timeline
+
+    @property
+    def trace(self) -> Trace:
+        return self._timeline.trace
+
+    @property
+    def total(self) -> int:
+        """The last step that can be reached."""
+        return self._timeline.limit
+
+    def key(self) -> tuple:
+        """Everything the view at this step depends on (for caches shared between viewers)."""
+        return (scenario_key(self.scenario), self.mode.value, tuple((i, repr(o)) for i, o in self.inserted),
+                self.step)
+
+    # -- moving -------------------------------------------------------------------------------
+    def goto(self, n: int) -> None:
+        n = max(0, min(int(n), self.total))
+        if n == self.step:
+            return
+        if n == self.step + 1:
+            try:
+                self.record = self.machine.execute(self.trace[self.step], self.step)
+                self.step = n
+                return
+            except (OutOfMemory, RuntimeError, ValueError) as exc:
+                self.machine, self.record = self._timeline.state_at(self.step)
+                raise StepError(str(exc)) from None
+        self.machine, self.record = self._timeline.state_at(n)  # StepError leaves the session as it was
+        self.step = n
+
+    def forward(self) -> None:
+        self.goto(self.step + 1)
+
+    def back(self) -> None:
+        self.goto(self.step - 1)
+
+    def reset(self) -> None:
+        self.goto(0)
+
+    def set_mode(self, mode: Mode) -> None:
+        """Replay the same trace (with any added accesses) to the same step in ``mode``."""
+        if mode not in MODES or mode is self.mode:
+            return
+        tl = self._build_timeline(mode)
+        step = min(self.step, tl.limit)
+        machine, record = tl.state_at(step)  # a StepError leaves the session as it was
+        self.mode, self._timeline, self.machine, self.record, self.step = mode, tl, machine, record, step
+
+    def _build_timeline(self, mode: Mode) -> Timeline:
+        tl = self.timeline_for(self.scenario, mode)
+        for at, op in self.inserted:
+            nxt = Timeline(tl.config, mode, insert_op(tl.trace, at, op), base=tl, shared=at)
+            nxt.private = True
+            tl = nxt
+        return tl
+
+    def add_access(self, op: Op) -> None:
+        """Insert ``op`` after the current step and run it: it becomes the current step."""
+        at = self.step
+        tl = Timeline(self._timeline.config, self.mode, insert_op(self.trace, at, op), base=self._timeline, shared=at)
+        tl.private = True
+        try:
+            record = self.machine.execute(op, at)
+        except (OutOfMemory, RuntimeError, ValueError) as exc:
+            self.machine, self.record = self._timeline.state_at(self.step)
+            raise StepError(str(exc)) from None
+        self._timeline = tl
+        self.inserted.append((at, op))
+        self.record = record
+        self.step = at + 1
+
+    def log_records(self) -> tuple[int, list[Step]]:
+        """(first step, records) of the steps up to the current one, at most :data:`LOG_CAP`."""
+        first = max(1, self.step - LOG_CAP + 1)
+        return first, self._timeline.records(first, self.step)
+
+    def process_names(self) -> dict[int, str]:
+        """Guest CR3 gPPN → process name (for the narration of context switches)."""
+        return {p.root_gppn: p.name for v in self.machine.vms.values() for p in v.guest.processes.values()}

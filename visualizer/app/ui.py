@@ -1,0 +1,172 @@
+"""Streamlit helpers shared by the pages: language, active scenario, deep links, caches, links.
+
+Session-state keys are documented in :mod:`visualizer.app`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from ..engine import Mode, Scenario, builtin, builtin_names
+from ..render.dot import Figure
+from ..render.i18n import LANG_NAMES, LANGS, normalize_lang, t
+from ..render.svg import to_svg
+from .session import Timeline, scenario_key
+
+ROOT = Path(__file__).resolve().parents[2]
+"""The folder holding Home.py and pages/."""
+DEFAULT_SCENARIO = "esxi-figure"
+PAGE_LABELS = {"1_Step_through": "page.step", "2_Compare": "page.compare", "3_Costs": "page.costs"}
+
+
+# -- caches: only what is the same for everyone and never changed --------------------------------
+@st.cache_resource(show_spinner=False, max_entries=32)
+def builtin_scenario(name: str) -> Scenario:
+    return builtin(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shared_timeline(key: str, mode_value: str, _scenario: Scenario) -> Timeline:
+    # keyed by the scenario's digest; sessions clone checkpoints and never change them
+    return Timeline(_scenario.config, Mode(mode_value), _scenario.trace).precompute()
+
+
+def timeline_for(scenario: Scenario, mode: Mode) -> Timeline:
+    """The precomputed timeline of a scenario's own trace in ``mode``, shared between viewers."""
+    return _shared_timeline(scenario_key(scenario), mode.value, scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _svg(dot_text: str, _fig: Figure) -> tuple[str, str]:
+    return to_svg(_fig)
+
+
+def draw(fig: Figure) -> tuple[str, str, str]:
+    """(DOT text, SVG, what drew it) for a figure; SVG is cached by the DOT text."""
+    dot_text = fig.to_dot()
+    svg, engine = _svg(dot_text, fig)
+    return dot_text, svg, engine
+
+
+# -- deep links ----------------------------------------------------------------------------------
+def incoming(names: tuple[str, ...]) -> dict[str, str]:
+    """Query parameters that differ from what this session last wrote: a link being opened."""
+    written = st.session_state.get("_qp_written", {})
+    out = {}
+    for k in names:
+        v = st.query_params.get(k)
+        if v is not None and written.get(k) != v:
+            out[k] = v
+    return out
+
+
+def write_params(**values: Optional[object]) -> None:
+    """Make the address bar a permanent link to the current view (None removes a parameter)."""
+    written = st.session_state.setdefault("_qp_written", {})
+    for k, v in values.items():
+        if v is None:
+            if k in st.query_params:
+                del st.query_params[k]
+            written.pop(k, None)
+            continue
+        v = str(v)
+        if st.query_params.get(k) != v:
+            st.query_params[k] = v
+        written[k] = v
+
+
+# -- language -----------------------------------------------------------------------------------
+def language(messages: list[str]) -> str:
+    """The interface language: the ``lang`` link parameter when one was opened, else the
+    session's. A bad value adds a message and keeps the current language."""
+    S = st.session_state
+    q = incoming(("lang",)).get("lang")
+    if q is not None:
+        code = normalize_lang(q)
+        if code is None:
+            messages.append(t("err.lang", S.get("lang", "en"), value=q))
+        else:
+            S["lang"] = code
+    if S.get("lang") not in LANGS:
+        S["lang"] = "en"
+    return S["lang"]
+
+
+def _on_lang() -> None:
+    st.session_state["lang"] = st.session_state["_lang_widget"]
+
+
+def language_switch(lang: str, container=None) -> None:
+    """The language switch (in the sidebar unless ``container`` is given)."""
+    c = container or st.sidebar
+    st.session_state["_lang_widget"] = lang
+    c.radio(t("app.language", lang), LANGS, key="_lang_widget", format_func=LANG_NAMES.get, horizontal=True,
+            on_change=_on_lang)
+
+
+# -- the active scenario ------------------------------------------------------------------------
+def set_scenario(scenario: Scenario, is_builtin: bool) -> None:
+    S = st.session_state
+    S["scenario"] = scenario
+    S["scenario_name"] = scenario.name
+    S["scenario_builtin"] = is_builtin
+
+
+def scenario(messages: list[str], lang: str) -> Scenario:
+    """The active scenario: the ``scenario`` link parameter when one was opened (built-ins
+    only), else the session's, else the default."""
+    S = st.session_state
+    if "scenario" not in S:
+        set_scenario(builtin_scenario(DEFAULT_SCENARIO), True)
+    q = incoming(("scenario",)).get("scenario")
+    if q is not None:
+        name = q.strip()
+        if name in builtin_names():
+            if not (S.get("scenario_builtin") and S.get("scenario_name") == name):
+                set_scenario(builtin_scenario(name), True)
+        else:
+            messages.append(t("err.scenario", lang, value=q, fallback=S["scenario_name"],
+                              names=", ".join(builtin_names())))
+    return S["scenario"]
+
+
+# -- navigation ---------------------------------------------------------------------------------
+def page_label(stem: str, lang: str) -> str:
+    key = PAGE_LABELS.get(stem)
+    if key is not None:
+        return t(key, lang)
+    name = stem.split("_", 1)[-1] if stem[:1].isdigit() else stem
+    return name.replace("_", " ")
+
+
+def page_links(lang: str, container=None) -> None:
+    """A link to every page in pages/ (new pages appear without changes here)."""
+    c = container or st
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        try:
+            c.page_link(f"pages/{path.name}", label=page_label(path.stem, lang))
+        except (StreamlitAPIException, KeyError):
+            # a page run on its own (as in tests) has no page registry to link into
+            c.markdown(f"- {page_label(path.stem, lang)}")
+
+
+def home_link(lang: str, container=None) -> None:
+    c = container or st
+    try:
+        c.page_link("Home.py", label=t("page.home", lang), icon=":material/home:")
+    except (StreamlitAPIException, KeyError):
+        pass
+
+
+def html(markup: str, container=None) -> None:
+    """Show HTML with inline SVG. ``st.html`` sanitizes SVG away; ``st.markdown`` keeps it (with
+    its ids and classes) as long as the block has no blank line, so newlines are dropped."""
+    (container or st).markdown(markup.replace("\n", " "), unsafe_allow_html=True)
+
+
+def show(messages: list[str]) -> None:
+    for m in messages:
+        st.warning(m, icon=":material/link_off:")

@@ -1,0 +1,176 @@
+"""Tables for the step page: walked entries decoded, TLB contents, counters, events, and the
+event log as CSV. Pure functions of a step record or of the machine state → pandas / text."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from typing import Iterable, Optional
+
+import pandas as pd
+
+from ..engine.events import Stage, TlbLookup, WalkRef
+from ..engine.machine import Machine, Step
+from ..engine.memory import PAGE_SHIFT
+from ..engine.paging import EPT, X86, decode_entry
+from .i18n import number, t
+
+EVENT_NAMES = {
+    "TlbLookup": ("TLB lookup", "TLB-Abfrage"),
+    "TlbFill": ("TLB fill", "TLB-Eintrag"),
+    "TlbFlush": ("TLB flush", "TLB-Leerung"),
+    "WalkRef": ("walk reference", "Tabellenzugriff"),
+    "AdUpdate": ("A/D bits set", "A/D-Bits gesetzt"),
+    "Fault": ("fault", "Fehler"),
+    "VmExit": ("VM exit", "VM-Exit"),
+    "GuestPageFault": ("guest #PF", "#PF im Gast"),
+    "GuestAction": ("guest OS", "Gastbetriebssystem"),
+    "ShadowFill": ("shadow fill", "Schatteneintrag gefüllt"),
+    "ShadowInvalidate": ("shadow invalidate", "Schatteneintrag verworfen"),
+    "ShadowRoot": ("shadow root", "Schattenwurzel"),
+    "EptUpdate": ("EPT update", "EPT-Eintrag"),
+    "PmapChange": ("pmap change", "pmap-Änderung"),
+    "VmSwitch": ("VM switch", "VM-Wechsel"),
+    "DataAccess": ("data access", "Datenzugriff"),
+    "Note": ("note", "Hinweis"),
+}
+_ADDRESS_FIELDS = {"gva", "gpa", "ma", "table", "address", "guest_cr3", "root", "evicted"}
+_PAGE_FIELDS = {"gvpn", "gppn", "mpn", "old_mpn", "new_mpn"}
+
+
+def _fmt(name: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        if name in _ADDRESS_FIELDS or name in _PAGE_FIELDS or name == "entry":
+            return f"0x{value:x}"
+        if name == "value":
+            return f"0x{value:x}"
+    return str(value)
+
+
+def event_fields(ev) -> list[tuple[str, str]]:
+    """(field, text) for a record, cost and constant fields left out; addresses in hex."""
+    if is_dataclass(ev):
+        names = [f.name for f in fields(ev)]
+    else:
+        names = list(ev._fields)
+    out = []
+    for name in names:
+        if name in ("cost",):
+            continue
+        out.append((name, _fmt(name, getattr(ev, name))))
+    return out
+
+
+def event_detail(ev) -> str:
+    return ", ".join(f"{k}={v}" for k, v in event_fields(ev) if v != "")
+
+
+def event_name(ev, lang: str = "en") -> str:
+    en, de = EVENT_NAMES.get(ev.__class__.__name__, (ev.__class__.__name__, ev.__class__.__name__))
+    return de if lang == "de" else en
+
+
+def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
+    """Every page-walk reference of the step, in order: who walked, which tables, the entry read
+    (hex and decoded with the table's own format)."""
+    cols = [t(k, lang) for k in ("col.n", "col.attempt", "col.walker", "col.stage", "col.level", "col.table",
+                                 "col.index", "col.entry", "col.bits", "col.for")]
+    rows = []
+    if step is not None:
+        attempt = 0
+        for ev in step.events:
+            if ev.__class__ is TlbLookup:
+                attempt += 1
+            elif ev.__class__ is WalkRef:
+                fmt = EPT if ev.stage is Stage.NESTED else X86
+                space = "gPA" if ev.stage is Stage.GUEST else "MA"
+                target = "gPA" if ev.stage is Stage.NESTED else "gVA"
+                rows.append((len(rows) + 1, max(attempt, 1), t("walker." + ev.walker.value, lang),
+                             t("stage." + ev.stage.value, lang), t(f"level.{ev.level}", lang),
+                             f"{space} 0x{ev.table:x}", ev.index, f"0x{ev.entry:016x}", decode_entry(ev.entry, fmt),
+                             f"{target} 0x{ev.gva:x}"))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def tlb_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
+    """The TLB's valid entries: set, owner (VM and process from the VPID/PCID tags), gVA page →
+    gPA page → MA page, rights; within a set, oldest (next to be evicted) first."""
+    vm_by_vpid = {vm.vpid: vm for vm in machine.vms.values()}
+    cols = [t(k, lang) for k in ("col.set", "col.vm", "col.process", "col.gva", "col.gpa", "col.ma",
+                                 "col.rights", "col.lru")]
+    rows = []
+    age = {}
+    for s, vpid, pcid, gvpn, e in machine.tlb.contents():
+        vm = vm_by_vpid.get(vpid)
+        proc = ""
+        if vm is not None:
+            proc = next((p.name for p in vm.guest.processes.values() if p.pcid == pcid), "")
+        rights = "R" + ("W" if e.writable else "-") + ("X" if e.executable else "-") + (" D" if e.dirty else "")
+        age[s] = age.get(s, -1) + 1
+        rows.append((s, vm.name if vm else (f"VPID {vpid}" if vpid else "*"), proc or (f"PCID {pcid}" if pcid else "*"),
+                     f"0x{gvpn << PAGE_SHIFT:x}", "" if e.gppn is None else f"0x{e.gppn << PAGE_SHIFT:x}",
+                     f"0x{e.mpn << PAGE_SHIFT:x}", rights, age[s]))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def counters_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
+    """Cumulative counters per VM and in total: accesses, TLB hits and misses, walk references,
+    VM exits (in all and by reason), guest page faults, cycles."""
+    reasons = sorted({r for c in machine.counters.values() for r in c.vm_exits})
+    cols = [t("cnt.vm", lang), t("cnt.accesses", lang), t("cnt.tlb_hits", lang), t("cnt.tlb_misses", lang),
+            t("cnt.hit_rate", lang), t("cnt.walk_refs", lang), t("cnt.vm_exits", lang)] + \
+        [f"{t('cnt.vm_exits', lang)}: {r}" for r in reasons] + \
+        [t("cnt.guest_faults", lang), t("cnt.cycles", lang), t("cnt.cycles_per_access", lang)]
+    rows = []
+    items = list(machine.counters.items()) + [(t("cnt.total", lang), machine.totals())]
+    for name, c in items:
+        rate = f"{100 * c.tlb_hits / c.accesses:.0f} %" if c.accesses else "–"
+        per = number(round(c.cycles / c.accesses, 1), lang) if c.accesses else "–"
+        rows.append([name, c.accesses, c.tlb_hits, c.tlb_misses, rate, c.walk_refs, sum(c.vm_exits.values())] +
+                    [c.vm_exits.get(r, 0) for r in reasons] + [c.guest_faults, number(c.cycles, lang), per])
+    return pd.DataFrame(rows, columns=cols)
+
+
+def events_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
+    """Every record of the step, in order, with its cost and cause."""
+    cols = [t(k, lang) for k in ("col.n", "col.event", "col.detail", "col.cost", "col.cause")]
+    rows = []
+    if step is not None:
+        for i, ev in enumerate(step.events, 1):
+            rows.append((i, event_name(ev, lang), event_detail(ev), ev.cost, ev.cause))
+    return pd.DataFrame(rows, columns=cols)
+
+
+CSV_COLUMNS = ("step", "op", "event_index", "event", "cause", "cycles", "detail")
+
+
+def event_log_csv(steps: Iterable[Step], first_step: int = 1) -> str:
+    """The event log: one row per event of each step (``step`` counts from ``first_step`` for
+    the first record given), with the operation, the record's kind, cause, cost and fields."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for k, step in enumerate(steps):
+        op = step.op.describe()
+        for i, ev in enumerate(step.events, 1):
+            w.writerow((first_step + k, op, i, ev.__class__.__name__, ev.cause, ev.cost, event_detail(ev)))
+    return buf.getvalue()
+
+
+def step_summary(step: Optional[Step], lang: str = "en") -> str:
+    """One line: TLB hit/miss, cycles, walk references and VM exits of a step."""
+    if step is None:
+        return ""
+    tlb = {"hit": t("tlb.hit", lang), "miss": t("tlb.miss", lang)}.get(step.tlb, t("tlb.none", lang))
+    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=step.walk_refs, exits=step.vm_exits)
+
+
+__all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
+           "event_name", "event_fields", "step_summary", "CSV_COLUMNS"]
