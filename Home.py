@@ -5,7 +5,7 @@ import streamlit as st
 
 from visualizer.app import ui
 from visualizer.app.session import Timeline
-from visualizer.engine import Mode, ScenarioError, builtin_names, load_scenario_text
+from visualizer.engine import Mode, builtin_names
 from visualizer.render.dot import figure, highlight_of, legend_html
 from visualizer.render.i18n import t
 from visualizer.render.svg import sized
@@ -41,14 +41,9 @@ def on_upload() -> None:
     if up is None:
         S.pop("_upload_error", None)
         return
-    try:
-        text = up.getvalue().decode("utf-8")
-        loaded = load_scenario_text(text, up.name.rsplit(".", 1)[0])
-    except UnicodeDecodeError:
-        S["_upload_error"] = (up.name, "the file is not UTF-8 text")
-        return
-    except ScenarioError as exc:
-        S["_upload_error"] = (up.name, str(exc))
+    loaded, error = ui.load_upload(up.name, up.getvalue())
+    if loaded is None:
+        S["_upload_error"] = (up.name, error)
         return
     S.pop("_upload_error", None)
     ui.set_scenario(loaded, False)

@@ -10,7 +10,7 @@ from typing import Optional
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from ..engine import Mode, Scenario, builtin, builtin_names
+from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
 from ..render.dot import Figure
 from ..render.i18n import LANG_NAMES, LANGS, normalize_lang, t
 from ..render.svg import to_svg
@@ -131,6 +131,23 @@ def scenario(messages: list[str], lang: str) -> Scenario:
             messages.append(t("err.scenario", lang, value=q, fallback=S["scenario_name"],
                               names=", ".join(builtin_names())))
     return S["scenario"]
+
+
+MAX_UPLOAD_BYTES = 1 << 20
+
+
+def load_upload(name: str, data: bytes) -> tuple[Optional[Scenario], Optional[str]]:
+    """A scenario from an uploaded file: (scenario, None), or (None, what is wrong with it)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return None, f"the file is larger than {MAX_UPLOAD_BYTES >> 10} KiB"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "the file is not UTF-8 text"
+    try:
+        return load_scenario_text(text, name.rsplit(".", 1)[0] or "upload"), None
+    except ScenarioError as exc:
+        return None, str(exc)
 
 
 # -- navigation ---------------------------------------------------------------------------------

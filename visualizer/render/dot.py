@@ -450,6 +450,12 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 if g in v.pt_level:
                     ma_pt[m] = (v.pt_level[g][0], v.name)
                 edge_specs.append((nid, ma_id(m), "vmm-map", h.vm == v.name and h.gppn == g and h.mpn == m))
+        if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW:
+            gid = f"gap-{v.name}-{prev + 1:x}-{v.pages - 1:x}"
+            boxes[gid] = Box(gid, rowx + GAP_W / 2, ROW_GPA_Y, GAP_W, PAGE_H, top="⋯",
+                             bottom=t("dia.gap", lang, n=v.pages - 1 - prev), text=True, font=10,
+                             font_colour=MUTED, classes="gap")
+            rowx += GAP_W + SEP
         gpa_end = rowx - SEP
         # guest-virtual row: each page over its guest-physical page, in process groups
         gx = x + VM_PAD

@@ -1,0 +1,297 @@
+"""The app: every page under AppTest (loads, steps, mode switch, deep links, bad input), and the
+session layer it stands on (checkpointed timelines, added accesses, isolation between viewers)."""
+from __future__ import annotations
+
+import hashlib
+import html
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from visualizer.app.session import AccessForm, Session, Timeline, insert_op, parse_access
+from visualizer.app.ui import load_upload
+from visualizer.engine import Mode, Op, OpKind, builtin
+from visualizer.engine.trace import Trace
+
+ROOT = Path(__file__).resolve().parents[1]
+HOME = str(ROOT / "Home.py")
+STEP = str(ROOT / "pages" / "1_Step_through.py")
+TIMEOUT = 60
+
+
+def app(path: str, **params) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sess(at: AppTest) -> Session:
+    return at.session_state["step_session"]
+
+
+def diagram_markup(at: AppTest) -> str:
+    # Graphviz writes "-" in attribute values as "&#45;"; the browser reads both the same
+    return html.unescape(next(m.value for m in at.markdown if 'class="esxi-diagram"' in m.value))
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+# -- Home --------------------------------------------------------------------------------------------
+def test_home_loads_with_legend_picker_language_and_links():
+    at = app(HOME)
+    assert at.title[0].value == "ESXi memory virtualization, step by step"
+    markup = " ".join(m.value for m in at.markdown)
+    assert 'data-key="shadow-map"' in markup and 'data-key="ept"' in markup
+    assert 'class="esxi-diagram"' in markup and "<svg" in markup
+    assert at.selectbox(key="_home_builtin").value == "esxi-figure"
+    assert at.session_state["scenario_name"] == "esxi-figure"
+    assert at.query_params["lang"] == "en" and at.query_params["scenario"] == "esxi-figure"
+    at.sidebar.radio(key="_lang_widget").set_value("de").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("ESXi-Arbeitsspeichervirtualisierung")
+    assert at.session_state["lang"] == "de" and at.query_params["lang"] == "de"
+
+
+def test_home_scenario_picker_sets_the_shared_scenario():
+    at = app(HOME)
+    at.selectbox(key="_home_builtin").set_value("context-switch").run()
+    assert not at.exception
+    assert at.session_state["scenario_name"] == "context-switch"
+    assert at.session_state["scenario"].name == "context-switch"
+    assert at.query_params["scenario"] == "context-switch"
+
+
+def test_home_deep_link_and_bad_values():
+    at = app(HOME, lang="de", scenario="tlb-reach")
+    assert at.session_state["lang"] == "de" and at.session_state["scenario_name"] == "tlb-reach"
+    assert not at.warning
+    bad = app(HOME, lang="fr", scenario="nope")
+    warnings = texts(bad, "warning")
+    assert any("“fr”" in w for w in warnings) and any("“nope”" in w and "esxi-figure" in w for w in warnings)
+    assert bad.session_state["lang"] == "en" and bad.session_state["scenario_name"] == "esxi-figure"
+
+
+def test_uploads_are_validated_with_the_fields_name():
+    good = (ROOT / "visualizer" / "scenarios" / "context-switch.toml").read_bytes()
+    s, err = load_upload("mine.toml", good)
+    assert err is None and s.name == "context-switch"
+    s, err = load_upload("broken.toml", b"[[vm]]\nname = 'A'\nmemory = 1000\n")
+    assert s is None and "vm[0].memory" in err
+    s, err = load_upload("bad.toml", b"name = \n")
+    assert s is None and "not valid TOML" in err and "line 1" in err
+    s, err = load_upload("bin.toml", b"\xff\xfe\x00")
+    assert s is None and "UTF-8" in err
+
+
+# -- Step through ------------------------------------------------------------------------------------
+def test_step_page_loads_at_step_zero_with_the_stable_keys():
+    at = app(STEP)
+    keys = {b.key for b in at.button}
+    assert {"step_forward", "step_back", "reset"} <= keys
+    assert at.radio(key="mode").value == "shadow"
+    s = sess(at)
+    assert s.step == 0 and s.scenario.name == "esxi-figure"
+    assert 'data-step="0"' in diagram_markup(at)
+    assert at.button(key="step_back").disabled and not at.button(key="step_forward").disabled
+
+
+def test_step_forward_and_back():
+    at = app(STEP)
+    at.button(key="step_forward").click().run()
+    at.button(key="step_forward").click().run()
+    assert not at.exception
+    s = sess(at)
+    assert s.step == 2 and s.record.index == 1
+    markup = diagram_markup(at)
+    assert 'data-step="2"' in markup and "shadow-map" in markup and "current" in markup
+    assert any("Step 2 of 14" in m.value for m in at.markdown)
+    assert at.query_params["step"] == "2" and at.query_params["mode"] == "shadow"
+    at.button(key="step_back").click().run()
+    assert sess(at).step == 1 and sess(at).record.index == 0
+    at.button(key="reset").click().run()
+    assert sess(at).step == 0 and sess(at).record is None
+
+
+def test_mode_switch_replays_to_the_same_step():
+    at = app(STEP, step="5")
+    before = sess(at).machine.totals().accesses
+    at.radio(key="mode").set_value("nested").run()
+    assert not at.exception
+    s = sess(at)
+    assert s.mode is Mode.NESTED and s.step == 5 and s.machine.totals().accesses == before
+    markup = diagram_markup(at)
+    assert 'data-mode="nested"' in markup and "shadow-map" not in markup and "vmm-map" in markup
+    assert at.query_params["mode"] == "nested"
+
+
+def test_jump_to_a_step():
+    at = app(STEP)
+    at.number_input(key="jump_step").set_value(12).run()
+    assert not at.exception and sess(at).step == 12
+    assert sess(at).record.op.kind is OpKind.READ
+
+
+def test_deep_link_reproduces_the_view():
+    at = app(STEP, scenario="esxi-figure", mode="nested", step="7", lang="de")
+    s = sess(at)
+    assert (s.scenario.name, s.mode, s.step) == ("esxi-figure", Mode.NESTED, 7)
+    assert at.session_state["lang"] == "de"
+    assert at.title[0].value == "Speicherzugriffe Schritt für Schritt"
+    assert not at.warning
+    reference = builtin("esxi-figure").machine(Mode.NESTED)
+    for i in range(7):
+        reference.execute(builtin("esxi-figure").trace[i], i)
+    assert s.machine.totals().as_dict() == reference.totals().as_dict()
+
+
+@pytest.mark.parametrize("params, needle, step", [
+    ({"step": "abc"}, "“abc”", 0),
+    ({"step": "999"}, "“999”", 14),
+    ({"step": "-3"}, "“-3”", 0),
+    ({"mode": "turbo", "step": "3"}, "“turbo”", 3),
+    ({"scenario": "no-such", "step": "2"}, "“no-such”", 2),
+    ({"lang": "xx", "step": "1"}, "“xx”", 1),
+])
+def test_bad_deep_link_values_give_a_message_and_a_fallback(params, needle, step):
+    at = app(STEP, **params)
+    assert any(needle in w for w in texts(at, "warning")), texts(at, "warning")
+    s = sess(at)
+    assert s.step == step and s.mode is Mode.SHADOW and s.scenario.name == "esxi-figure"
+    assert at.query_params["step"] == str(step)  # the address bar is corrected
+
+
+def test_access_now_adds_an_access_after_the_current_step():
+    at = app(STEP, step="4")
+    at.selectbox(key="acc_target").set_value("VM2/p2")
+    at.text_input(key="acc_gva").set_value("0x7000")
+    at.radio(key="acc_kind").set_value("write")
+    at.text_input(key="acc_value").set_value("0x2a")
+    at.button(key="acc_submit").click().run()
+    assert not at.exception
+    s = sess(at)
+    assert s.step == 5 and len(s.trace) == 15
+    assert s.record.op == Op(OpKind.WRITE, "VM2", "p2", 0x7000, 0x2a)
+    assert any("operation 5" in x for x in texts(at, "success"))
+    # the rest of the trace follows the added access; the mode switch keeps it
+    at.radio(key="mode").set_value("nested").run()
+    s = sess(at)
+    assert s.step == 5 and s.trace[4] == Op(OpKind.WRITE, "VM2", "p2", 0x7000, 0x2a)
+    assert s.record.op == Op(OpKind.WRITE, "VM2", "p2", 0x7000, 0x2a)
+
+
+@pytest.mark.parametrize("field, value, needle", [
+    ("acc_gva", "hello", "“hello”"),
+    ("acc_gva", "0xffff800000000000", "“0xffff800000000000”"),
+    ("acc_value", "zz", "“zz”"),
+])
+def test_bad_form_input_gives_a_message_and_keeps_the_state(field, value, needle):
+    at = app(STEP, step="3")
+    at.radio(key="acc_kind").set_value("write")
+    at.text_input(key=field).set_value(value)
+    at.button(key="acc_submit").click().run()
+    assert not at.exception
+    assert any(needle in e for e in texts(at, "error"))
+    s = sess(at)
+    assert s.step == 3 and len(s.trace) == 14
+
+
+def test_step_page_in_german():
+    at = app(STEP, lang="de", step="1")
+    assert any("Schritt 1 von 14" in m.value for m in at.markdown)
+    assert any("Schattenseitentabellen" in m.value for m in at.markdown)
+
+
+def test_uploaded_scenario_reaches_the_step_page():
+    at = app(STEP)
+    s, _ = load_upload("mine.toml", (ROOT / "visualizer" / "scenarios" / "page-table-update.toml").read_bytes())
+    at.session_state["scenario"] = s
+    at.session_state["scenario_name"] = s.name
+    at.session_state["scenario_builtin"] = False
+    at.run()
+    assert not at.exception and sess(at).scenario is s and sess(at).total == 8
+    assert "scenario" not in at.query_params
+
+
+# -- the session layer ---------------------------------------------------------------------------------
+def _timeline(name: str, mode: Mode, every: int | None = None) -> Timeline:
+    s = builtin(name)
+    return Timeline(s.config, mode, s.trace, every=every).precompute()
+
+
+def _fingerprint(m) -> str:
+    h = hashlib.sha1(m.mem.image.tobytes())
+    h.update(repr(sorted(m.tlb.contents())).encode())
+    h.update(repr(m.totals().as_dict()).encode())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_checkpointed_state_equals_stepping_from_zero(mode):
+    s = builtin("tlb-reach")
+    tl = Timeline(s.config, mode, s.trace, every=100).precompute()
+    assert sorted(tl.checkpoints) == list(range(0, 2001, 100))
+    ref = s.machine(mode)
+    recs = {}
+    for i in range(1357):
+        recs[i + 1] = ref.execute(s.trace[i], i)
+        if i + 1 in (1, 99, 100, 101, 733, 1357):
+            m, rec = tl.state_at(i + 1)
+            assert _fingerprint(m) == _fingerprint(ref)
+            assert rec.events == recs[i + 1].events
+
+
+def test_sessions_never_change_the_shared_timeline():
+    shared = {m: _timeline("esxi-figure", m, every=4) for m in (Mode.SHADOW, Mode.NESTED)}
+    before = {(m, k): _fingerprint(c) for m, tl in shared.items() for k, c in tl.checkpoints.items()}
+    a = Session(builtin("esxi-figure"), Mode.SHADOW, lambda sc, mode: shared[mode])
+    b = Session(a.scenario, Mode.SHADOW, lambda sc, mode: shared[mode])
+    for _ in range(6):
+        a.forward()
+    a.add_access(Op(OpKind.WRITE, "VM1", "p1", 0x500000, 7))
+    a.set_mode(Mode.NESTED)
+    a.goto(13)
+    b.goto(9)
+    assert b.machine is not a.machine and b.step == 9 and a.step == 13
+    after = {(m, k): _fingerprint(c) for m, tl in shared.items() for k, c in tl.checkpoints.items()}
+    assert after == before
+    assert len(b.trace) == 14 and len(a.trace) == 15
+
+
+def test_added_access_then_back_and_forward_replays_it():
+    tl = {m: _timeline("esxi-figure", m) for m in (Mode.SHADOW, Mode.NESTED)}
+    s = Session(builtin("esxi-figure"), Mode.SHADOW, lambda sc, mode: tl[mode])
+    s.goto(2)
+    op = Op(OpKind.READ, "VM1", "p1", 0x400000)
+    s.add_access(op)
+    first = s.record
+    s.back()
+    s.forward()
+    assert s.step == 3 and s.record.op == op and s.record.events == first.events
+    s.goto(15)
+    assert s.record.op == builtin("esxi-figure").trace[13]
+
+
+def test_insert_op_keeps_the_other_operations_in_place():
+    t = builtin("esxi-figure").trace
+    op = Op(OpKind.READ, "VM2", "p2", 0x9000)
+    u = insert_op(t, 7, op)
+    assert len(u) == len(t) + 1 and u[7] == op
+    assert [u[i] for i in range(7)] == [t[i] for i in range(7)]
+    assert [u[i + 1] for i in range(7, len(t))] == [t[i] for i in range(7, len(t))]
+    assert insert_op(Trace.from_ops([]), 0, op)[0] == op
+
+
+def test_parse_access():
+    cfg = builtin("esxi-figure").config
+    assert parse_access(AccessForm("VM1", "p1", "400000", "read"), cfg) == (Op(OpKind.READ, "VM1", "p1", 0x400000), None)
+    assert parse_access(AccessForm("VM1", "p1", "0x40_1000", "write", "0XFF"), cfg)[0].value == 0xFF
+    assert parse_access(AccessForm("VM1", "p1", "", "read"), cfg) == (None, "err.gva")
+    assert parse_access(AccessForm("VM1", "p1", "0x800000000000", "read"), cfg) == (None, "err.gva")
+    assert parse_access(AccessForm("VM1", "p1", "0x1000", "write", "-1"), cfg) == (None, "err.value")
+    assert parse_access(AccessForm("VM9", "p1", "0x1000", "read"), cfg)[0] is None

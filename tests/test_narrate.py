@@ -1,0 +1,126 @@
+"""Narration: the events of a step told in order, in English and German."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin
+from visualizer.render.narrate import html_list, narrate, sentence
+
+
+def steps(name: str, mode: Mode):
+    s = builtin(name)
+    m = s.machine(mode)
+    return m, [m.execute(s.trace[i], i) for i in range(len(s.trace))]
+
+
+def order(phrases: list[str], *needles: str) -> list[int]:
+    """Index of the first phrase containing each needle, searching after the previous one."""
+    out, start = [], 0
+    for n in needles:
+        i = next(k for k in range(start, len(phrases)) if n in phrases[k])
+        out.append(i)
+        start = i + 1
+    return out
+
+
+def test_shadow_hidden_fault_story_in_order():
+    _, recs = steps("esxi-figure", Mode.SHADOW)
+    p = narrate(recs[8], "en")  # read of b after sharing: the shadow entry was dropped
+    order(p, "TLB miss", "walks the shadow page tables (4 references) and finds no entry at the PT level",
+          "hidden page fault", "the VMM walks the guest page tables in software (4 references)",
+          "fills the shadow entry gVA 0x401000 → MA 0x4000 (read-only for now)", "the retry misses the TLB",
+          "the CPU walks the shadow page tables (4 references)", "the TLB caches", "the read returns 0xb")
+    assert not any("guest page fault" in x or "#PF" in x for x in p)  # the guest never sees a hidden fault
+
+
+def test_true_guest_fault_is_reflected_and_the_handler_summarised():
+    _, recs = steps("esxi-figure", Mode.SHADOW)
+    p = narrate(recs[0], "en")
+    order(p, "VM1 starts running", "TLB miss", "a true guest page fault", "reflects the #PF",
+          "allocates 3 page tables and the frame gPA 0x4000", "4 first touches", "write-protected page table",
+          "the retry", "hidden page fault", "building 3 shadow tables", "the write stores 0xa")
+
+
+def test_nested_walk_is_two_dimensional_and_faults_go_to_the_guest_without_exit():
+    _, recs = steps("esxi-figure", Mode.NESTED)
+    p = narrate(recs[0], "en")
+    assert not any("exit to the VMM" in x or "hidden" in x for x in p[:4])
+    assert any("the #PF goes to the guest's page-fault handler" in x for x in p)
+    assert any("(24 references: 4 guest, 20 nested)" in x for x in p)
+    swap_in = narrate(recs[11], "en")
+    i = order(swap_in, "TLB miss", "EPT violation at gPA 0x5000", "swap-in from disk", "the retry misses the TLB",
+              "24 references")
+    assert "the VMM writes the nested (EPT) entry" in swap_in[i[2]]
+    cow = narrate(recs[12], "en")
+    order(cow, "does not allow this access", "EPT violation", "copy-on-write", "the last sharer")
+
+
+def test_vmm_operations_are_told():
+    _, recs = steps("esxi-figure", Mode.SHADOW)
+    share = narrate(recs[7], "en")
+    assert sum("shared, read-only machine page" in x for x in share) == 2
+    swap = narrate(recs[10], "en")
+    assert "swaps out VM2 gPA 0x5000" in swap[0]
+
+
+def test_context_switch_and_shadow_root_cache():
+    m, recs = steps("context-switch", Mode.SHADOW)
+    names = {p.root_gppn: p.name for v in m.vms.values() for p in v.guest.processes.values()}
+    first = narrate(recs[1], "en", process_names=names)
+    order(first, "switch to process shell", "the CR3 load exits", "builds a new shadow root")
+    again = narrate(recs[2], "en", process_names=names)
+    order(again, "switch to process editor", "the CR3 load exits", "finds this address space's shadow root", "TLB hit")
+    _, nrecs = steps("context-switch", Mode.NESTED)
+    assert not any("exit" in x for x in narrate(nrecs[2], "en"))
+
+
+def test_page_table_updates_exit_in_shadow_mode_only():
+    _, recs = steps("page-table-update", Mode.SHADOW)
+    protect = narrate(recs[3], "en")
+    order(protect, "write-protects", "drops the shadow entry", "INVLPG")
+    segv = narrate(recs[5], "en")
+    assert "segmentation fault" in segv[-1]
+    _, nrecs = steps("page-table-update", Mode.NESTED)
+    assert not any("exit" in x.lower() for x in narrate(nrecs[3], "en"))
+
+
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_german_uses_the_seeds_terms(mode):
+    _, recs = steps("esxi-figure", mode)
+    text = " ".join(narrate(recs[0], "de") + narrate(recs[11], "de"))
+    term = "Schattenseitentabellen" if mode is Mode.SHADOW else "verschachtelte Seitentabellen"
+    assert term in text
+    assert "Maschinenseite" in text
+    for english in (" the ", " walks ", " retry ", "TLB miss"):
+        assert english not in text
+
+
+def test_every_step_of_random_operations_is_narrated():
+    rng = random.Random(4)
+    cfg = MachineConfig(frames=512, vms=(VmConfig("A", 64, ("p", "q")), VmConfig("B", 64, ("r",))), seed=4,
+                        tlb_entries=8, tlb_ways=2)
+    kinds = [OpKind.READ, OpKind.WRITE, OpKind.WRITE, OpKind.MAP, OpKind.UNMAP, OpKind.PROTECT, OpKind.INVLPG,
+             OpKind.SWITCH]
+    for mode in (Mode.SHADOW, Mode.NESTED):
+        m = Machine(cfg, mode)
+        for i in range(150):
+            vm, proc = rng.choice([("A", "p"), ("A", "q"), ("B", "r")])
+            gva = 0x400000 + rng.randrange(12) * 4096
+            if rng.random() < 0.1:
+                op = Op(OpKind.SWAP_OUT, vm, proc, gva)
+            else:
+                op = Op(rng.choice(kinds), vm, proc, gva, rng.randrange(1 << 32))
+            rec = m.execute(op, i)
+            for lang in ("en", "de"):
+                p = narrate(rec, lang)
+                assert p and all(x.strip() for x in p)
+                s = sentence(rec, lang)
+                assert s[0].isupper() and s.endswith(".")
+    assert narrate(None) == [] and sentence(None) == ""
+
+
+def test_html_list_escapes_and_numbers():
+    html = html_list(["a < b", "c"])
+    assert html.startswith("<ol") and "a &lt; b" in html.replace("A &lt; b", "a &lt; b") and html.count("<li") == 2

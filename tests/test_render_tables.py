@@ -1,0 +1,106 @@
+"""Tables of the step page: walk references decoded, TLB contents, counters, events, event log CSV."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from visualizer.engine import Mode, builtin
+from visualizer.engine.events import Stage, WalkRef
+from visualizer.engine.memory import PAGE_SHIFT
+from visualizer.engine.paging import EPT, X86, decode_entry
+from visualizer.render import tables as T
+
+
+def run(name: str, mode: Mode, steps: int):
+    s = builtin(name)
+    m = s.machine(mode)
+    recs = [m.execute(s.trace[i], i) for i in range(steps)]
+    return m, recs
+
+
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_walk_table_lists_every_reference_decoded_in_its_own_format(mode):
+    m, recs = run("esxi-figure", mode, 2)
+    rec = recs[-1]
+    df = T.walk_table(rec, "en")
+    refs = [e for e in rec.events if e.__class__ is WalkRef]
+    assert len(df) == rec.walk_refs == len(refs)
+    assert list(df["entry"]) == [f"0x{r.entry:016x}" for r in refs]
+    assert list(df["decoded"]) == [decode_entry(r.entry, EPT if r.stage is Stage.NESTED else X86) for r in refs]
+    assert list(df["index"]) == [r.index for r in refs]
+    if mode is Mode.NESTED:
+        # the 2D walk of the retry: 4 nested references before each guest entry, 24 in all
+        last = df[df["try"] == df["try"].max()]
+        assert len(last) == 24
+        assert list(last["tables"]).count("guest") == 4
+        assert all("US" not in d for d in last[last["tables"] == "nested (EPT)"]["decoded"])
+    else:
+        assert set(df["walker"]) == {"CPU", "VMM (software)"}
+    assert T.walk_table(None).empty
+
+
+def test_walk_table_speaks_german():
+    _, recs = run("esxi-figure", Mode.SHADOW, 1)
+    df = T.walk_table(recs[0], "de")
+    assert "Tabellenadresse" in df.columns and "Schatten" in set(df["Tabellen"])
+
+
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_tlb_table_shows_each_entry_with_its_owner_and_translation(mode):
+    m, _ = run("esxi-figure", mode, 7)
+    df = T.tlb_table(m, "en")
+    assert len(df) == len(m.tlb) > 0
+    for _, row in df.iterrows():
+        gva = int(row["gVA page"], 16)
+        gpa = m.guest_translate(row["VM"], row["process"], gva)
+        assert gpa == int(row["gPA page"], 16)
+        assert m.gpa_to_ma(row["VM"], gpa) == int(row["MA page"], 16)
+    assert set(df["VM"]) == {"VM1", "VM2"}
+
+
+def test_counters_table_totals_match_the_machine():
+    m, _ = run("esxi-figure", Mode.SHADOW, 14)
+    df = T.counters_table(m, "en")
+    total = df.iloc[-1]
+    tot = m.totals()
+    assert total["VM"] == "total"
+    assert total["accesses"] == tot.accesses == 12
+    assert (total["TLB hits"], total["TLB misses"]) == (tot.tlb_hits, tot.tlb_misses)
+    assert total["walk references"] == tot.walk_refs
+    assert total["VM exits"] == sum(tot.vm_exits.values())
+    for reason, n in tot.vm_exits.items():
+        assert total[f"VM exits: {reason}"] == n
+    assert total["cycles"] == f"{tot.cycles:,}"
+    de = T.counters_table(m, "de")
+    assert de.iloc[-1]["Takte"] == f"{tot.cycles:,}".replace(",", ".")
+
+
+def test_events_table_and_csv_log_hold_every_record_in_order():
+    _, recs = run("esxi-figure", Mode.NESTED, 3)
+    df = T.events_table(recs[-1], "en")
+    assert len(df) == len(recs[-1].events)
+    assert list(df["cycles"]) == [e.cost for e in recs[-1].events]
+    text = T.event_log_csv(recs, first_step=1)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0].keys()) == T.CSV_COLUMNS
+    assert len(rows) == sum(len(r.events) for r in recs)
+    assert [int(r["step"]) for r in rows] == [k + 1 for k, r in enumerate(recs) for _ in r.events]
+    assert sum(int(r["cycles"]) for r in rows) == sum(r.cycles for r in recs)
+    first_walk = next(r for r in rows if r["event"] == "WalkRef")
+    assert "stage=nested" in first_walk["detail"] and "entry=0x" in first_walk["detail"]
+
+
+def test_step_summary_line():
+    _, recs = run("esxi-figure", Mode.SHADOW, 5)
+    assert T.step_summary(recs[4], "en").startswith("TLB hit")
+    assert T.step_summary(recs[0], "de").startswith("TLB-Fehlgriff")
+    assert f"{recs[0].cycles:,}".replace(",", ".") in T.step_summary(recs[0], "de")
+
+
+def test_tlb_table_page_numbers_are_addresses():
+    m, _ = run("esxi-figure", Mode.NESTED, 2)
+    df = T.tlb_table(m)
+    entries = m.tlb.contents()
+    assert sorted(int(x, 16) for x in df["MA page"]) == sorted(e.mpn << PAGE_SHIFT for *_, e in entries)
