@@ -225,8 +225,14 @@ key = f"compare:{trace_key}:{C.config_digest(config)}"
 bar = st.empty()
 
 
+def localized(what: str) -> str:
+    for m in R.MODE_ORDER:
+        what = what.replace(m, R.mode_label(m, lang))
+    return what or "…"
+
+
 def report(fraction: float, what: str) -> None:
-    bar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=what or "…"))
+    bar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=localized(what)))
 
 
 try:
@@ -309,7 +315,7 @@ if st.button(tr(lang, "cmp.sweep.run"), key="cmp.sweep.run", type="primary", dis
     sbar = st.empty()
 
     def sreport(fraction: float, what: str) -> None:
-        sbar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=what or "…"))
+        sbar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=localized(what)))
     try:
         result = cached(sweep_key, lambda: C.sweep(
             param, values, trace=sweep_trace, config=config if sweep_trace is not None else None,

@@ -99,7 +99,7 @@ def test_cycles_by_cause_add_up_and_the_curve_ends_at_the_total(churn):
 
 
 def test_compare_is_deterministic_and_workers_give_the_same_results():
-    trace = generate("mix", 3, accesses=8000)
+    trace = generate("mix", 3, accesses=C.PARALLEL_MIN_OPS)
     cfg = default_config(trace)
     a = C.compare(cfg, trace, samples=10)
     b = C.compare(cfg, trace, samples=10, workers=2)
@@ -174,8 +174,8 @@ def test_tlb_size_sweep_on_a_given_trace():
 
 
 def test_sweep_workers_match_and_bad_parameters_are_named():
-    a = C.sweep("pages", (16, 128), accesses=5000)
-    b = C.sweep("pages", (16, 128), accesses=5000, workers=2)
+    a = C.sweep("pages", (16, 128), accesses=10000)
+    b = C.sweep("pages", (16, 128), accesses=10000, workers=2)
     assert a.cycles == b.cycles
     with pytest.raises(ValueError, match="unknown sweep parameter 'x'"):
         C.sweep("x")
@@ -204,3 +204,9 @@ def test_scenario_export_reproduces_the_comparison_exactly(tmp_path):
     a = C.compare(cfg, trace, samples=2)
     b = C.compare(s.config, s.trace, samples=2)
     assert all(a[m].counters == b[m].counters for m in C.MODES)
+
+
+def test_worker_processes_really_run_the_tasks():
+    import os
+    pids = C._parallel([(os.getpid, ())] * 3, ["a", "b", "c"], 2, None)
+    assert pids is not None and os.getpid() not in pids

@@ -31,6 +31,8 @@ from .traceio import default_config
 from .workloads import generate
 
 MODES = (Mode.NATIVE, Mode.SHADOW, Mode.NESTED)
+PARALLEL_MIN_OPS = 50_000
+"""Below this many operations in all, worker processes cost more than they save."""
 Progress = Callable[[float, str], None]
 """Called with the fraction done (0…1) and what is running."""
 
@@ -160,7 +162,7 @@ def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, 
     deterministic and independent of the others).
     """
     out = Comparison(len(trace))
-    if workers > 1 and len(modes) > 1:
+    if workers > 1 and len(modes) > 1 and len(trace) >= PARALLEL_MIN_OPS:
         tasks = [(run_mode, (config, trace, mode, samples)) for mode in modes]
         rows = _parallel(tasks, [mode.value for mode in modes], workers, progress)
         if rows is not None:
@@ -391,7 +393,8 @@ def sweep(param: str, values: Optional[Sequence] = None, *, trace: Optional[Trac
     kw = dict(trace=trace, config=config, workload=workload or {}, settings=settings, accesses=accesses, seed=seed)
     tasks = [(_sweep_task, (p, v, mode, kw)) for v in values for mode in modes]
     labels = [f"{param} = {v}: {mode.value}" for v in values for mode in modes]
-    rows = _parallel(tasks, labels, workers, progress) if workers > 1 and len(tasks) > 1 else None
+    parallel = workers > 1 and len(tasks) > 1 and accesses * len(tasks) >= PARALLEL_MIN_OPS
+    rows = _parallel(tasks, labels, workers, progress) if parallel else None
     if rows is None:
         rows = []
         for k, (fn, args) in enumerate(tasks):
@@ -473,11 +476,20 @@ def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[P
             _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             if progress is not None:
                 done = [1.0 if f.done() else min(1.0, slots[k]) for k, f in enumerate(futures)]
-                running = next((labels[k] for k, f in enumerate(futures) if not f.done()), "")
+                # tasks that have reported progress and not finished (a future counts as
+                # "running" as soon as it is queued for a worker, so that cannot tell)
+                running = " · ".join(labels[k] for k, f in enumerate(futures) if not f.done() and slots[k] > 0) or \
+                    next((labels[k] for k, f in enumerate(futures) if not f.done()), "")
                 progress(sum(done) / len(tasks), running)
         return [f.result() for f in futures]
     except BrokenProcessPool:
         return None
+    except BaseException:
+        # interrupted (the page reran): stop the workers now rather than let them finish
+        # runs nobody will look at while the next run needs the cores
+        for proc in list(getattr(ex, "_processes", {}).values()):
+            proc.terminate()
+        raise
     finally:
         ex.shutdown(wait=False, cancel_futures=True)
 
