@@ -9,6 +9,11 @@ from the numbers: which causes of cycles differ most between the two modes.
 
 A trace without a scenario runs on :func:`~visualizer.engine.traceio.default_config`'s
 machine: VMs and processes created on first mention, memory sized to the trace.
+
+Long runs can use worker processes (``workers=``): the modes of a comparison, or the points of
+a sweep, run side by side on the machine's cores with identical results. :func:`config_to_toml`
+writes the scenario file that reproduces a comparison from the command line
+(``python -m visualizer run FILE --mode M --json``).
 """
 from __future__ import annotations
 
