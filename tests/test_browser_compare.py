@@ -1,7 +1,8 @@
 """Browser test of the Compare and Costs pages: a Streamlit server started here, Debian's
 Chromium driven by Playwright. Runs a comparison and a sweep, edits a cost and sees it reach
 the comparison, uploads a bad trace and a good one, and saves screenshots of both pages in
-both languages to ``screenshots/``."""
+both languages to ``screenshots/latest/`` (not committed); with ``UPDATE_SCREENSHOTS=1`` they
+replace the committed ones in ``screenshots/``."""
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = ROOT / "Home.py"
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = ROOT / "screenshots"
+SHOTS = ROOT / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else ROOT / "screenshots" / "latest"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -90,7 +91,7 @@ def settle(page, timeout: float = 90) -> None:
 
 def screenshot(page, name: str) -> Path:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": max(1000, height + 40)})
     time.sleep(1.5)  # charts re-lay themselves out at the new size
