@@ -750,7 +750,6 @@ class Machine:
         record is dropped). Memory use is bounded by the touched pages, not the trace length.
         """
         stop = len(trace) if stop is None else stop
-        vm_idx, proc_idx, ops, gvas, values = trace.columns(start, stop)
         vm_names, proc_names = trace.vm_names, trace.proc_names
         sets = self.tlb.sets
         nsets = self.tlb.nsets
@@ -771,8 +770,10 @@ class Machine:
         chunk = 16384
         for c0 in range(0, total, chunk):
             c1 = min(total, c0 + chunk)
+            # columns as lists one chunk at a time: memory does not grow with the trace length
+            vm_idx, proc_idx, ops, gvas, values = trace.columns(start + c0, start + c1)
             h = m = refs = 0  # hits, quiet misses, their references, for cur_vm
-            for i, op, vi, pi, gva in zip(range(c0, c1), ops[c0:c1], vm_idx[c0:c1], proc_idx[c0:c1], gvas[c0:c1], strict=True):
+            for i, op, vi, pi, gva in zip(range(c0, c1), ops, vm_idx, proc_idx, gvas, strict=True):
                 if op <= EXEC and vi == cur_vm and pi == cur_proc:
                     gvpn = gva >> 12
                     key = gvpn | tag
@@ -782,13 +783,13 @@ class Machine:
                         del s[key]
                         s[key] = e
                         if op == WRITE:
-                            q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
+                            q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
                         h += 1
                         continue
                     r = quiet_miss(vm, proc, gva, accesses[op], key)
                     if r is not None:
                         if op == WRITE:
-                            q[(r[0][0] << 9) + ((gva & 0xFFF) >> 3)] = values[i]
+                            q[(r[0][0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
                         m += 1
                         refs += r[1]
                         continue
@@ -797,7 +798,7 @@ class Machine:
                     misses[cur_vm] += m
                     miss_refs[cur_vm] += refs
                 h = m = refs = 0
-                self.execute(trace.op_at(start + i, vi, pi, op, gva, values[i]), start + i)
+                self.execute(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
                 vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
                 if vm is None:
                     cur_vm = cur_proc = -1
