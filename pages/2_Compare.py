@@ -271,14 +271,15 @@ with tab_curve:
     st.caption(tr(lang, "cmp.curve.caption"))
     st.vega_lite_chart(R.curve_chart(cmp, lang), width="stretch")
 with tab_counters:
-    st.dataframe(R.counters_table(cmp, lang), width="stretch")
+    st.table(R.counters_table(cmp, lang))
 
 with tab_cli:
-    st.caption(tr(lang, "cmp.cli.caption"))
+    st.caption(tr(lang, "cmp.cli.caption.generator" if generator_spec is not None else "cmp.cli.caption.trace",
+                  trace=source_name))
     toml = C.config_to_toml(config, name="comparison", description=f"Comparison of {source_name}.",
                             generator=generator_spec)
-    st.download_button("comparison.toml", toml, file_name="comparison.toml", mime="application/toml",
-                       key="cmp.cli.toml", on_click="ignore")
+    st.download_button(tr(lang, "cmp.cli.download"), toml, file_name="comparison.toml", mime="application/toml",
+                       key="cmp.cli.toml", on_click="ignore", icon=":material/download:")
     if generator_spec is not None:
         cmd = "python -m visualizer run comparison.toml --mode {m} --json"
     else:

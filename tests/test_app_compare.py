@@ -38,7 +38,7 @@ def test_compare_page_loads_with_three_modes_side_by_side():
     assert set(values) == {"native", "shadow", "nested"}
     assert values["native"] < values["shadow"] and values["native"] < values["nested"]
     assert "**Shadow** wins" in explanation(at) or "**Nested** wins" in explanation(at)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.columns) == ["native", "shadow", "nested"]
     assert "VM exits" in table.index and "cycles per access" in table.index
     assert len(at.get("vega_lite_chart")) >= 2
@@ -51,7 +51,7 @@ def test_compare_page_in_german():
     assert [m.label for m in at.metric] == ["nativ (ohne Virtualisierung)", "Schattenseitentabellen (Software)",
                                             "verschachtelte Seitentabellen (Hardware)"]
     assert "gewinnt" in explanation(at)
-    assert "Takte je Zugriff" in at.dataframe[0].value.index
+    assert "Takte je Zugriff" in at.table[0].value.index
 
 
 @pytest.mark.parametrize("kind, winner", [("pt_churn", "Nested"), ("context_switch", "Nested"),
@@ -105,14 +105,14 @@ def test_upload_then_bad_upload_keeps_the_previous_trace():
     at.file_uploader(key="cmp.uploader").upload("t.csv", GOOD, "text/csv").run()
     assert not at.exception and not at.error
     assert any("Loaded t.csv: csv, 3 operations" in c.value for c in at.caption)
-    ops = at.dataframe[0].value.loc["operations"].tolist()
+    ops = at.table[0].value.loc["operations"].tolist()
     assert ops == ["3", "3", "3"]
     at.file_uploader(key="cmp.uploader").upload("bad.csv", BAD, "text/csv").run()
     assert not at.exception
     assert at.error[0].value == ("Upload rejected — bad.csv: line 2, field 'op': 'jump' is not an operation (one of "
                                  "read, write, exec, map, unmap, protect, invlpg, switch, swap_out)")
     assert any("Still comparing the previous trace: t.csv" in c.value for c in at.caption)
-    assert at.dataframe[0].value.loc["operations"].tolist() == ["3", "3", "3"]
+    assert at.table[0].value.loc["operations"].tolist() == ["3", "3", "3"]
 
 
 def test_upload_of_a_scenario_file_uses_its_machine():
@@ -120,7 +120,7 @@ def test_upload_of_a_scenario_file_uses_its_machine():
     at.file_uploader(key="cmp.uploader").upload("ptu.toml", builtin("page-table-update").source.encode()).run()
     assert not at.exception and not at.error
     assert any(c.value.startswith("Machine from the scenario file: VM1 64 KiB (p1)") for c in at.caption)
-    assert at.dataframe[0].value.loc["operations"].tolist() == ["8", "8", "8"]
+    assert at.table[0].value.loc["operations"].tolist() == ["8", "8", "8"]
 
 
 def test_upload_of_a_lackey_trace(tmp_path):
@@ -200,7 +200,7 @@ def test_the_active_scenario_from_the_home_page_and_a_deep_link_language():
     assert not at.exception and not at.error
     assert at.session_state["lang"] == "de"
     assert any("page-table-update" in c.value for c in at.caption)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table.loc["Operationen"].tolist() == ["8", "8", "8"]
     # in shadow mode every guest page-table write exits; in nested mode none does
     assert int(table.loc["VM-Exits"].iloc[1]) > 0 and "  VM-Exits: Schreibzugriffe auf Gast-Seitentabellen" in table.index

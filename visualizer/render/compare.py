@@ -139,7 +139,8 @@ def curve_chart(cmp: Comparison, lang: str) -> dict:
         "mark": {"type": "line", "strokeWidth": 2.5},
         "height": 300,
         "encoding": {
-            "x": {"field": "operation", "type": "quantitative", "title": tr(lang, "col.operation")},
+            "x": {"field": "operation", "type": "quantitative", "title": tr(lang, "col.operation"),
+                  "scale": {"domain": [0, max(1, cmp.operations)], "nice": False}},
             "y": {"field": "cycles", "type": "quantitative", "title": tr(lang, "col.cumulative")},
             "color": {"field": "mode", "type": "nominal", "title": tr(lang, "col.mode"),
                       "scale": _mode_scale(modes, lang), "legend": {"orient": "top"}},

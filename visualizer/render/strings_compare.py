@@ -42,7 +42,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "row.cycles_per_access": {"en": "cycles per access", "de": "Takte je Zugriff"},
     "row.overhead": {"en": "overhead over native", "de": "Mehraufwand gegenüber nativ"},
     "row.frames": {"en": "machine pages in use", "de": "belegte Maschinenseiten"},
-    "row.seconds": {"en": "simulation time (s)", "de": "Simulationszeit (s)"},
     "col.metric": {"en": "counter", "de": "Zähler"},
     "col.mode": {"en": "mode", "de": "Modus"},
     "col.cause": {"en": "cause", "de": "Ursache"},
@@ -53,7 +52,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.share": {"en": "share", "de": "Anteil"},
 
     # -- explanation ------------------------------------------------------------------------------
-    "why.title": {"en": "Why {winner} wins", "de": "Warum {winner} gewinnt"},
     "why.tie": {"en": "Shadow and nested paging cost exactly the same on this trace ({cycles} cycles).",
                 "de": "Schatten- und verschachtelte Seitentabellen kosten auf dieser Spur genau gleich viel "
                       "({cycles} Takte)."},
@@ -123,7 +121,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmp.source.upload": {"en": "an uploaded file", "de": "einer hochgeladenen Datei"},
     "cmp.kind": {"en": "Generator", "de": "Generator"},
     "cmp.seed": {"en": "Seed", "de": "Startwert (Seed)"},
-    "cmp.params": {"en": "Parameters", "de": "Parameter"},
     "cmp.program": {"en": "Program", "de": "Programm"},
     "cmp.program.caption": {"en": "`{name}.c` ({ops} operations), recorded with `valgrind --tool=lackey "
                                   "--trace-mem=yes`: instruction fetches run as exec, loads as read, stores as "
@@ -184,13 +181,19 @@ STRINGS: dict[str, dict[str, str]] = {
                           "de": "Kumulierte Takte entlang der Spur. Ein steiler Anfang ist Aufwärmen "
                                 "(Demand Paging, Schatteneinträge, EPT-Hinterlegung); die Steigung danach sind die "
                                 "Kosten im eingeschwungenen Zustand."},
-    "cmp.cli.caption": {"en": "Reproduce this comparison from the command line: download the trace, then run it "
-                              "in each mode.",
-                        "de": "Diesen Vergleich auf der Kommandozeile nachvollziehen: Spur herunterladen, dann in "
-                              "jedem Modus ausführen."},
-    "cmp.cli.download": {"en": "Download the trace (CSV)", "de": "Spur herunterladen (CSV)"},
-    "cmp.cli.extras": {"en": "{n} operations naming two pages (share) are not expressible in CSV and are left out.",
-                       "de": "{n} Operationen mit zwei Seiten (share) passen nicht ins CSV-Format und fehlen."},
+    "cmp.cli.caption.generator": {"en": "Reproduce this comparison from the command line: the scenario file holds the "
+                                        "machine, these settings and the workload generator with its seed; the "
+                                        "counters match this page's.",
+                                  "de": "Diesen Vergleich auf der Kommandozeile nachvollziehen: Die Szenariodatei "
+                                        "enthält die Maschine, diese Einstellungen und den Lastgenerator mit Startwert; "
+                                        "die Zähler stimmen mit dieser Seite überein."},
+    "cmp.cli.caption.trace": {"en": "Reproduce this comparison from the command line: the scenario file holds the "
+                                    "machine and these settings, the trace comes from {trace}; the counters match "
+                                    "this page's.",
+                              "de": "Diesen Vergleich auf der Kommandozeile nachvollziehen: Die Szenariodatei enthält "
+                                    "die Maschine und diese Einstellungen, die Spur kommt aus {trace}; die Zähler "
+                                    "stimmen mit dieser Seite überein."},
+    "cmp.cli.download": {"en": "Download comparison.toml", "de": "comparison.toml herunterladen"},
     "cmp.error": {"en": "Cannot run this comparison — {error}", "de": "Vergleich nicht möglich — {error}"},
     "cmp.sweep.intro": {"en": "Vary one parameter and watch cycles per access in each mode: where the lines "
                               "cross, the winner changes. Workload parameters vary the *mix* workload (a hot/cold "
@@ -292,7 +295,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "cost.table": {"en": "All costs", "de": "Alle Kosten"},
     "cost.default": {"en": "default {value}", "de": "Standard {value}"},
     "cost.estimate": {"en": "estimate", "de": "Schätzung"},
-    "cost.measured": {"en": "source", "de": "Quelle"},
     "cost.changed": {"en": "changed", "de": "geändert"},
     "cost.reset": {"en": "Reset to defaults", "de": "Standardwerte"},
     "cost.derived": {"en": "What that makes", "de": "Was daraus folgt"},
@@ -312,7 +314,6 @@ STRINGS: dict[str, dict[str, str]] = {
                                "TLB misses",
                          "de": "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
                                "vielen verschachtelten TLB-Fehlgriffen"},
-    "cost.d.cycles": {"en": "{n} cycles", "de": "{n} Takte"},
     "cost.pwc": {"en": "Page-walk caches", "de": "Page-Walk-Caches"},
     "cost.pwc.off": {"en": "Not modelled: every walk reference goes to the memory hierarchy at the cost above. "
                            "Real CPUs cache upper-level entries (about 1.5 references per walk natively and 4.4 "
@@ -323,7 +324,6 @@ STRINGS: dict[str, dict[str, str]] = {
                            "1,5 Zugriffe je Walk nativ und 4,4 virtualisiert mit Caches, „Every Walk's a Hit“, "
                            "ASPLOS'22); näherungsweise: die Kosten je Walk-Zugriff senken (Voreinstellungen "
                            "L1/L2)."},
-    "cost.bad": {"en": "{label}: {error}", "de": "{label}: {error}"},
 }
 
 COST_DE: dict[str, tuple[str, str]] = {
