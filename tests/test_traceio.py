@@ -123,6 +123,11 @@ def test_lackey_errors_name_line_and_field(line, message):
         T.parse_lackey("==1== header\n" + line + "\n")
 
 
+def test_a_malformed_lackey_record_is_still_read_as_lackey():
+    with pytest.raises(T.TraceError, match="line 1, field 'address': 'zz' is not a hexadecimal address"):
+        T.parse_text(" L zz,8\n")
+
+
 def test_lackey_without_records_is_an_error():
     with pytest.raises(T.TraceError, match="no lackey records"):
         T.parse_lackey("==1== only a header\n")

@@ -103,7 +103,7 @@ def decode(data: bytes, name: str = "trace", max_bytes: int = MAX_TRACE_BYTES) -
         raise TraceError(f"{name}: line {line} is not UTF-8 text") from None
 
 
-_LACKEY_LINE = re.compile(r"^(I  | [LSM] )[0-9A-Fa-f]+,\d+\s*$")
+_LACKEY_LINE = re.compile(r"^(I  | [LSM] )\S")
 
 
 def detect_format(text: str) -> str:
