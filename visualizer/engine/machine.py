@@ -79,7 +79,8 @@ class Op:
     with_gpa: Optional[int] = None
 
     def describe(self) -> str:
-        where = f" 0x{self.gva:x}" if self.gva is not None else (f" gPA 0x{self.gpa:x}" if self.gpa is not None else "")
+        gva = None if self.kind is OpKind.SWITCH else self.gva  # a switch has no address (traces store 0)
+        where = f" 0x{gva:x}" if gva is not None else (f" gPA 0x{self.gpa:x}" if self.gpa is not None else "")
         who = f"{self.vm}/{self.process}" if self.process else self.vm
         extra = f" = 0x{self.value:x}" if self.kind is OpKind.WRITE else ""
         if self.kind is OpKind.SHARE:
