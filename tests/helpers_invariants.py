@@ -7,6 +7,7 @@ AssertionError naming the VM, page and entry at fault.
 """
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import Iterable, Optional
 
@@ -18,6 +19,14 @@ from visualizer.engine.paging import A, D, EPT_R, EPT_W, EPT_X, FRAME_MASK, NX, 
 
 PAGE = 4096
 BASE = 0x400000
+
+FUZZ_SCALE = max(1, int(os.environ.get("ENGINE_FUZZ_SCALE", "1")))
+"""Multiplies the number of random sequences and hypothesis examples (``ENGINE_FUZZ_SCALE=20
+python -m pytest tests/test_properties.py`` for a long hunt; the default keeps the suite fast)."""
+
+
+def scaled(n: int) -> int:
+    return n * FUZZ_SCALE
 
 
 # -- building machines and operations -----------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers_invariants import PAGE, guest_pte, make_config, random_ops
+from helpers_invariants import PAGE, guest_pte, make_config, random_ops, scaled
 from visualizer.engine import Access, Fault, FaultKind, GuestActionKind, Machine, Mode, Op, OpKind, PageState, Stage
 from visualizer.engine.events import GuestAction, GuestPageFault, TlbLookup, VmExit, Walker
 from visualizer.engine.paging import A, D, NX, P, PS, RW, US, X86, Translation, walk
@@ -100,7 +100,7 @@ def engine_access(img: np.ndarray, root: int, va: int, kind: str, user: bool, va
     return t
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", range(scaled(20)))
 def test_walker_matches_unicorn_on_random_tables(seed):
     rng = np.random.default_rng(seed)
     img, root, vas = random_tables(rng)
@@ -168,7 +168,7 @@ def _ops(seed: int, n: int = 70):
 
 
 @pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(scaled(6)))
 def test_guest_tables_translate_as_unicorn_does(mode, seed):
     m = _machine(mode, seed)
     for op in _ops(seed):
@@ -201,7 +201,7 @@ def _handler_ran(step) -> bool:
 
 
 @pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(scaled(6)))
 def test_every_access_changes_the_guest_image_as_hardware_does(mode, seed):
     """Data, A and D: what an access does to guest-physical memory, whatever the mode, is what
     an x86 CPU does to the same memory — including a write that the guest tables forbid."""
@@ -236,7 +236,7 @@ def test_every_access_changes_the_guest_image_as_hardware_does(mode, seed):
     assert compared >= 20
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(scaled(8)))
 def test_shadow_tables_translate_as_unicorn_does(seed):
     m = _machine(Mode.SHADOW, seed)
     for op in _ops(seed):
@@ -273,7 +273,7 @@ def test_shadow_tables_translate_as_unicorn_does(seed):
     assert present > 0
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(scaled(6)))
 def test_shadow_mode_hardware_steps_match_unicorn(seed):
     """A shadow-mode access that misses the TLB and is satisfied by the shadow tables (no exit)
     is a plain hardware walk of the shadow tables: on the machine image from before the step,
@@ -316,7 +316,7 @@ def test_shadow_mode_hardware_steps_match_unicorn(seed):
     assert compared >= 10
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(scaled(6)))
 def test_nested_tables_walked_as_x86_tables_give_the_pmap(seed):
     m = _machine(Mode.NESTED, seed)
     for op in _ops(seed):

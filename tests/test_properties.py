@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers_invariants import (assert_2d_walk_shape, check_all, first_difference, guest_state, make_config,
-                                random_ops, walk_refs)
+                                random_ops, scaled, walk_refs)
 from visualizer.engine import (GuestActionKind, Machine, Mode, Op, OpKind, PageState, PmapChange, PmapReason,
                                ShadowRoot, Trace, VmExit)
 from visualizer.engine.events import GuestAction
@@ -36,7 +36,7 @@ PAGES = tuple(0x400000 + i * 0x1000 for i in range(5)) + (0x7F12_3456_7000,)
 OFFSETS = (0, 8, 0xFF8)
 VALUES = (0, 1, 0xB)  # few values: identical pages are common, so sharing succeeds
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=scaled(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 access = st.builds(lambda k, vm, p, page, off, v: Op(k, vm, p, page + off, v if k is OpKind.WRITE else 0),
@@ -97,9 +97,12 @@ def assert_modes_agree(config, ops) -> dict:
         m = Machine(config, mode)
         seen = []
         for i, op in enumerate(ops):
+            free = m.mem.free_count
             step = m.execute(op, i)
             seen.append(_observable(step))
             check_all(m)
+            if op.kind is OpKind.SHARE and any(e.__class__ is PmapChange for e in step.events):
+                assert m.mem.free_count == free + 1, f"step {i} ({op.describe()}) shared without freeing a page"
         results[mode] = (seen, guest_state(m, gvas))
         machines[mode] = m
     base_seen, base_state = results[Mode.SHADOW]
@@ -115,7 +118,7 @@ def assert_modes_agree(config, ops) -> dict:
     return machines
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=configs, ops=ops_lists)
 def test_guest_cannot_tell_the_modes_apart(config, ops):
     """(a), with (b), (c) and TLB coherence checked after every step in every mode.
@@ -133,7 +136,7 @@ def _seeded_config(seed: int):
                        root_cache=int(rng.integers(1, 4)))
 
 
-@pytest.mark.parametrize("seed", range(24))
+@pytest.mark.parametrize("seed", range(scaled(24)))
 def test_modes_agree_on_seeded_random_sequences(seed):
     """The same properties on longer seeded sequences, biased towards share → write
     (copy-on-write), swap → touch and swapped page-table pages, which random shrinking-friendly
@@ -189,7 +192,7 @@ def test_cold_nested_walks_make_24_references(config, ops):
                 assert_2d_walk_shape(refs, proc.cr3)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=configs, ops=ops_lists, mode=st.sampled_from(list(Mode)))
 def test_bulk_path_equals_step_path(config, ops, mode):
     """run_bulk (short paths for TLB hits and quiet misses, records dropped) ends in the same
@@ -214,7 +217,7 @@ def test_bulk_path_equals_step_path(config, ops, mode):
     check_all(bulk)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=configs, ops=ops_lists, cut=st.integers(0, 40), mode=st.sampled_from(list(Mode)))
 def test_clone_continues_like_the_original(config, ops, cut, mode):
     """A checkpoint (Machine.clone) replays the rest of a trace exactly like the original, and
