@@ -11,17 +11,16 @@ from visualizer.engine import Mode
 from visualizer.render import dot as D
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
-from visualizer.render.i18n import t
+from visualizer.render.i18n import t, tn
 from visualizer.render.svg import LayoutError, layout_program, render, sized
 
 st.set_page_config(page_title="Step through · ESXi memory virtualization", page_icon=":material/footprint:",
-                   layout="wide")
+                   layout="wide", initial_sidebar_state="collapsed")
 
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
 scenario = ui.scenario(messages, lang)
-ui.language_switch(lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
 ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
 FIT_LIMIT = 2200  # "fit" fits diagrams up to this width (pt) to the page; wider ones scroll at 75 %
@@ -111,7 +110,9 @@ def on_access() -> None:
 # -- header ---------------------------------------------------------------------------------------
 if S.pop("_autoplay_stop", False):
     S["autoplay"] = False
-st.title(t("step.title", lang))
+title_col, lang_col = st.columns([4, 1], vertical_alignment="bottom")
+title_col.title(t("step.title", lang))
+ui.language_switch(lang, lang_col)
 ui.show(messages)
 st.caption(f"**{scenario.name}** — {scenario.description}" if scenario.description else f"**{scenario.name}**")
 if "speed" not in S:
@@ -121,7 +122,7 @@ if "zoom" not in S:
 auto_col, speed_col, zoom_col = st.columns([1, 1.6, 2.4], vertical_alignment="center")
 autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
 speed = speed_col.select_slider(t("step.speed", lang), SPEEDS, key="speed", label_visibility="collapsed",
-                                format_func=lambda v: t("step.speed_value", lang, n=f"{v:g}"))
+                                format_func=lambda v: tn("step.speed_value", v, lang, n=f"{v:g}"))
 zoom_col.select_slider(t("step.zoom", lang), ZOOMS, key="zoom", label_visibility="collapsed",
                        format_func=lambda z: t("step.fit", lang) if z == "fit" else f"{z:.0%}")
 
@@ -185,22 +186,31 @@ def step_view() -> None:
         st.caption(t("step.hidden_pages", lang, n=fig.hidden, cap=D.ROW_CAP))
     ui.html(D.legend_html(s.mode, lang))
 
-    # details
+    # details: one table at a time (each table is a dataframe sent to the browser)
     left, right = st.columns([2.2, 1])
     with left:
-        tabs = st.tabs([t("step.walk", lang), t("step.tlb", lang), t("step.counters", lang), t("step.events", lang)])
-        walk = T.walk_table(rec, lang)
-        if walk.empty:
-            tabs[0].caption(t("step.no_walk", lang))
+        views = {"walk": t("step.walk", lang), "tlb": t("step.tlb", lang), "counters": t("step.counters", lang),
+                 "events": t("step.events", lang)}
+        if S.get("details") not in views:
+            S["details"] = "walk"
+        view = st.segmented_control(t("step.details", lang), list(views), key="details", format_func=views.get,
+                                    label_visibility="collapsed")
+        if view == "walk":
+            walk = T.walk_table(rec, lang)
+            if walk.empty:
+                st.caption(t("step.no_walk", lang))
+            else:
+                st.dataframe(walk, hide_index=True, width="stretch")
+        elif view == "tlb":
+            tlb = T.tlb_table(s.machine, lang)
+            if tlb.empty:
+                st.caption(t("step.tlb_empty", lang))
+            else:
+                st.dataframe(tlb, hide_index=True, width="stretch")
+        elif view == "counters":
+            st.dataframe(T.counters_table(s.machine, lang), hide_index=True, width="stretch")
         else:
-            tabs[0].dataframe(walk, hide_index=True, width="stretch")
-        tlb = T.tlb_table(s.machine, lang)
-        if tlb.empty:
-            tabs[1].caption(t("step.tlb_empty", lang))
-        else:
-            tabs[1].dataframe(tlb, hide_index=True, width="stretch")
-        tabs[2].dataframe(T.counters_table(s.machine, lang), hide_index=True, width="stretch")
-        tabs[3].dataframe(T.events_table(rec, lang), hide_index=True, width="stretch")
+            st.dataframe(T.events_table(rec, lang), hide_index=True, width="stretch")
     with right:
         with st.form("access_form", border=True):
             st.markdown(f"**{t('step.access_now', lang)}**")
@@ -212,7 +222,8 @@ def step_view() -> None:
             if "acc_gva" not in S:
                 S["acc_gva"] = "0x400000"
             st.text_input(t("step.gva", lang), key="acc_gva")
-            st.radio(t("step.kind", lang), ["read", "write"], key="acc_kind", horizontal=True)
+            st.radio(t("step.kind", lang), ["read", "write"], key="acc_kind", horizontal=True,
+                     format_func=lambda k: t("step." + k, lang))
             if "acc_value" not in S:
                 S["acc_value"] = "0x2a"
             st.text_input(t("step.value", lang), key="acc_value")
@@ -224,9 +235,10 @@ def step_view() -> None:
 
         st.markdown(f"**{t('step.exports', lang)}**")
         stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
-        st.download_button(t("step.export_dot", lang), dot_text, f"{stem}.gv", "text/vnd.graphviz", key="dl_dot",
-                           on_click="ignore", icon=":material/download:")
-        st.download_button(t("step.export_svg", lang), svg, f"{stem}.svg", "image/svg+xml", key="dl_svg",
+        # deferred: the files are made only when a button is pressed
+        st.download_button(t("step.export_dot", lang), lambda: dot_text, f"{stem}.gv", "text/vnd.graphviz",
+                           key="dl_dot", on_click="ignore", icon=":material/download:")
+        st.download_button(t("step.export_svg", lang), lambda: svg, f"{stem}.svg", "image/svg+xml", key="dl_svg",
                            on_click="ignore", icon=":material/download:")
         if layout_program() is not None:
             def png() -> bytes:

@@ -108,7 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.forward": ("Step", "Schritt"),
     "step.back": ("Back", "Zurück"),
     "step.reset": ("Reset", "Anfang"),
-    "step.speed_value": ("{n} steps/s", "{n} Schritte/s"),
+    "step.speed_value": ("{n} step/s|{n} steps/s", "{n} Schritt/s|{n} Schritte/s"),
     "step.zoom": ("Zoom", "Zoom"),
     "step.jump": ("Go to step", "Gehe zu Schritt"),
     "step.jump_go": ("Go", "Los"),
@@ -119,13 +119,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "die Maschine ist gestartet; noch keine Operation ausgeführt. „Schritt“ drücken."),
     "step.end": ("End of the trace.", "Ende der Spur."),
     "step.op": ("Operation {n}: {op}", "Operation {n}: {op}"),
-    "step.result": ("{tlb} · {cycles} cycles · {refs} walk references · {exits} VM exits",
-                    "{tlb} · {cycles} Takte · {refs} Seitentabellenzugriffe · {exits} VM-Exits"),
+    "step.result": ("{tlb} · {cycles} cycles · {refs} · {exits}", "{tlb} · {cycles} Takte · {refs} · {exits}"),
+    "step.refs": ("one walk reference|{n} walk references", "ein Seitentabellenzugriff|{n} Seitentabellenzugriffe"),
+    "step.exits": ("one VM exit|{n} VM exits", "ein VM-Exit|{n} VM-Exits"),
+    "step.read": ("read", "lesen"),
+    "step.write": ("write", "schreiben"),
     "step.narration": ("What happened", "Was geschah"),
     "step.diagram": ("Memory mapping", "Arbeitsspeicherzuordnung"),
     "step.walk": ("Page-walk references", "Seitentabellenzugriffe"),
     "step.no_walk": ("This step walked no page tables.", "In diesem Schritt wurden keine Seitentabellen durchlaufen."),
     "step.tlb": ("TLB contents", "TLB-Inhalt"),
+    "step.details": ("Details", "Einzelheiten"),
     "step.tlb_empty": ("The TLB is empty.", "Der TLB ist leer."),
     "step.counters": ("Counters so far", "Zähler bis hier"),
     "step.events": ("All events of this step", "Alle Ereignisse dieses Schritts"),
@@ -366,7 +370,8 @@ def t(key: str, lang: str = "en", /, **values) -> str:
 def tn(key: str, n: int, lang: str = "en", /, **values) -> str:
     """A string with a singular and a plural form ("one|other"), chosen by ``n``."""
     one, _, other = t(key, lang).partition("|")
-    return (one if n == 1 or not other else other).format(n=n, **values)
+    values.setdefault("n", n)  # a caller may pass how n is shown, e.g. n="0.5"
+    return (one if n == 1 or not other else other).format(**values)
 
 
 def normalize_lang(value) -> str | None:

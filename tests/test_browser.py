@@ -1,0 +1,180 @@
+"""The app in a real browser: Debian's Chromium, driven by Playwright, against a Streamlit server
+this module starts on a free port. It loads the pages, steps, switches mode and checks the SVG
+the server drew (shadow-map arrows present in shadow mode once a shadow entry exists, none in
+nested mode), uploads a broken scenario, and saves full-page screenshots.
+
+Screenshots go to ``screenshots/latest/`` (not committed); with ``UPDATE_SCREENSHOTS=1`` they
+replace the committed ones in ``screenshots/``.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM} missing; apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else ROOT / "screenshots" / "latest"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("streamlit did not answer within 60 s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    proc = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    yield pg
+    ctx.close()
+
+
+def diagram(page, step: int, mode: str) -> None:
+    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+
+
+def count(page, selector: str) -> int:
+    return page.locator(selector).count()
+
+
+def screenshot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)  # let the last delta paint
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": 1600, "height": min(int(height) + 40, 12000)})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+
+
+def test_step_mode_switch_and_the_svg_classes(server, page):
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang=en")
+    diagram(page, 0, "shadow")
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 0
+    assert count(page, ".esxi-diagram svg g.edge.guest-map") == 0
+    page.locator(".st-key-step_forward button").click()
+    diagram(page, 1, "shadow")
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 1
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map.current") == 1
+    assert count(page, '.esxi-diagram svg g.node.gva.current[id="gva-VM1-p1-400"]') == 1
+    for step in (2, 3):
+        page.locator(".st-key-step_forward button").click()
+        diagram(page, step, "shadow")
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 3
+    assert count(page, ".esxi-diagram svg g.node.gpa.write-protected") == 8
+    page.locator(".st-key-step_back button").click()
+    diagram(page, 2, "shadow")
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 2
+    screenshot(page, "step-shadow-en")
+    page.locator(".st-key-mode label").filter(has_text="nested").click()
+    diagram(page, 2, "nested")
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 0
+    assert count(page, ".esxi-diagram svg g.edge.vmm-map") == 7
+    assert count(page, ".esxi-diagram svg g.node.ma.ept") > 0
+    assert "mode=nested" in page.url and "step=2" in page.url
+    page.locator(".st-key-mode label").filter(has_text="shadow").click()
+    diagram(page, 2, "shadow")
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 2
+
+
+def test_deep_link_in_german_and_nested_mode(server, page):
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=12&lang=de")
+    diagram(page, 12, "nested")
+    assert page.get_by_text("Schritt 12 von 14").count() >= 1
+    assert page.locator("ol.narration").inner_text().count("verschachtelte Seitentabellen") >= 1
+    assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 0
+    assert count(page, ".esxi-diagram svg g.edge.vmm-map.current") == 1
+    screenshot(page, "step-nested-de")
+
+
+def test_bad_deep_link_shows_a_message_not_a_traceback(server, page):
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=warp&step=99x&lang=en")
+    diagram(page, 0, "shadow")
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("warp" in a for a in alerts) and any("99x" in a for a in alerts)
+    assert count(page, '[data-testid="stException"]') == 0
+
+
+def test_home_in_both_languages_and_a_broken_upload(server, page):
+    page.goto(f"{server}/?lang=en")
+    page.wait_for_selector(".esxi-diagram svg")
+    page.wait_for_selector(".esxi-legend")
+    screenshot(page, "home-en")
+    page.locator('.st-key-_home_upload input[type="file"]').set_input_files(
+        files=[{"name": "broken.toml", "mimeType": "application/toml",
+                "buffer": b'[[vm]]\nname = "VM1"\nmemory = 1000\n'}])
+    error = page.locator('[data-testid="stAlert"]').filter(has_text="broken.toml")
+    error.wait_for()
+    assert "vm[0].memory" in error.inner_text()
+    assert page.get_by_text("Active scenario:").locator("..").inner_text().count("esxi-figure") >= 1
+    page.goto(f"{server}/?lang=de")
+    page.wait_for_selector(".esxi-diagram svg")
+    assert page.get_by_text("Szenario wählen").count() == 1
+    screenshot(page, "home-de")
+
+
+def test_step_page_english_shadow_and_german_shadow_screenshots(server, page):
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=9&lang=de")
+    diagram(page, 9, "shadow")
+    screenshot(page, "step-shadow-de")
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=12&lang=en")
+    diagram(page, 12, "nested")
+    screenshot(page, "step-nested-en")
