@@ -26,6 +26,7 @@ from .shadow import ShadowTables
 from .tlb import PCID_SHIFT, VPID_SHIFT, Tlb, TlbEntry
 
 MAX_RETRIES = 16
+_ACCESS_BITS = {Access.READ: 0, Access.WRITE: 1 << 62, Access.EXEC: 2 << 62}
 _NOT_RESIDENT = Fault(FaultKind.NOT_PRESENT, Stage.GUEST, 0, 0, Access.READ)
 
 
@@ -257,6 +258,8 @@ class Machine:
         self.ept = NestedTables(self.mem) if mode is Mode.NESTED else None
         self.current_vm: Optional[Vm] = None
         self.steps_done = 0
+        self._walk_memo: dict[int, tuple] = {}
+        self._walk_gen = 0
         boot: list = []
         for i, vc in enumerate(config.vms):
             vm = Vm(vc.name, i, i + 1, Pmap(vc.pages), None)  # type: ignore[arg-type]
@@ -282,6 +285,7 @@ class Machine:
         c.shadow = self.shadow.copy_onto(c.mem) if self.shadow is not None else None
         c.ept = self.ept.copy_onto(c.mem) if self.ept is not None else None
         c.steps_done = self.steps_done
+        c._walk_memo, c._walk_gen = {}, 0
         c.vms = {}
         for name, vm in self.vms.items():
             pm = Pmap.__new__(Pmap)
@@ -647,6 +651,7 @@ class Machine:
     def execute(self, op: Op, index: Optional[int] = None) -> Step:
         """Perform one operation and return its record."""
         events: list = []
+        self._walk_gen += 1  # any table may change below
         vm = self.vms.get(op.vm)
         if vm is None:
             raise ValueError(f"unknown VM '{op.vm}'")
@@ -686,6 +691,15 @@ class Machine:
         the same walk, without records. Returns (TlbEntry, walk references) or None — then the
         caller runs the access through ``execute``. A walk that fails here has at most set A
         bits that the recorded walk would set too, so the fallback sees the same state."""
+        # A walk is a function of the tables; tables change only inside ``execute`` or when a
+        # walk sets A/D bits. So a walk repeated with nothing changed in between (a page that
+        # keeps falling out of the TLB) is answered from a memo: same translation, same
+        # references counted, no walking again.
+        mkey = (gva >> PAGE_SHIFT) | proc.pcid << PCID_SHIFT | vm.vpid << VPID_SHIFT | _ACCESS_BITS[access]
+        memo = self._walk_memo.get(mkey)
+        if memo is not None and memo[0] == self._walk_gen:
+            self.tlb.insert(key, memo[1])
+            return memo[1], memo[2]
         q = self.mem.q
         mode = self.mode
         if mode is Mode.NESTED:
@@ -708,10 +722,13 @@ class Machine:
                 return _NOT_RESIDENT if e < 0 or not e & EPT_R else (e & FRAME_MASK) | (gpa & 0xFFF)
             g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
             if g.__class__ is Fault or g.level != 1:
+                self._walk_gen += 1  # a failed walk may have set A bits on the way
                 return None
+            ad_set = g.ad_set
             e = ept(g.address)
             if e < 0 or not e & EPT_R or (access is Access.WRITE and not e & EPT_W) or \
                     (access is Access.EXEC and not e & EPT_X):
+                self._walk_gen += 1
                 return None
             gppn = g.address >> PAGE_SHIFT
             t = Translation((e & FRAME_MASK) | (gva & 0xFFF), g.writable and bool(e & EPT_W),
@@ -720,7 +737,9 @@ class Machine:
         elif mode is Mode.SHADOW:
             t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, None, 0)
             if t.__class__ is Fault:
+                self._walk_gen += 1
                 return None
+            ad_set = t.ad_set
             gppn = self.shadow.leaf_gppn[t.leaf_slot][1]
             refs = 5 - t.level
         else:
@@ -731,15 +750,21 @@ class Machine:
                 return _NOT_RESIDENT if m < 0 else (m << PAGE_SHIFT) | (gpa & 0xFFF)
             t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
             if t.__class__ is Fault:
+                self._walk_gen += 1
                 return None
+            ad_set = t.ad_set
             gppn = t.address >> PAGE_SHIFT
             st = vm.pmap.state[gppn]
             if not (st is PageState.PRIVATE or (st is PageState.SHARED and access is not Access.WRITE)):
+                self._walk_gen += 1
                 return None
             t = t._replace(address=(mpns[gppn] << PAGE_SHIFT) | (gva & 0xFFF))
             refs = 5 - t.level
         entry = TlbEntry(t.address >> PAGE_SHIFT, t.writable, t.dirty, t.executable, gppn)
         self.tlb.insert(key, entry)
+        if ad_set:
+            self._walk_gen += 1  # the tables changed: earlier answers may be stale
+        self._walk_memo[mkey] = (self._walk_gen, entry, refs)
         return entry, refs
 
     def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
@@ -751,6 +776,8 @@ class Machine:
         record is dropped). Memory use is bounded by the touched pages, not the trace length.
         """
         stop = len(trace) if stop is None else stop
+        self._walk_gen += 1  # tables may have changed since the last call
+        self._walk_memo.clear()
         vm_names, proc_names = trace.vm_names, trace.proc_names
         sets = self.tlb.sets
         nsets = self.tlb.nsets

@@ -72,6 +72,8 @@ class Translation(NamedTuple):
     """1 for a 4 KiB page, 2 for 2 MiB, 3 for 1 GiB."""
     leaf_slot: int
     """Index into the machine image's 64-bit view of the leaf entry."""
+    ad_set: bool = False
+    """The walk set an A or D bit (it wrote to the tables)."""
 
 
 WalkOutcome = Union[Translation, Fault]
@@ -105,6 +107,7 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
     present, large = fmt.present, fmt.large
     abit = fmt.accessed if set_ad else 0
     append = events.append if events is not None else None
+    changed = False
     all_bits = -1  # AND over the levels: R/W, U/S (x86); R, W, X (EPT)
     any_bits = 0   # OR over the levels: NX (x86)
     for level, shift in _LEVEL_SHIFTS:
@@ -127,6 +130,7 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
             break
         if abit and not e & abit:
             q[slot] = e | abit
+            changed = True
             if append is not None:
                 append(AdUpdate(stage, level, table, idx, "A", walker))
         table = e & FRAME_MASK
@@ -149,6 +153,7 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
         want = abit | dbit if access is Access.WRITE else abit
         if e & want != want:
             q[slot] = e | want
+            changed = True
             if append is not None:
                 bits = ("A" if not e & abit else "") + ("D" if want & dbit and not e & dbit else "")
                 append(AdUpdate(stage, level, table, idx, bits, walker))
@@ -156,7 +161,7 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
         dirty = bool(e & dbit)
     offset_mask = (1 << (3 + 9 * level)) - 1
     frame = e & FRAME_MASK & ~offset_mask
-    return _tnew(Translation, (frame | (address & offset_mask), write_ok, exec_ok, dirty, level, slot))
+    return _tnew(Translation, (frame | (address & offset_mask), write_ok, exec_ok, dirty, level, slot, changed))
 
 
 def peek(q, root: int, address: int, fmt: EntryFormat,
