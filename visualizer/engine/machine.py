@@ -30,6 +30,24 @@ _ACCESS_BITS = {Access.READ: 0, Access.WRITE: 1 << 62, Access.EXEC: 2 << 62}
 _NOT_RESIDENT = Fault(FaultKind.NOT_PRESENT, Stage.GUEST, 0, 0, Access.READ)
 
 
+_PURE_EVENTS = frozenset({TlbLookup, TlbFill, TlbFlush, DataAccess, VmSwitch, WalkRef, Fault, GuestPageFault,
+                          Note, VmExit})
+_PURE_GUEST_ACTIONS = frozenset({GA.CR3_LOAD, GA.INVLPG, GA.NOTHING_TO_DO, GA.SEGV, GA.OUT_OF_MEMORY})
+
+
+def _changes_tables(ev) -> bool:
+    """Whether an event may have changed memory a walk reads (guest, shadow or nested tables,
+    A/D bits, the pmap, the current shadow root). Conservative: unknown kinds count as changes."""
+    cls = ev.__class__
+    if cls in _PURE_EVENTS:
+        return False
+    if cls is GuestAction:
+        return ev.kind not in _PURE_GUEST_ACTIONS
+    if cls is ShadowRoot:
+        return not ev.cached
+    return True
+
+
 class Mode(Enum):
     """How memory is virtualized."""
 
@@ -651,7 +669,6 @@ class Machine:
     def execute(self, op: Op, index: Optional[int] = None) -> Step:
         """Perform one operation and return its record."""
         events: list = []
-        self._walk_gen += 1  # any table may change below
         vm = self.vms.get(op.vm)
         if vm is None:
             raise ValueError(f"unknown VM '{op.vm}'")
@@ -680,6 +697,10 @@ class Machine:
                     self._invlpg(vm, op.gva, events)
             elif kind is OpKind.INVLPG:
                 self._invlpg(vm, op.gva, events)
+        for ev in events:
+            if _changes_tables(ev):
+                self._walk_gen += 1  # memoised walks of the bulk path may be stale now
+                break
         cycles, refs, exits, tlb, faults = self.counters[vm.name].fold(events, kind in ACCESS_OPS)
         if index is None:
             index = self.steps_done
