@@ -101,6 +101,8 @@ def assert_modes_agree(config, ops) -> dict:
             step = m.execute(op, i)
             seen.append(_observable(step))
             check_all(m)
+            if step.gpa is not None:
+                assert step.ma == m.gpa_to_ma(op.vm, step.gpa), f"step {i}: MA is not pmap(gPA)"
             if op.kind is OpKind.SHARE and any(e.__class__ is PmapChange for e in step.events):
                 assert m.mem.free_count == free + 1, f"step {i} ({op.describe()}) shared without freeing a page"
         results[mode] = (seen, guest_state(m, gvas))
