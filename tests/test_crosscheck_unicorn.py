@@ -33,7 +33,7 @@ UnicornMmu, VECTOR_PF = unicorn_mmu.UnicornMmu, unicorn_mmu.VECTOR_PF
 KINDS = {"read": Access.READ, "write": Access.WRITE, "exec": Access.EXEC}
 
 # -- 1. the walker on random tables ---------------------------------------------------------------
-IMAGE_PAGES = 512          # 2 MiB of physical memory: a 2 MiB page at 0 fits
+IMAGE_PAGES = 256          # 1 MiB of physical memory (probes a large page maps beyond it are skipped)
 TABLE_PAGES = range(1, 64)  # tables live in the first 256 KiB …
 DATA_PAGES = range(64, IMAGE_PAGES)  # … data pages above
 IGNORED = (0x7 << 9) | (0x7F << 52)  # AVL bits 9-11 and 52-58: software-available, ignored by the MMU
@@ -142,9 +142,9 @@ def test_random_tables_cover_every_outcome():
         rng = np.random.default_rng(seed)
         img, root, vas = random_tables(rng)
         for va in vas:
-            for kind in KINDS:
+            for kind in ("read", "exec", "write"):  # writes last: they may land on a table
                 for user in (False, True):
-                    t = engine_access(img.copy(), root, va, kind, user, 0)
+                    t = engine_access(img, root, va, kind, user, 0)
                     seen.add(t.kind if isinstance(t, Fault) else ("ok", t.level))
     assert seen >= {FaultKind.NOT_PRESENT, FaultKind.WRITE_PROTECT, FaultKind.NO_EXEC, FaultKind.USER,
                     ("ok", 1), ("ok", 2), ("ok", 3)}, seen
