@@ -27,7 +27,7 @@ from visualizer.engine import Access, Fault, FaultKind, GuestActionKind, Machine
 from visualizer.engine.events import GuestAction, GuestPageFault, TlbLookup, VmExit, Walker
 from visualizer.engine.paging import A, D, NX, P, PS, RW, US, X86, Translation, peek, walk
 
-unicorn_mmu = pytest.importorskip("unicorn_mmu", reason="the unicorn package is not installed")
+unicorn_mmu = pytest.importorskip("unicorn_mmu", reason="unicorn >= 2.1 (QEMU's x86 MMU) is not installed")
 UnicornMmu, VECTOR_PF = unicorn_mmu.UnicornMmu, unicorn_mmu.VECTOR_PF
 
 KINDS = {"read": Access.READ, "write": Access.WRITE, "exec": Access.EXEC}

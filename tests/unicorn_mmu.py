@@ -46,6 +46,9 @@ from unicorn.x86_const import (UC_CPU_X86_HASWELL, UC_X86_REG_CR0, UC_X86_REG_CR
                                UC_X86_REG_CR4, UC_X86_REG_R11, UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX,
                                UC_X86_REG_RIP)
 
+if not hasattr(Uc, "ctl_set_tlb_mode"):  # the CPU-TLB mode (a real MMU walk) came with unicorn 2.1
+    raise ImportError("unicorn >= 2.1 is needed (Uc.ctl_set_tlb_mode)")
+
 PAGE = 4096
 EXTRA_PA = 1 << 36
 """Where our code page and its tables live in physical memory (above any image under test)."""
