@@ -56,7 +56,7 @@ st.markdown(t("home.intro", lang))
 st.markdown(t("home.modes", lang))
 
 st.subheader(t("home.what", lang))
-ui.html(f'<div class="esxi-diagram" style="overflow-x:auto">{sized(preview_svg(lang))}</div>')
+ui.svg_view(f'<div class="esxi-diagram" style="overflow-x:auto">{sized(preview_svg(lang))}</div>', "preview")
 st.caption(t("home.preview", lang, step=PREVIEW_STEP))
 st.markdown(f"**{t('home.legend', lang)}**")
 ui.html(legend_html(None, lang))

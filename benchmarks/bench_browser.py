@@ -317,6 +317,7 @@ def load_benchmark(sessions: int, duration: float) -> None:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)
     ap = argparse.ArgumentParser()
     ap.add_argument("--clicks", type=int, default=14, help="clicks per built-in scenario and mode")
     ap.add_argument("--sessions", type=int, default=30)

@@ -180,8 +180,8 @@ def step_view() -> None:
     dot_text, svg, engine = ui.draw(fig)
     zoom = S.get("zoom", "fit")
     scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
-    ui.html(f'<div class="esxi-diagram" data-step="{s.step}" data-mode="{s.mode.value}" data-engine="{engine}" '
-            f'style="overflow-x:auto;background:white">{sized(svg, scale)}</div>')
+    ui.svg_view(f'<div class="esxi-diagram" data-step="{s.step}" data-mode="{s.mode.value}" data-engine="{engine}" '
+                f'style="overflow-x:auto;background:white">{sized(svg, scale)}</div>', "diagram")
     if fig.hidden:
         st.caption(t("step.hidden_pages", lang, n=fig.hidden, cap=D.ROW_CAP))
     ui.html(D.legend_html(s.mode, lang))

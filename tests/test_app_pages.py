@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,18 @@ def sess(at: AppTest) -> Session:
     return at.session_state["step_session"]
 
 
+def svg_views(at: AppTest) -> dict[str, str]:
+    """The markup of each SVG view on the page (a components-v2 element, data in its JSON),
+    by key. Graphviz writes "-" in attribute values as "&#45;"; the browser reads both the same."""
+    out = {}
+    for e in at.get("bidi_component"):
+        if e.proto.component_name == "esxi_svg_view":
+            out[e.proto.id.rsplit("-", 1)[-1]] = html.unescape(json.loads(e.proto.json))
+    return out
+
+
 def diagram_markup(at: AppTest) -> str:
-    # Graphviz writes "-" in attribute values as "&#45;"; the browser reads both the same
-    return html.unescape(next(m.value for m in at.markdown if 'class="esxi-diagram"' in m.value))
+    return svg_views(at)["diagram"]
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
@@ -48,7 +58,8 @@ def test_home_loads_with_legend_picker_language_and_links():
     assert at.title[0].value == "ESXi memory virtualization, step by step"
     markup = " ".join(m.value for m in at.markdown)
     assert 'data-key="shadow-map"' in markup and 'data-key="ept"' in markup
-    assert 'class="esxi-diagram"' in markup and "<svg" in markup
+    preview = svg_views(at)["preview"]
+    assert 'class="esxi-diagram"' in preview and "<svg" in preview and "shadow-map" in preview
     assert at.selectbox(key="_home_builtin").value == "esxi-figure"
     assert at.session_state["scenario_name"] == "esxi-figure"
     assert at.query_params["lang"] == "en" and at.query_params["scenario"] == "esxi-figure"

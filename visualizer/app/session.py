@@ -26,8 +26,9 @@ from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Tra
 from ..engine.machine import MachineConfig
 from ..engine.paging import USER_TOP
 
-CHECKPOINT_BYTES = 256 << 20
-"""Memory budget of one timeline's checkpoints (each holds a copy of the machine image)."""
+CHECKPOINT_BYTES = 64 << 20
+"""Memory budget of one timeline's checkpoints (each holds a copy of the machine image): a
+4 MiB machine gets 16 checkpoints, so a jump replays at most 1/16 of the trace (on the bulk path)."""
 MAX_CHECKPOINTS = 64
 MIN_EVERY = 16
 MODES = (Mode.SHADOW, Mode.NESTED)

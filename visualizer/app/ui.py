@@ -28,7 +28,7 @@ def builtin_scenario(name: str) -> Scenario:
     return builtin(name)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _shared_timeline(key: str, mode_value: str, _scenario: Scenario) -> Timeline:
     # keyed by the scenario's digest; sessions clone checkpoints and never change them
     return Timeline(_scenario.config, Mode(mode_value), _scenario.trace).precompute()
@@ -182,6 +182,41 @@ def html(markup: str, container=None) -> None:
     """Show HTML with inline SVG. ``st.html`` sanitizes SVG away; ``st.markdown`` keeps it (with
     its ids and classes) as long as the block has no blank line, so newlines are dropped."""
     (container or st).markdown(markup.replace("\n", " "), unsafe_allow_html=True)
+
+
+_VIEW_JS = """
+export default function(component) {
+  const { data, parentElement } = component;
+  let holder = parentElement.querySelector(':scope > .esxi-holder');
+  if (!holder) {
+    holder = document.createElement('div');
+    holder.className = 'esxi-holder';
+    parentElement.appendChild(holder);
+  }
+  holder.innerHTML = data;
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _svg_component():
+    try:
+        from streamlit.components import v2
+    except ImportError:  # Streamlit before components v2: fall back to markdown
+        return None
+    return v2.component("esxi_svg_view", js=_VIEW_JS, isolate_styles=False)
+
+
+def svg_view(markup: str, key: str) -> None:
+    """Show a large block of HTML with inline SVG. A components-v2 element sets it as innerHTML,
+    which the browser parses natively — for a diagram of hundreds of pages markdown's parser,
+    which builds a React element per SVG node, is markedly slower. The SVG sits in the page's
+    own DOM (no iframe, no shadow root), so its ids and classes are there for tests and styles."""
+    comp = _svg_component()
+    if comp is None:
+        html(markup)
+    else:
+        comp(data=markup, key=key)
 
 
 def show(messages: list[str]) -> None:
