@@ -38,7 +38,7 @@ def test_csv_parses_ops_in_order_with_lines():
     p = T.parse_csv(CSV)
     ops = p.trace.ops()
     assert [(o.vm, o.process, o.kind.value, o.gva) for o in ops] == [
-        ("VM1", "p1", "write", 0x400000), ("VM1", "p1", "read", 0x400008), ("VM1", "p2", "switch", 0),
+        ("VM1", "p1", "write", 0x400000), ("VM1", "p1", "read", 0x400008), ("VM1", "p2", "switch", None),
         ("VM2", "q", "protect", 0x400000), ("VM1", "p1", "exec", 0x401000)]
     assert ops[0].value == 0x2A
     assert p.lines.tolist() == [3, 4, 6, 7, 8]

@@ -14,10 +14,10 @@ from typing import Optional, Protocol
 
 from .events import GuestAction, GuestActionKind as GA
 from .memory import PAGE_SHIFT
-from .paging import FRAME_MASK, P, RW, US, index_of
+from .paging import FRAME_MASK, NX, P, RW, US, index_of
 
 USER_PTE = P | RW | US
-"""Rights the guest gives user pages and intermediate tables (NX clear)."""
+"""Rights the guest gives user pages and intermediate tables (data leaves add NX)."""
 
 
 class GuestMemoryPort(Protocol):
@@ -89,8 +89,11 @@ class GuestOS:
             table = e & FRAME_MASK
         return table + 8 * index_of(gva, 1)
 
-    def _populate(self, proc: Process, gva: int, events: list) -> bool:
-        """Build the missing tables and a zeroed frame for ``gva``. False: out of memory."""
+    def _populate(self, proc: Process, gva: int, events: list, executable: bool = False) -> bool:
+        """Build the missing tables and a zeroed frame for ``gva``. False: out of memory.
+
+        Data pages are mapped no-execute (NX), as Linux maps heap and stack; a page first
+        touched by an instruction fetch is mapped executable instead."""
         table = proc.root_gppn << PAGE_SHIFT
         for level in (4, 3, 2, 1):
             slot = table + 8 * index_of(gva, level)
@@ -107,16 +110,17 @@ class GuestOS:
                     events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{gva & ~0xFFF:x}"))
                 self.port.kernel_zero(self, new, events)
                 events.append(GuestAction(GA.ZERO_FRAME, new, "", self.costs.page_zero))
-                e = (new << PAGE_SHIFT) | USER_PTE
+                e = (new << PAGE_SHIFT) | USER_PTE | (NX if level == 1 and not executable else 0)
                 self.port.kernel_write(self, slot, e, events)
                 events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
                                           f"level {level} [{index_of(gva, level)}] = 0x{e:x}"))
             table = e & FRAME_MASK
         return True
 
-    def handle_not_present(self, proc: Process, gva: int, events: list) -> bool:
-        """The #PF handler for a not-present fault: demand-zero. True: retry the access."""
-        return self._populate(proc, gva, events)
+    def handle_not_present(self, proc: Process, gva: int, events: list, executable: bool = False) -> bool:
+        """The #PF handler for a not-present fault: demand-zero (an instruction fetch gets an
+        executable page). True: retry the access."""
+        return self._populate(proc, gva, events, executable)
 
     def map(self, proc: Process, gva: int, events: list) -> None:
         slot = self._leaf_slot(proc, gva, events)

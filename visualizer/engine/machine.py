@@ -584,7 +584,8 @@ class Machine:
     def _guest_fault(self, vm: Vm, proc: Process, gva: int, fault: Fault, events: list) -> Optional[Fault]:
         """Deliver #PF to the guest. None: the handler fixed it (retry); else the access aborts."""
         events.append(GuestPageFault(gva, fault.kind, self.costs.guest_fault))
-        if fault.kind is FaultKind.NOT_PRESENT and vm.guest.handle_not_present(proc, gva, events):
+        if fault.kind is FaultKind.NOT_PRESENT and \
+                vm.guest.handle_not_present(proc, gva, events, fault.access is Access.EXEC):
             return None
         detail = "out of memory" if fault.kind is FaultKind.NOT_PRESENT else f"{fault.kind.value} fault"
         events.append(GuestAction(GA.SEGV, None, detail))

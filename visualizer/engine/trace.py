@@ -94,7 +94,7 @@ class Trace:
         kind = OP_CODES[code]
         vm_name = self.vm_names[vm_i]
         process = self.proc_names[proc_i][1] if proc_i >= 0 else None
-        return Op(kind, vm_name, process, int(gva), int(value))
+        return Op(kind, vm_name, process, None if kind is OpKind.SWITCH else int(gva), int(value))
 
     def __getitem__(self, i: int) -> Op:
         if i < 0:
