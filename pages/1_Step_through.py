@@ -238,7 +238,14 @@ def step_view() -> None:
         # deferred: the files are made only when a button is pressed
         st.download_button(t("step.export_dot", lang), lambda: dot_text, f"{stem}.gv", "text/vnd.graphviz",
                            key="dl_dot", on_click="ignore", icon=":material/download:")
-        st.download_button(t("step.export_svg", lang), lambda: svg, f"{stem}.svg", "image/svg+xml", key="dl_svg",
+        def svg_file() -> str:
+            if layout_program() is not None:
+                try:
+                    return render(dot_text, "svg").decode("utf-8")
+                except LayoutError:
+                    pass
+            return svg
+        st.download_button(t("step.export_svg", lang), svg_file, f"{stem}.svg", "image/svg+xml", key="dl_svg",
                            on_click="ignore", icon=":material/download:")
         if layout_program() is not None:
             def png() -> bytes:
@@ -259,7 +266,7 @@ def step_view() -> None:
         st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
                            on_click="ignore", icon=":material/download:", disabled=upto == 0,
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
-        st.caption(t("step.drawn_by", lang, engine=engine))
+        st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
     ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=s.mode.value,
                     step=s.step, lang=lang)

@@ -306,3 +306,19 @@ def test_parse_access():
     assert parse_access(AccessForm("VM1", "p1", "0x800000000000", "read"), cfg) == (None, "err.gva")
     assert parse_access(AccessForm("VM1", "p1", "0x1000", "write", "-1"), cfg) == (None, "err.value")
     assert parse_access(AccessForm("VM9", "p1", "0x1000", "read"), cfg)[0] is None
+
+
+def test_autoplay_advances_and_stops_at_the_end():
+    import time
+    at = app(STEP, scenario="context-switch", step="4")
+    at.select_slider(key="speed").set_value(4.0)
+    at.toggle(key="autoplay").set_value(True).run()
+    assert not at.exception and sess(at).step == 4  # the first tick only starts the clock
+    for want in (5, 6):
+        time.sleep(0.3)
+        at.run()
+        assert not at.exception and sess(at).step == want
+    time.sleep(0.3)
+    at.run()  # at the end: autoplay switches itself off
+    assert not at.exception and sess(at).step == 6
+    assert at.toggle(key="autoplay").value is False

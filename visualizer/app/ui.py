@@ -193,7 +193,19 @@ export default function(component) {
     holder.className = 'esxi-holder';
     parentElement.appendChild(holder);
   }
+  const old = holder.querySelector('.esxi-diagram');
+  const left = old ? old.scrollLeft : 0;
   holder.innerHTML = data;
+  // a diagram wider than the page scrolls: keep the current access in view
+  const box = holder.querySelector('.esxi-diagram');
+  if (!box || box.scrollWidth <= box.clientWidth) return;
+  box.scrollLeft = left;
+  const rects = [...box.querySelectorAll('g.node.current')].map(n => n.getBoundingClientRect());
+  if (!rects.length) return;
+  const b = box.getBoundingClientRect();
+  let lo = Math.min(...rects.map(r => r.left)), hi = Math.max(...rects.map(r => r.right));
+  if (hi - lo > b.width) hi = rects[0].right, lo = rects[0].left;  // the path is wider: show its start
+  if (lo < b.left || hi > b.right) box.scrollLeft += (lo + hi) / 2 - (b.left + b.width / 2);
 }
 """
 

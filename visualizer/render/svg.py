@@ -1,9 +1,10 @@
 """Drawing the diagram: DOT → SVG (or PNG) with a Graphviz program, or SVG without one.
 
 The figure's positions are all set (:mod:`visualizer.render.dot`), so Graphviz only draws:
-``dot -Kneato -n2`` (native Graphviz), else ``graphviz-pure -Kneato -n2`` (the PyPI package
-``graphviz-pure``, a self-contained Graphviz port), else :func:`figure_svg` writes the same
-picture in Python — with the same ids and classes, so pages and tests need not care which.
+``dot -Kneato -n2`` (native Graphviz), else ``neato -n2``, else ``graphviz-pure -Kneato -n2``
+(the PyPI package ``graphviz-pure``, a self-contained Graphviz port). :func:`figure_svg` writes
+the same picture in Python, with the same ids and classes, so pages and tests need not care
+which drew it; it needs no layout program at all.
 """
 from __future__ import annotations
 
@@ -75,13 +76,16 @@ def sized(svg: str, zoom: Optional[float] = None) -> str:
 
 
 def preferred() -> str:
-    """Who draws the app's diagrams: ``VISUALIZER_SVG=python`` or ``graphviz`` (the default)."""
-    return "python" if os.environ.get("VISUALIZER_SVG", "").strip().lower() == "python" else "graphviz"
+    """Who draws the app's diagrams: ``python`` (the default) or, with ``VISUALIZER_SVG=graphviz``,
+    Graphviz. Both draw the same placed figure with the same ids and classes; measured in the
+    browser (benchmarks/bench_browser.py) the Python drawer is the faster of the two — it spares a
+    process per diagram — so the app uses it, and Graphviz draws the exports."""
+    return "graphviz" if os.environ.get("VISUALIZER_SVG", "").strip().lower() == "graphviz" else "python"
 
 
 def to_svg(fig: Figure, prefer: Optional[str] = None) -> tuple[str, str]:
-    """(SVG text, what drew it) for a figure: Graphviz where installed (unless ``prefer`` or
-    :func:`preferred` says "python"), else Python."""
+    """(SVG text, what drew it) for a figure: Graphviz if ``prefer`` (or :func:`preferred`) says
+    so and a Graphviz program is installed, else Python."""
     if (prefer or preferred()) == "graphviz" and layout_program() is not None:
         try:
             return inline(render(fig.to_dot(), "svg").decode("utf-8")), layout_program()[0].rsplit("/", 1)[-1]

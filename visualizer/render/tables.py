@@ -14,7 +14,7 @@ from ..engine.events import Stage, TlbLookup, WalkRef
 from ..engine.machine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
-from .i18n import number, t
+from .i18n import number, t, tn
 
 EVENT_NAMES = {
     "TlbLookup": ("TLB lookup", "TLB-Abfrage"),
@@ -169,7 +169,8 @@ def step_summary(step: Optional[Step], lang: str = "en") -> str:
     if step is None:
         return ""
     tlb = {"hit": t("tlb.hit", lang), "miss": t("tlb.miss", lang)}.get(step.tlb, t("tlb.none", lang))
-    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=step.walk_refs, exits=step.vm_exits)
+    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=tn("step.refs", step.walk_refs, lang),
+             exits=tn("step.exits", step.vm_exits, lang))
 
 
 __all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
