@@ -70,7 +70,7 @@ LEVEL_NAMES = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
 
 # -- geometry, in points (Graphviz's unit; y grows upwards) ------------------------------------
 PAGE_W, PAGE_H = 44, 30
-TABLE_W = 38
+TABLE_W = 40
 """Machine pages holding the VMM's own tables (shadow or nested) are drawn a little narrower."""
 NARROW_W = 10
 """Unmapped pages of a small VM: drawn narrow and empty."""
@@ -362,6 +362,14 @@ def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
     return (x0, y0, x0, y0 - k, x1, ys + k, x1, ys), (x1, y1)
 
 
+def _curve_below(x0: float, y0: float, y_turn: float, x1: float, y1: float) -> tuple[tuple, tuple]:
+    """Straight down from (x0, y0) to ``y_turn``, then an S-curve to the arrow tip at (x1, y1):
+    a shadow arrow passes the guest-physical row (behind the page under it) and turns below it."""
+    d = y0 - y_turn
+    pts, end = _curve(x0, y_turn, x1, y1)
+    return (x0, y0, x0, y0 - d / 3, x0, y0 - 2 * d / 3) + pts, end
+
+
 # -- building the figure ---------------------------------------------------------------------------
 def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en") -> Figure:
     """Place the memory-mapping diagram of ``machine``."""
@@ -608,7 +616,10 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             continue
         tb, hb = boxes[tail], boxes[head]
         x0 = tb.x + (8 if cls == "shadow-map" else (-4 if cls == "guest-map" else 0))
-        pts, end = _curve(x0, tb.y - tb.h / 2, tip_x[i], hb.y + hb.h / 2)
+        if cls == "shadow-map":
+            pts, end = _curve_below(x0, tb.y - tb.h / 2, ROW_GPA_Y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
+        else:
+            pts, end = _curve(x0, tb.y - tb.h / 2, tip_x[i], hb.y + hb.h / 2)
         colour = {"guest-map": GUEST_MAP, "vmm-map": VMM_MAP, "shadow-map": SHADOW_MAP}[cls]
         pen = 2.6 if cur else (1.1 if cls == "shadow-map" else 1.0)
         if faint and not cur:

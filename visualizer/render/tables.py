@@ -92,9 +92,12 @@ def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
                 fmt = EPT if ev.stage is Stage.NESTED else X86
                 space = "gPA" if ev.stage is Stage.GUEST else "MA"
                 target = "gPA" if ev.stage is Stage.NESTED else "gVA"
+                decoded = decode_entry(ev.entry, fmt)
+                if lang == "de" and decoded.startswith("not present"):
+                    decoded = "nicht vorhanden" + decoded[len("not present"):]
                 rows.append((len(rows) + 1, max(attempt, 1), t("walker." + ev.walker.value, lang),
                              t("stage." + ev.stage.value, lang), t(f"level.{ev.level}", lang),
-                             f"{space} 0x{ev.table:x}", ev.index, f"0x{ev.entry:016x}", decode_entry(ev.entry, fmt),
+                             f"{space} 0x{ev.table:x}", ev.index, f"0x{ev.entry:016x}", decoded,
                              f"{target} 0x{ev.gva:x}"))
     return pd.DataFrame(rows, columns=cols)
 
