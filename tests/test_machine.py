@@ -34,8 +34,9 @@ def test_a_step_records_what_happened_in_order_with_consistent_totals():
 def test_records_are_immutable():
     m = make_machine(Mode.SHADOW, vms=TWO, frames=128)
     step = m.execute(W("VM1", "p1", BASE, 1))
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # a NamedTuple: one is made per access
         step.cycles = 0
+    assert isinstance(step.events, tuple)
     for e in step.events:
         if dataclasses.is_dataclass(e):
             with pytest.raises(dataclasses.FrozenInstanceError):

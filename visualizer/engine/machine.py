@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from .costs import CostTable
 from .events import (Access, DataAccess, EptUpdate, ExitReason, Fault, FaultKind, FlushScope,
@@ -26,6 +26,7 @@ from .shadow import ShadowTables
 from .tlb import PCID_SHIFT, VPID_SHIFT, Tlb, TlbEntry
 
 MAX_RETRIES = 16
+_tnew = tuple.__new__
 _ACCESS_BITS = {Access.READ: 0, Access.WRITE: 1 << 62, Access.EXEC: 2 << 62}
 _NOT_RESIDENT = Fault(FaultKind.NOT_PRESENT, Stage.GUEST, 0, 0, Access.READ)
 
@@ -128,9 +129,8 @@ class MachineConfig:
     costs: CostTable = field(default_factory=CostTable)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """The record of one operation."""
+class Step(NamedTuple):
+    """The record of one operation (immutable; a NamedTuple because one is made per access)."""
 
     index: int
     op: Op
@@ -699,14 +699,14 @@ class Machine:
             elif kind is OpKind.INVLPG:
                 self._invlpg(vm, op.gva, events)
         for ev in events:
-            if _changes_tables(ev):
+            if ev.__class__ not in _PURE_EVENTS and _changes_tables(ev):
                 self._walk_gen += 1  # memoised walks of the bulk path may be stale now
                 break
         cycles, refs, exits, tlb, faults = self.counters[vm.name].fold(events, kind in ACCESS_OPS)
         if index is None:
             index = self.steps_done
         self.steps_done += 1
-        return Step(index, op, tuple(events), gpa, ma, tlb, faults, value, cycles, refs, exits)
+        return _tnew(Step, (index, op, tuple(events), gpa, ma, tlb, faults, value, cycles, refs, exits))
 
     def _quiet_miss(self, vm: Vm, proc: Process, gva: int, access: Access, key: int):
         """Bulk path for a TLB miss whose walk succeeds with nothing for the OS or VMM to do:
