@@ -83,9 +83,15 @@ stride = 4096
 CLICK_JS = """async ([key, target]) => {
   const t0 = performance.now();
   document.querySelector(`.st-key-${key} button`).click();
-  await new Promise(resolve => {
-    const check = () => document.querySelector(`.esxi-diagram[data-step="${target}"] svg`)
-      ? resolve() : requestAnimationFrame(check);
+  await new Promise((resolve, reject) => {
+    const check = () => {
+      if (document.querySelector(`.esxi-diagram[data-step="${target}"] svg`)) return resolve();
+      if (performance.now() - t0 > 20000) {
+        const d = document.querySelector('.esxi-diagram');
+        return reject(new Error(`no step ${target} after 20 s; showing ${d ? d.dataset.step : 'nothing'}`));
+      }
+      requestAnimationFrame(check);
+    };
     check();
   });
   return performance.now() - t0;

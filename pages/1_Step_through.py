@@ -84,7 +84,11 @@ def on_reset() -> None:
 
 
 def on_jump() -> None:
-    act(session().goto, int(S["jump_step"]))
+    target = int(S["jump_step"])
+    s = session()
+    if target > s.total:
+        S["_step_error"] = t("err.step", S.get("lang", "en"), value=target, last=s.total, fallback=s.total)
+    act(s.goto, target)
 
 
 def on_mode() -> None:
@@ -146,17 +150,23 @@ def step_view() -> None:
         S.pop("_auto_last", None)
 
     # controls
-    S["jump_step"] = s.step
-    S["mode"] = s.mode.value
-    c = st.columns([1, 1, 1.2, 1.4, 3])
+    # The step box is not made to follow the current step: a value the server sets while the
+    # browser still shows the old one comes back with the next click as a change of its own.
+    if S.get("mode") != s.mode.value:
+        S["mode"] = s.mode.value
+    if "jump_step" not in S:
+        S["jump_step"] = s.step
+    c = st.columns([1, 1, 1.2, 1.6, 3])
     c[0].button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
                 icon=":material/first_page:")
     c[1].button(t("step.back", lang), key="step_back", on_click=on_back, disabled=s.step == 0, width="stretch",
                 icon=":material/chevron_left:")
     c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
                 type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
-    c[3].number_input(t("step.jump", lang), min_value=0, max_value=max(s.total, 0), step=1, key="jump_step",
-                      on_change=on_jump, label_visibility="collapsed")
+    with c[3].form("jump_form", border=False, enter_to_submit=True):
+        box, go = st.columns([2, 1], gap="small")
+        box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
+        go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
     c[4].radio(t("app.mode", lang), [m.value for m in MODES], key="mode", on_change=on_mode, horizontal=True,
                format_func=lambda v: t("mode." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:

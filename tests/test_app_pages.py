@@ -143,9 +143,27 @@ def test_mode_switch_replays_to_the_same_step():
 
 def test_jump_to_a_step():
     at = app(STEP)
-    at.number_input(key="jump_step").set_value(12).run()
+    at.number_input(key="jump_step").set_value(12)
+    at.button(key="jump_go").click().run()
     assert not at.exception and sess(at).step == 12
     assert sess(at).record.op.kind is OpKind.READ
+    at.button(key="step_back").click().run()
+    at.button(key="jump_go").click().run()  # the same number again: back to step 12
+    assert sess(at).step == 12
+    at.number_input(key="jump_step").set_value(40)
+    at.button(key="jump_go").click().run()
+    assert not at.exception and sess(at).step == 14
+    assert any("“40”" in e for e in texts(at, "error"))
+
+
+def test_a_click_with_a_stale_step_box_is_not_lost():
+    # the browser sends every widget's value with a click; the step box must not turn a click
+    # made while the page still shows the previous step into a jump back
+    at = app(STEP)
+    for want in (1, 2, 3):
+        at.button(key="step_forward").click().run()
+        assert sess(at).step == want
+    assert at.number_input(key="jump_step").value == 0
 
 
 def test_deep_link_reproduces_the_view():
