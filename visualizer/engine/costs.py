@@ -34,7 +34,7 @@ COSTS: tuple[CostInfo, ...] = (
     CostInfo("page_copy", 2000, "Copying a 4 KiB page (copy-on-write break)",
              "Estimate: 4 KiB of loads and stores.", estimate=True),
     CostInfo("decompress", 60000, "Decompressing a page from the compression cache",
-             "vSphere docs: about 20 µs."),
+             "vSphere docs: about 20 µs. Not used yet: page compression is not modelled."),
     CostInfo("swap_in", 3000000, "Swapping a page in from disk",
              "vSphere docs: milliseconds; 1 ms at 3 GHz.", estimate=True),
     CostInfo("vm_switch", 3000, "Switching the CPU to another VM (world switch)",
