@@ -78,8 +78,8 @@ elif "_upload_ok" in S and not S.get("scenario_builtin"):
 scenario = S["scenario"]
 st.markdown(t("home.current", lang, name=scenario.name, vms=len(scenario.config.vms), ops=len(scenario.trace),
               mode=t("mode.short." + scenario.mode.value, lang)))
-if scenario.description:
-    st.caption(scenario.description)
+if scenario.describe(lang):
+    st.caption(scenario.describe(lang))
 
 st.subheader(t("home.pages", lang))
 ui.page_links(lang)

@@ -118,7 +118,7 @@ title_col, lang_col = st.columns([4, 1], vertical_alignment="bottom")
 title_col.title(t("step.title", lang))
 ui.language_switch(lang, lang_col)
 ui.show(messages)
-st.caption(f"**{scenario.name}** — {scenario.description}" if scenario.description else f"**{scenario.name}**")
+st.caption(f"**{scenario.name}** — {scenario.describe(lang)}" if scenario.describe(lang) else f"**{scenario.name}**")
 if "speed" not in S:
     S["speed"] = 1.0
 if "zoom" not in S:

@@ -254,3 +254,15 @@ def test_the_seed_scatters_machine_pages_but_the_guest_sees_the_same():
     assert ma.guest_image("VM1").tobytes() == mb.guest_image("VM1").tobytes()
     mpns = sorted(m for m in ma.vms["VM1"].pmap.mpn if m >= 0)
     assert mpns != list(range(mpns[0], mpns[0] + len(mpns))), "machine pages are scattered, not contiguous"
+
+
+def test_german_description_with_english_fallback():
+    from visualizer.engine import ScenarioError, builtin, load_scenario_text
+    base = '[[vm]]\nname = "A"\nmemory = "64KiB"\n'
+    s = load_scenario_text('description = "Two pages."\ndescription_de = "Zwei Seiten."\n' + base)
+    assert s.describe("en") == "Two pages." and s.describe("de") == "Zwei Seiten."
+    s = load_scenario_text('description = "Two pages."\n' + base)
+    assert s.describe("de") == "Two pages."
+    with pytest.raises(ScenarioError, match="description_de: expected a string"):
+        load_scenario_text('description_de = 3\n' + base)
+    assert "Maschinenseite" in builtin("esxi-figure").describe("de")

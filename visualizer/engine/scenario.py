@@ -37,6 +37,12 @@ class Scenario:
     trace: Trace
     source: str = ""
     """The TOML text it came from ("" for scenarios built in code)."""
+    description_de: str = ""
+    """The description in German, where the scenario gives one."""
+
+    def describe(self, lang: str = "en") -> str:
+        """The description in ``lang`` ("en" or "de"), falling back to English."""
+        return self.description_de if lang == "de" and self.description_de else self.description
 
     def machine(self, mode: Optional[Mode] = None) -> Machine:
         return Machine(self.config, mode or self.mode)
@@ -107,7 +113,7 @@ def parse_mode(value: Any, where: str = "mode") -> Mode:
         raise ScenarioError(f"{where}: '{value}' is not a mode (shadow, nested or native)") from None
 
 
-_TOP = {"name", "description", "seed", "mode", "machine", "tlb", "shadow", "costs", "vm", "trace", "trace_generator"}
+_TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "costs", "vm", "trace", "trace_generator"}
 _OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa"}
 
 
@@ -216,6 +222,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     _check_keys(doc, _TOP, "")
     name = _get(doc, "name", str, "", default=name_hint)
     description = _get(doc, "description", str, "", default="")
+    description_de = _get(doc, "description_de", str, "", default="")
     seed = _get(doc, "seed", int, "", default=0)
     mode = parse_mode(doc.get("mode", "shadow"))
     machine = _get(doc, "machine", dict, "", default={})
@@ -277,7 +284,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")
-    return Scenario(name, description, mode, config, trace, text)
+    return Scenario(name, description, mode, config, trace, text, description_de)
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
