@@ -15,7 +15,7 @@ import argparse
 import time
 
 from visualizer.engine import Mode
-from visualizer.engine.machine import Machine, MachineConfig, VmConfig
+from visualizer.engine import Machine, MachineConfig, VmConfig
 from visualizer.engine.workloads import generate
 
 

@@ -8,7 +8,7 @@ from streamlit.errors import StreamlitAPIException
 
 from visualizer.app import ui
 from visualizer.engine import compare as C
-from visualizer.engine import traceio
+from visualizer.engine import inputs, traceio
 from visualizer.engine.costs import CostTable
 from visualizer.engine.scenario import ScenarioError
 from visualizer.engine.workloads import GENERATORS, program_names
@@ -165,7 +165,7 @@ with st.container(border=True):
             if up is not None and S.get("cmp.upload.file_id") != up.file_id:
                 S["cmp.upload.file_id"] = up.file_id
                 try:
-                    loaded = traceio.read_upload(up.getvalue(), up.name)
+                    loaded = inputs.read_upload(up.getvalue(), up.name)
                     S["cmp.upload"] = {"name": up.name, "format": loaded.format, "trace": loaded.trace,
                                        "config": loaded.scenario.config if loaded.scenario else None}
                     S.pop("cmp.upload.error", None)

@@ -107,7 +107,7 @@ def exits(step) -> list[str]:
 # -- views ----------------------------------------------------------------------------------------
 def guest_pte(m: Machine, vm: str, process: str, gva: int) -> Optional[int]:
     """The guest's leaf PTE for ``gva`` (None if no present leaf)."""
-    for gvpn, _gppn, pte in m.guest_mappings(vm, process):
+    for gvpn, _gppn, pte in m.views.guest_mappings(vm, process):
         if gvpn == gva >> 12:
             return pte
     return None
@@ -118,10 +118,10 @@ def guest_state(m: Machine, gvas: Iterable[int]) -> dict:
     gvas = list(gvas)
     out = {}
     for name, vm in m.vms.items():
-        out[name] = {"image": m.guest_image(name).tobytes(),
-                     "translate": {p: tuple(m.guest_translate(name, p, g) for g in gvas)
+        out[name] = {"image": m.views.guest_image(name).tobytes(),
+                     "translate": {p: tuple(m.views.guest_translate(name, p, g) for g in gvas)
                                    for p in vm.guest.processes},
-                     "mappings": {p: tuple(m.guest_mappings(name, p)) for p in vm.guest.processes},
+                     "mappings": {p: tuple(m.views.guest_mappings(name, p)) for p in vm.guest.processes},
                      "pt_pages": frozenset(vm.guest.pt_pages),
                      "free_frames": vm.guest.free_frames,
                      "current": vm.guest.current.name}
@@ -141,7 +141,7 @@ def first_difference(a: bytes, b: bytes) -> str:
 def check_frames(m: Machine) -> None:
     """(c) Machine frames are conserved, each used frame has exactly one use, and only shared
     pages are mapped by more than one gPPN."""
-    f = m.frames_in_use()
+    f = m.views.frames_in_use()
     assert f["guest"] + f["shadow"] + f["nested"] + f["free"] == f["total"], f
     owners = Counter()
     data: dict[int, set] = {}
@@ -216,8 +216,8 @@ def check_shadow(m: Machine) -> None:
         by_root = {gppn: p for p in vm.guest.processes.values() for gppn in [p.root_gppn]}
         for cr3_gppn, root in roots.items():
             proc = by_root[cr3_gppn]
-            mappings = {gvpn: (gppn, pte) for gvpn, gppn, pte in m.guest_mappings(name, proc.name)}
-            img = m.guest_image(name).view(np.uint64)
+            mappings = {gvpn: (gppn, pte) for gvpn, gppn, pte in m.views.guest_mappings(name, proc.name)}
+            img = m.views.guest_image(name).view(np.uint64)
             for mpn, level, base in _shadow_tree(m, root):
                 assert mpn not in reachable, f"shadow page 0x{mpn:x} reachable twice"
                 reachable[mpn] = (name, level, base, root)
@@ -327,7 +327,7 @@ def check_tlb(m: Machine) -> None:
         else:
             assert pcid == 0
             proc = vm.guest.current
-        gpa = m.guest_translate(vm.name, proc.name, gvpn << 12)
+        gpa = m.views.guest_translate(vm.name, proc.name, gvpn << 12)
         assert gpa is not None, f"TLB holds {vm.name}/{proc.name} gVPN 0x{gvpn:x}, which the guest does not map"
         gppn = gpa >> 12
         assert e.gppn == gppn and e.mpn == vm.pmap.mpn[gppn], \

@@ -101,9 +101,9 @@ def test_dump_images_can_be_rewalked(tmp_path: Path, mode: str):
         m.execute(s.trace[i], i)
     for gva in (0x400000, 0x401000, 0x400123, 0x402000):
         gpa = _walk(guest, roots["guest_cr3"], gva)
-        assert gpa == m.guest_translate("VM1", "p1", gva)
+        assert gpa == m.views.guest_translate("VM1", "p1", gva)
         if mode == "nested" and gpa is not None:
-            assert _walk(machine, roots["ept_root"], gpa, ept=True) == m.gpa_to_ma("VM1", gpa)
+            assert _walk(machine, roots["ept_root"], gpa, ept=True) == m.views.gpa_to_ma("VM1", gpa)
     if mode == "shadow":
         assert roots["ept_root"] is None
         present = 0
@@ -111,7 +111,7 @@ def test_dump_images_can_be_rewalked(tmp_path: Path, mode: str):
             ma = _walk(machine, roots["shadow_root"], gva)
             if ma is not None:  # a shadow entry, where present, is pmap ∘ guest tables
                 present += 1
-                assert ma == m.gpa_to_ma("VM1", m.guest_translate("VM1", "p1", gva))
+                assert ma == m.views.gpa_to_ma("VM1", m.views.guest_translate("VM1", "p1", gva))
         assert present >= 1
     else:
         assert roots["shadow_root"] is None

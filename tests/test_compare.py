@@ -189,7 +189,8 @@ def test_trace_digest():
 
 def test_scenario_export_reproduces_the_comparison_exactly(tmp_path):
     from visualizer.engine import load_scenario_text
-    from visualizer.engine.traceio import scenario_with_trace, write_csv
+    from visualizer.engine.inputs import scenario_with_trace
+    from visualizer.engine.traceio import write_csv
     params = dict(accesses=4000, pages=32, update_rate=20.0)
     trace = generate("mix", 7, **params)
     cfg = C.Settings.with_costs({"walk_ref": 10}, tlb_entries=32, pcid=False).apply(default_config(trace))

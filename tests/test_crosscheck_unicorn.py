@@ -173,13 +173,13 @@ def test_guest_tables_translate_as_unicorn_does(mode, seed):
     for op in _ops(seed):
         m.execute(op)
     for vm_name, vm in m.vms.items():
-        img = m.guest_image(vm_name)
+        img = m.views.guest_image(vm_name)
         mmu = UnicornMmu(img)
         for proc in vm.guest.processes.values():
             for page in PROBE_PAGES:
                 for off in PROBE_OFFSETS:
                     gva = page + off
-                    gpa = m.guest_translate(vm_name, proc.name, gva)
+                    gpa = m.views.guest_translate(vm_name, proc.name, gva)
                     pte = guest_pte(m, vm_name, proc.name, gva)
                     for kind in KINDS:
                         u = mmu.access(proc.cr3, gva, kind, user=True, value=0x5A)
@@ -209,7 +209,7 @@ def test_every_access_changes_the_guest_image_as_hardware_does(mode, seed):
     compared = faulted = 0
     for op in _ops(seed, 90):
         access = op.kind in (OpKind.READ, OpKind.WRITE, OpKind.EXEC)
-        before = m.guest_image(op.vm) if access else None
+        before = m.views.guest_image(op.vm) if access else None
         step = m.execute(op)
         if not access or _handler_ran(step):
             continue
@@ -217,7 +217,7 @@ def test_every_access_changes_the_guest_image_as_hardware_does(mode, seed):
         mmu.load(before)
         proc = m.vms[op.vm].guest.processes[op.process]
         u = mmu.access(proc.cr3, op.gva, op.kind.value, user=True, value=op.value)
-        after = m.guest_image(op.vm)
+        after = m.views.guest_image(op.vm)
         where = f"{mode.value} step {step.index} {op.describe()}"
         killed = any(e.__class__ is GuestAction and e.kind is GuestActionKind.SEGV for e in step.events)
         assert u.ok == (not killed), f"{where}: unicorn {u}, engine {'killed' if killed else 'completed'}"
@@ -252,7 +252,7 @@ def test_shadow_tables_translate_as_unicorn_does(seed):
             for page in PROBE_PAGES:
                 gva = page + 0x10
                 entry = leaves.get((root, page))
-                gpa = m.guest_translate(vm_name, proc.name, gva)
+                gpa = m.views.guest_translate(vm_name, proc.name, gva)
                 pte = guest_pte(m, vm_name, proc.name, gva)
                 where = f"{vm_name}/{proc.name} shadow root 0x{root:x} gVA 0x{gva:x}"
                 u = mmu.access(root << 12, gva, "read", user=True)
@@ -262,8 +262,8 @@ def test_shadow_tables_translate_as_unicorn_does(seed):
                     continue
                 present += 1
                 assert gpa is not None, f"{where}: the shadow maps a gVA the guest does not"
-                assert u.physical == m.gpa_to_ma(vm_name, gpa), \
-                    f"{where}: shadow → MA 0x{u.physical:x}, pmap ∘ guest → 0x{m.gpa_to_ma(vm_name, gpa):x}"
+                assert u.physical == m.views.gpa_to_ma(vm_name, gpa), \
+                    f"{where}: shadow → MA 0x{u.physical:x}, pmap ∘ guest → 0x{m.views.gpa_to_ma(vm_name, gpa):x}"
                 w = mmu.access(root << 12, gva, "write", user=True, value=0)
                 if w.ok:
                     assert pte & RW and pte & D and vm.pmap.state[gpa >> 12] is PageState.PRIVATE, where

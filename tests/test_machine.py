@@ -23,8 +23,8 @@ def test_a_step_records_what_happened_in_order_with_consistent_totals():
         step = m.execute(W("VM1", "p1", BASE + 0x10, 0x42), 0)
         assert step.index == 0 and step.op.kind is OpKind.WRITE and isinstance(step.events, tuple)
         assert step.tlb == "miss" and step.value == 0x42
-        assert step.gpa == m.guest_translate("VM1", "p1", BASE + 0x10)
-        assert step.ma == m.gpa_to_ma("VM1", step.gpa) and m.mem.read_u64(step.ma) == 0x42
+        assert step.gpa == m.views.guest_translate("VM1", "p1", BASE + 0x10)
+        assert step.ma == m.views.gpa_to_ma("VM1", step.gpa) and m.mem.read_u64(step.ma) == 0x42
         assert step.walk_refs == len(of(step, WalkRef))
         assert step.vm_exits == len(of(step, VmExit))
         assert step.cycles == sum(e.cost for e in step.events)
@@ -129,7 +129,7 @@ def test_traces_round_trip_operations():
         t[len(ops)]
     halves = Trace.concat([Trace.from_ops(ops[:77]), Trace.from_ops(ops[77:])])
     assert [halves[i].describe() for i in range(len(ops))] == [t[i].describe() for i in range(len(ops))]
-    longer = t.append(R("VM2", "p1", 0x1000))
+    longer = Trace.concat([t, Trace.from_ops([R("VM2", "p1", 0x1000)])])
     assert len(longer) == len(t) + 1 and longer[-1] == R("VM2", "p1", 0x1000) and len(t) == len(ops)
 
 
@@ -189,16 +189,16 @@ def test_views_agree():
     m = make_machine(Mode.NESTED, vms=TWO, frames=128)
     for i in range(3):
         m.execute(W("VM1", "p2", BASE + i * PAGE, i + 1))
-    maps = m.guest_mappings("VM1", "p2")
+    maps = m.views.guest_mappings("VM1", "p2")
     assert [g for g, _, _ in maps] == [(BASE >> 12) + i for i in range(3)]
-    img = m.guest_image("VM1")
+    img = m.views.guest_image("VM1")
     for gvpn, gppn, pte in maps:
-        assert m.guest_translate("VM1", "p2", (gvpn << 12) | 0x18) == (gppn << 12) | 0x18
+        assert m.views.guest_translate("VM1", "p2", (gvpn << 12) | 0x18) == (gppn << 12) | 0x18
         assert (pte >> 12) & 0xFFFFFFFFFF == gppn
-        ma = m.gpa_to_ma("VM1", gppn << 12)
+        ma = m.views.gpa_to_ma("VM1", gppn << 12)
         assert img[gppn * PAGE:(gppn + 1) * PAGE].tobytes() == m.mem.page_bytes(ma >> 12)
-    assert m.guest_translate("VM1", "p1", BASE) is None and m.guest_mappings("VM1", "p1") == []
-    f = m.frames_in_use()
+    assert m.views.guest_translate("VM1", "p1", BASE) is None and m.views.guest_mappings("VM1", "p1") == []
+    f = m.views.frames_in_use()
     assert f["guest"] + f["shadow"] + f["nested"] + f["free"] == f["total"] == 128 and f["shadow"] == 0
 
 

@@ -34,7 +34,7 @@ def test_a_cold_walk_is_24_references_in_qemu_kvm_order():
     assert all(refs[i].table == ept_root for i in (0, 5, 10, 15, 20))
     assert all(r.walker is Walker.CPU for r in refs)
     # the last nested group translates the data gPA to the MA the access used
-    gpa = m.guest_translate("VM1", "p1", BASE + 0x18)
+    gpa = m.views.guest_translate("VM1", "p1", BASE + 0x18)
     assert refs[-1].gva == gpa and (refs[-1].entry & FRAME_MASK) | (gpa & 0xFFF) == step.ma
     assert step.value == 0x77
 
@@ -47,7 +47,7 @@ def test_each_guest_table_read_uses_the_ma_its_nested_walk_found():
     for k in range(4):
         nested_leaf, guest = refs[5 * k + 3], refs[5 * k + 4]
         table_ma = nested_leaf.entry & FRAME_MASK
-        assert table_ma == m.gpa_to_ma("VM1", guest.table), "the guest table is read where EPT says it is"
+        assert table_ma == m.views.gpa_to_ma("VM1", guest.table), "the guest table is read where EPT says it is"
 
 
 def test_the_guest_handles_its_own_page_faults_without_an_exit():
@@ -74,7 +74,7 @@ def test_an_ept_violation_exits_the_vmm_backs_the_page_and_the_access_retries():
     m = machine()
     m.execute(W("VM1", "p1", BASE, 0x31))
     m.execute(SWAP("VM1", "p1", BASE))
-    gppn = m.guest_translate("VM1", "p1", BASE) >> 12
+    gppn = m.views.guest_translate("VM1", "p1", BASE) >> 12
     step = m.execute(R("VM1", "p1", BASE))
     (ex,) = of(step, VmExit)
     assert ex.reason is ExitReason.EPT_VIOLATION and ex.address == gppn << 12

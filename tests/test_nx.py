@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from visualizer.engine import GuestActionKind, Mode, Op, OpKind
-from visualizer.engine.machine import Machine, MachineConfig, VmConfig
+from visualizer.engine import Machine, MachineConfig, VmConfig
 from visualizer.engine.paging import NX
 
 CFG = MachineConfig(frames=256, vms=(VmConfig("VM1", 64, ("p1",)),), seed=3, tlb_entries=8, tlb_ways=2)
@@ -20,8 +20,8 @@ def run(mode: Mode, ops):
 @pytest.mark.parametrize("mode", list(Mode))
 def test_fetch_from_a_data_page_is_a_guest_fault_and_segv(mode):
     m, steps = run(mode, [Op(OpKind.WRITE, "VM1", "p1", DATA, 1), Op(OpKind.EXEC, "VM1", "p1", DATA)])
-    gpa = m.guest_translate("VM1", "p1", DATA)
-    pte = next(e for v, g, e in m.guest_mappings("VM1", "p1") if v == DATA >> 12)
+    gpa = m.views.guest_translate("VM1", "p1", DATA)
+    pte = next(e for v, g, e in m.views.guest_mappings("VM1", "p1") if v == DATA >> 12)
     assert gpa is not None and pte & NX
     last = steps[-1]
     assert "guest-pf" in last.fault and "segv" in last.fault and last.ma is None
@@ -32,7 +32,7 @@ def test_fetch_from_a_data_page_is_a_guest_fault_and_segv(mode):
 def test_first_touch_by_a_fetch_maps_an_executable_page(mode):
     m, steps = run(mode, [Op(OpKind.EXEC, "VM1", "p1", CODE), Op(OpKind.READ, "VM1", "p1", CODE + 8),
                           Op(OpKind.EXEC, "VM1", "p1", CODE + 16)])
-    pte = next(e for v, g, e in m.guest_mappings("VM1", "p1") if v == CODE >> 12)
+    pte = next(e for v, g, e in m.views.guest_mappings("VM1", "p1") if v == CODE >> 12)
     assert not pte & NX
     assert all("segv" not in s.fault for s in steps) and steps[-1].ma is not None
 

@@ -6,7 +6,7 @@ import pytest
 
 from helpers_invariants import (BASE, PAGE, R, SHARE, SHARE_GPA, SWAP, SWAP_GPA, W, check_all, exits,
                                 make_machine, of)
-from visualizer.engine import (EptUpdate, Mode, Note, PageState, PmapChange, PmapReason, ShadowInvalidate,
+from visualizer.engine import (EptUpdate, Mode, Note, ShadowZapReason, PageState, PmapChange, PmapReason, ShadowInvalidate,
                                TlbFlush)
 from visualizer.engine.paging import EPT_R, EPT_W
 
@@ -20,7 +20,7 @@ def machine(mode, vms=TWO_VMS, **kw):
 
 
 def gppn_of(m, vm, p, gva):
-    return m.guest_translate(vm, p, gva) >> 12
+    return m.views.guest_translate(vm, p, gva) >> 12
 
 
 def figure(mode):
@@ -37,7 +37,7 @@ def test_pages_start_unmapped_and_become_private_on_first_touch(mode):
     pm = m.vms["VM1"].pmap
     root = m.vms["VM1"].guest.current.root_gppn
     assert [g for g in range(pm.pages) if pm.state[g] is not PageState.UNMAPPED] == [root]
-    f0 = m.frames_in_use()
+    f0 = m.views.frames_in_use()
     step = m.execute(W("VM1", "p1", A_, 7))
     backs = [e for e in of(step, PmapChange) if e.reason is PmapReason.BACK]
     # three tables (PDPT, PD, PT) and the data page, each backed when the guest first zeroes it
@@ -47,7 +47,7 @@ def test_pages_start_unmapped_and_become_private_on_first_touch(mode):
     data = gppn_of(m, "VM1", "p1", A_)
     assert backs[-1].gppn == data and pm.mpn[data] == backs[-1].new_mpn
     assert pm.state[data] is PageState.PRIVATE
-    f1 = m.frames_in_use()
+    f1 = m.views.frames_in_use()
     assert f1["guest"] == f0["guest"] + 4
     assert f0["free"] - f1["free"] == 4 + (f1["shadow"] - f0["shadow"]) + (f1["nested"] - f0["nested"])
     if mode is Mode.SHADOW:
@@ -81,7 +81,7 @@ def test_share_needs_identical_contents_and_frees_the_duplicate(mode):
         leaves = {e.gppn: e.entry for e in of(step, EptUpdate)}
         assert leaves[b1] & EPT_R and not leaves[b1] & EPT_W and not leaves[b2] & EPT_W
     else:
-        assert {e.reason for e in of(step, ShadowInvalidate)} == {"pmap change"}
+        assert {e.reason for e in of(step, ShadowInvalidate)} == {ShadowZapReason.PMAP_CHANGE}
         assert len(of(step, ShadowInvalidate)) == 2, "each VM's shadow leaf for its page b is dropped"
     check_all(m)
 
@@ -168,10 +168,10 @@ def test_swap_out_then_swap_in_restores_the_contents(mode):
         PmapReason.SWAP_OUT, PageState.PRIVATE, PageState.SWAPPED, old, None)
     assert pm.state[c] is PageState.SWAPPED and pm.lookup(c) is None and pm.swap[c] == content
     assert m.mem.free_count == free + 1 and old not in m.mem.used
-    assert m.guest_image("VM2")[c * PAGE:(c + 1) * PAGE].tobytes() == content, "the guest sees no difference"
-    assert m.guest_translate("VM2", "p2", B_) == c << 12
+    assert m.views.guest_image("VM2")[c * PAGE:(c + 1) * PAGE].tobytes() == content, "the guest sees no difference"
+    assert m.views.guest_translate("VM2", "p2", B_) == c << 12
     if mode is Mode.SHADOW:
-        assert [e.reason for e in of(step, ShadowInvalidate)] == ["pmap change"]
+        assert [e.reason for e in of(step, ShadowInvalidate)] == [ShadowZapReason.PMAP_CHANGE]
     assert any(isinstance(e, TlbFlush) for e in step.events)
     step = m.execute(R("VM2", "p2", B_))
     assert step.value == 0xC
@@ -202,7 +202,7 @@ def test_a_swapped_guest_page_table_is_swapped_back_in_when_the_guest_needs_it(m
     leaf_table = max(vm.guest.pt_pages)  # the PT, allocated last
     step = m.execute(SWAP_GPA("VM1", leaf_table * PAGE))
     assert vm.pmap.state[leaf_table] is PageState.SWAPPED
-    assert m.guest_translate("VM1", proc.name, A_) is not None, "translation still works from the swap store"
+    assert m.views.guest_translate("VM1", proc.name, A_) is not None, "translation still works from the swap store"
     m.tlb.flush_all()
     # a page in the same PT, not yet mapped: the guest's #PF handler must read (and write) the PT
     step = m.execute(W("VM1", "p1", BASE + 2 * PAGE, 0x22))

@@ -102,7 +102,7 @@ def assert_modes_agree(config, ops) -> dict:
             seen.append(_observable(step))
             check_all(m)
             if step.gpa is not None:
-                assert step.ma == m.gpa_to_ma(op.vm, step.gpa), f"step {i}: MA is not pmap(gPA)"
+                assert step.ma == m.views.gpa_to_ma(op.vm, step.gpa), f"step {i}: MA is not pmap(gPA)"
             if op.kind is OpKind.SHARE and any(e.__class__ is PmapChange for e in step.events):
                 assert m.mem.free_count == free + 1, f"step {i} ({op.describe()}) shared without freeing a page"
         results[mode] = (seen, guest_state(m, gvas))
@@ -182,7 +182,7 @@ def test_cold_nested_walks_make_24_references(config, ops):
         m.execute(op, i)
     for vm_name, vm in m.vms.items():
         for proc in vm.guest.processes.values():
-            for gvpn, gppn, _pte in m.guest_mappings(vm_name, proc.name):
+            for gvpn, gppn, _pte in m.views.guest_mappings(vm_name, proc.name):
                 tables_resident = all(vm.pmap.state[g] in (PageState.PRIVATE, PageState.SHARED)
                                       for g in vm.guest.pt_pages)
                 if not tables_resident or vm.pmap.state[gppn] not in (PageState.PRIVATE, PageState.SHARED):
@@ -209,13 +209,13 @@ def test_bulk_path_equals_step_path(config, ops, mode):
     bulk.run_bulk(trace)
     for name in stepped.vms:
         assert bulk.counters[name].as_dict() == stepped.counters[name].as_dict(), name
-        assert bulk.guest_image(name).tobytes() == stepped.guest_image(name).tobytes(), name
+        assert bulk.views.guest_image(name).tobytes() == stepped.views.guest_image(name).tobytes(), name
         assert bulk.vms[name].pmap.mpn == stepped.vms[name].pmap.mpn
         assert bulk.vms[name].pmap.state == stepped.vms[name].pmap.state
     assert bulk.mem.image.tobytes() == stepped.mem.image.tobytes(), "machine images differ"
     assert bulk.tlb.contents() == stepped.tlb.contents()
     assert bulk.steps_done == stepped.steps_done == len(trace)
-    assert bulk.frames_in_use() == stepped.frames_in_use()
+    assert bulk.views.frames_in_use() == stepped.views.frames_in_use()
     check_all(bulk)
 
 

@@ -60,7 +60,7 @@ def test_guest_and_vmm_arrows_are_the_engines_mappings(mode):
     guest = set(D.edges_of(dot, "guest-map"))
     expected = {(D.gva_id(vm, p, gvpn), D.gpa_id(vm, gppn))
                 for vm in m.vms for p in m.vms[vm].guest.processes
-                for gvpn, gppn, _ in m.guest_mappings(vm, p)}
+                for gvpn, gppn, _ in m.views.guest_mappings(vm, p)}
     assert guest == expected and len(guest) == 4
     vmm = set(D.edges_of(dot, "vmm-map"))
     want = set()
@@ -69,7 +69,7 @@ def test_guest_and_vmm_arrows_are_the_engines_mappings(mode):
             if mode is Mode.NESTED:
                 ma = peek(m.mem.q, vm.ept_root << PAGE_SHIFT, gppn << PAGE_SHIFT, EPT)
             else:
-                ma = m.gpa_to_ma(vm_name, gppn << PAGE_SHIFT)
+                ma = m.views.gpa_to_ma(vm_name, gppn << PAGE_SHIFT)
             if ma is not None:
                 want.add((D.gpa_id(vm_name, gppn), D.ma_id(ma >> PAGE_SHIFT)))
     assert vmm == want and len(vmm) == 12  # 4 tables + 2 data pages per VM

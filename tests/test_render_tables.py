@@ -54,9 +54,9 @@ def test_tlb_table_shows_each_entry_with_its_owner_and_translation(mode):
     assert len(df) == len(m.tlb) > 0
     for _, row in df.iterrows():
         gva = int(row["gVA page"], 16)
-        gpa = m.guest_translate(row["VM"], row["process"], gva)
+        gpa = m.views.guest_translate(row["VM"], row["process"], gva)
         assert gpa == int(row["gPA page"], 16)
-        assert m.gpa_to_ma(row["VM"], gpa) == int(row["MA page"], 16)
+        assert m.views.gpa_to_ma(row["VM"], gpa) == int(row["MA page"], 16)
     assert set(df["VM"]) == {"VM1", "VM2"}
 
 

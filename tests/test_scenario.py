@@ -251,7 +251,7 @@ def test_the_seed_scatters_machine_pages_but_the_guest_sees_the_same():
         ma.execute(s.trace[i], i)
         mb.execute(other.trace[i], i)
     assert ma.vms["VM1"].pmap.mpn != mb.vms["VM1"].pmap.mpn
-    assert ma.guest_image("VM1").tobytes() == mb.guest_image("VM1").tobytes()
+    assert ma.views.guest_image("VM1").tobytes() == mb.views.guest_image("VM1").tobytes()
     mpns = sorted(m for m in ma.vms["VM1"].pmap.mpn if m >= 0)
     assert mpns != list(range(mpns[0], mpns[0] + len(mpns))), "machine pages are scattered, not contiguous"
 

@@ -10,7 +10,7 @@ from helpers_invariants import (BASE, INVLPG, MAP, PAGE, PROTECT, R, SHARE, SWAP
 from visualizer.engine import (DataAccess, ExitReason, FaultKind, GuestActionKind, GuestPageFault, Mode,
                                ShadowFill, ShadowInvalidate, ShadowRoot, Stage, TlbFill, TlbLookup, VmExit,
                                Walker)
-from visualizer.engine.events import GuestAction
+from visualizer.engine.events import GuestAction, ShadowZapReason
 from visualizer.engine.paging import A, D, FRAME_MASK, NX, P, RW, US
 
 ONE_VM = (("VM1", 16, ("p1", "p2", "p3")),)
@@ -43,7 +43,7 @@ def test_a_hidden_fault_fills_the_shadow_from_guest_tables_and_pmap_without_the_
     assert refs[3].entry == 0 and step.walk_refs == 12
     fills = of(step, ShadowFill)
     assert [f.level for f in fills] == [1], "the upper shadow levels were still there"
-    gpa = m.guest_translate("VM1", "p1", BASE)
+    gpa = m.views.guest_translate("VM1", "p1", BASE)
     mpn = m.vms["VM1"].pmap.mpn[gpa >> 12]
     assert (fills[0].entry & FRAME_MASK) >> 12 == mpn and fills[0].entry & (P | US)
     assert [e.hit for e in of(step, TlbLookup)] == [False, False]
@@ -96,14 +96,14 @@ def test_guest_writes_to_tracked_page_tables_exit_and_invalidate():
     tracked = set(m.shadow.tracked("VM1"))
     assert proc.root_gppn in tracked and tracked <= m.vms["VM1"].guest.pt_pages
     assert len(tracked) == 4, "PML4, PDPT, PD and PT of p1 mirror into shadow pages"
-    assert (m.guest_translate("VM1", "p1", BASE) >> 12) not in tracked
+    assert (m.views.guest_translate("VM1", "p1", BASE) >> 12) not in tracked
     step = m.execute(UNMAP("VM1", "p1", BASE))
     assert exits(step) == ["pt-write", "invlpg"]
     pt_write = of(step, VmExit)[0]
     pt = max(tracked - {proc.root_gppn})
     assert pt_write.address >> 12 in tracked and pt_write.address >> 12 == pt
     (inv,) = of(step, ShadowInvalidate)
-    assert (inv.reason, inv.level, inv.gva) == ("guest PTE write", 1, BASE)
+    assert (inv.reason, inv.level, inv.gva) == (ShadowZapReason.GUEST_PTE_WRITE, 1, BASE)
     assert shadow_leaf(m, BASE) is None
     check_all(m)
 
@@ -128,7 +128,7 @@ def test_invlpg_exits_and_drops_the_shadow_leaf():
     step = m.execute(INVLPG("VM1", "p1", BASE))
     assert exits(step) == ["invlpg"]
     (inv,) = of(step, ShadowInvalidate)
-    assert (inv.reason, inv.gva, inv.level) == ("INVLPG", BASE, 1)
+    assert (inv.reason, inv.gva, inv.level) == (ShadowZapReason.INVLPG, BASE, 1)
     assert shadow_leaf(m, BASE) is None and len(m.tlb) == 0
     # INVLPG of an address with no shadow entry still exits, and drops nothing
     step = m.execute(INVLPG("VM1", "p1", BASE + 7 * PAGE))
@@ -207,12 +207,12 @@ def test_pmap_changes_drop_exactly_the_shadow_entries_of_that_page_in_every_root
     assert len(leaves_before) == 4
     step = m.execute(SHARE("VM1", "p1", BASE, "VM1", "p2", BASE))
     dropped = of(step, ShadowInvalidate)
-    assert {(i.gva, i.reason) for i in dropped} == {(BASE, "pmap change")} and len(dropped) == 2
+    assert {(i.gva, i.reason) for i in dropped} == {(BASE, ShadowZapReason.PMAP_CHANGE)} and len(dropped) == 2
     leaves_after = {(r, g) for r, g, _, _ in m.shadow.leaves("VM1")}
     assert leaves_after == {x for x in leaves_before if x[1] == BASE + PAGE}
     # swapping one page out drops its one leaf
     step = m.execute(SWAP("VM1", "p1", BASE + PAGE))
-    assert [(i.gva, i.reason) for i in of(step, ShadowInvalidate)] == [(BASE + PAGE, "pmap change")]
+    assert [(i.gva, i.reason) for i in of(step, ShadowInvalidate)] == [(BASE + PAGE, ShadowZapReason.PMAP_CHANGE)]
     check_all(m)
 
 

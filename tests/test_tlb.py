@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers_invariants import BASE, INVLPG, PAGE, R, SWITCH, UNMAP, W, check_all, make_machine, of
-from visualizer.engine import FlushScope, Mode, TlbFill, TlbFlush, TlbLookup
+from visualizer.engine import FlushReason, FlushScope, Mode, TlbFill, TlbFlush, TlbLookup
 from visualizer.engine.tlb import Tlb, TlbEntry, tlb_key
 
 
@@ -92,7 +92,7 @@ def test_cr3_load_flushes_only_without_pcid(mode, pcid):
         assert not flushes and again.tlb == "hit"
         assert of(again, TlbLookup)[0].pcid == m.vms["VM1"].guest.processes["p1"].pcid
     else:
-        assert len(flushes) == 1 and flushes[0].reason == "CR3 load without PCID" and flushes[0].removed >= 1
+        assert len(flushes) == 1 and flushes[0].reason is FlushReason.CR3_NO_PCID and flushes[0].removed >= 1
         assert again.tlb == "miss" and of(again, TlbLookup)[0].pcid == 0
         assert of(back, TlbFlush)
     check_all(m)
@@ -111,7 +111,7 @@ def test_vm_switch_flushes_everything_only_without_vpid(mode, vpid):
         assert not flush and again.tlb == "hit"
         assert {v for _s, v, _p, _g, _e in m.tlb.contents()} == {1, 2}
     else:
-        assert len(flush) == 1 and flush[0].reason == "VM switch without VPID"
+        assert len(flush) == 1 and flush[0].reason is FlushReason.VM_SWITCH_NO_VPID
         assert again.tlb == "miss" and of(again, TlbLookup)[0].vpid == 0
         assert {v for _s, v, _p, _g, _e in m.tlb.contents()} == {0}
     check_all(m)
@@ -124,7 +124,7 @@ def test_invlpg_drops_one_page(mode):
     m.execute(W("VM1", "p1", BASE + PAGE, 1))
     before = len(m.tlb)
     step = m.execute(INVLPG("VM1", "p1", BASE))
-    (f,) = [f for f in of(step, TlbFlush) if f.reason == "INVLPG"]
+    (f,) = [f for f in of(step, TlbFlush) if f.reason is FlushReason.INVLPG]
     assert f.scope is FlushScope.PAGE and f.removed == 1 and len(m.tlb) == before - 1
     assert m.execute(R("VM1", "p1", BASE)).tlb == "miss"
     assert m.execute(R("VM1", "p1", BASE + PAGE)).tlb == "hit"

@@ -9,6 +9,7 @@ import pytest
 
 from visualizer import cli
 from visualizer.engine import Machine, Mode, OpKind, ScenarioError, builtin
+from visualizer.engine import inputs as I
 from visualizer.engine import traceio as T
 from visualizer.engine.workloads import generate
 
@@ -137,20 +138,20 @@ def test_detect_format_and_gzip():
     assert T.detect_format(LACKEY) == "lackey"
     assert T.detect_format(CSV) == "csv"
     assert T.detect_format('name = "x"\n[[vm]]\n') == "toml"
-    up = T.read_upload(gzip.compress(LACKEY.encode()), "trace.lackey.gz")
+    up = I.read_upload(gzip.compress(LACKEY.encode()), "trace.lackey.gz")
     assert up.format == "lackey" and up.program == "listwalk" and len(up.trace) == 8
 
 
 def test_read_upload_of_a_scenario_file_and_errors():
-    up = T.read_upload(builtin("page-table-update").source.encode(), "mine.toml")
+    up = I.read_upload(builtin("page-table-update").source.encode(), "mine.toml")
     assert up.format == "toml" and up.scenario.name == "page-table-update"
     assert up.trace.op.tolist() == builtin("page-table-update").trace.op.tolist()
     with pytest.raises(T.TraceError, match="empty"):
-        T.read_upload(b"", "x.csv")
+        I.read_upload(b"", "x.csv")
     with pytest.raises(T.TraceError, match="x.csv: line 1, field 'op'"):
-        T.read_upload(b"VM1,p1,jump,0x1\n", "x.csv")
+        I.read_upload(b"VM1,p1,jump,0x1\n", "x.csv")
     with pytest.raises(ScenarioError, match="vm: missing"):
-        T.read_upload(b'name = "broken"\n', "b.toml")
+        I.read_upload(b'name = "broken"\n', "b.toml")
 
 
 def test_default_machine_creates_vms_and_processes_on_first_mention_and_fits_the_trace():
@@ -164,7 +165,7 @@ def test_default_machine_creates_vms_and_processes_on_first_mention_and_fits_the
         m = Machine(cfg, mode)
         m.run_bulk(big)
         assert m.totals().guest_faults == len(np.unique(big.gva >> np.uint64(12)))  # one demand fault per page
-        used = m.frames_in_use()
+        used = m.views.frames_in_use()
         assert used["free"] > 0
 
 
@@ -176,7 +177,7 @@ def test_default_machine_settings_are_overridable():
 def test_scenario_with_trace_on_the_default_machine(tmp_path):
     f = tmp_path / "mine.csv"
     f.write_text(CSV)
-    s = T.scenario_with_trace(None, f)
+    s = I.scenario_with_trace(None, f)
     assert s.name == "mine" and s.mode is Mode.SHADOW and len(s.trace) == 5
     assert [v.name for v in s.config.vms] == ["VM1", "VM2"]
 
@@ -185,30 +186,30 @@ def test_scenario_with_trace_replaces_a_base_scenarios_trace(tmp_path):
     base = builtin("context-switch")
     f = tmp_path / "t.csv"
     f.write_text("VM1,shell,write,0x400000,0x5\nVM1,editor,read,0x400000\n")
-    s = T.scenario_with_trace(base, f)
+    s = I.scenario_with_trace(base, f)
     assert s.config == base.config and [o.process for o in s.trace.ops()] == ["shell", "editor"]
     f.write_text("VM1,shell,read,0x400000\nVM1,nope,read,0x400000\n")
     with pytest.raises(T.TraceError, match="t.csv: line 2, field 'process': VM 'VM1' of the base scenario has no "
                                            "process 'nope'"):
-        T.scenario_with_trace(base, f)
+        I.scenario_with_trace(base, f)
     f.write_text("VM1,shell,read,0x400000\nVM9,a,read,0x400000\n")
     with pytest.raises(T.TraceError, match="line 2, field 'vm'"):
-        T.scenario_with_trace(base, f)
+        I.scenario_with_trace(base, f)
     # a lackey trace becomes the base's first process of its first VM
     g = tmp_path / "prog.lackey"
     g.write_text(LACKEY)
-    s = T.scenario_with_trace(base, g)
+    s = I.scenario_with_trace(base, g)
     assert s.trace.proc_names == [("VM1", "editor")]
     # a trace too big for the base VM's memory is refused up front, not crashed into
     h = tmp_path / "big.csv"
     h.write_text("".join(f"VM1,editor,read,0x{0x400000 + 4096 * i:x}\n" for i in range(100)))
     with pytest.raises(T.TraceError, match="32 guest-physical pages, but the trace touches 100 pages"):
-        T.scenario_with_trace(base, h)
+        I.scenario_with_trace(base, h)
 
 
 def test_scenario_with_trace_missing_file():
     with pytest.raises(T.TraceError, match="cannot read trace file '/nonexistent.csv'"):
-        T.scenario_with_trace(None, "/nonexistent.csv")
+        I.scenario_with_trace(None, "/nonexistent.csv")
 
 
 def run_cli(*argv):

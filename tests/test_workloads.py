@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from visualizer.engine import Machine, Mode, OpKind, ScenarioError, load_scenario_text
-from visualizer.engine.machine import OP_CODES
+from visualizer.engine.ops import OP_CODES
 from visualizer.engine.traceio import default_config
 from visualizer.engine.workloads import GENERATORS, generate, processes_of, program_names
 

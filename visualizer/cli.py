@@ -45,9 +45,9 @@ def _hex(v: Optional[int]) -> str:
 
 def _load(args):
     if getattr(args, "trace", None):
-        from .engine import traceio
+        from .engine import inputs
         base = resolve(args.scenario) if args.scenario else None
-        return traceio.scenario_with_trace(base, args.trace)
+        return inputs.scenario_with_trace(base, args.trace)
     if not args.scenario:
         raise UsageError("give a SCENARIO (a built-in name or a file), or --trace FILE")
     return resolve(args.scenario)
@@ -124,7 +124,7 @@ def cmd_dump(args, out) -> int:
     outdir = Path(args.out)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
-        machine.guest_image(args.vm).tofile(outdir / "guest.bin")
+        machine.views.guest_image(args.vm).tofile(outdir / "guest.bin")
         np.asarray(machine.mem.image).tofile(outdir / "machine.bin")
         shadow_root = None
         if machine.shadow is not None:

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
-from ..engine.machine import MachineConfig
+from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
 
 CHECKPOINT_BYTES = 64 << 20

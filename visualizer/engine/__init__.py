@@ -24,22 +24,25 @@ Layers: this package imports neither streamlit nor graphviz. Renderers (``visual
 turn its state into DOT and tables; pages only hold widgets.
 """
 from .costs import COSTS, CostInfo, CostTable
-from .events import (Access, AdUpdate, DataAccess, EptUpdate, ExitReason, Fault, FaultKind,
-                     FlushScope, GuestAction, GuestActionKind, GuestPageFault, Note, PageState,
-                     PmapChange, PmapReason, ShadowFill, ShadowInvalidate, ShadowRoot, Stage,
-                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, Walker, WalkRef)
-from .machine import Counters, Machine, MachineConfig, Mode, Op, OpKind, Step, VmConfig
+from .counters import Counters, Step, StepFault, TlbOutcome
+from .errors import ScenarioError, TraceError
+from .events import (Access, AdUpdate, DataAccess, EptUpdate, ExitReason, Fault, FaultKind, FlushReason,
+                     FlushScope, GuestAction, GuestActionKind, GuestNothing, GuestPageFault, Note, PageState,
+                     PmapChange, PmapReason, Refusal, ShadowFill, ShadowInvalidate, ShadowRoot, ShadowZapReason,
+                     Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, Walker, WalkRef)
+from .machine import Machine
 from .memory import PAGE_SIZE, MachineMemory, OutOfMemory
-from .scenario import Scenario, ScenarioError, load_scenario_file, load_scenario_text
+from .ops import MachineConfig, Mode, Op, OpKind, VmConfig
+from .scenario import Scenario, load_scenario_file, load_scenario_text
 from .builtins import builtin, builtin_names, resolve
 from .trace import Trace
 
 __all__ = [
-    "COSTS", "CostInfo", "CostTable", "Access", "AdUpdate", "DataAccess", "EptUpdate", "ExitReason",
-    "Fault", "FaultKind", "FlushScope", "GuestAction", "GuestActionKind", "GuestPageFault", "Note",
-    "PageState", "PmapChange", "PmapReason", "ShadowFill", "ShadowInvalidate", "ShadowRoot", "Stage",
-    "TlbFill", "TlbFlush", "TlbLookup", "VmExit", "VmSwitch", "Walker", "WalkRef", "Counters",
-    "Machine", "MachineConfig", "Mode", "Op", "OpKind", "Step", "VmConfig", "PAGE_SIZE",
-    "MachineMemory", "OutOfMemory", "Scenario", "ScenarioError", "load_scenario_file",
-    "load_scenario_text", "builtin", "builtin_names", "resolve", "Trace",
+    "COSTS", "CostInfo", "CostTable", "Counters", "Step", "StepFault", "TlbOutcome", "ScenarioError", "TraceError",
+    "Access", "AdUpdate", "DataAccess", "EptUpdate", "ExitReason", "Fault", "FaultKind", "FlushReason",
+    "FlushScope", "GuestAction", "GuestActionKind", "GuestNothing", "GuestPageFault", "Note", "PageState",
+    "PmapChange", "PmapReason", "Refusal", "ShadowFill", "ShadowInvalidate", "ShadowRoot", "ShadowZapReason",
+    "Stage", "TlbFill", "TlbFlush", "TlbLookup", "VmExit", "VmSwitch", "Walker", "WalkRef", "Machine",
+    "MachineConfig", "Mode", "Op", "OpKind", "VmConfig", "PAGE_SIZE", "MachineMemory", "OutOfMemory", "Scenario",
+    "load_scenario_file", "load_scenario_text", "builtin", "builtin_names", "resolve", "Trace",
 ]

@@ -30,7 +30,8 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from .costs import CostTable
-from .machine import Machine, MachineConfig, Mode
+from .machine import Machine
+from .ops import MachineConfig, Mode
 from .trace import Trace
 from .traceio import default_config
 from .workloads import generate
@@ -156,7 +157,7 @@ def run_mode(config: MachineConfig, trace: Trace, mode: Mode, samples: int = 100
             progress(stop / n if n else 1.0)
     seconds = time.perf_counter() - t0
     return ModeResult(mode, m.totals().as_dict(), {k: c.as_dict() for k, c in m.counters.items()},
-                      np.array(ops_done, np.int64), np.array(cycles_done, np.int64), seconds, m.frames_in_use())
+                      np.array(ops_done, np.int64), np.array(cycles_done, np.int64), seconds, m.views.frames_in_use())
 
 
 def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, samples: int = 100,

@@ -118,11 +118,67 @@ class GuestActionKind(Enum):
     NOTHING_TO_DO = "nothing-to-do"
 
 
+class GuestNothing(Enum):
+    """Why a guest operation had nothing to do."""
+
+    ALREADY_MAPPED = "already mapped"
+    NOT_MAPPED = "not mapped"
+    ALREADY_READ_ONLY = "already read-only"
+
+
 class FlushScope(Enum):
+    """How much of the TLB an invalidation covers."""
+
     ALL = "all"
+    """Every entry (no VPID to tell VMs apart)."""
     VM = "vm"
+    """Every entry of one VPID (INVVPID single-context) or of one EPT root (INVEPT single-context)."""
     ADDRESS_SPACE = "address-space"
+    """Every entry of one PCID (or of the current address space without PCID)."""
     PAGE = "page"
+    """The entries of one linear page (INVLPG, INVVPID individual-address)."""
+
+
+class FlushReason(Enum):
+    """Why TLB entries were invalidated."""
+
+    VM_SWITCH_NO_VPID = "VM switch without VPID"
+    """Entering another VM without VPID tags: nothing tells the VMs' entries apart."""
+    CR3_NO_PCID = "CR3 load without PCID"
+    """A CR3 load without PCID tags drops the address space's non-global entries (SDM §4.10.4.1)."""
+    INVLPG = "INVLPG"
+    """The guest invalidated one page (in shadow mode the VMM does it for the guest)."""
+    SHADOW_ENTRY_DROPPED = "shadow entry invalidated"
+    """The VMM dropped shadow entries, so the TLB may no longer hold translations made from them."""
+    SHADOW_ROOT_EVICTED = "evicted shadow root"
+    """The shadow root of an address space left the VMM's root cache; its PCID's entries go too."""
+    PMAP_CHANGE = "remapped"
+    """A guest-physical page got another machine page (or none)."""
+
+
+class ShadowZapReason(Enum):
+    """Why the VMM dropped a shadow entry."""
+
+    GUEST_PTE_WRITE = "guest PTE write"
+    """The guest wrote the guest page-table entry it mirrors (the write-protected page exited)."""
+    PMAP_CHANGE = "pmap change"
+    """The guest-physical page it maps changed machine page (sharing, copy-on-write, swapping)."""
+    INVLPG = "INVLPG"
+    """The guest's INVLPG (which exits in shadow mode)."""
+
+
+class Refusal(Enum):
+    """Why a VMM operation of the scenario did nothing."""
+
+    NO_VMM_SHARE = "no VMM in native mode: nothing to share"
+    NO_VMM_SWAP = "no VMM in native mode: nothing to swap"
+    SHARE_NOT_MAPPED = "not shared: a page is not mapped in the guest"
+    SHARE_STATE = "not shared: {vm} gPPN 0x{gppn:x} is {state}"
+    SHARE_PAGE_TABLE = "not shared: {vm} gPPN 0x{gppn:x} is a guest page-table page"
+    ALREADY_SHARED = "already sharing one machine page"
+    CONTENTS_DIFFER = "not shared: the contents differ (a hash match is confirmed by a full compare)"
+    SWAP_NOT_MAPPED = "not swapped: the page is not mapped in the guest"
+    SWAP_STATE = "not swapped: gPPN 0x{gppn:x} is {state}"
 
 
 class WalkRef(NamedTuple):
@@ -171,10 +227,15 @@ class TlbFill(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class TlbFlush:
+    """TLB entries were invalidated."""
+
     scope: FlushScope
-    reason: str
+    reason: FlushReason
     removed: int
+    """How many entries were dropped."""
     cost: int = 0
+    gppn: Optional[int] = None
+    """For :attr:`FlushReason.PMAP_CHANGE`: the guest-physical page concerned."""
     cause = "tlb"
 
 
@@ -223,7 +284,16 @@ class GuestAction:
     kind: GuestActionKind
     gppn: Optional[int] = None
     detail: str = ""
+    """For the event table: what it did, in English (the narration uses the typed fields)."""
     cost: int = 0
+    gva: Optional[int] = None
+    """INVLPG, ALLOC_FRAME: the page concerned."""
+    process: Optional[str] = None
+    """CR3_LOAD: the process switched to."""
+    why: Optional["GuestNothing"] = None
+    """NOTHING_TO_DO: why."""
+    fault: Optional[FaultKind] = None
+    """SEGV: the fault the handler could not fix (None: out of memory)."""
     cause = "guest"
 
 
@@ -249,7 +319,7 @@ class ShadowInvalidate:
     level: int
     table: int
     index: int
-    reason: str
+    reason: ShadowZapReason
     freed_tables: int = 0
     cost: int = 0
     cause = "vmm"
@@ -332,11 +402,19 @@ class DataAccess(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A scenario operation's outcome that is not one of the above (e.g. sharing refused)."""
+    """A VMM operation of the scenario that did nothing, and why."""
 
-    text: str
+    refusal: Refusal
+    vm: Optional[str] = None
+    gppn: Optional[int] = None
+    state: Optional[PageState] = None
     cost: int = 0
     cause = "note"
+
+    @property
+    def text(self) -> str:
+        return self.refusal.value.format(vm=self.vm, gppn=self.gppn or 0,
+                                         state=self.state.value if self.state else "")
 
 
 Event = object  # any of the records above

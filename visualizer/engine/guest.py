@@ -12,7 +12,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-from .events import GuestAction, GuestActionKind as GA
+from .events import GuestAction, GuestActionKind as GA, GuestNothing
 from .memory import PAGE_SHIFT
 from .paging import FRAME_MASK, NX, P, RW, US, index_of
 
@@ -107,7 +107,7 @@ class GuestOS:
                     events.append(GuestAction(GA.ALLOC_TABLE, new, f"level-{level - 1} table"))
                     self.pt_pages.add(new)
                 else:
-                    events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{gva & ~0xFFF:x}"))
+                    events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{gva & ~0xFFF:x}", gva=gva & ~0xFFF))
                 self.port.kernel_zero(self, new, events)
                 events.append(GuestAction(GA.ZERO_FRAME, new, "", self.costs.page_zero))
                 e = (new << PAGE_SHIFT) | USER_PTE | (NX if level == 1 and not executable else 0)
@@ -125,7 +125,7 @@ class GuestOS:
     def map(self, proc: Process, gva: int, events: list) -> None:
         slot = self._leaf_slot(proc, gva, events)
         if slot is not None and self.port.kernel_read(self, slot, events) & P:
-            events.append(GuestAction(GA.NOTHING_TO_DO, None, "already mapped"))
+            events.append(GuestAction(GA.NOTHING_TO_DO, None, "already mapped", why=GuestNothing.ALREADY_MAPPED))
             return
         self._populate(proc, gva, events)
 
@@ -134,7 +134,7 @@ class GuestOS:
         slot = self._leaf_slot(proc, gva, events)
         e = self.port.kernel_read(self, slot, events) if slot is not None else 0
         if not e & P:
-            events.append(GuestAction(GA.NOTHING_TO_DO, None, "not mapped"))
+            events.append(GuestAction(GA.NOTHING_TO_DO, None, "not mapped", why=GuestNothing.NOT_MAPPED))
             return False
         self.port.kernel_write(self, slot, 0, events)
         events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT, f"level 1 [{index_of(gva, 1)}] = 0x0"))
@@ -148,10 +148,10 @@ class GuestOS:
         slot = self._leaf_slot(proc, gva, events)
         e = self.port.kernel_read(self, slot, events) if slot is not None else 0
         if not e & P:
-            events.append(GuestAction(GA.NOTHING_TO_DO, None, "not mapped"))
+            events.append(GuestAction(GA.NOTHING_TO_DO, None, "not mapped", why=GuestNothing.NOT_MAPPED))
             return False
         if not e & RW:
-            events.append(GuestAction(GA.NOTHING_TO_DO, None, "already read-only"))
+            events.append(GuestAction(GA.NOTHING_TO_DO, None, "already read-only", why=GuestNothing.ALREADY_READ_ONLY))
             return False
         self.port.kernel_write(self, slot, e & ~RW, events)
         events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,

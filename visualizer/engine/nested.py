@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .memory import PAGE_SHIFT, MachineMemory
-from .paging import EPT_MT_WB, EPT_R, EPT_W, EPT_X, FRAME_MASK, index_of
+from .paging import EPT, EPT_MT_WB, EPT_R, EPT_W, EPT_X, FRAME_MASK, index_of
 
 EPT_TABLE = EPT_R | EPT_W | EPT_X
 """Upper-level EPT entries allow everything; the leaf decides."""
@@ -41,7 +41,7 @@ class NestedTables:
         for level in (4, 3, 2):
             slot = (table << 9) + index_of(gpa, level)
             e = q[slot]
-            if not e & 7:
+            if not e & EPT.present:
                 if mpn is None:
                     return 0
                 child = self.mem.alloc()

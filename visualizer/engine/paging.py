@@ -164,25 +164,12 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
     return _tnew(Translation, (frame | (address & offset_mask), write_ok, exec_ok, dirty, level, slot, changed))
 
 
-def peek(q, root: int, address: int, fmt: EntryFormat,
-         table_to_ma: Optional[Callable[[int], Optional[int]]] = None) -> Optional[int]:
-    """Side-effect-free translation (no A/D updates, no records) for renderers and checks.
-
-    Returns the translated address, or None where the walk would fail for a read.
-    """
-    table = root & FRAME_MASK
-    for level in (4, 3, 2, 1):
-        tma = table if table_to_ma is None else table_to_ma(table)
-        if tma is None:
-            return None
-        e = q[(tma >> 3) + ((address >> (3 + 9 * level)) & 0x1FF)]
-        if not e & fmt.present:
-            return None
-        if level == 1 or (level <= 3 and e & fmt.large):
-            mask = (1 << (3 + 9 * level)) - 1
-            return (e & FRAME_MASK & ~mask) | (address & mask)
-        table = e & FRAME_MASK
-    return None
+def peek(q, root: int, address: int, fmt: EntryFormat, table_to_ma: Optional[TableToMa] = None) -> Optional[int]:
+    """The walk without side effects — no A/D updates, no records, no rights checks — for
+    renderers and checks: the translated address, or None where the walk finds no mapping."""
+    r = walk(q, root, address, Access.READ, fmt, Stage.GUEST, Walker.CPU, None, 0,
+             table_to_ma=table_to_ma, user=False, set_ad=False)
+    return None if r.__class__ is Fault else r.address
 
 
 def decode_entry(entry: int, fmt: EntryFormat = X86) -> str:

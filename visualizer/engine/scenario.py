@@ -13,19 +13,16 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .costs import CostTable
-from .machine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig
+from .errors import ScenarioError
+from .machine import Machine
 from .memory import PAGE_SIZE
+from .ops import MAX_MACHINE_BYTES, MAX_TRACE_OPS, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
 from .paging import USER_TOP
 from .trace import Trace
 from .workloads import GENERATORS, generate
 
-MAX_MACHINE_BYTES = 4 << 30
-MAX_VM_BYTES = 4 << 30
-MAX_TRACE_OPS = 5_000_000
-
-
-class ScenarioError(ValueError):
-    """A scenario file or value is invalid; the message names the field or line at fault."""
+__all__ = ["MAX_MACHINE_BYTES", "MAX_TRACE_OPS", "MAX_VM_BYTES", "Scenario", "ScenarioError", "load_scenario_file",
+           "load_scenario_text"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .events import ShadowFill, ShadowInvalidate
+from .events import ShadowFill, ShadowInvalidate, ShadowZapReason
 from .memory import PAGE_SHIFT, MachineMemory
 from .paging import FRAME_MASK, NX, P, RW, US, index_of
 
@@ -170,7 +170,7 @@ class ShadowTables:
         self.mem.free(mpn)
         return freed
 
-    def zap_slot(self, slot: int, reason: str, events: list) -> tuple[int, int] | None:
+    def zap_slot(self, slot: int, reason: ShadowZapReason, events: list) -> tuple[int, int] | None:
         """Drop one shadow entry (and its subtree). Returns (gVA, level) if it was present."""
         q = self.mem.q
         e = q[slot]
@@ -196,17 +196,17 @@ class ShadowTables:
         zapped = []
         for spt in sorted(self.mirrors.get((vm, gppn), ())):
             if spt in self.pages:
-                z = self.zap_slot((spt << 9) + index, "guest PTE write", events)
+                z = self.zap_slot((spt << 9) + index, ShadowZapReason.GUEST_PTE_WRITE, events)
                 if z is not None:
                     zapped.append(z)
         return zapped
 
-    def zap_gppn(self, vm: str, gppn: int, reason: str, events: list) -> list[tuple[int, int]]:
+    def zap_gppn(self, vm: str, gppn: int, reason: ShadowZapReason, events: list) -> list[tuple[int, int]]:
         """Drop every shadow leaf that maps ``gppn`` (via the rmap): its pmap entry changed."""
         return [z for slot in sorted(self.rmap.get((vm, gppn), ()))
                 if (z := self.zap_slot(slot, reason, events)) is not None]
 
-    def zap_gva(self, root: int, gva: int, reason: str, events: list) -> list[tuple[int, int]]:
+    def zap_gva(self, root: int, gva: int, reason: ShadowZapReason, events: list) -> list[tuple[int, int]]:
         """INVLPG: drop the shadow leaf for ``gva`` under ``root``."""
         q = self.mem.q
         table = root

@@ -6,7 +6,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from .machine import OP_CODES, Op, OpKind
+from .ops import OP_CODES, VMM_OPS, Op, OpKind
 
 _CODE = {k: i for i, k in enumerate(OP_CODES)}
 
@@ -53,7 +53,7 @@ class Trace:
             code[i] = _CODE[o.kind]
             gva[i] = o.gva or 0
             value[i] = o.value
-            if o.kind in (OpKind.SHARE, OpKind.SWAP_OUT) or (o.gva is None and o.kind is not OpKind.SWITCH):
+            if o.kind in VMM_OPS or (o.gva is None and o.kind is not OpKind.SWITCH):
                 extras[i] = o
         return cls(vm_names, proc_names, vm, proc, code, gva, value, extras)
 
@@ -108,10 +108,6 @@ class Trace:
         """Plain Python lists of the columns for ``[start, stop)`` (fast to index in a loop)."""
         return (self.vm[start:stop].tolist(), self.proc[start:stop].tolist(), self.op[start:stop].tolist(),
                 self.gva[start:stop].tolist(), self.value[start:stop].tolist())
-
-    def append(self, op: Op) -> "Trace":
-        """A new trace with ``op`` added at the end."""
-        return Trace.concat([self, Trace.from_ops([op])])
 
     def ops(self) -> list[Op]:
         return [self[i] for i in range(len(self))]

@@ -1,5 +1,7 @@
 """Trace import: CSV traces and Valgrind lackey traces, and the default machine to run them on.
 
+(Turning files into scenarios — uploads, a trace on a base scenario — is :mod:`.inputs`.)
+
 **CSV** — one operation per line, ``vm,process,op,address`` with an optional fifth column
 ``value`` (what a write stores)::
 
@@ -46,9 +48,9 @@ from typing import Optional
 import numpy as np
 
 from .costs import CostTable
-from .machine import OP_CODES, MachineConfig, Mode, OpKind, VmConfig
+from .errors import TraceError
 from .memory import PAGE_SIZE
-from .scenario import MAX_VM_BYTES, Scenario, ScenarioError, load_scenario_text
+from .ops import MAX_VM_BYTES, OP_CODES, MachineConfig, OpKind, VmConfig
 from .trace import Trace
 
 TRACE_DIR = Path(__file__).resolve().parent.parent / "traces"
@@ -66,10 +68,6 @@ READ, WRITE, EXEC = _CODE[OpKind.READ], _CODE[OpKind.WRITE], _CODE[OpKind.EXEC]
 MAP, SWITCH = _CODE[OpKind.MAP], _CODE[OpKind.SWITCH]
 CSV_OPS = {k.value: _CODE[k] for k in (OpKind.READ, OpKind.WRITE, OpKind.EXEC, OpKind.MAP, OpKind.UNMAP,
                                        OpKind.PROTECT, OpKind.INVLPG, OpKind.SWITCH, OpKind.SWAP_OUT)}
-
-
-class TraceError(ScenarioError):
-    """A trace file is invalid; the message names the line and field at fault."""
 
 
 @dataclass(frozen=True)
@@ -296,10 +294,10 @@ def parse_text(text: str, *, vm: str = "VM1", process: Optional[str] = None,
 
 def read_trace_file(path: str | Path, *, vm: str = "VM1", process: Optional[str] = None) -> Trace:
     """A CSV or lackey trace file (optionally gzip-compressed) as a Trace."""
-    return parse_text(decode(_read_bytes(path), Path(path).name), vm=vm, process=process).trace
+    return parse_text(decode(read_bytes(path), Path(path).name), vm=vm, process=process).trace
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     p = Path(path)
     try:
         with p.open("rb") as f:
@@ -309,37 +307,6 @@ def _read_bytes(path: str | Path) -> bytes:
     if len(data) > MAX_TRACE_BYTES:
         raise TraceError(f"{p.name}: larger than {MAX_TRACE_BYTES >> 20} MiB (the limit)")
     return data
-
-
-@dataclass(frozen=True)
-class Upload:
-    """What an uploaded file gave: a trace, and the scenario if it was a scenario file."""
-
-    trace: Trace
-    format: str
-    """"csv", "lackey" or "toml"."""
-    scenario: Optional[Scenario] = None
-    program: Optional[str] = None
-
-
-def read_upload(data: bytes, name: str = "upload") -> Upload:
-    """An uploaded CSV trace, lackey trace or scenario file. Raises TraceError/ScenarioError
-    with a message naming the line and field at fault."""
-    if not data:
-        raise TraceError(f"{name}: the file is empty")
-    text = decode(data, name)
-    fmt = "toml" if name.lower().endswith((".toml", ".toml.gz")) else detect_format(text)
-    if fmt == "toml":
-        stem = re.sub(r"\.toml(\.gz)?$", "", Path(name).name, flags=re.I)
-        scenario = load_scenario_text(text, stem)
-        if not len(scenario.trace):
-            raise ScenarioError(f"{name}: the scenario has no trace to compare")
-        return Upload(scenario.trace, "toml", scenario)
-    try:
-        parsed = parse_text(text)
-    except TraceError as exc:
-        raise TraceError(f"{name}: {exc}") from None
-    return Upload(parsed.trace, parsed.format, None, parsed.program)
 
 
 # -- the default machine ---------------------------------------------------------------------
@@ -386,62 +353,3 @@ def default_config(trace: Trace, *, seed: int = 0, tlb_entries: int = 64, tlb_wa
         frames += 2 * (data + tables) + (root_cache + 1) * tables + pages // 512 + 8
     return MachineConfig(_pow2(frames), tuple(vms), seed, tlb_entries, tlb_ways, vpid, pcid, root_cache,
                          costs or CostTable())
-
-
-def check_against(config: MachineConfig, parsed: ParsedTrace) -> None:
-    """Every VM and process the trace names must exist in ``config``; the error names the line."""
-    vms = {v.name: v for v in config.vms}
-    t = parsed.trace
-    for vi, v in enumerate(t.vm_names):
-        if v not in vms:
-            i = int(np.flatnonzero(t.vm == vi)[0])
-            raise TraceError(f"line {int(parsed.lines[i])}, field 'vm': the base scenario has no VM '{v}' "
-                             f"(VMs: {', '.join(vms)})")
-    for pi, (v, p) in enumerate(t.proc_names):
-        if p not in vms[v].processes:
-            i = int(np.flatnonzero(t.proc == pi)[0])
-            raise TraceError(f"line {int(parsed.lines[i])}, field 'process': VM '{v}' of the base scenario has "
-                             f"no process '{p}' (processes: {', '.join(vms[v].processes)})")
-    for v, (data, tables) in touched(t).items():
-        if data + tables > vms[v].pages:
-            raise TraceError(f"VM '{v}' of the base scenario has {vms[v].pages:,} guest-physical pages, but the trace "
-                             f"touches {data:,} pages that need {tables:,} page-table pages besides")
-
-
-def scenario_with_trace(base: Optional[Scenario], trace_path: str | Path) -> Scenario:
-    """The scenario that runs the trace in ``trace_path`` (CSV, lackey or a scenario file's trace).
-
-    With a ``base`` scenario the trace replaces the base's trace and runs on the base's
-    machine: a CSV trace must name only the base's VMs and processes; a lackey trace becomes
-    the first process of the base's first VM. Without a base, the trace runs on
-    :func:`default_config`'s machine in shadow mode (the command line's ``--mode`` chooses).
-    """
-    path = Path(trace_path)
-    text = decode(_read_bytes(path), path.name)
-    if path.name.lower().endswith((".toml", ".toml.gz")) or detect_format(text) == "toml":
-        other = load_scenario_text(text, re.sub(r"\.toml(\.gz)?$", "", path.name, flags=re.I))
-        if base is None:
-            return other
-        lines = np.arange(1, len(other.trace) + 1, dtype=np.int32)
-        parsed = ParsedTrace(other.trace, "toml", lines)
-        try:
-            check_against(base.config, parsed)
-        except TraceError as exc:
-            raise TraceError(f"{path.name}: {str(exc).replace('line ', 'operation ', 1)}") from None
-        return base.with_trace(other.trace)
-    try:
-        if base is not None and detect_format(text) == "lackey":
-            vm = base.config.vms[0]
-            parsed = parse_lackey(text, vm.name, vm.processes[0])
-        else:
-            parsed = parse_text(text)
-        if base is not None:
-            check_against(base.config, parsed)
-    except TraceError as exc:
-        raise TraceError(f"{path.name}: {exc}") from None
-    if base is not None:
-        return base.with_trace(parsed.trace)
-    name = re.sub(r"(\.lackey|\.csv|\.txt|\.log)?(\.gz)?$", "", path.name, flags=re.I) or "trace"
-    what = f"program '{parsed.program}'" if parsed.program else f"{len(parsed.trace):,} operations"
-    return Scenario(name, f"Trace {path.name} ({parsed.format}, {what}) on the default machine.",
-                    Mode.SHADOW, default_config(parsed.trace), parsed.trace)

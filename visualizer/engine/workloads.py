@@ -31,13 +31,13 @@ and ``switch`` are operations, not accesses: "cycles per access" divides by acce
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
 
-from .machine import OP_CODES, OpKind
+from .ops import OP_CODES, OpKind
 from .trace import Trace
+from .traceio import TRACE_DIR, read_trace_file
 
 PAGE = 4096
 R, W, X = (OP_CODES.index(k) for k in (OpKind.READ, OpKind.WRITE, OpKind.EXEC))
@@ -48,13 +48,6 @@ MAX_ACCESSES = 5_000_000
 """Generators refuse longer traces (the scenario loader's cap)."""
 MAX_PAGES = 1 << 20
 MAX_PROCESSES = 64
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    default: object
-    help: str
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -356,13 +349,11 @@ def program(rng, *, vm="VM1", process="p1", name="listwalk", accesses=0) -> Trac
     ``read``, stores ``write``. name: which trace (see :func:`program_names`) · accesses: keep
     only the first N operations (0 = all). The seed plays no part: the trace is a recording.
     """
-    from . import traceio  # traceio builds scenarios, which import this module
-
     names = program_names()
     if name not in names:
         raise ValueError(f"no program trace '{name}' (available: {', '.join(names) or 'none'})")
     accesses = _count("accesses", accesses, 0, MAX_ACCESSES)
-    trace = traceio.read_trace_file(traceio.TRACE_DIR / f"{name}.lackey.gz", vm=vm, process=process)
+    trace = read_trace_file(TRACE_DIR / f"{name}.lackey.gz", vm=vm, process=process)
     if accesses and accesses < len(trace):
         trace = Trace(trace.vm_names, trace.proc_names, trace.vm[:accesses], trace.proc[:accesses],
                       trace.op[:accesses], trace.gva[:accesses], trace.value[:accesses])
@@ -370,8 +361,6 @@ def program(rng, *, vm="VM1", process="p1", name="listwalk", accesses=0) -> Trac
 
 
 def program_names() -> list[str]:
-    from .traceio import TRACE_DIR
-
     return sorted(p.name[: -len(".lackey.gz")] for p in TRACE_DIR.glob("*.lackey.gz"))
 
 

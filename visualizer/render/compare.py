@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..engine.compare import CAUSE_ORDER, SWEEPS, Comparison, Explanation, SweepResult, causes
 from ..engine.costs import COSTS, CostInfo, CostTable
-from ..engine.machine import MachineConfig
+from ..engine.ops import MachineConfig
 from .strings_compare import COST_DE, STRINGS, number, percent, tr
 
 MODE_ORDER = ("native", "shadow", "nested")

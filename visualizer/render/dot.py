@@ -31,12 +31,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-import numpy as np
-
 from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
-from ..engine.machine import Machine, Mode, Step
+from ..engine import Machine, Mode, Step
 from ..engine.memory import PAGE_SHIFT
-from ..engine.paging import EPT, FRAME_MASK, PS, RW, decode_entry, peek
+from ..engine.paging import RW, decode_entry
 from .i18n import t
 
 FULL_ROW = 32
@@ -115,9 +113,8 @@ def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Hig
         return Highlight()
     op = step.op
     process = op.process
-    if process is None and machine is not None and op.vm in machine.vms:
-        cur = machine.vms[op.vm].guest.current
-        process = cur.name if cur is not None else None
+    if process is None and machine is not None:
+        process = machine.views.current_process(op.vm)
     gpt: set[int] = set()
     ma: set[int] = set()
     changed: set[tuple[str, int]] = set()
@@ -209,14 +206,14 @@ class Figure:
         return _to_dot(self)
 
 
-# -- reading the state ------------------------------------------------------------------------------
+# -- reading the state (through the engine's read-only views) --------------------------------------
 @dataclass(slots=True)
 class _VmView:
     name: str
     index: int
     pages: int
-    state: list
-    mpn: list
+    state: tuple
+    mpn: tuple
     pt_level: dict = field(default_factory=dict)
     """gPPN of a guest table page → (level, process)."""
     mappings: dict = field(default_factory=dict)
@@ -225,79 +222,19 @@ class _VmView:
     """Guest table pages write-protected by the VMM (shadow mode)."""
 
 
-def _table_entries(machine: Machine, vm, gppn: int) -> np.ndarray:
-    """The 512 entries of guest-physical page ``gppn`` (backed, swapped, or all zero)."""
-    m = vm.pmap.mpn[gppn]
-    if m >= 0:
-        return machine.mem.image.view(np.uint64)[m * 512:(m + 1) * 512]
-    data = vm.pmap.swap.get(gppn)
-    if data is not None:
-        return np.frombuffer(data, dtype="<u8")
-    return np.zeros(512, dtype=np.uint64)
-
-
-def _guest_tables(machine: Machine, vm, proc) -> tuple[list, dict]:
-    """(gvpn, gppn, pte) of every present leaf of a process, and its table pages' levels."""
-    leaves: list[tuple[int, int, int]] = []
-    levels: dict[int, int] = {}
-
-    def rec(gppn: int, level: int, base: int) -> None:
-        if gppn >= vm.pmap.pages or gppn in levels:
-            return
-        levels[gppn] = level
-        entries = _table_entries(machine, vm, gppn)
-        for idx in np.flatnonzero(entries & np.uint64(1)).tolist():
-            e = int(entries[idx])
-            va = base | (idx << (3 + 9 * level))
-            target = (e & FRAME_MASK) >> PAGE_SHIFT
-            if level == 1 or (level < 4 and e & PS):
-                leaves.append((va >> PAGE_SHIFT, target, e))
-            else:
-                rec(target, level - 1, va)
-    rec(proc.root_gppn, 4, 0)
-    leaves.sort()
-    return leaves, levels
-
-
 def _vm_views(machine: Machine) -> list[_VmView]:
     out = []
-    for vm in machine.vms.values():
-        v = _VmView(vm.name, vm.index, vm.pmap.pages, list(vm.pmap.state), list(vm.pmap.mpn))
-        for pname in sorted(vm.guest.processes, key=lambda p: vm.guest.processes[p].pcid):
-            proc = vm.guest.processes[pname]
-            leaves, levels = _guest_tables(machine, vm, proc)
-            v.mappings[pname] = leaves
+    views = machine.views
+    for vm in views.vms():
+        v = _VmView(vm.name, vm.index, vm.pages, vm.state, vm.mpn)
+        for proc in vm.processes:
+            leaves, levels = views.guest_tables(vm.name, proc.name)
+            v.mappings[proc.name] = leaves
             for g, lvl in sorted(levels.items()):
-                v.pt_level.setdefault(g, (lvl, pname))
-        if machine.shadow is not None:
-            v.tracked = frozenset(machine.shadow.tracked(vm.name))
+                v.pt_level.setdefault(g, (lvl, proc.name))
+        v.tracked = views.write_protected(vm.name)
         out.append(v)
     return out
-
-
-def _ept_levels(machine: Machine) -> dict[int, tuple[str, int]]:
-    """MPN of every nested table page → (vm, level)."""
-    out: dict[int, tuple[str, int]] = {}
-    if machine.ept is None:
-        return out
-    img = machine.mem.image.view(np.uint64)
-    for vm_name, root in sorted(machine.ept.roots.items()):
-        stack = [(root, 4)]
-        while stack:
-            mpn, level = stack.pop()
-            out[mpn] = (vm_name, level)
-            if level > 1:
-                entries = img[mpn * 512:(mpn + 1) * 512]
-                for idx in np.flatnonzero(entries & np.uint64(7)).tolist():
-                    stack.append(((int(entries[idx]) & FRAME_MASK) >> PAGE_SHIFT, level - 1))
-    return out
-
-
-def _first_word(img: np.ndarray, mpn: int) -> int:
-    """The first non-zero 8-byte word of a machine page: a hint of its content (0: all zero)."""
-    page = img[mpn * 512:(mpn + 1) * 512]
-    nz = np.flatnonzero(page)
-    return int(page[nz[0]]) if len(nz) else 0
 
 
 def _content(word: int) -> str:
@@ -376,9 +313,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     h = highlight or Highlight()
     mode = machine.mode
     views = _vm_views(machine)
-    img = machine.mem.image.view(np.uint64)
-    spt_pages = machine.shadow.pages if machine.shadow is not None else {}
-    ept_pages = _ept_levels(machine)
+    first_word = machine.views.first_word
+    table_pages = machine.views.table_pages()
     fig = Figure(t("dia.title." + mode.value, lang), 0, 0)
     boxes: dict[str, Box] = {}
     edge_specs: list[tuple[str, str, str, bool]] = []  # tail, head, class, current
@@ -435,7 +371,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 if not narrow:
                     b.bottom = t("dia.unmapped", lang)
             elif g not in v.pt_level:
-                b.bottom = _content(_first_word(img, v.mpn[g]))
+                b.bottom = _content(first_word(v.mpn[g]))
             if h.vm == v.name and h.gppn == g:
                 b.classes += " current"
                 b.border, b.pen = CURRENT, 2.4
@@ -448,11 +384,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             boxes[nid] = b
             rowx += w + SEP
             # the VMM's mapping: the pmap, or in nested mode the nested tables themselves
-            m = v.mpn[g]
-            if mode is Mode.NESTED and machine.ept is not None:
-                r = peek(machine.mem.q, machine.ept.roots[v.name] << PAGE_SHIFT, g << PAGE_SHIFT, EPT)
-                m = -1 if r is None else r >> PAGE_SHIFT
-            if m >= 0:
+            m = machine.views.vmm_mpn(v.name, g)
+            if m is not None:
                 ma_owner.setdefault(m, []).append((v.name, g))
                 ma_wanted_x.setdefault(m, []).append(b.x)
                 if g in v.pt_level:
@@ -513,23 +446,17 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                                  ROW_GVA_Y + PAGE_H / 2 + 42, title, VM_TINTS[v.index % len(VM_TINTS)], MUTED,
                                  font=11, bold=True))
         # shadow entries present now: gVA → MA, dashed
-        if machine.shadow is not None:
-            vmobj = machine.vms[v.name]
-            by_root = {p.root_gppn: p.name for p in vmobj.guest.processes.values()}
-            for root, gva, _gppn, entry in machine.shadow.leaves(v.name):
-                desc = spt_pages.get(root)
-                pname = by_root.get(desc.gpt_gppn) if desc is not None else None
+        if mode is Mode.SHADOW:
+            for pname, gva, m, _entry in machine.views.shadow_leaves(v.name):
                 if pname is None or (pname, gva >> PAGE_SHIFT) not in shown_gva:
                     continue
-                m = (entry & FRAME_MASK) >> PAGE_SHIFT
                 cur = h.vm == v.name and h.process == pname and h.gvpn == gva >> PAGE_SHIFT and h.mpn == m
                 edge_specs.append((gva_id(v.name, pname, gva >> PAGE_SHIFT), ma_id(m), "shadow-map", cur))
                 ma_wanted_x.setdefault(m, [])
         x = vm_x1 + VM_SEP
 
     # machine row: frames in use, in MPN order, centred under the VMs
-    table_frames = {m: ("spt", d.vm, d.level) for m, d in spt_pages.items()}
-    table_frames.update({m: ("ept", vm, lvl) for m, (vm, lvl) in ept_pages.items()})
+    table_frames = {m: (tp.kind, tp.vm, tp.level) for m, tp in table_pages.items()}
     frames = sorted(set(ma_owner) | set(table_frames))
     vm_index = {v.name: v.index for v in views}
     vms_right = x - VM_SEP
@@ -560,7 +487,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         else:
             owners = ma_owner[m]
             tip += [f"backs {vm} gPA 0x{g << PAGE_SHIFT:x}" for vm, g in owners]
-            if len(owners) > 1 or any(machine.vms[o[0]].pmap.state[o[1]] is PageState.SHARED for o in owners):
+            if len(owners) > 1 or any(machine.views.page_state(*o) is PageState.SHARED for o in owners):
                 b.classes += " shared"
                 b.fill, b.bottom = FILL_SHARED, t("dia.shared_n", lang, n=len(owners))
             elif m in ma_pt:
@@ -570,7 +497,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 b.bottom = LEVEL_NAMES[level] + (f" {vm_name}" if len(views) > 1 else "")
             else:
                 b.fill = VM_FILLS[vm_index[owners[0][0]] % len(VM_FILLS)]
-                b.bottom = _content(_first_word(img, m))
+                b.bottom = _content(first_word(m))
         if h.mpn == m:
             b.classes += " current"
             b.border, b.pen = CURRENT, 2.4
@@ -586,10 +513,10 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         nid = "row-" + key.split(".")[1].split("_")[0]
         boxes[nid] = Box(nid, 2, y, LABEL_W - 6, PAGE_H, top=t(key, lang), text=True, font=8.5, font_colour=MUTED,
                          anchor="start", classes="row-label")
-    ma_used = machine.mem.frames - machine.mem.free_count
+    ma_used, ma_total = machine.views.frames()
     nid = "ma-caption"
     boxes[nid] = Box(nid, LABEL_W, ROW_MA_Y - PAGE_H / 2 - 12, 10, 12,
-                     top=t("dia.ma_caption", lang, used=ma_used, total=machine.mem.frames), text=True, font=8.5,
+                     top=t("dia.ma_caption", lang, used=ma_used, total=ma_total), text=True, font=8.5,
                      font_colour=MUTED, anchor="start", classes="caption")
     if fig.hidden:
         boxes["more"] = Box("more", LABEL_W + 200, ROW_MA_Y - PAGE_H / 2 - 12, 10, 12,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, GuestAction, GuestActionKind,
+from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FlushReason, GuestAction, GuestActionKind,
                              GuestPageFault, Note, PmapChange, PmapReason, ShadowFill, ShadowInvalidate,
                              ShadowRoot, Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, Walker, WalkRef)
-from ..engine.machine import Step
+from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
 from .i18n import t, tn
@@ -26,12 +26,12 @@ _REASONS_DE = {"guest PTE write": "Schreiben eines Gast-PTE", "pmap change": "pm
                "VM switch without VPID": "VM-Wechsel ohne VPID", "evicted shadow root": "Schattenwurzel verdrängt"}
 
 
-def _reason(text: str, lang: str) -> str:
-    if lang != "de":
-        return text
-    if text.endswith(" remapped") and text.startswith("gPPN "):
-        return text.replace(" remapped", " neu zugeordnet")
-    return _REASONS_DE.get(text, text)
+def _reason(ev, lang: str) -> str:
+    """The reason of a TLB flush or a shadow invalidation, in words."""
+    if ev.reason is FlushReason.PMAP_CHANGE:
+        return f"gPPN 0x{ev.gppn:x} " + ("neu zugeordnet" if lang == "de" else "remapped")
+    text = ev.reason.value
+    return _REASONS_DE.get(text, text) if lang == "de" else text
 
 
 def _walk_phrase(refs: list, lang: str, faulted: bool) -> str:
@@ -81,7 +81,7 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
             elif k is GuestActionKind.FREE_FRAME:
                 tail.append(t("nar.gw_free", lang, gpa=ev.gppn << PAGE_SHIFT))
             elif k is GuestActionKind.CR3_LOAD:
-                tail.append(t("nar.gw_cr3", lang, proc=cr3_names.get(ev.gppn, ev.detail.split()[-1])))
+                tail.append(t("nar.gw_cr3", lang, proc=ev.process))
             elif k is GuestActionKind.INVLPG:
                 tail.append(t("nar.gw_invlpg", lang, detail=ev.detail))
             elif k is GuestActionKind.NOTHING_TO_DO:
@@ -212,14 +212,14 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
             i = j
             continue
         elif cls is ShadowInvalidate:
-            out.append(t("nar.shadow_zap", lang, gva=e.gva, reason=_reason(e.reason, lang)))
+            out.append(t("nar.shadow_zap", lang, gva=e.gva, reason=_reason(e, lang)))
         elif cls is ShadowRoot:
             out.append(t("nar.shadow_root_cached" if e.cached else "nar.shadow_root_new", lang))
         elif cls is TlbFill:
             out.append(t("nar.tlb_fill", lang, gva=e.gvpn << PAGE_SHIFT, ma=e.mpn << PAGE_SHIFT))
         elif cls is TlbFlush:
             if e.removed:
-                out.append(tn("nar.tlb_flush", e.removed, lang, reason=_reason(e.reason, lang)))
+                out.append(tn("nar.tlb_flush", e.removed, lang, reason=_reason(e, lang)))
         elif cls is DataAccess:
             key = {"read": "nar.read", "write": "nar.write", "exec": "nar.exec"}[e.access.value]
             out.append(t(key, lang, value=e.value, ma=e.ma))

@@ -11,7 +11,7 @@ from typing import Iterable, Optional
 import pandas as pd
 
 from ..engine.events import Stage, TlbLookup, WalkRef
-from ..engine.machine import Machine, Step
+from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
 from .i18n import number, t, tn

@@ -1,0 +1,190 @@
+"""The bulk path: long traces with the semantics of ``Machine.execute`` and no records.
+
+TLB hits and "quiet" misses (a walk that succeeds with nothing for the OS or the VMM to do)
+take a short path; everything else goes through ``execute`` and is folded into the counters.
+A mixin of :class:`~visualizer.engine.machine.Machine`; ``bulk = step`` is a property test.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from .events import Access, Fault, FaultKind, PageState, Stage, Walker
+from .memory import PAGE_SHIFT
+from .ops import OP_CODES, Mode, OpKind
+from .paging import EPT, EPT_PS, EPT_R, EPT_W, EPT_X, FRAME_MASK, X86, Translation, walk
+from .pmap import NO_MPN
+from .tlb import PCID_SHIFT, VPID_SHIFT, TlbEntry
+
+if TYPE_CHECKING:
+    from .guest import Process
+    from .machine import Vm
+
+_ACCESS_BITS = {Access.READ: 0, Access.WRITE: 1 << 62, Access.EXEC: 2 << 62}
+_NOT_RESIDENT = Fault(FaultKind.NOT_PRESENT, Stage.GUEST, 0, 0, Access.READ)
+
+
+class Bulk:
+    """Machine mixin: :meth:`run_bulk`."""
+
+    def _quiet_miss(self, vm: "Vm", proc: "Process", gva: int, access: Access, key: int):
+        """Bulk path for a TLB miss whose walk succeeds with nothing for the OS or VMM to do:
+        the same walk, without records. Returns (TlbEntry, walk references) or None — then the
+        caller runs the access through ``execute``. A walk that fails here has at most set A
+        bits that the recorded walk would set too, so the fallback sees the same state."""
+        # A walk is a function of the tables; tables change only inside ``execute`` or when a
+        # walk sets A/D bits. So a walk repeated with nothing changed in between (a page that
+        # keeps falling out of the TLB) is answered from a memo: same translation, same
+        # references counted, no walking again.
+        mkey = (gva >> PAGE_SHIFT) | proc.pcid << PCID_SHIFT | vm.vpid << VPID_SHIFT | _ACCESS_BITS[access]
+        memo = self._walk_memo.get(mkey)
+        if memo is not None and memo[0] == self._walk_gen:
+            self.tlb.insert(key, memo[1])
+            return memo[1], memo[2]
+        q = self.mem.q
+        mode = self.mode
+        if mode is Mode.NESTED:
+            # The 2D walk of _walk2d, with the nested walks written out: EPT entries have no
+            # A/D here, so a nested walk only reads; anything unusual (not present, large
+            # pages, missing rights) leaves the access to the recorded path.
+            ept_root = vm.ept_root
+            present = EPT.present
+
+            def ept(gpa: int) -> int:
+                t = ept_root
+                for shift in (39, 30, 21):
+                    e = q[(t << 9) + ((gpa >> shift) & 0x1FF)]
+                    if not e & present or e & EPT_PS:
+                        return -1
+                    t = (e & FRAME_MASK) >> PAGE_SHIFT
+                return q[(t << 9) + ((gpa >> PAGE_SHIFT) & 0x1FF)]
+
+            def to_ma(gpa: int, level: int):
+                e = ept(gpa)
+                return _NOT_RESIDENT if e < 0 or not e & EPT_R else (e & FRAME_MASK) | (gpa & 0xFFF)
+            g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
+            if g.__class__ is Fault or g.level != 1:
+                self._walk_gen += 1  # a failed walk may have set A bits on the way
+                return None
+            ad_set = g.ad_set
+            e = ept(g.address)
+            if e < 0 or not e & EPT_R or (access is Access.WRITE and not e & EPT_W) or \
+                    (access is Access.EXEC and not e & EPT_X):
+                self._walk_gen += 1
+                return None
+            gppn = g.address >> PAGE_SHIFT
+            t = Translation((e & FRAME_MASK) | (gva & 0xFFF), g.writable and bool(e & EPT_W),
+                            g.executable and bool(e & EPT_X), g.dirty, 1, 0)
+            refs = 24  # (m+1)(n+1)-1 with m = n = 4
+        elif mode is Mode.SHADOW:
+            t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, None, 0)
+            if t.__class__ is Fault:
+                self._walk_gen += 1
+                return None
+            ad_set = t.ad_set
+            gppn = self.shadow.leaf_gppn[t.leaf_slot][1]
+            refs = 5 - t.level
+        else:
+            mpns = vm.pmap.mpn
+
+            def to_ma(gpa: int, level: int):
+                m = mpns[gpa >> PAGE_SHIFT]
+                return _NOT_RESIDENT if m == NO_MPN else (m << PAGE_SHIFT) | (gpa & 0xFFF)
+            t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
+            if t.__class__ is Fault:
+                self._walk_gen += 1
+                return None
+            ad_set = t.ad_set
+            gppn = t.address >> PAGE_SHIFT
+            st = vm.pmap.state[gppn]
+            if not (st is PageState.PRIVATE or (st is PageState.SHARED and access is not Access.WRITE)):
+                self._walk_gen += 1
+                return None
+            t = t._replace(address=(mpns[gppn] << PAGE_SHIFT) | (gva & 0xFFF))
+            refs = 5 - t.level
+        entry = TlbEntry(t.address >> PAGE_SHIFT, t.writable, t.dirty, t.executable, gppn)
+        self.tlb.insert(key, entry)
+        if ad_set:
+            self._walk_gen += 1  # the tables changed: earlier answers may be stale
+        self._walk_memo[mkey] = (self._walk_gen, entry, refs)
+        return entry, refs
+
+    def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
+        """Run ``trace[start:stop]`` keeping no records, with the semantics of ``execute``.
+
+        Accesses by the current process of the current VM take a short path: a TLB hit, or a
+        miss whose walk succeeds with nothing to fix (:meth:`_quiet_miss`). Anything else —
+        faults, exits, switches, guest and VMM operations — goes through ``execute`` (whose
+        record is dropped). Memory use is bounded by the touched pages, not the trace length.
+        """
+        stop = len(trace) if stop is None else stop
+        self._walk_gen += 1  # tables may have changed since the last call
+        self._walk_memo.clear()
+        vm_names, proc_names = trace.vm_names, trace.proc_names
+        sets = self.tlb.sets
+        nsets = self.tlb.nsets
+        q = self.mem.q
+        hit_cost = self.costs.tlb_hit
+        READ, WRITE, EXEC = OP_CODES.index(OpKind.READ), OP_CODES.index(OpKind.WRITE), OP_CODES.index(OpKind.EXEC)
+        accesses = {READ: Access.READ, WRITE: Access.WRITE, EXEC: Access.EXEC}
+        hits = [0] * len(vm_names)
+        misses = [0] * len(vm_names)
+        miss_refs = [0] * len(vm_names)
+        quiet_miss = self._quiet_miss
+        proc_index = {p: i for i, p in enumerate(proc_names)}
+        vm_index = {v: i for i, v in enumerate(vm_names)}
+        cur_vm = cur_proc = -1
+        vm = proc = None
+        tag = 0
+        total = stop - start
+        chunk = 16384
+        for c0 in range(0, total, chunk):
+            c1 = min(total, c0 + chunk)
+            # columns as lists one chunk at a time: memory does not grow with the trace length
+            vm_idx, proc_idx, ops, gvas, values = trace.columns(start + c0, start + c1)
+            h = m = refs = 0  # hits, quiet misses, their references, for cur_vm
+            for i, op, vi, pi, gva in zip(range(c0, c1), ops, vm_idx, proc_idx, gvas, strict=True):
+                if op <= EXEC and vi == cur_vm and pi == cur_proc:
+                    gvpn = gva >> 12
+                    key = gvpn | tag
+                    s = sets[gvpn % nsets]
+                    e = s.get(key)
+                    if e is not None and (op == READ or (op == WRITE and e[1] and e[2]) or (op == EXEC and e[3])):
+                        del s[key]
+                        s[key] = e
+                        if op == WRITE:
+                            q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
+                        h += 1
+                        continue
+                    r = quiet_miss(vm, proc, gva, accesses[op], key)
+                    if r is not None:
+                        if op == WRITE:
+                            q[(r[0][0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
+                        m += 1
+                        refs += r[1]
+                        continue
+                if cur_vm >= 0:
+                    hits[cur_vm] += h
+                    misses[cur_vm] += m
+                    miss_refs[cur_vm] += refs
+                h = m = refs = 0
+                self.execute(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
+                vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
+                if vm is None:
+                    cur_vm = cur_proc = -1
+                else:
+                    cur_vm = vm_index.get(vm.name, -2)
+                    proc = vm.guest.current
+                    cur_proc = proc_index.get((vm.name, proc.name), -2)
+                    tag = self.tlb_tag(vm, proc)
+            if cur_vm >= 0:
+                hits[cur_vm] += h
+                misses[cur_vm] += m
+                miss_refs[cur_vm] += refs
+            if progress is not None:
+                progress(c1, total)
+        for vi, name in enumerate(vm_names):
+            if hits[vi]:
+                self.counters[name].add_hits(hits[vi], hit_cost)
+            if misses[vi]:
+                self.counters[name].add_quiet_misses(misses[vi], miss_refs[vi], self.costs.walk_ref)
+        self.steps_done += sum(hits) + sum(misses)

@@ -1,0 +1,105 @@
+"""Files into scenarios: an uploaded scenario or trace, and a trace file run on a base scenario."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .errors import ScenarioError, TraceError
+from .ops import MachineConfig, Mode
+from .scenario import Scenario, load_scenario_text
+from .trace import Trace
+from .traceio import ParsedTrace, decode, default_config, detect_format, parse_lackey, parse_text, read_bytes, touched
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What an uploaded file gave: a trace, and the scenario if it was a scenario file."""
+
+    trace: Trace
+    format: str
+    """"csv", "lackey" or "toml"."""
+    scenario: Optional[Scenario] = None
+    program: Optional[str] = None
+
+
+def read_upload(data: bytes, name: str = "upload") -> Upload:
+    """An uploaded CSV trace, lackey trace or scenario file. Raises TraceError/ScenarioError
+    with a message naming the line and field at fault."""
+    if not data:
+        raise TraceError(f"{name}: the file is empty")
+    text = decode(data, name)
+    fmt = "toml" if name.lower().endswith((".toml", ".toml.gz")) else detect_format(text)
+    if fmt == "toml":
+        stem = re.sub(r"\.toml(\.gz)?$", "", Path(name).name, flags=re.I)
+        scenario = load_scenario_text(text, stem)
+        if not len(scenario.trace):
+            raise ScenarioError(f"{name}: the scenario has no trace to compare")
+        return Upload(scenario.trace, "toml", scenario)
+    try:
+        parsed = parse_text(text)
+    except TraceError as exc:
+        raise TraceError(f"{name}: {exc}") from None
+    return Upload(parsed.trace, parsed.format, None, parsed.program)
+
+
+def check_against(config: MachineConfig, parsed: ParsedTrace) -> None:
+    """Every VM and process the trace names must exist in ``config``; the error names the line."""
+    vms = {v.name: v for v in config.vms}
+    t = parsed.trace
+    for vi, v in enumerate(t.vm_names):
+        if v not in vms:
+            i = int(np.flatnonzero(t.vm == vi)[0])
+            raise TraceError(f"line {int(parsed.lines[i])}, field 'vm': the base scenario has no VM '{v}' "
+                             f"(VMs: {', '.join(vms)})")
+    for pi, (v, p) in enumerate(t.proc_names):
+        if p not in vms[v].processes:
+            i = int(np.flatnonzero(t.proc == pi)[0])
+            raise TraceError(f"line {int(parsed.lines[i])}, field 'process': VM '{v}' of the base scenario has "
+                             f"no process '{p}' (processes: {', '.join(vms[v].processes)})")
+    for v, (data, tables) in touched(t).items():
+        if data + tables > vms[v].pages:
+            raise TraceError(f"VM '{v}' of the base scenario has {vms[v].pages:,} guest-physical pages, but the trace "
+                             f"touches {data:,} pages that need {tables:,} page-table pages besides")
+
+
+def scenario_with_trace(base: Optional[Scenario], trace_path: str | Path) -> Scenario:
+    """The scenario that runs the trace in ``trace_path`` (CSV, lackey or a scenario file's trace).
+
+    With a ``base`` scenario the trace replaces the base's trace and runs on the base's
+    machine: a CSV trace must name only the base's VMs and processes; a lackey trace becomes
+    the first process of the base's first VM. Without a base, the trace runs on
+    :func:`default_config`'s machine in shadow mode (the command line's ``--mode`` chooses).
+    """
+    path = Path(trace_path)
+    text = decode(read_bytes(path), path.name)
+    if path.name.lower().endswith((".toml", ".toml.gz")) or detect_format(text) == "toml":
+        other = load_scenario_text(text, re.sub(r"\.toml(\.gz)?$", "", path.name, flags=re.I))
+        if base is None:
+            return other
+        lines = np.arange(1, len(other.trace) + 1, dtype=np.int32)
+        parsed = ParsedTrace(other.trace, "toml", lines)
+        try:
+            check_against(base.config, parsed)
+        except TraceError as exc:
+            raise TraceError(f"{path.name}: {str(exc).replace('line ', 'operation ', 1)}") from None
+        return base.with_trace(other.trace)
+    try:
+        if base is not None and detect_format(text) == "lackey":
+            vm = base.config.vms[0]
+            parsed = parse_lackey(text, vm.name, vm.processes[0])
+        else:
+            parsed = parse_text(text)
+        if base is not None:
+            check_against(base.config, parsed)
+    except TraceError as exc:
+        raise TraceError(f"{path.name}: {exc}") from None
+    if base is not None:
+        return base.with_trace(parsed.trace)
+    name = re.sub(r"(\.lackey|\.csv|\.txt|\.log)?(\.gz)?$", "", path.name, flags=re.I) or "trace"
+    what = f"program '{parsed.program}'" if parsed.program else f"{len(parsed.trace):,} operations"
+    return Scenario(name, f"Trace {path.name} ({parsed.format}, {what}) on the default machine.",
+                    Mode.SHADOW, default_config(parsed.trace), parsed.trace)

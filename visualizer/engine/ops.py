@@ -1,0 +1,103 @@
+"""What a machine is told to do: its configuration, the modes, and the trace's operations."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Optional
+
+from .costs import CostTable
+from .events import Access
+
+MAX_MACHINE_BYTES = 4 << 30
+"""Largest machine memory a scenario or a trace's default machine may declare."""
+MAX_VM_BYTES = 4 << 30
+"""Largest guest-physical memory of one VM."""
+MAX_TRACE_OPS = 5_000_000
+
+
+class Mode(Enum):
+    """How memory is virtualized."""
+
+    NATIVE = "native"
+    """No virtualization: the guest's tables are walked directly (4 references); the baseline."""
+    SHADOW = "shadow"
+    """Software: the VMM keeps shadow tables gVA → MA; the CPU walks those."""
+    NESTED = "nested"
+    """Hardware-assisted: the CPU walks guest tables and nested (EPT) tables in two dimensions."""
+
+
+class OpKind(Enum):
+    """A trace operation: a guest access, a guest OS operation or a VMM operation."""
+
+    READ = "read"
+    WRITE = "write"
+    EXEC = "exec"
+    MAP = "map"
+    UNMAP = "unmap"
+    PROTECT = "protect"
+    SWITCH = "switch"
+    INVLPG = "invlpg"
+    SHARE = "share"
+    SWAP_OUT = "swap_out"
+
+
+ACCESS_OPS = {OpKind.READ: Access.READ, OpKind.WRITE: Access.WRITE, OpKind.EXEC: Access.EXEC}
+VMM_OPS = frozenset({OpKind.SHARE, OpKind.SWAP_OUT})
+"""Operations of the VMM on guest-physical pages (the guest does not run)."""
+OP_CODES = list(OpKind)
+"""Op kind ↔ small integer, for numpy traces."""
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One trace operation.
+
+    Accesses and guest operations name ``vm``, ``process`` and ``gva``. ``share`` and
+    ``swap_out`` are VMM operations on guest-physical pages, named either by ``gpa`` or by a
+    mapped ``gva`` of a ``process``; ``share`` names its second page with the ``with_`` fields.
+    """
+
+    kind: OpKind
+    vm: str
+    process: Optional[str] = None
+    gva: Optional[int] = None
+    value: int = 0
+    gpa: Optional[int] = None
+    with_vm: Optional[str] = None
+    with_process: Optional[str] = None
+    with_gva: Optional[int] = None
+    with_gpa: Optional[int] = None
+
+    def describe(self) -> str:
+        gva = None if self.kind is OpKind.SWITCH else self.gva  # a switch has no address (traces store 0)
+        where = f" 0x{gva:x}" if gva is not None else (f" gPA 0x{self.gpa:x}" if self.gpa is not None else "")
+        who = f"{self.vm}/{self.process}" if self.process else self.vm
+        extra = f" = 0x{self.value:x}" if self.kind is OpKind.WRITE else ""
+        if self.kind is OpKind.SHARE:
+            other = f"0x{self.with_gva:x}" if self.with_gva is not None else f"gPA 0x{(self.with_gpa or 0):x}"
+            extra = f" with {self.with_vm or self.vm}/{self.with_process or ''} {other}"
+        return f"{self.kind.value} {who}{where}{extra}"
+
+
+@dataclass(frozen=True, slots=True)
+class VmConfig:
+    name: str
+    pages: int
+    """Guest-physical memory in 4 KiB pages."""
+    processes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MachineConfig:
+    frames: int
+    """Machine memory in 4 KiB frames."""
+    vms: tuple[VmConfig, ...]
+    seed: int = 0
+    tlb_entries: int = 64
+    tlb_ways: int = 4
+    vpid: bool = True
+    """Tag TLB entries by VM (VPID); without it every VM exit, entry and switch flushes the TLB."""
+    pcid: bool = True
+    """Tag TLB entries by address space (PCID); without it a CR3 load flushes the TLB."""
+    root_cache: int = 4
+    costs: CostTable = field(default_factory=CostTable)

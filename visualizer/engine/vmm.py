@@ -1,0 +1,171 @@
+"""The VMM's policy for guest-physical memory: backing pages lazily, transparent page sharing
+with copy-on-write, swapping — and propagating each pmap change to the MMU structures (nested
+tables, shadow entries, the TLB).
+
+A mixin of :class:`~visualizer.engine.machine.Machine`: it works on the machine's memories,
+pmaps and MMU structures, and never walks for the CPU.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from .events import (EptUpdate, ExitReason, FlushReason, FlushScope, Note, PageState, PmapChange, PmapReason,
+                     Refusal, ShadowZapReason, TlbFlush, VmExit)
+from .memory import PAGE_SHIFT
+from .ops import Mode, Op
+
+if TYPE_CHECKING:
+    from .machine import Vm
+
+
+class VmmPolicy:
+    """Machine mixin: the VMM's pmap policy."""
+
+    # -- guest-physical memory as the guest kernel touches it --------------------------------
+    def _resident(self, vm: "Vm", gppn: int, write: bool, events: list) -> int:
+        """The MPN behind ``gppn`` for a guest kernel access; an unusable page exits first."""
+        pm = vm.pmap
+        st = pm.state[gppn]
+        if st is PageState.PRIVATE or (st is PageState.SHARED and not write):
+            return pm.mpn[gppn]
+        if self.mode is Mode.SHADOW:
+            events.append(VmExit(ExitReason.HIDDEN_FAULT, gppn << PAGE_SHIFT, self.costs.exit_total))
+        elif self.mode is Mode.NESTED:
+            events.append(VmExit(ExitReason.EPT_VIOLATION, gppn << PAGE_SHIFT, self.costs.exit_total))
+        return self._vmm_fix(vm, gppn, write, events)
+
+    def _vmm_fix(self, vm: "Vm", gppn: int, write: bool, events: list) -> int:
+        """Make ``gppn`` resident (and private, for a write); returns its MPN."""
+        pm = vm.pmap
+        st = pm.state[gppn]
+        virt = self.mode is not Mode.NATIVE
+        if st is PageState.UNMAPPED:
+            mpn = self.mem.alloc()
+            pm.set(gppn, PageState.PRIVATE, mpn)
+            events.append(PmapChange(vm.name, gppn, PmapReason.BACK, st, PageState.PRIVATE, None, mpn,
+                                     self.costs.page_zero if virt else 0))
+            self._pmap_changed(vm, gppn, events, stale=False)
+        elif st is PageState.SWAPPED:
+            mpn = self.mem.alloc()
+            self.mem.load_page(mpn, pm.swap.pop(gppn))
+            pm.set(gppn, PageState.PRIVATE, mpn)
+            events.append(PmapChange(vm.name, gppn, PmapReason.SWAP_IN, st, PageState.PRIVATE, None, mpn,
+                                     self.costs.swap_in))
+            self._pmap_changed(vm, gppn, events, stale=False)
+        elif st is PageState.SHARED and write:
+            self._break_share(vm, gppn, events)
+        return pm.mpn[gppn]
+
+    def _pmap_changed(self, vm: "Vm", gppn: int, events: list, stale: bool = True) -> None:
+        """Propagate a pmap change to the MMU structures; ``stale``: old translations may exist."""
+        st = vm.pmap.state[gppn]
+        if self.ept is not None:
+            e = self.ept.set_leaf(vm.name, gppn, vm.pmap.lookup(gppn), st is PageState.PRIVATE)
+            events.append(EptUpdate(gppn, e))
+        if stale:
+            if self.shadow is not None:
+                self.shadow.zap_gppn(vm.name, gppn, ShadowZapReason.PMAP_CHANGE, events)
+            n = self.tlb.flush_gppn(self._vpid_tag(vm), gppn) if self._vpid_tag(vm) else self.tlb.flush_all()
+            events.append(TlbFlush(FlushScope.PAGE, FlushReason.PMAP_CHANGE, n, gppn=gppn))
+
+    # -- transparent page sharing ------------------------------------------------------------
+    def _break_share(self, vm: "Vm", gppn: int, events: list) -> None:
+        pm = vm.pmap
+        old = pm.mpn[gppn]
+        new = self.mem.alloc()
+        self.mem.copy_page(old, new)
+        pm.set(gppn, PageState.PRIVATE, new)
+        events.append(PmapChange(vm.name, gppn, PmapReason.COW_BREAK, PageState.SHARED, PageState.PRIVATE,
+                                 old, new, self.costs.page_copy))
+        self._pmap_changed(vm, gppn, events)
+        self._leave_share(old, (vm.name, gppn), events)
+
+    def _leave_share(self, mpn: int, page: tuple[str, int], events: list) -> None:
+        group = self.sharers[mpn]
+        group.discard(page)
+        if len(group) == 1:
+            (ovm_name, ogppn), = group
+            del self.sharers[mpn]
+            ovm = self.vms[ovm_name]
+            ovm.pmap.set(ogppn, PageState.PRIVATE, mpn)
+            events.append(PmapChange(ovm_name, ogppn, PmapReason.UNSHARE, PageState.SHARED,
+                                     PageState.PRIVATE, mpn, mpn))
+            self._pmap_changed(ovm, ogppn, events)
+        elif not group:
+            del self.sharers[mpn]
+            self.mem.free(mpn)
+
+    def _page_of(self, vm: "Vm", process: Optional[str], gva: Optional[int], gpa: Optional[int]) -> Optional[int]:
+        """The gPPN an operation names: by gPA, or by a process's gVA (None: not mapped)."""
+        if gpa is not None:
+            return gpa >> PAGE_SHIFT
+        proc = vm.guest.processes[process] if process else vm.guest.current
+        r = self.views.guest_translate(vm.name, proc.name, gva)
+        return None if r is None else r >> PAGE_SHIFT
+
+    def share(self, op: Op, events: list) -> None:
+        """Transparent page sharing: point two gPPNs with identical contents at one read-only
+        machine page (Waldspurger, OSDI'02) and free the duplicate."""
+        if self.mode is Mode.NATIVE:
+            events.append(Note(Refusal.NO_VMM_SHARE))
+            return
+        a_vm, b_vm = self.vms[op.vm], self.vms[op.with_vm or op.vm]
+        a = self._page_of(a_vm, op.process, op.gva, op.gpa)
+        b = self._page_of(b_vm, op.with_process, op.with_gva, op.with_gpa)
+        if a is None or b is None:
+            events.append(Note(Refusal.SHARE_NOT_MAPPED))
+            return
+        pa, pb = a_vm.pmap, b_vm.pmap
+        for v, g in ((a_vm, a), (b_vm, b)):
+            if v.pmap.state[g] in (PageState.UNMAPPED, PageState.SWAPPED):
+                events.append(Note(Refusal.SHARE_STATE, v.name, g, v.pmap.state[g]))
+                return
+            if g in v.guest.pt_pages:
+                events.append(Note(Refusal.SHARE_PAGE_TABLE, v.name, g))
+                return
+        ma_, mb = pa.mpn[a], pb.mpn[b]
+        if ma_ == mb:
+            events.append(Note(Refusal.ALREADY_SHARED))
+            return
+        if not self.mem.pages_equal(ma_, mb):
+            events.append(Note(Refusal.CONTENTS_DIFFER))
+            return
+        if pb.state[b] is PageState.SHARED and pa.state[a] is not PageState.SHARED:
+            # the private page joins the existing group (not the other way round)
+            a_vm, a, b_vm, b, pa, pb, ma_, mb = b_vm, b, a_vm, a, pb, pa, mb, ma_
+        group = self.sharers.setdefault(ma_, {(a_vm.name, a)})
+        if pa.state[a] is not PageState.SHARED:
+            pa.set(a, PageState.SHARED, ma_)
+            events.append(PmapChange(a_vm.name, a, PmapReason.SHARE, PageState.PRIVATE, PageState.SHARED, ma_, ma_))
+            self._pmap_changed(a_vm, a, events)
+        # every page on mb (b alone, or b's whole group) moves to ma_, and mb is freed
+        for vname, g in sorted(self.sharers.pop(mb, {(b_vm.name, b)})):
+            v = self.vms[vname]
+            old_state = v.pmap.state[g]
+            v.pmap.set(g, PageState.SHARED, ma_)
+            group.add((vname, g))
+            events.append(PmapChange(vname, g, PmapReason.SHARE, old_state, PageState.SHARED, mb, ma_))
+            self._pmap_changed(v, g, events)
+        self.mem.free(mb)
+
+    # -- swapping ----------------------------------------------------------------------------
+    def swap_out(self, op: Op, events: list) -> None:
+        if self.mode is Mode.NATIVE:
+            events.append(Note(Refusal.NO_VMM_SWAP))
+            return
+        vm = self.vms[op.vm]
+        g = self._page_of(vm, op.process, op.gva, op.gpa)
+        if g is None:
+            events.append(Note(Refusal.SWAP_NOT_MAPPED))
+            return
+        st = vm.pmap.state[g]
+        if st is not PageState.PRIVATE:
+            events.append(Note(Refusal.SWAP_STATE, vm.name, g, st))
+            return
+        mpn = vm.pmap.mpn[g]
+        vm.pmap.swap[g] = self.mem.page_bytes(mpn)
+        vm.pmap.set(g, PageState.SWAPPED, None)
+        events.append(PmapChange(vm.name, g, PmapReason.SWAP_OUT, st, PageState.SWAPPED, mpn, None))
+        self._pmap_changed(vm, g, events)
+        self.mem.free(mpn)
+
