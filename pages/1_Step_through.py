@@ -11,15 +11,13 @@ from visualizer.engine import Mode
 from visualizer.render import dot as D
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
-from visualizer.render.i18n import t, tn
+from visualizer.render.i18n import percent, t
 from visualizer.render.svg import LayoutError, layout_program, render, sized
-
-st.set_page_config(page_title="Step through · ESXi memory virtualization", page_icon=":material/footprint:",
-                   layout="wide", initial_sidebar_state="collapsed")
 
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
+ui.page_config(lang, "nav.step", ":material/footprint:", initial_sidebar_state="collapsed")
 scenario = ui.scenario(messages, lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
 ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
@@ -106,7 +104,7 @@ def on_access() -> None:
         return
     try:
         s.add_access(op)
-        S["_added"] = (s.step, op.describe())
+        S["_added"] = (s.step, op)
     except StepError as exc:
         S["_form_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
 
@@ -123,12 +121,12 @@ if "speed" not in S:
     S["speed"] = 1.0
 if "zoom" not in S:
     S["zoom"] = "fit"
-auto_col, speed_col, zoom_col = st.columns([1, 1.6, 2.4], vertical_alignment="center")
+auto_col, speed_col, zoom_col = st.columns([1.4, 1.6, 2.2], vertical_alignment="center")
 autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
 speed = speed_col.select_slider(t("step.speed", lang), SPEEDS, key="speed", label_visibility="collapsed",
-                                format_func=lambda v: tn("step.speed_value", v, lang, n=f"{v:g}"))
+                                format_func=lambda v: t("step.speed_value", lang, n=v))
 zoom_col.select_slider(t("step.zoom", lang), ZOOMS, key="zoom", label_visibility="collapsed",
-                       format_func=lambda z: t("step.fit", lang) if z == "fit" else f"{z:.0%}")
+                       format_func=lambda z: t("step.fit", lang) if z == "fit" else percent(z, lang))
 
 
 @st.fragment(run_every=(1.0 / speed) if autoplay else None)
@@ -164,7 +162,7 @@ def step_view() -> None:
     c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
                 type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
     with c[3].form("jump_form", border=False, enter_to_submit=True):
-        box, go = st.columns([2, 1], gap="small")
+        box, go = st.columns([1.3, 1], gap="small")
         box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
         go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
     c[4].radio(t("app.mode", lang), [m.value for m in MODES], key="mode", on_change=on_mode, horizontal=True,
@@ -180,7 +178,7 @@ def step_view() -> None:
         story_phrases = [t("nar.boot", lang)]
     else:
         tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
-        st.markdown(f"**{position}** — `{rec.op.describe()}` — {T.step_summary(rec, lang)}{tail}")
+        st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
         story_phrases = N.narrate(rec, lang, process_names=s.process_names())
     with st.container(border=True):
         ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
@@ -241,7 +239,7 @@ def step_view() -> None:
         if "_form_error" in S:
             st.error(S.pop("_form_error"))
         elif S.get("_added") and S["_added"][0] == s.step:
-            st.success(t("step.added", lang, n=S["_added"][0], op=S["_added"][1]))
+            st.success(t("step.added", lang, n=S["_added"][0], op=T.op_text(S["_added"][1], lang)))
 
         st.markdown(f"**{t('step.exports', lang)}**")
         stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
@@ -283,4 +281,3 @@ def step_view() -> None:
 
 
 step_view()
-ui.home_link(lang, st.sidebar)

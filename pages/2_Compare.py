@@ -13,13 +13,12 @@ from visualizer.engine.costs import CostTable
 from visualizer.engine.scenario import ScenarioError
 from visualizer.engine.workloads import GENERATORS, program_names
 from visualizer.render import compare as R
-from visualizer.render.strings_compare import STRINGS, number, percent, tr
-
-st.set_page_config(page_title="Compare · ESXi memory virtualization", page_icon=":material/compare_arrows:", layout="wide")
+from visualizer.render.i18n import CATALOGUE, number, percent, t
 
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
+ui.page_config(lang, "nav.compare", ":material/compare_arrows:")
 active = ui.scenario(messages, lang)
 ui.language_switch(lang)
 ui.write_params(lang=lang)
@@ -82,9 +81,9 @@ def program_trace(name: str):
 
 
 # -- page -------------------------------------------------------------------------------------
-st.title(tr(lang, "cmp.title"))
+st.title(t("cmp.title", lang))
 ui.show(messages)
-st.markdown(tr(lang, "cmp.intro"))
+st.markdown(t("cmp.intro", lang))
 
 keep("cmp.source", "generator")
 keep("cmp.kind", "mix")
@@ -102,18 +101,18 @@ errors: list[str] = []
 with st.container(border=True):
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.subheader(tr(lang, "cmp.workload"))
+        st.subheader(t("cmp.workload", lang))
         sources = ["generator", "program", "scenario", "upload"]
-        source = st.radio(tr(lang, "cmp.source"), sources, key="_cmp.source", horizontal=True,
-                          format_func=lambda s: tr(lang, f"cmp.source.{s}", name=active.name),
+        source = st.radio(t("cmp.source", lang), sources, key="_cmp.source", horizontal=True,
+                          format_func=lambda s: t(f"cmp.source.{s}", lang, name=active.name),
                           on_change=store, args=("cmp.source",))
         if source == "generator":
             c1, c2 = st.columns([3, 1])
-            kind = c1.selectbox(tr(lang, "cmp.kind"), KINDS, key="_cmp.kind", on_change=store, args=("cmp.kind",),
-                                format_func=lambda k: tr(lang, f"gen.{k}"))
-            seed = c2.number_input(tr(lang, "cmp.seed"), min_value=0, max_value=2**31 - 1, step=1, key="_cmp.seed",
+            kind = c1.selectbox(t("cmp.kind", lang), KINDS, key="_cmp.kind", on_change=store, args=("cmp.kind",),
+                                format_func=lambda k: t(f"gen.{k}", lang))
+            seed = c2.number_input(t("cmp.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key="_cmp.seed",
                                    on_change=store, args=("cmp.seed",))
-            st.caption(tr(lang, f"gdesc.{kind}"))
+            st.caption(t(f"gdesc.{kind}", lang))
             fn = GENERATORS[kind][0]
             sig = [p for p in inspect.signature(fn).parameters.values() if p.name not in HIDDEN_PARAMS]
             params = {}
@@ -122,7 +121,7 @@ with st.container(border=True):
                 default = PAGE_ACCESSES if p.name == "accesses" else p.default
                 key = f"cmp.p.{kind}.{p.name}"
                 keep(key, default)
-                label = tr(lang, f"param.{p.name}") if f"param.{p.name}" in STRINGS else p.name
+                label = t(f"param.{p.name}", lang) if f"param.{p.name}" in CATALOGUE else p.name
                 with cols[i % 3]:
                     if isinstance(p.default, float):
                         hi = 1.0 if p.name.endswith("ratio") else 1000.0
@@ -142,25 +141,25 @@ with st.container(border=True):
                 generator_spec = (kind, params, int(seed))
                 source_name = f"{kind} (seed {seed})"
             except ValueError as exc:
-                errors.append(tr(lang, "param.bad", error=exc))
+                errors.append(t("param.bad", lang, error=exc))
         elif source == "program":
             names = program_names()
-            name = st.selectbox(tr(lang, "cmp.program"), names, key="_cmp.program", on_change=store,
+            name = st.selectbox(t("cmp.program", lang), names, key="_cmp.program", on_change=store,
                                 args=("cmp.program",))
             trace = program_trace(name)
             source_name = f"{name}.lackey.gz"
-            st.caption(tr(lang, "cmp.program.caption", name=name, ops=number(len(trace), lang)))
+            st.caption(t("cmp.program.caption", lang, name=name, ops=number(len(trace), lang)))
         elif source == "scenario":
             trace, base_config, source_name = active.trace, active.config, f"{active.name}.toml"
-            st.caption(tr(lang, "cmp.scenario.caption", name=active.name, ops=number(len(trace), lang),
-                          description=active.description))
+            st.caption(t("cmp.scenario.caption", lang, name=active.name, ops=number(len(trace), lang),
+                          description=active.describe(lang)))
             if not len(trace):
-                errors.append(tr(lang, "cmp.scenario.empty", name=active.name))
+                errors.append(t("cmp.scenario.empty", lang, name=active.name))
                 trace = None
         else:
-            up = st.file_uploader(tr(lang, "cmp.upload"), type=["csv", "txt", "log", "lackey", "out", "gz", "toml"],
+            up = st.file_uploader(t("cmp.upload", lang), type=["csv", "txt", "log", "lackey", "out", "gz", "toml"],
                                   key="cmp.uploader")
-            st.caption(tr(lang, "cmp.upload.caps", mib=traceio.MAX_TRACE_BYTES >> 20,
+            st.caption(t("cmp.upload.caps", lang, mib=traceio.MAX_TRACE_BYTES >> 20,
                           rows=number(traceio.MAX_TRACE_ROWS, lang)))
             if up is not None and S.get("cmp.upload.file_id") != up.file_id:
                 S["cmp.upload.file_id"] = up.file_id
@@ -172,38 +171,38 @@ with st.container(border=True):
                 except (ScenarioError, ValueError) as exc:
                     S["cmp.upload.error"] = str(exc)
             if S.get("cmp.upload.error"):
-                st.error(tr(lang, "cmp.upload.error", error=S["cmp.upload.error"]))
+                st.error(t("cmp.upload.error", lang, error=S["cmp.upload.error"]))
                 if S.get("cmp.upload"):
-                    st.caption(tr(lang, "cmp.upload.kept", name=S["cmp.upload"]["name"]))
+                    st.caption(t("cmp.upload.kept", lang, name=S["cmp.upload"]["name"]))
             current = S.get("cmp.upload")
             if current is None:
-                st.info(tr(lang, "cmp.upload.none"))
+                st.info(t("cmp.upload.none", lang))
             else:
                 trace, base_config, source_name = current["trace"], current["config"], current["name"]
                 if not S.get("cmp.upload.error"):
-                    st.caption(tr(lang, "cmp.upload.loaded", name=current["name"], fmt=current["format"],
+                    st.caption(t("cmp.upload.loaded", lang, name=current["name"], fmt=current["format"],
                                   ops=number(len(trace), lang)))
 
     with right:
-        st.subheader(tr(lang, "cmp.machine"))
+        st.subheader(t("cmp.machine", lang))
         c1, c2 = st.columns(2)
-        c1.selectbox(tr(lang, "cmp.tlb_entries"), TLB_SIZES, key="_cmp.m.tlb_entries", on_change=store,
+        c1.selectbox(t("cmp.tlb_entries", lang), TLB_SIZES, key="_cmp.m.tlb_entries", on_change=store,
                      args=("cmp.m.tlb_entries",))
-        c2.selectbox(tr(lang, "cmp.tlb_ways"), [1, 2, 4, 8, 16], key="_cmp.m.tlb_ways", on_change=store,
+        c2.selectbox(t("cmp.tlb_ways", lang), [1, 2, 4, 8, 16], key="_cmp.m.tlb_ways", on_change=store,
                      args=("cmp.m.tlb_ways",))
-        st.toggle(tr(lang, "cmp.pcid"), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",))
-        st.toggle(tr(lang, "cmp.vpid"), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",))
-        st.number_input(tr(lang, "cmp.root_cache"), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
+        st.toggle(t("cmp.pcid", lang), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",))
+        st.toggle(t("cmp.vpid", lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",))
+        st.number_input(t("cmp.root_cache", lang), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
                         on_change=store, args=("cmp.m.root_cache",))
         overrides = dict(S.get("cost_overrides", {}))
         costs = CostTable().with_overrides(overrides)
-        st.caption(tr(lang, "cmp.costs.summary", walk_ref=number(costs.walk_ref, lang),
+        st.caption(t("cmp.costs.summary", lang, walk_ref=number(costs.walk_ref, lang),
                       exit=number(costs.exit_total, lang), vm_exit=number(costs.vm_exit, lang),
                       vmm_handler=number(costs.vmm_handler, lang)))
         try:
-            st.page_link("pages/3_Costs.py", label=tr(lang, "cmp.costs.edit"), icon=":material/payments:")
+            st.page_link("pages/3_Costs.py", label=t("cmp.costs.edit", lang), icon=":material/payments:")
         except StreamlitAPIException:  # the page run on its own, outside the app
-            st.caption(tr(lang, "cmp.costs.edit") + ": pages/3_Costs.py")
+            st.caption(t("cmp.costs.edit", lang) + ": pages/3_Costs.py")
 
 for e in errors:
     st.error(e)
@@ -215,9 +214,9 @@ settings = C.Settings.with_costs(overrides, **machine)
 try:
     config = settings.apply(base_config if base_config is not None else traceio.default_config(trace))
 except ValueError as exc:
-    st.error(tr(lang, "cmp.error", error=exc))
+    st.error(t("cmp.error", lang, error=exc))
     st.stop()
-st.caption(tr(lang, "cmp.machine.from_scenario" if base_config is not None else "cmp.machine.default",
+st.caption(t("cmp.machine.from_scenario", lang if base_config is not None else "cmp.machine.default",
               vms=R.machine_summary(config, lang)))
 
 trace_key = C.trace_digest(trace)
@@ -232,53 +231,53 @@ def localized(what: str) -> str:
 
 
 def report(fraction: float, what: str) -> None:
-    bar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=localized(what)))
+    bar.progress(min(1.0, fraction), text=t("cmp.running", lang, what=localized(what)))
 
 
 try:
     cmp = cached(key, lambda: C.compare(config, trace, samples=120, progress=report, workers=C.default_workers()))
 except (ValueError, traceio.TraceError, RuntimeError) as exc:
     bar.empty()
-    st.error(tr(lang, "cmp.error", error=exc))
+    st.error(t("cmp.error", lang, error=exc))
     st.stop()
 bar.empty()
 
 # -- results -------------------------------------------------------------------------------------
 explanation = C.explain(cmp)
-st.subheader(tr(lang, "cmp.results.cpa"))
+st.subheader(t("cmp.results.cpa", lang))
 cols = st.columns(3)
 native = cmp["native"]
 for col, mode in zip(cols, R.MODE_ORDER, strict=True):
     r = cmp[mode]
     if mode == "native" or not native.cycles:
         col.metric(R.mode_label(mode, lang, long=True), number(r.cycles_per_access, lang, 1),
-                   delta=tr(lang, "cmp.metric.baseline"), delta_color="off", delta_arrow="off", border=True)
+                   delta=t("cmp.metric.baseline", lang), delta_color="off", delta_arrow="off", border=True)
     else:
         col.metric(R.mode_label(mode, lang, long=True), number(r.cycles_per_access, lang, 1),
-                   delta=tr(lang, "cmp.metric.delta", over=percent(r.cycles / native.cycles - 1, lang)),
+                   delta=t("cmp.metric.delta", lang, over=percent(r.cycles / native.cycles - 1, lang, signed=True)),
                    delta_color="inverse", border=True)
 
 with st.container(border=True):
     st.markdown(R.explanation_text(explanation, lang))
-    st.caption(tr(lang, "cmp.ran", ops=number(cmp.operations, lang), seconds=number(cmp.seconds, lang, 1)))
+    st.caption(t("cmp.ran", lang, ops=number(cmp.operations, lang), seconds=number(cmp.seconds, lang, 1)))
 
 tab_causes, tab_curve, tab_counters, tab_cli = st.tabs(
-    [tr(lang, "cmp.tab.causes"), tr(lang, "cmp.tab.curve"), tr(lang, "cmp.tab.counters"), tr(lang, "cmp.tab.cli")])
+    [t("cmp.tab.causes", lang), t("cmp.tab.curve", lang), t("cmp.tab.counters", lang), t("cmp.tab.cli", lang)])
 with tab_causes:
-    st.caption(tr(lang, "cmp.causes.caption"))
+    st.caption(t("cmp.causes.caption", lang))
     st.vega_lite_chart(R.causes_chart(cmp, lang), width="stretch")
 with tab_curve:
-    st.caption(tr(lang, "cmp.curve.caption"))
+    st.caption(t("cmp.curve.caption", lang))
     st.vega_lite_chart(R.curve_chart(cmp, lang), width="stretch")
 with tab_counters:
     st.table(R.counters_table(cmp, lang))
 
 with tab_cli:
-    st.caption(tr(lang, "cmp.cli.caption.generator" if generator_spec is not None else "cmp.cli.caption.trace",
+    st.caption(t("cmp.cli.caption.generator", lang if generator_spec is not None else "cmp.cli.caption.trace",
                   trace=source_name))
     toml = C.config_to_toml(config, name="comparison", description=f"Comparison of {source_name}.",
                             generator=generator_spec)
-    st.download_button(tr(lang, "cmp.cli.download"), toml, file_name="comparison.toml", mime="application/toml",
+    st.download_button(t("cmp.cli.download", lang), toml, file_name="comparison.toml", mime="application/toml",
                        key="cmp.cli.toml", on_click="ignore", icon=":material/download:")
     if generator_spec is not None:
         cmd = "python -m visualizer run comparison.toml --mode {m} --json"
@@ -287,24 +286,24 @@ with tab_cli:
         cmd = f"python -m visualizer run --trace {path} --scenario comparison.toml --mode {{m}} --json"
     st.code("\n".join(cmd.format(m=m) for m in R.MODE_ORDER), language="bash")
 
-st.subheader(tr(lang, "cmp.tab.sweep"))
-st.caption(tr(lang, "cmp.sweep.intro"))
+st.subheader(t("cmp.tab.sweep", lang))
+st.caption(t("cmp.sweep.intro", lang))
 keep("cmp.sweep.param", "walk_ref")
 c1, c2, c3 = st.columns([2, 3, 1])
-param = c1.selectbox(tr(lang, "cmp.sweep.param"), list(C.SWEEPS), key="_cmp.sweep.param", on_change=store,
-                     args=("cmp.sweep.param",), format_func=lambda p: tr(lang, f"sweep.{p}"))
+param = c1.selectbox(t("cmp.sweep.param", lang), list(C.SWEEPS), key="_cmp.sweep.param", on_change=store,
+                     args=("cmp.sweep.param",), format_func=lambda p: t(f"sweep.{p}", lang))
 spec = C.SWEEPS[param]
 vkey = f"cmp.sweep.values.{param}"
 keep(vkey, ", ".join(str(v) for v in spec.values))
-values_text = c2.text_input(tr(lang, "cmp.sweep.values"), key="_" + vkey, on_change=store, args=(vkey,))
+values_text = c2.text_input(t("cmp.sweep.values", lang), key="_" + vkey, on_change=store, args=(vkey,))
 keep("cmp.sweep.accesses", PAGE_ACCESSES)
-accesses = c3.number_input(tr(lang, "cmp.sweep.accesses"), min_value=1000, max_value=1_000_000, step=10_000,
+accesses = c3.number_input(t("cmp.sweep.accesses", lang), min_value=1000, max_value=1_000_000, step=10_000,
                            key="_cmp.sweep.accesses", on_change=store, args=("cmp.sweep.accesses",))
 values = R.parse_values(values_text, spec.integer)
 if values is None:
-    st.error(tr(lang, "cmp.sweep.bad_values", text=values_text))
+    st.error(t("cmp.sweep.bad_values", lang, text=values_text))
 elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
-    st.error(tr(lang, "cmp.sweep.bad_tlb"))
+    st.error(t("cmp.sweep.bad_tlb", lang))
     values = None
 sweep_trace = None if spec.target == "workload" else trace
 # workload sweeps start from the mix parameters chosen above, if the mix generator is chosen
@@ -312,11 +311,11 @@ sweep_workload = ({k: v for k, v in generator_spec[1].items() if k != "accesses"
                   if generator_spec is not None and generator_spec[0] == "mix" else {})
 sweep_key = (f"sweep:{param}:{values}:{accesses}:{C.config_digest(settings.apply(config))}:"
              f"{trace_key if sweep_trace is not None else sorted(sweep_workload.items())}:{settings}")
-if st.button(tr(lang, "cmp.sweep.run"), key="cmp.sweep.run", type="primary", disabled=values is None):
+if st.button(t("cmp.sweep.run", lang), key="cmp.sweep.run", type="primary", disabled=values is None):
     sbar = st.empty()
 
     def sreport(fraction: float, what: str) -> None:
-        sbar.progress(min(1.0, fraction), text=tr(lang, "cmp.running", what=localized(what)))
+        sbar.progress(min(1.0, fraction), text=t("cmp.running", lang, what=localized(what)))
     try:
         result = cached(sweep_key, lambda: C.sweep(
             param, values, trace=sweep_trace, config=config if sweep_trace is not None else None,
@@ -324,16 +323,16 @@ if st.button(tr(lang, "cmp.sweep.run"), key="cmp.sweep.run", type="primary", dis
             workers=C.default_workers()))
         S["cmp.sweep"] = {"key": sweep_key, "result": result, "accesses": int(accesses)}
     except ValueError as exc:
-        st.error(tr(lang, "cmp.error", error=exc))
+        st.error(t("cmp.error", lang, error=exc))
     sbar.empty()
 done = S.get("cmp.sweep")
 if done is not None:
     r = done["result"]
     if done["key"] != sweep_key:
-        st.caption(tr(lang, "cmp.sweep.stale"))
+        st.caption(t("cmp.sweep.stale", lang))
     st.vega_lite_chart(R.sweep_chart(r, lang), width="stretch")
     text = R.sweep_text(r, lang)
     if text:
         st.markdown(text)
-    st.caption(tr(lang, "cmp.sweep.ran", points=len(r.values), modes=len(r.modes),
+    st.caption(t("cmp.sweep.ran", lang, points=len(r.values), modes=len(r.modes),
                   accesses=number(done["accesses"], lang), seconds=number(r.seconds, lang, 1)))

@@ -6,13 +6,12 @@ import streamlit as st
 from visualizer.app import ui
 from visualizer.engine.costs import COSTS, PRESETS_VM_EXIT, PRESETS_WALK_REF, CostTable
 from visualizer.render import compare as R
-from visualizer.render.strings_compare import number, tr
-
-st.set_page_config(page_title="Costs · ESXi memory virtualization", page_icon=":material/payments:", layout="wide")
+from visualizer.render.i18n import number, t
 
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
+ui.page_config(lang, "nav.costs", ":material/payments:")
 ui.language_switch(lang)
 ui.write_params(lang=lang)
 DEFAULTS = CostTable()
@@ -54,42 +53,42 @@ for c in COSTS:
 S["_cost.preset.walk"] = next((k for k, v in PRESETS_WALK_REF.items() if v == costs.walk_ref), CUSTOM)
 S["_cost.preset.exit"] = next((k for k, v in PRESETS_VM_EXIT.items() if v == costs.vm_exit), CUSTOM)
 
-st.title(tr(lang, "cost.title"))
+st.title(t("cost.title", lang))
 ui.show(messages)
-st.markdown(tr(lang, "cost.intro"))
+st.markdown(t("cost.intro", lang))
 
-st.subheader(tr(lang, "cost.presets"))
+st.subheader(t("cost.presets", lang))
 p1, p2 = st.columns(2, gap="large")
 walk_options = list(PRESETS_WALK_REF) + [CUSTOM]
-p1.radio(tr(lang, "cost.preset.walk"), walk_options, key="_cost.preset.walk", horizontal=True,
+p1.radio(t("cost.preset.walk", lang), walk_options, key="_cost.preset.walk", horizontal=True,
          on_change=on_preset, args=("walk",),
-         format_func=lambda k: tr(lang, "cost.preset.custom") if k == CUSTOM else f"{k} ({PRESETS_WALK_REF[k]})")
+         format_func=lambda k: t("cost.preset.custom", lang) if k == CUSTOM else f"{k} ({PRESETS_WALK_REF[k]})")
 exit_options = list(PRESETS_VM_EXIT) + [CUSTOM]
-p2.radio(tr(lang, "cost.preset.exit"), exit_options, key="_cost.preset.exit", horizontal=True,
+p2.radio(t("cost.preset.exit", lang), exit_options, key="_cost.preset.exit", horizontal=True,
          on_change=on_preset, args=("exit",),
-         format_func=lambda k: tr(lang, "cost.preset.custom") if k == CUSTOM
-         else f"{tr(lang, 'cost.preset.' + k)} ({number(PRESETS_VM_EXIT[k], lang)})")
+         format_func=lambda k: t("cost.preset.custom", lang) if k == CUSTOM
+         else f"{t('cost.preset.' + k, lang)} ({number(PRESETS_VM_EXIT[k], lang)})")
 
 head, reset = st.columns([3, 1], vertical_alignment="bottom")
-head.subheader(tr(lang, "cost.table"))
-reset.button(tr(lang, "cost.reset"), key="cost.reset", on_click=on_reset, disabled=not S["cost_overrides"],
+head.subheader(t("cost.table", lang))
+reset.button(t("cost.reset", lang), key="cost.reset", on_click=on_reset, disabled=not S["cost_overrides"],
              width="stretch")
 for row in R.cost_rows(costs, lang):
     with st.container(border=True):
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
         badges = []
         if row["estimate"]:
-            badges.append(f":orange-badge[{tr(lang, 'cost.estimate')}]")
+            badges.append(f":orange-badge[{t('cost.estimate', lang)}]")
         if row["changed"]:
-            badges.append(f":blue-badge[{tr(lang, 'cost.changed')}]")
+            badges.append(f":blue-badge[{t('cost.changed', lang)}]")
         c1.markdown(f"**{row['label']}** " + " ".join(badges))
-        c1.caption(f"{tr(lang, 'cost.default', value=number(row['default'], lang))} · {row['source']}")
+        c1.caption(f"{t('cost.default', lang, value=number(row['default'], lang))} · {row['source']}")
         c2.number_input(row["label"], min_value=0, max_value=10**9, step=10 if row["default"] < 10_000 else 1000,
                         key=f"_cost.{row['name']}", on_change=on_value, args=(row["name"],),
                         label_visibility="collapsed")
 
-st.subheader(tr(lang, "cost.derived"))
+st.subheader(t("cost.derived", lang))
 st.table(R.derived_costs(costs, lang))
 
-st.subheader(tr(lang, "cost.pwc"))
-st.info(tr(lang, "cost.pwc.off"))
+st.subheader(t("cost.pwc", lang))
+st.info(t("cost.pwc.off", lang))

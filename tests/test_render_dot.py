@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from dot_parse import edges_of, node_classes, node_ids
 from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin
 from visualizer.engine.memory import PAGE_SHIFT
 from visualizer.engine.paging import EPT, peek
@@ -40,7 +41,7 @@ def test_ids_and_edge_classes_follow_the_contract(name, mode):
     for i in range(len(s.trace)):
         rec = m.execute(s.trace[i], i)
         dot = D.diagram(m, D.highlight_of(rec, m))
-        ids = D.node_ids(dot)
+        ids = node_ids(dot)
         assert ids and len(ids) == len(set(ids))
         for nid in ids:
             assert ID.match(nid), nid
@@ -57,12 +58,12 @@ def test_ids_and_edge_classes_follow_the_contract(name, mode):
 def test_guest_and_vmm_arrows_are_the_engines_mappings(mode):
     m, rec = run("esxi-figure", mode, 7)
     dot = D.diagram(m, D.highlight_of(rec, m))
-    guest = set(D.edges_of(dot, "guest-map"))
+    guest = set(edges_of(dot, "guest-map"))
     expected = {(D.gva_id(vm, p, gvpn), D.gpa_id(vm, gppn))
                 for vm in m.vms for p in m.vms[vm].guest.processes
                 for gvpn, gppn, _ in m.views.guest_mappings(vm, p)}
     assert guest == expected and len(guest) == 4
-    vmm = set(D.edges_of(dot, "vmm-map"))
+    vmm = set(edges_of(dot, "vmm-map"))
     want = set()
     for vm_name, vm in m.vms.items():
         for gppn in range(vm.pmap.pages):
@@ -78,7 +79,7 @@ def test_guest_and_vmm_arrows_are_the_engines_mappings(mode):
 def test_dashed_shadow_arrows_are_the_present_shadow_leaves_and_absent_in_nested_mode():
     m, rec = run("esxi-figure", Mode.SHADOW, 4)
     dot = D.diagram(m, D.highlight_of(rec, m))
-    shadow = set(D.edges_of(dot, "shadow-map"))
+    shadow = set(edges_of(dot, "shadow-map"))
     want = set()
     for vm_name, vm in m.vms.items():
         procs = {p.root_gppn: p.name for p in vm.guest.processes.values()}
@@ -88,12 +89,12 @@ def test_dashed_shadow_arrows_are_the_present_shadow_leaves_and_absent_in_nested
     assert shadow == want and len(shadow) == 4
     assert 'style=dashed' in next(line for line in dot.splitlines() if 'class="shadow-map' in line)
     n, rec = run("esxi-figure", Mode.NESTED, 4)
-    assert D.edges_of(D.diagram(n, D.highlight_of(rec, n)), "shadow-map") == []
+    assert edges_of(D.diagram(n, D.highlight_of(rec, n)), "shadow-map") == []
 
 
 def test_no_shadow_arrow_before_the_first_access():
     m = builtin("esxi-figure").machine(Mode.SHADOW)
-    assert D.edges_of(D.diagram(m), "shadow-map") == []
+    assert edges_of(D.diagram(m), "shadow-map") == []
 
 
 @pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
@@ -105,7 +106,7 @@ def test_the_current_access_path_is_highlighted(mode):
     got = {(a, b) for a, b, _ in cur}
     want = {(gva, gpa), (gpa, ma)} | ({(gva, ma)} if mode is Mode.SHADOW else set())
     assert got == want
-    classes = D.node_classes(dot)
+    classes = node_classes(dot)
     assert {"current"} <= classes[gva] and {"current"} <= classes[gpa] and {"current"} <= classes[ma]
     # the tables the walks read are marked: the guest's four tables of VM1
     walked = {n for n, c in classes.items() if "walked" in c and n.startswith("gpa-VM1-")}
@@ -118,10 +119,10 @@ def test_the_current_access_path_is_highlighted(mode):
 def test_page_states_are_classes_shared_swapped_unmapped_and_write_protected_tables():
     m, rec = run("esxi-figure", Mode.SHADOW, 8)  # after the share
     dot = D.diagram(m, D.highlight_of(rec, m))
-    classes = D.node_classes(dot)
+    classes = node_classes(dot)
     b1, b2 = D.gpa_id("VM1", 5), D.gpa_id("VM2", 4)
     assert "shared" in classes[b1] and "shared" in classes[b2]
-    vmm = dict(D.edges_of(dot, "vmm-map"))
+    vmm = dict(edges_of(dot, "vmm-map"))
     assert vmm[b1] == vmm[b2] and "shared" in classes[vmm[b1]]
     assert "changed" in classes[b1] and "changed" in classes[b2]
     assert "unmapped" in classes[D.gpa_id("VM1", 15)]
@@ -132,10 +133,10 @@ def test_page_states_are_classes_shared_swapped_unmapped_and_write_protected_tab
     m, rec = run("esxi-figure", Mode.SHADOW, 11)  # after swapping c out
     dot = D.diagram(m, D.highlight_of(rec, m))
     c = D.gpa_id("VM2", 5)
-    assert "swapped" in D.node_classes(dot)[c]
-    assert c not in dict(D.edges_of(dot, "vmm-map"))
+    assert "swapped" in node_classes(dot)[c]
+    assert c not in dict(edges_of(dot, "vmm-map"))
     n, rec = run("esxi-figure", Mode.NESTED, 8)
-    classes = D.node_classes(D.diagram(n, D.highlight_of(rec, n)))
+    classes = node_classes(D.diagram(n, D.highlight_of(rec, n)))
     assert not any("write-protected" in c for c in classes.values())
     assert {x for x, c in classes.items() if "ept" in c} == {D.ma_id(p) for s in n.ept.table_pages.values() for p in s}
 
@@ -161,15 +162,15 @@ def test_a_large_vm_shows_its_touched_pages_with_gap_markers_and_a_cap():
     assert fig.hidden > 0
     assert any(b.id.startswith("gap-VM1-") for b in fig.boxes)
     dot = fig.to_dot()
-    assert "unmapped" not in {c for cs in D.node_classes(dot).values() for c in cs}  # only touched pages drawn
-    assert all(ID.match(n) for n in D.node_ids(dot))
+    assert "unmapped" not in {c for cs in node_classes(dot).values() for c in cs}  # only touched pages drawn
+    assert all(ID.match(n) for n in node_ids(dot))
 
 
 def test_small_vm_shows_every_guest_physical_page_in_address_order():
     m, _ = run("esxi-figure", Mode.NESTED, 2)
-    ids = [n for n in D.node_ids(D.diagram(m)) if n.startswith("gpa-VM1-")]
+    ids = [n for n in node_ids(D.diagram(m)) if n.startswith("gpa-VM1-")]
     assert ids == [D.gpa_id("VM1", g) for g in range(16)]
-    mas = [int(n[3:], 16) for n in D.node_ids(D.diagram(m)) if n.startswith("ma-")]
+    mas = [int(n[3:], 16) for n in node_ids(D.diagram(m)) if n.startswith("ma-")]
     assert mas == sorted(mas)
 
 
@@ -192,7 +193,7 @@ def test_python_svg_has_the_same_nodes_and_edge_classes_as_the_dot_text():
     fig = D.figure(m, D.highlight_of(rec, m))
     nodes, edges = _svg_parts(figure_svg(fig))
     dot = fig.to_dot()
-    assert nodes == set(D.node_ids(dot))
+    assert nodes == set(node_ids(dot))
     assert {f"{a}->{b}": c for a, b, c in all_edges(dot)} == edges
 
 

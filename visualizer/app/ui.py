@@ -4,6 +4,7 @@ Session-state keys are documented in :mod:`visualizer.app`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -12,14 +13,37 @@ from streamlit.errors import StreamlitAPIException
 
 from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
 from ..render.dot import Figure
-from ..render.i18n import LANG_NAMES, LANGS, normalize_lang, t
+from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, t
 from ..render.svg import to_svg
 from .session import Timeline, scenario_key
 
 ROOT = Path(__file__).resolve().parents[2]
 """The folder holding Home.py and pages/."""
 DEFAULT_SCENARIO = "esxi-figure"
-PAGE_LABELS = {"1_Step_through": "page.step", "2_Compare": "page.compare", "3_Costs": "page.costs"}
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page of the app."""
+
+    path: str
+    """The page file, relative to ROOT."""
+    title: str
+    """i18n key of its name in the sidebar and the browser tab."""
+    label: str
+    """i18n key of its longer name in the home page's list of pages."""
+    url_path: str
+    """Its address under the app ("" for home): links on slides use these, so they never change."""
+    icon: str
+
+
+PAGES = (
+    PageSpec("pages/0_Home_page.py", "nav.home", "page.home", "", ":material/home:"),
+    PageSpec("pages/1_Step_through.py", "nav.step", "page.step", "Step_through", ":material/footprint:"),
+    PageSpec("pages/2_Compare.py", "nav.compare", "page.compare", "Compare", ":material/compare_arrows:"),
+    PageSpec("pages/3_Costs.py", "nav.costs", "page.costs", "Costs", ":material/payments:"),
+)
+"""Every page, in the sidebar's order; the first is home."""
 
 
 # -- caches: only what is the same for everyone and never changed --------------------------------
@@ -136,46 +160,67 @@ def scenario(messages: list[str], lang: str) -> Scenario:
 MAX_UPLOAD_BYTES = 1 << 20
 
 
-def load_upload(name: str, data: bytes) -> tuple[Optional[Scenario], Optional[str]]:
+def load_upload(name: str, data: bytes, lang: str = "en") -> tuple[Optional[Scenario], Optional[str]]:
     """A scenario from an uploaded file: (scenario, None), or (None, what is wrong with it)."""
     if len(data) > MAX_UPLOAD_BYTES:
-        return None, f"the file is larger than {MAX_UPLOAD_BYTES >> 10} KiB"
+        return None, t("err.upload_size", lang, kib=MAX_UPLOAD_BYTES >> 10)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return None, "the file is not UTF-8 text"
+        return None, t("err.upload_utf8", lang)
     try:
         return load_scenario_text(text, name.rsplit(".", 1)[0] or "upload"), None
     except ScenarioError as exc:
         return None, str(exc)
 
 
-# -- navigation ---------------------------------------------------------------------------------
-def page_label(stem: str, lang: str) -> str:
-    key = PAGE_LABELS.get(stem)
-    if key is not None:
-        return t(key, lang)
-    name = stem.split("_", 1)[-1] if stem[:1].isdigit() else stem
-    return name.replace("_", " ")
+# -- page setup and navigation ------------------------------------------------------------------
+def about(lang: str) -> str:
+    """The About box: what the tool is, and the Streamlit texts that stay English."""
+    untranslated = "\n".join(f"- {de if lang == 'de' else en}" for en, de in UNTRANSLATED_STREAMLIT_TEXTS)
+    return f"{t('about.text', lang)}\n\n{t('about.untranslated', lang)}\n\n{untranslated}"
+
+
+def _run_by_the_pages_folder() -> bool:
+    """Whether Streamlit ran this page by its old pages/ folder routing instead of Home.py.
+
+    With a pages/ folder next to the entry file, a server's first runs route by that folder until
+    some run calls ``st.navigation`` (Streamlit PR #10276): a deep link such as /Step_through as
+    the first request would run its page without Home.py, under English file names."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return False
+    return bool(getattr(PagesManager, "uses_pages_directory", False))
+
+
+def page_config(lang: str, title: str, icon: str, **kw) -> None:
+    """``st.set_page_config`` in ``lang``: the browser tab names the page (``title`` is an i18n
+    key); the app menu's About box lists what Streamlit does not translate. A page run by the
+    pages/ folder's routing switches to the app's navigation and runs again through Home.py."""
+    if _run_by_the_pages_folder():
+        navigation(lang)  # turns the folder routing off for the whole server
+        st.rerun()
+    st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=icon, layout="wide",
+                       menu_items={"About": about(lang)}, **kw)
+
+
+def navigation(lang: str):
+    """The sidebar's list of pages, named in ``lang``, at their fixed addresses (``st.navigation``)."""
+    pages = [st.Page(p.path, title=t(p.title, lang), icon=p.icon, url_path=p.url_path, default=not p.url_path)
+             for p in PAGES]
+    return st.navigation(pages)
 
 
 def page_links(lang: str, container=None) -> None:
-    """A link to every page in pages/ (new pages appear without changes here)."""
+    """A link to every page but home, with its longer name."""
     c = container or st
-    for path in sorted((ROOT / "pages").glob("*.py")):
+    for p in PAGES[1:]:
         try:
-            c.page_link(f"pages/{path.name}", label=page_label(path.stem, lang))
+            c.page_link(p.path, label=t(p.label, lang), icon=p.icon)
         except (StreamlitAPIException, KeyError):
             # a page run on its own (as in tests) has no page registry to link into
-            c.markdown(f"- {page_label(path.stem, lang)}")
-
-
-def home_link(lang: str, container=None) -> None:
-    c = container or st
-    try:
-        c.page_link("Home.py", label=t("page.home", lang), icon=":material/home:")
-    except (StreamlitAPIException, KeyError):
-        pass
+            c.markdown(f"- {t(p.label, lang)}")
 
 
 def html(markup: str, container=None) -> None:

@@ -12,26 +12,31 @@ import pandas as pd
 from ..engine.compare import CAUSE_ORDER, SWEEPS, Comparison, Explanation, SweepResult, causes
 from ..engine.costs import COSTS, CostInfo, CostTable
 from ..engine.ops import MachineConfig
-from .strings_compare import COST_DE, STRINGS, number, percent, tr
+from .i18n import CATALOGUE, number, percent, t
 
 MODE_ORDER = ("native", "shadow", "nested")
 MODE_COLORS = {"native": "#8c8c8c", "shadow": "#e4572e", "nested": "#2e86ab"}
 """One colour per mode on every chart: grey baseline, warm software, cool hardware."""
 CAUSE_COLORS = {
-    "walk": "#2e86ab",
+    "walk": "#2e86ab", "vmm-walk": "#6fb1cf",
     "vm-exit:hidden-fault": "#f6ae2d", "vm-exit:guest-fault": "#f26419", "vm-exit:pt-write": "#c1292e",
     "vm-exit:invlpg": "#ff8c94", "vm-exit:cr3-load": "#8f2d56", "vm-exit:ept-violation": "#d17a22",
     "guest-fault": "#7d5ba6", "guest": "#b8b8b8", "pmap": "#8d6e63", "vm-switch": "#4f6d7a", "tlb": "#a8dadc",
 }
 
 
+def num(value: float, lang: str, decimals: int = 0) -> str:
+    """A number on this page: whole unless ``decimals`` are asked for."""
+    return number(value, lang, decimals)
+
+
 def mode_label(mode: str, lang: str, long: bool = False) -> str:
-    return tr(lang, f"mode.{'long.' if long else ''}{mode}")
+    return t(f"mode.{'long' if long else 'short'}.{mode}", lang)
 
 
 def cause_label(cause: str, lang: str) -> str:
     key = f"cause.{cause}"
-    return tr(lang, key) if key in STRINGS else cause
+    return t(key, lang) if key in CATALOGUE else cause
 
 
 def _modes(cmp: Comparison) -> list[str]:
@@ -48,7 +53,7 @@ def counters_table(cmp: Comparison, lang: str) -> pd.DataFrame:
     rows: list[tuple[str, list[str]]] = []
 
     def add(key: str, values, decimals: int = 0, **fmt):
-        rows.append((tr(lang, key, **fmt), [number(v, lang, decimals) for v in values]))
+        rows.append((t(key, lang, **fmt), [num(v, lang, decimals) for v in values]))
 
     add("row.operations", [cmp.operations] * len(res))
     add("row.accesses", [r.accesses for r in res])
@@ -59,17 +64,17 @@ def counters_table(cmp: Comparison, lang: str) -> pd.DataFrame:
     add("row.vm_exits", [r.exits for r in res])
     for reason in reasons:
         rows.append(("  " + cause_label(f"vm-exit:{reason}", lang),
-                     [number(r.counters["vm_exits_by_reason"].get(reason, 0), lang) for r in res]))
+                     [num(r.counters["vm_exits_by_reason"].get(reason, 0), lang) for r in res]))
     add("row.guest_faults", [r.counters["guest_faults"] for r in res])
     add("row.cycles", [r.cycles for r in res])
     add("row.cycles_per_access", [r.cycles_per_access for r in res], 1)
     if native is not None and native.cycles:
-        rows.append((tr(lang, "row.overhead"),
-                     ["—" if r is native else percent(r.cycles / native.cycles - 1, lang) for r in res]))
+        rows.append((t("row.overhead", lang),
+                     ["—" if r is native else percent(r.cycles / native.cycles - 1, lang, signed=True) for r in res]))
     add("row.frames", [r.frames["total"] - r.frames["free"] for r in res])
     df = pd.DataFrame([v for _, v in rows], index=[k for k, _ in rows],
                       columns=[mode_label(m, lang) for m in modes])
-    df.index.name = tr(lang, "col.metric")
+    df.index.name = t("col.metric", lang)
     return df
 
 
@@ -89,6 +94,15 @@ def causes_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["mode", "cause", "key", "cycles", "cycles_per_access", "share", "order"])
 
 
+GERMAN_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}
+"""d3-format locale: the charts' axes and tooltips write 1.234,5 in German."""
+
+
+def _locale(lang: str) -> dict:
+    """Vega-Lite ``config`` entry formatting the chart's numbers in ``lang``."""
+    return {"config": {"locale": {"number": GERMAN_NUMBERS}}} if lang == "de" else {}
+
+
 def causes_chart(cmp: Comparison, lang: str) -> dict:
     """Vega-Lite spec: horizontal bars per mode, stacked by cause (cycles per access)."""
     df = causes_frame(cmp, lang)
@@ -101,19 +115,20 @@ def causes_chart(cmp: Comparison, lang: str) -> dict:
             "y": {"field": "mode", "type": "nominal", "title": None,
                   "sort": [mode_label(m, lang) for m in _modes(cmp)], "axis": {"labelFontSize": 13}},
             "x": {"field": "cycles_per_access", "type": "quantitative", "stack": "zero",
-                  "title": tr(lang, "col.cycles_per_access")},
-            "color": {"field": "cause", "type": "nominal", "title": tr(lang, "col.cause"),
+                  "title": t("col.cycles_per_access", lang)},
+            "color": {"field": "cause", "type": "nominal", "title": t("col.cause", lang),
                       "scale": {"domain": [cause_label(c, lang) for c in keys],
                                 "range": [CAUSE_COLORS.get(c, "#999999") for c in keys]},
                       "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320}},
             "order": {"field": "order", "type": "quantitative"},
-            "tooltip": [{"field": "mode", "title": tr(lang, "col.mode")},
-                        {"field": "cause", "title": tr(lang, "col.cause")},
-                        {"field": "cycles", "type": "quantitative", "format": ",", "title": tr(lang, "col.cycles")},
+            "tooltip": [{"field": "mode", "title": t("col.mode", lang)},
+                        {"field": "cause", "title": t("col.cause", lang)},
+                        {"field": "cycles", "type": "quantitative", "format": ",", "title": t("col.cycles", lang)},
                         {"field": "cycles_per_access", "type": "quantitative", "format": ",.1f",
-                         "title": tr(lang, "col.cycles_per_access")},
-                        {"field": "share", "type": "quantitative", "format": ".0%", "title": tr(lang, "col.share")}],
+                         "title": t("col.cycles_per_access", lang)},
+                        {"field": "share", "type": "quantitative", "format": ".0%", "title": t("col.share", lang)}],
         },
+        **_locale(lang),
     }
 
 
@@ -139,14 +154,16 @@ def curve_chart(cmp: Comparison, lang: str) -> dict:
         "mark": {"type": "line", "strokeWidth": 2.5},
         "height": 300,
         "encoding": {
-            "x": {"field": "operation", "type": "quantitative", "title": tr(lang, "col.operation"),
+            "x": {"field": "operation", "type": "quantitative", "title": t("col.operation", lang),
                   "scale": {"domain": [0, max(1, cmp.operations)], "nice": False}},
-            "y": {"field": "cycles", "type": "quantitative", "title": tr(lang, "col.cumulative")},
-            "color": {"field": "mode", "type": "nominal", "title": tr(lang, "col.mode"),
+            "y": {"field": "cycles", "type": "quantitative", "title": t("col.cumulative", lang)},
+            "color": {"field": "mode", "type": "nominal", "title": t("col.mode", lang),
                       "scale": _mode_scale(modes, lang), "legend": {"orient": "top"}},
-            "tooltip": [{"field": "mode"}, {"field": "operation", "type": "quantitative", "format": ","},
-                        {"field": "cycles", "type": "quantitative", "format": ","}],
+            "tooltip": [{"field": "mode", "title": t("col.mode", lang)},
+                        {"field": "operation", "type": "quantitative", "format": ",", "title": t("col.operation", lang)},
+                        {"field": "cycles", "type": "quantitative", "format": ",", "title": t("col.cumulative", lang)}],
         },
+        **_locale(lang),
     }
 
 
@@ -165,7 +182,7 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
     each crossover of shadow and nested."""
     df = sweep_frame(r, lang)
     modes = [m for m in MODE_ORDER if m in r.modes]
-    title = tr(lang, f"sweep.{r.param}")
+    title = t(f"sweep.{r.param}", lang)
     x_enc = {"field": "x", "type": "quantitative", "title": title}
     xs = [float(v) for v in r.values]
     if SWEEPS[r.param].log and all(v > 0 for v in xs):
@@ -177,20 +194,20 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
         "mark": {"type": "line", "point": {"size": 60}, "strokeWidth": 2.5},
         "encoding": {
             "x": x_enc,
-            "y": {"field": "cycles_per_access", "type": "quantitative", "title": tr(lang, "col.cycles_per_access")},
-            "color": {"field": "mode", "type": "nominal", "title": tr(lang, "col.mode"),
+            "y": {"field": "cycles_per_access", "type": "quantitative", "title": t("col.cycles_per_access", lang)},
+            "color": {"field": "mode", "type": "nominal", "title": t("col.mode", lang),
                       "scale": _mode_scale(modes, lang), "legend": {"orient": "top"}},
-            "tooltip": [{"field": "mode"}, {"field": "x", "title": title},
-                        {"field": "cycles_per_access", "format": ",.1f", "title": tr(lang, "col.cycles_per_access")},
-                        {"field": "tlb_misses", "format": ",", "title": tr(lang, "row.tlb_misses")},
-                        {"field": "vm_exits", "format": ",", "title": tr(lang, "row.vm_exits")}],
+            "tooltip": [{"field": "mode", "title": t("col.mode", lang)}, {"field": "x", "title": title},
+                        {"field": "cycles_per_access", "format": ",.1f", "title": t("col.cycles_per_access", lang)},
+                        {"field": "tlb_misses", "format": ",", "title": t("row.tlb_misses", lang)},
+                        {"field": "vm_exits", "format": ",", "title": t("row.vm_exits", lang)}],
         },
     }
     layers = [lines]
     cross = r.crossovers()
     if cross:
         decimals = _decimals(r)
-        marks = [{"x": x, "label": "≈ " + number(x, lang, decimals)} for x, _, _ in cross]
+        marks = [{"x": x, "label": "≈ " + num(x, lang, decimals)} for x, _, _ in cross]
         layers.append({
             "data": {"values": marks},
             "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#444444"},
@@ -202,7 +219,7 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
                      "fontSize": 12, "y": 0},
             "encoding": {"x": x_enc, "text": {"field": "label"}},
         })
-    return {"data": {"values": df.to_dict("records")}, "height": 340, "layer": layers}
+    return {"data": {"values": df.to_dict("records")}, "height": 340, "layer": layers, **_locale(lang)}
 
 
 def _decimals(r: SweepResult) -> int:
@@ -211,16 +228,16 @@ def _decimals(r: SweepResult) -> int:
 
 
 def sweep_text(r: SweepResult, lang: str) -> str:
-    param = tr(lang, f"sweep.{r.param}")
+    param = t(f"sweep.{r.param}", lang)
     cross = r.crossovers()
     if not cross:
         if "shadow" not in r.modes or "nested" not in r.modes:
             return ""
         s, n = r.cycles_per_access["shadow"], r.cycles_per_access["nested"]
         winner = "shadow" if sum(s) < sum(n) else "nested"
-        return tr(lang, "cmp.sweep.none", winner=mode_label(winner, lang))
+        return t("cmp.sweep.none", lang, winner=mode_label(winner, lang))
     decimals = _decimals(r)
-    return " ".join(tr(lang, "cmp.sweep.cross", param=param, x=number(x, lang, decimals),
+    return " ".join(t("cmp.sweep.cross", lang, param=param, x=num(x, lang, decimals),
                        before=mode_label(a, lang), after=mode_label(b, lang)) for x, a, b in cross)
 
 
@@ -228,46 +245,46 @@ def sweep_text(r: SweepResult, lang: str) -> str:
 def _item(d, lang: str) -> str:
     count = ""
     if d.cause.startswith("vm-exit:") and d.count > 0:
-        count = tr(lang, "why.count.exits", n=number(d.count, lang))
-    elif d.cause == "walk" and d.count > 0:
-        count = tr(lang, "why.count.refs", n=number(d.count, lang))
+        count = t("why.count.exits", lang, n=num(d.count, lang))
+    elif d.cause in ("walk", "vmm-walk") and d.count > 0:
+        count = t("why.count.refs", lang, n=num(d.count, lang))
     elif d.cause == "guest-fault" and d.count > 0:
-        count = tr(lang, "why.count.faults", n=number(d.count, lang))
-    return tr(lang, "why.item", cause=cause_label(d.cause, lang), cycles=number(d.cycles, lang), count=count)
+        count = t("why.count.faults", lang, n=num(d.count, lang))
+    return t("why.item", lang, cause=cause_label(d.cause, lang), cycles=num(d.cycles, lang), count=count)
 
 
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {tr(lang, 'and')} " + items[-1]
+    return ", ".join(items[:-1]) + f" {t('why.and', lang)} " + items[-1]
 
 
 def explanation_text(e: Explanation, lang: str) -> str:
     """Markdown: who wins, by how much, and which causes of cycles decide it."""
     if e.tie:
-        return tr(lang, "why.tie", cycles=number(e.winner_cycles, lang))
-    per = lambda c: number(c / e.accesses if e.accesses else 0, lang, 1)  # noqa: E731
+        return t("why.tie", lang, cycles=num(e.winner_cycles, lang))
+    per = lambda c: num(c / e.accesses if e.accesses else 0, lang, 1)  # noqa: E731
     win, lose = mode_label(e.winner, lang), mode_label(e.loser, lang)
     cap = lambda s: s[:1].upper() + s[1:]  # noqa: E731
-    parts = [tr(lang, "why.head", Winner=cap(win), loser=lose, margin=percent(e.margin, lang).lstrip("+"),
+    parts = [t("why.head", lang, Winner=cap(win), loser=lose, margin=percent(e.margin, lang),
                 loser_cpa=per(e.loser_cycles), winner_cpa=per(e.winner_cycles))]
     significant = [d for d in e.loser_extra if d.cycles >= 0.05 * (e.loser_cycles - e.winner_cycles)][:3]
     if significant:
-        parts.append(tr(lang, "why.loser_extra", Loser=cap(lose), items=_join([_item(d, lang) for d in significant],
+        parts.append(t("why.loser_extra", lang, Loser=cap(lose), items=_join([_item(d, lang) for d in significant],
                                                                                lang)))
     if e.winner_extra:
-        parts.append(tr(lang, "why.winner_extra", Winner=cap(win),
+        parts.append(t("why.winner_extra", lang, Winner=cap(win),
                         items=_join([_item(d, lang) for d in e.winner_extra[:2]], lang)))
     if e.tlb_misses:
-        parts.append(tr(lang, "why.walks", shadow=number(e.shadow_refs_per_miss, lang, 1),
-                        nested=number(e.nested_refs_per_miss, lang, 1)))
-    parts.append(tr(lang, f"why.rule.{e.winner}"))
+        parts.append(t("why.walks", lang, shadow=num(e.shadow_refs_per_miss, lang, 1),
+                        nested=num(e.nested_refs_per_miss, lang, 1)))
+    parts.append(t(f"why.rule.{e.winner}", lang))
     if e.native_cycles:
-        parts.append(tr(lang, "why.native", native_cpa=per(e.native_cycles),
-                        shadow_over=percent(e.overhead(e.loser_cycles if e.loser == "shadow" else e.winner_cycles),
-                                            lang).lstrip("+"),
-                        nested_over=percent(e.overhead(e.loser_cycles if e.loser == "nested" else e.winner_cycles),
-                                            lang).lstrip("+")))
+        parts.append(t("why.native", lang, native_cpa=per(e.native_cycles),
+                       shadow_over=percent(e.overhead(e.loser_cycles if e.loser == "shadow" else e.winner_cycles),
+                                           lang),
+                       nested_over=percent(e.overhead(e.loser_cycles if e.loser == "nested" else e.winner_cycles),
+                                           lang)))
     return "\n\n".join(parts)
 
 
@@ -278,21 +295,21 @@ def _size(pages: int, lang: str) -> str:
         return f"{b >> 30} GiB"
     if b >= 1 << 20 and b % (1 << 20) == 0:
         return f"{b >> 20} MiB"
-    return f"{number(b >> 10, lang)} KiB"
+    return f"{num(b >> 10, lang)} KiB"
 
 
 def machine_summary(config: MachineConfig, lang: str) -> str:
     vms = "; ".join(f"{v.name} {_size(v.pages, lang)} ({', '.join(v.processes)})" for v in config.vms)
     tlb = f"TLB {config.tlb_entries}×{config.tlb_ways}"
-    return f"{vms}; {_size(config.frames, lang)} {'machine memory' if lang == 'en' else 'Maschinenspeicher'}; {tlb}"
+    return f"{vms}; {_size(config.frames, lang)} {t('cmp.machine_memory', lang)}; {tlb}"
 
 
 def cost_label(info: CostInfo, lang: str) -> str:
-    return COST_DE[info.name][0] if lang == "de" else info.label
+    return t(f"cost.label.{info.name}", lang)
 
 
 def cost_source(info: CostInfo, lang: str) -> str:
-    return COST_DE[info.name][1] if lang == "de" else info.source
+    return t(f"cost.source.{info.name}", lang)
 
 
 def cost_rows(costs: CostTable, lang: str) -> list[dict]:
@@ -309,14 +326,14 @@ def derived_costs(costs: CostTable, lang: str) -> pd.DataFrame:
     exit_total = costs.exit_total
     extra = nested_miss - native_miss
     rows = [
-        (tr(lang, "cost.d.native_miss"), number(native_miss, lang)),
-        (tr(lang, "cost.d.nested_miss"), number(nested_miss, lang)),
-        (tr(lang, "cost.d.exit"), number(exit_total, lang)),
-        (tr(lang, "cost.d.hidden"), number(exit_total + 4 * costs.walk_ref, lang)),
-        (tr(lang, "cost.d.pt_write"), f"{number(exit_total, lang)} / 0"),
-        (tr(lang, "cost.d.breakeven"), number(exit_total / extra, lang, 1) if extra else "—"),
+        (t("cost.d.native_miss", lang), num(native_miss, lang)),
+        (t("cost.d.nested_miss", lang), num(nested_miss, lang)),
+        (t("cost.d.exit", lang), num(exit_total, lang)),
+        (t("cost.d.hidden", lang), num(exit_total + 4 * costs.walk_ref, lang)),
+        (t("cost.d.pt_write", lang), f"{num(exit_total, lang)} / 0"),
+        (t("cost.d.breakeven", lang), num(exit_total / extra, lang, 1) if extra else "—"),
     ]
-    return pd.DataFrame([v for _, v in rows], index=[k for k, _ in rows], columns=[tr(lang, "col.cycles")])
+    return pd.DataFrame([v for _, v in rows], index=[k for k, _ in rows], columns=[t("col.cycles", lang)])
 
 
 def cost_overrides(values: dict) -> dict:

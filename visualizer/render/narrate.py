@@ -17,7 +17,7 @@ from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FlushR
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
-from .i18n import t, tn
+from .i18n import t
 
 ARROW = " → "
 _LEVEL = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
@@ -41,14 +41,14 @@ def _walk_phrase(refs: list, lang: str, faulted: bool) -> str:
     first = refs[0]
     stages = {r.stage for r in refs}
     if first.walker is Walker.VMM:
-        text = tn("nar.walk_vmm", n, lang)
+        text = t("nar.walk_vmm", lang, n=n)
     elif Stage.NESTED in stages:
         g = sum(1 for r in refs if r.stage is Stage.GUEST)
         text = t("nar.walk_2d", lang, n=n, g=g, e=n - g)
     elif Stage.SHADOW in stages:
-        text = tn("nar.walk_shadow", n, lang)
+        text = t("nar.walk_shadow", lang, n=n)
     else:
-        text = tn("nar.walk_native", n, lang)
+        text = t("nar.walk_native", lang, n=n)
     last = refs[-1]
     fmt = EPT if last.stage is Stage.NESTED else X86
     if not last.entry & fmt.present:
@@ -97,23 +97,23 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
                 ptws += 1
     frames = [g for g in frames if g is not None]
     if tables and len(frames) == 1:
-        parts.append(tn("nar.gw_tables_frame", tables, lang, gpa=frames.pop() << PAGE_SHIFT))
+        parts.append(t("nar.gw_tables_frame", lang, n=tables, gpa=frames.pop() << PAGE_SHIFT))
     elif tables:
-        parts.append(tn("nar.gw_tables", tables, lang))
+        parts.append(t("nar.gw_tables", lang, n=tables))
     parts += [t("nar.gw_frame", lang, gpa=g << PAGE_SHIFT) for g in frames]
     if zeroed:
-        parts.append(tn("nar.gw_zero", zeroed, lang))
+        parts.append(t("nar.gw_zero", lang, n=zeroed))
     if ptes:
-        parts.append(tn("nar.gw_ptes", ptes, lang))
+        parts.append(t("nar.gw_ptes", lang, n=ptes))
     parts += tail
     out = []
     if parts:
         joined = ", ".join(parts[:-1]) + (t("nar.and", lang) if len(parts) > 1 else "") + parts[-1]
         out.append(t("nar.guest_work", lang, parts=joined))
     if backs:
-        out.append(tn("nar.during_back", backs, lang))
+        out.append(t("nar.during_back", lang, n=backs))
     if ptws:
-        out.append(tn("nar.during_ptw", ptws, lang))
+        out.append(t("nar.during_ptw", lang, n=ptws))
     return out
 
 
@@ -207,7 +207,7 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
             text = t("nar.shadow_fill", lang, gva=leaf.gva & ~0xFFF, ma=leaf.entry & FRAME_MASK, ro=ro)
             built = sum(1 for f in fills if f.level > 1)
             if built:
-                text += tn("nar.shadow_tables", built, lang)
+                text += t("nar.shadow_tables", lang, n=built)
             out.append(text)
             i = j
             continue
@@ -219,7 +219,7 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
             out.append(t("nar.tlb_fill", lang, gva=e.gvpn << PAGE_SHIFT, ma=e.mpn << PAGE_SHIFT))
         elif cls is TlbFlush:
             if e.removed:
-                out.append(tn("nar.tlb_flush", e.removed, lang, reason=_reason(e, lang)))
+                out.append(t("nar.tlb_flush", lang, n=e.removed, reason=_reason(e, lang)))
         elif cls is DataAccess:
             key = {"read": "nar.read", "write": "nar.write", "exec": "nar.exec"}[e.access.value]
             out.append(t(key, lang, value=e.value, ma=e.ma))

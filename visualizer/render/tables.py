@@ -14,27 +14,8 @@ from ..engine.events import Stage, TlbLookup, WalkRef
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
-from .i18n import number, t, tn
+from .i18n import CATALOGUE, number, percent, t
 
-EVENT_NAMES = {
-    "TlbLookup": ("TLB lookup", "TLB-Abfrage"),
-    "TlbFill": ("TLB fill", "TLB-Eintrag"),
-    "TlbFlush": ("TLB flush", "TLB-Leerung"),
-    "WalkRef": ("walk reference", "Tabellenzugriff"),
-    "AdUpdate": ("A/D bits set", "A/D-Bits gesetzt"),
-    "Fault": ("fault", "Fehler"),
-    "VmExit": ("VM exit", "VM-Exit"),
-    "GuestPageFault": ("guest #PF", "#PF im Gast"),
-    "GuestAction": ("guest OS", "Gastbetriebssystem"),
-    "ShadowFill": ("shadow fill", "Schatteneintrag gefüllt"),
-    "ShadowInvalidate": ("shadow invalidate", "Schatteneintrag verworfen"),
-    "ShadowRoot": ("shadow root", "Schattenwurzel"),
-    "EptUpdate": ("EPT update", "EPT-Eintrag"),
-    "PmapChange": ("pmap change", "pmap-Änderung"),
-    "VmSwitch": ("VM switch", "VM-Wechsel"),
-    "DataAccess": ("data access", "Datenzugriff"),
-    "Note": ("note", "Hinweis"),
-}
 _ADDRESS_FIELDS = {"gva", "gpa", "ma", "table", "address", "guest_cr3", "root", "evicted"}
 _PAGE_FIELDS = {"gvpn", "gppn", "mpn", "old_mpn", "new_mpn"}
 
@@ -72,9 +53,23 @@ def event_detail(ev) -> str:
     return ", ".join(f"{k}={v}" for k, v in event_fields(ev) if v != "")
 
 
+def _label(prefix: str, value: str, lang: str) -> str:
+    """The catalogue's name for an engine identifier (``prefix + value``), else the identifier."""
+    key = prefix + value
+    return t(key, lang) if key in CATALOGUE else value
+
+
 def event_name(ev, lang: str = "en") -> str:
-    en, de = EVENT_NAMES.get(ev.__class__.__name__, (ev.__class__.__name__, ev.__class__.__name__))
-    return de if lang == "de" else en
+    return _label("event.", ev.__class__.__name__, lang)
+
+
+def op_text(op, lang: str = "en") -> str:
+    """An operation as the trace describes it ("read VM1/p1 0x400000"), its kind named in ``lang``."""
+    text = op.describe()
+    kind = op.kind.value
+    if lang == "en" or not text.startswith(kind):
+        return text
+    return t("op." + kind, lang) + text[len(kind):].replace(" with ", t("op.with", lang))
 
 
 def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
@@ -93,8 +88,8 @@ def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
                 space = "gPA" if ev.stage is Stage.GUEST else "MA"
                 target = "gPA" if ev.stage is Stage.NESTED else "gVA"
                 decoded = decode_entry(ev.entry, fmt)
-                if lang == "de" and decoded.startswith("not present"):
-                    decoded = "nicht vorhanden" + decoded[len("not present"):]
+                if decoded.startswith("not present"):
+                    decoded = t("fault.not-present", lang) + decoded[len("not present"):]
                 rows.append((len(rows) + 1, max(attempt, 1), t("walker." + ev.walker.value, lang),
                              t("stage." + ev.stage.value, lang), t(f"level.{ev.level}", lang),
                              f"{space} 0x{ev.table:x}", ev.index, f"0x{ev.entry:016x}", decoded,
@@ -129,12 +124,12 @@ def counters_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
     reasons = sorted({r for c in machine.counters.values() for r in c.vm_exits})
     cols = [t("cnt.vm", lang), t("cnt.accesses", lang), t("cnt.tlb_hits", lang), t("cnt.tlb_misses", lang),
             t("cnt.hit_rate", lang), t("cnt.walk_refs", lang), t("cnt.vm_exits", lang)] + \
-        [f"{t('cnt.vm_exits', lang)}: {r}" for r in reasons] + \
+        [f"{t('cnt.vm_exits', lang)}: {_label('exit.', r, lang)}" for r in reasons] + \
         [t("cnt.guest_faults", lang), t("cnt.cycles", lang), t("cnt.cycles_per_access", lang)]
     rows = []
     items = list(machine.counters.items()) + [(t("cnt.total", lang), machine.totals())]
     for name, c in items:
-        rate = f"{100 * c.tlb_hits / c.accesses:.0f} %" if c.accesses else "–"
+        rate = percent(c.tlb_hits / c.accesses, lang, decimals=0) if c.accesses else "–"
         per = number(round(c.cycles / c.accesses, 1), lang) if c.accesses else "–"
         rows.append([name, c.accesses, c.tlb_hits, c.tlb_misses, rate, c.walk_refs, sum(c.vm_exits.values())] +
                     [c.vm_exits.get(r, 0) for r in reasons] + [c.guest_faults, number(c.cycles, lang), per])
@@ -147,7 +142,7 @@ def events_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
     rows = []
     if step is not None:
         for i, ev in enumerate(step.events, 1):
-            rows.append((i, event_name(ev, lang), event_detail(ev), ev.cost, ev.cause))
+            rows.append((i, event_name(ev, lang), event_detail(ev), ev.cost, _label("evcause.", ev.cause, lang)))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -172,9 +167,9 @@ def step_summary(step: Optional[Step], lang: str = "en") -> str:
     if step is None:
         return ""
     tlb = {"hit": t("tlb.hit", lang), "miss": t("tlb.miss", lang)}.get(step.tlb, t("tlb.none", lang))
-    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=tn("step.refs", step.walk_refs, lang),
-             exits=tn("step.exits", step.vm_exits, lang))
+    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=t("step.refs", lang, n=step.walk_refs),
+             exits=t("step.exits", lang, n=step.vm_exits))
 
 
 __all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
-           "event_name", "event_fields", "step_summary", "CSV_COLUMNS"]
+           "event_name", "event_fields", "op_text", "step_summary", "CSV_COLUMNS"]

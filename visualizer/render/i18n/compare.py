@@ -1,0 +1,259 @@
+"""The Compare page: modes, causes of cycles, counters, the explanation, workloads, sweeps."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "cause.walk": ("page-walk references", "Speicherzugriffe der Seitentabellendurchläufe"),
+    "cause.vmm-walk": ("VMM: software walks of the guest tables", "VMM: Software-Durchläufe der Gast-Seitentabellen"),
+    "cause.vm-exit:hidden-fault": ("VM exits: hidden page faults", "VM-Exits: versteckte Seitenfehler"),
+    "cause.vm-exit:guest-fault": ("VM exits: guest faults reflected",
+                                  "VM-Exits: weitergereichte Gast-Seitenfehler"),
+    "cause.vm-exit:pt-write": ("VM exits: guest page-table writes",
+                               "VM-Exits: Schreibzugriffe auf Gast-Seitentabellen"),
+    "cause.vm-exit:invlpg": ("VM exits: INVLPG", "VM-Exits: INVLPG"),
+    "cause.vm-exit:cr3-load": ("VM exits: CR3 loads (context switches)",
+                               "VM-Exits: CR3-Ladevorgänge (Kontextwechsel)"),
+    "cause.vm-exit:ept-violation": ("VM exits: EPT violations", "VM-Exits: EPT-Verletzungen"),
+    "cause.guest-fault": ("guest page faults (handler)", "Gast-Seitenfehler (Behandlung)"),
+    "cause.guest": ("guest kernel: zeroing pages", "Gastkernel: Seiten nullen"),
+    "cause.pmap": ("VMM: backing, copies, swap-in", "VMM: Hinterlegen, Kopien, Einlagern"),
+    "cause.vm-switch": ("VM switches", "VM-Wechsel"),
+    "cause.tlb": ("TLB hits", "TLB-Treffer"),
+    "row.operations": ("operations", "Operationen"),
+    "row.accesses": ("accesses", "Zugriffe"),
+    "row.tlb_hits": ("TLB hits", "TLB-Treffer"),
+    "row.tlb_misses": ("TLB misses", "TLB-Fehlgriffe"),
+    "row.walk_refs": ("walk references", "Zugriffe der Seitentabellendurchläufe"),
+    "row.refs_per_miss": ("references per TLB miss", "Zugriffe je TLB-Fehlgriff"),
+    "row.vm_exits": ("VM exits", "VM-Exits"),
+    "row.guest_faults": ("guest page faults", "Gast-Seitenfehler"),
+    "row.cycles": ("cycles", "Takte"),
+    "row.cycles_per_access": ("cycles per access", "Takte je Zugriff"),
+    "row.overhead": ("overhead over native", "Mehraufwand gegenüber nativ"),
+    "row.frames": ("machine pages in use", "belegte Maschinenseiten"),
+    "col.metric": ("counter", "Zähler"),
+    "col.mode": ("mode", "Modus"),
+    "col.cycles": ("cycles", "Takte"),
+    "col.cycles_per_access": ("cycles per access", "Takte je Zugriff"),
+    "col.operation": ("operation", "Operation"),
+    "col.cumulative": ("cumulative cycles", "Takte (kumuliert)"),
+    "col.share": ("share", "Anteil"),
+    "why.tie": ("Shadow and nested paging cost exactly the same on this trace ({cycles} cycles).",
+                "Schatten- und verschachtelte Seitentabellen kosten auf dieser Spur genau gleich viel "
+                "({cycles} Takte)."),
+    "why.head": ("**{Winner}** wins: {loser} costs **{margin} more** ({loser_cpa} against {winner_cpa} "
+                 "cycles per access).",
+                 "**{Winner}** gewinnt: {loser} kostet **{margin} mehr** ({loser_cpa} gegen {winner_cpa} "
+                 "Takte je Zugriff)."),
+    "why.loser_extra": ("{Loser} pays extra for {items}.", "{Loser} zahlt zusätzlich für {items}."),
+    "why.winner_extra": ("{Winner} pays more only for {items} — less than it saves.",
+                         "{Winner} zahlt nur für {items} mehr — weniger, als es spart."),
+    "why.item": ("{cause} (+{cycles} cycles{count})", "{cause} (+{cycles} Takte{count})"),
+    "why.count.exits": (", {n} exits", ", {n} Exits"),
+    "why.count.refs": (", {n} references", ", {n} Zugriffe"),
+    "why.count.faults": (", {n} faults", ", {n} Fehler"),
+    "why.walks": ("Walk references per TLB miss, every walk counted (in shadow mode the VMM's software walks"
+                  " on hidden faults too): shadow {shadow}, nested {nested}. Once its shadow entry exists, a"
+                  " shadow-mode miss walks 4 entries (gVA → MA directly); a nested miss walks 24 (every "
+                  "guest-table reference is itself translated through the nested tables).",
+                  "Zugriffe je TLB-Fehlgriff, alle Durchläufe gezählt (im Schattenmodus auch die des VMM bei"
+                  " versteckten Seitenfehlern): Schatten {shadow}, verschachtelt {nested}. Ist der "
+                  "Schatteneintrag vorhanden, liest ein Fehlgriff im Schattenmodus 4 Einträge (gVA direkt → "
+                  "MA); verschachtelt sind es 24 (jeder Zugriff auf die Gast-Seitentabellen wird selbst "
+                  "durch die verschachtelten Seitentabellen übersetzt)."),
+    "why.rule.nested": ("Rule of thumb: shadow paging pays on page-table updates and context switches (VM "
+                        "exits); nested paging pays on TLB misses. This trace has more of the former.",
+                        "Faustregel: Schattenseitentabellen zahlen bei Seitentabellen-Änderungen und "
+                        "Kontextwechseln (VM-Exits), verschachtelte Seitentabellen bei TLB-Fehlgriffen. "
+                        "Diese Spur hat mehr vom Ersten."),
+    "why.rule.shadow": ("Rule of thumb: shadow paging pays on page-table updates and context switches (VM "
+                        "exits); nested paging pays on TLB misses. This trace has more of the latter.",
+                        "Faustregel: Schattenseitentabellen zahlen bei Seitentabellen-Änderungen und "
+                        "Kontextwechseln (VM-Exits), verschachtelte Seitentabellen bei TLB-Fehlgriffen. "
+                        "Diese Spur hat mehr vom Zweiten."),
+    "why.native": ("Native (no virtualization) needs {native_cpa} cycles per access: shadow adds "
+                   "{shadow_over}, nested {nested_over}.",
+                   "Nativ (ohne Virtualisierung) braucht {native_cpa} Takte je Zugriff: Schatten kostet "
+                   "{shadow_over} mehr, verschachtelt {nested_over} mehr."),
+    "why.and": ("and", "und"),
+    "cmp.title": ("Shadow vs nested paging on one trace",
+                  "Schatten- gegen verschachtelte Seitentabellen auf einer Spur"),
+    "cmp.intro": ("The same trace of memory accesses runs three times on identical machines: natively (no "
+                  "virtualization — the baseline, a 4-reference walk per TLB miss), with **shadow page "
+                  "tables** (software: the VMM keeps gVA → MA tables and intercepts context switches and "
+                  "the guest's writes to the page-table pages its shadows mirror) and with **nested page tables** (hardware: no such "
+                  "exits, but a TLB miss walks two dimensions — up to 24 references). Costs come from the "
+                  "cost model (see *Costs*).",
+                  "Dieselbe Spur von Speicherzugriffen läuft dreimal auf gleichen Maschinen: nativ (ohne "
+                  "Virtualisierung — die Basis, 4 Zugriffe je TLB-Fehlgriff), mit **Schattenseitentabellen**"
+                  " (Software: der VMM pflegt Tabellen gVA → MA und fängt Kontextwechsel sowie "
+                  "Schreibzugriffe des Gasts auf die von Schatten gespiegelten Seitentabellenseiten ab) und mit **verschachtelten "
+                  "Seitentabellen** (Hardware: keine solchen Exits, aber ein TLB-Fehlgriff läuft durch zwei "
+                  "Dimensionen — bis zu 24 Zugriffe). Die Kosten stammen aus dem Kostenmodell (siehe "
+                  "*Kosten*)."),
+    "cmp.workload": ("Workload", "Last"),
+    "cmp.source": ("Trace from", "Spur aus"),
+    "cmp.source.generator": ("a workload generator", "einem Lastgenerator"),
+    "cmp.source.program": ("a real program (Valgrind)", "einem echten Programm (Valgrind)"),
+    "cmp.source.scenario": ("the active scenario ({name})", "dem aktiven Szenario ({name})"),
+    "cmp.scenario.caption": ("Scenario **{name}** as chosen on the home page: {ops} operations on its own "
+                             "machine. {description}",
+                             "Szenario **{name}**, auf der Startseite gewählt: {ops} Operationen auf seiner "
+                             "eigenen Maschine. {description}"),
+    "cmp.scenario.empty": ("Scenario {name} has no trace to compare.",
+                           "Szenario {name} hat keine Spur zum Vergleichen."),
+    "cmp.source.upload": ("an uploaded file", "einer hochgeladenen Datei"),
+    "cmp.kind": ("Generator", "Generator"),
+    "cmp.seed": ("Seed", "Startwert (Seed)"),
+    "cmp.program": ("Program", "Programm"),
+    "cmp.program.caption": ("`{name}.c` ({ops} operations), recorded with `valgrind --tool=lackey "
+                            "--trace-mem=yes`: instruction fetches run as exec, loads as read, stores as "
+                            "write — one process in one VM. Its source is in `visualizer/traces/`.",
+                            "`{name}.c` ({ops} Operationen), aufgezeichnet mit `valgrind --tool=lackey "
+                            "--trace-mem=yes`: Befehlsholen als exec, Laden als read, Speichern als write — "
+                            "ein Prozess in einer VM. Der Quelltext liegt in `visualizer/traces/`."),
+    "cmp.upload": ("CSV trace, Valgrind lackey trace or scenario file (TOML)",
+                   "CSV-Spur, Valgrind-lackey-Spur oder Szenariodatei (TOML)"),
+    "cmp.upload.caps": ("At most {mib} MiB of text (gzip accepted) and {rows} operations. CSV: "
+                        "`vm,process,op,address[,value]` with op one of read, write, exec, map, unmap, "
+                        "protect, invlpg, switch, swap_out; addresses below 0x800000000000. VMs and "
+                        "processes are created on first mention.",
+                        "Höchstens {mib} MiB Text (auch gzip) und {rows} Operationen. CSV: "
+                        "`vm,process,op,address[,value]`, op aus read, write, exec, map, unmap, protect, "
+                        "invlpg, switch, swap_out; Adressen unter 0x800000000000. VMs und Prozesse entstehen"
+                        " bei der ersten Nennung."),
+    "cmp.upload.error": ("Upload rejected — {error}", "Datei abgelehnt — {error}"),
+    "cmp.upload.kept": ("Still comparing the previous trace: {name}.",
+                        "Verglichen wird weiter die vorige Spur: {name}."),
+    "cmp.upload.none": ("Upload a file to compare its trace.",
+                        "Laden Sie eine Datei hoch, um ihre Spur zu vergleichen."),
+    "cmp.upload.loaded": ("Loaded {name}: {fmt}, {ops} operations.",
+                          "Geladen: {name}: {fmt}, {ops} Operationen."),
+    "cmp.machine": ("Machine", "Maschine"),
+    "cmp.tlb_entries": ("TLB entries", "TLB-Einträge"),
+    "cmp.tlb_ways": ("TLB ways", "TLB-Assoziativität (Wege)"),
+    "cmp.pcid": ("PCID tags (TLB survives context switches)", "PCID-Tags (TLB übersteht Kontextwechsel)"),
+    "cmp.vpid": ("VPID tags (the TLB survives VM exits, entries and switches)",
+                 "VPID-Tags (der TLB übersteht VM-Exits, Wiedereintritte und VM-Wechsel)"),
+    "cmp.root_cache": ("Cached shadow roots per VM", "Zwischengespeicherte Schattenwurzeln je VM"),
+    "cmp.machine.from_scenario": ("Machine from the scenario file: {vms}. TLB and costs below apply on top.",
+                                  "Maschine aus der Szenariodatei: {vms}. TLB und Kosten unten gelten "
+                                  "zusätzlich."),
+    "cmp.machine.default": ("Default machine: {vms} (created on first mention, memory sized to the trace).",
+                            "Standardmaschine: {vms} (bei erster Nennung angelegt, Speicher passend zur "
+                            "Spur)."),
+    "cmp.costs.summary": ("Costs: walk reference {walk_ref} cycles, VM exit {exit} cycles (round trip "
+                          "{vm_exit} + handler {vmm_handler}).",
+                          "Kosten: Walk-Zugriff {walk_ref} Takte, VM-Exit {exit} Takte (Hin und zurück "
+                          "{vm_exit} + Behandlung {vmm_handler})."),
+    "cmp.costs.edit": ("Edit the cost model", "Kostenmodell bearbeiten"),
+    "cmp.running": ("Running {what} …", "Läuft: {what} …"),
+    "cmp.ran": ("{ops} operations × 3 modes simulated in {seconds} s.",
+                "{ops} Operationen × 3 Modi in {seconds} s simuliert."),
+    "cmp.results.cpa": ("Cycles per access", "Takte je Zugriff"),
+    "cmp.metric.baseline": ("the baseline", "die Basis"),
+    "cmp.metric.delta": ("{over} over native", "{over} über nativ"),
+    "cmp.tab.causes": ("Cycles by cause", "Takte nach Ursache"),
+    "cmp.tab.curve": ("Over the trace", "Im Verlauf der Spur"),
+    "cmp.tab.counters": ("Counters", "Zähler"),
+    "cmp.tab.sweep": ("Sweep", "Parameterreihe"),
+    "cmp.tab.cli": ("Command line", "Kommandozeile"),
+    "cmp.causes.caption": ("Cycles per access, stacked by what they were spent on.",
+                           "Takte je Zugriff, gestapelt nach ihrem Zweck."),
+    "cmp.curve.caption": ("Cumulative cycles along the trace. A steep start is warm-up (demand paging, "
+                          "shadow fills, EPT backing); the slope afterwards is the steady-state cost.",
+                          "Kumulierte Takte entlang der Spur. Ein steiler Anfang ist Aufwärmen (Demand "
+                          "Paging, Schatteneinträge, EPT-Hinterlegung); die Steigung danach sind die Kosten "
+                          "im eingeschwungenen Zustand."),
+    "cmp.cli.caption.generator": ("Reproduce this comparison from the command line: the scenario file holds "
+                                  "the machine, these settings and the workload generator with its seed; the"
+                                  " counters match this page's.",
+                                  "Diesen Vergleich auf der Kommandozeile nachvollziehen: Die Szenariodatei "
+                                  "enthält die Maschine, diese Einstellungen und den Lastgenerator mit "
+                                  "Startwert; die Zähler stimmen mit dieser Seite überein."),
+    "cmp.cli.caption.trace": ("Reproduce this comparison from the command line: the scenario file holds the "
+                              "machine and these settings, the trace comes from {trace}; the counters match "
+                              "this page's.",
+                              "Diesen Vergleich auf der Kommandozeile nachvollziehen: Die Szenariodatei "
+                              "enthält die Maschine und diese Einstellungen, die Spur kommt aus {trace}; die"
+                              " Zähler stimmen mit dieser Seite überein."),
+    "cmp.cli.download": ("Download comparison.toml", "comparison.toml herunterladen"),
+    "cmp.error": ("Cannot run this comparison — {error}", "Vergleich nicht möglich — {error}"),
+    "cmp.sweep.intro": ("Vary one parameter and watch cycles per access in each mode: where the lines cross,"
+                        " the winner changes. Workload parameters vary the *mix* workload (a hot/cold "
+                        "working set with page-table updates and context switches); TLB size and walk cost "
+                        "run the current trace.",
+                        "Einen Parameter variieren und die Takte je Zugriff in jedem Modus beobachten: wo "
+                        "sich die Linien kreuzen, wechselt der Gewinner. Last-Parameter variieren die "
+                        "*mix*-Last (heiße/kalte Seiten mit Seitentabellen-Änderungen und Kontextwechseln); "
+                        "TLB-Größe und Walk-Kosten nutzen die aktuelle Spur."),
+    "cmp.sweep.param": ("Vary", "Variieren"),
+    "cmp.sweep.values": ("Values (comma-separated)", "Werte (durch Kommas getrennt)"),
+    "cmp.sweep.accesses": ("Accesses per point", "Zugriffe je Punkt"),
+    "cmp.sweep.run": ("Run sweep", "Reihe berechnen"),
+    "cmp.sweep.bad_values": ("Values: '{text}' — give 1 to 20 numbers ≥ 0 separated by commas.",
+                             "Werte: '{text}' — 1 bis 20 Zahlen ≥ 0, durch Kommas getrennt."),
+    "cmp.sweep.bad_tlb": ("TLB entries must be whole numbers from 1 to 65,536.",
+                          "TLB-Einträge müssen ganze Zahlen von 1 bis 65.536 sein."),
+    "cmp.sweep.none": ("No crossover in this range: {winner} wins at every point.",
+                       "Kein Schnittpunkt in diesem Bereich: {winner} gewinnt überall."),
+    "cmp.sweep.cross": ("Crossover near {param} ≈ {x}: below it {before} wins, above it {after}.",
+                        "Schnittpunkt bei {param} ≈ {x}: darunter gewinnt {before}, darüber {after}."),
+    "cmp.sweep.ran": ("{points} points × {modes} modes × {accesses} accesses in {seconds} s.",
+                      "{points} Punkte × {modes} Modi × {accesses} Zugriffe in {seconds} s."),
+    "cmp.sweep.stale": ("Settings changed since this sweep ran — run it again to update.",
+                        "Einstellungen seit dieser Reihe geändert — erneut berechnen zum Aktualisieren."),
+    "sweep.update_rate": ("page-table updates per 1,000 accesses",
+                          "Seitentabellen-Änderungen je 1.000 Zugriffe"),
+    "sweep.switch_rate": ("context switches per 1,000 accesses", "Kontextwechsel je 1.000 Zugriffe"),
+    "sweep.pages": ("working-set size (pages per process)", "Arbeitsmenge (Seiten je Prozess)"),
+    "sweep.tlb_entries": ("TLB entries", "TLB-Einträge"),
+    "sweep.walk_ref": ("cycles per walk reference", "Takte je Walk-Zugriff"),
+    "gen.sequential": ("sequential scan", "sequenzieller Durchlauf"),
+    "gen.uniform": ("uniform random", "gleichverteilt zufällig"),
+    "gen.zipf": ("hot/cold working set (Zipf)", "heiße/kalte Arbeitsmenge (Zipf)"),
+    "gen.tlb_thrash": ("TLB thrashing", "TLB-Überlastung (Thrashing)"),
+    "gen.pt_churn": ("page-table churn (map/unmap/protect, copy-on-write)",
+                     "Seitentabellen-Umbau (map/unmap/protect, Copy-on-Write)"),
+    "gen.context_switch": ("context-switch heavy", "viele Kontextwechsel"),
+    "gen.mix": ("mix (rates of updates and switches)", "Mischung (Raten für Änderungen und Wechsel)"),
+    "gen.program": ("real program (lackey)", "echtes Programm (lackey)"),
+    "gdesc.sequential": ("Scans pages in order: many accesses per page, TLB-friendly.",
+                         "Durchläuft Seiten der Reihe nach: viele Zugriffe je Seite, TLB-freundlich."),
+    "gdesc.uniform": ("Uniformly random pages: TLB misses once the pages exceed the TLB's reach.",
+                      "Gleichverteilt zufällige Seiten: TLB-Fehlgriffe, sobald die Seiten die Reichweite des"
+                      " TLB übersteigen."),
+    "gdesc.zipf": ("A few hot pages take most accesses, a long cold tail the rest.",
+                   "Wenige heiße Seiten erhalten die meisten Zugriffe, ein langer kalter Rest den Rest."),
+    "gdesc.tlb_thrash": ("A cyclic walk over more pages than the TLB holds and no page-table activity: every"
+                         " access misses — nested paging's worst case.",
+                         "Ein zyklischer Durchlauf über mehr Seiten, als der TLB fasst, ohne "
+                         "Seitentabellen-Änderungen: jeder Zugriff verfehlt den TLB — der schlimmste Fall "
+                         "für verschachtelte Seitentabellen."),
+    "gdesc.pt_churn": ("Bursts of map/unmap and fork with copy-on-write: with shadow page tables the guest's "
+                       "writes to mirrored (write-protected) page-table pages exit — shadow paging's worst case.",
+                       "Schübe von map/unmap und fork mit Copy-on-Write: mit Schattenseitentabellen führen die "
+                       "Schreibzugriffe des Gasts auf gespiegelte (schreibgeschützte) Seitentabellenseiten zum "
+                       "Exit — der schlimmste Fall für Schattenseitentabellen."),
+    "gdesc.context_switch": ("N processes take turns: every switch loads CR3, which exits with shadow page "
+                             "tables.",
+                             "N Prozesse wechseln sich ab: jeder Wechsel lädt CR3, was mit "
+                             "Schattenseitentabellen zu einem Exit führt."),
+    "gdesc.mix": ("A hot/cold working set with page-table updates and context switches at chosen rates.",
+                  "Eine heiße/kalte Arbeitsmenge mit Seitentabellen-Änderungen und Kontextwechseln in "
+                  "wählbaren Raten."),
+    "param.accesses": ("accesses", "Zugriffe"),
+    "param.pages": ("pages (working set)", "Seiten (Arbeitsmenge)"),
+    "param.stride": ("stride (bytes)", "Schrittweite (Bytes)"),
+    "param.write_ratio": ("write ratio", "Schreibanteil"),
+    "param.exponent": ("Zipf exponent (0 = uniform)", "Zipf-Exponent (0 = gleichverteilt)"),
+    "param.burst_every": ("accesses between bursts", "Zugriffe zwischen Schüben"),
+    "param.burst_pages": ("pages per burst", "Seiten je Schub"),
+    "param.cow_ratio": ("copy-on-write share of bursts", "Anteil Copy-on-Write-Schübe"),
+    "param.processes": ("processes", "Prozesse"),
+    "param.quantum": ("quantum (accesses per time slice)", "Zeitscheibe (Zugriffe)"),
+    "param.update_rate": ("page-table updates per 1,000 accesses",
+                          "Seitentabellen-Änderungen je 1.000 Zugriffe"),
+    "param.switch_rate": ("context switches per 1,000 accesses", "Kontextwechsel je 1.000 Zugriffe"),
+    "param.bad": ("Parameters: {error}", "Parameter: {error}"),
+    "cmp.machine_memory": ("machine memory", "Maschinenspeicher"),
+}

@@ -1,0 +1,85 @@
+"""The Costs page: the cost model's labels and sources, presets, what the values add up to."""
+from __future__ import annotations
+
+from ...engine.costs import COSTS
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "cost.title": ("The cost model", "Das Kostenmodell"),
+    "cost.intro": ("Every event the engine records has a price in CPU cycles (at about 3 GHz). Change any of"
+                   " them here; the comparison uses them at once. Each value shows its default and where it "
+                   "comes from; values marked *estimate* are this project's estimates, not measurements.",
+                   "Jedes Ereignis, das die Engine aufzeichnet, hat einen Preis in CPU-Takten (bei etwa 3 "
+                   "GHz). Hier lässt sich jeder ändern; der Vergleich verwendet sie sofort. Zu jedem Wert "
+                   "stehen Standardwert und Quelle; mit *Schätzung* markierte Werte sind Schätzungen dieses "
+                   "Projekts, keine Messungen."),
+    "cost.presets": ("Presets", "Voreinstellungen"),
+    "cost.preset.walk": ("Where walk entries are found (cycles per reference)",
+                         "Wo Walk-Einträge gefunden werden (Takte je Zugriff)"),
+    "cost.preset.exit": ("CPU generation (VM exit round trip)", "CPU-Generation (VM-Exit hin und zurück)"),
+    "cost.preset.custom": ("custom", "eigener Wert"),
+    "cost.preset.newer CPU": ("newer CPU", "neuere CPU"),
+    "cost.preset.older CPU (Core 2)": ("older CPU (Core 2)", "ältere CPU (Core 2)"),
+    "cost.table": ("All costs", "Alle Kosten"),
+    "cost.default": ("default {value}", "Standard {value}"),
+    "cost.estimate": ("estimate", "Schätzung"),
+    "cost.changed": ("changed", "geändert"),
+    "cost.reset": ("Reset to defaults", "Standardwerte"),
+    "cost.derived": ("What that makes", "Was daraus folgt"),
+    "cost.d.native_miss": ("TLB miss, native or shadow (shadow filled): 4 references",
+                           "TLB-Fehlgriff, nativ oder Schatten (Eintrag vorhanden): 4 Zugriffe"),
+    "cost.d.nested_miss": ("TLB miss, nested (cold 2D walk): 24 references",
+                           "TLB-Fehlgriff, verschachtelt (kalter 2D-Walk): 24 Zugriffe"),
+    "cost.d.exit": ("VMM-handled VM exit (round trip + handler)",
+                    "Vom VMM behandelter VM-Exit (hin und zurück + Behandlung)"),
+    "cost.d.hidden": ("hidden page fault, shadow: exit + the VMM's 4-reference guest walk",
+                      "versteckter Seitenfehler, Schatten: Exit + 4 Zugriffe des VMM auf die "
+                      "Gast-Seitentabellen"),
+    "cost.d.pt_write": ("guest PTE write, shadow: exit + emulation / nested: a plain store",
+                        "Schreiben eines Gast-Seitentabelleneintrags, Schatten: Exit + Emulation / "
+                        "verschachtelt: ein gewöhnlicher Speicherbefehl"),
+    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many nested TLB"
+                         " misses",
+                         "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
+                         "vielen verschachtelten TLB-Fehlgriffen"),
+    "cost.pwc": ("Page-walk caches", "Page-Walk-Caches"),
+    "cost.pwc.off": ("Not modelled: every walk reference goes to the memory hierarchy at the cost above. "
+                     "Real CPUs cache upper-level entries (about 1.5 references per walk natively and 4.4 "
+                     "virtualized with caches, \"Every Walk's a Hit\", ASPLOS'22); to approximate that, lower "
+                     "the cost per walk reference (the L1/L2 presets).",
+                     "Nicht modelliert: jeder Walk-Zugriff geht zum oben angegebenen Preis an die "
+                     "Speicherhierarchie. Echte CPUs speichern Einträge der oberen Ebenen zwischen (etwa 1,5"
+                     " Zugriffe je Walk nativ und 4,4 virtualisiert mit Caches, „Every Walk's a Hit“, "
+                     "ASPLOS'22); näherungsweise: die Kosten je Walk-Zugriff senken (Voreinstellungen "
+                     "L1/L2)."),
+}
+
+COSTS_DE: dict[str, tuple[str, str]] = {
+    "tlb_hit": ("TLB-Treffer", "Überlappt mit dem L1-Cache-Zugriff."),
+    "walk_ref": ("Ein Speicherzugriff des Page-Walks",
+                 "Ladelatenzen Intel Nehalem: L1 4, L2 10, L3 40, DRAM ~200 Takte."),
+    "vmm_walk_ref": ("Ein Zugriff des VMM beim Durchlaufen der Gastseitentabellen in Software",
+                     "Schätzung: wie ein Zugriff des Hardware-Page-Walks (L3-Treffer), obwohl der VMM beim "
+                     "Lesen von Gastseitentabelleneinträgen auch eigene Nachschlagearbeit hat."),
+    "vm_exit": ("VM-Exit + Wiedereintritt, Hardware-Rundlauf",
+                "RDTSC-Messungen (yulyugin/vmlatency): Core2 ~1.681; Westmere ~713; Coffee Lake ~535; "
+                "Skylake-SP ~634."),
+    "vmm_handler": ("Arbeit des VMM je Exit (über den Rundlauf hinaus)",
+                    "Schätzung. SplitX (WIOV'11) maß ~2.000 Takte für den reinen Rundlauf (Gast → VMM → Gast) "
+                    "auf einem Nehalem-Xeon und schreibt, dass die Behandlung des Exits eine Größenordnung "
+                    "mehr kosten kann."),
+    "guest_fault": ("Seitenfehler-Behandlung im Gast (Eintritt, Suche, Rückkehr)",
+                    "Schätzung: Ausnahmezustellung plus kurze Behandlung."),
+    "page_zero": ("Eine 4-KiB-Seite nullen", "Schätzung: 4 KiB Speicherbefehle plus Cache-Fehlzugriffe."),
+    "page_copy": ("Eine 4-KiB-Seite kopieren (Copy-on-Write)", "Schätzung: 4 KiB Lade- und Speicherbefehle."),
+    "decompress": ("Eine Seite aus dem Kompressions-Cache entpacken",
+                   "vSphere-Dokumentation: etwa 20 µs. Noch nicht verwendet: Seitenkompression ist nicht "
+                   "modelliert."),
+    "swap_in": ("Eine Seite von der Platte einlagern", "vSphere-Dokumentation: Millisekunden; 1 ms bei 3 GHz."),
+    "vm_switch": ("CPU auf eine andere VM umschalten (World Switch)",
+                  "Schätzung: zwei Exit-/Eintritts-Rundläufe plus Umschalten des VMM-Zustands."),
+}
+"""German label and source of each cost; the English ones are the engine's (``costs.COSTS``)."""
+
+for _c in COSTS:
+    STRINGS[f"cost.label.{_c.name}"] = (_c.label, COSTS_DE[_c.name][0])
+    STRINGS[f"cost.source.{_c.name}"] = (_c.source, COSTS_DE[_c.name][1])

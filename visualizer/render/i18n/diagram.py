@@ -1,0 +1,50 @@
+"""The memory diagram and its legend (visualizer.render.dot); the DOT output is golden."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "dia.gva_row": ("guest\nvirtual", "virtueller\nGast-\nspeicher"),
+    "dia.gpa_row": ("guest\nphysical", "physischer\nGast-\nspeicher"),
+    "dia.ma_row": ("machine\nmemory", "Maschinen-\nspeicher"),
+    "dia.ma_caption": ("{used} of {total} machine pages in use; free ones are not drawn (· marks a gap)",
+                       "{used} von {total} Maschinenseiten belegt; freie sind nicht gezeichnet (· markiert "
+                       "eine Lücke)"),
+    "dia.process": ("process {name}", "Prozess {name}"),
+    "dia.no_pages": ("no pages mapped yet", "noch keine Seiten zugeordnet"),
+    "dia.more": ("+{n} more", "+{n} weitere"),
+    "dia.gap": ("{n} pages", "{n} Seiten"),
+    "dia.shared": ("shared", "gemeinsam"),
+    "dia.shared_n": ("shared ×{n}", "gemeinsam ×{n}"),
+    "dia.swapped": ("swapped", "ausgelagert"),
+    "dia.unmapped": ("unmapped", "nicht zugeordnet"),
+    "dia.spt": ("SPT", "SPT"),
+    "dia.ept": ("EPT", "EPT"),
+    "dia.title.shadow": ("Shadow mode: the CPU walks the VMM's shadow page tables (dashed arrows)",
+                         "Schattenmodus: Die CPU durchläuft die Schattenseitentabellen des VMM (gestrichelte"
+                         " Pfeile)"),
+    "dia.title.nested": ("Nested mode: the CPU walks the guest tables and the nested tables (gPA → MA)",
+                         "Verschachtelter Modus: Die CPU durchläuft Gast- und verschachtelte Seitentabellen "
+                         "(gPA → MA)"),
+    "dia.title.native": ("Native: no VMM — guest-physical is machine memory",
+                         "Nativ: kein VMM — physischer Gastspeicher ist Maschinenspeicher"),
+    "leg.gva": ("guest-virtual page", "virtuelle Gastseite"),
+    "leg.gpa": ("physical page (guest-physical)", "physische Seite (des Gasts)"),
+    "leg.ma": ("machine page", "Maschinenseite"),
+    "leg.gpt": ("guest page-table page", "Seitentabellenseite des Gasts"),
+    "leg.gpt_wp": ("guest page table, write-protected by the VMM",
+                   "Gastseitentabelle, vom VMM schreibgeschützt"),
+    "leg.shared": ("shared page (copy-on-write)", "gemeinsam genutzte Seite (Copy-on-Write)"),
+    "leg.swapped": ("swapped-out page", "ausgelagerte Seite"),
+    "leg.unmapped": ("unmapped page (never touched)", "nicht zugeordnete Seite (nie berührt)"),
+    "leg.spt": ("shadow page-table page", "Seite einer Schattenseitentabelle"),
+    "leg.ept": ("nested page-table page (EPT)", "Seite einer verschachtelten Seitentabelle (EPT)"),
+    "leg.guest_map": ("guest OS page tables: gVA → gPA", "Seitentabellen des Gastbetriebssystems: gVA → gPA"),
+    "leg.vmm_map": ("VMM mapping (pmap): gPA → MA", "Zuordnung durch den VMM (pmap): gPA → MA"),
+    "leg.vmm_map_nested": ("nested page tables (EPT): gPA → MA",
+                           "verschachtelte Seitentabellen (EPT): gPA → MA"),
+    "leg.vmm_map_both": ("VMM mapping gPA → MA: the pmap (shadow mode), the nested tables (nested mode)",
+                         "Zuordnung durch den VMM gPA → MA: pmap (Schattenmodus), verschachtelte "
+                         "Seitentabellen (verschachtelter Modus)"),
+    "leg.shadow_map": ("shadow page-table entry: gVA → MA", "Eintrag der Schattenseitentabelle: gVA → MA"),
+    "leg.current": ("the current access", "der aktuelle Zugriff"),
+    "leg.walked": ("table walked in this step", "in diesem Schritt durchlaufene Tabelle"),
+}

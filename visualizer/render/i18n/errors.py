@@ -1,0 +1,29 @@
+"""Messages about bad input: deep links, the access form, uploads, the engine."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "err.scenario": ("Unknown scenario “{value}” in the link; showing “{fallback}”. Built-ins: {names}.",
+                     "Unbekanntes Szenario „{value}“ im Link; gezeigt wird „{fallback}“. Mitgeliefert: "
+                     "{names}."),
+    "err.mode": ("Unknown mode “{value}” in the link (shadow or nested); showing {fallback}.",
+                 "Unbekannter Modus „{value}“ im Link (shadow oder nested); gezeigt wird {fallback}."),
+    "err.step": ("Step “{value}” in the link is not a whole number from 0 to {last}; showing step {fallback}.",
+                 "Schritt „{value}“ im Link ist keine ganze Zahl von 0 bis {last}; gezeigt wird Schritt "
+                 "{fallback}."),
+    "err.lang": ("Unknown language “{value}” in the link (en or de); showing English.",
+                 "Unbekannte Sprache „{value}“ im Link (en oder de); gezeigt wird Englisch."),
+    "err.gva": ("“{value}” is not a guest-virtual address: write a hex address below 0x800000000000, e.g. "
+                "0x400000.",
+                "„{value}“ ist keine virtuelle Gastadresse: bitte eine Hex-Adresse unter 0x800000000000 "
+                "angeben, z. B. 0x400000."),
+    "err.value": ("“{value}” is not a 64-bit value: write a hex number such as 0x2a.",
+                  "„{value}“ ist kein 64-Bit-Wert: bitte eine Hex-Zahl wie 0x2a angeben."),
+    "err.engine": ("The operation could not run: {error}",
+                   "Die Operation konnte nicht ausgeführt werden: {error}"),
+    "err.out_of_memory": ("The machine ran out of machine pages at this step: {error}. Use a scenario with "
+                          "more machine memory.",
+                          "Der Maschine gingen in diesem Schritt die Maschinenseiten aus: {error}. Bitte ein"
+                          " Szenario mit mehr Maschinenspeicher verwenden."),
+    "err.upload_size": ("the file is larger than {kib} KiB", "die Datei ist größer als {kib} KiB"),
+    "err.upload_utf8": ("the file is not UTF-8 text", "die Datei ist kein UTF-8-Text"),
+}

@@ -1,0 +1,129 @@
+"""The narration of a step (visualizer.render.narrate); its output is golden, EN and DE."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "nar.boot": ("The machine has booted: each process has an empty top-level page table (PML4) in its VM's "
+                 "guest-physical memory, backed by a machine page.",
+                 "Die Maschine ist gestartet: Jeder Prozess hat eine leere oberste Seitentabelle (PML4) im "
+                 "physischen Speicher seiner VM, hinterlegt mit einer Maschinenseite."),
+    "nar.vm_enter": ("{vm} starts running on the CPU", "{vm} läuft auf der CPU an"),
+    "nar.vm_switch": ("the CPU switches from {old} to {new} (world switch)",
+                      "die CPU wechselt von {old} zu {new} (World Switch)"),
+    "nar.tlb_hit": ("TLB hit for gVA page 0x{gva:x}", "TLB-Treffer für gVA-Seite 0x{gva:x}"),
+    "nar.tlb_miss": ("TLB miss for gVA page 0x{gva:x}", "TLB-Fehlgriff für gVA-Seite 0x{gva:x}"),
+    "nar.retry_hit": ("the retry hits the TLB", "der neue Versuch trifft im TLB"),
+    "nar.retry_miss": ("the retry misses the TLB", "der neue Versuch verfehlt den TLB"),
+    "nar.walk_shadow": ("the CPU walks the shadow page tables (1 reference)|the CPU walks the shadow page "
+                        "tables ({n} references)",
+                        "die CPU durchläuft die Schattenseitentabellen (1 Zugriff)|die CPU durchläuft die "
+                        "Schattenseitentabellen ({n} Zugriffe)"),
+    "nar.walk_native": ("the CPU walks the guest page tables (1 reference)|the CPU walks the guest page "
+                        "tables ({n} references)",
+                        "die CPU durchläuft die Seitentabellen des Gasts (1 Zugriff)|die CPU durchläuft die "
+                        "Seitentabellen des Gasts ({n} Zugriffe)"),
+    "nar.walk_2d": ("the CPU walks the guest tables and the nested tables in two dimensions ({n} references:"
+                    " {g} guest, {e} nested)",
+                    "die CPU durchläuft Gast- und verschachtelte Seitentabellen zweidimensional ({n} "
+                    "Zugriffe: {g} Gast, {e} verschachtelt)"),
+    "nar.walk_vmm": ("the VMM walks the guest page tables in software (1 reference)|the VMM walks the guest "
+                     "page tables in software ({n} references)",
+                     "der VMM durchläuft die Seitentabellen des Gasts in Software (1 Zugriff)|der VMM "
+                     "durchläuft die Seitentabellen des Gasts in Software ({n} Zugriffe)"),
+    "nar.walk_missing": ("{walk} and finds no entry at the {level} level",
+                         "{walk} und findet auf Ebene {level} keinen Eintrag"),
+    "nar.walk_denied": ("{walk}; the entry does not allow this access",
+                        "{walk}; der Eintrag erlaubt diesen Zugriff nicht"),
+    "nar.exit_hidden": ("hidden page fault: exit to the VMM (the guest never sees it)",
+                        "versteckter Seitenfehler: VM-Exit zum VMM (der Gast bemerkt ihn nicht)"),
+    "nar.exit_guest": ("exit to the VMM: the guest's own tables lack the mapping — a true guest page fault",
+                       "VM-Exit zum VMM: den Seitentabellen des Gasts fehlt die Zuordnung — ein echter "
+                       "Seitenfehler des Gasts"),
+    "nar.exit_cr3": ("the CR3 load exits to the VMM", "das Laden von CR3 führt zum VM-Exit"),
+    "nar.exit_invlpg": ("INVLPG exits to the VMM, which drops the shadow entry",
+                        "INVLPG führt zum VM-Exit; der VMM verwirft den Schatteneintrag"),
+    "nar.exit_ptw": ("the guest writes a page table that the VMM write-protects (gPA 0x{gpa:x}): exit, the "
+                     "VMM emulates the write",
+                     "der Gast schreibt in eine vom VMM schreibgeschützte Seitentabelle (gPA 0x{gpa:x}): "
+                     "VM-Exit, der VMM emuliert den Schreibzugriff"),
+    "nar.exit_ept": ("EPT violation at gPA 0x{gpa:x}: exit to the VMM",
+                     "EPT-Verletzung bei gPA 0x{gpa:x}: VM-Exit zum VMM"),
+    "nar.guest_pf": ("the #PF goes to the guest's page-fault handler ({kind})",
+                     "der #PF geht an die Seitenfehlerbehandlung des Gasts ({kind})"),
+    "nar.guest_pf_reflect": ("the VMM reflects the #PF into the guest's page-fault handler ({kind})",
+                             "der VMM leitet den #PF an die Seitenfehlerbehandlung des Gasts weiter ({kind})"),
+    "nar.guest_work": ("the guest {parts}", "der Gast {parts}"),
+    "nar.gw_tables": ("allocates a page table|allocates {n} page tables",
+                      "legt eine Seitentabelle an|legt {n} Seitentabellen an"),
+    "nar.gw_frame": ("allocates the frame gPA 0x{gpa:x}", "belegt den Seitenrahmen gPA 0x{gpa:x}"),
+    "nar.gw_tables_frame": ("allocates a page table and the frame gPA 0x{gpa:x}|allocates {n} page tables "
+                            "and the frame gPA 0x{gpa:x}",
+                            "legt eine Seitentabelle und den Seitenrahmen gPA 0x{gpa:x} an|legt {n} "
+                            "Seitentabellen und den Seitenrahmen gPA 0x{gpa:x} an"),
+    "nar.gw_zero": ("zeroes it|zeroes {n} pages", "nullt sie|nullt {n} Seiten"),
+    "nar.gw_ptes": ("writes a page-table entry|writes {n} page-table entries",
+                    "schreibt einen Seitentabelleneintrag|schreibt {n} Seitentabelleneinträge"),
+    "nar.gw_free": ("frees gPA 0x{gpa:x}", "gibt gPA 0x{gpa:x} frei"),
+    "nar.gw_cr3": ("loads CR3 to switch to process {proc}", "lädt CR3 und wechselt zu Prozess {proc}"),
+    "nar.gw_invlpg": ("invalidates the TLB entry (INVLPG {detail})",
+                      "macht den TLB-Eintrag ungültig (INVLPG {detail})"),
+    "nar.gw_nothing": ("has nothing to do ({detail})", "hat nichts zu tun ({detail})"),
+    "nar.gw_segv": ("refuses the access ({detail}): the process gets a segmentation fault",
+                    "verweigert den Zugriff ({detail}): der Prozess erhält einen Speicherzugriffsfehler"),
+    "nar.gw_oom": ("has no free guest-physical page left", "hat keine freie physische Seite mehr"),
+    "nar.and": (" and ", " und "),
+    "nar.during_back": ("its first touch of a guest-physical page exits, and the VMM backs it with a machine"
+                        " page|its {n} first touches of guest-physical pages exit, and the VMM backs each "
+                        "with a machine page",
+                        "sein erster Zugriff auf eine physische Seite führt zum Exit, und der VMM hinterlegt"
+                        " sie mit einer Maschinenseite|seine {n} ersten Zugriffe auf physische Seiten führen"
+                        " zum Exit, und der VMM hinterlegt jede mit einer Maschinenseite"),
+    "nar.during_ptw": ("its write to a write-protected page table exits and the VMM emulates it|its {n} "
+                       "writes to write-protected page tables exit and the VMM emulates each",
+                       "sein Schreibzugriff auf eine schreibgeschützte Seitentabelle führt zum Exit, der VMM"
+                       " emuliert ihn|seine {n} Schreibzugriffe auf schreibgeschützte Seitentabellen führen "
+                       "zum Exit, der VMM emuliert jeden"),
+    "nar.back": ("the VMM backs gPA 0x{gpa:x} with machine page 0x{ma:x}",
+                 "der VMM hinterlegt gPA 0x{gpa:x} mit der Maschinenseite 0x{ma:x}"),
+    "nar.share": ("{vm} gPA 0x{gpa:x} now maps the shared, read-only machine page 0x{ma:x}",
+                  "{vm} gPA 0x{gpa:x} zeigt jetzt auf die gemeinsam genutzte, schreibgeschützte "
+                  "Maschinenseite 0x{ma:x}"),
+    "nar.cow": ("copy-on-write: {vm} gPA 0x{gpa:x} gets a private copy at machine page 0x{ma:x}",
+                "Copy-on-Write: {vm} gPA 0x{gpa:x} erhält eine private Kopie in Maschinenseite 0x{ma:x}"),
+    "nar.unshare": ("the last sharer, {vm} gPA 0x{gpa:x}, keeps machine page 0x{ma:x} as its own",
+                    "der letzte Teilhaber, {vm} gPA 0x{gpa:x}, behält die Maschinenseite 0x{ma:x} für sich"),
+    "nar.swap_out": ("the VMM swaps out {vm} gPA 0x{gpa:x}; machine page 0x{ma:x} is freed",
+                     "der VMM lagert {vm} gPA 0x{gpa:x} aus; die Maschinenseite 0x{ma:x} wird frei"),
+    "nar.swap_in": ("swap-in from disk: gPA 0x{gpa:x} gets machine page 0x{ma:x} (milliseconds)",
+                    "Einlagern von der Platte: gPA 0x{gpa:x} erhält die Maschinenseite 0x{ma:x} "
+                    "(Millisekunden)"),
+    "nar.ept_write": ("the VMM writes the nested (EPT) entry",
+                      "der VMM schreibt den verschachtelten (EPT-)Eintrag"),
+    "nar.ept_clear": ("the VMM clears the nested (EPT) entry",
+                      "der VMM löscht den verschachtelten (EPT-)Eintrag"),
+    "nar.shadow_fill": ("the VMM fills the shadow entry gVA 0x{gva:x} → MA 0x{ma:x}{ro}",
+                        "der VMM füllt den Schatteneintrag gVA 0x{gva:x} → MA 0x{ma:x}{ro}"),
+    "nar.shadow_fill_ro": (" (read-only for now)", " (vorerst schreibgeschützt)"),
+    "nar.shadow_tables": (", building a shadow table on the way|, building {n} shadow tables on the way",
+                          " und legt dabei eine Schattentabelle an| und legt dabei {n} Schattentabellen an"),
+    "nar.shadow_zap": ("the VMM drops the shadow entry for gVA 0x{gva:x} ({reason})",
+                       "der VMM verwirft den Schatteneintrag für gVA 0x{gva:x} ({reason})"),
+    "nar.shadow_root_cached": ("the VMM finds this address space's shadow root in its cache",
+                               "der VMM findet die Schattenwurzel dieses Adressraums in seinem Cache"),
+    "nar.shadow_root_new": ("the VMM builds a new shadow root for this address space",
+                            "der VMM legt eine neue Schattenwurzel für diesen Adressraum an"),
+    "nar.tlb_fill": ("the TLB caches gVA page 0x{gva:x} → MA 0x{ma:x}",
+                     "der TLB speichert gVA-Seite 0x{gva:x} → MA 0x{ma:x}"),
+    "nar.tlb_flush": ("TLB flush ({reason}): one entry dropped|TLB flush ({reason}): {n} entries dropped",
+                      "TLB-Leerung ({reason}): ein Eintrag verworfen|TLB-Leerung ({reason}): {n} Einträge "
+                      "verworfen"),
+    "nar.read": ("the read returns 0x{value:x} from MA 0x{ma:x}",
+                 "das Lesen liefert 0x{value:x} aus MA 0x{ma:x}"),
+    "nar.write": ("the write stores 0x{value:x} at MA 0x{ma:x}",
+                  "das Schreiben legt 0x{value:x} an MA 0x{ma:x} ab"),
+    "nar.exec": ("the instruction fetch reads MA 0x{ma:x}", "der Befehlsabruf liest MA 0x{ma:x}"),
+    "nar.note": ("{text}", "{text}"),
+    "fault.not-present": ("not present", "nicht vorhanden"),
+    "fault.write-protect": ("write to a read-only page", "Schreiben auf eine schreibgeschützte Seite"),
+    "fault.no-exec": ("no execute permission", "keine Ausführungsberechtigung"),
+    "fault.user": ("supervisor-only page", "nur für den Kernel"),
+}
