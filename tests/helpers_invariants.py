@@ -74,6 +74,14 @@ def SWITCH(vm, p):
     return Op(OpKind.SWITCH, vm, p)
 
 
+def FORK(vm, p, child):
+    return Op(OpKind.FORK, vm, p, child=child)
+
+
+def EXIT(vm, p):
+    return Op(OpKind.EXIT, vm, p)
+
+
 def SHARE(vm, p, gva, with_vm, with_p, with_gva):
     return Op(OpKind.SHARE, vm, p, gva, with_vm=with_vm, with_process=with_p, with_gva=with_gva)
 
@@ -342,8 +350,38 @@ def check_tlb(m: Machine) -> None:
                 assert vm.pmap.state[gppn] is PageState.PRIVATE
 
 
+def check_guest(m: Machine) -> None:
+    """Guest frames are conserved: every gPPN is free, a page table or mapped (a frame shared
+    copy-on-write counted once), and each mapped frame's reference count is the number of PTEs
+    that map it; every page table is reachable from a process's CR3; ``protect``ed pages are
+    mapped read-only."""
+    for name, vm in m.vms.items():
+        g = vm.guest
+        mapped = Counter()
+        reachable: set[int] = set()
+        for p in g.processes.values():
+            leaves, levels = m.views.guest_tables(name, p.name)
+            reachable |= set(levels)
+            mapped.update(gppn for _gvpn, gppn, _pte in leaves)
+            ptes = {gvpn: pte for gvpn, _gppn, pte in leaves}
+            for gvpn in g.protected.get(p.name, ()):
+                assert gvpn in ptes, f"{name}/{p.name}: protected gVPN 0x{gvpn:x} is not mapped"
+                assert not ptes[gvpn] & RW, f"{name}/{p.name}: protected gVPN 0x{gvpn:x} is writable"
+        free = set(g._free)
+        assert len(free) == len(g._free), f"{name}: a guest frame is free twice"
+        assert reachable == g.pt_pages, f"{name}: page tables {sorted(g.pt_pages)} vs reachable {sorted(reachable)}"
+        assert not free & g.pt_pages and not free & set(mapped) and not g.pt_pages & set(mapped), \
+            f"{name}: a guest frame has two uses"
+        assert len(free) + len(g.pt_pages) + len(mapped) == g.pages, \
+            f"{name}: {len(free)} free + {len(g.pt_pages)} tables + {len(mapped)} mapped ≠ {g.pages} pages"
+        for gppn, n in mapped.items():
+            assert g.refs.get(gppn, 1) == n, f"{name}: gPPN 0x{gppn:x} mapped {n}× but counted {g.refs.get(gppn, 1)}"
+        assert set(g.refs) <= set(mapped) and all(n > 1 for n in g.refs.values()), f"{name}: stale counts {g.refs}"
+
+
 def check_all(m: Machine) -> None:
     check_frames(m)
+    check_guest(m)
     check_shadow(m)
     check_nested(m)
     check_tlb(m)
@@ -389,10 +427,12 @@ def random_ops(rng: np.random.Generator, n: int, vms=VMS2, procs=PROCS2, pages=P
                guest_pages: int = 16) -> list[Op]:
     """``n`` random operations of every kind over a few pages, biased so that the interesting
     cases happen often: identical pages (values from a tiny set, same offsets) get shared and
-    then written (copy-on-write), swapped pages are touched again, page-table pages are swapped."""
+    then written (copy-on-write), swapped pages are touched again, page-table pages are swapped;
+    a process forks into another (copy-on-write in the guest) or exits (so it can be forked into
+    again)."""
     ops: list[Op] = []
     kinds = ["read"] * 5 + ["write"] * 5 + ["exec", "map", "unmap", "protect", "invlpg", "switch"] + \
-            ["share"] * 3 + ["share_gpa", "swap", "swap_gpa"]
+            ["share"] * 3 + ["share_gpa", "swap", "swap_gpa", "fork", "exit"]
     for _ in range(n):
         k = kinds[rng.integers(len(kinds))]
         vm, p = vms[rng.integers(len(vms))], procs[rng.integers(len(procs))]
@@ -408,6 +448,12 @@ def random_ops(rng: np.random.Generator, n: int, vms=VMS2, procs=PROCS2, pages=P
             ops.append(Op(OpKind(k), vm, p, page))
         elif k == "switch":
             ops.append(SWITCH(vm, p))
+        elif k == "fork":
+            others = [c for c in procs if c != p]
+            if others:
+                ops.append(FORK(vm, p, others[rng.integers(len(others))]))
+        elif k == "exit":
+            ops.append(EXIT(vm, p))
         elif k == "share":
             ops.append(SHARE(vm, p, page, vms[rng.integers(len(vms))], procs[rng.integers(len(procs))],
                              page if rng.random() < 0.7 else pages[rng.integers(len(pages))]))

@@ -110,7 +110,7 @@ def test_upload_then_bad_upload_keeps_the_previous_trace():
     at.file_uploader(key="cmp.uploader").upload("bad.csv", BAD, "text/csv").run()
     assert not at.exception
     assert at.error[0].value == ("Upload rejected — bad.csv: line 2, field 'op': 'jump' is not an operation (one of "
-                                 "read, write, exec, map, unmap, protect, invlpg, switch, swap_out)")
+                                 "read, write, exec, map, unmap, protect, invlpg, switch, swap_out, fork, exit)")
     assert any("Still comparing the previous trace: t.csv" in c.value for c in at.caption)
     assert at.table[0].value.loc["operations"].tolist() == ["3", "3", "3"]
 

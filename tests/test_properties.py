@@ -3,7 +3,7 @@
 Two VMs with two processes each touch a handful of pages (so that frames are reused, pages
 collide in the small TLB, contents repeat and sharing succeeds), with every kind of operation:
 accesses, map/unmap/protect, context switches, INVLPG, sharing and swapping (by gVA and by gPA,
-page-table pages included). After each sequence, and for some properties after each step:
+page-table pages included), fork (copy-on-write in the guest) and exit. After each sequence, and for some properties after each step:
 
 (a) the guest cannot tell the modes apart: every VM's guest-physical image (A/D bits included),
     every gVA → gPA, and every access's gPA, value read and fault are identical in shadow,
@@ -47,6 +47,10 @@ guest_op = st.builds(lambda k, vm, p, page: Op(k, vm, p, page),
                      st.sampled_from([OpKind.MAP, OpKind.UNMAP, OpKind.PROTECT, OpKind.INVLPG]),
                      st.sampled_from(VMS), st.sampled_from(PROCS), st.sampled_from(PAGES))
 switch = st.builds(lambda vm, p: Op(OpKind.SWITCH, vm, p), st.sampled_from(VMS), st.sampled_from(PROCS))
+# fork into the other process (copy-on-write in the guest), exit (so that it can be forked into again)
+fork = st.builds(lambda vm, i: Op(OpKind.FORK, vm, PROCS[i], child=PROCS[1 - i]), st.sampled_from(VMS),
+                 st.integers(0, 1))
+exit_ = st.builds(lambda vm, p: Op(OpKind.EXIT, vm, p), st.sampled_from(VMS), st.sampled_from(PROCS))
 SHARE_PAGES = PAGES[:2] * 3 + PAGES  # mostly the warm-up's identical pages
 share_gva = st.builds(lambda vm, p, page, wvm, wp, wpage: Op(OpKind.SHARE, vm, p, page, with_vm=wvm,
                                                                with_process=wp, with_gva=wpage),
@@ -64,7 +68,8 @@ swap_gva = st.builds(lambda vm, p, page: Op(OpKind.SWAP_OUT, vm, p, page),
 swap_gpa = st.builds(lambda vm, g: Op(OpKind.SWAP_OUT, vm, gpa=g * 4096),  # page-table pages too
                      st.sampled_from(VMS), st.integers(0, 15))
 # weights: mostly accesses, then sharing and guest page-table operations
-_CHOICES = [access] * 10 + [guest_op] * 3 + [switch] * 2 + [share_same] * 3 + [share_gva, share_gpa, swap_gva, swap_gpa]
+_CHOICES = [access] * 10 + [guest_op] * 3 + [switch] * 2 + [share_same] * 3 + [share_gva, share_gpa, swap_gva, swap_gpa] + \
+    [fork, exit_]
 any_op = st.integers(0, len(_CHOICES) - 1).flatmap(lambda i: _CHOICES[i])
 
 # Half of the sequences start warm: every address space writes 0xB at the start of the first
@@ -165,10 +170,13 @@ def test_seeded_sequences_reach_the_interesting_cases():
                     seen[e.reason.value] += 1
                 elif e.__class__ is ShadowRoot and e.evicted is not None:
                     seen["root evicted"] += 1
-                elif e.__class__ is GuestAction and e.kind is GuestActionKind.SEGV:
-                    seen["segv"] += 1
+                elif e.__class__ is GuestAction and e.kind in (GuestActionKind.SEGV, GuestActionKind.FORK,
+                                                                GuestActionKind.COPY_PAGE, GuestActionKind.REUSE_PAGE,
+                                                                GuestActionKind.EXIT):
+                    seen[e.kind.value] += 1
     for what in [r.value for r in PmapReason] + ["hidden-fault", "guest-fault", "pt-write", "cr3-load", "invlpg",
-                                                 "page-table page swapped", "root evicted", "segv"]:
+                                                 "page-table page swapped", "root evicted", "segv", "fork",
+                                                 "copy-page", "reuse-page", "exit"]:
         assert seen[what] > 0, f"no '{what}' in the seeded sequences: {dict(seen)}"
 
 

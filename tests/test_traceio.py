@@ -242,7 +242,7 @@ def test_cli_run_trace_on_a_base_scenario_and_bad_input(tmp_path):
     code, out, err = run_cli("run", "--trace", str(f))
     assert code == 2 and out == ""
     assert err.strip() == ("error: t.csv: line 2, field 'op': 'reed' is not an operation "
-                           "(one of read, write, exec, map, unmap, protect, invlpg, switch, swap_out)")
+                           "(one of read, write, exec, map, unmap, protect, invlpg, switch, swap_out, fork, exit)")
 
 
 def test_the_shipped_program_trace_and_its_source():

@@ -4,7 +4,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from visualizer.engine import Machine, Mode, OpKind, ScenarioError, load_scenario_text
+from visualizer.engine import GuestActionKind, Machine, Mode, OpKind, ScenarioError, load_scenario_text
 from visualizer.engine.ops import OP_CODES
 from visualizer.engine.traceio import default_config
 from visualizer.engine.workloads import GENERATORS, generate, processes_of, program_names
@@ -85,27 +85,41 @@ def test_tlb_thrash_misses_every_access_once_warm():
     assert m.totals().tlb_misses - before == len(t) - 256
 
 
-def test_pt_churn_has_buffer_bursts_and_fork_like_copy_on_write():
+def test_pt_churn_has_buffer_bursts_and_real_forks():
     t = generate("pt_churn", 4, accesses=2000, burst_every=100, burst_pages=4, cow_ratio=0.5)
     k = kinds(t)
-    assert k["map"] and k["unmap"] and k["protect"]
+    assert k["map"] and k["unmap"] and k["fork"] and k["fork"] == k["exit"] and not k["protect"]
+    assert t.proc_names == [("VM1", "p1"), ("VM1", "p2")] and processes_of("pt_churn") == ["p1", "p2"]
     ops = t.ops()
-    # a copy-on-write: a protected page is later unmapped, mapped afresh and written
-    i = next(i for i, o in enumerate(ops) if o.kind is OpKind.PROTECT)
-    g = ops[i].gva
-    after = [o.kind for o in ops[i + 1:] if o.gva == g][:3]
-    assert after == [OpKind.UNMAP, OpKind.MAP, OpKind.WRITE]
-    # one burst every 100 accesses: a run of protects (copy-on-write) or of maps beyond the
-    # 32-page working set (buffer churn)
+    # a fork: p1 forks p2, writes burst_pages pages, p2 reads about half of them and exits
+    i = next(i for i, o in enumerate(ops) if o.kind is OpKind.FORK)
+    assert ops[i].process == "p1" and ops[i].child == "p2" and ops[i].describe() == "fork VM1/p1 → p2"
+    burst = ops[i + 1:i + 8]
+    assert [(o.kind, o.process) for o in burst] == [(OpKind.WRITE, "p1")] * 4 + [(OpKind.READ, "p2")] * 2 + \
+        [(OpKind.EXIT, "p2")]
+    assert [o.gva & ~0xFFF for o in burst[4:6]] == [o.gva & ~0xFFF for o in burst[:2]]
+    # one burst every 100 accesses: a fork or a run of maps beyond the 32-page working set
     churn = 0x400000 + 32 * 4096
     starts = [b for a, b in zip(ops, ops[1:], strict=False) if b.kind is not a.kind and
-              (b.kind is OpKind.PROTECT or (b.kind is OpKind.MAP and b.gva >= churn))]
+              (b.kind is OpKind.FORK or (b.kind is OpKind.MAP and b.gva >= churn))]
     assert len(starts) == 2000 // 100 - 1
+
+
+def test_pt_churn_forks_copy_on_write_in_every_mode():
+    t = generate("pt_churn", 4, accesses=1000, burst_every=100, cow_ratio=1.0)
+    for mode in Mode:
+        m = Machine(default_config(t), mode)
+        copies = 0
+        for i in range(len(t)):
+            step = m.execute(t[i], i)
+            copies += sum(1 for e in step.events if getattr(e, "kind", None) is GuestActionKind.COPY_PAGE)
+            assert not any(getattr(e, "kind", None) is GuestActionKind.SEGV for e in step.events), step.op
+        assert copies > 0, mode
 
 
 def test_pt_churn_without_cow_only_maps_and_unmaps():
     k = kinds(generate("pt_churn", 4, accesses=2000, cow_ratio=0.0))
-    assert k["protect"] == 0 and k["map"] > 0 and abs(k["map"] - k["unmap"]) <= 4
+    assert k["fork"] == k["protect"] == 0 and k["map"] > 0 and abs(k["map"] - k["unmap"]) <= 4
 
 
 def test_context_switch_round_robin_with_quantum():

@@ -9,13 +9,16 @@ import numpy as np
 from .ops import OP_CODES, VMM_OPS, Op, OpKind
 
 _CODE = {k: i for i, k in enumerate(OP_CODES)}
+_NO_ADDRESS = (OpKind.SWITCH, OpKind.EXIT)
+"""Operations on a whole address space: no gVA (the column holds 0)."""
 
 
 class Trace:
     """Operations in columns: VM index, (VM, process) index, op code, gVA, value.
 
-    Operations with more fields than the columns hold (``share``, ``swap_out`` by gPA) are kept
-    whole in ``extras``.
+    Operations with more fields than the columns hold (``share``, ``swap_out`` by gPA, ``fork``
+    with its child) are kept whole in ``extras``; a fork's child is listed in ``proc_names``
+    too, so that the trace declares every process it uses.
     """
 
     def __init__(self, vm_names: Sequence[str], proc_names: Sequence[tuple[str, str]],
@@ -50,10 +53,13 @@ class Trace:
                 if (o.vm, o.process) not in proc_names:
                     proc_names.append((o.vm, o.process))
                 proc[i] = proc_names.index((o.vm, o.process))
+            if o.child is not None and (o.vm, o.child) not in proc_names:
+                proc_names.append((o.vm, o.child))
             code[i] = _CODE[o.kind]
             gva[i] = o.gva or 0
             value[i] = o.value
-            if o.kind in VMM_OPS or (o.gva is None and o.kind is not OpKind.SWITCH):
+            if o.kind in VMM_OPS or o.kind is OpKind.FORK or \
+                    (o.gva is None and o.kind not in (OpKind.SWITCH, OpKind.EXIT)):
                 extras[i] = o
         return cls(vm_names, proc_names, vm, proc, code, gva, value, extras)
 
@@ -94,7 +100,7 @@ class Trace:
         kind = OP_CODES[code]
         vm_name = self.vm_names[vm_i]
         process = self.proc_names[proc_i][1] if proc_i >= 0 else None
-        return Op(kind, vm_name, process, None if kind is OpKind.SWITCH else int(gva), int(value))
+        return Op(kind, vm_name, process, None if kind in _NO_ADDRESS else int(gva), int(value))
 
     def __getitem__(self, i: int) -> Op:
         if i < 0:

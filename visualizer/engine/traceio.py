@@ -10,11 +10,15 @@
     VM1,p1,read,0x400008
     VM1,p2,switch,
     VM1,p1,protect,0x400000
+    VM1,p1,fork,p2
+    VM1,p2,exit,
 
 ``op`` is one of read, write, exec (accesses), map, unmap, protect, invlpg (guest page-table
 operations on the page holding ``address``), switch (a context switch to ``process``: a CR3
-load; no address) and swap_out (the VMM swaps out the guest-physical page behind
-``address``). Addresses are gVAs, hexadecimal with ``0x`` or decimal, below the canonical user
+load; no address), fork (``process`` forks: its pages are shared copy-on-write with the
+child process named in the ``address`` column, which must have no address space yet), exit
+(``process``'s address space is torn down, so that it can be a fork child again; no address)
+and swap_out (the VMM swaps out the guest-physical page behind ``address``). Addresses are gVAs, hexadecimal with ``0x`` or decimal, below the canonical user
 limit 0x800000000000. A header line, blank lines and lines starting with ``#`` are skipped.
 
 **Lackey** — what ``valgrind --tool=lackey --trace-mem=yes --log-file=FILE PROGRAM`` writes:
@@ -50,7 +54,7 @@ import numpy as np
 from .costs import CostTable
 from .errors import TraceError
 from .memory import PAGE_SIZE
-from .ops import MAX_VM_BYTES, OP_CODES, MachineConfig, OpKind, VmConfig
+from .ops import MAX_VM_BYTES, OP_CODES, MachineConfig, Op, OpKind, VmConfig
 from .trace import Trace
 
 TRACE_DIR = Path(__file__).resolve().parent.parent / "traces"
@@ -67,7 +71,9 @@ _CODE = {k: OP_CODES.index(k) for k in OpKind}
 READ, WRITE, EXEC = _CODE[OpKind.READ], _CODE[OpKind.WRITE], _CODE[OpKind.EXEC]
 MAP, SWITCH = _CODE[OpKind.MAP], _CODE[OpKind.SWITCH]
 CSV_OPS = {k.value: _CODE[k] for k in (OpKind.READ, OpKind.WRITE, OpKind.EXEC, OpKind.MAP, OpKind.UNMAP,
-                                       OpKind.PROTECT, OpKind.INVLPG, OpKind.SWITCH, OpKind.SWAP_OUT)}
+                                       OpKind.PROTECT, OpKind.INVLPG, OpKind.SWITCH, OpKind.SWAP_OUT,
+                                       OpKind.FORK, OpKind.EXIT)}
+FORK, EXIT = _CODE[OpKind.FORK], _CODE[OpKind.EXIT]
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,7 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
     gvas: list[int] = []
     values: list[int] = []
     lines: list[int] = []
+    extras: dict[int, Op] = {}
     header_seen = False
     for lineno, raw in enumerate(text.splitlines(), 1):
         s = raw.strip()
@@ -172,10 +179,19 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
             hint = " ('share' needs two pages: use a scenario file)" if op_s.lower() == "share" else ""
             raise TraceError(f"line {lineno}, field 'op': '{op_s}' is not an operation "
                              f"(one of {', '.join(CSV_OPS)}){hint}")
-        if code == SWITCH:
+        child = None
+        if code == SWITCH or code == EXIT:
             if addr_s:
-                raise TraceError(f"line {lineno}, field 'address': a switch takes no address (leave it empty)")
+                raise TraceError(f"line {lineno}, field 'address': {'a switch' if code == SWITCH else 'an exit'} "
+                                 f"takes no address (leave it empty)")
             gva = 0
+        elif code == FORK:
+            if not NAME_RE.fullmatch(addr_s):
+                raise TraceError(f"line {lineno}, field 'address': a fork names its child process there "
+                                 f"(letters, digits, '_', '.' or '-'), got '{addr_s}'")
+            if addr_s == proc:
+                raise TraceError(f"line {lineno}, field 'address': the child '{addr_s}' is the parent itself")
+            child, gva = addr_s, 0
         else:
             if not addr_s:
                 raise TraceError(f"line {lineno}, field 'address': missing (operation '{op_s}' needs an address)")
@@ -189,6 +205,9 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
             raise TraceError(f"line {lineno}: more than {max_rows:,} operations (the limit)")
         vi = vm_index.setdefault(vm, len(vm_index))
         pi = proc_index.setdefault((vm, proc), len(proc_index))
+        if child is not None:
+            proc_index.setdefault((vm, child), len(proc_index))  # the default machine declares it
+            extras[len(ops)] = Op(OpKind.FORK, vm, proc, child=child)
         vms.append(vi)
         procs.append(pi)
         ops.append(code)
@@ -198,7 +217,7 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
     if not ops:
         raise TraceError("no operations found (expected lines like 'VM1,p1,read,0x400000')")
     trace = Trace(list(vm_index), list(proc_index), np.array(vms, np.int16), np.array(procs, np.int32),
-                  np.array(ops, np.int8), np.array(gvas, np.uint64), np.array(values, np.uint64))
+                  np.array(ops, np.int8), np.array(gvas, np.uint64), np.array(values, np.uint64), extras)
     return ParsedTrace(trace, "csv", np.array(lines, np.int32))
 
 
@@ -207,9 +226,12 @@ def write_csv(trace: Trace) -> str:
     out = ["vm,process,op,address,value"]
     for i in range(len(trace)):
         op = trace[i]
-        if op.kind is OpKind.SHARE or (op.gva is None and op.kind is not OpKind.SWITCH):
+        if op.kind is OpKind.FORK:
+            out.append(f"{op.vm},{op.process or ''},fork,{op.child},")
             continue
-        addr = "" if op.kind is OpKind.SWITCH else f"0x{op.gva:x}"
+        if op.kind is OpKind.SHARE or (op.gva is None and op.kind not in (OpKind.SWITCH, OpKind.EXIT)):
+            continue
+        addr = "" if op.kind in (OpKind.SWITCH, OpKind.EXIT) else f"0x{op.gva:x}"
         value = f"0x{op.value:x}" if op.kind is OpKind.WRITE else ""
         out.append(f"{op.vm},{op.process or ''},{op.kind.value},{addr},{value}")
     return "\n".join(out) + "\n"

@@ -15,7 +15,7 @@ The shapes and what they stress:
 ``tlb_thrash``      a cyclic walk over more pages than the TLB holds, with no page-table
                     activity after the first touch: every access misses — nested mode's worst
                     case (24 references per walk) and shadow mode's best.
-``pt_churn``        bursts of map/unmap/protect and fork-like copy-on-write in the guest: every
+``pt_churn``        bursts of map/unmap and real forks with copy-on-write in the guest: every
                     guest page-table write exits in shadow mode, none does in nested mode.
 ``context_switch``  N processes round-robin with a quantum: every switch is a CR3 load, which
                     exits in shadow mode and not in nested mode.
@@ -27,7 +27,8 @@ The shapes and what they stress:
 
 Addresses are canonical user gVAs from ``base`` (default 0x400000, where a Linux executable
 starts); accesses are 8-byte aligned. Page-table operations (``map``, ``unmap``, ``protect``)
-and ``switch`` are operations, not accesses: "cycles per access" divides by accesses only.
+``switch``, ``fork`` and ``exit`` are operations, not accesses: "cycles per access" divides by
+accesses only.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .ops import OP_CODES, OpKind
+from .ops import OP_CODES, Op, OpKind
 from .trace import Trace
 from .traceio import TRACE_DIR, read_trace_file
 
@@ -43,6 +44,7 @@ PAGE = 4096
 R, W, X = (OP_CODES.index(k) for k in (OpKind.READ, OpKind.WRITE, OpKind.EXEC))
 MAP, UNMAP, PROTECT = (OP_CODES.index(k) for k in (OpKind.MAP, OpKind.UNMAP, OpKind.PROTECT))
 SWITCH = OP_CODES.index(OpKind.SWITCH)
+FORK, EXIT = OP_CODES.index(OpKind.FORK), OP_CODES.index(OpKind.EXIT)
 DEFAULT_BASE = 0x0000_0040_0000
 MAX_ACCESSES = 5_000_000
 """Generators refuse longer traces (the scenario loader's cap)."""
@@ -121,6 +123,8 @@ class _Builder:
         self.block_proc: list[int] = []
         self.block_op: list[int] = []
         self.block_gva: list[int] = []
+        self.block_child: dict[int, int] = {}
+        """Inserted fork (its index among the inserted operations) → the child's process index."""
 
     def insert(self, position: int, proc: int, ops: list[int], gvas: list[int]) -> None:
         """Insert operations (in order) before access number ``position``."""
@@ -129,11 +133,25 @@ class _Builder:
         self.block_op.extend(ops)
         self.block_gva.extend(gvas)
 
+    def insert_fork(self, position: int, parent: int, child: int) -> None:
+        """Insert a fork of process ``parent`` into process ``child`` before access ``position``."""
+        self.block_child[len(self.at)] = child
+        self.insert(position, parent, [FORK], [0])
+
     def trace(self, rng) -> Trace:
         proc, ops, gva = self.proc, self.ops, self.gva
         values = np.where(ops == W, self.values, np.uint64(0))  # only a write stores a value
+        extras = {}
         if self.at:
             at = np.asarray(self.at, np.int64)
+            if self.block_child:
+                # where np.insert puts each inserted operation: before its access, after the
+                # operations inserted earlier at the same place (a stable sort of the positions)
+                order = np.argsort(at, kind="stable")
+                final = np.empty(len(at), np.int64)
+                final[order] = at[order] + np.arange(len(at))
+                extras = {int(final[j]): Op(OpKind.FORK, self.vm, self.procs[self.block_proc[j]],
+                                            child=self.procs[c]) for j, c in self.block_child.items()}
             extra_vals = np.where(np.asarray(self.block_op) == W, _values(rng, len(at)), 0).astype(np.uint64)
             proc = np.insert(proc, at, np.asarray(self.block_proc, np.int32))
             ops = np.insert(ops, at, np.asarray(self.block_op, np.int8))
@@ -141,7 +159,7 @@ class _Builder:
             values = np.insert(values, at, extra_vals)
         n = len(ops)
         return Trace([self.vm], [(self.vm, p) for p in self.procs], np.zeros(n, np.int16),
-                     proc.astype(np.int32), ops.astype(np.int8), gva, values)
+                     proc.astype(np.int32), ops.astype(np.int8), gva, values, extras)
 
 
 def _round_robin(n: int, nprocs: int, quantum: int) -> tuple[np.ndarray, list[int]]:
@@ -168,19 +186,18 @@ def _mmap_bursts(b: _Builder, positions, k: int, churn_first: int, base: int) ->
         prev[p] = pages
 
 
-def _cow_burst(b: _Builder, rng, pos: int, k: int, pages: int, base: int) -> None:
-    """Fork-like copy-on-write: write-protect ``k`` working-set pages (fork makes the parent's
-    pages read-only), then the parent writes each: the kernel gives the page a fresh frame
-    (unmap + map replace the PTE) and the write retries."""
+def _fork_burst(b: _Builder, rng, pos: int, k: int, pages: int, base: int, child: int) -> None:
+    """A real fork: the parent forks process ``child`` (every present page shared copy-on-write),
+    writes ``k`` of its working-set pages — each write a protection fault that copies the page
+    — the child reads about half of them (it still sees the old contents) and exits, which
+    drops its references to the shared frames."""
     p = int(b.proc[min(pos, len(b.proc) - 1)])
     chosen = rng.choice(pages, size=min(k, pages), replace=False)
     gvas = [base + int(c) * PAGE for c in chosen]
-    ops = [PROTECT] * len(gvas)
-    addrs = list(gvas)
-    for g in gvas:
-        ops += [UNMAP, MAP, W]
-        addrs += [g, g, g]
-    b.insert(pos, p, ops, addrs)
+    b.insert_fork(pos, p, child)
+    b.insert(pos, p, [W] * len(gvas), [g + 8 * (i % 512) for i, g in enumerate(gvas)])
+    reads = gvas[:max(1, len(gvas) // 2)]
+    b.insert(pos, child, [R] * len(reads) + [EXIT], [g + 8 * (i % 512) for i, g in enumerate(reads)] + [0])
 
 
 # -- generators ------------------------------------------------------------------------------
@@ -250,32 +267,39 @@ def pt_churn(rng, *, vm="VM1", process="p1", accesses=10000, pages=32, burst_eve
 
     Each burst is either a buffer churn (the previous burst's buffer pages unmapped, then
     ``burst_pages`` new pages mapped and written, as malloc/mmap and free/munmap do) or, with
-    probability ``cow_ratio``, a fork-like copy-on-write: ``burst_pages`` working-set pages are
-    write-protected (``protect``, as fork does to the parent) and then written, each write
-    preceded by the kernel's copy-on-write break (``unmap`` + ``map`` give the page a fresh
-    frame). The engine's guest kernel handles only not-present faults, so the protection fault
-    that triggers a real COW break is not part of the trace; its page-table writes and TLB
-    shootdowns are. accesses: working-set accesses (bursts add their own operations) · pages:
-    working set in pages · burst_every: accesses between bursts · burst_pages: pages per burst
-    · cow_ratio: fraction of bursts that are copy-on-write · write_ratio: fraction of writes
-    among working-set accesses · base: first gVA (buffer pages follow the working set).
+    probability ``cow_ratio``, a real fork with copy-on-write: the process forks a child (every
+    present PTE copied write-protected into it, one flush of the parent's address space), then
+    writes ``burst_pages`` working-set pages — each write a protection fault whose handler
+    copies the page — and the child reads about half of them and exits (its address space torn
+    down, so that the next fork can reuse it). The child is process ``p2`` (``p1`` when the
+    parent is ``p2``), which the scenario's VM must declare (see :func:`processes_of`).
+    accesses: working-set accesses (bursts add their own operations) · pages: working set in
+    pages · burst_every: accesses between bursts · burst_pages: pages per burst · cow_ratio:
+    fraction of bursts that are forks · write_ratio: fraction of writes among working-set
+    accesses · base: first gVA (buffer pages follow the working set).
     """
     accesses = _count("accesses", accesses, 1, MAX_ACCESSES)
     pages = _count("pages", pages, 1, MAX_PAGES)
     burst_every = _count("burst_every", burst_every, 1, MAX_ACCESSES)
     k = _count("burst_pages", burst_pages, 1, 512)
     cow_ratio = _ratio("cow_ratio", cow_ratio)
+    child = fork_child(process)
     _base(base, pages + 2 * k)
     idx = rng.integers(0, pages, accesses)
-    b = _Builder(vm, [process], np.zeros(accesses, np.int32), _rw(rng, accesses, _ratio("write_ratio", write_ratio)),
+    b = _Builder(vm, [process, child], np.zeros(accesses, np.int32), _rw(rng, accesses, _ratio("write_ratio", write_ratio)),
                  _gva(base, idx, _offsets(rng, accesses)), _values(rng, accesses))
     positions = list(range(burst_every, accesses, burst_every))
     cow = rng.random(len(positions)) < cow_ratio
     _mmap_bursts(b, [p for p, c in zip(positions, cow, strict=True) if not c], k, pages, base)
     for p, c in zip(positions, cow, strict=True):
         if c:
-            _cow_burst(b, rng, p, k, pages, base)
+            _fork_burst(b, rng, p, k, pages, base, 1)
     return b.trace(rng)
+
+
+def fork_child(process: str) -> str:
+    """The process ``pt_churn`` forks into: ``p2`` (``p1`` when the parent is ``p2``)."""
+    return "p1" if process == "p2" else "p2"
 
 
 def context_switch(rng, *, vm="VM1", processes=4, accesses=10000, quantum=50, pages=16, write_ratio=0.3,
@@ -369,7 +393,7 @@ GENERATORS: dict[str, tuple[Callable[..., Trace], str]] = {
     "uniform": (uniform, "Uniformly random pages: TLB misses once the pages exceed the TLB's reach."),
     "zipf": (zipf, "Hot/cold working set: a few pages take most accesses (Zipf)."),
     "tlb_thrash": (tlb_thrash, "A cyclic walk over 4× the TLB's reach, no page-table activity: every access misses."),
-    "pt_churn": (pt_churn, "Bursts of map/unmap/protect and fork-like copy-on-write in the guest."),
+    "pt_churn": (pt_churn, "Bursts of map/unmap and real forks with copy-on-write in the guest."),
     "context_switch": (context_switch, "N processes round-robin with a quantum: a CR3 load per time slice."),
     "mix": (mix, "A Zipf working set with page-table updates and context switches at chosen rates."),
     "program": (program, "A real program's memory trace (Valgrind lackey): a linked-list walk."),
@@ -391,4 +415,7 @@ def processes_of(kind: str, params: Optional[dict] = None) -> list[str]:
     if "processes" in sig:
         n = params.get("processes", sig["processes"].default)
         return [f"p{i + 1}" for i in range(int(n))]
-    return [params.get("process", sig["process"].default)]
+    names = [params.get("process", sig["process"].default)]
+    if kind == "pt_churn":  # it forks into a second process
+        names.append(fork_child(names[0]))
+    return names
