@@ -207,7 +207,7 @@ def test_every_access_changes_the_guest_image_as_hardware_does(mode, seed):
     m = _machine(mode, seed)
     mmus: dict[str, UnicornMmu] = {}
     compared = faulted = 0
-    for op in _ops(seed, 90):
+    for op in _ops(seed, 120):
         access = op.kind in (OpKind.READ, OpKind.WRITE, OpKind.EXEC)
         before = m.views.guest_image(op.vm) if access else None
         step = m.execute(op)

@@ -108,8 +108,8 @@ def test_every_literal_key_in_the_code_exists():
 
 def test_the_pages_keep_their_addresses_and_are_all_in_the_navigation():
     assert {p.path for p in ui.PAGES} == {f"pages/{f.name}" for f in (ROOT / "pages").glob("*.py")}
-    assert [p.url_path for p in ui.PAGES] == ["", "Step_through", "Compare", "Costs"]
-    assert [t(p.title, "de") for p in ui.PAGES] == ["Start", "Schritt für Schritt", "Vergleich", "Kosten"]
+    assert [p.url_path for p in ui.PAGES] == ["", "Step_through", "Compare", "Costs", "About"]
+    assert [t(p.title, "de") for p in ui.PAGES] == ["Start", "Schritt für Schritt", "Vergleich", "Kosten", "Über das Modell"]
 
 
 # -- the German interface shows no English -----------------------------------------------------------
@@ -211,6 +211,7 @@ def page_texts(at: AppTest) -> list[str]:
     ("pages/1_Step_through.py", {"details": "events"}),
     ("pages/2_Compare.py", {"cmp.p.mix.accesses": 5000}),
     ("pages/3_Costs.py", {}),
+    ("pages/4_About.py", {}),
 ])
 def test_the_german_pages_show_no_english(page, state):
     at = AppTest.from_file(str(ROOT / page), default_timeout=120)

@@ -10,7 +10,7 @@ import pytest
 
 from helpers_invariants import (BASE, MAP, PAGE, R, SWITCH, W, X, check_all, make_config, make_machine, of,
                                 random_ops)
-from visualizer.engine import (CostTable, GuestAction, GuestActionKind, Machine, Mode, Op, OpKind, OutOfMemory,
+from visualizer.engine import (CostTable, Walker, GuestAction, GuestActionKind, Machine, Mode, Op, OpKind, OutOfMemory,
                                Trace, VmExit, WalkRef)
 from visualizer.engine.workloads import generate
 
@@ -25,7 +25,10 @@ def test_a_step_records_what_happened_in_order_with_consistent_totals():
         assert step.tlb == "miss" and step.value == 0x42
         assert step.gpa == m.views.guest_translate("VM1", "p1", BASE + 0x10)
         assert step.ma == m.views.gpa_to_ma("VM1", step.gpa) and m.mem.read_u64(step.ma) == 0x42
-        assert step.walk_refs == len(of(step, WalkRef))
+        refs = of(step, WalkRef)
+        assert step.walk_refs == sum(r.walker is Walker.CPU for r in refs)
+        assert step.vmm_walk_refs == sum(r.walker is Walker.VMM for r in refs)
+        assert step.vmm_walk_refs == 0 or mode is Mode.SHADOW  # only shadow mode's VMM walks in software
         assert step.vm_exits == len(of(step, VmExit))
         assert step.cycles == sum(e.cost for e in step.events)
         assert m.execute(R("VM1", "p1", BASE + 0x10)).index == 1
@@ -65,19 +68,22 @@ def test_counters_add_up_per_vm_and_in_total():
 
 def test_costs_come_from_the_cost_table():
     base = make_config(vms=TWO, frames=128)
-    dear = dataclasses.replace(base, costs=CostTable(walk_ref=200, vm_exit=1000, vmm_handler=0, guest_fault=7))
+    dear = dataclasses.replace(base, costs=CostTable(walk_ref=200, vmm_walk_ref=300, vm_exit=1000, vmm_handler=0,
+                                                     guest_fault=7))
     for mode in (Mode.SHADOW, Mode.NESTED):
         a, b = Machine(base, mode), Machine(dear, mode)
         for op in random_ops(np.random.default_rng(5), 40, ("VM1", "VM2"), ("p1", "p2")):
             sa, sb = a.execute(op), b.execute(op)
             assert sa.walk_refs == sb.walk_refs and sa.vm_exits == sb.vm_exits
+            assert sa.vmm_walk_refs == sb.vmm_walk_refs
             for e in sb.events:
                 if isinstance(e, WalkRef):
-                    assert e.cost == 200
+                    assert e.cost == (200 if e.walker is Walker.CPU else 300)
                 elif isinstance(e, VmExit):
                     assert e.cost == 1000
         ca, cb = a.totals(), b.totals()
         assert cb.by_cause.get("walk", 0) == 5 * ca.by_cause.get("walk", 0)
+        assert cb.by_cause.get("vmm-walk", 0) == 300 * cb.vmm_walk_refs and (cb.vmm_walk_refs > 0) == (mode is Mode.SHADOW)
         assert cb.by_cause.get("guest-fault", 0) == 7 * cb.guest_faults
     with pytest.raises(ValueError, match="unknown cost"):
         CostTable().with_overrides({"nope": 1})

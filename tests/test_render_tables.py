@@ -26,7 +26,7 @@ def test_walk_table_lists_every_reference_decoded_in_its_own_format(mode):
     rec = recs[-1]
     df = T.walk_table(rec, "en")
     refs = [e for e in rec.events if e.__class__ is WalkRef]
-    assert len(df) == rec.walk_refs == len(refs)
+    assert len(df) == rec.walk_refs + rec.vmm_walk_refs == len(refs)
     assert list(df["entry"]) == [f"0x{r.entry:016x}" for r in refs]
     assert list(df["decoded"]) == [decode_entry(r.entry, EPT if r.stage is Stage.NESTED else X86) for r in refs]
     assert list(df["index"]) == [r.index for r in refs]

@@ -54,18 +54,20 @@ def test_tags_separate_address_spaces_and_vms():
     assert t.flush_vpid(2) == 2 and len(t) == 1
     t.insert(keys[(1, 2)], entry(5))
     t.insert(tlb_key(0x401, 1, 1), entry(6))
-    assert t.flush_page(1, 0x400) == 2, "INVLPG drops the page in every PCID of the VM"
+    assert t.flush_page(1, 0x400, 2) == 1, "INVLPG drops the page of the current PCID only"
+    t.insert(keys[(1, 2)], entry(5))
+    assert t.flush_page(1, 0x400) == 2, "INVVPID individual-address drops the page in every PCID of the VPID"
     assert [g for _s, _v, _p, g, _e in t.contents()] == [0x401]
 
 
-def test_flush_by_guest_physical_page_and_flush_all():
+def test_flush_by_vpid_keeps_other_vms_and_flush_all():
     t = Tlb(16, 4)
     t.insert(tlb_key(1, 1, 1), entry(10, gppn=7))
     t.insert(tlb_key(2, 2, 1), entry(11, gppn=7))
     t.insert(tlb_key(3, 1, 2), entry(12, gppn=7))  # another VM's gPPN 7
     t.insert(tlb_key(4, 1, 1), entry(13, gppn=8))
-    assert t.flush_gppn(1, 7) == 2 and len(t) == 2
-    assert t.flush_all() == 2 and len(t) == 0
+    assert t.flush_vpid(1) == 3 and len(t) == 1
+    assert t.flush_all() == 1 and len(t) == 0
 
 
 # -- the machine's use of the TLB -----------------------------------------------------------------

@@ -62,7 +62,7 @@ def cmd_scenarios(args, out) -> int:
 
 
 def _summary(machine, out) -> None:
-    cols = ("accesses", "tlb_hits", "tlb_misses", "walk_refs", "vm_exits", "guest_faults", "cycles")
+    cols = ("accesses", "tlb_hits", "tlb_misses", "walk_refs", "vmm_walk_refs", "vm_exits", "guest_faults", "cycles")
     rows = [(name, c.as_dict()) for name, c in machine.counters.items()] + [("total", machine.totals().as_dict())]
     out.write(f"{'vm':8}" + "".join(f"{c:>14}" for c in cols) + f"{'cycles/access':>15}\n")
     for name, d in rows:
@@ -79,7 +79,8 @@ def cmd_run(args, out) -> int:
     machine = scenario.machine(mode)
     trace = scenario.trace
     if args.csv:
-        fields = ["step", "vm", "process", "op", "gva", "gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles"]
+        fields = ["step", "vm", "process", "op", "gva", "gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles",
+                  "vmm_walk_refs"]
         try:
             f = open(args.csv, "w", newline="", encoding="utf-8")
         except OSError as exc:
@@ -91,7 +92,8 @@ def cmd_run(args, out) -> int:
                 op = trace[i]
                 st = machine.execute(op, i)
                 w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
-                            st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles])
+                            st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles,
+                            st.vmm_walk_refs])
     else:
         machine.run_bulk(trace)
     if args.json:

@@ -42,6 +42,7 @@ PAGES = (
     PageSpec("pages/1_Step_through.py", "nav.step", "page.step", "Step_through", ":material/footprint:"),
     PageSpec("pages/2_Compare.py", "nav.compare", "page.compare", "Compare", ":material/compare_arrows:"),
     PageSpec("pages/3_Costs.py", "nav.costs", "page.costs", "Costs", ":material/payments:"),
+    PageSpec("pages/4_About.py", "nav.about", "page.about", "About", ":material/info:"),
 )
 """Every page, in the sidebar's order; the first is home."""
 

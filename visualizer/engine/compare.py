@@ -265,6 +265,8 @@ def _count_for(r: ModeResult, cause: str) -> int:
         return r.counters["vm_exits_by_reason"].get(cause[len("vm-exit:"):], 0)
     if cause == "walk":
         return r.counters["walk_refs"]
+    if cause == "vmm-walk":
+        return r.counters["vmm_walk_refs"]
     if cause == "guest-fault":
         return r.counters["guest_faults"]
     return 0
@@ -546,6 +548,8 @@ def config_to_toml(config: MachineConfig, *, name: str = "comparison", descripti
             "[tlb]", f"entries = {config.tlb_entries}", f"ways = {config.tlb_ways}",
             f"vpid = {_toml_value(config.vpid)}", f"pcid = {_toml_value(config.pcid)}", "",
             "[shadow]", f"root_cache = {config.root_cache}", ""]
+    if config.invept != "single":
+        out += ["[nested]", f"invept = {_toml_value(config.invept)}", ""]
     defaults = CostTable()
     changed = {k: v for k, v in config.costs.as_dict().items() if v != getattr(defaults, k)}
     if changed:

@@ -85,10 +85,12 @@ class Counters:
         for ev in events:
             cls = ev.__class__
             if cls is WalkRef:
-                refs += 1  # RESTRUCTURE: CPU and VMM references still counted together
-                walk_cycles += ev[6]
-                if ev[5] is not Walker.CPU:
+                if ev[5] is Walker.CPU:
+                    refs += 1
+                    walk_cycles += ev[6]
+                else:
                     vrefs += 1
+                    vwalk_cycles += ev[6]
                 continue
             c = ev.cost
             if cls is TlbLookup:
@@ -121,7 +123,7 @@ class Counters:
         if refs:
             cycles += walk_cycles
             by["walk"] = by.get("walk", 0) + walk_cycles
-        if vwalk_cycles:
+        if vrefs:
             cycles += vwalk_cycles
             by["vmm-walk"] = by.get("vmm-walk", 0) + vwalk_cycles
         self.ops += 1
@@ -162,7 +164,8 @@ class Counters:
 
     def as_dict(self) -> dict:
         return {"accesses": self.accesses, "tlb_hits": self.tlb_hits, "tlb_misses": self.tlb_misses,
-                "walk_refs": self.walk_refs, "vm_exits": sum(self.vm_exits.values()),
+                "walk_refs": self.walk_refs, "vmm_walk_refs": self.vmm_walk_refs,
+                "vm_exits": sum(self.vm_exits.values()),
                 "vm_exits_by_reason": dict(sorted(self.vm_exits.items())),
                 "guest_faults": self.guest_faults, "cycles": self.cycles,
                 "cycles_by_cause": dict(sorted(self.by_cause.items())), "operations": self.ops}

@@ -116,6 +116,22 @@ class GuestActionKind(Enum):
     SEGV = "segv"
     OUT_OF_MEMORY = "out-of-memory"
     NOTHING_TO_DO = "nothing-to-do"
+    FORK = "fork"
+    """fork: the guest copies the parent's present user PTEs into the child (``process``),
+    write-protecting them in both (Linux ``copy_present_pte``); ``gppn``: the child's PML4."""
+    COPY_PAGE = "copy-page"
+    """Copy-on-write break in the guest (Linux ``wp_page_copy``): a write to a page that another
+    process still shares gets a new frame (``gppn``) with a copy of the old contents; costs
+    ``page_copy``."""
+    REUSE_PAGE = "reuse-page"
+    """Copy-on-write fault by the last sharer (Linux ``wp_page_reuse``): the frame (``gppn``) is
+    made writable again, no copy."""
+    FLUSH_TLB_MM = "flush-tlb-mm"
+    """The guest flushes one address space (``process``) by reloading its CR3 without the PCID
+    no-flush bit (Linux ``flush_tlb_mm`` after fork, and at exit)."""
+    EXIT = "exit"
+    """exit: the guest tears down the address space of ``process`` (every user PTE and page
+    table); frames no PTE maps any more are freed after the TLB flush."""
 
 
 class GuestNothing(Enum):
@@ -124,6 +140,10 @@ class GuestNothing(Enum):
     ALREADY_MAPPED = "already mapped"
     NOT_MAPPED = "not mapped"
     ALREADY_READ_ONLY = "already read-only"
+    CHILD_NOT_EMPTY = "the child already has an address space"
+    """fork: the child process has page tables (it must exit before it can be a fork child)."""
+    NOTHING_MAPPED = "nothing mapped"
+    """exit: the process has no address space to tear down."""
 
 
 class FlushScope(Enum):
@@ -144,16 +164,35 @@ class FlushReason(Enum):
 
     VM_SWITCH_NO_VPID = "VM switch without VPID"
     """Entering another VM without VPID tags: nothing tells the VMs' entries apart."""
+    VM_EXIT_NO_VPID = "VM exit and entry without VPID"
+    """Without VPID every VM exit and every VM entry invalidates the linear and combined
+    mappings (Intel SDM Vol. 3C, "Caching Translation Information", §29.4.3.1; §28.3.3.1 in
+    older editions)."""
+    VMM_RUN_NO_VPID = "VM entry after VMM work without VPID"
+    """The VMM ran (a VMM operation between an exit and the next entry): without VPID the
+    entry back into the guest invalidates the TLB."""
     CR3_NO_PCID = "CR3 load without PCID"
     """A CR3 load without PCID tags drops the address space's non-global entries (SDM §4.10.4.1)."""
     INVLPG = "INVLPG"
     """The guest invalidated one page (in shadow mode the VMM does it for the guest)."""
     SHADOW_ENTRY_DROPPED = "shadow entry invalidated"
-    """The VMM dropped shadow entries, so the TLB may no longer hold translations made from them."""
+    """Shadow mode: the VMM dropped shadow entries after a guest page-table write, so it
+    invalidates their gVAs in the TLB (INVVPID of one address; of the whole VPID when a
+    shadow table went)."""
     SHADOW_ROOT_EVICTED = "evicted shadow root"
     """The shadow root of an address space left the VMM's root cache; its PCID's entries go too."""
-    PMAP_CHANGE = "remapped"
-    """A guest-physical page got another machine page (or none)."""
+    PMAP_CHANGE = "pmap change"
+    """Shadow mode: a guest-physical page lost its machine page or got a read-only or another
+    one (sharing, copy-on-write, swapping); the VMM dropped the shadow entries that mapped it
+    (found through its reverse map, so it knows their gVAs) and invalidates those gVAs
+    (INVVPID of one address each; of the whole VPID when a shadow table went)."""
+    ADDRESS_SPACE_FLUSH = "address-space flush"
+    """The guest flushed one address space (a CR3 reload without the PCID no-flush bit: Linux
+    ``flush_tlb_mm`` after fork and at exit)."""
+    INVEPT = "INVEPT"
+    """Nested mode: the VMM removed or downgraded a nested entry (sharing, copy-on-write, swapping)
+    and makes it visible with INVEPT — single-context (every combined mapping of that VM's EPT
+    root) or all-context. x86 cannot invalidate combined mappings by guest-physical address."""
 
 
 class ShadowZapReason(Enum):
@@ -234,8 +273,8 @@ class TlbFlush:
     removed: int
     """How many entries were dropped."""
     cost: int = 0
-    gppn: Optional[int] = None
-    """For :attr:`FlushReason.PMAP_CHANGE`: the guest-physical page concerned."""
+    vm: Optional[str] = None
+    """INVEPT single-context: the VM whose EPT root's mappings went."""
     cause = "tlb"
 
 
@@ -253,6 +292,8 @@ class Fault:
     on_table: bool = False
     """Nested faults only: the failing gPA was a guest page-table page (QEMU's S2_GPT), not the
     data page (S2_GPA)."""
+    table_level: int = 0
+    """Nested faults on a guest table: the guest level of that table (4 = the PML4 …)."""
     cost: int = 0
     cause = "fault"
 
@@ -263,7 +304,11 @@ class VmExit:
 
     reason: ExitReason
     address: int
+    """The gVA (hidden and guest faults, INVLPG), gPA (EPT violation, page-table write) or CR3 concerned."""
     cost: int
+    fault: Optional["Fault"] = None
+    """GUEST_FAULT: the guest walk's fault (what the guest tables lack or deny); EPT_VIOLATION:
+    the nested walk's fault (which nested level, and whether a guest table or the data page)."""
     cause = "vm-exit"
 
 
@@ -274,6 +319,8 @@ class GuestPageFault:
     gva: int
     kind: FaultKind
     cost: int
+    level: int = 0
+    """The guest level whose entry failed (4 = PML4 … 1 = PT; for rights faults the leaf)."""
     cause = "guest-fault"
 
 

@@ -2,7 +2,13 @@
 
 The guest does what a simple Unix kernel does: demand-zero paging for user addresses (a
 first touch faults; the #PF handler allocates intermediate tables and a frame, zeroes them and
-writes the entries), plus explicit map, unmap, protect, context switch and INVLPG. It writes its
+writes the entries), plus explicit map, unmap, protect, context switch and INVLPG, and fork
+with copy-on-write (Linux ``copy_present_pte``: the parent's PTEs are copied into the child
+write-protected in both, each shared frame counts its PTEs; a write then takes a protection
+#PF and the handler copies the page, or reuses it when it is the last sharer — Linux
+``do_wp_page``) and exit (the whole address space torn down). Pages made read-only by
+``protect`` are remembered per process (Linux keeps that in the VMA), so a write to them still
+ends in SIGSEGV while a write to a copy-on-write page is fixed. It writes its
 tables through :class:`GuestMemoryPort`, which the machine implements per mode — that is where
 shadow mode's write protection and nested mode's EPT violations happen.
 """
@@ -18,12 +24,15 @@ from .paging import FRAME_MASK, NX, P, RW, US, index_of
 
 USER_PTE = P | RW | US
 """Rights the guest gives user pages and intermediate tables (data leaves add NX)."""
+_USER_PML4E = 256
+"""PML4 entries of the user half (gVAs below 0x800000000000)."""
 
 
 class GuestMemoryPort(Protocol):
     def kernel_read(self, vm: "GuestOS", gpa: int, events: list) -> int: ...
     def kernel_write(self, vm: "GuestOS", gpa: int, value: int, events: list) -> None: ...
     def kernel_zero(self, vm: "GuestOS", gppn: int, events: list) -> None: ...
+    def kernel_copy(self, vm: "GuestOS", src_gppn: int, dst_gppn: int, events: list) -> None: ...
 
 
 @dataclass(slots=True)
@@ -53,6 +62,24 @@ class GuestOS:
         """gPPNs the guest uses as page tables."""
         self.processes: dict[str, Process] = {}
         self.current: Optional[Process] = None
+        self.refs: dict[int, int] = {}
+        """Frames mapped by more than one PTE (fork's copy-on-write sharing) → how many PTEs map
+        them; a mapped frame that is absent has one (Linux: the page's mapcount)."""
+        self.protected: dict[str, set[int]] = {}
+        """Per process, the gVPNs made read-only by ``protect`` (Linux: a read-only VMA): a write
+        there is a SIGSEGV, unlike a write to a page read-only for copy-on-write."""
+
+    def __copy__(self) -> "GuestOS":
+        """An independent copy of the guest's state (the processes' records included)."""
+        g = GuestOS.__new__(GuestOS)
+        g.__dict__.update(self.__dict__)
+        g._free = list(self._free)
+        g.pt_pages = set(self.pt_pages)
+        g.refs = dict(self.refs)
+        g.protected = {k: set(v) for k, v in self.protected.items()}
+        g.processes = {k: Process(p.name, p.pcid, p.root_gppn) for k, p in self.processes.items()}
+        g.current = g.processes[self.current.name] if self.current is not None else None
+        return g
 
     # -- frames ------------------------------------------------------------------------------
     def alloc_frame(self) -> Optional[int]:
@@ -94,15 +121,21 @@ class GuestOS:
 
         Data pages are mapped no-execute (NX), as Linux maps heap and stack; a page first
         touched by an instruction fetch is mapped executable instead."""
+        return self._build(proc, gva, events, executable, (4, 3, 2, 1)) is not None
+
+    def _build(self, proc: Process, gva: int, events: list, executable: bool, levels) -> Optional[int]:
+        """Allocate (zeroed, with their entries written) what is missing on the path of ``gva``
+        at ``levels``; returns the gPA of the entry below the last level built through (the PT
+        entry's slot after levels 4, 3, 2) — None: out of memory."""
         table = proc.root_gppn << PAGE_SHIFT
-        for level in (4, 3, 2, 1):
+        for level in levels:
             slot = table + 8 * index_of(gva, level)
             e = self.port.kernel_read(self, slot, events)
             if not e & P:
                 new = self.alloc_frame()
                 if new is None:
                     events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
-                    return False
+                    return None
                 if level > 1:
                     events.append(GuestAction(GA.ALLOC_TABLE, new, f"level-{level - 1} table"))
                     self.pt_pages.add(new)
@@ -115,12 +148,69 @@ class GuestOS:
                 events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
                                           f"level {level} [{index_of(gva, level)}] = 0x{e:x}"))
             table = e & FRAME_MASK
-        return True
+        return table + 8 * index_of(gva, levels[-1] - 1) if levels[-1] > 1 else table
+
+    def _present(self, table_gppn: int, events: list, limit: int = 512):
+        """(index, entry) of the present entries of a table, read one by one as the kernel does."""
+        base = table_gppn << PAGE_SHIFT
+        for i in range(limit):
+            e = self.port.kernel_read(self, base + 8 * i, events)
+            if e & P:
+                yield i, e
+
+    def _leaves(self, proc: Process, events: list):
+        """(gVA, gPA of the PTE, PTE) of every present user leaf of ``proc``, in gVA order."""
+        for i4, e4 in self._present(proc.root_gppn, events, _USER_PML4E):
+            for i3, e3 in self._present((e4 & FRAME_MASK) >> PAGE_SHIFT, events):
+                for i2, e2 in self._present((e3 & FRAME_MASK) >> PAGE_SHIFT, events):
+                    pt = e2 & FRAME_MASK
+                    for i1, e1 in self._present(pt >> PAGE_SHIFT, events):
+                        yield (i4 << 39) | (i3 << 30) | (i2 << 21) | (i1 << 12), pt + 8 * i1, e1
+
+    def _unref(self, gppn: int) -> int:
+        """Drop one PTE's reference to a frame; returns how many are left."""
+        n = self.refs.get(gppn, 1) - 1
+        if n > 1:
+            self.refs[gppn] = n
+        else:
+            self.refs.pop(gppn, None)
+        return n
 
     def handle_not_present(self, proc: Process, gva: int, events: list, executable: bool = False) -> bool:
         """The #PF handler for a not-present fault: demand-zero (an instruction fetch gets an
         executable page). True: retry the access."""
         return self._populate(proc, gva, events, executable)
+
+    def handle_write_protect(self, proc: Process, gva: int, events: list) -> bool:
+        """The #PF handler for a write to a read-only page (Linux ``do_wp_page``). A page made
+        read-only by ``protect`` stays so (False: SIGSEGV). A copy-on-write page shared with
+        another process gets a new frame with a copy of its contents (``wp_page_copy``); the
+        last sharer just gets write access back (``wp_page_reuse``). True: the PTE changed —
+        the caller invalidates the page's TLB entry (INVLPG) and retries the access."""
+        page = gva & ~0xFFF
+        if gva >> PAGE_SHIFT in self.protected.get(proc.name, ()):
+            return False
+        slot = self._leaf_slot(proc, gva, events)
+        e = self.port.kernel_read(self, slot, events) if slot is not None else 0
+        if not e & P or e & RW:
+            return False
+        old = (e & FRAME_MASK) >> PAGE_SHIFT
+        if self.refs.get(old, 1) > 1:
+            new = self.alloc_frame()
+            if new is None:
+                events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
+                return False
+            events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{page:x}", gva=page))
+            self.port.kernel_copy(self, old, new, events)
+            events.append(GuestAction(GA.COPY_PAGE, new, f"copy of gPPN 0x{old:x}", self.costs.page_copy, gva=page))
+            ne = (e & ~FRAME_MASK) | (new << PAGE_SHIFT) | RW
+            self._unref(old)
+        else:
+            events.append(GuestAction(GA.REUSE_PAGE, old, f"gVA 0x{page:x}: no other sharer", gva=page))
+            ne = e | RW
+        self.port.kernel_write(self, slot, ne, events)
+        events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT, f"level 1 [{index_of(gva, 1)}] = 0x{ne:x}"))
+        return True
 
     def map(self, proc: Process, gva: int, events: list) -> None:
         slot = self._leaf_slot(proc, gva, events)
@@ -129,19 +219,39 @@ class GuestOS:
             return
         self._populate(proc, gva, events)
 
-    def unmap(self, proc: Process, gva: int, events: list) -> bool:
-        """Clear the PTE and free the frame. True if something was mapped (caller INVLPGs)."""
+    def unmap(self, proc: Process, gva: int, events: list) -> Optional[int]:
+        """Clear the PTE. Returns the frame it mapped (None: nothing was mapped): the caller
+        invalidates the TLB entry (INVLPG) and only then frees the frame with
+        :meth:`release_frame` — Linux frees pages after the TLB flush, so no CPU can still
+        reach a frame that has a new owner."""
+        self.protected.get(proc.name, set()).discard(gva >> PAGE_SHIFT)  # munmap drops the VMA
         slot = self._leaf_slot(proc, gva, events)
         e = self.port.kernel_read(self, slot, events) if slot is not None else 0
         if not e & P:
             events.append(GuestAction(GA.NOTHING_TO_DO, None, "not mapped", why=GuestNothing.NOT_MAPPED))
-            return False
+            return None
         self.port.kernel_write(self, slot, 0, events)
         events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT, f"level 1 [{index_of(gva, 1)}] = 0x0"))
-        gppn = (e & FRAME_MASK) >> PAGE_SHIFT
+        return (e & FRAME_MASK) >> PAGE_SHIFT
+
+    def release_frame(self, gppn: int, events: list) -> None:
+        """Drop a cleared PTE's reference to its frame (after the TLB flush) and free the frame
+        when no PTE maps it any more (a copy-on-write frame may still have sharers)."""
+        if self._unref(gppn) > 0:
+            return
         self.free_frame(gppn)
         events.append(GuestAction(GA.FREE_FRAME, gppn))
-        return True
+
+    def release_pages(self, freed: tuple[list[int], list[int]], events: list) -> None:
+        """After :meth:`exit` and its TLB flush: release the data frames it unmapped (see
+        :meth:`release_frame`) and free the page-table pages it emptied."""
+        frames, tables = freed
+        for g in frames:
+            self.release_frame(g, events)
+        for g in tables:
+            self.pt_pages.discard(g)
+            self.free_frame(g)
+            events.append(GuestAction(GA.FREE_FRAME, g, "page table"))
 
     def protect(self, proc: Process, gva: int, events: list) -> bool:
         """Make the page read-only (clear R/W in its PTE, keeping A/D). True if it was mapped."""
@@ -150,6 +260,7 @@ class GuestOS:
         if not e & P:
             events.append(GuestAction(GA.NOTHING_TO_DO, None, "not mapped", why=GuestNothing.NOT_MAPPED))
             return False
+        self.protected.setdefault(proc.name, set()).add(gva >> PAGE_SHIFT)  # a copy-on-write page too
         if not e & RW:
             events.append(GuestAction(GA.NOTHING_TO_DO, None, "already read-only", why=GuestNothing.ALREADY_READ_ONLY))
             return False
@@ -157,3 +268,70 @@ class GuestOS:
         events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
                                   f"level 1 [{index_of(gva, 1)}] = 0x{e & ~RW:x} (read-only)"))
         return True
+
+    # -- fork and exit -----------------------------------------------------------------------
+    def fork(self, parent: Process, child_name: Optional[str], events: list) -> bool:
+        """Copy the parent's present user PTEs into ``child_name``'s tables (allocating them as
+        needed), write-protected in both (Linux ``copy_present_pte``: R/W cleared, the other
+        bits kept); each shared frame counts its PTEs. A child that already has an address
+        space: nothing to do. True: the parent's PTEs may have changed — the caller flushes
+        the parent's address space once (Linux ``flush_tlb_mm``)."""
+        child = self.processes.get(child_name) if child_name else None
+        if child is None:
+            raise ValueError(f"fork: VM '{self.vm_name}' has no process '{child_name}'")
+        if child is parent:
+            raise ValueError(f"fork: process '{parent.name}' cannot be its own child")
+        if next(self._present(child.root_gppn, events, _USER_PML4E), None) is not None:
+            events.append(GuestAction(GA.NOTHING_TO_DO, None, f"{child.name} already has an address space",
+                                      why=GuestNothing.CHILD_NOT_EMPTY))
+            return False
+        events.append(GuestAction(GA.FORK, child.root_gppn, f"{parent.name} → {child.name}", process=child.name))
+        protected = self.protected.get(parent.name, set())
+        inherited = set()
+        for gva, slot, e in self._leaves(parent, events):
+            ro = e & ~RW
+            if e & RW:
+                self.port.kernel_write(self, slot, ro, events)
+                events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
+                                          f"level 1 [{index_of(gva, 1)}] = 0x{ro:x} (copy-on-write)"))
+            cslot = self._build(child, gva, events, False, (4, 3, 2))
+            if cslot is None:
+                break  # out of memory: the child keeps what was copied
+            self.port.kernel_write(self, cslot, ro, events)
+            events.append(GuestAction(GA.WRITE_PTE, cslot >> PAGE_SHIFT,
+                                      f"level 1 [{index_of(gva, 1)}] = 0x{ro:x} (copy-on-write)"))
+            gppn = (e & FRAME_MASK) >> PAGE_SHIFT
+            self.refs[gppn] = self.refs.get(gppn, 1) + 1
+            if gva >> PAGE_SHIFT in protected:
+                inherited.add(gva >> PAGE_SHIFT)
+        if inherited:
+            self.protected[child.name] = inherited
+        return True
+
+    def exit(self, proc: Process, events: list) -> Optional[tuple[list[int], list[int]]]:
+        """Tear down ``proc``'s address space: clear every user PTE and every table entry
+        (bottom-up), keeping the PML4. Returns (data frames unmapped, table pages emptied) —
+        the caller flushes the address space and only then releases them
+        (:meth:`release_pages`); None: nothing was mapped."""
+        if next(self._present(proc.root_gppn, events, _USER_PML4E), None) is None:
+            events.append(GuestAction(GA.NOTHING_TO_DO, None, "nothing mapped", why=GuestNothing.NOTHING_MAPPED))
+            self.protected.pop(proc.name, None)
+            return None
+        events.append(GuestAction(GA.EXIT, proc.root_gppn, f"tear down {proc.name}", process=proc.name))
+        frames: list[int] = []
+        tables: list[int] = []
+        self._teardown(proc.root_gppn, 4, _USER_PML4E, frames, tables, events)
+        self.protected.pop(proc.name, None)
+        return frames, tables
+
+    def _teardown(self, table_gppn: int, level: int, limit: int, frames: list, tables: list, events: list) -> None:
+        base = table_gppn << PAGE_SHIFT
+        for i, e in self._present(table_gppn, events, limit):
+            below = (e & FRAME_MASK) >> PAGE_SHIFT
+            if level > 1:
+                self._teardown(below, level - 1, 512, frames, tables, events)
+                tables.append(below)
+            else:
+                frames.append(below)
+            self.port.kernel_write(self, base + 8 * i, 0, events)
+            events.append(GuestAction(GA.WRITE_PTE, table_gppn, f"level {level} [{i}] = 0x0"))

@@ -14,14 +14,14 @@ from typing import Optional
 
 from .bulk import Bulk
 from .counters import Counters, Step
-from .events import (DataAccess, ExitReason, Fault, FlushReason, GuestAction, GuestActionKind as GA, GuestPageFault,
+from .events import (DataAccess, ExitReason, Fault, FlushReason, FlushScope, GuestAction, GuestActionKind as GA, GuestPageFault,
                      Note, ShadowRoot,
                      TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkRef)
 from .guest import GuestOS, Process
 from .memory import PAGE_SHIFT, MachineMemory
 from .mmu import Mmu
 from .nested import NestedTables
-from .ops import ACCESS_OPS, MachineConfig, Mode, Op, OpKind
+from .ops import ACCESS_OPS, VMM_OPS, MachineConfig, Mode, Op, OpKind
 from .pmap import Pmap
 from .shadow import ShadowTables
 from .tlb import Tlb
@@ -137,7 +137,7 @@ class Machine(Mmu, VmmPolicy, Bulk):
         slot = (mpn << 9) + ((gpa & 0xFFF) >> 3)
         if self.shadow is not None and self.shadow.is_tracked(vm.name, gppn):
             # the page is write-protected: the write exits and the VMM emulates it
-            events.append(VmExit(ExitReason.PT_WRITE, gpa, self.costs.exit_total))
+            self._exit(ExitReason.PT_WRITE, gpa, events)
             self.mem.q[slot] = value
             zapped = self.shadow.on_gpt_write(vm.name, gppn, (gpa & 0xFFF) >> 3, events)
             self._flush_zapped(vm, zapped, FlushReason.SHADOW_ENTRY_DROPPED, events)
@@ -148,6 +148,12 @@ class Machine(Mmu, VmmPolicy, Bulk):
         vm = self.vms[guest.vm_name]
         self.mem.zero(self._resident(vm, gppn, True, events))
 
+    def kernel_copy(self, guest: GuestOS, src_gppn: int, dst_gppn: int, events: list) -> None:
+        """The guest copies a page (copy-on-write break): both made resident, then 4 KiB copied."""
+        vm = self.vms[guest.vm_name]
+        dst = self._resident(vm, dst_gppn, True, events)
+        self.mem.copy_page(self._resident(vm, src_gppn, False, events), dst)
+
     # -- operations --------------------------------------------------------------------------
     def execute(self, op: Op, index: Optional[int] = None) -> Step:
         """Perform one operation and return its record."""
@@ -157,10 +163,14 @@ class Machine(Mmu, VmmPolicy, Bulk):
             raise ValueError(f"unknown VM '{op.vm}'")
         gpa = ma = value = None
         kind = op.kind
-        if kind is OpKind.SHARE:
-            self.share(op, events)
-        elif kind is OpKind.SWAP_OUT:
-            self.swap_out(op, events)
+        if kind in VMM_OPS:
+            if kind is OpKind.SHARE:
+                self.share(op, events)
+            else:
+                self.swap_out(op, events)
+            if not self.config.vpid and self.mode is not Mode.NATIVE:
+                # the VMM ran between an exit and the next entry: without VPID, that entry flushes
+                events.append(TlbFlush(FlushScope.ALL, FlushReason.VMM_RUN_NO_VPID, self.tlb.flush_all()))
         else:
             proc = vm.guest.processes.get(op.process) if op.process else vm.guest.current
             if proc is None:
@@ -173,13 +183,25 @@ class Machine(Mmu, VmmPolicy, Bulk):
             elif kind is OpKind.MAP:
                 vm.guest.map(proc, op.gva, events)
             elif kind is OpKind.UNMAP:
-                if vm.guest.unmap(proc, op.gva, events):
+                gppn = vm.guest.unmap(proc, op.gva, events)
+                if gppn is not None:
                     self._invlpg(vm, op.gva, events)
+                    vm.guest.release_frame(gppn, events)
             elif kind is OpKind.PROTECT:
                 if vm.guest.protect(proc, op.gva, events):
                     self._invlpg(vm, op.gva, events)
             elif kind is OpKind.INVLPG:
                 self._invlpg(vm, op.gva, events)
+            elif kind is OpKind.FORK:
+                # copy the PTEs write-protected, then ONE flush of the parent's address space
+                if vm.guest.fork(proc, op.child, events):
+                    self._flush_mm(vm, proc, events)
+            elif kind is OpKind.EXIT:
+                # clear every PTE and table entry, flush the address space, only then free
+                freed = vm.guest.exit(proc, events)
+                if freed is not None:
+                    self._flush_mm(vm, proc, events)
+                    vm.guest.release_pages(freed, events)
         for ev in events:
             if ev.__class__ not in _PURE_EVENTS and _changes_tables(ev):
                 self._walk_gen += 1  # memoised walks of the bulk path may be stale now

@@ -38,7 +38,31 @@ class Mmu:
     def tlb_tag(self, vm: "Vm", proc: "Process") -> int:
         return self._pcid_tag(proc) << PCID_SHIFT | self._vpid_tag(vm) << VPID_SHIFT
 
-    # -- TLB maintenance ---------------------------------------------------------------------
+    # -- exits and TLB maintenance -----------------------------------------------------------
+    def _exit(self, reason: ExitReason, address: int, events: list, fault: Optional[Fault] = None) -> None:
+        """The CPU leaves the guest for the VMM (and re-enters it when the VMM is done)."""
+        events.append(VmExit(reason, address, self.costs.exit_total, fault))
+        if not self.config.vpid:
+            # SDM Vol. 3C "Caching Translation Information" (§29.4.3.1; §28.3.3.1 in older
+            # editions): without VPID every VM exit and every VM entry invalidates the linear
+            # and combined mappings. One record stands for both.
+            events.append(TlbFlush(FlushScope.ALL, FlushReason.VM_EXIT_NO_VPID, self.tlb.flush_all()))
+
+    def _invept(self, vm_names, events: list) -> None:
+        """Nested mode: make removed or downgraded nested entries visible (INVEPT).
+
+        Single-context drops every combined mapping of each VM's EPT root — other VMs' entries
+        survive; all-context (KVM's remote flush, ``ept_sync_global``) drops them all. There is
+        no INVEPT by guest-physical address."""
+        if not vm_names:
+            return
+        if self.config.invept == "all":
+            events.append(TlbFlush(FlushScope.ALL, FlushReason.INVEPT, self.tlb.flush_all()))
+            return
+        for name in sorted(vm_names):
+            n = self.tlb.flush_vpid(self._vpid_tag(self.vms[name]))
+            events.append(TlbFlush(FlushScope.VM, FlushReason.INVEPT, n, vm=name))
+
     def _flush_zapped(self, vm: "Vm", zapped: list, reason: FlushReason, events: list) -> None:
         if not zapped:
             return
@@ -65,7 +89,7 @@ class Mmu:
         events.append(GuestAction(GA.CR3_LOAD, proc.root_gppn, f"switch to {proc.name}", process=proc.name))
         vm.guest.current = proc
         if self.shadow is not None:
-            events.append(VmExit(ExitReason.CR3_LOAD, proc.cr3, self.costs.exit_total))
+            self._exit(ExitReason.CR3_LOAD, proc.cr3, events)
             root, cached, evicted, freed = self.shadow.get_root(vm.name, proc.root_gppn)
             vm.shadow_root = root
             events.append(ShadowRoot(proc.cr3, root << PAGE_SHIFT, cached,
@@ -80,12 +104,33 @@ class Mmu:
             events.append(TlbFlush(FlushScope.ADDRESS_SPACE, FlushReason.CR3_NO_PCID, n))
 
     def _invlpg(self, vm: "Vm", gva: int, events: list) -> None:
+        """The guest's INVLPG of ``gva`` (in its current address space)."""
         events.append(GuestAction(GA.INVLPG, None, f"gVA 0x{gva & ~0xFFF:x}", gva=gva & ~0xFFF))
         if self.shadow is not None:
-            events.append(VmExit(ExitReason.INVLPG, gva, self.costs.exit_total))
+            # it exits; the VMM drops the shadow entry and invalidates the address for the whole
+            # VPID (KVM: kvm_mmu_invlpg, then INVVPID individual-address)
+            self._exit(ExitReason.INVLPG, gva, events)
             self.shadow.zap_gva(vm.shadow_root, gva, ShadowZapReason.INVLPG, events)
-        n = self.tlb.flush_page(self._vpid_tag(vm), gva >> PAGE_SHIFT)
+            n = self.tlb.flush_page(self._vpid_tag(vm), gva >> PAGE_SHIFT)
+        else:
+            # the CPU executes it: the current PCID's entry goes (SDM §4.10.4.1)
+            n = self.tlb.flush_page(self._vpid_tag(vm), gva >> PAGE_SHIFT, self._pcid_tag(vm.guest.current))
         events.append(TlbFlush(FlushScope.PAGE, FlushReason.INVLPG, n))
+
+    def _flush_mm(self, vm: "Vm", proc: "Process", events: list) -> None:
+        """The guest flushes the address space of ``proc`` (the current process) by reloading
+        its CR3 without the PCID no-flush bit (Linux ``flush_tlb_mm`` → ``flush_tlb_local``):
+        in shadow mode the CR3 load exits and the VMM finds the cached root."""
+        events.append(GuestAction(GA.FLUSH_TLB_MM, proc.root_gppn, f"reload CR3 of {proc.name}",
+                                  process=proc.name))
+        if self.shadow is not None:
+            self._exit(ExitReason.CR3_LOAD, proc.cr3, events)
+            root, cached, _evicted, _freed = self.shadow.get_root(vm.name, proc.root_gppn)
+            vm.shadow_root = root  # the current root: always cached (nothing evicted)
+            events.append(ShadowRoot(proc.cr3, root << PAGE_SHIFT, cached))
+        vpid = self._vpid_tag(vm)
+        n = self.tlb.flush_pcid(vpid, proc.pcid) if self.config.pcid else self.tlb.flush_vpid(vpid)
+        events.append(TlbFlush(FlushScope.ADDRESS_SPACE, FlushReason.ADDRESS_SPACE_FLUSH, n))
 
     # -- translation on a TLB miss, per mode --------------------------------------------------
     def _vmm_table_ma(self, vm: "Vm", events: list):
@@ -109,7 +154,7 @@ class Mmu:
             # every guest-table reference is itself translated by a walk of the nested tables
             r = walk(q, ept_root, gpa, READ, EPT, NESTED, CPU, events, cost, user=False)
             if r.__class__ is Fault:
-                return Fault(r.kind, NESTED, r.level, gpa, READ, True)
+                return Fault(r.kind, NESTED, r.level, gpa, READ, True, table_level=level)
             return r[0]
 
         g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, events, cost, table_to_ma=to_ma)
@@ -123,9 +168,12 @@ class Mmu:
 
     def _guest_fault(self, vm: "Vm", proc: "Process", gva: int, fault: Fault, events: list) -> Optional[Fault]:
         """Deliver #PF to the guest. None: the handler fixed it (retry); else the access aborts."""
-        events.append(GuestPageFault(gva, fault.kind, self.costs.guest_fault))
+        events.append(GuestPageFault(gva, fault.kind, self.costs.guest_fault, fault.level))
         if fault.kind is FaultKind.NOT_PRESENT and \
                 vm.guest.handle_not_present(proc, gva, events, fault.access is Access.EXEC):
+            return None
+        if fault.kind is FaultKind.WRITE_PROTECT and vm.guest.handle_write_protect(proc, gva, events):
+            self._invlpg(vm, gva, events)  # copy-on-write: the PTE changed (Linux flushes the page)
             return None
         if fault.kind is FaultKind.NOT_PRESENT:
             events.append(GuestAction(GA.SEGV, None, "out of memory"))
@@ -143,20 +191,20 @@ class Mmu:
             if t.__class__ is Fault:
                 if t.stage is Stage.GUEST:
                     return self._guest_fault(vm, proc, gva, t, events)
-                events.append(VmExit(ExitReason.EPT_VIOLATION, t.address, self.costs.exit_total))
+                self._exit(ExitReason.EPT_VIOLATION, t.address, events, t)
                 self._vmm_fix(vm, t.address >> PAGE_SHIFT, access is Access.WRITE and not t.on_table, events)
                 return None
         elif mode is Mode.SHADOW:
             t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, events, cost)
             if t.__class__ is Fault:
                 sub: list = []
-                g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.VMM, sub, cost,
+                g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.VMM, sub, self.costs.vmm_walk_ref,
                          table_to_ma=self._vmm_table_ma(vm, sub))
                 if g.__class__ is Fault:
-                    events.append(VmExit(ExitReason.GUEST_FAULT, gva, self.costs.exit_total))
+                    self._exit(ExitReason.GUEST_FAULT, gva, events, g)
                     events.extend(sub)
                     return self._guest_fault(vm, proc, gva, g, events)
-                events.append(VmExit(ExitReason.HIDDEN_FAULT, gva, self.costs.exit_total))
+                self._exit(ExitReason.HIDDEN_FAULT, gva, events)
                 events.extend(sub)
                 gppn = g.address >> PAGE_SHIFT
                 mpn = self._vmm_fix(vm, gppn, access is Access.WRITE, events)

@@ -39,6 +39,13 @@ class OpKind(Enum):
     INVLPG = "invlpg"
     SHARE = "share"
     SWAP_OUT = "swap_out"
+    FORK = "fork"
+    """The guest forks ``process``: the parent's present user PTEs are copied into ``child``
+    (an empty process of the VM), write-protected in both for copy-on-write; then one flush of
+    the parent's address space."""
+    EXIT = "exit"
+    """The guest tears down ``process``'s address space (every user PTE and table): one flush of
+    that address space, then frames no PTE maps any more are freed; the process may fork again."""
 
 
 ACCESS_OPS = {OpKind.READ: Access.READ, OpKind.WRITE: Access.WRITE, OpKind.EXEC: Access.EXEC}
@@ -55,6 +62,8 @@ class Op:
     Accesses and guest operations name ``vm``, ``process`` and ``gva``. ``share`` and
     ``swap_out`` are VMM operations on guest-physical pages, named either by ``gpa`` or by a
     mapped ``gva`` of a ``process``; ``share`` names its second page with the ``with_`` fields.
+    ``fork`` names the parent ``process`` and the ``child``; ``exit`` (like ``switch``) only a
+    ``process``.
     """
 
     kind: OpKind
@@ -67,9 +76,14 @@ class Op:
     with_process: Optional[str] = None
     with_gva: Optional[int] = None
     with_gpa: Optional[int] = None
+    child: Optional[str] = None
+    """``fork``: the child process (in ``vm``)."""
 
     def describe(self) -> str:
-        gva = None if self.kind is OpKind.SWITCH else self.gva  # a switch has no address (traces store 0)
+        if self.kind is OpKind.FORK:
+            return f"fork {self.vm}/{self.process} → {self.child}"
+        # a switch or an exit has no address (traces store 0)
+        gva = None if self.kind in (OpKind.SWITCH, OpKind.EXIT) else self.gva
         where = f" 0x{gva:x}" if gva is not None else (f" gPA 0x{self.gpa:x}" if self.gpa is not None else "")
         who = f"{self.vm}/{self.process}" if self.process else self.vm
         extra = f" = 0x{self.value:x}" if self.kind is OpKind.WRITE else ""
@@ -101,3 +115,6 @@ class MachineConfig:
     """Tag TLB entries by address space (PCID); without it a CR3 load flushes the TLB."""
     root_cache: int = 4
     costs: CostTable = field(default_factory=CostTable)
+    invept: str = "single"
+    """Nested mode: how the VMM makes a removed or downgraded nested entry visible — INVEPT
+    "single" (-context: the VM's combined mappings) or "all" (-context, as KVM's remote flush)."""

@@ -110,8 +110,10 @@ def parse_mode(value: Any, where: str = "mode") -> Mode:
         raise ScenarioError(f"{where}: '{value}' is not a mode (shadow, nested or native)") from None
 
 
-_TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "costs", "vm", "trace", "trace_generator"}
-_OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa"}
+_TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "nested", "costs", "vm",
+        "trace", "trace_generator"}
+_OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa",
+              "child"}
 
 
 def parse_op(t: dict, where: str, vms: dict[str, VmConfig]) -> Op:
@@ -146,6 +148,19 @@ def parse_op(t: dict, where: str, vms: dict[str, VmConfig]) -> Op:
         raise ScenarioError(f"{where}.gva: missing (operation '{kind.value}' needs an address)")
     if kind is OpKind.SWITCH and process is None:
         raise ScenarioError(f"{where}.process: missing (switch to which process?)")
+    child = None
+    if kind in (OpKind.FORK, OpKind.EXIT) and process is None:
+        raise ScenarioError(f"{where}.process: missing ('{kind.value}' needs the process that "
+                            f"{'forks' if kind is OpKind.FORK else 'exits'})")
+    if kind is OpKind.FORK:
+        child = _get(t, "child", str, where, required=True)
+        if child not in vms[vm].processes:
+            raise ScenarioError(f"{where}.child: VM '{vm}' has no process '{child}' "
+                                f"(processes: {', '.join(vms[vm].processes)})")
+        if child == process:
+            raise ScenarioError(f"{where}.child: '{child}' is the parent itself (fork into another process)")
+    elif "child" in t:
+        raise ScenarioError(f"{where}.child: only 'fork' takes a child")
     with_vm = with_process = with_gva = with_gpa = None
     if kind in (OpKind.SHARE, OpKind.SWAP_OUT):
         if gva is None and gpa is None:
@@ -167,7 +182,7 @@ def parse_op(t: dict, where: str, vms: dict[str, VmConfig]) -> Op:
             raise ScenarioError(f"{where}.with_process: missing (with_gva is translated by a process's tables)")
         if with_gpa is not None and with_gpa >= vms[with_vm].pages * PAGE_SIZE:
             raise ScenarioError(f"{where}.with_gpa: 0x{with_gpa:x} is beyond VM '{with_vm}' memory")
-    return Op(kind, vm, process, gva, value, gpa, with_vm, with_process, with_gva, with_gpa)
+    return Op(kind, vm, process, gva, value, gpa, with_vm, with_process, with_gva, with_gpa, child)
 
 
 def parse_generator(t: dict, vms: dict[str, VmConfig], seed: int) -> Trace:
@@ -238,6 +253,11 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     root_cache = _get(shadow, "root_cache", int, "shadow", default=4)
     if root_cache < 1:
         raise ScenarioError("shadow.root_cache: must be at least 1")
+    nested = _get(doc, "nested", dict, "", default={})
+    _check_keys(nested, {"invept"}, "nested")
+    invept = _get(nested, "invept", str, "nested", default="single")
+    if invept not in ("single", "all"):
+        raise ScenarioError(f"nested.invept: '{invept}' is not an INVEPT type (single or all)")
     try:
         costs = CostTable().with_overrides(_get(doc, "costs", dict, "", default={}))
     except ValueError as exc:
@@ -277,7 +297,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         if len(items) > MAX_TRACE_OPS:
             raise ScenarioError(f"trace: at most {MAX_TRACE_OPS} operations")
         trace = Trace.from_ops(parse_op(t, f"trace[{i}]", vms) for i, t in enumerate(items))
-    config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs)
+    config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept)
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")

@@ -21,7 +21,8 @@ class TlbEntry(NamedTuple):
     dirty: bool
     executable: bool
     gppn: Optional[int]
-    """The guest-physical page behind it (for the display; hardware need not keep it)."""
+    """The guest-physical page behind it — for the display only: hardware keeps no such field,
+    and no flush decision uses it (x86 cannot invalidate combined mappings by gPA)."""
 
 
 class Tlb:
@@ -81,17 +82,16 @@ class Tlb:
     def flush_pcid(self, vpid: int, pcid: int) -> int:
         return self._remove_if(lambda k, e: k >> VPID_SHIFT == vpid and (k >> PCID_SHIFT) & PCID_MASK == pcid)
 
-    def flush_page(self, vpid: int, gvpn: int) -> int:
-        """INVLPG-like: drop the gvpn in every address space of that VPID (as INVLPG does for
-        the current PCID plus global entries; we drop all PCIDs, which is safe)."""
+    def flush_page(self, vpid: int, gvpn: int, pcid: Optional[int] = None) -> int:
+        """Drop the entries for ``gvpn`` of VPID ``vpid``: of one PCID (INVLPG invalidates the
+        current PCID's mappings, SDM §4.10.4.1), or of every PCID (``pcid=None``: INVVPID
+        individual-address, which a VMM uses)."""
         s = self.sets[gvpn % self.nsets]
-        dead = [k for k in s if k & GVPN_MASK == gvpn and k >> VPID_SHIFT == vpid]
+        dead = [k for k in s if k & GVPN_MASK == gvpn and k >> VPID_SHIFT == vpid and
+                (pcid is None or (k >> PCID_SHIFT) & PCID_MASK == pcid)]
         for k in dead:
             del s[k]
         return len(dead)
-
-    def flush_gppn(self, vpid: int, gppn: int) -> int:
-        return self._remove_if(lambda k, e: k >> VPID_SHIFT == vpid and e.gppn == gppn)
 
     def contents(self) -> list[tuple[int, int, int, int, TlbEntry]]:
         """(set, vpid, pcid, gvpn, entry) for every valid entry, sorted by set then LRU age."""

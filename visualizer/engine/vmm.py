@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from .events import (EptUpdate, ExitReason, FlushReason, FlushScope, Note, PageState, PmapChange, PmapReason,
-                     Refusal, ShadowZapReason, TlbFlush, VmExit)
+from .events import (EptUpdate, ExitReason, FlushReason, Note, PageState, PmapChange, PmapReason, Refusal,
+                     ShadowZapReason)
 from .memory import PAGE_SHIFT
 from .ops import Mode, Op
 
@@ -29,9 +29,9 @@ class VmmPolicy:
         if st is PageState.PRIVATE or (st is PageState.SHARED and not write):
             return pm.mpn[gppn]
         if self.mode is Mode.SHADOW:
-            events.append(VmExit(ExitReason.HIDDEN_FAULT, gppn << PAGE_SHIFT, self.costs.exit_total))
+            self._exit(ExitReason.HIDDEN_FAULT, gppn << PAGE_SHIFT, events)
         elif self.mode is Mode.NESTED:
-            events.append(VmExit(ExitReason.EPT_VIOLATION, gppn << PAGE_SHIFT, self.costs.exit_total))
+            self._exit(ExitReason.EPT_VIOLATION, gppn << PAGE_SHIFT, events)
         return self._vmm_fix(vm, gppn, write, events)
 
     def _vmm_fix(self, vm: "Vm", gppn: int, write: bool, events: list) -> int:
@@ -56,20 +56,33 @@ class VmmPolicy:
             self._break_share(vm, gppn, events)
         return pm.mpn[gppn]
 
-    def _pmap_changed(self, vm: "Vm", gppn: int, events: list, stale: bool = True) -> None:
-        """Propagate a pmap change to the MMU structures; ``stale``: old translations may exist."""
+    def _pmap_changed(self, vm: "Vm", gppn: int, events: list, stale: bool = True) -> bool:
+        """Propagate a pmap change to the MMU structures. ``stale``: the change removed the
+        machine page, replaced it, or took away write access, so translations cached from the
+        old entry must go. Only adding or widening (backing, swap-in, unsharing the last page)
+        needs nothing: a stale entry with fewer rights faults and is refilled.
+
+        Returns whether the VM needs an INVEPT (nested mode), which the caller issues once per
+        operation (:meth:`_invept`). In shadow mode the VMM knows the gVA of every shadow entry
+        it drops and invalidates exactly those (INVVPID)."""
         st = vm.pmap.state[gppn]
         if self.ept is not None:
             e = self.ept.set_leaf(vm.name, gppn, vm.pmap.lookup(gppn), st is PageState.PRIVATE)
             events.append(EptUpdate(gppn, e))
-        if stale:
-            if self.shadow is not None:
-                self.shadow.zap_gppn(vm.name, gppn, ShadowZapReason.PMAP_CHANGE, events)
-            n = self.tlb.flush_gppn(self._vpid_tag(vm), gppn) if self._vpid_tag(vm) else self.tlb.flush_all()
-            events.append(TlbFlush(FlushScope.PAGE, FlushReason.PMAP_CHANGE, n, gppn=gppn))
+            return stale
+        if stale and self.shadow is not None:
+            zapped = self.shadow.zap_gppn(vm.name, gppn, ShadowZapReason.PMAP_CHANGE, events)
+            self._flush_zapped(vm, zapped, FlushReason.PMAP_CHANGE, events)
+        return False
 
     # -- transparent page sharing ------------------------------------------------------------
     def _break_share(self, vm: "Vm", gppn: int, events: list) -> None:
+        """Copy-on-write: a write to a shared page gets a private copy (after an exit).
+
+        The page gets another machine page, so cached translations of the old one must go:
+        the EPT violation dropped those of the faulting linear address only, and another gVA
+        mapping the same gPA could still reach the old page (KVM flushes whenever an entry's
+        page frame changes)."""
         pm = vm.pmap
         old = pm.mpn[gppn]
         new = self.mem.alloc()
@@ -77,7 +90,8 @@ class VmmPolicy:
         pm.set(gppn, PageState.PRIVATE, new)
         events.append(PmapChange(vm.name, gppn, PmapReason.COW_BREAK, PageState.SHARED, PageState.PRIVATE,
                                  old, new, self.costs.page_copy))
-        self._pmap_changed(vm, gppn, events)
+        if self._pmap_changed(vm, gppn, events):
+            self._invept((vm.name,), events)
         self._leave_share(old, (vm.name, gppn), events)
 
     def _leave_share(self, mpn: int, page: tuple[str, int], events: list) -> None:
@@ -90,7 +104,7 @@ class VmmPolicy:
             ovm.pmap.set(ogppn, PageState.PRIVATE, mpn)
             events.append(PmapChange(ovm_name, ogppn, PmapReason.UNSHARE, PageState.SHARED,
                                      PageState.PRIVATE, mpn, mpn))
-            self._pmap_changed(ovm, ogppn, events)
+            self._pmap_changed(ovm, ogppn, events, stale=False)  # write access added: nothing stale
         elif not group:
             del self.sharers[mpn]
             self.mem.free(mpn)
@@ -134,10 +148,12 @@ class VmmPolicy:
             # the private page joins the existing group (not the other way round)
             a_vm, a, b_vm, b, pa, pb, ma_, mb = b_vm, b, a_vm, a, pb, pa, mb, ma_
         group = self.sharers.setdefault(ma_, {(a_vm.name, a)})
+        invept: set[str] = set()
         if pa.state[a] is not PageState.SHARED:
             pa.set(a, PageState.SHARED, ma_)
             events.append(PmapChange(a_vm.name, a, PmapReason.SHARE, PageState.PRIVATE, PageState.SHARED, ma_, ma_))
-            self._pmap_changed(a_vm, a, events)
+            if self._pmap_changed(a_vm, a, events):
+                invept.add(a_vm.name)
         # every page on mb (b alone, or b's whole group) moves to ma_, and mb is freed
         for vname, g in sorted(self.sharers.pop(mb, {(b_vm.name, b)})):
             v = self.vms[vname]
@@ -145,7 +161,9 @@ class VmmPolicy:
             v.pmap.set(g, PageState.SHARED, ma_)
             group.add((vname, g))
             events.append(PmapChange(vname, g, PmapReason.SHARE, old_state, PageState.SHARED, mb, ma_))
-            self._pmap_changed(v, g, events)
+            if self._pmap_changed(v, g, events):
+                invept.add(vname)
+        self._invept(invept, events)
         self.mem.free(mb)
 
     # -- swapping ----------------------------------------------------------------------------
@@ -166,6 +184,7 @@ class VmmPolicy:
         vm.pmap.swap[g] = self.mem.page_bytes(mpn)
         vm.pmap.set(g, PageState.SWAPPED, None)
         events.append(PmapChange(vm.name, g, PmapReason.SWAP_OUT, st, PageState.SWAPPED, mpn, None))
-        self._pmap_changed(vm, g, events)
+        if self._pmap_changed(vm, g, events):
+            self._invept((vm.name,), events)
         self.mem.free(mpn)
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FlushReason, GuestAction, GuestActionKind,
-                             GuestPageFault, Note, PmapChange, PmapReason, ShadowFill, ShadowInvalidate,
-                             ShadowRoot, Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, Walker, WalkRef)
+from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FaultKind, FlushReason, FlushScope,
+                             GuestAction, GuestActionKind, GuestPageFault, Note, PmapChange, PmapReason, ShadowFill,
+                             ShadowInvalidate, ShadowRoot, ShadowZapReason, Stage, TlbFill, TlbFlush, TlbLookup,
+                             VmExit, VmSwitch, Walker, WalkRef)
+from ..engine.ops import OpKind
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
@@ -21,17 +23,65 @@ from .i18n import t
 
 ARROW = " → "
 _LEVEL = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
-_REASONS_DE = {"guest PTE write": "Schreiben eines Gast-PTE", "pmap change": "pmap-Änderung", "INVLPG": "INVLPG",
-               "shadow entry invalidated": "Schatteneintrag verworfen", "CR3 load without PCID": "CR3 ohne PCID",
-               "VM switch without VPID": "VM-Wechsel ohne VPID", "evicted shadow root": "Schattenwurzel verdrängt"}
+_SCOPED = (FlushReason.SHADOW_ENTRY_DROPPED, FlushReason.PMAP_CHANGE)
+"""Shadow-mode flushes that invalidate single gVAs (INVVPID individual-address) unless a whole
+shadow table went (then the whole VPID)."""
 
 
-def _reason(ev, lang: str) -> str:
-    """The reason of a TLB flush or a shadow invalidation, in words."""
-    if ev.reason is FlushReason.PMAP_CHANGE:
-        return f"gPPN 0x{ev.gppn:x} " + ("neu zugeordnet" if lang == "de" else "remapped")
-    text = ev.reason.value
-    return _REASONS_DE.get(text, text) if lang == "de" else text
+def _flush_reason(ev: TlbFlush, lang: str) -> str:
+    key = "reason." + ev.reason.name.lower()
+    if ev.reason in _SCOPED and ev.scope is FlushScope.VM:
+        key += ".vm"
+    return t(key, lang)
+
+
+def _flush_phrase(ev: TlbFlush, lang: str) -> Optional[str]:
+    """A TLB flush in words: INVEPT always (the VMM's instruction is the lesson), any other flush
+    when it dropped entries."""
+    if ev.reason is FlushReason.INVEPT:
+        if ev.scope is FlushScope.ALL:
+            return t("nar.invept_all", lang, n=ev.removed)
+        return t("nar.invept", lang, n=ev.removed, vm=ev.vm)
+    if ev.removed:
+        return t("nar.tlb_flush", lang, n=ev.removed, reason=_flush_reason(ev, lang))
+    return None
+
+
+def _fault_text(kind: FaultKind, level: int, lang: str) -> str:
+    if kind is FaultKind.NOT_PRESENT and level:
+        return t("fault.not-present.level", lang, level=_LEVEL.get(level, str(level)))
+    return t("fault." + kind.value, lang)
+
+
+def _exit_phrase(e: VmExit, lang: str) -> str:
+    """Why the CPU left the guest, as precisely as the exit's record says."""
+    r = e.reason
+    f = e.fault
+    if r is ExitReason.GUEST_FAULT:
+        why = (t("why.guest." + f.kind.value, lang, level=_LEVEL.get(f.level, str(f.level))) if f is not None
+               else t("why.guest.not-present", lang, level="?"))
+        return t("nar.exit_guest", lang, why=why)
+    if r is ExitReason.EPT_VIOLATION and f is not None:
+        if f.on_table:
+            return t("nar.exit_ept_table", lang, gpa=e.address, level=_LEVEL.get(f.level, str(f.level)),
+                     table=_LEVEL.get(f.table_level, str(f.table_level)))
+        if f.kind is FaultKind.NOT_PRESENT:
+            return t("nar.exit_ept_data", lang, gpa=e.address, level=_LEVEL.get(f.level, str(f.level)))
+        return t("nar.exit_ept_write", lang, gpa=e.address)
+    if r is ExitReason.EPT_VIOLATION:
+        return t("nar.exit_ept", lang, gpa=e.address)
+    if r is ExitReason.HIDDEN_FAULT:
+        return t("nar.exit_hidden", lang)
+    if r is ExitReason.CR3_LOAD:
+        return t("nar.exit_cr3", lang)
+    if r is ExitReason.INVLPG:
+        return t("nar.exit_invlpg", lang)
+    return t("nar.exit_ptw", lang, gpa=e.address)
+
+
+def _note(e: Note, lang: str) -> str:
+    state = t("state." + e.state.value, lang) if e.state is not None else ""
+    return t("refusal." + e.refusal.name.lower(), lang, vm=e.vm, gppn=e.gppn or 0, state=state)
 
 
 def _walk_phrase(refs: list, lang: str, faulted: bool) -> str:
@@ -64,7 +114,7 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
     parts: list[str] = []
     tables = zeroed = ptes = 0
     frames: list[int] = []
-    backs = ptws = 0
+    backs = ptws = novpid = 0
     tail: list[str] = []
     for ev in events:
         cls = ev.__class__
@@ -83,11 +133,23 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
             elif k is GuestActionKind.CR3_LOAD:
                 tail.append(t("nar.gw_cr3", lang, proc=ev.process))
             elif k is GuestActionKind.INVLPG:
-                tail.append(t("nar.gw_invlpg", lang, detail=ev.detail))
+                tail.append(t("nar.gw_invlpg", lang, gva=ev.gva or 0))
             elif k is GuestActionKind.NOTHING_TO_DO:
-                tail.append(t("nar.gw_nothing", lang, detail=ev.detail))
+                detail = t("nothing." + ev.why.name.lower(), lang) if ev.why else ev.detail
+                tail.append(t("nar.gw_nothing", lang, detail=detail))
+            elif k is GuestActionKind.FORK:
+                tail.append(t("nar.gw_fork", lang, proc=ev.process))
+            elif k is GuestActionKind.COPY_PAGE:
+                tail.append(t("nar.gw_copy", lang, gpa=(ev.gppn or 0) << PAGE_SHIFT))
+            elif k is GuestActionKind.REUSE_PAGE:
+                tail.append(t("nar.gw_reuse", lang, gva=ev.gva or 0))
+            elif k is GuestActionKind.FLUSH_TLB_MM:
+                tail.append(t("nar.gw_flush_mm", lang))
+            elif k is GuestActionKind.EXIT:
+                tail.append(t("nar.gw_exit", lang, proc=ev.process))
             elif k is GuestActionKind.SEGV:
-                tail.append(t("nar.gw_segv", lang, detail=ev.detail))
+                detail = t("fault." + ev.fault.value, lang) if ev.fault else t("nar.segv_oom", lang)
+                tail.append(t("nar.gw_segv", lang, detail=detail))
             elif k is GuestActionKind.OUT_OF_MEMORY:
                 tail.append(t("nar.gw_oom", lang))
         elif cls is VmExit:
@@ -95,6 +157,8 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
                 backs += 1
             elif ev.reason is ExitReason.PT_WRITE:
                 ptws += 1
+        elif cls is TlbFlush and ev.reason is FlushReason.VM_EXIT_NO_VPID:
+            novpid += 1
     frames = [g for g in frames if g is not None]
     if tables and len(frames) == 1:
         parts.append(t("nar.gw_tables_frame", lang, n=tables, gpa=frames.pop() << PAGE_SHIFT))
@@ -114,6 +178,8 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
         out.append(t("nar.during_back", lang, n=backs))
     if ptws:
         out.append(t("nar.during_ptw", lang, n=ptws))
+    if novpid:
+        out.append(t("nar.during_novpid", lang, n=novpid))
     return out
 
 
@@ -158,14 +224,15 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
         elif cls is GuestPageFault or cls is GuestAction:
             # the guest kernel's work runs until the access is retried (or the step ends)
             j = i + 1 if cls is GuestPageFault else i
-            while j < n and ev[j].__class__ not in (TlbLookup, DataAccess, ShadowInvalidate, TlbFlush) and not (
+            while j < n and ev[j].__class__ not in (TlbLookup, DataAccess, ShadowInvalidate) and not (
+                    ev[j].__class__ is TlbFlush and ev[j].reason is not FlushReason.VM_EXIT_NO_VPID) and not (
                     ev[j].__class__ is VmExit and ev[j].reason in (ExitReason.INVLPG, ExitReason.CR3_LOAD)):
                 j += 1
             if cls is GuestPageFault:
                 reflected = i > 0 and ev[i - 1].__class__ in (VmExit, WalkRef, AdUpdate) and any(
                     x.__class__ is VmExit and x.reason is ExitReason.GUEST_FAULT for x in ev[max(0, i - 8):i])
                 out.append(t("nar.guest_pf_reflect" if reflected else "nar.guest_pf", lang,
-                             kind=t("fault." + e.kind.value, lang)))
+                             kind=_fault_text(e.kind, e.level, lang)))
                 out += _guest_work(ev[i + 1:j], lang, names)
             else:
                 out += _guest_work(ev[i:j], lang, names)
@@ -173,21 +240,16 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
             continue
         elif cls is VmExit:
             r = e.reason
-            if r is ExitReason.HIDDEN_FAULT:
-                if i + 1 < n and ev[i + 1].__class__ is PmapChange:
-                    i += 1
-                    continue  # told by the pmap change that follows
-                out.append(t("nar.exit_hidden", lang))
-            elif r is ExitReason.GUEST_FAULT:
-                out.append(t("nar.exit_guest", lang))
-            elif r is ExitReason.CR3_LOAD:
-                out.append(t("nar.exit_cr3", lang))
-            elif r is ExitReason.INVLPG:
-                out.append(t("nar.exit_invlpg", lang))
-            elif r is ExitReason.PT_WRITE:
-                out.append(t("nar.exit_ptw", lang, gpa=e.address))
-            elif r is ExitReason.EPT_VIOLATION:
-                out.append(t("nar.exit_ept", lang, gpa=e.address))
+            if r is ExitReason.HIDDEN_FAULT and i + 1 < n and ev[i + 1].__class__ is PmapChange:
+                i += 1
+                continue  # told by the pmap change that follows
+            out.append(_exit_phrase(e, lang))
+            if r is ExitReason.INVLPG and not any(x.__class__ is ShadowInvalidate and x.reason is ShadowZapReason.INVLPG
+                                                  for x in ev[i + 1:]):
+                page = e.address & ~0xFFF
+                gone = any(x.__class__ is ShadowInvalidate and x.reason is ShadowZapReason.GUEST_PTE_WRITE
+                           and x.gva == page for x in ev[:i])
+                out.append(t("nar.invlpg_gone" if gone else "nar.invlpg_none", lang, gva=page))
         elif cls is PmapChange:
             key = {PmapReason.BACK: "nar.back", PmapReason.SHARE: "nar.share", PmapReason.COW_BREAK: "nar.cow",
                    PmapReason.UNSHARE: "nar.unshare", PmapReason.SWAP_OUT: "nar.swap_out",
@@ -212,20 +274,24 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
             i = j
             continue
         elif cls is ShadowInvalidate:
-            out.append(t("nar.shadow_zap", lang, gva=e.gva, reason=_reason(e, lang)))
+            out.append(t("nar.shadow_zap", lang, gva=e.gva, reason=t("zap." + e.reason.name.lower(), lang)))
         elif cls is ShadowRoot:
             out.append(t("nar.shadow_root_cached" if e.cached else "nar.shadow_root_new", lang))
         elif cls is TlbFill:
             out.append(t("nar.tlb_fill", lang, gva=e.gvpn << PAGE_SHIFT, ma=e.mpn << PAGE_SHIFT))
         elif cls is TlbFlush:
-            if e.removed:
-                out.append(t("nar.tlb_flush", lang, n=e.removed, reason=_reason(e, lang)))
+            phrase = _flush_phrase(e, lang)
+            if phrase:
+                out.append(phrase)
         elif cls is DataAccess:
             key = {"read": "nar.read", "write": "nar.write", "exec": "nar.exec"}[e.access.value]
             out.append(t(key, lang, value=e.value, ma=e.ma))
         elif cls is Note:
-            out.append(t("nar.note", lang, text=e.text))
+            out.append(_note(e, lang))
         i += 1
+    op = step.op
+    if op.kind is OpKind.SHARE and (op.with_vm or op.vm) != op.vm and any(x.__class__ is PmapChange for x in ev):
+        out.append(t("nar.salting", lang))
     return out
 
 

@@ -71,6 +71,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.compare": ("Compare shadow and nested paging on one trace",
                      "Schatten- und verschachtelte Seitentabellen auf einer Spur vergleichen"),
     "page.costs": ("The cost model", "Das Kostenmodell"),
+    "page.about": ("About the model: where it is exact, where it simplifies", "Über das Modell: wo es genau ist, wo es vereinfacht"),
     "home.preview": ("The built-in scenario “esxi-figure” after {step} steps in shadow mode: VM 1 touches "
                      "pages a (= 0xa) and b, VM 2 pages b and c (= 0xc); page b has the same content in both"
                      " VMs, so the VMM shares one read-only machine page for it.",
@@ -87,7 +88,128 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.step": ("Step through", "Schritt für Schritt"),
     "nav.compare": ("Compare", "Vergleich"),
     "nav.costs": ("Costs", "Kosten"),
+    "nav.about": ("About the model", "Über das Modell"),
     "app.tab": ("{page} · ESXi memory virtualization", "{page} · ESXi-Arbeitsspeichervirtualisierung"),
+    # -- the About the model page -------------------------------------------------------------
+    "model.title": ("About the model", "Über das Modell"),
+    "model.intro": (
+        "What this tool shows is what its engine does. Where the engine departs from real machines, this page says "
+        "so, so that a teacher can tell the class exactly where the model simplifies. Sources: the Intel SDM "
+        "(Vol. 3 §4.10, paging-structure caches and TLB invalidation; Vol. 3C §29.4, “Caching Translation "
+        "Information”), KVM's shadow-MMU documentation (`mmu.rst`, `paging_tmpl.h`), QEMU's x86 MMU, the "
+        "vSphere resource-management documentation and the papers named below.",
+        "Was dieses Werkzeug zeigt, ist, was seine Engine tut. Wo die Engine von echten Maschinen abweicht, sagt "
+        "es diese Seite — damit Lehrende genau sagen können, wo das Modell vereinfacht. Quellen: das Intel SDM "
+        "(Band 3 §4.10, Paging-Structure-Caches und TLB-Invalidierung; Band 3C §29.4, „Caching Translation "
+        "Information“), die Dokumentation der Schatten-MMU von KVM (`mmu.rst`, `paging_tmpl.h`), die x86-MMU von "
+        "QEMU, die vSphere-Dokumentation zur Ressourcenverwaltung und die unten genannten Veröffentlichungen."),
+    "model.exact": ("Modelled as hardware does it", "So modelliert, wie es die Hardware tut"),
+    "model.exact_list": (
+        "- **Page tables and walks:** x86-64 4-level tables in real memory images; one walker for guest, shadow and "
+        "EPT tables; accessed/dirty bits set as QEMU sets them; rights combined over the levels. Checked against "
+        "the unicorn emulator (QEMU's MMU).\n"
+        "- **The two-dimensional walk:** every guest-table address and the final guest-physical address go through "
+        "the EPT, in order — 24 references for a cold 4 × 4-level walk.\n"
+        "- **TLB tags:** VPID per VM, PCID per address space. Without PCID a CR3 load flushes the address space; "
+        "**without VPID every VM exit and every VM entry flushes the TLB** (SDM Vol. 3C §29.4.3.1), so in shadow "
+        "mode each hidden fault, page-table-write, CR3 or INVLPG exit also costs the TLB (scenario `no-vpid`). "
+        "INVLPG drops the current PCID's entry.\n"
+        "- **Shadow paging:** hidden versus true guest faults; only the guest page-table pages that a shadow page "
+        "mirrors are write-protected, so only writes to those exit; CR3 loads and INVLPG exit; clean pages stay "
+        "read-only in the shadow until the first write (KVM `protect_clean_gpte`); a pmap change drops the shadow "
+        "entries found through a reverse map, and the VMM invalidates exactly their addresses (INVVPID).\n"
+        "- **Nested paging:** a guest page fault reaches the guest without an exit; an EPT violation exits and "
+        "names the table that missed. Removing or downgrading a nested entry, or giving it another machine page "
+        "(sharing, swapping out, copy-on-write), is made visible with **INVEPT** — single-context for the VM, or "
+        "all-context as KVM's remote flush (`[nested] invept = \"all\"`); x86 cannot invalidate combined "
+        "mappings by guest-physical address. Backing, swap-in and unsharing the last sharer only add rights and "
+        "need none.\n"
+        "- **Guest OS:** demand paging, fork with copy-on-write (Linux `copy_present_pte`, `do_wp_page`), exit; "
+        "an unmapped frame is freed only after the INVLPG.\n"
+        "- **Counters:** `walk_refs` counts the CPU page walker's references; the VMM's software reads of guest "
+        "tables on a shadow-mode exit are `vmm_walk_refs`, costed apart.",
+        "- **Seitentabellen und Durchläufe:** x86-64-Tabellen mit 4 Ebenen in echten Speicherabbildern; ein "
+        "Durchlaufalgorithmus für Gast-, Schatten- und EPT-Tabellen; Accessed-/Dirty-Bits wie in QEMU; Rechte über "
+        "die Ebenen kombiniert. Geprüft gegen den Emulator unicorn (die MMU von QEMU).\n"
+        "- **Der zweidimensionale Durchlauf:** jede Adresse einer Gasttabelle und die endgültige physische "
+        "Gastadresse laufen der Reihe nach durch die EPT — 24 Zugriffe bei einem kalten Durchlauf mit 4 × 4 "
+        "Ebenen.\n"
+        "- **TLB-Markierungen:** VPID je VM, PCID je Adressraum. Ohne PCID leert das Laden von CR3 den Adressraum; "
+        "**ohne VPID leert jeder VM-Exit und jeder Wiedereintritt den TLB** (SDM Band 3C §29.4.3.1), daher kostet "
+        "mit Schattenseitentabellen jeder Exit — versteckter Seitenfehler, Schreiben in eine Seitentabelle, CR3, "
+        "INVLPG — auch den TLB (Szenario `no-vpid`). INVLPG verwirft den Eintrag der aktuellen PCID.\n"
+        "- **Schattenseitentabellen:** versteckte gegenüber echten Seitenfehlern des Gasts; schreibgeschützt sind "
+        "nur die Seitentabellenseiten des Gasts, die eine Schattenseite spiegelt, daher führen nur Schreibzugriffe "
+        "auf diese zum Exit; CR3-Laden und INVLPG führen zum Exit; saubere Seiten bleiben im Schatten bis zum ersten "
+        "Schreiben schreibgeschützt (KVM `protect_clean_gpte`); eine pmap-Änderung verwirft die über eine "
+        "Rückwärtszuordnung gefundenen Schatteneinträge, und der VMM macht genau deren Adressen ungültig (INVVPID).\n"
+        "- **Verschachtelte Seitentabellen:** ein Seitenfehler des Gasts erreicht den Gast ohne Exit; eine "
+        "EPT-Verletzung führt zum Exit und nennt die Tabelle, der der Eintrag fehlt. Wird ein verschachtelter "
+        "Eintrag entfernt, eingeschränkt oder auf eine andere Maschinenseite gelegt (gemeinsame Nutzung, "
+        "Auslagern, Copy-on-Write), macht der VMM das mit **INVEPT** sichtbar — Single-Context für die VM oder "
+        "All-Context wie der Remote-Flush von KVM (`[nested] invept = \"all\"`); x86 kann kombinierte "
+        "Zuordnungen nicht nach physischer Gastadresse ungültig machen. Hinterlegen, Einlagern und das Aufheben "
+        "der gemeinsamen Nutzung für den letzten Teilhaber erweitern nur Rechte und brauchen kein INVEPT.\n"
+        "- **Gastbetriebssystem:** Demand Paging, fork mit Copy-on-Write (Linux `copy_present_pte`, "
+        "`do_wp_page`), exit; ein Seitenrahmen wird erst nach dem INVLPG freigegeben.\n"
+        "- **Zähler:** `walk_refs` zählt die Zugriffe des Hardware-Page-Walks der CPU; die Lesezugriffe des VMM "
+        "auf Gasttabellen in Software bei einem Exit sind `vmm_walk_refs` und werden getrennt berechnet."),
+    "model.simplified": ("Simplified, and how", "Vereinfacht, und wie"),
+    "model.simplified_list": (
+        "- **No MMU caches** (page-walk caches, nested TLB): every TLB miss walks from the root. Real CPUs skip "
+        "most upper levels — about 1.5 references per walk natively and 4.4 virtualized (“Every Walk's a Hit”, "
+        "ASPLOS'22). Lower the walk-reference cost on the Costs page to approximate them.\n"
+        "- **No large pages:** the guest maps 4 KiB pages only, the EPT backs with 4 KiB pages (ESXi uses 2 MiB "
+        "backing by default with a hardware MMU), the TLB holds 4 KiB entries only.\n"
+        "- **PCIDs are permanent per-process tags** (1…4095); Linux uses 6 dynamic ASIDs per CPU "
+        "(`TLB_NR_DYN_ASIDS`). With PCID on, a context switch keeps the TLB entries (as a CR3 write with the "
+        "no-flush bit does).\n"
+        "- **No global pages:** the guest has no kernel half mapped with G=1, and the guest kernel's own accesses "
+        "to its tables bypass the TLB. (A real CR3 load without PCID keeps global entries, SDM §4.10.4.1.)\n"
+        "- **Shadow coherence by invalidation:** a guest page-table write drops the mirrored shadow entries, refilled "
+        "by the next hidden fault, instead of updating them; KVM's *unsync* leaf tables (resynced on INVLPG or CR3 "
+        "load) and its write-flooding heuristic are not modelled — real shadow paging exits less often.\n"
+        "- **One CPU, one vCPU per VM;** a VM switch is an explicit world switch; no interrupts, timers or I/O exits.\n"
+        "- **Costs are constants per event:** a walk reference always costs the same; an exit costs a round trip "
+        "plus an estimated handler (SplitX measured about 2,000 cycles for the bare round trip; handling can cost "
+        "an order of magnitude more). Estimates are marked on the Costs page.\n"
+        "- **Memory reclamation is explicit:** `share` and `swap_out` are scenario operations, not the reaction to "
+        "memory pressure; no ballooning, compression cache or sharing scan rate. Sharing between VMs is the "
+        "classic case of the vSphere figure; **since 2015 ESXi salts page sharing to within one VM by default** "
+        "(`Mem.ShareForceSalting=2`).\n"
+        "- EPT accessed/dirty flags are off; reserved bits are not checked; an unaligned access acts on its "
+        "aligned 8-byte word.",
+        "- **Keine MMU-Caches** (Page-Walk-Caches, verschachtelter TLB): jeder TLB-Fehltreffer durchläuft die "
+        "Tabellen ab der Wurzel. Echte CPUs überspringen meist die oberen Ebenen — etwa 1,5 Zugriffe je Durchlauf "
+        "nativ und 4,4 virtualisiert („Every Walk's a Hit“, ASPLOS'22). Ein niedrigerer Preis je Zugriff auf der "
+        "Seite Kosten nähert das an.\n"
+        "- **Keine großen Seiten:** der Gast bildet nur 4-KiB-Seiten ab, die EPT hinterlegt mit 4-KiB-Seiten (ESXi "
+        "hinterlegt mit Hardware-MMU standardmäßig mit 2-MiB-Seiten), der TLB hält nur 4-KiB-Einträge.\n"
+        "- **PCIDs sind feste Markierungen je Prozess** (1…4095); Linux nutzt 6 dynamische ASIDs je CPU "
+        "(`TLB_NR_DYN_ASIDS`). Mit PCID behält ein Kontextwechsel die TLB-Einträge (wie ein CR3-Schreiben mit "
+        "gesetztem No-Flush-Bit).\n"
+        "- **Keine globalen Seiten:** der Gast hat keine mit G=1 abgebildete Kernel-Hälfte, und die Zugriffe des "
+        "Gastkernels auf seine Tabellen umgehen den TLB. (Ein echtes CR3-Laden ohne PCID behält globale Einträge, "
+        "SDM §4.10.4.1.)\n"
+        "- **Kohärenz der Schattenseitentabellen durch Verwerfen:** ein Schreibzugriff des Gasts auf eine "
+        "Seitentabelle verwirft die gespiegelten Schatteneinträge, die der nächste versteckte Seitenfehler neu "
+        "füllt, statt sie zu aktualisieren; die *unsync*-Blatt-Tabellen von KVM (abgeglichen bei INVLPG oder "
+        "CR3-Laden) und seine Write-Flooding-Heuristik sind nicht modelliert — echte Schattenseitentabellen führen "
+        "seltener zum Exit.\n"
+        "- **Eine CPU, eine vCPU je VM;** ein VM-Wechsel ist ein ausdrücklicher World Switch; keine Interrupts, "
+        "Timer oder E/A-Exits.\n"
+        "- **Kosten sind Konstanten je Ereignis:** ein Zugriff kostet immer gleich viel; ein Exit kostet einen "
+        "Hin- und Rückweg plus eine geschätzte Behandlung (SplitX maß etwa 2.000 Takte für den reinen Hin- und "
+        "Rückweg; die Behandlung kann eine Größenordnung mehr kosten). Schätzungen sind auf der Seite Kosten "
+        "gekennzeichnet.\n"
+        "- **Speicherrückgewinnung ist ausdrücklich:** `share` und `swap_out` sind Operationen des Szenarios, keine "
+        "Reaktion auf Speicherdruck; kein Ballooning, kein Kompressions-Cache, keine Scanrate für die gemeinsame "
+        "Nutzung. Die gemeinsame Nutzung über VMs hinweg ist der klassische Fall der vSphere-Abbildung; **seit 2015 "
+        "beschränkt ESXi die gemeinsame Nutzung von Seiten standardmäßig auf eine VM** "
+        "(`Mem.ShareForceSalting=2`).\n"
+        "- EPT-Accessed-/Dirty-Flags sind aus; reservierte Bits werden nicht geprüft; ein nicht ausgerichteter "
+        "Zugriff wirkt auf sein ausgerichtetes 8-Byte-Wort."),
+    "model.streamlit": ("Texts the app cannot translate", "Texte, die die App nicht übersetzen kann"),
     # -- the About box (the app menu) ---------------------------------------------------------
     "about.text": ("**ESXi memory virtualization, step by step** — a teaching tool: a real translation engine "
                    "draws the memory-mapping figure of the vSphere documentation live.",

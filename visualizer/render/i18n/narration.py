@@ -35,18 +35,44 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "{walk}; der Eintrag erlaubt diesen Zugriff nicht"),
     "nar.exit_hidden": ("hidden page fault: exit to the VMM (the guest never sees it)",
                         "versteckter Seitenfehler: VM-Exit zum VMM (der Gast bemerkt ihn nicht)"),
-    "nar.exit_guest": ("exit to the VMM: the guest's own tables lack the mapping — a true guest page fault",
-                       "VM-Exit zum VMM: den Seitentabellen des Gasts fehlt die Zuordnung — ein echter "
-                       "Seitenfehler des Gasts"),
+    "nar.exit_guest": ("exit to the VMM: {why} — a true guest page fault",
+                       "VM-Exit zum VMM: {why} — ein echter Seitenfehler des Gasts"),
+    "why.guest.not-present": ("the guest's own tables have no entry at the {level} level",
+                              "die Seitentabellen des Gasts haben auf Ebene {level} keinen Eintrag"),
+    "why.guest.write-protect": ("the guest's own tables map the page read-only, and this is a write",
+                                "die Seitentabellen des Gasts bilden die Seite schreibgeschützt ab, und dies ist "
+                                "ein Schreibzugriff"),
+    "why.guest.user": ("the guest's own tables allow the page to the kernel only, and this is a user access",
+                       "die Seitentabellen des Gasts erlauben die Seite nur dem Kernel, und dies ist ein "
+                       "Zugriff im Benutzermodus"),
+    "why.guest.no-exec": ("the guest's own tables forbid instruction fetches from the page (NX)",
+                          "die Seitentabellen des Gasts verbieten Befehlsabrufe aus der Seite (NX)"),
     "nar.exit_cr3": ("the CR3 load exits to the VMM", "das Laden von CR3 führt zum VM-Exit"),
-    "nar.exit_invlpg": ("INVLPG exits to the VMM, which drops the shadow entry",
-                        "INVLPG führt zum VM-Exit; der VMM verwirft den Schatteneintrag"),
+    "nar.exit_invlpg": ("INVLPG exits to the VMM", "INVLPG führt zum VM-Exit"),
+    "nar.invlpg_gone": ("the VMM finds no shadow entry for gVA 0x{gva:x} left to drop: the guest's page-table "
+                        "write already dropped it",
+                        "der VMM findet für gVA 0x{gva:x} keinen Schatteneintrag mehr: das Schreiben des Gasts "
+                        "in die Seitentabelle hat ihn schon verworfen"),
+    "nar.invlpg_none": ("the VMM finds no shadow entry for gVA 0x{gva:x} to drop",
+                        "der VMM findet für gVA 0x{gva:x} keinen Schatteneintrag zum Verwerfen"),
     "nar.exit_ptw": ("the guest writes a page table that the VMM write-protects (gPA 0x{gpa:x}): exit, the "
                      "VMM emulates the write",
                      "der Gast schreibt in eine vom VMM schreibgeschützte Seitentabelle (gPA 0x{gpa:x}): "
                      "VM-Exit, der VMM emuliert den Schreibzugriff"),
     "nar.exit_ept": ("EPT violation at gPA 0x{gpa:x}: exit to the VMM",
                      "EPT-Verletzung bei gPA 0x{gpa:x}: VM-Exit zum VMM"),
+    "nar.exit_ept_table": ("EPT violation at gPA 0x{gpa:x}: the nested tables have no entry at the EPT {level} "
+                           "level for the guest's {table} table — exit to the VMM",
+                           "EPT-Verletzung bei gPA 0x{gpa:x}: die verschachtelten Seitentabellen haben auf "
+                           "EPT-Ebene {level} keinen Eintrag für die {table}-Tabelle des Gasts — VM-Exit zum VMM"),
+    "nar.exit_ept_data": ("EPT violation at gPA 0x{gpa:x}: the nested tables have no entry at the EPT {level} "
+                          "level for the data page — exit to the VMM",
+                          "EPT-Verletzung bei gPA 0x{gpa:x}: die verschachtelten Seitentabellen haben auf "
+                          "EPT-Ebene {level} keinen Eintrag für die Datenseite — VM-Exit zum VMM"),
+    "nar.exit_ept_write": ("EPT violation at gPA 0x{gpa:x}: the nested entry is read-only (a shared page) and "
+                           "this is a write — exit to the VMM",
+                           "EPT-Verletzung bei gPA 0x{gpa:x}: der verschachtelte Eintrag ist schreibgeschützt "
+                           "(eine gemeinsam genutzte Seite), und dies ist ein Schreibzugriff — VM-Exit zum VMM"),
     "nar.guest_pf": ("the #PF goes to the guest's page-fault handler ({kind})",
                      "der #PF geht an die Seitenfehlerbehandlung des Gasts ({kind})"),
     "nar.guest_pf_reflect": ("the VMM reflects the #PF into the guest's page-fault handler ({kind})",
@@ -64,11 +90,29 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "schreibt einen Seitentabelleneintrag|schreibt {n} Seitentabelleneinträge"),
     "nar.gw_free": ("frees gPA 0x{gpa:x}", "gibt gPA 0x{gpa:x} frei"),
     "nar.gw_cr3": ("loads CR3 to switch to process {proc}", "lädt CR3 und wechselt zu Prozess {proc}"),
-    "nar.gw_invlpg": ("invalidates the TLB entry (INVLPG {detail})",
-                      "macht den TLB-Eintrag ungültig (INVLPG {detail})"),
+    "nar.gw_invlpg": ("invalidates the TLB entry (INVLPG gVA 0x{gva:x})",
+                      "macht den TLB-Eintrag ungültig (INVLPG gVA 0x{gva:x})"),
     "nar.gw_nothing": ("has nothing to do ({detail})", "hat nichts zu tun ({detail})"),
+    "nothing.already_mapped": ("already mapped", "schon abgebildet"),
+    "nothing.not_mapped": ("not mapped", "nicht abgebildet"),
+    "nothing.already_read_only": ("already read-only", "schon schreibgeschützt"),
+    "nothing.child_not_empty": ("the child already has an address space", "das Kind hat schon einen Adressraum"),
+    "nothing.nothing_mapped": ("nothing mapped", "nichts abgebildet"),
+    "nar.gw_fork": ("forks process {proc}: copies the page-table entries and write-protects the pages in both "
+                    "address spaces (copy-on-write)",
+                    "forkt Prozess {proc}: kopiert die Seitentabelleneinträge und schützt die Seiten in beiden "
+                    "Adressräumen gegen Schreiben (Copy-on-Write)"),
+    "nar.gw_copy": ("copies the shared page into the new frame gPA 0x{gpa:x} (copy-on-write)",
+                    "kopiert die gemeinsam genutzte Seite in den neuen Seitenrahmen gPA 0x{gpa:x} (Copy-on-Write)"),
+    "nar.gw_reuse": ("finds no other sharer of gVA page 0x{gva:x} and makes it writable again without a copy",
+                     "findet für gVA-Seite 0x{gva:x} keinen anderen Teilhaber und macht sie ohne Kopie wieder "
+                     "beschreibbar"),
+    "nar.gw_flush_mm": ("reloads CR3 to flush the address space from the TLB (flush_tlb_mm)",
+                        "lädt CR3 neu, um den Adressraum aus dem TLB zu entfernen (flush_tlb_mm)"),
+    "nar.gw_exit": ("tears down the address space of process {proc}", "baut den Adressraum von Prozess {proc} ab"),
     "nar.gw_segv": ("refuses the access ({detail}): the process gets a segmentation fault",
                     "verweigert den Zugriff ({detail}): der Prozess erhält einen Speicherzugriffsfehler"),
+    "nar.segv_oom": ("out of memory", "kein Speicher mehr"),
     "nar.gw_oom": ("has no free guest-physical page left", "hat keine freie physische Seite mehr"),
     "nar.and": (" and ", " und "),
     "nar.during_back": ("its first touch of a guest-physical page exits, and the VMM backs it with a machine"
@@ -77,6 +121,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "sein erster Zugriff auf eine physische Seite führt zum Exit, und der VMM hinterlegt"
                         " sie mit einer Maschinenseite|seine {n} ersten Zugriffe auf physische Seiten führen"
                         " zum Exit, und der VMM hinterlegt jede mit einer Maschinenseite"),
+    "nar.during_novpid": ("without VPID each of its exits and re-entries flushes the TLB|without VPID each "
+                          "of its {n} exits and re-entries flushes the TLB",
+                          "ohne VPID leert sein VM-Exit samt Wiedereintritt den TLB|ohne VPID leeren seine "
+                          "{n} VM-Exits samt Wiedereintritt jeweils den TLB"),
     "nar.during_ptw": ("its write to a write-protected page table exits and the VMM emulates it|its {n} "
                        "writes to write-protected page tables exit and the VMM emulates each",
                        "sein Schreibzugriff auf eine schreibgeschützte Seitentabelle führt zum Exit, der VMM"
@@ -121,9 +169,64 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nar.write": ("the write stores 0x{value:x} at MA 0x{ma:x}",
                   "das Schreiben legt 0x{value:x} an MA 0x{ma:x} ab"),
     "nar.exec": ("the instruction fetch reads MA 0x{ma:x}", "der Befehlsabruf liest MA 0x{ma:x}"),
-    "nar.note": ("{text}", "{text}"),
     "fault.not-present": ("not present", "nicht vorhanden"),
     "fault.write-protect": ("write to a read-only page", "Schreiben auf eine schreibgeschützte Seite"),
     "fault.no-exec": ("no execute permission", "keine Ausführungsberechtigung"),
     "fault.user": ("supervisor-only page", "nur für den Kernel"),
+    "fault.not-present.level": ("no entry at the {level} level", "kein Eintrag auf Ebene {level}"),
+    "nar.salting": ("(ESXi salts page sharing to within one VM by default since 2015, Mem.ShareForceSalting=2; "
+                    "the figure shows the classic sharing between VMs)",
+                    "(ESXi beschränkt die gemeinsame Nutzung von Seiten seit 2015 standardmäßig auf eine VM, "
+                    "Mem.ShareForceSalting=2; die Abbildung zeigt die klassische Nutzung über VMs hinweg)"),
+    "nar.invept": ("the VMM runs INVEPT (single-context): {vm}'s cached combined mappings go — "
+                   "one entry|the VMM runs INVEPT (single-context): {vm}'s cached combined mappings go — {n} entries",
+                   "der VMM führt INVEPT aus (Single-Context): die zwischengespeicherten kombinierten Zuordnungen "
+                   "von {vm} werden verworfen — ein Eintrag|der VMM führt INVEPT aus (Single-Context): die "
+                   "zwischengespeicherten kombinierten Zuordnungen von {vm} werden verworfen — {n} Einträge"),
+    "nar.invept_all": ("the VMM runs INVEPT (all-context): every cached combined mapping goes — one entry|the VMM"
+                       " runs INVEPT (all-context): every cached combined mapping goes — {n} entries",
+                       "der VMM führt INVEPT aus (All-Context): alle zwischengespeicherten kombinierten "
+                       "Zuordnungen werden verworfen — ein Eintrag|der VMM führt INVEPT aus (All-Context): alle "
+                       "zwischengespeicherten kombinierten Zuordnungen werden verworfen — {n} Einträge"),
+    "reason.vm_switch_no_vpid": ("VM switch without VPID", "VM-Wechsel ohne VPID"),
+    "reason.vm_exit_no_vpid": ("VM exit and re-entry without VPID", "VM-Exit und Wiedereintritt ohne VPID"),
+    "reason.vmm_run_no_vpid": ("the VMM ran: re-entry without VPID", "der VMM lief: Wiedereintritt ohne VPID"),
+    "reason.cr3_no_pcid": ("CR3 load without PCID", "Laden von CR3 ohne PCID"),
+    "reason.invlpg": ("INVLPG", "INVLPG"),
+    "reason.address_space_flush": ("the guest flushed the address space (CR3 reloaded)",
+                                   "der Gast leerte den Adressraum (CR3 neu geladen)"),
+    "reason.shadow_entry_dropped": ("INVVPID of the dropped shadow entry's gVA",
+                                    "INVVPID für die gVA des verworfenen Schatteneintrags"),
+    "reason.shadow_entry_dropped.vm": ("INVVPID of the whole VPID: a shadow table was dropped",
+                                       "INVVPID für die ganze VPID: eine Schattentabelle wurde verworfen"),
+    "reason.shadow_root_evicted": ("evicted shadow root", "Schattenwurzel verdrängt"),
+    "reason.pmap_change": ("pmap change: INVVPID of each dropped shadow entry's gVA",
+                           "pmap-Änderung: INVVPID für die gVA jedes verworfenen Schatteneintrags"),
+    "reason.pmap_change.vm": ("pmap change: INVVPID of the whole VPID", "pmap-Änderung: INVVPID für die ganze VPID"),
+    "reason.invept": ("INVEPT", "INVEPT"),
+    "zap.guest_pte_write": ("guest PTE write", "Schreiben eines Gast-PTE"),
+    "zap.pmap_change": ("pmap change", "pmap-Änderung"),
+    "zap.invlpg": ("INVLPG", "INVLPG"),
+    "state.unmapped": ("unmapped", "nicht zugeordnet"),
+    "state.private": ("private", "privat"),
+    "state.shared": ("shared", "gemeinsam genutzt"),
+    "state.swapped": ("swapped out", "ausgelagert"),
+    "refusal.no_vmm_share": ("no VMM in native mode: nothing to share",
+                             "im nativen Modus gibt es keinen VMM: nichts zu teilen"),
+    "refusal.no_vmm_swap": ("no VMM in native mode: nothing to swap",
+                            "im nativen Modus gibt es keinen VMM: nichts auszulagern"),
+    "refusal.share_not_mapped": ("not shared: a page is not mapped in the guest",
+                                 "nicht geteilt: eine Seite ist im Gast nicht abgebildet"),
+    "refusal.share_state": ("not shared: {vm} gPPN 0x{gppn:x} is {state}",
+                            "nicht geteilt: {vm} gPPN 0x{gppn:x} ist {state}"),
+    "refusal.share_page_table": ("not shared: {vm} gPPN 0x{gppn:x} is a guest page-table page",
+                                 "nicht geteilt: {vm} gPPN 0x{gppn:x} ist eine Seitentabellenseite des Gasts"),
+    "refusal.already_shared": ("already sharing one machine page", "nutzen bereits eine Maschinenseite gemeinsam"),
+    "refusal.contents_differ": ("not shared: the contents differ (a hash match is confirmed by a full compare)",
+                                "nicht geteilt: die Inhalte unterscheiden sich (ein Hash-Treffer wird durch einen "
+                                "vollständigen Vergleich bestätigt)"),
+    "refusal.swap_not_mapped": ("not swapped: the page is not mapped in the guest",
+                                "nicht ausgelagert: die Seite ist im Gast nicht abgebildet"),
+    "refusal.swap_state": ("not swapped: gPPN 0x{gppn:x} is {state}",
+                           "nicht ausgelagert: gPPN 0x{gppn:x} ist {state}"),
 }
