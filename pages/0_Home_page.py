@@ -6,7 +6,8 @@ import streamlit as st
 from visualizer.app import ui
 from visualizer.app.session import Timeline
 from visualizer.engine import Mode, builtin_names
-from visualizer.render.dot import figure, highlight_of, legend_html
+from visualizer.render.figure import figure, highlight_of
+from visualizer.render.legend import legend_html
 from visualizer.render.i18n import t
 from visualizer.render.svg import sized
 

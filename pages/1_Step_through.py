@@ -6,9 +6,10 @@ import time
 import streamlit as st
 
 from visualizer.app import ui
-from visualizer.app.session import MODES, AccessForm, Session, StepError, parse_access
+from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access
 from visualizer.engine import Mode
-from visualizer.render import dot as D
+from visualizer.render import figure as F
+from visualizer.render.legend import legend_html
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
 from visualizer.render.i18n import percent, t
@@ -179,20 +180,20 @@ def step_view() -> None:
     else:
         tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
         st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
-        story_phrases = N.narrate(rec, lang, process_names=s.process_names())
+        story_phrases = N.narrate(rec, lang)
     with st.container(border=True):
         ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
 
     # the diagram
-    fig = D.figure(s.machine, D.highlight_of(rec, s.machine), lang)
+    fig = F.figure(s.machine, F.highlight_of(rec, s.machine), lang)
     dot_text, svg, engine = ui.draw(fig)
     zoom = S.get("zoom", "fit")
     scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
     ui.svg_view(f'<div class="esxi-diagram" data-step="{s.step}" data-mode="{s.mode.value}" data-engine="{engine}" '
                 f'style="overflow-x:auto;background:white">{sized(svg, scale)}</div>', "diagram")
     if fig.hidden:
-        st.caption(t("step.hidden_pages", lang, n=fig.hidden, cap=D.ROW_CAP))
-    ui.html(D.legend_html(s.mode, lang))
+        st.caption(t("step.hidden_pages", lang, n=fig.hidden, cap=F.ROW_CAP))
+    ui.html(legend_html(s.mode, lang))
 
     # details: one table at a time (each table is a dataframe sent to the browser)
     left, right = st.columns([2.2, 1])
@@ -268,9 +269,9 @@ def step_view() -> None:
         timeline, upto = s.timeline, s.step
 
         def log() -> str:
-            first = max(1, upto - 2000 + 1)
+            first = max(1, upto - LOG_CAP + 1)
             return T.event_log_csv(timeline.records(first, upto), first)
-        capped = t("step.export_capped", lang, n=2000) if upto > 2000 else ""
+        capped = t("step.export_capped", lang, n=LOG_CAP) if upto > LOG_CAP else ""
         st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
                            on_click="ignore", icon=":material/download:", disabled=upto == 0,
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from visualizer.cli import main as cli_main  # noqa: E402
 from visualizer.engine import Mode, builtin, builtin_names  # noqa: E402
-from visualizer.render import dot, narrate  # noqa: E402
+from visualizer.render import dot, figure, narrate  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MODES = (Mode.SHADOW, Mode.NESTED, Mode.NATIVE)
@@ -40,7 +40,7 @@ def outputs(name: str, mode: Mode) -> dict[str, str]:
             for lang in ("en", "de"):
                 nar.append(f"[{i} {lang}] " + " | ".join(narrate.narrate(st, lang)))
         if not long or i in DOT_STEPS_LONG:
-            dots.append(f"// step {i}\n" + dot.diagram(m, dot.highlight_of(st, m), "en"))
+            dots.append(f"// step {i}\n" + dot.diagram(m, figure.highlight_of(st, m), "en"))
     return {"csv": csv_text, "json": js, "narration.txt": "\n".join(nar) + "\n", "dot": "\n".join(dots)}
 
 

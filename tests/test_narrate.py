@@ -67,10 +67,9 @@ def test_vmm_operations_are_told():
 
 def test_context_switch_and_shadow_root_cache():
     m, recs = steps("context-switch", Mode.SHADOW)
-    names = {p.root_gppn: p.name for v in m.vms.values() for p in v.guest.processes.values()}
-    first = narrate(recs[1], "en", process_names=names)
+    first = narrate(recs[1], "en")
     order(first, "switch to process shell", "the CR3 load exits", "builds a new shadow root")
-    again = narrate(recs[2], "en", process_names=names)
+    again = narrate(recs[2], "en")
     order(again, "switch to process editor", "the CR3 load exits", "finds this address space's shadow root", "TLB hit")
     _, nrecs = steps("context-switch", Mode.NESTED)
     assert not any("exit" in x for x in narrate(nrecs[2], "en"))

@@ -12,6 +12,8 @@ from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig
 from visualizer.engine.memory import PAGE_SHIFT
 from visualizer.engine.paging import EPT, peek
 from visualizer.render import dot as D
+from visualizer.render import figure as F
+from visualizer.render.legend import legend_html
 from visualizer.render.svg import figure_svg, layout_program, render
 
 ID = re.compile(r"^(gva-[A-Za-z0-9_.-]+-[A-Za-z0-9_.-]+-[0-9a-f]+|gpa-[A-Za-z0-9_.-]+-[0-9a-f]+|ma-[0-9a-f]+)$")
@@ -40,7 +42,7 @@ def test_ids_and_edge_classes_follow_the_contract(name, mode):
     m = s.machine(mode)
     for i in range(len(s.trace)):
         rec = m.execute(s.trace[i], i)
-        dot = D.diagram(m, D.highlight_of(rec, m))
+        dot = D.diagram(m, F.highlight_of(rec, m))
         ids = node_ids(dot)
         assert ids and len(ids) == len(set(ids))
         for nid in ids:
@@ -57,9 +59,9 @@ def test_ids_and_edge_classes_follow_the_contract(name, mode):
 @pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
 def test_guest_and_vmm_arrows_are_the_engines_mappings(mode):
     m, rec = run("esxi-figure", mode, 7)
-    dot = D.diagram(m, D.highlight_of(rec, m))
+    dot = D.diagram(m, F.highlight_of(rec, m))
     guest = set(edges_of(dot, "guest-map"))
-    expected = {(D.gva_id(vm, p, gvpn), D.gpa_id(vm, gppn))
+    expected = {(F.gva_id(vm, p, gvpn), F.gpa_id(vm, gppn))
                 for vm in m.vms for p in m.vms[vm].guest.processes
                 for gvpn, gppn, _ in m.views.guest_mappings(vm, p)}
     assert guest == expected and len(guest) == 4
@@ -72,24 +74,24 @@ def test_guest_and_vmm_arrows_are_the_engines_mappings(mode):
             else:
                 ma = m.views.gpa_to_ma(vm_name, gppn << PAGE_SHIFT)
             if ma is not None:
-                want.add((D.gpa_id(vm_name, gppn), D.ma_id(ma >> PAGE_SHIFT)))
+                want.add((F.gpa_id(vm_name, gppn), F.ma_id(ma >> PAGE_SHIFT)))
     assert vmm == want and len(vmm) == 12  # 4 tables + 2 data pages per VM
 
 
 def test_dashed_shadow_arrows_are_the_present_shadow_leaves_and_absent_in_nested_mode():
     m, rec = run("esxi-figure", Mode.SHADOW, 4)
-    dot = D.diagram(m, D.highlight_of(rec, m))
+    dot = D.diagram(m, F.highlight_of(rec, m))
     shadow = set(edges_of(dot, "shadow-map"))
     want = set()
     for vm_name, vm in m.vms.items():
         procs = {p.root_gppn: p.name for p in vm.guest.processes.values()}
         for root, gva, _gppn, entry in m.shadow.leaves(vm_name):
             proc = procs[m.shadow.pages[root].gpt_gppn]
-            want.add((D.gva_id(vm_name, proc, gva >> PAGE_SHIFT), D.ma_id((entry & 0xFFFFFFFFFF000) >> PAGE_SHIFT)))
+            want.add((F.gva_id(vm_name, proc, gva >> PAGE_SHIFT), F.ma_id((entry & 0xFFFFFFFFFF000) >> PAGE_SHIFT)))
     assert shadow == want and len(shadow) == 4
     assert 'style=dashed' in next(line for line in dot.splitlines() if 'class="shadow-map' in line)
     n, rec = run("esxi-figure", Mode.NESTED, 4)
-    assert edges_of(D.diagram(n, D.highlight_of(rec, n)), "shadow-map") == []
+    assert edges_of(D.diagram(n, F.highlight_of(rec, n)), "shadow-map") == []
 
 
 def test_no_shadow_arrow_before_the_first_access():
@@ -100,9 +102,9 @@ def test_no_shadow_arrow_before_the_first_access():
 @pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
 def test_the_current_access_path_is_highlighted(mode):
     m, rec = run("esxi-figure", mode, 1)
-    dot = D.diagram(m, D.highlight_of(rec, m))
+    dot = D.diagram(m, F.highlight_of(rec, m))
     cur = [(a, b, c) for a, b, c in all_edges(dot) if "current" in c]
-    gva, gpa, ma = D.gva_id("VM1", "p1", 0x400), D.gpa_id("VM1", rec.gpa >> 12), D.ma_id(rec.ma >> 12)
+    gva, gpa, ma = F.gva_id("VM1", "p1", 0x400), F.gpa_id("VM1", rec.gpa >> 12), F.ma_id(rec.ma >> 12)
     got = {(a, b) for a, b, _ in cur}
     want = {(gva, gpa), (gpa, ma)} | ({(gva, ma)} if mode is Mode.SHADOW else set())
     assert got == want
@@ -110,45 +112,45 @@ def test_the_current_access_path_is_highlighted(mode):
     assert {"current"} <= classes[gva] and {"current"} <= classes[gpa] and {"current"} <= classes[ma]
     # the tables the walks read are marked: the guest's four tables of VM1
     walked = {n for n, c in classes.items() if "walked" in c and n.startswith("gpa-VM1-")}
-    assert walked == {D.gpa_id("VM1", g) for g in range(4)}
+    assert walked == {F.gpa_id("VM1", g) for g in range(4)}
     # a step without a data access highlights no path
     m2, rec2 = run("esxi-figure", mode, 8)  # step 8: share
-    assert not [e for e in all_edges(D.diagram(m2, D.highlight_of(rec2, m2))) if "current" in e[2]]
+    assert not [e for e in all_edges(D.diagram(m2, F.highlight_of(rec2, m2))) if "current" in e[2]]
 
 
 def test_page_states_are_classes_shared_swapped_unmapped_and_write_protected_tables():
     m, rec = run("esxi-figure", Mode.SHADOW, 8)  # after the share
-    dot = D.diagram(m, D.highlight_of(rec, m))
+    dot = D.diagram(m, F.highlight_of(rec, m))
     classes = node_classes(dot)
-    b1, b2 = D.gpa_id("VM1", 5), D.gpa_id("VM2", 4)
+    b1, b2 = F.gpa_id("VM1", 5), F.gpa_id("VM2", 4)
     assert "shared" in classes[b1] and "shared" in classes[b2]
     vmm = dict(edges_of(dot, "vmm-map"))
     assert vmm[b1] == vmm[b2] and "shared" in classes[vmm[b1]]
     assert "changed" in classes[b1] and "changed" in classes[b2]
-    assert "unmapped" in classes[D.gpa_id("VM1", 15)]
+    assert "unmapped" in classes[F.gpa_id("VM1", 15)]
     pts = {n for n, c in classes.items() if "gpt" in c and n.startswith("gpa-")}
-    assert pts == {D.gpa_id(vm, g) for vm in ("VM1", "VM2") for g in range(4)}
+    assert pts == {F.gpa_id(vm, g) for vm in ("VM1", "VM2") for g in range(4)}
     assert all("write-protected" in classes[n] for n in pts)  # tracked by the shadow tables
-    assert {n for n, c in classes.items() if "spt" in c} == {D.ma_id(p) for p in m.shadow.pages}
+    assert {n for n, c in classes.items() if "spt" in c} == {F.ma_id(p) for p in m.shadow.pages}
     m, rec = run("esxi-figure", Mode.SHADOW, 11)  # after swapping c out
-    dot = D.diagram(m, D.highlight_of(rec, m))
-    c = D.gpa_id("VM2", 5)
+    dot = D.diagram(m, F.highlight_of(rec, m))
+    c = F.gpa_id("VM2", 5)
     assert "swapped" in node_classes(dot)[c]
     assert c not in dict(edges_of(dot, "vmm-map"))
     n, rec = run("esxi-figure", Mode.NESTED, 8)
-    classes = node_classes(D.diagram(n, D.highlight_of(rec, n)))
+    classes = node_classes(D.diagram(n, F.highlight_of(rec, n)))
     assert not any("write-protected" in c for c in classes.values())
-    assert {x for x, c in classes.items() if "ept" in c} == {D.ma_id(p) for s in n.ept.table_pages.values() for p in s}
+    assert {x for x, c in classes.items() if "ept" in c} == {F.ma_id(p) for s in n.ept.table_pages.values() for p in s}
 
 
 @pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
 def test_same_state_gives_byte_identical_dot(mode):
     a, ra = run("esxi-figure", mode)
     b, rb = run("esxi-figure", mode)
-    da = D.diagram(a, D.highlight_of(ra, a), "de")
-    assert da == D.diagram(b, D.highlight_of(rb, b), "de")
-    assert da == D.diagram(a.clone(), D.highlight_of(ra, a), "de")
-    assert da != D.diagram(a, D.highlight_of(ra, a), "en")
+    da = D.diagram(a, F.highlight_of(ra, a), "de")
+    assert da == D.diagram(b, F.highlight_of(rb, b), "de")
+    assert da == D.diagram(a.clone(), F.highlight_of(ra, a), "de")
+    assert da != D.diagram(a, F.highlight_of(ra, a), "en")
 
 
 def test_a_large_vm_shows_its_touched_pages_with_gap_markers_and_a_cap():
@@ -156,12 +158,12 @@ def test_a_large_vm_shows_its_touched_pages_with_gap_markers_and_a_cap():
     m = Machine(cfg, Mode.SHADOW)
     for i in range(0, 600, 2):  # every other page: runs of one untouched page between them
         m.execute(Op(OpKind.WRITE, "VM1", "p1", 0x400000 + i * 4096, i + 1))
-    fig = D.figure(m)
+    fig = F.figure(m)
     gpas = [b for b in fig.boxes if b.id.startswith("gpa-")]
-    assert len(gpas) <= D.ROW_CAP + 8
+    assert len(gpas) <= F.ROW_CAP + 8
     assert fig.hidden > 0
     assert any(b.id.startswith("gap-VM1-") for b in fig.boxes)
-    dot = fig.to_dot()
+    dot = D.to_dot(fig)
     assert "unmapped" not in {c for cs in node_classes(dot).values() for c in cs}  # only touched pages drawn
     assert all(ID.match(n) for n in node_ids(dot))
 
@@ -169,7 +171,7 @@ def test_a_large_vm_shows_its_touched_pages_with_gap_markers_and_a_cap():
 def test_small_vm_shows_every_guest_physical_page_in_address_order():
     m, _ = run("esxi-figure", Mode.NESTED, 2)
     ids = [n for n in node_ids(D.diagram(m)) if n.startswith("gpa-VM1-")]
-    assert ids == [D.gpa_id("VM1", g) for g in range(16)]
+    assert ids == [F.gpa_id("VM1", g) for g in range(16)]
     mas = [int(n[3:], 16) for n in node_ids(D.diagram(m)) if n.startswith("ma-")]
     assert mas == sorted(mas)
 
@@ -190,9 +192,9 @@ def _svg_parts(svg: str) -> tuple[set, dict]:
 
 def test_python_svg_has_the_same_nodes_and_edge_classes_as_the_dot_text():
     m, rec = run("esxi-figure", Mode.SHADOW, 5)
-    fig = D.figure(m, D.highlight_of(rec, m))
+    fig = F.figure(m, F.highlight_of(rec, m))
     nodes, edges = _svg_parts(figure_svg(fig))
-    dot = fig.to_dot()
+    dot = D.to_dot(fig)
     assert nodes == set(node_ids(dot))
     assert {f"{a}->{b}": c for a, b, c in all_edges(dot)} == edges
 
@@ -200,21 +202,21 @@ def test_python_svg_has_the_same_nodes_and_edge_classes_as_the_dot_text():
 @pytest.mark.skipif(layout_program() is None, reason="no Graphviz program (dot, neato, graphviz-pure) installed")
 def test_graphviz_copies_ids_and_classes_into_the_svg():
     m, rec = run("esxi-figure", Mode.SHADOW, 5)
-    fig = D.figure(m, D.highlight_of(rec, m))
-    svg = render(fig.to_dot(), "svg").decode()
+    fig = F.figure(m, F.highlight_of(rec, m))
+    svg = render(D.to_dot(fig), "svg").decode()
     g_nodes, g_edges = _svg_parts(svg)
     p_nodes, p_edges = _svg_parts(figure_svg(fig))
     assert g_nodes == p_nodes
     assert g_edges == p_edges
     assert any("shadow-map" in c for c in g_edges.values())
-    assert render(fig.to_dot(), "png")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert render(D.to_dot(fig), "png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_legend_names_the_marks_of_each_mode():
-    shadow = D.legend_html(Mode.SHADOW, "en")
-    nested = D.legend_html(Mode.NESTED, "de")
+    shadow = legend_html(Mode.SHADOW, "en")
+    nested = legend_html(Mode.NESTED, "de")
     assert 'data-key="shadow-map"' in shadow and 'data-key="spt"' in shadow and 'data-key="ept"' not in shadow
     assert 'data-key="shadow-map"' not in nested and 'data-key="ept"' in nested
     assert "verschachtelte Seitentabellen" in nested
-    both = D.legend_html(None, "en")
+    both = legend_html(None, "en")
     assert 'data-key="spt"' in both and 'data-key="ept"' in both

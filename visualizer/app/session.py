@@ -310,11 +310,4 @@ class Session:
         self.record = record
         self.step = at + 1
 
-    def log_records(self) -> tuple[int, list[Step]]:
-        """(first step, records) of the steps up to the current one, at most :data:`LOG_CAP`."""
-        first = max(1, self.step - LOG_CAP + 1)
-        return first, self._timeline.records(first, self.step)
 
-    def process_names(self) -> dict[int, str]:
-        """Guest CR3 gPPN → process name (for the narration of context switches)."""
-        return {p.root_gppn: p.name for v in self.machine.vms.values() for p in v.guest.processes.values()}

@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
-from ..render.dot import Figure
+from ..render.dot import to_dot
+from ..render.figure import Figure
 from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, t
 from ..render.svg import to_svg
 from .session import Timeline, scenario_key
@@ -71,7 +72,7 @@ def _svg(dot_text: str, _fig: Figure) -> tuple[str, str]:
 
 def draw(fig: Figure) -> tuple[str, str, str]:
     """(DOT text, SVG, what drew it) for a figure; SVG is cached by the DOT text."""
-    dot_text = fig.to_dot()
+    dot_text = to_dot(fig)
     svg, engine = _svg(dot_text, fig)
     return dot_text, svg, engine
 

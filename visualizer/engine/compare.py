@@ -186,13 +186,8 @@ def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, 
     return out
 
 
-def compare_default(trace: Trace, settings: Settings = Settings(), **kw) -> Comparison:
-    """:func:`compare` on the default machine for ``trace`` with ``settings`` applied."""
-    return compare(settings.apply(default_config(trace)), trace, **kw)
-
-
 # -- why the winner wins -----------------------------------------------------------------------
-CAUSE_ORDER = ("walk", "vm-exit:hidden-fault", "vm-exit:guest-fault", "vm-exit:pt-write", "vm-exit:invlpg",
+CAUSE_ORDER = ("walk", "vmm-walk", "vm-exit:hidden-fault", "vm-exit:guest-fault", "vm-exit:pt-write", "vm-exit:invlpg",
                "vm-exit:cr3-load", "vm-exit:ept-violation", "guest-fault", "guest", "pmap", "vm-switch", "tlb")
 """Causes of cycles in a stable display order (others follow, sorted)."""
 

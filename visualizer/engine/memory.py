@@ -95,6 +95,3 @@ class MachineMemory:
 
     def read_u64(self, ma: int) -> int:
         return self.q[ma >> 3]
-
-    def write_u64(self, ma: int, value: int) -> None:
-        self.q[ma >> 3] = value

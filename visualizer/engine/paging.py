@@ -177,7 +177,7 @@ def decode_entry(entry: int, fmt: EntryFormat = X86) -> str:
     if fmt is EPT:
         names = [(EPT_R, "R"), (EPT_W, "W"), (EPT_X, "X"), (EPT_PS, "PS"), (EPT_A, "A"), (EPT_D, "D")]
         bits = [n for m, n in names if entry & m]
-        if entry & 7 and (entry >> 3) & 7:
+        if entry & EPT.present and (entry >> 3) & 7:
             bits.append(f"MT={(entry >> 3) & 7}")
     else:
         names = [(P, "P"), (RW, "RW"), (US, "US"), (PWT, "PWT"), (PCD, "PCD"), (A, "A"), (D, "D"),

@@ -234,6 +234,15 @@ class Views:
                 "nested": m.ept.page_count() if m.ept else 0,
                 "free": m.mem.free_count, "total": m.mem.frames}
 
-    def tlb_contents(self):
-        """(set, vpid, pcid, gvpn, entry) for every valid TLB entry, by set then LRU age."""
-        return self._m.tlb.contents()
+    def tlb_entries(self) -> list[tuple[int, Optional[str], Optional[str], int, int, int, object]]:
+        """Every valid TLB entry as (set, VM, process, vpid tag, pcid tag, gvpn, entry), by set
+        then LRU age (oldest first). VM and process are named from the tags (None where a tag is
+        0 because tagging is off)."""
+        m = self._m
+        by_vpid = {vm.vpid: vm for vm in m.vms.values()}
+        out = []
+        for s, vpid, pcid, gvpn, e in m.tlb.contents():
+            vm = by_vpid.get(vpid)
+            proc = next((p.name for p in vm.guest.processes.values() if p.pcid == pcid), None) if vm else None
+            out.append((s, vm.name if vm else None, proc, vpid, pcid, gvpn, e))
+        return out

@@ -1,19 +1,9 @@
-"""The ESXi memory-mapping diagram as Graphviz DOT: machine state + highlight → text.
+"""The placed ESXi diagram as Graphviz DOT text (:func:`to_dot`), with positions.
 
-Laid out like Figure 1 of the vSphere documentation ("ESXi memory mapping"): per VM a box with
-a row of guest-virtual pages (one group per process) above a row of guest-physical pages in
-address order (contiguous, zero-based), and below all VMs one row of machine pages, shared by
-every VM and scattered. Solid arrows are the guest OS's page tables (gVA → gPA) and the VMM's
-mapping (gPA → MA: the pmap in shadow mode, the nested tables themselves in nested mode); dashed
-arrows are the shadow page-table entries present now (gVA → MA, shadow mode only).
-
-The rows are fixed by the figure (address order, MPN order), so there is nothing for a layout
-engine to discover: this module places every page itself and writes positions (``pos``) for
-nodes, clusters (``bb``) and edge splines. ``neato -n2`` (or ``dot -Kneato -n2``) then only draws
-— the same picture in ~20 ms for any size, where a ``dot`` layout of a few hundred pages takes
-much longer and may reorder the rows. :class:`Figure` holds the placed picture; its
-:meth:`Figure.to_dot` is the DOT text and :func:`visualizer.render.svg.figure_svg` draws the same
-figure without Graphviz.
+The figure is placed by :mod:`visualizer.render.figure`; this module only writes it: positions
+(``pos``) for nodes, clusters (``bb``) and edge splines, so ``neato -n2`` (or ``dot -Kneato -n2``)
+only draws — the same picture in ~20 ms for any size, where a ``dot`` layout of a few hundred
+pages takes much longer and may reorder the rows.
 
 The DOT contract (the README documents it; tests and other tools rely on it):
 
@@ -22,558 +12,18 @@ The DOT contract (the README documents it; tests and other tools rely on it):
 * every mapping edge has ``class`` ``guest-map``, ``vmm-map`` or ``shadow-map``, plus
   ``current`` on the highlighted path; Graphviz copies ``class`` (and ``id``) into the SVG;
 * the same state and highlight give byte-identical text (sorted iteration, no clocks).
-
-:func:`figure` only reads the machine (its views and its memory image); it never changes it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
-from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
-from ..engine import Machine, Mode, Step
-from ..engine.memory import PAGE_SHIFT
-from ..engine.paging import RW, decode_entry
-from .i18n import t
-
-FULL_ROW = 32
-"""A VM with at most this many guest-physical pages shows every one; larger VMs show the pages
-in use, with gap markers for the runs left out."""
-ROW_CAP = 256
-"""At most this many pages in a VM's gVA row and in its gPA row; the machine row holds the
-frames those pages use plus the VMM's table pages."""
-
-# -- colours (the legend uses the same) -------------------------------------------------------
-INK = "#263238"
-MUTED = "#78909c"
-GUEST_MAP = "#1565c0"
-VMM_MAP = "#2e7d32"
-SHADOW_MAP = "#8e24aa"
-CURRENT = "#e65100"
-FILL_GVA = "#e3f2fd"
-FILL_PAGE = "#ffffff"
-FILL_GPT = "#fff59d"
-FILL_SHARED = "#a5d6a7"
-FILL_SWAPPED = "#ffcc80"
-FILL_SPT = "#e1bee7"
-FILL_EPT = "#b2ebf2"
-WP_BORDER = "#c62828"
-VM_TINTS = ("#eef4fb", "#fcf0f4", "#f1f7ea", "#fff8e6", "#f4f0f9", "#ebf6f5")
-"""Background of each VM's box."""
-VM_FILLS = ("#c5ddf5", "#f7cfdd", "#d6eac4", "#ffe6a8", "#ddd0ee", "#c4e4e1")
-"""Fill of a VM's private data pages in the machine row: whose page is where, at a glance."""
-
-LEVEL_NAMES = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
-
-# -- geometry, in points (Graphviz's unit; y grows upwards) ------------------------------------
-PAGE_W, PAGE_H = 44, 30
-TABLE_W = 40
-"""Machine pages holding the VMM's own tables (shadow or nested) are drawn a little narrower."""
-NARROW_W = 10
-"""Unmapped pages of a small VM: drawn narrow and empty."""
-GAP_W = 34
-MA_GAP_W = 6
-SEP = 3
-GROUP_SEP = 14
-VM_SEP = 26
-VM_PAD = 12
-LABEL_W = 60
-"""The left margin holding the row names."""
-ROW_GVA_Y = 0
-ROW_GPA_Y = -92
-ROW_MA_Y = -212
-ARROW = 6.0
-DIM_EDGES = 60
-"""With more arrows than this, all but the current path are drawn faint."""
-
-
-@dataclass(frozen=True, slots=True)
-class Highlight:
-    """What the diagram emphasises: the current access's path and what the step touched."""
-
-    vm: Optional[str] = None
-    process: Optional[str] = None
-    gvpn: Optional[int] = None
-    """The page accessed (None: the step made no data access)."""
-    gppn: Optional[int] = None
-    mpn: Optional[int] = None
-    walked_gpt: frozenset = frozenset()
-    """gPPNs (in ``vm``) of guest page-table pages read in this step, by the CPU or the VMM."""
-    walked_ma: frozenset = frozenset()
-    """MPNs of shadow or nested table pages the CPU read in this step."""
-    changed: frozenset = frozenset()
-    """(vm, gPPN) whose pmap entry changed in this step."""
-
-
-def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Highlight:
-    """The highlight for a step's record (``machine``: the state after it, to name the process
-    when the operation left it implicit)."""
-    if step is None:
-        return Highlight()
-    op = step.op
-    process = op.process
-    if process is None and machine is not None:
-        process = machine.views.current_process(op.vm)
-    gpt: set[int] = set()
-    ma: set[int] = set()
-    changed: set[tuple[str, int]] = set()
-    gvpn = gppn = mpn = None
-    for ev in step.events:
-        cls = ev.__class__
-        if cls is WalkRef:
-            if ev.stage is Stage.GUEST:
-                gpt.add(ev.table >> PAGE_SHIFT)
-            else:
-                ma.add(ev.table >> PAGE_SHIFT)
-        elif cls is DataAccess:
-            gvpn, gppn, mpn = ev.gva >> PAGE_SHIFT, ev.gpa >> PAGE_SHIFT, ev.ma >> PAGE_SHIFT
-        elif cls is PmapChange:
-            changed.add((ev.vm, ev.gppn))
-    return Highlight(op.vm, process, gvpn, gppn, mpn, frozenset(gpt), frozenset(ma), frozenset(changed))
-
-
-# -- the placed picture ----------------------------------------------------------------------------
-@dataclass(slots=True)
-class Box:
-    """A node: a page, a gap marker or a text."""
-
-    id: str
-    x: float
-    y: float
-    w: float
-    h: float
-    top: str = ""
-    bottom: str = ""
-    fill: str = FILL_PAGE
-    border: str = INK
-    pen: float = 0.8
-    dashed: bool = False
-    classes: str = ""
-    tooltip: str = ""
-    text: bool = False
-    """A label without a box (row names, gap markers)."""
-    font: float = 8.5
-    font_colour: str = INK
-    bottom_colour: str = MUTED
-    anchor: str = "middle"
-    """For texts: "start" puts the text's left end at x."""
-
-
-@dataclass(slots=True)
-class Edge:
-    tail: str
-    head: str
-    cls: str
-    points: tuple
-    """Spline control points (x0, y0, …, x3, y3) — 3n+1 points — ending where the arrow starts."""
-    end: tuple
-    """The arrow's tip."""
-    colour: str
-    pen: float = 1.0
-    dashed: bool = False
-
-
-@dataclass(slots=True)
-class Area:
-    """A cluster: a VM's box or a process's group."""
-
-    id: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    label: str
-    fill: str
-    border: str
-    dashed: bool = False
-    font: float = 11.0
-    bold: bool = False
-
-
-@dataclass(slots=True)
-class Figure:
-    title: str
-    width: float
-    height: float
-    areas: list = field(default_factory=list)
-    boxes: list = field(default_factory=list)
-    edges: list = field(default_factory=list)
-    hidden: int = 0
-    """Pages in use that the figure leaves out (rows are capped at :data:`ROW_CAP`)."""
-
-    def to_dot(self) -> str:
-        return _to_dot(self)
-
-
-# -- reading the state (through the engine's read-only views) --------------------------------------
-@dataclass(slots=True)
-class _VmView:
-    name: str
-    index: int
-    pages: int
-    state: tuple
-    mpn: tuple
-    pt_level: dict = field(default_factory=dict)
-    """gPPN of a guest table page → (level, process)."""
-    mappings: dict = field(default_factory=dict)
-    """process → [(gvpn, gppn, pte)] in gVA order."""
-    tracked: frozenset = frozenset()
-    """Guest table pages write-protected by the VMM (shadow mode)."""
-
-
-def _vm_views(machine: Machine) -> list[_VmView]:
-    out = []
-    views = machine.views
-    for vm in views.vms():
-        v = _VmView(vm.name, vm.index, vm.pages, vm.state, vm.mpn)
-        for proc in vm.processes:
-            leaves, levels = views.guest_tables(vm.name, proc.name)
-            v.mappings[proc.name] = leaves
-            for g, lvl in sorted(levels.items()):
-                v.pt_level.setdefault(g, (lvl, proc.name))
-        v.tracked = views.write_protected(vm.name)
-        out.append(v)
-    return out
-
-
-def _content(word: int) -> str:
-    """A short hint of a page's content: its first non-zero word, abbreviated."""
-    if not word:
-        return ""
-    h = f"{word:x}"
-    return f"= 0x{h}" if len(h) <= 5 else f"= 0x{h[:4]}…"
-
-
-def gva_id(vm: str, process: str, gvpn: int) -> str:
-    return f"gva-{vm}-{process}-{gvpn:x}"
-
-
-def gpa_id(vm: str, gppn: int) -> str:
-    return f"gpa-{vm}-{gppn:x}"
-
-
-def ma_id(mpn: int) -> str:
-    return f"ma-{mpn:x}"
-
-
-def _text_w(s: str, size: float) -> float:
-    return len(s) * size * 0.6
-
-
-def _shown_gppns(v: _VmView, wanted: set[int]) -> tuple[list[int], int]:
-    """gPPNs to draw for a VM, in address order, and how many in-use pages were left out."""
-    if v.pages <= FULL_ROW:
-        return list(range(v.pages)), 0
-    used = sorted(g for g in wanted | {g for g, s in enumerate(v.state) if s is not PageState.UNMAPPED}
-                  if 0 <= g < v.pages)
-    if len(used) <= ROW_CAP:
-        return used, 0
-    keep = used[:ROW_CAP]
-    extra = [g for g in sorted(wanted) if g not in set(keep)][:8]
-    return sorted(keep + extra), len(used) - len(keep) - len(extra)
-
-
-def _spread(xs: list[float], lo: float, width: float = PAGE_W) -> list[float]:
-    """Left edges as close to the wanted ``xs`` (least squares) as the order, the spacing and
-    the left bound ``lo`` allow: isotonic regression (pool adjacent violators) on
-    ``xs[i] - i * step``."""
-    step = width + SEP
-    blocks: list[list[float]] = []  # [sum, count]
-    for i, x in enumerate(xs):
-        blocks.append([x - i * step, 1])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            s, c = blocks.pop()
-            blocks[-1][0] += s
-            blocks[-1][1] += c
-    out: list[float] = []
-    for s, c in blocks:
-        out.extend([max(s / c, lo)] * int(c))
-    return [y + i * step for i, y in enumerate(out)]
-
-
-def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
-    """A vertical S-curve from (x0, y0) down to an arrow tip at (x1, y1)."""
-    ys = y1 + ARROW
-    k = (y0 - ys) * 0.45
-    return (x0, y0, x0, y0 - k, x1, ys + k, x1, ys), (x1, y1)
-
-
-def _curve_below(x0: float, y0: float, y_turn: float, x1: float, y1: float) -> tuple[tuple, tuple]:
-    """Straight down from (x0, y0) to ``y_turn``, then an S-curve to the arrow tip at (x1, y1):
-    a shadow arrow passes the guest-physical row (behind the page under it) and turns below it."""
-    d = y0 - y_turn
-    pts, end = _curve(x0, y_turn, x1, y1)
-    return (x0, y0, x0, y0 - d / 3, x0, y0 - 2 * d / 3) + pts, end
-
-
-# -- building the figure ---------------------------------------------------------------------------
-def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en") -> Figure:
-    """Place the memory-mapping diagram of ``machine``."""
-    h = highlight or Highlight()
-    mode = machine.mode
-    views = _vm_views(machine)
-    first_word = machine.views.first_word
-    table_pages = machine.views.table_pages()
-    fig = Figure(t("dia.title." + mode.value, lang), 0, 0)
-    boxes: dict[str, Box] = {}
-    edge_specs: list[tuple[str, str, str, bool]] = []  # tail, head, class, current
-    ma_owner: dict[int, list[tuple[str, int]]] = {}
-    ma_pt: dict[int, tuple[int, str]] = {}
-    x = LABEL_W
-    ma_wanted_x: dict[int, list[float]] = {}
-
-    for v in views:
-        vm_x0 = x
-        rowx = x + VM_PAD
-        # guest-physical row first: the gVA row is placed over it
-        wanted: set[int] = set(v.pt_level)
-        for leaves in v.mappings.values():
-            wanted.update(g for _, g, _ in leaves if g < v.pages)
-        if h.vm == v.name and h.gppn is not None:
-            wanted.add(h.gppn)
-        gppns, hidden = _shown_gppns(v, wanted)
-        fig.hidden += hidden
-        prev = None
-        for g in gppns:
-            if prev is not None and g > prev + 1:
-                gid = f"gap-{v.name}-{prev + 1:x}-{g - 1:x}"
-                boxes[gid] = Box(gid, rowx + GAP_W / 2, ROW_GPA_Y, GAP_W, PAGE_H, top="⋯",
-                                 bottom=t("dia.gap", lang, n=g - prev - 1), text=True, font=10,
-                                 font_colour=MUTED, classes="gap")
-                rowx += GAP_W + SEP
-            prev = g
-            st = v.state[g]
-            narrow = st is PageState.UNMAPPED and v.pages <= FULL_ROW and g not in wanted
-            w = NARROW_W if narrow else PAGE_W
-            nid = gpa_id(v.name, g)
-            b = Box(nid, rowx + w / 2, ROW_GPA_Y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
-                    classes=f"page gpa {st.value}")
-            tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {st.value}"]
-            if g in v.pt_level:
-                level, pname = v.pt_level[g]
-                b.fill = FILL_GPT
-                b.classes += " gpt"
-                b.bottom = LEVEL_NAMES[level] + (f" {pname}" if len(v.mappings) > 1 and level == 4 else "")
-                tip.append(f"guest page table: {LEVEL_NAMES[level]} of {pname}")
-                if g in v.tracked:
-                    b.classes += " write-protected"
-                    b.border, b.pen = WP_BORDER, 1.8
-                    b.bottom += " WP"
-                    b.bottom_colour = WP_BORDER
-                    tip.append("write-protected by the VMM (shadow tables mirror it)")
-            if st is PageState.SHARED:
-                b.fill, b.bottom = FILL_SHARED, t("dia.shared", lang)
-            elif st is PageState.SWAPPED:
-                b.fill, b.dashed, b.bottom = FILL_SWAPPED, True, t("dia.swapped", lang)
-            elif st is PageState.UNMAPPED:
-                b.dashed, b.border, b.font_colour = True, MUTED, MUTED
-                if not narrow:
-                    b.bottom = t("dia.unmapped", lang)
-            elif g not in v.pt_level:
-                b.bottom = _content(first_word(v.mpn[g]))
-            if h.vm == v.name and h.gppn == g:
-                b.classes += " current"
-                b.border, b.pen = CURRENT, 2.4
-            elif h.vm == v.name and g in h.walked_gpt:
-                b.classes += " walked"
-                b.border, b.pen = CURRENT, 1.8
-            if (v.name, g) in h.changed:
-                b.classes += " changed"
-            b.tooltip = "\n".join(tip)
-            boxes[nid] = b
-            rowx += w + SEP
-            # the VMM's mapping: the pmap, or in nested mode the nested tables themselves
-            m = machine.views.vmm_mpn(v.name, g)
-            if m is not None:
-                ma_owner.setdefault(m, []).append((v.name, g))
-                ma_wanted_x.setdefault(m, []).append(b.x)
-                if g in v.pt_level:
-                    ma_pt[m] = (v.pt_level[g][0], v.name)
-                edge_specs.append((nid, ma_id(m), "vmm-map", h.vm == v.name and h.gppn == g and h.mpn == m))
-        if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW:
-            gid = f"gap-{v.name}-{prev + 1:x}-{v.pages - 1:x}"
-            boxes[gid] = Box(gid, rowx + GAP_W / 2, ROW_GPA_Y, GAP_W, PAGE_H, top="⋯",
-                             bottom=t("dia.gap", lang, n=v.pages - 1 - prev), text=True, font=10,
-                             font_colour=MUTED, classes="gap")
-            rowx += GAP_W + SEP
-        gpa_end = rowx - SEP
-        # guest-virtual row: each page over its guest-physical page, in process groups
-        gx = x + VM_PAD
-        shown_gva: set[tuple[str, int]] = set()
-        budget = ROW_CAP
-        for pname, leaves in v.mappings.items():
-            keep = leaves[:budget]
-            if h.vm == v.name and h.process == pname and h.gvpn is not None and all(g != h.gvpn for g, _, _ in keep):
-                keep = keep + [lf for lf in leaves if lf[0] == h.gvpn]
-            fig.hidden += len(leaves) - len(keep)
-            budget = max(0, budget - len(keep))
-            gw = max([PAGE_W] + [_text_w(f"0x{gvpn << PAGE_SHIFT:x}", 8.5) + 6 for gvpn, _, _ in keep])
-            targets = [boxes[gpa_id(v.name, g)].x - gw / 2 if gpa_id(v.name, g) in boxes else gx
-                       for _, g, _ in keep]
-            xs = _spread(targets, gx, gw)
-            group_x0 = xs[0] if keep else gx
-            if not keep:
-                nid = f"none-{v.name}-{pname}"
-                w = max(PAGE_W * 2, _text_w(t("dia.no_pages", lang), 8) + 8)
-                boxes[nid] = Box(nid, gx + w / 2, ROW_GVA_Y, w, PAGE_H, top=t("dia.no_pages", lang), text=True,
-                                 font=8, font_colour=MUTED, classes="none")
-                group_x1 = gx + w
-            else:
-                group_x1 = xs[-1] + gw
-            for (gvpn, gppn, pte), bx in zip(keep, xs, strict=True):
-                nid = gva_id(v.name, pname, gvpn)
-                cur = h.vm == v.name and h.process == pname and h.gvpn == gvpn
-                b = Box(nid, bx + gw / 2, ROW_GVA_Y, gw, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
-                        bottom="" if pte & RW else "read-only", fill=FILL_GVA, classes="page gva",
-                        tooltip=f"{v.name}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x} → gPA 0x{gppn << PAGE_SHIFT:x}\n"
-                                f"guest PTE 0x{pte:x}: {decode_entry(pte)}")
-                if cur:
-                    b.classes += " current"
-                    b.border, b.pen = CURRENT, 2.4
-                boxes[nid] = b
-                shown_gva.add((pname, gvpn))
-                if gpa_id(v.name, gppn) in boxes:
-                    edge_specs.append((nid, gpa_id(v.name, gppn), "guest-map", cur))
-            fig.areas.append(Area(f"cluster-proc-{v.name}-{pname}", group_x0 - 5, ROW_GVA_Y - PAGE_H / 2 - 5,
-                                  group_x1 + 5, ROW_GVA_Y + PAGE_H / 2 + 17, t("dia.process", lang, name=pname),
-                                  "#ffffff", MUTED, dashed=True, font=8.5))
-            gx = group_x1 + GROUP_SEP
-        vm_x1 = max(gpa_end, gx - GROUP_SEP) + VM_PAD
-        title = f"{v.name} · {v.pages} × 4 KiB · gPA 0x0 – 0x{v.pages * 4096 - 1:x}"
-        vm_x1 = max(vm_x1, vm_x0 + _text_w(title, 11) + 2 * VM_PAD)
-        fig.areas.insert(0, Area(f"cluster-vm-{v.name}", vm_x0, ROW_GPA_Y - PAGE_H / 2 - 12, vm_x1,
-                                 ROW_GVA_Y + PAGE_H / 2 + 42, title, VM_TINTS[v.index % len(VM_TINTS)], MUTED,
-                                 font=11, bold=True))
-        # shadow entries present now: gVA → MA, dashed
-        if mode is Mode.SHADOW:
-            for pname, gva, m, _entry in machine.views.shadow_leaves(v.name):
-                if pname is None or (pname, gva >> PAGE_SHIFT) not in shown_gva:
-                    continue
-                cur = h.vm == v.name and h.process == pname and h.gvpn == gva >> PAGE_SHIFT and h.mpn == m
-                edge_specs.append((gva_id(v.name, pname, gva >> PAGE_SHIFT), ma_id(m), "shadow-map", cur))
-                ma_wanted_x.setdefault(m, [])
-        x = vm_x1 + VM_SEP
-
-    # machine row: frames in use, in MPN order, centred under the VMs
-    table_frames = {m: (tp.kind, tp.vm, tp.level) for m, tp in table_pages.items()}
-    frames = sorted(set(ma_owner) | set(table_frames))
-    vm_index = {v.name: v.index for v in views}
-    vms_right = x - VM_SEP
-    row: list[tuple[str, float, int]] = []  # id, width, mpn (-1: gap)
-    prev = None
-    for m in frames:
-        if prev is not None and m > prev + 1:
-            row.append((f"gap-ma-{prev + 1:x}-{m - 1:x}", MA_GAP_W, -1))
-        prev = m
-        row.append((ma_id(m), TABLE_W if m in table_frames else PAGE_W, m))
-    row_w = sum(w for _, w, _ in row) + SEP * max(0, len(row) - 1)
-    mx = max(LABEL_W, LABEL_W + ((vms_right - LABEL_W) - row_w) / 2)
-    for nid, w, m in row:
-        if m < 0:
-            boxes[nid] = Box(nid, mx + w / 2, ROW_MA_Y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED,
-                             classes="gap")
-            mx += w + SEP
-            continue
-        b = Box(nid, mx + w / 2, ROW_MA_Y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}", classes="page ma")
-        tip = [f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})"]
-        if m in table_frames:
-            kind, vm_name, level = table_frames[m]
-            b.classes += f" {kind}"
-            b.fill = FILL_SPT if kind == "spt" else FILL_EPT
-            b.font = 7.5
-            b.bottom = f"{t('dia.' + kind, lang)} {LEVEL_NAMES[level]}"
-            tip.append(("shadow" if kind == "spt" else "nested (EPT)") + f" page table, {LEVEL_NAMES[level]}, {vm_name}")
-        else:
-            owners = ma_owner[m]
-            tip += [f"backs {vm} gPA 0x{g << PAGE_SHIFT:x}" for vm, g in owners]
-            if len(owners) > 1 or any(machine.views.page_state(*o) is PageState.SHARED for o in owners):
-                b.classes += " shared"
-                b.fill, b.bottom = FILL_SHARED, t("dia.shared_n", lang, n=len(owners))
-            elif m in ma_pt:
-                b.classes += " gpt"
-                b.fill = FILL_GPT
-                level, vm_name = ma_pt[m]
-                b.bottom = LEVEL_NAMES[level] + (f" {vm_name}" if len(views) > 1 else "")
-            else:
-                b.fill = VM_FILLS[vm_index[owners[0][0]] % len(VM_FILLS)]
-                b.bottom = _content(first_word(m))
-        if h.mpn == m:
-            b.classes += " current"
-            b.border, b.pen = CURRENT, 2.4
-        elif m in h.walked_ma:
-            b.classes += " walked"
-            b.border, b.pen = CURRENT, 1.8
-        b.tooltip = "\n".join(tip)
-        boxes[nid] = b
-        mx += w + SEP
-    right = max(vms_right, mx - SEP) + 12
-    # row names in the left margin
-    for key, y in (("dia.gva_row", ROW_GVA_Y), ("dia.gpa_row", ROW_GPA_Y), ("dia.ma_row", ROW_MA_Y)):
-        nid = "row-" + key.split(".")[1].split("_")[0]
-        boxes[nid] = Box(nid, 2, y, LABEL_W - 6, PAGE_H, top=t(key, lang), text=True, font=8.5, font_colour=MUTED,
-                         anchor="start", classes="row-label")
-    ma_used, ma_total = machine.views.frames()
-    nid = "ma-caption"
-    boxes[nid] = Box(nid, LABEL_W, ROW_MA_Y - PAGE_H / 2 - 12, 10, 12,
-                     top=t("dia.ma_caption", lang, used=ma_used, total=ma_total), text=True, font=8.5,
-                     font_colour=MUTED, anchor="start", classes="caption")
-    if fig.hidden:
-        boxes["more"] = Box("more", LABEL_W + 200, ROW_MA_Y - PAGE_H / 2 - 12, 10, 12,
-                            top=t("dia.more", lang, n=fig.hidden), text=True, font=8.5, font_colour=MUTED,
-                            anchor="start", classes="caption")
-    # edges: fan the arrow tips out over the top of a box that several arrows reach
-    incoming: dict[str, list[tuple[float, int]]] = {}
-    for i, (tail, head, _cls, _cur) in enumerate(edge_specs):
-        if tail in boxes and head in boxes:
-            incoming.setdefault(head, []).append((boxes[tail].x, i))
-    tip_x: dict[int, float] = {}
-    for head, lst in incoming.items():
-        lst.sort()
-        hb = boxes[head]
-        n = len(lst)
-        span = min(hb.w * 0.6, 8.0 * (n - 1))
-        for k, (_, i) in enumerate(lst):
-            tip_x[i] = hb.x + (0 if n == 1 else -span / 2 + span * k / (n - 1))
-    normal, current = [], []
-    # many arrows: fade all but the current path, so that it stands out
-    faint = sum(1 for i in tip_x) > DIM_EDGES
-    for i, (tail, head, cls, cur) in enumerate(edge_specs):
-        if i not in tip_x:
-            continue
-        tb, hb = boxes[tail], boxes[head]
-        x0 = tb.x + (8 if cls == "shadow-map" else (-4 if cls == "guest-map" else 0))
-        if cls == "shadow-map":
-            pts, end = _curve_below(x0, tb.y - tb.h / 2, ROW_GPA_Y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
-        else:
-            pts, end = _curve(x0, tb.y - tb.h / 2, tip_x[i], hb.y + hb.h / 2)
-        colour = {"guest-map": GUEST_MAP, "vmm-map": VMM_MAP, "shadow-map": SHADOW_MAP}[cls]
-        pen = 2.6 if cur else (1.1 if cls == "shadow-map" else 1.0)
-        if faint and not cur:
-            colour, pen = colour + "66", 0.8
-        e = Edge(tail, head, cls + (" current" if cur else ""), pts, end, CURRENT if cur else colour, pen,
-                 dashed=cls == "shadow-map")
-        (current if cur else normal).append(e)
-    fig.edges = normal + current
-    top = ROW_GVA_Y + PAGE_H / 2 + 42 + 28
-    bottom = ROW_MA_Y - PAGE_H / 2 - 24
-    # shift everything so that the picture starts at (0, 0)
-    dy = -bottom
-    for b in boxes.values():
-        b.y += dy
-    for a in fig.areas:
-        a.y0 += dy
-        a.y1 += dy
-    for e in fig.edges:
-        e.points = tuple(p + (dy if k % 2 else 0) for k, p in enumerate(e.points))
-        e.end = (e.end[0], e.end[1] + dy)
-    fig.boxes = list(boxes.values())
-    fig.width, fig.height = right, top - bottom
-    return fig
+from ..engine import Machine
+from .figure import INK, Box, Edge, Figure, Highlight, figure, lines, num, text_width
 
 
 def diagram(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en") -> str:
     """The memory-mapping diagram of ``machine`` as DOT text (see the module docstring)."""
-    return figure(machine, highlight, lang).to_dot()
+    return to_dot(figure(machine, highlight, lang))
 
 
 # -- DOT text ---------------------------------------------------------------------------------------
@@ -585,38 +35,25 @@ def _html(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _n(v: float) -> str:
-    s = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
-
-
-def lines(b: Box) -> list[tuple[str, float, str]]:
-    """A box's text lines: (text, point size, colour), top to bottom."""
-    out = [(ln, b.font, b.font_colour) for ln in b.top.split("\n") if ln] if b.top else []
-    if b.bottom:
-        out.append((b.bottom, 7.5, b.bottom_colour))
-    return out
-
-
 def _label(b: Box) -> str:
-    parts = [f'<font point-size="{_n(size)}" color="{colour}">{_html(text)}</font>' for text, size, colour in lines(b)]
+    parts = [f'<font point-size="{num(size)}" color="{colour}">{_html(text)}</font>' for text, size, colour in lines(b)]
     return "<" + "<br/>".join(parts) + ">" if parts else '""'
 
 
 
 def _node_dot(b: Box) -> str:
-    attrs = [f'pos="{_n(b.x)},{_n(b.y)}!"', f"width={_n(b.w / 72)}", f"height={_n(b.h / 72)}"]
+    attrs = [f'pos="{num(b.x)},{num(b.y)}!"', f"width={num(b.w / 72)}", f"height={num(b.h / 72)}"]
     if b.text:
         # text anchored at its left end: a box as wide as the text, starting at x
         if b.anchor == "start":
-            w = max(_text_w(text, size) for text, size, _ in lines(b)) + 4
-            attrs = [f'pos="{_n(b.x + w / 2)},{_n(b.y)}!"', f"width={_n(w / 72)}", f"height={_n(b.h / 72)}"]
+            w = max(text_width(text, size) for text, size, _ in lines(b)) + 4
+            attrs = [f'pos="{num(b.x + w / 2)},{num(b.y)}!"', f"width={num(w / 72)}", f"height={num(b.h / 72)}"]
         attrs += ['shape=plaintext', 'style=""', "fixedsize=false"]
     else:
         style = "filled,dashed" if b.dashed else "filled"
         attrs += [f'style="{style}"', f'fillcolor="{b.fill}"', f'color="{b.border}"']
         if b.pen != 0.8:
-            attrs.append(f"penwidth={_n(b.pen)}")
+            attrs.append(f"penwidth={num(b.pen)}")
     attrs.append(f"label={_label(b)}")
     if b.id.startswith(("gva-", "gpa-", "ma-")) and not b.text:
         attrs.insert(0, f"id={_q(b.id)}")
@@ -629,22 +66,23 @@ def _node_dot(b: Box) -> str:
 
 def _edge_dot(e: Edge) -> str:
     pts = e.points
-    pos = f"e,{_n(e.end[0])},{_n(e.end[1])} " + " ".join(f"{_n(pts[i])},{_n(pts[i + 1])}" for i in range(0, len(pts), 2))
+    pos = f"e,{num(e.end[0])},{num(e.end[1])} " + " ".join(f"{num(pts[i])},{num(pts[i + 1])}" for i in range(0, len(pts), 2))
     attrs = [f"class={_q(e.cls)}", f'color="{e.colour}"', f'pos="{pos}"']
     if e.pen != 1.0:
-        attrs.append(f"penwidth={_n(e.pen)}")
+        attrs.append(f"penwidth={num(e.pen)}")
     if e.dashed:
         attrs.append("style=dashed")
     return f"  {_q(e.tail)} -> {_q(e.head)} [" + ", ".join(attrs) + "];"
 
 
-def _to_dot(fig: Figure) -> str:
+def to_dot(fig: Figure) -> str:
+    """The placed figure as DOT text, positions included."""
     lines = [
         "// ESXi memory mapping. Positions are set: draw with  neato -n2 -Tsvg file.gv  (or dot -Kneato -n2).",
         "digraph esxi {",
-        f'  graph [layout=neato, outputorder=edgesfirst, bb="0,0,{_n(fig.width)},{_n(fig.height)}", '
+        f'  graph [layout=neato, outputorder=edgesfirst, bb="0,0,{num(fig.width)},{num(fig.height)}", '
         f'fontname="Helvetica", fontsize=12, fontcolor="{INK}", label={_q(fig.title)}, '
-        f'lp="{_n(fig.width / 2)},{_n(fig.height - 12)}", pad=0.1];',
+        f'lp="{num(fig.width / 2)},{num(fig.height - 12)}", pad=0.1];',
         f'  node [shape=box, fixedsize=true, fontname="Helvetica", fontsize=9, fontcolor="{INK}", '
         f'color="{INK}", penwidth=0.8, margin=0];',
         '  edge [arrowsize=0.6, penwidth=1.0];',
@@ -652,11 +90,11 @@ def _to_dot(fig: Figure) -> str:
     for a in fig.areas:
         style = "rounded,filled,dashed" if a.dashed else "rounded,filled"
         label = f"<<b>{_html(a.label)}</b>>" if a.bold else _q(a.label)
-        lw = _text_w(a.label, a.font)
+        lw = text_width(a.label, a.font)
         lines.append(f"  subgraph {_q(a.id)} {{")
-        lines.append(f'    graph [bb="{_n(a.x0)},{_n(a.y0)},{_n(a.x1)},{_n(a.y1)}", label={label}, '
-                     f'lp="{_n(a.x0 + 6 + lw / 2)},{_n(a.y1 - a.font / 2 - 4)}", style="{style}", '
-                     f'fillcolor="{a.fill}", color="{a.border}", fontsize={_n(a.font)}, fontcolor="{INK}"];')
+        lines.append(f'    graph [bb="{num(a.x0)},{num(a.y0)},{num(a.x1)},{num(a.y1)}", label={label}, '
+                     f'lp="{num(a.x0 + 6 + lw / 2)},{num(a.y1 - a.font / 2 - 4)}", style="{style}", '
+                     f'fillcolor="{a.fill}", color="{a.border}", fontsize={num(a.font)}, fontcolor="{INK}"];')
         lines.append("  }")
     for b in fig.boxes:
         lines.append(_node_dot(b))
@@ -664,59 +102,3 @@ def _to_dot(fig: Figure) -> str:
         lines.append(_edge_dot(e))
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-# -- the legend ---------------------------------------------------------------------------------------
-def _swatch_box(fill: str, border: str = INK, dashed: bool = False, pen: float = 0.8, text: str = "",
-                text_colour: str = MUTED) -> str:
-    dash = ' stroke-dasharray="4,2"' if dashed else ""
-    label = (f'<text x="21" y="13" text-anchor="middle" font-family="Helvetica,sans-serif" font-size="8" '
-             f'fill="{text_colour}">{_html(text)}</text>') if text else ""
-    return (f'<svg width="42" height="20" viewBox="0 0 42 20"><rect x="2" y="2" width="38" height="16" '
-            f'fill="{fill}" stroke="{border}" stroke-width="{pen}"{dash}/>{label}</svg>')
-
-
-def _swatch_line(colour: str, dashed: bool = False, pen: float = 1.2) -> str:
-    dash = ' stroke-dasharray="5,2"' if dashed else ""
-    return (f'<svg width="42" height="20" viewBox="0 0 42 20"><path d="M2,10 L33,10" stroke="{colour}" '
-            f'stroke-width="{pen}"{dash} fill="none"/><polygon points="40,10 32,6 32,14" fill="{colour}"/></svg>')
-
-
-def legend_items(mode: Optional[Mode], lang: str = "en") -> list[tuple[str, str, str]]:
-    """(key, swatch SVG, text) for every mark the diagram of ``mode`` uses (None: of both modes)."""
-    shadow, nested = mode in (Mode.SHADOW, None), mode in (Mode.NESTED, None)
-    items = [
-        ("gva", _swatch_box(FILL_GVA), t("leg.gva", lang)),
-        ("gpa", _swatch_box(FILL_PAGE, text="= 0xa"), t("leg.gpa", lang)),
-        ("ma", _swatch_box(VM_FILLS[0]), t("leg.ma", lang)),
-        ("gpt", _swatch_box(FILL_GPT, text="PT"), t("leg.gpt", lang)),
-    ]
-    if shadow:
-        items.append(("wp", _swatch_box(FILL_GPT, WP_BORDER, pen=1.8, text="PT WP", text_colour=WP_BORDER),
-                      t("leg.gpt_wp", lang)))
-        items.append(("spt", _swatch_box(FILL_SPT, text="SPT"), t("leg.spt", lang)))
-    if nested:
-        items.append(("ept", _swatch_box(FILL_EPT, text="EPT"), t("leg.ept", lang)))
-    items += [
-        ("shared", _swatch_box(FILL_SHARED, text=t("dia.shared", lang)), t("leg.shared", lang)),
-        ("swapped", _swatch_box(FILL_SWAPPED, dashed=True), t("leg.swapped", lang)),
-        ("unmapped", _swatch_box(FILL_PAGE, MUTED, dashed=True), t("leg.unmapped", lang)),
-        ("guest-map", _swatch_line(GUEST_MAP), t("leg.guest_map", lang)),
-        ("vmm-map", _swatch_line(VMM_MAP), t("leg.vmm_map_both" if mode is None else
-                                             "leg.vmm_map_nested" if mode is Mode.NESTED else "leg.vmm_map", lang)),
-    ]
-    if shadow:
-        items.append(("shadow-map", _swatch_line(SHADOW_MAP, dashed=True), t("leg.shadow_map", lang)))
-    items += [
-        ("current", _swatch_line(CURRENT, pen=2.6), t("leg.current", lang)),
-        ("walked", _swatch_box(FILL_PAGE, CURRENT, pen=1.8), t("leg.walked", lang)),
-    ]
-    return items
-
-
-def legend_html(mode: Optional[Mode], lang: str = "en") -> str:
-    """The legend as a block of HTML (inline SVG swatches in the diagram's own colours)."""
-    cells = "".join(f'<span class="legend-item" data-key="{k}" style="display:inline-flex;align-items:center;'
-                    f'gap:4px;margin:2px 14px 2px 0;font-size:0.85rem">{sw}<span>{_html(text)}</span></span>'
-                    for k, sw, text in legend_items(mode, lang))
-    return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2">{cells}</div>'

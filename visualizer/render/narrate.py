@@ -108,7 +108,7 @@ def _walk_phrase(refs: list, lang: str, faulted: bool) -> str:
     return text
 
 
-def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
+def _guest_work(events: list, lang: str) -> list[str]:
     """The guest kernel's work (its #PF handler, or an explicit operation), with the exits and
     pmap changes it causes on the way, as at most three phrases."""
     parts: list[str] = []
@@ -183,12 +183,10 @@ def _guest_work(events: list, lang: str, cr3_names: dict) -> list[str]:
     return out
 
 
-def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[dict] = None) -> list[str]:
-    """The step's events as phrases, in order (``[]`` for no step). ``process_names`` maps a
-    guest CR3 gPPN to its process name (for context switches); optional."""
+def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
+    """The step's events as phrases, in order (``[]`` for no step)."""
     if step is None:
         return []
-    names = process_names or {}
     ev = list(step.events)
     out: list[str] = []
     lookups = 0
@@ -233,9 +231,9 @@ def narrate(step: Optional[Step], lang: str = "en", *, process_names: Optional[d
                     x.__class__ is VmExit and x.reason is ExitReason.GUEST_FAULT for x in ev[max(0, i - 8):i])
                 out.append(t("nar.guest_pf_reflect" if reflected else "nar.guest_pf", lang,
                              kind=_fault_text(e.kind, e.level, lang)))
-                out += _guest_work(ev[i + 1:j], lang, names)
+                out += _guest_work(ev[i + 1:j], lang)
             else:
-                out += _guest_work(ev[i:j], lang, names)
+                out += _guest_work(ev[i:j], lang)
             i = max(j, i + 1)
             continue
         elif cls is VmExit:

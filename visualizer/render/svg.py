@@ -1,6 +1,6 @@
 """Drawing the diagram: DOT → SVG (or PNG) with a Graphviz program, or SVG without one.
 
-The figure's positions are all set (:mod:`visualizer.render.dot`), so Graphviz only draws:
+The figure's positions are all set (:mod:`visualizer.render.figure`), so Graphviz only draws:
 ``dot -Kneato -n2`` (native Graphviz), else ``neato -n2``, else ``graphviz-pure -Kneato -n2``
 (the PyPI package ``graphviz-pure``, a self-contained Graphviz port). :func:`figure_svg` writes
 the same picture in Python, with the same ids and classes, so pages and tests need not care
@@ -15,7 +15,8 @@ import shutil
 import subprocess
 from typing import Optional
 
-from .dot import Figure, _n, lines
+from .dot import to_dot
+from .figure import Figure, lines, num
 
 PROGRAMS = (("dot", ("-Kneato", "-n2")), ("neato", ("-n2",)), ("graphviz-pure", ("-Kneato", "-n2")))
 """Layout programs in order of preference, with the flags that draw a positioned graph."""
@@ -88,7 +89,7 @@ def to_svg(fig: Figure, prefer: Optional[str] = None) -> tuple[str, str]:
     so and a Graphviz program is installed, else Python."""
     if (prefer or preferred()) == "graphviz" and layout_program() is not None:
         try:
-            return inline(render(fig.to_dot(), "svg").decode("utf-8")), layout_program()[0].rsplit("/", 1)[-1]
+            return inline(render(to_dot(fig), "svg").decode("utf-8")), layout_program()[0].rsplit("/", 1)[-1]
         except LayoutError:
             pass
     return figure_svg(fig), "python"
@@ -106,25 +107,25 @@ def figure_svg(fig: Figure) -> str:
     W, H = fig.width, fig.height
 
     def y(v: float) -> str:  # Graphviz's y grows upwards; SVG's downwards
-        return _n(H - v)
+        return num(H - v)
 
-    out = [f'<svg width="{_n(W + 8)}pt" height="{_n(H + 8)}pt" viewBox="0.00 0.00 {_n(W + 8)} {_n(H + 8)}" '
+    out = [f'<svg width="{num(W + 8)}pt" height="{num(H + 8)}pt" viewBox="0.00 0.00 {num(W + 8)} {num(H + 8)}" '
            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
            '<g id="graph0" class="graph" transform="translate(4 4)">',
-           f'<rect x="-4" y="-4" width="{_n(W + 8)}" height="{_n(H + 8)}" fill="white"/>',
-           f'<text text-anchor="middle" x="{_n(W / 2)}" y="{y(H - 16)}" font-family="Helvetica,sans-Serif" '
+           f'<rect x="-4" y="-4" width="{num(W + 8)}" height="{num(H + 8)}" fill="white"/>',
+           f'<text text-anchor="middle" x="{num(W / 2)}" y="{y(H - 16)}" font-family="Helvetica,sans-Serif" '
            f'font-size="12" fill="#263238">{_esc(fig.title)}</text>']
     for i, a in enumerate(fig.areas):
         dash = ' stroke-dasharray="5,2"' if a.dashed else ""
         weight = ' font-weight="bold"' if a.bold else ""
         out.append(f'<g id="clust{i + 1}" class="cluster"><title>{_esc(a.id)}</title>'
-                   f'<rect x="{_n(a.x0)}" y="{y(a.y1)}" width="{_n(a.x1 - a.x0)}" height="{_n(a.y1 - a.y0)}" '
+                   f'<rect x="{num(a.x0)}" y="{y(a.y1)}" width="{num(a.x1 - a.x0)}" height="{num(a.y1 - a.y0)}" '
                    f'rx="6" fill="{a.fill}" stroke="{a.border}"{dash}/>'
-                   f'<text x="{_n(a.x0 + 6)}" y="{y(a.y1 - a.font - 3)}" font-family="Helvetica,sans-Serif" '
-                   f'font-size="{_n(a.font)}"{weight} fill="#263238">{_esc(a.label)}</text></g>')
+                   f'<text x="{num(a.x0 + 6)}" y="{y(a.y1 - a.font - 3)}" font-family="Helvetica,sans-Serif" '
+                   f'font-size="{num(a.font)}"{weight} fill="#263238">{_esc(a.label)}</text></g>')
     for i, e in enumerate(fig.edges):
         p = e.points
-        d = f"M{_n(p[0])},{y(p[1])}C" + " ".join(f"{_n(p[k])},{y(p[k + 1])}" for k in range(2, len(p), 2))
+        d = f"M{num(p[0])},{y(p[1])}C" + " ".join(f"{num(p[k])},{y(p[k + 1])}" for k in range(2, len(p), 2))
         colour, opacity = e.colour[:7], ""
         if len(e.colour) == 9:
             opacity = f' stroke-opacity="{int(e.colour[7:], 16) / 255:.2f}" fill-opacity="{int(e.colour[7:], 16) / 255:.2f}"'
@@ -136,10 +137,10 @@ def figure_svg(fig: Figure) -> str:
         length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
         ux, uy = dx / length, dy / length
         half = 2.2 + 0.4 * e.pen
-        tri = (f"{_n(ex)},{y(ey)} {_n(sx - uy * half)},{y(sy + ux * half)} "
-               f"{_n(sx + uy * half)},{y(sy - ux * half)}")
+        tri = (f"{num(ex)},{y(ey)} {num(sx - uy * half)},{y(sy + ux * half)} "
+               f"{num(sx + uy * half)},{y(sy - ux * half)}")
         out.append(f'<g id="edge{i + 1}" class="edge {_esc(e.cls)}"><title>{_esc(e.tail)}&#45;&gt;{_esc(e.head)}</title>'
-                   f'<path fill="none" stroke="{colour}" stroke-width="{_n(e.pen)}"{dash}{opacity} d="{d}"/>'
+                   f'<path fill="none" stroke="{colour}" stroke-width="{num(e.pen)}"{dash}{opacity} d="{d}"/>'
                    f'<polygon fill="{colour}" stroke="{colour}"{opacity} points="{tri}"/></g>')
     for i, b in enumerate(fig.boxes):
         nid = b.id if b.id.startswith(("gva-", "gpa-", "ma-")) and not b.text else f"node{i + 1}"
@@ -149,8 +150,8 @@ def figure_svg(fig: Figure) -> str:
             parts.append(f'<g><a xlink:title="{_esc(b.tooltip)}">')
         if not b.text:
             dash = ' stroke-dasharray="5,2"' if b.dashed else ""
-            parts.append(f'<rect x="{_n(b.x - b.w / 2)}" y="{y(b.y + b.h / 2)}" width="{_n(b.w)}" height="{_n(b.h)}" '
-                         f'fill="{b.fill}" stroke="{b.border}" stroke-width="{_n(b.pen)}"{dash}/>')
+            parts.append(f'<rect x="{num(b.x - b.w / 2)}" y="{y(b.y + b.h / 2)}" width="{num(b.w)}" height="{num(b.h)}" '
+                         f'fill="{b.fill}" stroke="{b.border}" stroke-width="{num(b.pen)}"{dash}/>')
         anchor = "start" if b.text and b.anchor == "start" else "middle"
         tx = b.x + 2 if anchor == "start" else b.x
         rows = lines(b)
@@ -158,8 +159,8 @@ def figure_svg(fig: Figure) -> str:
         cy = b.y + total / 2
         for text, size, colour in rows:
             cy -= size
-            parts.append(f'<text text-anchor="{anchor}" x="{_n(tx)}" y="{y(cy)}" font-family="Helvetica,sans-Serif" '
-                         f'font-size="{_n(size)}" fill="{colour}">{_esc(text)}</text>')
+            parts.append(f'<text text-anchor="{anchor}" x="{num(tx)}" y="{y(cy)}" font-family="Helvetica,sans-Serif" '
+                         f'font-size="{num(size)}" fill="{colour}">{_esc(text)}</text>')
             cy -= 1
         if b.tooltip:
             parts.append("</a></g>")

@@ -100,19 +100,14 @@ def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
 def tlb_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
     """The TLB's valid entries: set, owner (VM and process from the VPID/PCID tags), gVA page →
     gPA page → MA page, rights; within a set, oldest (next to be evicted) first."""
-    vm_by_vpid = {vm.vpid: vm for vm in machine.vms.values()}
     cols = [t(k, lang) for k in ("col.set", "col.vm", "col.process", "col.gva", "col.gpa", "col.ma",
                                  "col.rights", "col.lru")]
     rows = []
     age = {}
-    for s, vpid, pcid, gvpn, e in machine.tlb.contents():
-        vm = vm_by_vpid.get(vpid)
-        proc = ""
-        if vm is not None:
-            proc = next((p.name for p in vm.guest.processes.values() if p.pcid == pcid), "")
+    for s, vm, proc, vpid, pcid, gvpn, e in machine.views.tlb_entries():
         rights = "R" + ("W" if e.writable else "-") + ("X" if e.executable else "-") + (" D" if e.dirty else "")
         age[s] = age.get(s, -1) + 1
-        rows.append((s, vm.name if vm else (f"VPID {vpid}" if vpid else "*"), proc or (f"PCID {pcid}" if pcid else "*"),
+        rows.append((s, vm or (f"VPID {vpid}" if vpid else "*"), proc or (f"PCID {pcid}" if pcid else "*"),
                      f"0x{gvpn << PAGE_SHIFT:x}", "" if e.gppn is None else f"0x{e.gppn << PAGE_SHIFT:x}",
                      f"0x{e.mpn << PAGE_SHIFT:x}", rights, age[s]))
     return pd.DataFrame(rows, columns=cols)

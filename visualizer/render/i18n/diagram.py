@@ -1,4 +1,4 @@
-"""The memory diagram and its legend (visualizer.render.dot); the DOT output is golden."""
+"""The memory diagram and its legend (visualizer.render.figure, .legend); the DOT output is golden."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
