@@ -68,7 +68,8 @@ def test_counters_table_totals_match_the_machine():
     assert total["VM"] == "total"
     assert total["accesses"] == tot.accesses == 12
     assert (total["TLB hits"], total["TLB misses"]) == (tot.tlb_hits, tot.tlb_misses)
-    assert total["walk references"] == tot.walk_refs
+    assert total["walk references (CPU)"] == tot.walk_refs
+    assert total["VMM walk references (software)"] == tot.vmm_walk_refs > 0
     assert total["VM exits"] == sum(tot.vm_exits.values())
     for reason, n in tot.vm_exits.items():
         assert total[f"VM exits: {reason}"] == n

@@ -60,6 +60,7 @@ def counters_table(cmp: Comparison, lang: str) -> pd.DataFrame:
     add("row.tlb_hits", [r.counters["tlb_hits"] for r in res])
     add("row.tlb_misses", [r.counters["tlb_misses"] for r in res])
     add("row.walk_refs", [r.counters["walk_refs"] for r in res])
+    add("row.vmm_walk_refs", [r.counters["vmm_walk_refs"] for r in res])
     add("row.refs_per_miss", [r.refs_per_miss for r in res], 1)
     add("row.vm_exits", [r.exits for r in res])
     for reason in reasons:

@@ -118,7 +118,7 @@ def counters_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
     VM exits (in all and by reason), guest page faults, cycles."""
     reasons = sorted({r for c in machine.counters.values() for r in c.vm_exits})
     cols = [t("cnt.vm", lang), t("cnt.accesses", lang), t("cnt.tlb_hits", lang), t("cnt.tlb_misses", lang),
-            t("cnt.hit_rate", lang), t("cnt.walk_refs", lang), t("cnt.vm_exits", lang)] + \
+            t("cnt.hit_rate", lang), t("cnt.walk_refs", lang), t("cnt.vmm_walk_refs", lang), t("cnt.vm_exits", lang)] + \
         [f"{t('cnt.vm_exits', lang)}: {_label('exit.', r, lang)}" for r in reasons] + \
         [t("cnt.guest_faults", lang), t("cnt.cycles", lang), t("cnt.cycles_per_access", lang)]
     rows = []
@@ -126,7 +126,8 @@ def counters_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
     for name, c in items:
         rate = percent(c.tlb_hits / c.accesses, lang, decimals=0) if c.accesses else "–"
         per = number(round(c.cycles / c.accesses, 1), lang) if c.accesses else "–"
-        rows.append([name, c.accesses, c.tlb_hits, c.tlb_misses, rate, c.walk_refs, sum(c.vm_exits.values())] +
+        rows.append([name, c.accesses, c.tlb_hits, c.tlb_misses, rate, c.walk_refs, c.vmm_walk_refs,
+                     sum(c.vm_exits.values())] +
                     [c.vm_exits.get(r, 0) for r in reasons] + [c.guest_faults, number(c.cycles, lang), per])
     return pd.DataFrame(rows, columns=cols)
 
@@ -162,7 +163,10 @@ def step_summary(step: Optional[Step], lang: str = "en") -> str:
     if step is None:
         return ""
     tlb = {"hit": t("tlb.hit", lang), "miss": t("tlb.miss", lang)}.get(step.tlb, t("tlb.none", lang))
-    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=t("step.refs", lang, n=step.walk_refs),
+    refs = t("step.refs", lang, n=step.walk_refs)
+    if step.vmm_walk_refs:
+        refs += t("step.vmm_refs", lang, n=step.vmm_walk_refs)
+    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=refs,
              exits=t("step.exits", lang, n=step.vm_exits))
 
 

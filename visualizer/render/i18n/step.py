@@ -20,6 +20,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.refs": ("one walk reference|{n} walk references",
                   "ein Seitentabellenzugriff|{n} Seitentabellenzugriffe"),
     "step.exits": ("one VM exit|{n} VM exits", "ein VM-Exit|{n} VM-Exits"),
+    "step.vmm_refs": (" (+ one by the VMM in software)| (+ {n} by the VMM in software)",
+                      " (+ einer des VMM in Software)| (+ {n} des VMM in Software)"),
     "step.read": ("read", "lesen"),
     "step.write": ("write", "schreiben"),
     "step.narration": ("What happened", "Was geschah"),
