@@ -30,7 +30,7 @@ def test_shadow_hidden_fault_story_in_order():
     p = narrate(recs[8], "en")  # read of b after sharing: the shadow entry was dropped
     order(p, "TLB miss", "walks the shadow page tables (4 references) and finds no entry at the PT level",
           "hidden page fault", "the VMM walks the guest page tables in software (4 references)",
-          "fills the shadow entry gVA 0x401000 → MA 0x4000 (read-only for now)", "the retry misses the TLB",
+          "fills the shadow entry gVA 0x401000 → MA 0x0 (read-only for now)", "the retry misses the TLB",
           "the CPU walks the shadow page tables (4 references)", "the TLB caches", "the read returns 0xb")
     assert not any("guest page fault" in x or "#PF" in x for x in p)  # the guest never sees a hidden fault
 

@@ -7,7 +7,10 @@ gva         guest-virtual address, what a guest process uses. gvpn = gva >> 12.
 gpa         guest-"physical" address: each VM sees contiguous, zero-based memory. gppn = gpa >> 12.
             (VMware calls these *physical pages*; KVM says gfn, Xen gfn.)
 ma          machine address: host RAM, shared by all VMs, not contiguous per VM. mpn = ma >> 12.
-            (VMware: *machine pages*; KVM: pfn/hpa; Xen: mfn.)
+            (VMware: *machine pages*; KVM: pfn/hpa; Xen: mfn.) Two pools: guest backing from
+            the low frames, the VMM's own tables (spt, ept) from the top eighth (at least 16
+            frames, at most half: ``memory.vmm_pool_frames``), so a guest page has the same ma
+            in every mode.
 gpt         the guest OS's page tables, gva → gpa, x86-64 4-level, in guest-physical memory.
 pmap        the VMM's per-VM map gppn → mpn, with page states unmapped / private / shared /
             swapped (the seed's "shared, unmapped or swapped-out pages").

@@ -1,11 +1,158 @@
-"""Machine memory: one byte-addressable image shared by all VMs, and its frame allocator."""
+"""Machine memory: one byte-addressable image shared by all VMs, and its frame allocator.
+
+Two pools (:class:`FramePools`): guest backing (the pmap's machine pages) from the low frames,
+the VMM's own table frames (shadow tables, EPT tables) from the top :func:`vmm_pool_frames`
+frames — a hypervisor's own memory is separate from the memory backing its guests. So a guest
+data page gets the same machine address whatever tables the mode builds beside it.
+"""
 from __future__ import annotations
+
+import mmap
+from typing import Optional
 
 import numpy as np
 
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
 QWORDS_PER_PAGE = PAGE_SIZE // 8
+BLOCK_FRAMES = 512
+"""4 KiB frames in a 2 MiB block (a large page)."""
+
+
+def vmm_pool_frames(frames: int) -> int:
+    """Frames reserved for the VMM's own tables: one eighth of machine memory, at least 16
+    frames, at most half of it. (Teaching machines are tiny, so tables weigh a lot; a cold
+    EPT needs about 1/512 of guest memory plus 3 pages per VM, shadow tables about as many per
+    cached root as the guest has tables.)"""
+    return min(frames // 2, max(16, frames // 8))
+
+
+class FramePools:
+    """The allocation policy (not the storage): which frame the next ``alloc`` returns.
+
+    - **Guest pool**, frames ``0 … guest_frames-1``: in 2 MiB blocks. 4 KiB frames come from one
+      block at a time, blocks opened in an order shuffled by the seed and the frames of a block
+      in a shuffled order (so one VM's pages are scattered, as in the seed's figure); a freed
+      frame is reused first (LIFO). Blocks never opened stay whole, so :meth:`alloc_block` finds
+      an aligned 2 MiB block for a large backing while one is left (taken from the other end of
+      the block order).
+    - **VMM pool**, the top ``vmm_frames`` frames, shuffled too, for shadow and EPT tables.
+
+    A pool that runs dry borrows from the other (then addresses are no longer independent of
+    the mode; no built-in gets there). Deterministic: same seed, same sequence of calls, same
+    frames.
+    """
+
+    def __init__(self, frames: int, seed: int):
+        self.frames = frames
+        self.seed = seed
+        self.vmm_frames = vmm_pool_frames(frames) if frames > 1 else 0
+        self.guest_frames = frames - self.vmm_frames
+        nblocks = -(-self.guest_frames // BLOCK_FRAMES)
+        rng = np.random.default_rng(seed)
+        # pop() takes from the end: reversed so that order[0] comes first
+        self.blocks = [int(b) for b in rng.permutation(nblocks)[::-1]]
+        """Guest blocks never opened (4 KiB allocations pop from the end, 2 MiB ones from the start)."""
+        self.untouched = self.guest_frames
+        """Frames in never-opened blocks."""
+        self.free = []
+        """Guest-pool frames free for 4 KiB allocation (LIFO)."""
+        self.vmm_free = [int(x) + self.guest_frames for x in rng.permutation(self.vmm_frames)[::-1]]
+        self.used: set[int] = set()
+        self.large: set[int] = set()
+        """First MPN of each 2 MiB block handed out whole."""
+
+    def copy(self) -> "FramePools":
+        c = FramePools.__new__(FramePools)
+        c.__dict__.update(self.__dict__)
+        c.blocks, c.free, c.vmm_free = list(self.blocks), list(self.free), list(self.vmm_free)
+        c.used, c.large = set(self.used), set(self.large)
+        return c
+
+    def _block_frames(self, b: int) -> int:
+        return min(BLOCK_FRAMES, self.guest_frames - b * BLOCK_FRAMES)
+
+    def _open_block(self) -> bool:
+        if not self.blocks:
+            return False
+        b = self.blocks.pop()
+        n = self._block_frames(b)
+        self.untouched -= n
+        order = np.random.default_rng((self.seed, b)).permutation(n)
+        self.free.extend(int(x) + b * BLOCK_FRAMES for x in order[::-1])
+        return True
+
+    def alloc(self, vmm: bool) -> Optional[int]:
+        if vmm and self.vmm_free:
+            mpn = self.vmm_free.pop()
+        elif self.free or self._open_block():
+            mpn = self.free.pop()
+        elif self.vmm_free:
+            mpn = self.vmm_free.pop()
+        else:
+            return None
+        self.used.add(mpn)
+        return mpn
+
+    def release(self, mpn: int) -> None:
+        self.used.remove(mpn)
+        (self.vmm_free if mpn >= self.guest_frames else self.free).append(mpn)
+
+    def alloc_block(self) -> Optional[int]:
+        """A whole, aligned 2 MiB block of the guest pool (its first MPN), or None."""
+        for i, b in enumerate(self.blocks):
+            if self._block_frames(b) == BLOCK_FRAMES:
+                del self.blocks[i]
+                self.untouched -= BLOCK_FRAMES
+                base = b * BLOCK_FRAMES
+                self.large.add(base)
+                self.used.update(range(base, base + BLOCK_FRAMES))
+                return base
+        return None
+
+    def release_block(self, base: int) -> None:
+        self.large.remove(base)
+        self.used.difference_update(range(base, base + BLOCK_FRAMES))
+        self.blocks.insert(0, base // BLOCK_FRAMES)
+        self.untouched += BLOCK_FRAMES
+
+    @property
+    def free_count(self) -> int:
+        return len(self.free) + len(self.vmm_free) + self.untouched
+
+
+SPARSE_MIN_BYTES = 8 << 20
+"""Images at least this large are held sparsely (see :func:`new_image`)."""
+
+
+def new_image(frames: int) -> np.ndarray:
+    """A zeroed machine image of ``frames`` frames whose memory follows the frames written.
+
+    Small images are plain numpy arrays. From :data:`SPARSE_MIN_BYTES` on the image is an
+    anonymous private mapping the kernel fills lazily (``MAP_NORESERVE``: a 4 GiB machine
+    reserves no RAM or swap) with transparent huge pages off (numpy asks for them on large
+    arrays, and one write to a scattered frame would then commit 2 MiB instead of 4 KiB): the
+    host pays 4 KiB per frame written, not per frame declared. ``q`` and the slices the engine
+    uses work the same on both."""
+    size = frames * PAGE_SIZE
+    if size < SPARSE_MIN_BYTES:
+        return np.zeros(size, dtype=np.uint8)
+    m = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | getattr(mmap, "MAP_NORESERVE", 0))
+    if hasattr(mmap, "MADV_NOHUGEPAGE"):
+        m.madvise(mmap.MADV_NOHUGEPAGE)
+    return np.frombuffer(m, dtype=np.uint8)
+
+
+def copy_image(image: np.ndarray, used) -> np.ndarray:
+    """A copy of ``image`` for a clone: small images whole; a sparse image copies only the
+    frames in ``used`` (a freed frame is zeroed, so the others hold nothing)."""
+    if image.nbytes < SPARSE_MIN_BYTES:
+        return image.copy()
+    out = new_image(image.nbytes // PAGE_SIZE)
+    if used:
+        idx = np.fromiter(used, np.int64, len(used))
+        out.reshape(-1, PAGE_SIZE)[idx] = image.reshape(-1, PAGE_SIZE)[idx]
+    return out
 
 
 class OutOfMemory(RuntimeError):
@@ -17,7 +164,8 @@ class MachineMemory:
 
     Frames are handed out in an order shuffled by ``seed``, so one VM's machine pages are
     scattered, as in the seed's figure (the underlying machine memory "is not necessarily
-    contiguous"). ``q`` views the image as little-endian 64-bit words: ``q[ma >> 3]`` is the
+    contiguous"); guest backing and the VMM's tables come from separate pools
+    (:class:`FramePools`). ``q`` views the image as little-endian 64-bit words: ``q[ma >> 3]`` is the
     entry at machine address ``ma``.
     """
 
@@ -25,55 +173,62 @@ class MachineMemory:
         if frames < 1:
             raise ValueError("machine memory needs at least one frame")
         self.frames = frames
-        self.image = np.zeros(frames * PAGE_SIZE, dtype=np.uint8)
+        self.image = new_image(frames)
         self.q = memoryview(self.image).cast("Q")
-        order = np.random.default_rng(seed).permutation(frames)
-        # pop() takes from the end: reverse so the first frame handed out is order[0]
-        self._free = [int(x) for x in order[::-1]]
-        self._used: set[int] = set()
+        self.pools = FramePools(frames, seed)
 
     def __deepcopy__(self, memo):
         clone = MachineMemory.__new__(MachineMemory)
         clone.frames = self.frames
-        clone.image = self.image.copy()
+        clone.image = copy_image(self.image, self.pools.used)
         clone.q = memoryview(clone.image).cast("Q")
-        clone._free = list(self._free)
-        clone._used = set(self._used)
+        clone.pools = self.pools.copy()
         memo[id(self)] = clone
         return clone
 
     def __getstate__(self):
-        return {"frames": self.frames, "image": self.image, "free": self._free, "used": self._used}
+        # only the frames in use hold data (freed frames are zeroed): pickle those
+        idx = np.fromiter(sorted(self.pools.used), np.int64, len(self.pools.used))
+        return {"frames": self.frames, "pages": (idx, self.image.reshape(-1, PAGE_SIZE)[idx]), "pools": self.pools}
 
     def __setstate__(self, state):
         self.frames = state["frames"]
-        self.image = state["image"]
+        self.image = new_image(self.frames)
+        idx, pages = state["pages"]
+        self.image.reshape(-1, PAGE_SIZE)[idx] = pages
         self.q = memoryview(self.image).cast("Q")
-        self._free = state["free"]
-        self._used = state["used"]
+        self.pools = state["pools"]
 
     # -- allocator -------------------------------------------------------------------------
-    def alloc(self) -> int:
-        """Take a free frame (zeroed) and return its MPN."""
-        if not self._free:
+    def alloc(self, vmm: bool = False) -> int:
+        """Take a free frame (zeroed) and return its MPN: guest backing, or (``vmm``) a frame
+        for the VMM's own tables."""
+        mpn = self.pools.alloc(vmm)
+        if mpn is None:
             raise OutOfMemory(f"machine memory exhausted: all {self.frames} frames in use")
-        mpn = self._free.pop()
-        self._used.add(mpn)
         return mpn
 
     def free(self, mpn: int) -> None:
         """Return a frame; it is zeroed so the next owner sees no stale data."""
-        self._used.remove(mpn)
+        self.pools.release(mpn)
         self.zero(mpn)
-        self._free.append(mpn)
+
+    def alloc_large(self) -> Optional[int]:
+        """An aligned 2 MiB block (zeroed) for a large backing: its first MPN, or None."""
+        return self.pools.alloc_block()
+
+    def free_large(self, base: int) -> None:
+        self.pools.release_block(base)
+        for mpn in range(base, base + BLOCK_FRAMES):
+            self.zero(mpn)
 
     @property
     def free_count(self) -> int:
-        return len(self._free)
+        return self.pools.free_count
 
     @property
     def used(self) -> frozenset[int]:
-        return frozenset(self._used)
+        return frozenset(self.pools.used)
 
     # -- contents --------------------------------------------------------------------------
     def zero(self, mpn: int) -> None:

@@ -28,7 +28,7 @@ class NestedTables:
         return c
 
     def create(self, vm: str) -> int:
-        root = self.mem.alloc()
+        root = self.mem.alloc(vmm=True)
         self.roots[vm] = root
         self.table_pages[vm] = {root}
         return root
@@ -44,7 +44,7 @@ class NestedTables:
             if not e & EPT.present:
                 if mpn is None:
                     return 0
-                child = self.mem.alloc()
+                child = self.mem.alloc(vmm=True)
                 self.table_pages[vm].add(child)
                 e = (child << PAGE_SHIFT) | EPT_TABLE
                 q[slot] = e

@@ -99,7 +99,7 @@ class ShadowTables:
         return root, False, evicted, freed
 
     def _new_page(self, desc: SptPage) -> int:
-        mpn = self.mem.alloc()
+        mpn = self.mem.alloc(vmm=True)  # the VMM's own pool
         self.pages[mpn] = desc
         self.mirrors.setdefault((desc.vm, desc.gpt_gppn), set()).add(mpn)
         return mpn
