@@ -31,12 +31,18 @@ def _mode(value: str) -> Mode:
 
 def _steps(value: str) -> int:
     try:
+        if not value.strip().isascii() or len(value) > 20:  # int() takes "²" and "١٢"; a step count does not
+            raise ValueError
         n = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
     if n < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return n
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _hex(v: Optional[int]) -> str:
@@ -180,7 +186,13 @@ def main(argv: Optional[list[str]] = None, out=None) -> int:
             return cmd_run(args, out)
         return cmd_dump(args, out)
     except (UsageError, ScenarioError, OutOfMemory) as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {_one_line(exc)}\n")
+        return 2
+    except (ValueError, OverflowError) as exc:  # bad input the checks above did not name
+        sys.stderr.write(f"error: {_one_line(exc)}\n")
+        return 2
+    except (RecursionError, MemoryError) as exc:
+        sys.stderr.write(f"error: the input is too large or nested too deeply ({type(exc).__name__})\n")
         return 2
     except BrokenPipeError:
         return 0

@@ -17,6 +17,9 @@ class CostInfo:
     estimate: bool = False
 
 
+MAX_COST = 10**9
+"""Largest cost of one event, in cycles (a second at 1 GHz; larger values overflow counters)."""
+
 COSTS: tuple[CostInfo, ...] = (
     CostInfo("tlb_hit", 0, "TLB hit", "Overlapped with the L1 cache lookup."),
     CostInfo("walk_ref", 40, "One page-walk memory reference",
@@ -81,6 +84,8 @@ class CostTable:
                 raise ValueError(f"unknown cost '{key}' (known: {', '.join(sorted(known))})")
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"cost '{key}' must be a whole number of cycles ≥ 0, got {value!r}")
+            if value > MAX_COST:
+                raise ValueError(f"cost '{key}': {value} cycles is more than the limit of {MAX_COST:,}")
         return replace(self, **values)
 
     def as_dict(self) -> dict:

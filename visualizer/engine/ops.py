@@ -6,6 +6,7 @@ from enum import Enum
 from typing import Optional
 
 from .costs import CostTable
+from .errors import ScenarioError
 from .events import Access
 
 MAX_MACHINE_BYTES = 4 << 30
@@ -13,6 +14,13 @@ MAX_MACHINE_BYTES = 4 << 30
 MAX_VM_BYTES = 4 << 30
 """Largest guest-physical memory of one VM."""
 MAX_TRACE_OPS = 5_000_000
+MAX_VMS = 65_535
+"""Most VMs on one machine: each gets its own VPID, a 16-bit tag (0 is the host's)."""
+MAX_PROCESSES = 4_095
+"""Most processes (address spaces) per VM: each gets its own PCID, a 12-bit tag (0 unused)."""
+MAX_GUEST_BYTES = 16 << 30
+"""Largest sum of the VMs' guest-physical memories (4× the largest machine: overcommitted
+memory is what sharing and swapping are for)."""
 
 
 class Mode(Enum):
@@ -118,3 +126,21 @@ class MachineConfig:
     invept: str = "single"
     """Nested mode: how the VMM makes a removed or downgraded nested entry visible — INVEPT
     "single" (-context: the VM's combined mappings) or "all" (-context, as KVM's remote flush)."""
+
+    def __post_init__(self):
+        # the caps every way of building a machine respects (scenario files, traces' default
+        # machines, the app): VPID and PCID must fit their TLB tag fields, memory the host
+        if self.frames * 4096 > MAX_MACHINE_BYTES:
+            raise ScenarioError(f"machine memory: {self.frames * 4096:,} bytes is more than the limit of "
+                                f"{MAX_MACHINE_BYTES >> 30} GiB")
+        if len(self.vms) > MAX_VMS:
+            raise ScenarioError(f"vm: {len(self.vms):,} VMs is more than the limit of {MAX_VMS:,} (16-bit VPID)")
+        guest = 0
+        for v in self.vms:
+            if len(v.processes) > MAX_PROCESSES:
+                raise ScenarioError(f"VM '{v.name}': {len(v.processes):,} processes is more than the limit of "
+                                    f"{MAX_PROCESSES:,} per VM (12-bit PCID)")
+            guest += v.pages
+        if guest * 4096 > MAX_GUEST_BYTES:
+            raise ScenarioError(f"vm: the VMs' guest memory adds up to {guest * 4096:,} bytes, more than the limit "
+                                f"of {MAX_GUEST_BYTES >> 30} GiB")

@@ -18,6 +18,7 @@ from .machine import Machine
 from .memory import PAGE_SIZE
 from .ops import MAX_MACHINE_BYTES, MAX_TRACE_OPS, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
 from .paging import USER_TOP
+from .tomlcheck import MAX_SCENARIO_BYTES, check_toml_shape
 from .trace import Trace
 from .workloads import GENERATORS, generate
 
@@ -216,6 +217,8 @@ def parse_generator(t: dict, vms: dict[str, VmConfig], seed: int) -> Trace:
     if proc is not None and vm is not None and proc not in vms[vm].processes:
         raise ScenarioError(f"{where}.process: VM '{vm}' has no process '{proc}'")
     gseed = t.get("seed", seed)
+    if isinstance(gseed, bool) or not isinstance(gseed, int) or gseed < 0:
+        raise ScenarioError(f"{where}.seed: expected a whole number from 0, got {gseed!r}")
     try:
         trace = generate(kind, gseed, **params)
     except (ValueError, TypeError) as exc:
@@ -227,15 +230,21 @@ def parse_generator(t: dict, vms: dict[str, VmConfig], seed: int) -> Trace:
 
 
 def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
+    text = text.removeprefix("\ufeff")  # a leading UTF-8 byte-order mark is not content
+    check_toml_shape(text)  # size, key parts and nesting checked before tomllib sees the text
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"not valid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ScenarioError("not valid TOML: nested too deeply or too large to read") from None
     _check_keys(doc, _TOP, "")
     name = _get(doc, "name", str, "", default=name_hint)
     description = _get(doc, "description", str, "", default="")
     description_de = _get(doc, "description_de", str, "", default="")
     seed = _get(doc, "seed", int, "", default=0)
+    if seed < 0:
+        raise ScenarioError(f"seed: {seed} is negative (use a whole number from 0)")
     mode = parse_mode(doc.get("mode", "shadow"))
     machine = _get(doc, "machine", dict, "", default={})
     _check_keys(machine, {"memory"}, "machine")
@@ -307,7 +316,8 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
 def load_scenario_file(path: str | Path) -> Scenario:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as f:  # read no more than the limit: check_toml_shape refuses the rest
+            text = f.read(MAX_SCENARIO_BYTES + 1).decode("utf-8")
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario file '{path}': {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -26,7 +26,7 @@ class Trace:
                  value: np.ndarray, extras: Optional[dict[int, Op]] = None):
         self.vm_names = list(vm_names)
         self.proc_names = list(proc_names)
-        self.vm = vm.astype(np.int16, copy=False)
+        self.vm = vm.astype(np.uint16, copy=False)  # up to 65,535 VMs (16-bit VPID)
         self.proc = proc.astype(np.int32, copy=False)
         self.op = op.astype(np.int8, copy=False)
         self.gva = gva.astype(np.uint64, copy=False)
@@ -36,32 +36,29 @@ class Trace:
     @classmethod
     def from_ops(cls, ops: Iterable[Op]) -> "Trace":
         ops = list(ops)
-        vm_names: list[str] = []
-        proc_names: list[tuple[str, str]] = []
         n = len(ops)
-        vm = np.zeros(n, np.int16)
+        vm = np.zeros(n, np.uint16)
         proc = np.full(n, -1, np.int32)
         code = np.zeros(n, np.int8)
         gva = np.zeros(n, np.uint64)
         value = np.zeros(n, np.uint64)
         extras = {}
+        vm_at: dict[str, int] = {}
+        proc_at: dict[tuple[str, str], int] = {}
         for i, o in enumerate(ops):
-            if o.vm not in vm_names:
-                vm_names.append(o.vm)
-            vm[i] = vm_names.index(o.vm)
+            # dicts, not list.index: a scenario may name thousands of VMs and processes
+            vm[i] = vm_at.setdefault(o.vm, len(vm_at))
             if o.process is not None:
-                if (o.vm, o.process) not in proc_names:
-                    proc_names.append((o.vm, o.process))
-                proc[i] = proc_names.index((o.vm, o.process))
-            if o.child is not None and (o.vm, o.child) not in proc_names:
-                proc_names.append((o.vm, o.child))
+                proc[i] = proc_at.setdefault((o.vm, o.process), len(proc_at))
+            if o.child is not None:
+                proc_at.setdefault((o.vm, o.child), len(proc_at))
             code[i] = _CODE[o.kind]
             gva[i] = o.gva or 0
             value[i] = o.value
             if o.kind in VMM_OPS or o.kind is OpKind.FORK or \
                     (o.gva is None and o.kind not in (OpKind.SWITCH, OpKind.EXIT)):
                 extras[i] = o
-        return cls(vm_names, proc_names, vm, proc, code, gva, value, extras)
+        return cls(list(vm_at), list(proc_at), vm, proc, code, gva, value, extras)
 
     @classmethod
     def concat(cls, traces: Sequence["Trace"]) -> "Trace":
@@ -78,7 +75,7 @@ class Trace:
         extras: dict[int, Op] = {}
         offset = 0
         for t in traces:
-            vmap = np.array([ops_vm.index(v) for v in t.vm_names] or [0], np.int16)
+            vmap = np.array([ops_vm.index(v) for v in t.vm_names] or [0], np.uint16)
             pmap = np.array([ops_proc.index(p) for p in t.proc_names] + [-1], np.int32)
             parts["vm"].append(vmap[t.vm])
             parts["proc"].append(pmap[t.proc])

@@ -54,7 +54,8 @@ import numpy as np
 from .costs import CostTable
 from .errors import TraceError
 from .memory import PAGE_SIZE
-from .ops import MAX_VM_BYTES, OP_CODES, MachineConfig, Op, OpKind, VmConfig
+from .ops import (MAX_GUEST_BYTES, MAX_MACHINE_BYTES, MAX_PROCESSES, MAX_VM_BYTES, MAX_VMS, OP_CODES, MachineConfig,
+                  Op, OpKind, VmConfig)
 from .trace import Trace
 
 TRACE_DIR = Path(__file__).resolve().parent.parent / "traces"
@@ -101,7 +102,7 @@ def decode(data: bytes, name: str = "trace", max_bytes: int = MAX_TRACE_BYTES) -
     if len(data) > max_bytes:
         raise TraceError(f"{name}: more than {max_bytes >> 20} MiB of text (the limit)")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a leading byte-order mark is accepted and dropped
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise TraceError(f"{name}: line {line} is not UTF-8 text") from None
@@ -131,9 +132,12 @@ def detect_format(text: str) -> str:
 def _int_field(text: str, line: int, field: str, limit: int, what: str) -> int:
     s = text.strip().replace("_", "")
     try:
+        if not s.isascii() or len(s) > 24:  # int() takes "²", "١٢" and 4,300 digits; a field does not
+            raise ValueError
         v = int(s, 16) if s[:2].lower() == "0x" else int(s, 10)
     except ValueError:
-        raise TraceError(f"line {line}, field '{field}': '{text.strip()}' is not {what} "
+        shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
+        raise TraceError(f"line {line}, field '{field}': '{shown}' is not {what} "
                          f"(write hexadecimal with 0x, e.g. 0x400000, or decimal)") from None
     if v < 0:
         raise TraceError(f"line {line}, field '{field}': must not be negative")
@@ -155,6 +159,7 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
     values: list[int] = []
     lines: list[int] = []
     extras: dict[int, Op] = {}
+    per_vm: dict[str, int] = {}
     header_seen = False
     for lineno, raw in enumerate(text.splitlines(), 1):
         s = raw.strip()
@@ -204,9 +209,22 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
         if len(ops) >= max_rows:
             raise TraceError(f"line {lineno}: more than {max_rows:,} operations (the limit)")
         vi = vm_index.setdefault(vm, len(vm_index))
-        pi = proc_index.setdefault((vm, proc), len(proc_index))
+        if vi >= MAX_VMS:
+            raise TraceError(f"line {lineno}, field 'vm': more than {MAX_VMS:,} VMs (the limit: a 16-bit VPID)")
+        pi = proc_index.get((vm, proc))
+        if pi is None:
+            pi = proc_index[(vm, proc)] = len(proc_index)
+            per_vm[vm] = per_vm.get(vm, 0) + 1
+            if per_vm[vm] > MAX_PROCESSES:
+                raise TraceError(f"line {lineno}, field 'process': more than {MAX_PROCESSES:,} processes in VM "
+                                 f"'{vm}' (the limit: a 12-bit PCID)")
         if child is not None:
-            proc_index.setdefault((vm, child), len(proc_index))  # the default machine declares it
+            if (vm, child) not in proc_index:  # the default machine declares it
+                proc_index[(vm, child)] = len(proc_index)
+                per_vm[vm] = per_vm.get(vm, 0) + 1
+                if per_vm[vm] > MAX_PROCESSES:
+                    raise TraceError(f"line {lineno}, field 'address': more than {MAX_PROCESSES:,} processes in VM "
+                                     f"'{vm}' (the limit: a 12-bit PCID)")
             extras[len(ops)] = Op(OpKind.FORK, vm, proc, child=child)
         vms.append(vi)
         procs.append(pi)
@@ -216,7 +234,7 @@ def parse_csv(text: str, max_rows: int = MAX_TRACE_ROWS) -> ParsedTrace:
         lines.append(lineno)
     if not ops:
         raise TraceError("no operations found (expected lines like 'VM1,p1,read,0x400000')")
-    trace = Trace(list(vm_index), list(proc_index), np.array(vms, np.int16), np.array(procs, np.int32),
+    trace = Trace(list(vm_index), list(proc_index), np.array(vms, np.uint16), np.array(procs, np.int32),
                   np.array(ops, np.int8), np.array(gvas, np.uint64), np.array(values, np.uint64), extras)
     return ParsedTrace(trace, "csv", np.array(lines, np.int32))
 
@@ -336,42 +354,62 @@ def _pow2(n: int) -> int:
     return 1 << max(0, int(n - 1).bit_length())
 
 
-def _distinct(proc: np.ndarray, gva: np.ndarray, shift: int) -> int:
-    """Distinct (process, gva >> shift) pairs."""
-    return int(len(np.unique((proc << np.uint64(40)) | (gva >> np.uint64(shift)))))
+def _distinct(vm_of_proc: np.ndarray, proc: np.ndarray, gva: np.ndarray, shift: int, nvms: int) -> np.ndarray:
+    """Per VM: distinct (process, gva >> shift) pairs (process indices are unique per trace)."""
+    keys = np.unique((proc << np.uint64(40)) | (gva >> np.uint64(shift)))
+    return np.bincount(vm_of_proc[(keys >> np.uint64(40)).astype(np.int64)], minlength=nvms)
 
 
 def touched(trace: Trace) -> dict[str, tuple[int, int]]:
     """Per VM: (distinct pages touched, page-table pages needed), counted per process."""
-    out: dict[str, tuple[int, int]] = {}
+    nvms = len(trace.vm_names)
+    vm_at = {v: i for i, v in enumerate(trace.vm_names)}
+    # an operation without a process (the VM's current one) counts as one more process per VM
+    vm_of_proc = np.array([vm_at[v] for v, _ in trace.proc_names] + list(range(nvms)), np.int64)
     has_page = (trace.op <= EXEC) | (trace.op == MAP)
-    for vi, vm in enumerate(trace.vm_names):
-        sel = has_page & (trace.vm == vi)
-        proc = trace.proc[sel].astype(np.uint64)
-        gva = trace.gva[sel]
-        data = _distinct(proc, gva, 12)
-        tables = _distinct(proc, gva, 21) + _distinct(proc, gva, 30) + _distinct(proc, gva, 39) + len(np.unique(proc)) + 1
-        out[vm] = (data, tables)
-    return out
+    p = trace.proc[has_page].astype(np.int64)
+    proc = np.where(p >= 0, p, len(trace.proc_names) + trace.vm[has_page].astype(np.int64)).astype(np.uint64)
+    gva = trace.gva[has_page]
+    data = _distinct(vm_of_proc, proc, gva, 12, nvms)
+    tables = sum(_distinct(vm_of_proc, proc, gva, s, nvms) for s in (21, 30, 39))
+    procs = np.bincount(vm_of_proc[np.unique(proc).astype(np.int64)], minlength=nvms)
+    return {v: (int(data[i]), int(tables[i] + procs[i] + 1)) for i, v in enumerate(trace.vm_names)}
 
 
 def default_config(trace: Trace, *, seed: int = 0, tlb_entries: int = 64, tlb_ways: int = 4, vpid: bool = True,
                    pcid: bool = True, root_cache: int = 4, costs: Optional[CostTable] = None) -> MachineConfig:
-    """The documented default machine for ``trace`` (see the module docstring)."""
+    """The documented default machine for ``trace`` (see the module docstring). A trace whose
+    machine would break a cap (VMs, processes per VM, guest or machine memory) gets a
+    :class:`TraceError` saying which."""
+    if len(trace.vm_names) > MAX_VMS:
+        raise TraceError(f"the trace names {len(trace.vm_names):,} VMs, more than the limit of {MAX_VMS:,}")
     procs: dict[str, list[str]] = {v: [] for v in trace.vm_names}
     for v, p in trace.proc_names:
         procs[v].append(p)
     need = touched(trace)
     vms = []
     frames = 64
+    guest = 0
     for v in trace.vm_names:
         names = procs[v] or ["p1"]
+        if len(names) > MAX_PROCESSES:
+            raise TraceError(f"VM '{v}': the trace names {len(names):,} processes, more than the limit of "
+                             f"{MAX_PROCESSES:,} per VM")
         data, tables = need.get(v, (0, 0))
         pages = _pow2(max(256, 2 * (data + tables) + len(names) + 16))
         if pages * PAGE_SIZE > MAX_VM_BYTES:
             raise TraceError(f"VM '{v}': the trace touches {data:,} pages, more than a VM's "
                              f"{MAX_VM_BYTES >> 30} GiB can hold with its tables")
+        guest += pages
         vms.append(VmConfig(v, pages, tuple(names)))
         frames += 2 * (data + tables) + (root_cache + 1) * tables + pages // 512 + 8
-    return MachineConfig(_pow2(frames), tuple(vms), seed, tlb_entries, tlb_ways, vpid, pcid, root_cache,
+    if guest * PAGE_SIZE > MAX_GUEST_BYTES:
+        raise TraceError(f"the trace's {len(vms):,} VMs would need {guest * PAGE_SIZE / (1 << 30):,.1f} GiB of "
+                         f"guest memory in all, more than the limit of {MAX_GUEST_BYTES >> 30} GiB")
+    frames = _pow2(frames)
+    if frames * PAGE_SIZE > MAX_MACHINE_BYTES:
+        raise TraceError(f"the trace touches too many pages for the default machine: it would need "
+                         f"{frames * PAGE_SIZE >> 30} GiB of machine memory, more than the limit of "
+                         f"{MAX_MACHINE_BYTES >> 30} GiB")
+    return MachineConfig(frames, tuple(vms), seed, tlb_entries, tlb_ways, vpid, pcid, root_cache,
                          costs or CostTable())
