@@ -116,7 +116,7 @@ def exits(step) -> list[str]:
 def guest_pte(m: Machine, vm: str, process: str, gva: int) -> Optional[int]:
     """The guest's leaf PTE for ``gva`` (None if no present leaf)."""
     for gvpn, _gppn, pte in m.views.guest_mappings(vm, process):
-        if gvpn == gva >> 12:
+        if gvpn == gva >> 12 or (pte & 0x80 and gvpn == (gva >> 12) & ~0x1FF):  # a 2 MiB leaf (PS)
             return pte
     return None
 

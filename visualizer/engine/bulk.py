@@ -35,6 +35,10 @@ class Bulk:
         # walk sets A/D bits. So a walk repeated with nothing changed in between (a page that
         # keeps falling out of the TLB) is answered from a memo: same translation, same
         # references counted, no walking again.
+        if self._cached_walks:
+            # with MMU caches a walk's references depend on the caches' state: no memo, and the
+            # access takes the recorded path (same walk code, same cache fills)
+            return None
         mkey = (gva >> PAGE_SHIFT) | proc.pcid << PCID_SHIFT | vm.vpid << VPID_SHIFT | _ACCESS_BITS[access]
         memo = self._walk_memo.get(mkey)
         if memo is not None and memo[0] == self._walk_gen:

@@ -240,6 +240,23 @@ class WalkRef(NamedTuple):
     cause = "walk"
 
 
+class WalkCacheHit(NamedTuple):
+    """A walk used a cached entry instead of reading tables: a paging-structure cache (``cache``
+    "pml4e", "pdpte" or "pde": the walk starts below the levels in ``skipped``) or the nested
+    TLB (``cache`` "ntlb": the gPA ``address`` needs no nested walk, ``skipped`` its EPT levels).
+    ``saved``: the references the walk did not make."""
+
+    stage: Stage
+    cache: str
+    skipped: tuple
+    address: int
+    saved: int
+    gva: int
+    cost: int = 0
+
+    cause = "walk"
+
+
 class TlbLookup(NamedTuple):
     """The TLB was asked for a translation of ``gvpn`` (a NamedTuple: one per access)."""
 

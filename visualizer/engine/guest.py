@@ -20,7 +20,7 @@ from typing import Optional, Protocol
 
 from .events import GuestAction, GuestActionKind as GA, GuestNothing
 from .memory import PAGE_SHIFT
-from .paging import FRAME_MASK, NX, P, RW, US, index_of
+from .paging import FRAME_MASK, NX, P, PS, RW, US, index_of
 
 USER_PTE = P | RW | US
 """Rights the guest gives user pages and intermediate tables (data leaves add NX)."""
@@ -51,7 +51,9 @@ class Process:
 class GuestOS:
     """One VM's operating system: a frame allocator, the processes and their tables."""
 
-    def __init__(self, vm_name: str, pages: int, port: GuestMemoryPort, costs):
+    def __init__(self, vm_name: str, pages: int, port: GuestMemoryPort, costs, large_pages: bool = False):
+        self.large_pages = large_pages
+        """Map 2 MiB pages on demand where possible (Linux THP)."""
         self.vm_name = vm_name
         self.pages = pages
         self.port = port
@@ -92,6 +94,38 @@ class GuestOS:
     def free_frames(self) -> int:
         return len(self._free)
 
+    def alloc_block(self) -> Optional[int]:
+        """The lowest free, aligned 2 MiB block of guest-physical memory (its first gPPN), taken
+        whole; None if there is none."""
+        free = set(self._free)
+        for b in range(self.pages >> 9):
+            first = b << 9
+            if all(first + i in free for i in range(512)):
+                self._free = [g for g in self._free if g >> 9 != b]
+                heapq.heapify(self._free)
+                return first
+        return None
+
+    def _split(self, pde_gpa: int, e: int, events: list) -> Optional[int]:
+        """Split the 2 MiB page of PD entry ``e`` (at ``pde_gpa``) into a page table of 512 PTEs
+        with the same frames and rights (Linux ``split_huge_pmd``). Returns the table's gPPN."""
+        new = self.alloc_frame()
+        if new is None:
+            events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
+            return None
+        events.append(GuestAction(GA.ALLOC_TABLE, new, "level-1 table: splits a 2 MiB page"))
+        self.pt_pages.add(new)
+        self.port.kernel_zero(self, new, events)
+        base = e & FRAME_MASK
+        flags = e & ~FRAME_MASK & ~PS
+        for i in range(512):
+            self.port.kernel_write(self, (new << PAGE_SHIFT) + 8 * i, (base + (i << PAGE_SHIFT)) | flags, events)
+        pde = (new << PAGE_SHIFT) | USER_PTE
+        self.port.kernel_write(self, pde_gpa, pde, events)
+        events.append(GuestAction(GA.WRITE_PTE, pde_gpa >> PAGE_SHIFT,
+                                  f"level 2 [{(pde_gpa & 0xFFF) >> 3}] = 0x{pde:x} (2 MiB page split)"))
+        return new
+
     # -- processes ---------------------------------------------------------------------------
     def create_process(self, name: str, events: list) -> Process:
         root = self.alloc_frame()
@@ -106,13 +140,22 @@ class GuestOS:
         return proc
 
     # -- page tables -------------------------------------------------------------------------
-    def _leaf_slot(self, proc: Process, gva: int, events: list) -> Optional[int]:
-        """gPA of the PT entry for ``gva``, or None where an upper level is not present."""
+    def _leaf_slot(self, proc: Process, gva: int, events: list, split: bool = True) -> Optional[int]:
+        """gPA of the PT entry for ``gva``, or None where an upper level is not present. A 2 MiB
+        page on the way is split first (``split``), else its PD entry's gPA is returned."""
         table = proc.root_gppn << PAGE_SHIFT
         for level in (4, 3, 2):
-            e = self.port.kernel_read(self, table + 8 * index_of(gva, level), events)
+            slot = table + 8 * index_of(gva, level)
+            e = self.port.kernel_read(self, slot, events)
             if not e & P:
                 return None
+            if level == 2 and e & PS:
+                if not split:
+                    return slot
+                new = self._split(slot, e, events)
+                if new is None:
+                    return None
+                e = new << PAGE_SHIFT
             table = e & FRAME_MASK
         return table + 8 * index_of(gva, 1)
 
@@ -131,6 +174,19 @@ class GuestOS:
         for level in levels:
             slot = table + 8 * index_of(gva, level)
             e = self.port.kernel_read(self, slot, events)
+            if not e & P and level == 2 and self.large_pages and levels[-1] == 1:
+                first = self.alloc_block()
+                if first is not None:  # THP: one 2 MiB page for the whole aligned region
+                    base = gva & ~0x1FFFFF
+                    events.append(GuestAction(GA.ALLOC_FRAME, first, f"2 MiB page for gVA 0x{base:x}", gva=base))
+                    for g in range(first, first + 512):
+                        self.port.kernel_zero(self, g, events)
+                    events.append(GuestAction(GA.ZERO_FRAME, first, "2 MiB", 512 * self.costs.page_zero))
+                    e = (first << PAGE_SHIFT) | USER_PTE | PS | (0 if executable else NX)
+                    self.port.kernel_write(self, slot, e, events)
+                    events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
+                                              f"level 2 [{index_of(gva, 2)}] = 0x{e:x} (2 MiB page)"))
+                    return slot
             if not e & P:
                 new = self.alloc_frame()
                 if new is None:
@@ -162,7 +218,13 @@ class GuestOS:
         """(gVA, gPA of the PTE, PTE) of every present user leaf of ``proc``, in gVA order."""
         for i4, e4 in self._present(proc.root_gppn, events, _USER_PML4E):
             for i3, e3 in self._present((e4 & FRAME_MASK) >> PAGE_SHIFT, events):
-                for i2, e2 in self._present((e3 & FRAME_MASK) >> PAGE_SHIFT, events):
+                pd = e3 & FRAME_MASK
+                for i2, e2 in self._present(pd >> PAGE_SHIFT, events):
+                    if e2 & PS:  # fork copies 4 KiB PTEs: the 2 MiB page is split first
+                        new = self._split(pd + 8 * i2, e2, events)
+                        if new is None:
+                            continue
+                        e2 = new << PAGE_SHIFT
                     pt = e2 & FRAME_MASK
                     for i1, e1 in self._present(pt >> PAGE_SHIFT, events):
                         yield (i4 << 39) | (i3 << 30) | (i2 << 21) | (i1 << 12), pt + 8 * i1, e1
@@ -213,7 +275,7 @@ class GuestOS:
         return True
 
     def map(self, proc: Process, gva: int, events: list) -> None:
-        slot = self._leaf_slot(proc, gva, events)
+        slot = self._leaf_slot(proc, gva, events, split=False)
         if slot is not None and self.port.kernel_read(self, slot, events) & P:
             events.append(GuestAction(GA.NOTHING_TO_DO, None, "already mapped", why=GuestNothing.ALREADY_MAPPED))
             return
@@ -328,7 +390,9 @@ class GuestOS:
         base = table_gppn << PAGE_SHIFT
         for i, e in self._present(table_gppn, events, limit):
             below = (e & FRAME_MASK) >> PAGE_SHIFT
-            if level > 1:
+            if level == 2 and e & PS:
+                frames.extend(range(below, below + 512))
+            elif level > 1:
                 self._teardown(below, level - 1, 512, frames, tables, events)
                 tables.append(below)
             else:

@@ -16,7 +16,7 @@ from .bulk import Bulk
 from .counters import Counters, Step
 from .events import (DataAccess, ExitReason, Fault, FlushReason, FlushScope, GuestAction, GuestActionKind as GA, GuestPageFault,
                      Note, ShadowRoot,
-                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkRef)
+                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, WalkRef)
 from .guest import GuestOS, Process
 from .memory import PAGE_SHIFT, MachineMemory
 from .mmu import Mmu
@@ -31,7 +31,7 @@ from .vmm import VmmPolicy
 _tnew = tuple.__new__
 
 _PURE_EVENTS = frozenset({TlbLookup, TlbFill, TlbFlush, DataAccess, VmSwitch, WalkRef, Fault, GuestPageFault,
-                          Note, VmExit})
+                          Note, VmExit, WalkCacheHit})
 _PURE_GUEST_ACTIONS = frozenset({GA.CR3_LOAD, GA.INVLPG, GA.NOTHING_TO_DO, GA.SEGV, GA.OUT_OF_MEMORY})
 
 
@@ -77,10 +77,11 @@ class Machine(Mmu, VmmPolicy, Bulk):
         self.steps_done = 0
         self._walk_memo: dict[int, tuple] = {}
         self._walk_gen = 0
+        self._cached_walks = config.pwc or config.nested_tlb
         boot: list = []
         for i, vc in enumerate(config.vms):
             vm = Vm(vc.name, i, i + 1, Pmap(vc.pages), None)  # type: ignore[arg-type]
-            vm.guest = GuestOS(vc.name, vc.pages, self, self.costs)
+            vm.guest = GuestOS(vc.name, vc.pages, self, self.costs, vc.large_pages)
             self.vms[vc.name] = vm
             if self.ept is not None:
                 vm.ept_root = self.ept.create(vc.name)
@@ -103,11 +104,12 @@ class Machine(Mmu, VmmPolicy, Bulk):
         c.mem = copy.deepcopy(self.mem)
         c.tlb = Tlb(self.config.tlb_entries, self.config.tlb_ways)
         c.tlb.sets = [dict(s) for s in self.tlb.sets]
+        c.tlb.caches = self.tlb.caches.copy()
         c.sharers = {k: set(v) for k, v in self.sharers.items()}
         c.shadow = self.shadow.copy_onto(c.mem) if self.shadow is not None else None
         c.ept = self.ept.copy_onto(c.mem) if self.ept is not None else None
         c.steps_done = self.steps_done
-        c._walk_memo, c._walk_gen = {}, 0
+        c._walk_memo, c._walk_gen, c._cached_walks = {}, 0, self._cached_walks
         c.vms = {}
         for name, vm in self.vms.items():
             g = copy.copy(vm.guest)

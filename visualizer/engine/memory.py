@@ -110,6 +110,10 @@ class FramePools:
                 return base
         return None
 
+    def split_block(self, base: int) -> None:
+        """A 2 MiB block handed out whole becomes 512 frames, each freed on its own."""
+        self.large.remove(base)
+
     def release_block(self, base: int) -> None:
         self.large.remove(base)
         self.used.difference_update(range(base, base + BLOCK_FRAMES))
@@ -216,6 +220,10 @@ class MachineMemory:
     def alloc_large(self) -> Optional[int]:
         """An aligned 2 MiB block (zeroed) for a large backing: its first MPN, or None."""
         return self.pools.alloc_block()
+
+    def split_large(self, base: int) -> None:
+        """The large backing at ``base`` is split: its frames are freed one by one from now on."""
+        self.pools.split_block(base)
 
     def free_large(self, base: int) -> None:
         self.pools.release_block(base)

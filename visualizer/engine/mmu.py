@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Optional
 
 from .events import (Access, DataAccess, ExitReason, Fault, FaultKind, FlushReason, FlushScope, GuestAction,
                      GuestActionKind as GA, GuestPageFault, PageState, ShadowRoot, ShadowZapReason, Stage,
-                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, Walker, WalkRef)
+                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, Walker, WalkRef)
 from .memory import PAGE_SHIFT
 from .ops import Mode
 from .paging import EPT, X86, Translation, walk
 from .pmap import NO_MPN
-from .tlb import GVPN_MASK, PCID_SHIFT, VPID_SHIFT, TlbEntry
+from .tlb import GVPN_MASK, PCID_SHIFT, VPID_SHIFT, TlbEntry, pwc_name
 
 if TYPE_CHECKING:
     from .guest import Process
@@ -56,6 +56,10 @@ class Mmu:
         no INVEPT by guest-physical address."""
         if not vm_names:
             return
+        caches = self.tlb.caches
+        if caches.ntlb:  # guest-physical mappings go with INVEPT (single: that VM's EPTP)
+            for vm in (self.vms.values() if self.config.invept == "all" else (self.vms[n] for n in vm_names)):
+                caches.ntlb_drop(vm.vpid)
         if self.config.invept == "all":
             events.append(TlbFlush(FlushScope.ALL, FlushReason.INVEPT, self.tlb.flush_all()))
             return
@@ -143,28 +147,91 @@ class Mmu:
             return (mpn << PAGE_SHIFT) | (gpa & 0xFFF)
         return to_ma
 
-    def _walk2d(self, vm: "Vm", proc: "Process", gva: int, access: Access, events: list):
-        """The two-dimensional walk: every guest-table gPA and the final gPA through the EPT."""
+    def _walk2d(self, vm: "Vm", proc: "Process", gva: int, access: Access, events: Optional[list],
+                tag: int = 0, pending: Optional[list] = None):
+        """The two-dimensional walk: every guest-table gPA and the final gPA through the EPT.
+
+        With ``[mmu] pwc`` the guest dimension may start below a cached PML4E/PDPTE/PDE (keyed
+        by the gVA and ``tag``); with ``[mmu] nested_tlb`` a gPA found in the nested TLB needs
+        no nested walk. Both record a :class:`WalkCacheHit`. What the walk would cache is put
+        in ``pending`` — the caller fills the caches only when the walk succeeds."""
         q = self.mem.q
         cost = self.costs.walk_ref
         ept_root = vm.ept_root << PAGE_SHIFT
         READ, NESTED, CPU = Access.READ, Stage.NESTED, Walker.CPU
+        cfg = self.config
+        caches = self.tlb.caches
+        ntlb = cfg.nested_tlb
+        vtag = vm.vpid
+        nfills: list = []
+
+        def nested(gpa: int, acc: Access):
+            if ntlb:
+                hit = caches.ntlb_lookup(vtag, gpa >> PAGE_SHIFT)
+                if hit is not None and (acc is not Access.WRITE or hit[1]) and (acc is not Access.EXEC or hit[2]):
+                    if events is not None:
+                        events.append(WalkCacheHit(NESTED, "ntlb", hit[3], gpa, len(hit[3]), gva))
+                    return Translation(hit[0] | (gpa & 0xFFF), hit[1], hit[2], True, 1, -1)
+            r = walk(q, ept_root, gpa, acc, EPT, NESTED, CPU, events, cost, user=False)
+            if ntlb and r.__class__ is not Fault:
+                nfills.append((gpa >> PAGE_SHIFT, (r[0] & ~0xFFF, r.writable, r.executable,
+                                                   (4, 3, 2, 1)[:5 - r.level])))
+            return r
 
         def to_ma(gpa: int, level: int):
             # every guest-table reference is itself translated by a walk of the nested tables
-            r = walk(q, ept_root, gpa, READ, EPT, NESTED, CPU, events, cost, user=False)
+            r = nested(gpa, READ)
             if r.__class__ is Fault:
                 return Fault(r.kind, NESTED, r.level, gpa, READ, True, table_level=level)
             return r[0]
 
-        g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, events, cost, table_to_ma=to_ma)
+        start, root, bits, fills = 4, proc.cr3, (-1, 0), None
+        if cfg.pwc:
+            fills = []
+            hit = caches.pwc_lookup(tag, gva)
+            if hit is not None:
+                start, root, bits = hit[0] - 1, hit[1], (hit[2], hit[3])
+                if events is not None:
+                    skipped = tuple(range(4, start, -1))
+                    events.append(WalkCacheHit(Stage.GUEST, pwc_name(hit[0]), skipped, root, 5 * len(skipped), gva))
+        g = walk(q, root, gva, access, X86, Stage.GUEST, Walker.CPU, events, cost, table_to_ma=to_ma,
+                 start=start, bits=bits, pwc_out=fills)
         if g.__class__ is Fault:
             return g, None
-        n = walk(q, ept_root, g.address, access, EPT, NESTED, CPU, events, cost, user=False)
+        n = nested(g.address, access)
         if n.__class__ is Fault:
             return n, None
+        if pending is not None:
+            pending.append((fills, nfills))
+        elif fills or nfills:
+            self._fill_caches(vm, tag, gva, fills, nfills)
         return Translation(n.address, g.writable and n.writable, g.executable and n.executable,
                            g.dirty, g.level, n.leaf_slot), g.address >> PAGE_SHIFT
+
+    def _fill_caches(self, vm: "Vm", tag: int, gva: int, fills, nfills) -> None:
+        caches = self.tlb.caches
+        if fills:
+            caches.pwc_fill(tag, gva, fills)
+        if nfills:
+            caches.ntlb_fill(vm.vpid, nfills)
+
+    def _pwc_walk(self, root: int, gva: int, access: Access, stage: Stage, tag: int, events: Optional[list],
+                  table_to_ma=None):
+        """A one-dimensional CPU walk (shadow or native) through the paging-structure caches;
+        fills them only when it succeeds."""
+        caches = self.tlb.caches
+        start, bits, fills = 4, (-1, 0), []
+        hit = caches.pwc_lookup(tag, gva)
+        if hit is not None:
+            start, root, bits = hit[0] - 1, hit[1], (hit[2], hit[3])
+            if events is not None:
+                skipped = tuple(range(4, start, -1))
+                events.append(WalkCacheHit(stage, pwc_name(hit[0]), skipped, root, len(skipped), gva))
+        t = walk(self.mem.q, root, gva, access, X86, stage, Walker.CPU, events, self.costs.walk_ref,
+                 table_to_ma=table_to_ma, start=start, bits=bits, pwc_out=fills)
+        if t.__class__ is not Fault and fills:
+            caches.pwc_fill(tag, gva, fills)
+        return t
 
     def _guest_fault(self, vm: "Vm", proc: "Process", gva: int, fault: Fault, events: list) -> Optional[Fault]:
         """Deliver #PF to the guest. None: the handler fixed it (retry); else the access aborts."""
@@ -187,15 +254,20 @@ class Mmu:
         cost = self.costs.walk_ref
         mode = self.mode
         if mode is Mode.NESTED:
-            t, gppn = self._walk2d(vm, proc, gva, access, events)
+            t, gppn = self._walk2d(vm, proc, gva, access, events, key & ~GVPN_MASK)
             if t.__class__ is Fault:
                 if t.stage is Stage.GUEST:
                     return self._guest_fault(vm, proc, gva, t, events)
                 self._exit(ExitReason.EPT_VIOLATION, t.address, events, t)
+                if self.config.nested_tlb:
+                    self.tlb.caches.ntlb_drop(vm.vpid, t.address >> PAGE_SHIFT)
                 self._vmm_fix(vm, t.address >> PAGE_SHIFT, access is Access.WRITE and not t.on_table, events)
                 return None
         elif mode is Mode.SHADOW:
-            t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, events, cost)
+            if self.config.pwc:
+                t = self._pwc_walk(vm.shadow_root << PAGE_SHIFT, gva, access, Stage.SHADOW, key & ~GVPN_MASK, events)
+            else:
+                t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, events, cost)
             if t.__class__ is Fault:
                 sub: list = []
                 g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.VMM, sub, self.costs.vmm_walk_ref,
@@ -216,8 +288,12 @@ class Mmu:
                 return None
             gppn = self.shadow.leaf_gppn[t.leaf_slot][1]
         else:
-            t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, events, cost,
-                     table_to_ma=self._vmm_table_ma(vm, events))
+            if self.config.pwc:
+                t = self._pwc_walk(proc.cr3, gva, access, Stage.GUEST, key & ~GVPN_MASK, events,
+                                   self._vmm_table_ma(vm, events))
+            else:
+                t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, events, cost,
+                         table_to_ma=self._vmm_table_ma(vm, events))
             if t.__class__ is Fault:
                 return self._guest_fault(vm, proc, gva, t, events)
             gppn = t.address >> PAGE_SHIFT

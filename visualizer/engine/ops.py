@@ -107,6 +107,9 @@ class VmConfig:
     pages: int
     """Guest-physical memory in 4 KiB pages."""
     processes: tuple[str, ...]
+    large_pages: bool = False
+    """The guest maps 2 MiB pages where it can (Linux THP: a first touch of a 2 MiB-aligned
+    region with a free, aligned 2 MiB block of guest-physical memory)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,14 @@ class MachineConfig:
     invept: str = "single"
     """Nested mode: how the VMM makes a removed or downgraded nested entry visible — INVEPT
     "single" (-context: the VM's combined mappings) or "all" (-context, as KVM's remote flush)."""
+    ept_large_pages: bool = False
+    """Nested mode: back guest memory with 2 MiB machine pages where an aligned 2 MiB block is
+    free (ESXi's default with a hardware MMU); sharing or swapping a 4 KiB part splits it."""
+    pwc: bool = False
+    """Paging-structure caches (Intel PML4E/PDPTE/PDE caches, SDM §4.10.3) for the guest
+    dimension of a nested walk and for shadow and native walks."""
+    nested_tlb: bool = False
+    """A nested TLB of gPA → MA translations used by the 2D walk (guest-physical mappings)."""
 
     def __post_init__(self):
         # the caps every way of building a machine respects (scenario files, traces' default

@@ -92,6 +92,7 @@ def index_of(address: int, level: int) -> int:
 def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: Stage,
          walker: Walker, events: Optional[list], ref_cost: int, *,
          table_to_ma: Optional[TableToMa] = None, user: bool = True, set_ad: bool = True,
+         start: int = 4, bits: tuple = (-1, 0), pwc_out: Optional[list] = None,
          ) -> WalkOutcome:
     """Walk the 4-level tables at ``root`` for ``address``.
 
@@ -102,15 +103,19 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
     A/D as QEMU does it: A is set on each non-leaf entry as it is used, even if a later level
     faults; at the leaf the combined rights (AND of R/W and U/S, OR of NX) are checked first,
     then A — and D for a write — are set.
+
+    Paging-structure caches: ``start`` < 4 begins at that level with ``root`` the table a cached
+    entry pointed to and ``bits`` the (AND, OR) of the rights of the levels above it, as the
+    cache holds them (SDM §4.10.3.1); ``pwc_out`` receives (level, next table, AND, OR) for each
+    non-leaf entry used — what a cache may keep.
     """
     table = root & FRAME_MASK
     present, large = fmt.present, fmt.large
     abit = fmt.accessed if set_ad else 0
     append = events.append if events is not None else None
     changed = False
-    all_bits = -1  # AND over the levels: R/W, U/S (x86); R, W, X (EPT)
-    any_bits = 0   # OR over the levels: NX (x86)
-    for level, shift in _LEVEL_SHIFTS:
+    all_bits, any_bits = bits  # AND over the levels: R/W, U/S (x86); R, W, X (EPT) / OR: NX (x86)
+    for level, shift in (_LEVEL_SHIFTS if start == 4 else _LEVEL_SHIFTS[4 - start:]):
         idx = (address >> shift) & 0x1FF
         if table_to_ma is None:
             tma = table
@@ -134,6 +139,8 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
             if append is not None:
                 append(AdUpdate(stage, level, table, idx, "A", walker))
         table = e & FRAME_MASK
+        if pwc_out is not None:
+            pwc_out.append((level, table, all_bits, any_bits))
     # leaf: rights first, then A/D
     if fmt.user and not all_bits & fmt.user and user:
         return Fault(FaultKind.USER, stage, level, address, access)

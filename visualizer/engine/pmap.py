@@ -22,6 +22,8 @@ class Pmap:
         self.mpn: list[int] = [NO_MPN] * pages
         self.state: list[PageState] = [PageState.UNMAPPED] * pages
         self.swap: dict[int, bytes] = {}
+        self.large: set[int] = set()
+        """2 MiB blocks (gPPN >> 9) backed by one 2 MiB machine page (nested mode, EPT large pages)."""
 
     def lookup(self, gppn: int) -> Optional[int]:
         """The MPN backing ``gppn``, or None (unmapped or swapped)."""
@@ -35,4 +37,5 @@ class Pmap:
     def copy(self) -> "Pmap":
         c = Pmap.__new__(Pmap)
         c.pages, c.mpn, c.state, c.swap = self.pages, list(self.mpn), list(self.state), dict(self.swap)
+        c.large = set(self.large)
         return c

@@ -111,7 +111,7 @@ def parse_mode(value: Any, where: str = "mode") -> Mode:
         raise ScenarioError(f"{where}: '{value}' is not a mode (shadow, nested or native)") from None
 
 
-_TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "nested", "costs", "vm",
+_TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "nested", "mmu", "costs", "vm",
         "trace", "trace_generator"}
 _OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa",
               "child"}
@@ -263,8 +263,13 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     if root_cache < 1:
         raise ScenarioError("shadow.root_cache: must be at least 1")
     nested = _get(doc, "nested", dict, "", default={})
-    _check_keys(nested, {"invept"}, "nested")
+    _check_keys(nested, {"invept", "large_pages"}, "nested")
     invept = _get(nested, "invept", str, "nested", default="single")
+    ept_large = _get(nested, "large_pages", bool, "nested", default=False)
+    mmu = _get(doc, "mmu", dict, "", default={})
+    _check_keys(mmu, {"pwc", "nested_tlb"}, "mmu")
+    pwc = _get(mmu, "pwc", bool, "mmu", default=False)
+    nested_tlb = _get(mmu, "nested_tlb", bool, "mmu", default=False)
     if invept not in ("single", "all"):
         raise ScenarioError(f"nested.invept: '{invept}' is not an INVEPT type (single or all)")
     try:
@@ -279,7 +284,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         where = f"vm[{i}]"
         if not isinstance(v, dict):
             raise ScenarioError(f"{where}: expected a table ([[vm]])")
-        _check_keys(v, {"name", "memory", "processes"}, where)
+        _check_keys(v, {"name", "memory", "processes", "large_pages"}, where)
         vname = _get(v, "name", str, where, default=f"VM{i + 1}")
         if not vname or not re.fullmatch(r"[A-Za-z0-9_.-]+", vname):
             raise ScenarioError(f"{where}.name: '{vname}' — use letters, digits, '_', '.' or '-'")
@@ -296,7 +301,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
             raise ScenarioError(f"{where}.processes: duplicate process names")
         if len(procs) >= pages:
             raise ScenarioError(f"{where}.memory: {pages} pages cannot hold {len(procs)} processes' tables")
-        vms[vname] = VmConfig(vname, pages, tuple(procs))
+        vms[vname] = VmConfig(vname, pages, tuple(procs), _get(v, "large_pages", bool, where, default=False))
     if "trace" in doc and "trace_generator" in doc:
         raise ScenarioError("trace: give either [[trace]] operations or a [trace_generator], not both")
     if "trace_generator" in doc:
@@ -306,7 +311,8 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         if len(items) > MAX_TRACE_OPS:
             raise ScenarioError(f"trace: at most {MAX_TRACE_OPS} operations")
         trace = Trace.from_ops(parse_op(t, f"trace[{i}]", vms) for i, t in enumerate(items))
-    config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept)
+    config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept,
+                           ept_large, pwc, nested_tlb)
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")

@@ -101,7 +101,8 @@ class ShadowTables:
     def _new_page(self, desc: SptPage) -> int:
         mpn = self.mem.alloc(vmm=True)  # the VMM's own pool
         self.pages[mpn] = desc
-        self.mirrors.setdefault((desc.vm, desc.gpt_gppn), set()).add(mpn)
+        if desc.gpt_gppn is not None:  # a direct page mirrors no guest table
+            self.mirrors.setdefault((desc.vm, desc.gpt_gppn), set()).add(mpn)
         return mpn
 
     # -- fill --------------------------------------------------------------------------------
@@ -109,7 +110,9 @@ class ShadowTables:
              writable: bool, executable: bool, events: list) -> int:
         """Build the shadow path for ``gva`` and write its leaf; returns the leaf entry.
 
-        ``gpt_gppns[level]`` is the guest table page at each level of the guest walk. Upper
+        ``gpt_gppns[level]`` is the guest table page at each level of the guest walk; under a
+        guest 2 MiB page there is no guest page table: the shadow maps its 4 KiB parts with a
+        *direct* shadow page table that mirrors no guest table (KVM's ``role.direct``). Upper
         shadow entries are permissive (P|RW|US): the rights live in the leaf, which gets the
         guest's combined rights narrowed further by the VMM (clean or shared pages read-only).
         """
@@ -123,7 +126,7 @@ class ShadowTables:
                 parent = self.pages[table]
                 child = self._new_page(SptPage(vm, level - 1,
                                                parent.va_base + (idx << _SPAN_SHIFT[level]),
-                                               gpt_gppns[level - 1], root))
+                                               gpt_gppns.get(level - 1), root))
                 e = (child << PAGE_SHIFT) | P | RW | US
                 q[slot] = e
                 events.append(ShadowFill(gva, level, table << PAGE_SHIFT, idx, e))

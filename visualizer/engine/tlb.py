@@ -38,6 +38,8 @@ class Tlb:
         self.ways = ways
         self.nsets = entries // ways
         self.sets: list[dict[int, TlbEntry]] = [dict() for _ in range(self.nsets)]
+        self.caches = WalkCaches()
+        """Paging-structure caches and the nested TLB (flushed with the entries of their tags)."""
 
     def lookup(self, key: int) -> Optional[TlbEntry]:
         s = self.sets[(key & GVPN_MASK) % self.nsets]
@@ -74,18 +76,24 @@ class Tlb:
         n = sum(len(s) for s in self.sets)
         for s in self.sets:
             s.clear()
+        self.caches.pwc_flush()
         return n
 
     def flush_vpid(self, vpid: int) -> int:
+        self.caches.pwc_flush(lambda k: k >> VPID_SHIFT == vpid)
         return self._remove_if(lambda k, e: k >> VPID_SHIFT == vpid)
 
     def flush_pcid(self, vpid: int, pcid: int) -> int:
+        self.caches.pwc_flush(lambda k: k >> VPID_SHIFT == vpid and (k >> PCID_SHIFT) & PCID_MASK == pcid)
         return self._remove_if(lambda k, e: k >> VPID_SHIFT == vpid and (k >> PCID_SHIFT) & PCID_MASK == pcid)
 
     def flush_page(self, vpid: int, gvpn: int, pcid: Optional[int] = None) -> int:
         """Drop the entries for ``gvpn`` of VPID ``vpid``: of one PCID (INVLPG invalidates the
         current PCID's mappings, SDM §4.10.4.1), or of every PCID (``pcid=None``: INVVPID
         individual-address, which a VMM uses)."""
+        # INVLPG / INVVPID of an address drop all paging-structure-cache entries of the tag
+        self.caches.pwc_flush(lambda k: k >> VPID_SHIFT == vpid and
+                              (pcid is None or (k >> PCID_SHIFT) & PCID_MASK == pcid))
         s = self.sets[gvpn % self.nsets]
         dead = [k for k in s if k & GVPN_MASK == gvpn and k >> VPID_SHIFT == vpid and
                 (pcid is None or (k >> PCID_SHIFT) & PCID_MASK == pcid)]
@@ -103,3 +111,91 @@ class Tlb:
 
     def __len__(self) -> int:
         return sum(len(s) for s in self.sets)
+
+
+_PWC_SHIFT = {4: 39, 3: 30, 2: 21}
+_PWC_NAME = {4: "pml4e", 3: "pdpte", 2: "pde"}
+
+
+class WalkCaches:
+    """The MMU's caches beside the TLB (off unless the scenario turns them on).
+
+    - **Paging-structure caches** (Intel, SDM §4.10.3): per level, a cached non-leaf entry —
+      PML4E cache (keyed by linear-address bits 47:39), PDPTE cache (47:30), PDE cache (47:21) —
+      tagged like TLB entries by PCID and VPID; each holds the next table's address and the
+      rights of the levels above. A walk starts below the lowest level that hits. Flushed with
+      the TLB entries of the same tags (INVLPG and INVVPID drop all of the tag's entries).
+    - **Nested TLB** (guest-physical mappings, SDM Vol. 3C §29.4.1): gPPN → MA frame and EPT
+      rights, per VM, used for every gPA the 2D walk translates. It survives VM exits, CR3
+      loads and INVLPG; INVEPT, or an EPT violation on that gPA, drops it.
+    LRU, sizes in :attr:`SIZES`.
+    """
+
+    SIZES = {4: 4, 3: 16, 2: 32, "ntlb": 64}
+
+    def __init__(self):
+        self.pwc: dict[int, dict[int, tuple]] = {4: {}, 3: {}, 2: {}}
+        self.ntlb: dict[int, tuple] = {}
+
+    def copy(self) -> "WalkCaches":
+        c = WalkCaches()
+        c.pwc = {k: dict(v) for k, v in self.pwc.items()}
+        c.ntlb = dict(self.ntlb)
+        return c
+
+    @staticmethod
+    def _put(d: dict, key, value, size: int) -> None:
+        if key in d:
+            del d[key]
+        elif len(d) >= size:
+            del d[next(iter(d))]
+        d[key] = value
+
+    def pwc_lookup(self, tag: int, address: int):
+        """(cache level, next table, AND-rights, OR-rights) of the lowest level that hits, or None."""
+        for level in (2, 3, 4):
+            d = self.pwc[level]
+            key = tag | (address >> _PWC_SHIFT[level])
+            v = d.pop(key, None)
+            if v is not None:
+                d[key] = v
+                return (level,) + v
+        return None
+
+    def pwc_fill(self, tag: int, address: int, fills: list) -> None:
+        for level, table, a, o in fills:
+            self._put(self.pwc[level], tag | (address >> _PWC_SHIFT[level]), (table, a, o), self.SIZES[level])
+
+    def ntlb_lookup(self, vm_tag: int, gppn: int):
+        key = vm_tag << VPID_SHIFT | gppn
+        v = self.ntlb.pop(key, None)
+        if v is not None:
+            self.ntlb[key] = v
+        return v
+
+    def ntlb_fill(self, vm_tag: int, fills: list) -> None:
+        for gppn, v in fills:
+            self._put(self.ntlb, vm_tag << VPID_SHIFT | gppn, v, self.SIZES["ntlb"])
+
+    def ntlb_drop(self, vm_tag: int, gppn: Optional[int] = None) -> int:
+        """INVEPT of a VM (``gppn`` None) or an EPT violation on one gPA."""
+        if gppn is not None:
+            return 1 if self.ntlb.pop(vm_tag << VPID_SHIFT | gppn, None) is not None else 0
+        dead = [k for k in self.ntlb if k >> VPID_SHIFT == vm_tag]
+        for k in dead:
+            del self.ntlb[k]
+        return len(dead)
+
+    def pwc_flush(self, pred=None) -> None:
+        for d in self.pwc.values():
+            if not d:
+                continue
+            if pred is None:
+                d.clear()
+            else:
+                for k in [k for k in d if pred(k)]:
+                    del d[k]
+
+
+def pwc_name(level: int) -> str:
+    return _PWC_NAME[level]

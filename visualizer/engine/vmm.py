@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional
 from .events import (EptUpdate, ExitReason, FlushReason, Note, PageState, PmapChange, PmapReason, Refusal,
                      ShadowZapReason)
 from .memory import PAGE_SHIFT
+from .paging import FRAME_MASK
 from .ops import Mode, Op
 
 if TYPE_CHECKING:
@@ -39,7 +40,10 @@ class VmmPolicy:
         pm = vm.pmap
         st = pm.state[gppn]
         virt = self.mode is not Mode.NATIVE
-        if st is PageState.UNMAPPED:
+        if st is PageState.UNMAPPED and self.ept is not None and self.config.ept_large_pages and \
+                self._back_large(vm, gppn, events):
+            pass
+        elif st is PageState.UNMAPPED:
             mpn = self.mem.alloc()
             pm.set(gppn, PageState.PRIVATE, mpn)
             events.append(PmapChange(vm.name, gppn, PmapReason.BACK, st, PageState.PRIVATE, None, mpn,
@@ -56,6 +60,36 @@ class VmmPolicy:
             self._break_share(vm, gppn, events)
         return pm.mpn[gppn]
 
+    def _back_large(self, vm: "Vm", gppn: int, events: list) -> bool:
+        """Nested mode, EPT large pages: back the whole 2 MiB block around ``gppn`` with one
+        2 MiB machine page — if every page of the block is still unbacked and an aligned machine
+        block is free (ESXi's default under a hardware MMU). False: back 4 KiB as usual."""
+        pm = vm.pmap
+        block = gppn >> 9
+        first = block << 9
+        if first + 512 > pm.pages or any(s is not PageState.UNMAPPED for s in pm.state[first:first + 512]) or \
+                not self.ept.can_map_large(vm.name, block):
+            return False
+        base = self.mem.alloc_large()
+        if base is None:
+            return False
+        for i in range(512):
+            pm.set(first + i, PageState.PRIVATE, base + i)
+        pm.large.add(block)
+        events.append(PmapChange(vm.name, gppn, PmapReason.BACK, PageState.UNMAPPED, PageState.PRIVATE, None,
+                                 base + (gppn - first), self.costs.page_zero))
+        events.append(EptUpdate(first, self.ept.set_large_leaf(vm.name, block, base)))
+        return True
+
+    def _split_large(self, vm: "Vm", gppn: int) -> None:
+        """A 4 KiB part of a 2 MiB backing changes (sharing, swap-out, copy-on-write): the EPT
+        leaf is split into 512 4 KiB entries and the machine block into 512 frames."""
+        block = gppn >> 9
+        vm.pmap.large.discard(block)
+        base = (self.mem.q[self.ept._pd_slot(vm.name, block << 21)] & FRAME_MASK) >> PAGE_SHIFT
+        self.ept.split(vm.name, block)
+        self.mem.split_large(base)
+
     def _pmap_changed(self, vm: "Vm", gppn: int, events: list, stale: bool = True) -> bool:
         """Propagate a pmap change to the MMU structures. ``stale``: the change removed the
         machine page, replaced it, or took away write access, so translations cached from the
@@ -67,6 +101,8 @@ class VmmPolicy:
         it drops and invalidates exactly those (INVVPID)."""
         st = vm.pmap.state[gppn]
         if self.ept is not None:
+            if vm.pmap.large and gppn >> 9 in vm.pmap.large:
+                self._split_large(vm, gppn)
             e = self.ept.set_leaf(vm.name, gppn, vm.pmap.lookup(gppn), st is PageState.PRIVATE)
             events.append(EptUpdate(gppn, e))
             return stale

@@ -9,7 +9,7 @@ Seitentabellen**; the page states are *gemeinsam genutzte*, *nicht zugeordnete* 
 One module per page or topic holds its entries, ``key: (english, german)``:
 :mod:`.app` (app, home, navigation, about), :mod:`.step` (step page, op names),
 :mod:`.narration`, :mod:`.diagram`, :mod:`.tables`, :mod:`.compare`, :mod:`.costs`,
-:mod:`.errors`. A key lives in exactly one module.
+:mod:`.errors`, :mod:`.walk` (MMU caches, walk grid). A key lives in exactly one module.
 
 ``t(key, lang, **values)`` is the only lookup:
 
@@ -28,11 +28,11 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping, Optional
 
-from . import app, compare, costs, diagram, errors, narration, step, tables
+from . import app, compare, costs, diagram, errors, narration, step, tables, walk
 
 LANGS = ("en", "de")
 LANG_NAMES = {"en": "English", "de": "Deutsch"}
-MODULES = (app, step, narration, diagram, tables, compare, costs, errors)
+MODULES = (app, step, narration, diagram, tables, compare, costs, errors, walk)
 
 
 def _merge() -> Mapping[str, tuple[str, str]]:
