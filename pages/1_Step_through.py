@@ -13,7 +13,7 @@ from visualizer.render.legend import legend_html
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
 from visualizer.render.i18n import percent, t
-from visualizer.render.svg import LayoutError, layout_program, render, sized
+from visualizer.render.svg import LayoutError, fitted, layout_program, render, sized
 
 S = st.session_state
 messages: list[str] = []
@@ -37,7 +37,16 @@ if sess is None or sess.scenario is not scenario:
     S["step_session"] = sess
     S.pop("_added", None)
 
-link = ui.incoming(("mode", "step"))
+if "figure_view" not in S or S.get("_figure_view_for") != scenario.name:
+    # the vSphere figure's view (data pages only) is the default where the scenario names its pages
+    S["figure_view"] = bool(scenario.labels)
+    S["_figure_view_for"] = scenario.name
+
+link = ui.incoming(("mode", "step", "present", "figure"))
+if "present" in link:
+    S["present"] = link["present"].strip() in ("1", "true", "yes", "on")
+if "figure" in link:
+    S["figure_view"] = link["figure"].strip() in ("1", "true", "yes", "on")
 if "mode" in link:
     wanted = link["mode"].strip().lower()
     if wanted in ("shadow", "nested"):
@@ -94,6 +103,21 @@ def on_mode() -> None:
     act(session().set_mode, Mode(S["mode"]))
 
 
+def on_cycle_mode() -> None:
+    s = session()
+    act(s.set_mode, Mode.NESTED if s.mode is Mode.SHADOW else Mode.SHADOW)
+
+
+def on_present(value: bool) -> None:
+    S["present"] = value
+
+
+def figure_view(s: Session):
+    """What the diagram draws: the figure's data pages (with the scenario's page names) or all."""
+    return F.View(data_only=bool(S.get("figure_view")), labels=s.scenario.labels,
+                  compact=bool(S.get("present")))
+
+
 def on_access() -> None:
     s = session()
     vm, _, process = (S.get("acc_target") or "/").partition("/")
@@ -110,6 +134,49 @@ def on_access() -> None:
         S["_form_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
 
 
+# -- lecture mode: the diagram at the top, compact controls, keys, narration under it ----------------
+def lecture_view() -> None:
+    s = session()
+    ui.lecture_style()
+    ui.lecture_keys()
+    c = st.columns([1, 1, 1.25, 1.5, 1.7, 1.1], vertical_alignment="center", gap="small")
+    c[0].button(t("step.reset", lang), key="lec_reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
+                icon=":material/first_page:", help=t("lec.key.reset", lang))
+    c[1].button(t("step.back", lang), key="lec_back", on_click=on_back, disabled=s.step == 0, width="stretch",
+                icon=":material/chevron_left:", help=t("lec.key.back", lang))
+    c[2].button(t("step.forward", lang), key="lec_forward", on_click=on_forward, disabled=s.step >= s.total,
+                type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right",
+                help=t("lec.key.forward", lang))
+    c[3].button(t("mode.short." + s.mode.value, lang), key="lec_mode", on_click=on_cycle_mode, width="stretch",
+                icon=":material/swap_horiz:", help=t("lec.key.mode", lang))
+    c[4].toggle(t("lec.figure_view", lang), key="figure_view")
+    c[5].button(t("lec.exit", lang), key="lec_exit", on_click=on_present, args=(False,), width="stretch",
+                icon=":material/close_fullscreen:")
+    if "_step_error" in S:
+        st.error(S.pop("_step_error"))
+    rec = s.record
+    position = t("step.position", lang, step=s.step, total=s.total)
+    if rec is None:
+        status, phrases = f"<b>{position}</b> — {t('step.boot', lang)}", [t("nar.boot", lang)]
+    else:
+        status = (f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code> — "
+                  f"{N.esc(T.step_summary(rec, lang))}")
+        phrases = N.narrate(rec, lang)
+    ui.html(f'<div class="lecture-status" data-step="{s.step}">{status}</div>')
+    fig = F.figure(s.machine, F.highlight_of(rec, s.machine), lang, figure_view(s))
+    _dot, svg, engine = ui.draw(fig)
+    ui.svg_view(f'<div class="esxi-diagram lecture" data-step="{s.step}" data-mode="{s.mode.value}" '
+                f'data-engine="{engine}">{fitted(svg)}</div>', "diagram")
+    ui.html(f'<div class="lecture-narration" data-step="{s.step}">{N.html_list(phrases)}</div>')
+    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=s.mode.value,
+                    step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))))
+
+
+if S.get("present"):
+    ui.show(messages)
+    lecture_view()
+    st.stop()
+
 # -- header ---------------------------------------------------------------------------------------
 if S.pop("_autoplay_stop", False):
     S["autoplay"] = False
@@ -122,8 +189,11 @@ if "speed" not in S:
     S["speed"] = 1.0
 if "zoom" not in S:
     S["zoom"] = "fit"
-auto_col, speed_col, zoom_col = st.columns([1.4, 1.6, 2.2], vertical_alignment="center")
+auto_col, speed_col, zoom_col, view_col, lec_col = st.columns([1.4, 1.6, 2.2, 1.5, 1.3], vertical_alignment="center")
 autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
+view_col.toggle(t("lec.figure_view", lang), key="figure_view", help=t("lec.figure_view_help", lang))
+lec_col.button(t("lec.start", lang), key="lec_start", on_click=on_present, args=(True,), width="stretch",
+               icon=":material/slideshow:", help=t("lec.start_help", lang))
 speed = speed_col.select_slider(t("step.speed", lang), SPEEDS, key="speed", label_visibility="collapsed",
                                 format_func=lambda v: t("step.speed_value", lang, n=v))
 zoom_col.select_slider(t("step.zoom", lang), ZOOMS, key="zoom", label_visibility="collapsed",
@@ -185,7 +255,7 @@ def step_view() -> None:
         ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
 
     # the diagram
-    fig = F.figure(s.machine, F.highlight_of(rec, s.machine), lang)
+    fig = F.figure(s.machine, F.highlight_of(rec, s.machine), lang, figure_view(s))
     dot_text, svg, engine = ui.draw(fig)
     zoom = S.get("zoom", "fit")
     scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
@@ -278,7 +348,7 @@ def step_view() -> None:
         st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
     ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=s.mode.value,
-                    step=s.step, lang=lang)
+                    step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))))
 
 
 step_view()

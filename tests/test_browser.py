@@ -68,7 +68,7 @@ def screenshot(page, name: str) -> None:
 
 
 def test_step_mode_switch_and_the_svg_classes(server, page):
-    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang=en")
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang=en&figure=0")
     diagram(page, 0, "shadow")
     assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 0
     assert count(page, ".esxi-diagram svg g.edge.guest-map") == 0

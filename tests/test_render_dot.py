@@ -220,3 +220,23 @@ def test_legend_names_the_marks_of_each_mode():
     assert "verschachtelte Seitentabellen" in nested
     both = legend_html(None, "en")
     assert 'data-key="spt"' in both and 'data-key="ept"' in both
+
+
+def test_figure_view_only_hides_nodes_and_follows_page_names():
+    s = builtin("esxi-figure")
+    for mode in (Mode.SHADOW, Mode.NESTED):
+        m = s.machine(mode)
+        for i in range(len(s.trace)):
+            rec = m.execute(s.trace[i], i)
+            h = F.highlight_of(rec, m)
+            full = D.to_dot(F.figure(m, h, "en"))
+            data = D.to_dot(F.figure(m, h, "en", F.View(data_only=True, labels=s.labels)))
+            ids_full, ids_data = set(node_ids(full)), set(node_ids(data))
+            pages = {n for n in ids_data if n.startswith(("gva-", "gpa-", "ma-"))}
+            assert pages <= ids_full, f"step {i}: figure view renamed or invented nodes {pages - ids_full}"
+            classes = node_classes(data)
+            assert not any({"gpt", "spt", "ept"} & c for c in classes.values()), f"step {i}"
+            for cls in ("guest-map", "vmm-map", "shadow-map"):
+                assert set(edges_of(data, cls)) <= set(edges_of(full, cls)), (i, cls)
+        labelled = {n for n, c in classes.items() if "labelled" in c}
+        assert "gva-VM1-p1-400" in labelled and "gva-VM2-p2-401" in labelled

@@ -278,6 +278,74 @@ def svg_view(markup: str, key: str) -> None:
         comp(data=markup, key=key)
 
 
+# -- lecture mode ---------------------------------------------------------------------------------
+LECTURE_KEYS = {"ArrowRight": "lec_forward", " ": "lec_forward", "PageDown": "lec_forward",
+                "ArrowLeft": "lec_back", "PageUp": "lec_back", "Home": "lec_reset", "m": "lec_mode",
+                "M": "lec_mode"}
+"""Keys of the lecture view → the button they press (a presenter's clicker sends PageDown/PageUp)."""
+
+_KEYS_JS = """
+export default function(component) {
+  const keys = component.data || {};
+  window.__esxiLectureKeys = keys;
+  if (window.__esxiKeyHandler) return;
+  window.__esxiKeyHandler = (ev) => {
+    const map = window.__esxiLectureKeys || {};
+    const key = map[ev.key];
+    if (!key || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const t = ev.target;
+    if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+    const button = document.querySelector('.st-key-' + key + ' button');
+    if (!button) return;
+    ev.preventDefault();
+    if (!button.disabled) button.click();
+  };
+  document.addEventListener('keydown', window.__esxiKeyHandler);
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _keys_component():
+    try:
+        from streamlit.components import v2
+    except ImportError:
+        return None
+    return v2.component("esxi_lecture_keys", js=_KEYS_JS, isolate_styles=False)
+
+
+def lecture_keys() -> None:
+    """Make the lecture keys press the lecture buttons (the same callbacks as a click, so a key
+    pressed while a rerun is under way is handled like a click)."""
+    comp = _keys_component()
+    if comp is not None:
+        comp(data=LECTURE_KEYS, key="lecture_keys")
+
+
+LECTURE_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.4rem 1rem 0 1rem !important; max-width: 100% !important; }
+[data-testid="stVerticalBlock"] { gap: 0.35rem !important; }
+.lecture-status { font-size: 18px; line-height: 34px; height: 36px; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; color: #102027; }
+.esxi-diagram.lecture { height: calc(100vh - 250px); min-height: 240px; overflow: hidden; background: white;
+  display: flex; justify-content: center; }
+.esxi-diagram.lecture svg { width: 100%; height: 100%; }
+.lecture-narration { height: 150px; overflow-y: auto; border: 2px solid #37474f; border-radius: 6px;
+  padding: 4px 10px; background: #ffffff; color: #102027; font-size: 17px; line-height: 1.35; }
+.lecture-narration ol { margin: 0; padding-left: 1.6rem; font-size: 17px !important; column-count: 2 !important; }
+.lecture-narration li { break-inside: avoid; }
+</style>
+"""
+
+
+def lecture_style() -> None:
+    """The lecture view's styling: no Streamlit header or toolbar, tight margins, large text."""
+    html(LECTURE_CSS)
+
+
 def show(messages: list[str]) -> None:
     for m in messages:
         st.warning(m, icon=":material/link_off:")

@@ -36,6 +36,9 @@ class Scenario:
     source: str = ""
     """The TOML text it came from ("" for scenarios built in code)."""
     description_de: str = ""
+    labels: tuple = ()
+    """((vm, process, gvpn), label) pairs: names the scenario gives pages (``label`` on a trace
+    entry), e.g. the vSphere figure's a, b, c. User text: renderers show it escaped."""
     """The description in German, where the scenario gives one."""
 
     def describe(self, lang: str = "en") -> str:
@@ -113,7 +116,7 @@ def parse_mode(value: Any, where: str = "mode") -> Mode:
 
 _TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "nested", "mmu", "costs", "vm",
         "trace", "trace_generator"}
-_OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa",
+_OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa", "label",
               "child"}
 
 
@@ -184,6 +187,29 @@ def parse_op(t: dict, where: str, vms: dict[str, VmConfig]) -> Op:
         if with_gpa is not None and with_gpa >= vms[with_vm].pages * PAGE_SIZE:
             raise ScenarioError(f"{where}.with_gpa: 0x{with_gpa:x} is beyond VM '{with_vm}' memory")
     return Op(kind, vm, process, gva, value, gpa, with_vm, with_process, with_gva, with_gpa, child)
+
+
+MAX_LABEL = 12
+"""Longest page label (characters): a label is drawn inside a page's box."""
+
+
+def _labels(items: list, ops: list[Op], vms: dict[str, VmConfig]) -> tuple:
+    """The ``label`` of trace entries, attached to (VM, process, gVA page): the process is the
+    entry's, else the VM's first process. The first label given to a page wins."""
+    out: dict[tuple[str, str, int], str] = {}
+    for i, (t, op) in enumerate(zip(items, ops, strict=True)):
+        if "label" not in t:
+            continue
+        label = t["label"]
+        where = f"trace[{i}].label"
+        if not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL or not label.isprintable():
+            raise ScenarioError(f"{where}: expected a short name (1 to {MAX_LABEL} printable characters), "
+                                f"got {label!r}")
+        if op.gva is None:
+            raise ScenarioError(f"{where}: only an operation with a gva names a page")
+        key = (op.vm, op.process or vms[op.vm].processes[0], op.gva >> 12)
+        out.setdefault(key, label.strip())
+    return tuple(sorted(out.items()))
 
 
 def parse_generator(t: dict, vms: dict[str, VmConfig], seed: int) -> Trace:
@@ -304,19 +330,22 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         vms[vname] = VmConfig(vname, pages, tuple(procs), _get(v, "large_pages", bool, where, default=False))
     if "trace" in doc and "trace_generator" in doc:
         raise ScenarioError("trace: give either [[trace]] operations or a [trace_generator], not both")
+    labels: tuple = ()
     if "trace_generator" in doc:
         trace = parse_generator(_get(doc, "trace_generator", dict, ""), vms, seed)
     else:
         items = _get(doc, "trace", list, "", default=[])
         if len(items) > MAX_TRACE_OPS:
             raise ScenarioError(f"trace: at most {MAX_TRACE_OPS} operations")
-        trace = Trace.from_ops(parse_op(t, f"trace[{i}]", vms) for i, t in enumerate(items))
+        ops = [parse_op(t, f"trace[{i}]", vms) for i, t in enumerate(items)]
+        trace = Trace.from_ops(ops)
+        labels = _labels(items, ops, vms)
     config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept,
                            ept_large, pwc, nested_tlb)
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")
-    return Scenario(name, description, mode, config, trace, text, description_de)
+    return Scenario(name, description, mode, config, trace, text, description_de, labels)
 
 
 def load_scenario_file(path: str | Path) -> Scenario:

@@ -72,8 +72,32 @@ ROW_GVA_Y = 0
 ROW_GPA_Y = -92
 ROW_MA_Y = -212
 ARROW = 6.0
+COMPACT_GPA_Y = -76
+COMPACT_MA_Y = -168
+"""Row heights of the compact (lecture) view: no title, rows closer together."""
+COMPACT_MIN_FONT = 9.0
+"""The smallest text of the compact view, in points (fitted to a 1280 × 720 projector it renders
+at about 15 px)."""
+LANE_SEP = 7
+"""Figure view: the distance between the lanes that shadow arrows take past the gPA row."""
+LABEL_FONT = 13.0
+"""A page the scenario names (a, b, c) shows the name in this size."""
 DIM_EDGES = 60
 """With more arrows than this, all but the current path are drawn faint."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """How much of the machine the diagram draws."""
+
+    data_only: bool = False
+    """The vSphere figure's view: data pages only — the guest's page-table pages, the VMM's
+    shadow and EPT table pages and their arrows are left out (the same ids, never renamed)."""
+    labels: tuple = ()
+    """((vm, process, gvpn), name) pairs from the scenario: pages drawn with their names, which
+    follow their mappings to the guest-physical and machine rows."""
+    compact: bool = False
+    """No title, rows closer together (the lecture layout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +168,7 @@ class Box:
     font: float = 8.5
     font_colour: str = INK
     bottom_colour: str = MUTED
+    bottom_font: float = 7.5
     anchor: str = "middle"
     """For texts: "start" puts the text's left end at x."""
 
@@ -284,6 +309,19 @@ def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
     return (x0, y0, x0, y0 - k, x1, ys + k, x1, ys), (x1, y1)
 
 
+def _curve_around(x0: float, y0: float, lane_x: float, y_in: float, y_out: float, x1: float,
+                  y1: float) -> tuple[tuple, tuple]:
+    """From (x0, y0) over to ``lane_x`` above the guest-physical row (``y_in``), straight down the
+    lane past the row to ``y_out``, then to the arrow tip at (x1, y1): a shadow arrow that visibly
+    skips the guest-physical pages (figure view)."""
+    k = (y0 - y_in) * 0.5
+    first = (x0, y0, x0, y0 - k, lane_x, y_in + k, lane_x, y_in)
+    d = y_in - y_out
+    down = (lane_x, y_in - d / 3, lane_x, y_out + d / 3, lane_x, y_out)
+    pts, end = _curve(lane_x, y_out, x1, y1)
+    return first + down + pts[2:], end
+
+
 def _curve_below(x0: float, y0: float, y_turn: float, x1: float, y1: float) -> tuple[tuple, tuple]:
     """Straight down from (x0, y0) to ``y_turn``, then an S-curve to the arrow tip at (x1, y1):
     a shadow arrow passes the guest-physical row (behind the page under it) and turns below it."""
@@ -293,14 +331,29 @@ def _curve_below(x0: float, y0: float, y_turn: float, x1: float, y1: float) -> t
 
 
 # -- building the figure ---------------------------------------------------------------------------
-def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en") -> Figure:
-    """Place the memory-mapping diagram of ``machine``."""
+def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en",
+           view: Optional["View"] = None) -> Figure:
+    """Place the memory-mapping diagram of ``machine`` (``view``: every page, or the vSphere
+    figure's data pages only)."""
     h = highlight or Highlight()
+    view = view or View()
+    data_only = view.data_only
+    labels = {k: v for k, v in view.labels}
+    gpa_y, ma_y = (ROW_GPA_Y, ROW_MA_Y) if not view.compact else (COMPACT_GPA_Y, COMPACT_MA_Y)
+    gpa_labels: dict[tuple[str, int], str] = {}
+    for v_ in machine.views.vms():
+        for p_ in v_.processes:
+            for gvpn_, gppn_, _pte in machine.views.guest_mappings(v_.name, p_.name) if labels else ():
+                lab = labels.get((v_.name, p_.name, gvpn_))
+                if lab:
+                    gpa_labels.setdefault((v_.name, gppn_), lab)
     mode = machine.mode
     views = _vm_views(machine)
     first_word = machine.views.first_word
     table_pages = machine.views.table_pages()
-    fig = Figure(t("dia.title." + mode.value, lang), 0, 0)
+    fig = Figure("" if view.compact else t("dia.title." + mode.value, lang), 0, 0)
+    ma_labels: dict[int, list[str]] = {}
+    lanes: list[tuple[str, float]] = []  # data-only view: shadow arrows pass the gPA row in a lane
     boxes: dict[str, Box] = {}
     edge_specs: list[tuple[str, str, str, bool]] = []  # tail, head, class, current
     ma_owner: dict[int, list[tuple[str, int]]] = {}
@@ -312,18 +365,18 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         vm_x0 = x
         rowx = x + VM_PAD
         # guest-physical row first: the gVA row is placed over it
-        wanted: set[int] = set(v.pt_level)
+        wanted: set[int] = set() if data_only else set(v.pt_level)
         for leaves in v.mappings.values():
             wanted.update(g for _, g, _ in leaves if g < v.pages)
         if h.vm == v.name and h.gppn is not None:
             wanted.add(h.gppn)
-        gppns, hidden = _shown_gppns(v, wanted)
+        gppns, hidden = (sorted(wanted), 0) if data_only else _shown_gppns(v, wanted)
         fig.hidden += hidden
         prev = None
         for g in gppns:
-            if prev is not None and g > prev + 1:
+            if prev is not None and g > prev + 1 and not data_only:
                 gid = f"gap-{v.name}-{prev + 1:x}-{g - 1:x}"
-                boxes[gid] = Box(gid, rowx + GAP_W / 2, ROW_GPA_Y, GAP_W, PAGE_H, top="⋯",
+                boxes[gid] = Box(gid, rowx + GAP_W / 2, gpa_y, GAP_W, PAGE_H, top="⋯",
                                  bottom=t("dia.gap", lang, n=g - prev - 1), text=True, font=10,
                                  font_colour=MUTED, classes="gap")
                 rowx += GAP_W + SEP
@@ -332,7 +385,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             narrow = st is PageState.UNMAPPED and v.pages <= FULL_ROW and g not in wanted
             w = NARROW_W if narrow else PAGE_W
             nid = gpa_id(v.name, g)
-            b = Box(nid, rowx + w / 2, ROW_GPA_Y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
+            b = Box(nid, rowx + w / 2, gpa_y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
                     classes=f"page gpa {st.value}")
             tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {st.value}"]
             if g in v.pt_level:
@@ -357,6 +410,11 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                     b.bottom = t("dia.unmapped", lang)
             elif g not in v.pt_level:
                 b.bottom = _content(first_word(v.mpn[g]))
+            lab = gpa_labels.get((v.name, g))
+            if lab:
+                b.top, b.bottom, b.font = lab, f"0x{g << PAGE_SHIFT:x}", LABEL_FONT
+                b.classes += " labelled"
+                tip.insert(0, t("dia.tip.page", lang, label=lab))
             if h.vm == v.name and h.gppn == g:
                 b.classes += " current"
                 b.border, b.pen = CURRENT, 2.4
@@ -372,13 +430,15 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             m = machine.views.vmm_mpn(v.name, g)
             if m is not None:
                 ma_owner.setdefault(m, []).append((v.name, g))
+                if lab and lab not in ma_labels.get(m, []):
+                    ma_labels.setdefault(m, []).append(lab)
                 ma_wanted_x.setdefault(m, []).append(b.x)
                 if g in v.pt_level:
                     ma_pt[m] = (v.pt_level[g][0], v.name)
                 edge_specs.append((nid, ma_id(m), "vmm-map", h.vm == v.name and h.gppn == g and h.mpn == m))
-        if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW:
+        if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW and not data_only:
             gid = f"gap-{v.name}-{prev + 1:x}-{v.pages - 1:x}"
-            boxes[gid] = Box(gid, rowx + GAP_W / 2, ROW_GPA_Y, GAP_W, PAGE_H, top="⋯",
+            boxes[gid] = Box(gid, rowx + GAP_W / 2, gpa_y, GAP_W, PAGE_H, top="⋯",
                              bottom=t("dia.gap", lang, n=v.pages - 1 - prev), text=True, font=10,
                              font_colour=MUTED, classes="gap")
             rowx += GAP_W + SEP
@@ -410,9 +470,13 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 nid = gva_id(v.name, pname, gvpn)
                 cur = h.vm == v.name and h.process == pname and h.gvpn == gvpn
                 b = Box(nid, bx + gw / 2, ROW_GVA_Y, gw, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
-                        bottom="" if pte & RW else "read-only", fill=FILL_GVA, classes="page gva",
+                        bottom="" if pte & RW else t("dia.read_only", lang), fill=FILL_GVA, classes="page gva",
                         tooltip=f"{v.name}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x} → gPA 0x{gppn << PAGE_SHIFT:x}\n"
-                                f"guest PTE 0x{pte:x}: {decode_entry(pte)}")
+                                f"{t('dia.tip.pte', lang)} 0x{pte:x}: {decode_entry(pte)}")
+                lab = labels.get((v.name, pname, gvpn))
+                if lab:
+                    b.top, b.bottom, b.font = lab, f"0x{gvpn << PAGE_SHIFT:x}", LABEL_FONT
+                    b.classes += " labelled"
                 if cur:
                     b.classes += " current"
                     b.border, b.pen = CURRENT, 2.4
@@ -425,9 +489,16 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                                   "#ffffff", MUTED, dashed=True, font=8.5))
             gx = group_x1 + GROUP_SEP
         vm_x1 = max(gpa_end, gx - GROUP_SEP) + VM_PAD
+        if data_only and mode is Mode.SHADOW:
+            # shadow arrows skip the gPA row: they pass it in lanes to its right, inside the VM's box
+            n_sh = sum(1 for pname, gva, _m, _e in machine.views.shadow_leaves(v.name)
+                       if pname is not None and (pname, gva >> PAGE_SHIFT) in shown_gva)
+            lane0 = gpa_end + LANE_SEP
+            vm_x1 = max(vm_x1, lane0 + LANE_SEP * n_sh + VM_PAD / 2)
+            lanes.extend((v.name, lane0 + LANE_SEP * k) for k in range(n_sh))
         title = f"{v.name} · {v.pages} × 4 KiB · gPA 0x0 – 0x{v.pages * 4096 - 1:x}"
         vm_x1 = max(vm_x1, vm_x0 + text_width(title, 11) + 2 * VM_PAD)
-        fig.areas.insert(0, Area(f"cluster-vm-{v.name}", vm_x0, ROW_GPA_Y - PAGE_H / 2 - 12, vm_x1,
+        fig.areas.insert(0, Area(f"cluster-vm-{v.name}", vm_x0, gpa_y - PAGE_H / 2 - 12, vm_x1,
                                  ROW_GVA_Y + PAGE_H / 2 + 42, title, VM_TINTS[v.index % len(VM_TINTS)], MUTED,
                                  font=11, bold=True))
         # shadow entries present now: gVA → MA, dashed
@@ -437,11 +508,13 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                     continue
                 cur = h.vm == v.name and h.process == pname and h.gvpn == gva >> PAGE_SHIFT and h.mpn == m
                 edge_specs.append((gva_id(v.name, pname, gva >> PAGE_SHIFT), ma_id(m), "shadow-map", cur))
+                if data_only:
+                    ma_owner.setdefault(m, [])
                 ma_wanted_x.setdefault(m, [])
         x = vm_x1 + VM_SEP
 
     # machine row: frames in use, in MPN order, centred under the VMs
-    table_frames = {m: (tp.kind, tp.vm, tp.level) for m, tp in table_pages.items()}
+    table_frames = {} if data_only else {m: (tp.kind, tp.vm, tp.level) for m, tp in table_pages.items()}
     frames = sorted(set(ma_owner) | set(table_frames))
     vm_index = {v.name: v.index for v in views}
     vms_right = x - VM_SEP
@@ -456,11 +529,11 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     mx = max(LABEL_W, LABEL_W + ((vms_right - LABEL_W) - row_w) / 2)
     for nid, w, m in row:
         if m < 0:
-            boxes[nid] = Box(nid, mx + w / 2, ROW_MA_Y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED,
+            boxes[nid] = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED,
                              classes="gap")
             mx += w + SEP
             continue
-        b = Box(nid, mx + w / 2, ROW_MA_Y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}", classes="page ma")
+        b = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}", classes="page ma")
         tip = [f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})"]
         if m in table_frames:
             kind, vm_name, level = table_frames[m]
@@ -480,9 +553,12 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 b.fill = FILL_GPT
                 level, vm_name = ma_pt[m]
                 b.bottom = LEVEL_NAMES[level] + (f" {vm_name}" if len(views) > 1 else "")
-            else:
+            elif owners:
                 b.fill = VM_FILLS[vm_index[owners[0][0]] % len(VM_FILLS)]
                 b.bottom = _content(first_word(m))
+            if ma_labels.get(m):
+                b.bottom, b.top, b.font = f"0x{m << PAGE_SHIFT:x}", " ".join(ma_labels[m]), LABEL_FONT
+                b.classes += " labelled"
         if h.mpn == m:
             b.classes += " current"
             b.border, b.pen = CURRENT, 2.4
@@ -494,19 +570,20 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         mx += w + SEP
     right = max(vms_right, mx - SEP) + 12
     # row names in the left margin
-    for key, y in (("dia.gva_row", ROW_GVA_Y), ("dia.gpa_row", ROW_GPA_Y), ("dia.ma_row", ROW_MA_Y)):
+    for key, y in (("dia.gva_row", ROW_GVA_Y), ("dia.gpa_row", gpa_y), ("dia.ma_row", ma_y)):
         nid = "row-" + key.split(".")[1].split("_")[0]
         boxes[nid] = Box(nid, 2, y, LABEL_W - 6, PAGE_H, top=t(key, lang), text=True, font=8.5, font_colour=MUTED,
                          anchor="start", classes="row-label")
     ma_used, ma_total = machine.views.frames()
-    nid = "ma-caption"
-    boxes[nid] = Box(nid, LABEL_W, ROW_MA_Y - PAGE_H / 2 - 12, 10, 12,
-                     top=t("dia.ma_caption", lang, used=ma_used, total=ma_total), text=True, font=8.5,
-                     font_colour=MUTED, anchor="start", classes="caption")
-    if fig.hidden:
-        boxes["more"] = Box("more", LABEL_W + 200, ROW_MA_Y - PAGE_H / 2 - 12, 10, 12,
-                            top=t("dia.more", lang, n=fig.hidden), text=True, font=8.5, font_colour=MUTED,
-                            anchor="start", classes="caption")
+    if not view.compact:
+        nid = "ma-caption"
+        boxes[nid] = Box(nid, LABEL_W, ma_y - PAGE_H / 2 - 12, 10, 12,
+                         top=t("dia.ma_caption", lang, used=ma_used, total=ma_total), text=True, font=8.5,
+                         font_colour=MUTED, anchor="start", classes="caption")
+        if fig.hidden:
+            boxes["more"] = Box("more", LABEL_W + 200, ma_y - PAGE_H / 2 - 12, 10, 12,
+                                top=t("dia.more", lang, n=fig.hidden), text=True, font=8.5, font_colour=MUTED,
+                                anchor="start", classes="caption")
     # edges: fan the arrow tips out over the top of a box that several arrows reach
     incoming: dict[str, list[tuple[float, int]]] = {}
     for i, (tail, head, _cls, _cur) in enumerate(edge_specs):
@@ -528,8 +605,16 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             continue
         tb, hb = boxes[tail], boxes[head]
         x0 = tb.x + (8 if cls == "shadow-map" else (-4 if cls == "guest-map" else 0))
-        if cls == "shadow-map":
-            pts, end = _curve_below(x0, tb.y - tb.h / 2, ROW_GPA_Y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
+        if cls == "shadow-map" and data_only and lanes:
+            lane = next((k for k, (vn, _x) in enumerate(lanes) if tail.startswith(f"gva-{vn}-")), None)
+            if lane is None:
+                pts, end = _curve_below(x0, tb.y - tb.h / 2, gpa_y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
+            else:
+                lane_x = lanes.pop(lane)[1]
+                pts, end = _curve_around(x0, tb.y - tb.h / 2, lane_x, gpa_y + PAGE_H / 2 + 8,
+                                         gpa_y - PAGE_H / 2 - 8, tip_x[i], hb.y + hb.h / 2)
+        elif cls == "shadow-map":
+            pts, end = _curve_below(x0, tb.y - tb.h / 2, gpa_y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
         else:
             pts, end = _curve(x0, tb.y - tb.h / 2, tip_x[i], hb.y + hb.h / 2)
         colour = {"guest-map": GUEST_MAP, "vmm-map": VMM_MAP, "shadow-map": SHADOW_MAP}[cls]
@@ -540,8 +625,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                  dashed=cls == "shadow-map")
         (current if cur else normal).append(e)
     fig.edges = normal + current
-    top = ROW_GVA_Y + PAGE_H / 2 + 42 + 28
-    bottom = ROW_MA_Y - PAGE_H / 2 - 24
+    top = ROW_GVA_Y + PAGE_H / 2 + 42 + (0 if view.compact else 28)
+    bottom = ma_y - PAGE_H / 2 - (6 if view.compact else 24)
     # shift everything so that the picture starts at (0, 0)
     dy = -bottom
     for b in boxes.values():
@@ -553,6 +638,12 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         e.points = tuple(p + (dy if k % 2 else 0) for k, p in enumerate(e.points))
         e.end = (e.end[0], e.end[1] + dy)
     fig.boxes = list(boxes.values())
+    if view.compact:
+        # the lecture view is read from the back of a room: no text smaller than COMPACT_MIN_FONT
+        for b in fig.boxes:
+            b.font, b.bottom_font = max(b.font, COMPACT_MIN_FONT), max(b.bottom_font, COMPACT_MIN_FONT)
+        for a in fig.areas:
+            a.font = max(a.font, COMPACT_MIN_FONT)
     fig.width, fig.height = right, top - bottom
     return fig
 
@@ -568,5 +659,5 @@ def lines(b: Box) -> list[tuple[str, float, str]]:
     """A box's text lines: (text, point size, colour), top to bottom."""
     out = [(ln, b.font, b.font_colour) for ln in b.top.split("\n") if ln] if b.top else []
     if b.bottom:
-        out.append((b.bottom, 7.5, b.bottom_colour))
+        out.append((b.bottom, b.bottom_font, b.bottom_colour))
     return out

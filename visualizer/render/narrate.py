@@ -302,10 +302,13 @@ def sentence(step: Optional[Step], lang: str = "en", **kw) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def esc(text: str) -> str:
+    """Text for HTML: ``&``, ``<`` and ``>`` escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def html_list(phrases: list[str]) -> str:
     """The phrases as a numbered HTML list, in two columns when there are many."""
-    def esc(x: str) -> str:
-        return x.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     style = "margin:0.3rem 0 0 0;padding-left:1.6rem;font-size:0.92rem;line-height:1.35"
     if len(phrases) > 6:
         style += ";column-count:2;column-gap:2.2rem"

@@ -76,6 +76,17 @@ def sized(svg: str, zoom: Optional[float] = None) -> str:
     return svg[:m.start()] + repl + svg[m.end():]
 
 
+def fitted(svg: str) -> str:
+    """The SVG scaled to fill its container's width and height, keeping its proportions (the
+    lecture view: a fixed box the diagram always fits into, so that it never moves or scrolls)."""
+    m = _SIZE.search(svg)
+    if m is None:
+        return svg
+    w = float(m.group(1))
+    repl = f'<svg width="100%" height="100%" preserveAspectRatio="xMidYMid meet" data-width="{w:.0f}"'
+    return svg[:m.start()] + repl + svg[m.end():]
+
+
 def preferred() -> str:
     """Who draws the app's diagrams: ``python`` (the default) or, with ``VISUALIZER_SVG=graphviz``,
     Graphviz. Both draw the same placed figure with the same ids and classes; measured in the
@@ -112,9 +123,10 @@ def figure_svg(fig: Figure) -> str:
     out = [f'<svg width="{num(W + 8)}pt" height="{num(H + 8)}pt" viewBox="0.00 0.00 {num(W + 8)} {num(H + 8)}" '
            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
            '<g id="graph0" class="graph" transform="translate(4 4)">',
-           f'<rect x="-4" y="-4" width="{num(W + 8)}" height="{num(H + 8)}" fill="white"/>',
-           f'<text text-anchor="middle" x="{num(W / 2)}" y="{y(H - 16)}" font-family="Helvetica,sans-Serif" '
-           f'font-size="12" fill="#263238">{_esc(fig.title)}</text>']
+           f'<rect x="-4" y="-4" width="{num(W + 8)}" height="{num(H + 8)}" fill="white"/>']
+    if fig.title:
+        out.append(f'<text text-anchor="middle" x="{num(W / 2)}" y="{y(H - 16)}" font-family="Helvetica,sans-Serif" '
+                   f'font-size="12" fill="#263238">{_esc(fig.title)}</text>')
     for i, a in enumerate(fig.areas):
         dash = ' stroke-dasharray="5,2"' if a.dashed else ""
         weight = ' font-weight="bold"' if a.bold else ""

@@ -47,4 +47,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "leg.shadow_map": ("shadow page-table entry: gVA → MA", "Eintrag der Schattenseitentabelle: gVA → MA"),
     "leg.current": ("the current access", "der aktuelle Zugriff"),
     "leg.walked": ("table walked in this step", "in diesem Schritt durchlaufene Tabelle"),
+    "dia.read_only": ("read-only", "schreibgeschützt"),
+    "dia.tip.pte": ("guest PTE", "Gast-PTE"),
+    "dia.tip.page": ("page {label}", "Seite {label}"),
 }

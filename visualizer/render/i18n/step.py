@@ -76,4 +76,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "op.fork": ("fork", "Fork"),
     "op.exit": ("exit", "Beenden"),
     "op.with": (" with ", " mit "),
+    # -- lecture mode --------------------------------------------------------------------------
+    "lec.start": ("Lecture", "Vortrag"),
+    "lec.start_help": ("Lecture mode for a projector: the diagram at the top, large, with compact controls; keys "
+                       "→ / Space / PageDown step, ← / PageUp back, Home resets, m switches the mode. The link "
+                       "with present=1 opens it.",
+                       "Vortragsmodus für den Beamer: das Diagramm groß oben, kompakte Bedienelemente; Tasten "
+                       "→ / Leertaste / Bild↓ ein Schritt, ← / Bild↑ zurück, Pos1 an den Anfang, m wechselt den "
+                       "Modus. Der Link mit present=1 öffnet ihn."),
+    "lec.exit": ("Exit", "Beenden"),
+    "lec.figure_view": ("Figure view", "Abbildungsansicht"),
+    "lec.figure_view_help": ("Data pages only, as in the vSphere figure: page-table pages and the VMM's table "
+                             "pages are hidden; pages the scenario names (a, b, c) show their names.",
+                             "Nur Datenseiten wie in der vSphere-Abbildung: Seitentabellenseiten und die "
+                             "Tabellenseiten des VMM sind ausgeblendet; vom Szenario benannte Seiten (a, b, c) "
+                             "zeigen ihren Namen."),
+    "lec.key.forward": ("Next step (→, Space, PageDown)", "Nächster Schritt (→, Leertaste, Bild↓)"),
+    "lec.key.back": ("Previous step (←, PageUp)", "Vorheriger Schritt (←, Bild↑)"),
+    "lec.key.reset": ("Back to the start (Home)", "Zurück zum Anfang (Pos1)"),
+    "lec.key.mode": ("Switch between shadow and nested page tables (m)",
+                     "Zwischen Schatten- und verschachtelten Seitentabellen wechseln (m)"),
 }
