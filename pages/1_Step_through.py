@@ -21,6 +21,7 @@ lang = ui.language(messages)
 ui.page_config(lang, "nav.step", ":material/footprint:", initial_sidebar_state="collapsed")
 scenario = ui.scenario(messages, lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
+BOTH = "both"  # the side-by-side view: shadow and nested at the same step
 ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
 FIT_LIMIT = 2200  # "fit" fits diagrams up to this width (pt) to the page; wider ones scroll at 75 %
 
@@ -49,9 +50,10 @@ if "figure" in link:
     S["figure_view"] = link["figure"].strip() in ("1", "true", "yes", "on")
 if "mode" in link:
     wanted = link["mode"].strip().lower()
-    if wanted in ("shadow", "nested"):
+    if wanted in ("shadow", "nested", "both"):
+        S["both"] = wanted == "both"
         try:
-            sess.set_mode(Mode(wanted))
+            sess.set_mode(Mode.SHADOW if wanted == "both" else Mode(wanted))
         except StepError as exc:
             messages.append(t("err.out_of_memory", lang, error=exc))
     else:
@@ -100,12 +102,50 @@ def on_jump() -> None:
 
 
 def on_mode() -> None:
-    act(session().set_mode, Mode(S["mode"]))
+    S["both"] = S["mode"] == BOTH
+    act(session().set_mode, Mode.SHADOW if S["both"] else Mode(S["mode"]))
 
 
 def on_cycle_mode() -> None:
+    """m in lecture mode: shadow → nested → both side by side → shadow."""
     s = session()
-    act(s.set_mode, Mode.NESTED if s.mode is Mode.SHADOW else Mode.SHADOW)
+    if S.get("both"):
+        S["both"] = False
+    elif s.mode is Mode.SHADOW:
+        act(s.set_mode, Mode.NESTED)
+    else:
+        S["both"] = True
+        act(s.set_mode, Mode.SHADOW)
+
+
+def shown_mode(s: Session) -> str:
+    """The view's mode as the link writes it: shadow, nested or both."""
+    return BOTH if S.get("both") else s.mode.value
+
+
+def diagrams(s: Session, lecture: bool) -> tuple[str, str, str, str]:
+    """The diagram(s) at the current step as markup — one, or shadow and nested one above the
+    other — with the DOT and SVG of the first (for the exports) and what drew it."""
+    modes = (Mode.SHADOW, Mode.NESTED) if S.get("both") else (s.mode,)
+    parts, first, engine = [], None, "python"
+    for mode in modes:
+        machine, rec = s.state_in(mode)
+        fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s))
+        dot_text, svg, engine = ui.draw(fig)
+        first = first or (dot_text, svg)
+        if lecture:
+            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "")
+            body, style = fitted(svg), ""
+        else:
+            zoom = S.get("zoom", "fit")
+            scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
+            cls, body, style = "esxi-diagram", sized(svg, scale), ' style="overflow-x:auto;background:white"'
+        caption = (f'<div class="both-caption">{t("mode." + mode.value, lang)}</div>' if len(modes) > 1 else "")
+        parts.append(f'{caption}<div class="{cls}" data-step="{s.step}" data-mode="{mode.value}" '
+                     f'data-engine="{engine}"{style}>{body}</div>')
+        if fig.hidden and not lecture:
+            parts.append(f'<div class="caption">{t("step.hidden_pages", lang, n=fig.hidden, cap=F.ROW_CAP)}</div>')
+    return "".join(parts), first[0], first[1], engine
 
 
 def on_present(value: bool) -> None:
@@ -147,7 +187,7 @@ def lecture_view() -> None:
     c[2].button(t("step.forward", lang), key="lec_forward", on_click=on_forward, disabled=s.step >= s.total,
                 type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right",
                 help=t("lec.key.forward", lang))
-    c[3].button(t("mode.short." + s.mode.value, lang), key="lec_mode", on_click=on_cycle_mode, width="stretch",
+    c[3].button(t("mode.short." + shown_mode(s), lang), key="lec_mode", on_click=on_cycle_mode, width="stretch",
                 icon=":material/swap_horiz:", help=t("lec.key.mode", lang))
     c[4].toggle(t("lec.figure_view", lang), key="figure_view")
     c[5].button(t("lec.exit", lang), key="lec_exit", on_click=on_present, args=(False,), width="stretch",
@@ -163,12 +203,16 @@ def lecture_view() -> None:
                   f"{N.esc(T.step_summary(rec, lang))}")
         phrases = N.narrate(rec, lang)
     ui.html(f'<div class="lecture-status" data-step="{s.step}">{status}</div>')
-    fig = F.figure(s.machine, F.highlight_of(rec, s.machine), lang, figure_view(s))
-    _dot, svg, engine = ui.draw(fig)
-    ui.svg_view(f'<div class="esxi-diagram lecture" data-step="{s.step}" data-mode="{s.mode.value}" '
-                f'data-engine="{engine}">{fitted(svg)}</div>', "diagram")
-    ui.html(f'<div class="lecture-narration" data-step="{s.step}">{N.html_list(phrases)}</div>')
-    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=s.mode.value,
+    markup, _dot, _svg, _engine = diagrams(s, lecture=True)
+    ui.svg_view(markup, "diagram")
+    if S.get("both") and rec is not None:
+        other = N.narrate(s.state_in(Mode.NESTED)[1], lang)
+        narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
+                     f'</div><div><b>{t("mode.short.nested", lang)}</b>{N.html_list(other)}</div></div>')
+    else:
+        narration = N.html_list(phrases)
+    ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
+    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))))
 
 
@@ -221,8 +265,8 @@ def step_view() -> None:
     # controls
     # The step box is not made to follow the current step: a value the server sets while the
     # browser still shows the old one comes back with the next click as a change of its own.
-    if S.get("mode") != s.mode.value:
-        S["mode"] = s.mode.value
+    if S.get("mode") != shown_mode(s):
+        S["mode"] = shown_mode(s)
     if "jump_step" not in S:
         S["jump_step"] = s.step
     c = st.columns([1, 1, 1.2, 1.6, 3])
@@ -236,8 +280,8 @@ def step_view() -> None:
         box, go = st.columns([1.3, 1], gap="small")
         box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
         go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
-    c[4].radio(t("app.mode", lang), [m.value for m in MODES], key="mode", on_change=on_mode, horizontal=True,
-               format_func=lambda v: t("mode." + v, lang), label_visibility="collapsed")
+    c[4].radio(t("app.mode", lang), [m.value for m in MODES] + [BOTH], key="mode", on_change=on_mode,
+               horizontal=True, format_func=lambda v: t("mode." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
 
@@ -255,15 +299,9 @@ def step_view() -> None:
         ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
 
     # the diagram
-    fig = F.figure(s.machine, F.highlight_of(rec, s.machine), lang, figure_view(s))
-    dot_text, svg, engine = ui.draw(fig)
-    zoom = S.get("zoom", "fit")
-    scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
-    ui.svg_view(f'<div class="esxi-diagram" data-step="{s.step}" data-mode="{s.mode.value}" data-engine="{engine}" '
-                f'style="overflow-x:auto;background:white">{sized(svg, scale)}</div>', "diagram")
-    if fig.hidden:
-        st.caption(t("step.hidden_pages", lang, n=fig.hidden, cap=F.ROW_CAP))
-    ui.html(legend_html(s.mode, lang))
+    markup, dot_text, svg, engine = diagrams(s, lecture=False)
+    ui.svg_view(markup, "diagram")
+    ui.html(legend_html(None if S.get("both") else s.mode, lang))
 
     # details: one table at a time (each table is a dataframe sent to the browser)
     left, right = st.columns([2.2, 1])
@@ -347,7 +385,7 @@ def step_view() -> None:
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
         st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
-    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=s.mode.value,
+    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))))
 
 

@@ -123,3 +123,34 @@ def test_figure_view_shows_the_named_data_pages_only(server, browser):
         assert "figure=0" in page.url
     finally:
         ctx.close()
+
+
+def test_side_by_side_shows_both_modes_at_the_same_step_and_m_cycles(server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=both&step=3&lang=en&present=1&figure=0")
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="shadow"][data-step="3"] svg')
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="nested"][data-step="3"] svg')
+        shadow, nested = '.esxi-diagram[data-mode="shadow"] svg', '.esxi-diagram[data-mode="nested"] svg'
+        assert page.locator(f"{shadow} g.edge.shadow-map").count() > 0
+        assert page.locator(f"{nested} g.edge.shadow-map").count() == 0
+        assert page.locator(f"{nested} g.node.ept").count() > 0
+        # the same data page at the same machine address in both diagrams
+        ids = page.locator(f"{shadow} g.node.current").evaluate_all("els => els.map(e => e.id)")
+        assert ids and all(page.locator(f'{nested} g.node[id="{i}"]').count() == 1 for i in ids if i.startswith("ma-"))
+        for box in page.locator(".esxi-diagram.lecture").all():
+            r = box.bounding_box()
+            assert r["y"] >= 0 and r["y"] + r["height"] <= 720
+        assert "mode=both" in page.url
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        page.keyboard.press("m")  # both → shadow
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram.lecture').length == 1")
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="shadow"]')
+        page.keyboard.press("m")  # shadow → nested
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="nested"]')
+        page.keyboard.press("m")  # nested → both
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram.lecture').length == 2")
+        page.screenshot(path=str(SHOTS / "lecture" / "esxi-figure-both-en-step03.png"))
+    finally:
+        ctx.close()

@@ -287,6 +287,19 @@ class Session:
         machine, record = tl.state_at(step)  # a StepError leaves the session as it was
         self.mode, self._timeline, self.machine, self.record, self.step = mode, tl, machine, record, step
 
+    def state_in(self, mode: Mode):
+        """(machine, record) of the same trace at the current step in another ``mode`` (the
+        side-by-side view); the other mode's timeline is kept until accesses are added."""
+        if mode is self.mode:
+            return self.machine, self.record
+        key = (mode, len(self.inserted))
+        cached = getattr(self, "_other", None)
+        if cached is None or cached[0] != key:
+            cached = (key, self._build_timeline(mode))
+            self._other = cached
+        tl = cached[1]
+        return tl.state_at(min(self.step, tl.limit))
+
     def _build_timeline(self, mode: Mode) -> Timeline:
         tl = self.timeline_for(self.scenario, mode)
         for at, op in self.inserted:

@@ -337,6 +337,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   padding: 4px 10px; background: #ffffff; color: #102027; font-size: 17px; line-height: 1.35; }
 .lecture-narration ol { margin: 0; padding-left: 1.6rem; font-size: 17px !important; column-count: 2 !important; }
 .lecture-narration li { break-inside: avoid; }
+.esxi-diagram.lecture.half { height: calc((100vh - 290px) / 2); }
+.both-caption { font-size: 15px; font-weight: 600; color: #102027; margin: 2px 0 0 0; }
+.both-narration { display: flex; gap: 1.2rem; }
+.both-narration > div { flex: 1; }
+.both-narration ol { column-count: 1 !important; }
 </style>
 """
 

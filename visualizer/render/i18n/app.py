@@ -13,6 +13,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode.short.shadow": ("shadow", "Schatten"),
     "mode.short.nested": ("nested", "verschachtelt"),
     "mode.short.native": ("native", "nativ"),
+    "mode.both": ("both, one above the other", "beide übereinander"),
+    "mode.short.both": ("both", "beide"),
     "home.intro": ("This tool runs a real translation engine — x86-64 page tables in memory images, the "
                    "VMM's pmap, shadow page tables, nested (EPT) tables and a tagged TLB — and draws the "
                    "memory-mapping figure of the vSphere documentation live. Each virtual machine sees a "

@@ -1,0 +1,392 @@
+"""Step through: the live ESXi diagram, one operation at a time, in shadow or nested mode."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from visualizer.app import ui
+from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access
+from visualizer.engine import Mode
+from visualizer.render import figure as F
+from visualizer.render.legend import legend_html
+from visualizer.render import narrate as N
+from visualizer.render import tables as T
+from visualizer.render.i18n import percent, t
+from visualizer.render.svg import LayoutError, fitted, layout_program, render, sized
+
+S = st.session_state
+messages: list[str] = []
+lang = ui.language(messages)
+ui.page_config(lang, "nav.step", ":material/footprint:", initial_sidebar_state="collapsed")
+scenario = ui.scenario(messages, lang)
+SPEEDS = [0.5, 1.0, 2.0, 4.0]
+BOTH = "both"  # the side-by-side view: shadow and nested at the same step
+ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
+FIT_LIMIT = 2200  # "fit" fits diagrams up to this width (pt) to the page; wider ones scroll at 75 %
+
+
+def session() -> Session:
+    return S["step_session"]
+
+
+# -- the session: created for the active scenario, then moved by deep links and widgets ---------
+sess = S.get("step_session")
+if sess is None or sess.scenario is not scenario:
+    mode = sess.mode if sess is not None else (scenario.mode if scenario.mode in MODES else Mode.SHADOW)
+    sess = Session(scenario, mode, ui.timeline_for)
+    S["step_session"] = sess
+    S.pop("_added", None)
+
+if "figure_view" not in S or S.get("_figure_view_for") != scenario.name:
+    # the vSphere figure's view (data pages only) is the default where the scenario names its pages
+    S["figure_view"] = bool(scenario.labels)
+    S["_figure_view_for"] = scenario.name
+
+link = ui.incoming(("mode", "step", "present", "figure"))
+if "present" in link:
+    S["present"] = link["present"].strip() in ("1", "true", "yes", "on")
+if "figure" in link:
+    S["figure_view"] = link["figure"].strip() in ("1", "true", "yes", "on")
+if "mode" in link:
+    wanted = link["mode"].strip().lower()
+    if wanted in ("shadow", "nested", "both"):
+        S["both"] = wanted == "both"
+        try:
+            sess.set_mode(Mode.SHADOW if wanted == "both" else Mode(wanted))
+        except StepError as exc:
+            messages.append(t("err.out_of_memory", lang, error=exc))
+    else:
+        messages.append(t("err.mode", lang, value=link["mode"], fallback=t("mode.short." + sess.mode.value, lang)))
+if "step" in link:
+    raw = link["step"].strip()
+    if raw.isdigit() and int(raw) <= sess.total:
+        target = int(raw)
+    else:
+        target = sess.total if raw.isdigit() else sess.step
+        messages.append(t("err.step", lang, value=link["step"], last=sess.total, fallback=target))
+    try:
+        sess.goto(target)
+    except StepError as exc:
+        messages.append(t("err.out_of_memory", lang, error=exc))
+if sess.timeline.error and sess.total < len(scenario.trace):
+    messages.append(t("err.out_of_memory", lang, error=sess.timeline.error))
+
+
+# -- callbacks (run before the script, on the session as it is then) ---------------------------
+def act(fn, *args) -> None:
+    try:
+        fn(*args)
+    except StepError as exc:
+        S["_step_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+
+
+def on_forward() -> None:
+    act(session().forward)
+
+
+def on_back() -> None:
+    act(session().back)
+
+
+def on_reset() -> None:
+    act(session().reset)
+
+
+def on_jump() -> None:
+    target = int(S["jump_step"])
+    s = session()
+    if target > s.total:
+        S["_step_error"] = t("err.step", S.get("lang", "en"), value=target, last=s.total, fallback=s.total)
+    act(s.goto, target)
+
+
+def on_mode() -> None:
+    S["both"] = S["mode"] == BOTH
+    act(session().set_mode, Mode.SHADOW if S["both"] else Mode(S["mode"]))
+
+
+def on_cycle_mode() -> None:
+    """m in lecture mode: shadow → nested → both side by side → shadow."""
+    s = session()
+    if S.get("both"):
+        S["both"] = False
+    elif s.mode is Mode.SHADOW:
+        act(s.set_mode, Mode.NESTED)
+    else:
+        S["both"] = True
+        act(s.set_mode, Mode.SHADOW)
+
+
+def shown_mode(s: Session) -> str:
+    """The view's mode as the link writes it: shadow, nested or both."""
+    return BOTH if S.get("both") else s.mode.value
+
+
+def diagrams(s: Session, lecture: bool) -> tuple[str, str, str, str]:
+    """The diagram(s) at the current step as markup — one, or shadow and nested one above the
+    other — with the DOT and SVG of the first (for the exports) and what drew it."""
+    modes = (Mode.SHADOW, Mode.NESTED) if S.get("both") else (s.mode,)
+    parts, first, engine = [], None, "python"
+    for mode in modes:
+        machine, rec = s.state_in(mode)
+        fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s))
+        dot_text, svg, engine = ui.draw(fig)
+        first = first or (dot_text, svg)
+        if lecture:
+            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "")
+            body, style = fitted(svg), ""
+        else:
+            zoom = S.get("zoom", "fit")
+            scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
+            cls, body, style = "esxi-diagram", sized(svg, scale), ' style="overflow-x:auto;background:white"'
+        caption = (f'<div class="both-caption">{t("mode." + mode.value, lang)}</div>' if len(modes) > 1 else "")
+        parts.append(f'{caption}<div class="{cls}" data-step="{s.step}" data-mode="{mode.value}" '
+                     f'data-engine="{engine}"{style}>{body}</div>')
+        if fig.hidden and not lecture:
+            parts.append(f'<div class="caption">{t("step.hidden_pages", lang, n=fig.hidden, cap=F.ROW_CAP)}</div>')
+    return "".join(parts), first[0], first[1], engine
+
+
+def on_present(value: bool) -> None:
+    S["present"] = value
+
+
+def figure_view(s: Session):
+    """What the diagram draws: the figure's data pages (with the scenario's page names) or all."""
+    return F.View(data_only=bool(S.get("figure_view")), labels=s.scenario.labels,
+                  compact=bool(S.get("present")))
+
+
+def on_access() -> None:
+    s = session()
+    vm, _, process = (S.get("acc_target") or "/").partition("/")
+    form = AccessForm(vm, process, S.get("acc_gva", ""), S.get("acc_kind", "read"), S.get("acc_value", "0"))
+    op, error = parse_access(form, s.scenario.config)
+    if op is None:
+        value = form.value if error == "err.value" else form.gva
+        S["_form_error"] = t(error, S.get("lang", "en"), value=value, error=value)
+        return
+    try:
+        s.add_access(op)
+        S["_added"] = (s.step, op)
+    except StepError as exc:
+        S["_form_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+
+
+# -- lecture mode: the diagram at the top, compact controls, keys, narration under it ----------------
+def lecture_view() -> None:
+    s = session()
+    ui.lecture_style()
+    ui.lecture_keys()
+    c = st.columns([1, 1, 1.25, 1.5, 1.7, 1.1], vertical_alignment="center", gap="small")
+    c[0].button(t("step.reset", lang), key="lec_reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
+                icon=":material/first_page:", help=t("lec.key.reset", lang))
+    c[1].button(t("step.back", lang), key="lec_back", on_click=on_back, disabled=s.step == 0, width="stretch",
+                icon=":material/chevron_left:", help=t("lec.key.back", lang))
+    c[2].button(t("step.forward", lang), key="lec_forward", on_click=on_forward, disabled=s.step >= s.total,
+                type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right",
+                help=t("lec.key.forward", lang))
+    c[3].button(t("mode.short." + shown_mode(s), lang), key="lec_mode", on_click=on_cycle_mode, width="stretch",
+                icon=":material/swap_horiz:", help=t("lec.key.mode", lang))
+    c[4].toggle(t("lec.figure_view", lang), key="figure_view")
+    c[5].button(t("lec.exit", lang), key="lec_exit", on_click=on_present, args=(False,), width="stretch",
+                icon=":material/close_fullscreen:")
+    if "_step_error" in S:
+        st.error(S.pop("_step_error"))
+    rec = s.record
+    position = t("step.position", lang, step=s.step, total=s.total)
+    if rec is None:
+        status, phrases = f"<b>{position}</b> — {t('step.boot', lang)}", [t("nar.boot", lang)]
+    else:
+        status = (f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code> — "
+                  f"{N.esc(T.step_summary(rec, lang))}")
+        phrases = N.narrate(rec, lang)
+    ui.html(f'<div class="lecture-status" data-step="{s.step}">{status}</div>')
+    markup, _dot, _svg, _engine = diagrams(s, lecture=True)
+    ui.svg_view(markup, "diagram")
+    if S.get("both") and rec is not None:
+        other = N.narrate(s.state_in(Mode.NESTED)[1], lang)
+        narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
+                     f'</div><div><b>{t("mode.short.nested", lang)}</b>{N.html_list(other)}</div></div>')
+    else:
+        narration = N.html_list(phrases)
+    ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
+    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=shown_mode(s),
+                    step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))))
+
+
+if S.get("present"):
+    ui.show(messages)
+    lecture_view()
+    st.stop()
+
+# -- header ---------------------------------------------------------------------------------------
+if S.pop("_autoplay_stop", False):
+    S["autoplay"] = False
+title_col, lang_col = st.columns([4, 1], vertical_alignment="bottom")
+title_col.title(t("step.title", lang))
+ui.language_switch(lang, lang_col)
+ui.show(messages)
+st.caption(f"**{scenario.name}** — {scenario.describe(lang)}" if scenario.describe(lang) else f"**{scenario.name}**")
+if "speed" not in S:
+    S["speed"] = 1.0
+if "zoom" not in S:
+    S["zoom"] = "fit"
+auto_col, speed_col, zoom_col, view_col, lec_col = st.columns([1.4, 1.6, 2.2, 1.5, 1.3], vertical_alignment="center")
+autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
+view_col.toggle(t("lec.figure_view", lang), key="figure_view", help=t("lec.figure_view_help", lang))
+lec_col.button(t("lec.start", lang), key="lec_start", on_click=on_present, args=(True,), width="stretch",
+               icon=":material/slideshow:", help=t("lec.start_help", lang))
+speed = speed_col.select_slider(t("step.speed", lang), SPEEDS, key="speed", label_visibility="collapsed",
+                                format_func=lambda v: t("step.speed_value", lang, n=v))
+zoom_col.select_slider(t("step.zoom", lang), ZOOMS, key="zoom", label_visibility="collapsed",
+                       format_func=lambda z: t("step.fit", lang) if z == "fit" else percent(z, lang))
+
+
+@st.fragment(run_every=(1.0 / speed) if autoplay else None)
+def step_view() -> None:
+    s = session()
+    if S.get("autoplay"):
+        now = time.monotonic()
+        last = S.get("_auto_last")
+        if s.step >= s.total:
+            S["_autoplay_stop"] = True
+            S.pop("_auto_last", None)
+            st.rerun(scope="app")
+        if last is None:
+            S["_auto_last"] = now
+        elif now - last >= 0.8 / S["speed"]:
+            act(s.forward)
+            S["_auto_last"] = now
+    else:
+        S.pop("_auto_last", None)
+
+    # controls
+    # The step box is not made to follow the current step: a value the server sets while the
+    # browser still shows the old one comes back with the next click as a change of its own.
+    if S.get("mode") != shown_mode(s):
+        S["mode"] = shown_mode(s)
+    if "jump_step" not in S:
+        S["jump_step"] = s.step
+    c = st.columns([1, 1, 1.2, 1.6, 3])
+    c[0].button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
+                icon=":material/first_page:")
+    c[1].button(t("step.back", lang), key="step_back", on_click=on_back, disabled=s.step == 0, width="stretch",
+                icon=":material/chevron_left:")
+    c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
+                type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
+    with c[3].form("jump_form", border=False, enter_to_submit=True):
+        box, go = st.columns([1.3, 1], gap="small")
+        box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
+        go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
+    c[4].radio(t("app.mode", lang), [m.value for m in MODES] + [BOTH], key="mode", on_change=on_mode,
+               horizontal=True, format_func=lambda v: t("mode." + v, lang), label_visibility="collapsed")
+    if "_step_error" in S:
+        st.error(S.pop("_step_error"))
+
+    # the current step
+    rec = s.record
+    position = t("step.position", lang, step=s.step, total=s.total)
+    if rec is None:
+        st.markdown(f"**{position}** — {t('step.boot', lang)}")
+        story_phrases = [t("nar.boot", lang)]
+    else:
+        tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
+        st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
+        story_phrases = N.narrate(rec, lang)
+    with st.container(border=True):
+        ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
+
+    # the diagram
+    markup, dot_text, svg, engine = diagrams(s, lecture=False)
+    ui.svg_view(markup, "diagram")
+    ui.html(legend_html(None if S.get("both") else s.mode, lang))
+
+    # details: one table at a time (each table is a dataframe sent to the browser)
+    left, right = st.columns([2.2, 1])
+    with left:
+        views = {"walk": t("step.walk", lang), "tlb": t("step.tlb", lang), "counters": t("step.counters", lang),
+                 "events": t("step.events", lang)}
+        if S.get("details") not in views:
+            S["details"] = "walk"
+        view = st.segmented_control(t("step.details", lang), list(views), key="details", format_func=views.get,
+                                    label_visibility="collapsed")
+        if view == "walk":
+            walk = T.walk_table(rec, lang)
+            if walk.empty:
+                st.caption(t("step.no_walk", lang))
+            else:
+                st.dataframe(walk, hide_index=True, width="stretch")
+        elif view == "tlb":
+            tlb = T.tlb_table(s.machine, lang)
+            if tlb.empty:
+                st.caption(t("step.tlb_empty", lang))
+            else:
+                st.dataframe(tlb, hide_index=True, width="stretch")
+        elif view == "counters":
+            st.dataframe(T.counters_table(s.machine, lang), hide_index=True, width="stretch")
+        else:
+            st.dataframe(T.events_table(rec, lang), hide_index=True, width="stretch")
+    with right:
+        with st.form("access_form", border=True):
+            st.markdown(f"**{t('step.access_now', lang)}**")
+            st.caption(t("step.access_help", lang))
+            targets = [f"{v.name}/{p}" for v in s.scenario.config.vms for p in v.processes]
+            if S.get("acc_target") not in targets:
+                S["acc_target"] = targets[0]
+            st.selectbox(f"{t('step.vm', lang)} / {t('step.process', lang)}", targets, key="acc_target")
+            if "acc_gva" not in S:
+                S["acc_gva"] = "0x400000"
+            st.text_input(t("step.gva", lang), key="acc_gva")
+            st.radio(t("step.kind", lang), ["read", "write"], key="acc_kind", horizontal=True,
+                     format_func=lambda k: t("step." + k, lang))
+            if "acc_value" not in S:
+                S["acc_value"] = "0x2a"
+            st.text_input(t("step.value", lang), key="acc_value")
+            st.form_submit_button(t("step.run_access", lang), on_click=on_access, key="acc_submit")
+        if "_form_error" in S:
+            st.error(S.pop("_form_error"))
+        elif S.get("_added") and S["_added"][0] == s.step:
+            st.success(t("step.added", lang, n=S["_added"][0], op=T.op_text(S["_added"][1], lang)))
+
+        st.markdown(f"**{t('step.exports', lang)}**")
+        stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
+        # deferred: the files are made only when a button is pressed
+        st.download_button(t("step.export_dot", lang), lambda: dot_text, f"{stem}.gv", "text/vnd.graphviz",
+                           key="dl_dot", on_click="ignore", icon=":material/download:")
+        def svg_file() -> str:
+            if layout_program() is not None:
+                try:
+                    return render(dot_text, "svg").decode("utf-8")
+                except LayoutError:
+                    pass
+            return svg
+        st.download_button(t("step.export_svg", lang), svg_file, f"{stem}.svg", "image/svg+xml", key="dl_svg",
+                           on_click="ignore", icon=":material/download:")
+        if layout_program() is not None:
+            def png() -> bytes:
+                try:
+                    return render(dot_text, "png")
+                except LayoutError as exc:
+                    return str(exc).encode()
+            st.download_button(t("step.export_png", lang), png, f"{stem}.png", "image/png", key="dl_png",
+                               on_click="ignore", icon=":material/download:")
+        else:
+            st.caption(t("step.no_layout", lang))
+        timeline, upto = s.timeline, s.step
+
+        def log() -> str:
+            first = max(1, upto - LOG_CAP + 1)
+            return T.event_log_csv(timeline.records(first, upto), first)
+        capped = t("step.export_capped", lang, n=LOG_CAP) if upto > LOG_CAP else ""
+        st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
+                           on_click="ignore", icon=":material/download:", disabled=upto == 0,
+                           help=t("step.export_csv_help", lang, step=upto, capped=capped))
+        st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
+
+    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=shown_mode(s),
+                    step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))))
+
+
+step_view()

@@ -1,0 +1,156 @@
+"""Lecture mode on a 1280 × 720 projector, in a real browser: the seed's scenario from the first
+step to the last by keyboard only, in both modes and both languages. At every step the whole
+diagram is inside the viewport, its top does not move, its smallest text renders at 14 px or more
+and the narration of the current step is visible. Screenshots of every step go to
+``screenshots/latest/lecture`` (``UPDATE_SCREENSHOTS=1``: ``screenshots/lecture``)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from browser_support import ARGS, CHROMIUM, SHOTS, free_port, start_server, stop_server
+from visualizer.engine import Mode, builtin
+from visualizer.render.narrate import narrate
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM} missing; apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+MEASURE = """() => {
+  const d = document.querySelector('.esxi-diagram.lecture');
+  const svg = d.querySelector('svg');
+  const r = svg.getBoundingClientRect();
+  // the drawn picture: the union of its visible parts (the SVG keeps its proportions inside the box)
+  const parts = [...svg.querySelectorAll('g.node, g.edge, g.cluster')].map(g => g.getBoundingClientRect());
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => t.getBoundingClientRect().height);
+  const n = document.querySelector('.lecture-narration');
+  const nr = n.getBoundingClientRect();
+  return {boxTop: d.getBoundingClientRect().top, top: Math.min(...parts.map(p => p.top)),
+          bottom: Math.max(...parts.map(p => p.bottom)), left: Math.min(...parts.map(p => p.left)),
+          right: Math.max(...parts.map(p => p.right)), svgTop: r.top, minText: Math.min(...texts),
+          narrTop: nr.top, narrBottom: nr.bottom, narration: n.innerText,
+          vw: window.innerWidth, vh: window.innerHeight};
+}"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    proc = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def wait_step(page, step: int, mode: str) -> None:
+    page.wait_for_selector(f'.esxi-diagram.lecture[data-step="{step}"][data-mode="{mode}"] svg')
+    page.wait_for_selector(f'.lecture-narration[data-step="{step}"]')
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
+    scenario = builtin("esxi-figure")
+    total = len(scenario.trace)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    shots = SHOTS / "lecture"
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang={lang}&present=1")
+        wait_step(page, 0, "shadow")
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        assert page.locator('[data-testid="stHeader"]').is_hidden(), "Streamlit's toolbar shows in lecture mode"
+        for mode in ("shadow", "nested"):
+            m = scenario.machine(Mode(mode))
+            expected = [None] + [m.execute(scenario.trace[i], i) for i in range(total)]
+            tops = set()
+            for step in range(total + 1):
+                if step:
+                    page.keyboard.press("PageDown" if step % 3 == 0 else ("ArrowRight" if step % 3 == 1 else " "))
+                    wait_step(page, step, mode)
+                page.wait_for_timeout(60)
+                got = page.evaluate(MEASURE)
+                where = f"{lang} {mode} step {step}"
+                assert 0 <= got["left"] and got["right"] <= got["vw"], f"{where}: diagram wider than the viewport {got}"
+                assert 0 <= got["top"] and got["bottom"] <= got["vh"], f"{where}: diagram not inside the viewport {got}"
+                assert got["minText"] >= 14, f"{where}: smallest diagram text {got['minText']:.1f} px"
+                assert got["narrTop"] < got["vh"] - 40 and got["narrBottom"] <= got["vh"], f"{where}: narration {got}"
+                if step:
+                    first = narrate(expected[step], lang)[0]
+                    assert (first[0].upper() + first[1:]) in got["narration"], f"{where}: narration of another step"
+                tops.add(round(got["boxTop"]))
+                page.screenshot(path=str(shots / f"esxi-figure-{mode}-{lang}-step{step:02d}.png"))
+            assert len(tops) == 1, f"{lang} {mode}: the diagram's top moved between steps: {sorted(tops)}"
+            # Home resets, m switches the mode; ← steps back
+            page.keyboard.press("ArrowLeft")
+            wait_step(page, total - 1, mode)
+            page.keyboard.press("Home")
+            wait_step(page, 0, mode)
+            if mode == "shadow":
+                page.keyboard.press("m")
+                wait_step(page, 0, "nested")
+    finally:
+        ctx.close()
+
+
+def test_figure_view_shows_the_named_data_pages_only(server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=8&lang=en&present=1")
+        wait_step(page, 8, "shadow")
+        svg = ".esxi-diagram.lecture svg"
+        for cls in ("gpt", "spt", "ept"):
+            assert page.locator(f"{svg} g.node.{cls}").count() == 0, cls
+        names = page.locator(f"{svg} g.node.labelled text").evaluate_all("els => els.map(e => e.textContent)")
+        assert {"a", "b", "c"} <= set(names)
+        assert page.locator(f"{svg} g.edge.shadow-map").count() >= 1
+        page.locator(".st-key-figure_view label").click()  # the switch shows every page again
+        page.wait_for_function(f"() => document.querySelectorAll('{svg} g.node.gpt').length > 0")
+        assert "figure=0" in page.url
+    finally:
+        ctx.close()
+
+
+def test_side_by_side_shows_both_modes_at_the_same_step_and_m_cycles(server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=both&step=3&lang=en&present=1&figure=0")
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="shadow"][data-step="3"] svg')
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="nested"][data-step="3"] svg')
+        shadow, nested = '.esxi-diagram[data-mode="shadow"] svg', '.esxi-diagram[data-mode="nested"] svg'
+        assert page.locator(f"{shadow} g.edge.shadow-map").count() > 0
+        assert page.locator(f"{nested} g.edge.shadow-map").count() == 0
+        assert page.locator(f"{nested} g.node.ept").count() > 0
+        # the same data page at the same machine address in both diagrams
+        ids = page.locator(f"{shadow} g.node.current").evaluate_all("els => els.map(e => e.id)")
+        assert ids and all(page.locator(f'{nested} g.node[id="{i}"]').count() == 1 for i in ids if i.startswith("ma-"))
+        for box in page.locator(".esxi-diagram.lecture").all():
+            r = box.bounding_box()
+            assert r["y"] >= 0 and r["y"] + r["height"] <= 720
+        assert "mode=both" in page.url
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        page.keyboard.press("m")  # both → shadow
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram.lecture').length == 1")
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="shadow"]')
+        page.keyboard.press("m")  # shadow → nested
+        page.wait_for_selector('.esxi-diagram.lecture[data-mode="nested"]')
+        page.keyboard.press("m")  # nested → both
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram.lecture').length == 2")
+        page.screenshot(path=str(SHOTS / "lecture" / "esxi-figure-both-en-step03.png"))
+    finally:
+        ctx.close()
