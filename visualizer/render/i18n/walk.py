@@ -22,8 +22,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grid.done": ("done", "ausgeführt"),
     "grid.cached": ("skipped by a cache", "von einem Cache erspart"),
     "grid.unneeded": ("not needed (large page)", "nicht nötig (große Seite)"),
-    "grid.total": ("{refs} references of {full}: {cached} skipped by caches, {unneeded} not needed",
-                   "{refs} Zugriffe von {full}: {cached} von Caches erspart, {unneeded} nicht nötig"),
+    "grid.total": ("{n} reference of {full}: {cached} skipped by caches, {unneeded} not needed|"
+                   "{n} references of {full}: {cached} skipped by caches, {unneeded} not needed",
+                   "{n} Zugriff von {full}: {cached} von Caches erspart, {unneeded} nicht nötig|"
+                   "{n} Zugriffe von {full}: {cached} von Caches erspart, {unneeded} nicht nötig"),
     "grid.none": ("No page walk at this step (TLB hit or no access).",
                   "Kein Seitentabellen-Walk in diesem Schritt (TLB-Treffer oder kein Zugriff)."),
 }
