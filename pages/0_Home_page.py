@@ -8,7 +8,9 @@ from visualizer.app.session import Timeline
 from visualizer.engine import Mode, builtin_names
 from visualizer.render.figure import figure, highlight_of
 from visualizer.render.legend import legend_html
-from visualizer.render.i18n import t
+from visualizer.render.plain import plain
+from visualizer.engine.ops import MAX_MACHINE_BYTES, MAX_PROCESSES, MAX_VMS
+from visualizer.render.i18n import number, t
 from visualizer.render.svg import sized
 
 S = st.session_state
@@ -23,7 +25,7 @@ PREVIEW_STEP = 10
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def preview_svg(lang: str) -> str:
-    """The seed's figure, live: esxi-figure after PREVIEW_STEP steps in shadow mode."""
+    """The vSphere figure, live: esxi-figure after PREVIEW_STEP steps in shadow mode."""
     s = ui.builtin_scenario("esxi-figure")
     machine, step = Timeline(s.config, Mode.SHADOW, s.trace).state_at(PREVIEW_STEP)
     _, svg, _ = ui.draw(figure(machine, highlight_of(step, machine), lang))
@@ -70,19 +72,22 @@ with left:
 with right:
     st.file_uploader(t("home.upload", lang), type=["toml"], key="_home_upload", on_change=on_upload,
                      help=t("home.upload_help", lang))
+st.caption(t("home.caps", lang, kib=ui.MAX_UPLOAD_BYTES >> 10, gib=MAX_MACHINE_BYTES >> 30, vms=number(MAX_VMS, lang),
+              procs=number(MAX_PROCESSES, lang)))
 if "_upload_error" in S:
     fname, error = S["_upload_error"]
-    st.error(t("home.upload_error", lang, file=fname, error=error, name=S["scenario_name"]))
+    st.error(t("home.upload_error", lang, file=plain(fname), error=plain(error, 1000), name=plain(S["scenario_name"])))
 elif "_upload_ok" in S and not S.get("scenario_builtin"):
-    st.success(t("home.uploaded", lang, file=S["_upload_ok"][0], name=S["_upload_ok"][1]), icon=":material/upload_file:")
+    st.success(t("home.uploaded", lang, file=plain(S["_upload_ok"][0]), name=plain(S["_upload_ok"][1])),
+               icon=":material/upload_file:")
 scenario = S["scenario"]
-st.markdown(t("home.current", lang, name=scenario.name, vms=len(scenario.config.vms), ops=len(scenario.trace),
+st.markdown(t("home.current", lang, name=plain(scenario.name), vms=len(scenario.config.vms), ops=len(scenario.trace),
               mode=t("mode.short." + scenario.mode.value, lang)))
 if scenario.describe(lang):
-    st.caption(scenario.describe(lang))
+    st.caption(plain(scenario.describe(lang), 2000))
 
 st.subheader(t("home.pages", lang))
 ui.page_links(lang)
 st.caption(t("home.deeplink", lang))
 
-ui.write_params(lang=lang, scenario=S["scenario_name"] if S.get("scenario_builtin") else None)
+ui.write_params(lang=lang, scenario=ui.scenario_param())

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import inspect
+import re
+import shlex
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -14,6 +16,7 @@ from visualizer.engine.scenario import ScenarioError
 from visualizer.engine.workloads import GENERATORS, program_names
 from visualizer.render import compare as R
 from visualizer.render.i18n import CATALOGUE, number, percent, t
+from visualizer.render.plain import plain
 
 S = st.session_state
 messages: list[str] = []
@@ -85,8 +88,6 @@ st.title(t("cmp.title", lang))
 ui.show(messages)
 st.markdown(t("cmp.intro", lang))
 
-keep("cmp.source", "generator")
-keep("cmp.kind", "mix")
 keep("cmp.seed", 1)
 keep("cmp.program", "listwalk")
 for k, v in MACHINE_DEFAULTS.items():
@@ -103,12 +104,12 @@ with st.container(border=True):
     with left:
         st.subheader(t("cmp.workload", lang))
         sources = ["generator", "program", "scenario", "upload"]
-        source = st.radio(t("cmp.source", lang), sources, key="_cmp.source", horizontal=True,
-                          format_func=lambda s: t(f"cmp.source.{s}", lang, name=active.name),
-                          on_change=store, args=("cmp.source",))
+        # labels change with the language: ui.localized keeps the value across switches
+        source = ui.localized(st.radio, t("cmp.source", lang), sources, "cmp.source", lang, default="generator",
+                              horizontal=True, format_func=lambda s: t(f"cmp.source.{s}", lang, name=plain(active.name)))
         if source == "generator":
             c1, c2 = st.columns([3, 1])
-            kind = c1.selectbox(t("cmp.kind", lang), KINDS, key="_cmp.kind", on_change=store, args=("cmp.kind",),
+            kind = ui.localized(c1.selectbox, t("cmp.kind", lang), KINDS, "cmp.kind", lang, default="mix",
                                 format_func=lambda k: t(f"gen.{k}", lang))
             seed = c2.number_input(t("cmp.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key="_cmp.seed",
                                    on_change=store, args=("cmp.seed",))
@@ -151,10 +152,10 @@ with st.container(border=True):
             st.caption(t("cmp.program.caption", lang, name=name, ops=number(len(trace), lang)))
         elif source == "scenario":
             trace, base_config, source_name = active.trace, active.config, f"{active.name}.toml"
-            st.caption(t("cmp.scenario.caption", lang, name=active.name, ops=number(len(trace), lang),
-                          description=active.describe(lang)))
+            st.caption(t("cmp.scenario.caption", lang, name=plain(active.name), ops=number(len(trace), lang),
+                          description=plain(active.describe(lang), 2000)))
             if not len(trace):
-                errors.append(t("cmp.scenario.empty", lang, name=active.name))
+                errors.append(t("cmp.scenario.empty", lang, name=plain(active.name)))
                 trace = None
         else:
             up = st.file_uploader(t("cmp.upload", lang), type=["csv", "txt", "log", "lackey", "out", "gz", "toml"],
@@ -168,19 +169,21 @@ with st.container(border=True):
                     S["cmp.upload"] = {"name": up.name, "format": loaded.format, "trace": loaded.trace,
                                        "config": loaded.scenario.config if loaded.scenario else None}
                     S.pop("cmp.upload.error", None)
-                except (ScenarioError, ValueError) as exc:
+                except (ScenarioError, ValueError, OverflowError) as exc:
                     S["cmp.upload.error"] = str(exc)
+                except (RecursionError, MemoryError):
+                    S["cmp.upload.error"] = t("err.upload_shape", lang)
             if S.get("cmp.upload.error"):
-                st.error(t("cmp.upload.error", lang, error=S["cmp.upload.error"]))
+                st.error(t("cmp.upload.error", lang, error=plain(S["cmp.upload.error"], 1000)))
                 if S.get("cmp.upload"):
-                    st.caption(t("cmp.upload.kept", lang, name=S["cmp.upload"]["name"]))
+                    st.caption(t("cmp.upload.kept", lang, name=plain(S["cmp.upload"]["name"])))
             current = S.get("cmp.upload")
             if current is None:
                 st.info(t("cmp.upload.none", lang))
             else:
                 trace, base_config, source_name = current["trace"], current["config"], current["name"]
                 if not S.get("cmp.upload.error"):
-                    st.caption(t("cmp.upload.loaded", lang, name=current["name"], fmt=current["format"],
+                    st.caption(t("cmp.upload.loaded", lang, name=plain(current["name"]), fmt=current["format"],
                                   ops=number(len(trace), lang)))
 
     with right:
@@ -214,10 +217,10 @@ settings = C.Settings.with_costs(overrides, **machine)
 try:
     config = settings.apply(base_config if base_config is not None else traceio.default_config(trace))
 except ValueError as exc:
-    st.error(t("cmp.error", lang, error=exc))
+    st.error(t("cmp.error", lang, error=plain(exc, 1000)))
     st.stop()
 st.caption(t("cmp.machine.from_scenario", lang if base_config is not None else "cmp.machine.default",
-              vms=R.machine_summary(config, lang)))
+              vms=plain(R.machine_summary(config, lang), 2000)))
 
 trace_key = C.trace_digest(trace)
 key = f"compare:{trace_key}:{C.config_digest(config)}"
@@ -236,9 +239,9 @@ def report(fraction: float, what: str) -> None:
 
 try:
     cmp = cached(key, lambda: C.compare(config, trace, samples=120, progress=report, workers=C.default_workers()))
-except (ValueError, traceio.TraceError, RuntimeError) as exc:
+except (ValueError, OverflowError, traceio.TraceError, RuntimeError) as exc:
     bar.empty()
-    st.error(t("cmp.error", lang, error=exc))
+    st.error(t("cmp.error", lang, error=plain(exc, 1000)))
     st.stop()
 bar.empty()
 
@@ -273,25 +276,37 @@ with tab_counters:
     st.table(R.counters_table(cmp, lang))
 
 with tab_cli:
+    # the command names only files the user has: comparison.toml, a trace file of this
+    # repository, the file they uploaded, or the active scenario's file offered beside it
+    trace_file = None
+    if source == "scenario":
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", active.name).strip("._") or "scenario"
+        trace_file = (f"{safe}.toml", active.source, "application/toml") if active.source else \
+            (f"{safe}.csv", traceio.write_csv(active.trace), "text/csv")
+        source_name = trace_file[0]
     st.caption(t("cmp.cli.caption.generator", lang if generator_spec is not None else "cmp.cli.caption.trace",
-                  trace=source_name))
+                  trace=plain(source_name)))
     toml = C.config_to_toml(config, name="comparison", description=f"Comparison of {source_name}.",
                             generator=generator_spec)
-    st.download_button(t("cmp.cli.download", lang), toml, file_name="comparison.toml", mime="application/toml",
-                       key="cmp.cli.toml", on_click="ignore", icon=":material/download:")
+    d1, d2 = st.columns(2)
+    d1.download_button(t("cmp.cli.download", lang), toml.encode("utf-8"), file_name="comparison.toml",
+                       mime="application/toml", key="cmp.cli.toml", on_click="ignore", icon=":material/download:")
+    if trace_file is not None:
+        d2.download_button(t("cmp.cli.download_trace", lang, file=plain(trace_file[0])),
+                           trace_file[1].encode("utf-8"), file_name=trace_file[0], mime=trace_file[2],
+                           key="cmp.cli.trace", on_click="ignore", icon=":material/download:")
     if generator_spec is not None:
         cmd = "python -m visualizer run comparison.toml --mode {m} --json"
     else:
         path = f"visualizer/traces/{source_name}" if source == "program" else source_name
-        cmd = f"python -m visualizer run --trace {path} --scenario comparison.toml --mode {{m}} --json"
-    st.code("\n".join(cmd.format(m=m) for m in R.MODE_ORDER), language="bash")
+        cmd = f"python -m visualizer run --trace {shlex.quote(path)} --scenario comparison.toml --mode {{m}} --json"
+    st.code("\n".join(cmd.replace("{m}", m) for m in R.MODE_ORDER), language="bash")
 
 st.subheader(t("cmp.tab.sweep", lang))
 st.caption(t("cmp.sweep.intro", lang))
-keep("cmp.sweep.param", "walk_ref")
 c1, c2, c3 = st.columns([2, 3, 1])
-param = c1.selectbox(t("cmp.sweep.param", lang), list(C.SWEEPS), key="_cmp.sweep.param", on_change=store,
-                     args=("cmp.sweep.param",), format_func=lambda p: t(f"sweep.{p}", lang))
+param = ui.localized(c1.selectbox, t("cmp.sweep.param", lang), list(C.SWEEPS), "cmp.sweep.param", lang,
+                     default="walk_ref", format_func=lambda p: t(f"sweep.{p}", lang))
 spec = C.SWEEPS[param]
 vkey = f"cmp.sweep.values.{param}"
 keep(vkey, ", ".join(str(v) for v in spec.values))
@@ -301,7 +316,7 @@ accesses = c3.number_input(t("cmp.sweep.accesses", lang), min_value=1000, max_va
                            key="_cmp.sweep.accesses", on_change=store, args=("cmp.sweep.accesses",))
 values = R.parse_values(values_text, spec.integer)
 if values is None:
-    st.error(t("cmp.sweep.bad_values", lang, text=values_text))
+    st.error(t("cmp.sweep.bad_values", lang, text=plain(values_text)))
 elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
     st.error(t("cmp.sweep.bad_tlb", lang))
     values = None
@@ -322,8 +337,8 @@ if st.button(t("cmp.sweep.run", lang), key="cmp.sweep.run", type="primary", disa
             workload=sweep_workload, settings=settings, accesses=int(accesses), progress=sreport,
             workers=C.default_workers()))
         S["cmp.sweep"] = {"key": sweep_key, "result": result, "accesses": int(accesses)}
-    except ValueError as exc:
-        st.error(t("cmp.error", lang, error=exc))
+    except (ValueError, OverflowError) as exc:
+        st.error(t("cmp.error", lang, error=plain(exc, 1000)))
     sbar.empty()
 done = S.get("cmp.sweep")
 if done is not None:

@@ -36,7 +36,7 @@ def on_value(name: str) -> None:
 
 
 def on_preset(which: str) -> None:
-    choice = S[f"_cost.preset.{which}"]
+    choice = S[f"cost.preset.{which}"]
     table = PRESETS_WALK_REF if which == "walk" else PRESETS_VM_EXIT
     if choice in table:
         set_cost("walk_ref" if which == "walk" else "vm_exit", table[choice])
@@ -50,8 +50,8 @@ costs = current()
 # widgets show the session's values (they live on while other pages are shown)
 for c in COSTS:
     S[f"_cost.{c.name}"] = getattr(costs, c.name)
-S["_cost.preset.walk"] = next((k for k, v in PRESETS_WALK_REF.items() if v == costs.walk_ref), CUSTOM)
-S["_cost.preset.exit"] = next((k for k, v in PRESETS_VM_EXIT.items() if v == costs.vm_exit), CUSTOM)
+S["cost.preset.walk"] = next((k for k, v in PRESETS_WALK_REF.items() if v == costs.walk_ref), CUSTOM)
+S["cost.preset.exit"] = next((k for k, v in PRESETS_VM_EXIT.items() if v == costs.vm_exit), CUSTOM)
 
 st.title(t("cost.title", lang))
 ui.show(messages)
@@ -60,14 +60,15 @@ st.markdown(t("cost.intro", lang))
 st.subheader(t("cost.presets", lang))
 p1, p2 = st.columns(2, gap="large")
 walk_options = list(PRESETS_WALK_REF) + [CUSTOM]
-p1.radio(t("cost.preset.walk", lang), walk_options, key="_cost.preset.walk", horizontal=True,
-         on_change=on_preset, args=("walk",),
-         format_func=lambda k: t("cost.preset.custom", lang) if k == CUSTOM else f"{k} ({PRESETS_WALK_REF[k]})")
+# the labels change with the language: ui.localized keeps the choice across switches
+ui.localized(p1.radio, t("cost.preset.walk", lang), walk_options, "cost.preset.walk", lang, horizontal=True,
+             on_change=on_preset, args=("walk",),
+             format_func=lambda k: t("cost.preset.custom", lang) if k == CUSTOM else f"{k} ({PRESETS_WALK_REF[k]})")
 exit_options = list(PRESETS_VM_EXIT) + [CUSTOM]
-p2.radio(t("cost.preset.exit", lang), exit_options, key="_cost.preset.exit", horizontal=True,
-         on_change=on_preset, args=("exit",),
-         format_func=lambda k: t("cost.preset.custom", lang) if k == CUSTOM
-         else f"{t('cost.preset.' + k, lang)} ({number(PRESETS_VM_EXIT[k], lang)})")
+ui.localized(p2.radio, t("cost.preset.exit", lang), exit_options, "cost.preset.exit", lang, horizontal=True,
+             on_change=on_preset, args=("exit",),
+             format_func=lambda k: t("cost.preset.custom", lang) if k == CUSTOM
+             else f"{t('cost.preset.' + k, lang)} ({number(PRESETS_VM_EXIT[k], lang)})")
 
 head, reset = st.columns([3, 1], vertical_alignment="bottom")
 head.subheader(t("cost.table", lang))

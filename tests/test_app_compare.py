@@ -22,6 +22,13 @@ def compare_app(lang=None, accesses=20000, **state) -> AppTest:
     return at.run()
 
 
+def shown(markdown: str) -> str:
+    """What Markdown text shows: backslash escapes and entities (from render.plain) undone."""
+    import html
+    import re
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
 def explanation(at: AppTest) -> str:
     return next(m.value for m in at.markdown if "wins" in m.value or "gewinnt" in m.value)
 
@@ -104,14 +111,14 @@ def test_upload_then_bad_upload_keeps_the_previous_trace():
     assert not at.exception and not at.metric          # nothing uploaded yet
     at.file_uploader(key="cmp.uploader").upload("t.csv", GOOD, "text/csv").run()
     assert not at.exception and not at.error
-    assert any("Loaded t.csv: csv, 3 operations" in c.value for c in at.caption)
+    assert any("Loaded t.csv: csv, 3 operations" in shown(c.value) for c in at.caption)
     ops = at.table[0].value.loc["operations"].tolist()
     assert ops == ["3", "3", "3"]
     at.file_uploader(key="cmp.uploader").upload("bad.csv", BAD, "text/csv").run()
     assert not at.exception
-    assert at.error[0].value == ("Upload rejected — bad.csv: line 2, field 'op': 'jump' is not an operation (one of "
+    assert shown(at.error[0].value) == ("Upload rejected — bad.csv: line 2, field 'op': 'jump' is not an operation (one of "
                                  "read, write, exec, map, unmap, protect, invlpg, switch, swap_out, fork, exit)")
-    assert any("Still comparing the previous trace: t.csv" in c.value for c in at.caption)
+    assert any("Still comparing the previous trace: t.csv" in shown(c.value) for c in at.caption)
     assert at.table[0].value.loc["operations"].tolist() == ["3", "3", "3"]
 
 
@@ -119,7 +126,7 @@ def test_upload_of_a_scenario_file_uses_its_machine():
     at = compare_app(**{"cmp.source": "upload"})
     at.file_uploader(key="cmp.uploader").upload("ptu.toml", builtin("page-table-update").source.encode()).run()
     assert not at.exception and not at.error
-    assert any(c.value.startswith("Machine from the scenario file: VM1 64 KiB (p1)") for c in at.caption)
+    assert any(shown(c.value).startswith("Machine from the scenario file: VM1 64 KiB (p1)") for c in at.caption)
     assert at.table[0].value.loc["operations"].tolist() == ["8", "8", "8"]
 
 
@@ -170,13 +177,13 @@ def test_costs_page_lists_every_cost_with_default_source_and_estimates():
 
 def test_presets_and_edits_are_kept_and_reset():
     at = costs_app()
-    at.radio(key="_cost.preset.walk").set_value("DRAM").run()
+    at.radio(key="_cost.preset.walk.en").set_value("DRAM").run()
     assert at.session_state["cost_overrides"] == {"walk_ref": 200}
     assert at.number_input(key="_cost.walk_ref").value == 200
     at.number_input(key="_cost.vm_exit").set_value(1700).run()
-    assert at.radio(key="_cost.preset.exit").value == "older CPU (Core 2)"
+    assert at.radio(key="_cost.preset.exit.en").value == "older CPU (Core 2)"
     at.number_input(key="_cost.walk_ref").set_value(55).run()
-    assert at.radio(key="_cost.preset.walk").value == "custom"
+    assert at.radio(key="_cost.preset.walk.en").value == "custom"
     derived = at.table[0].value
     assert derived.iloc[1, 0] == "1,320"  # 24 × 55
     at.button(key="cost.reset").click().run()

@@ -5,7 +5,8 @@ a ScenarioError/TraceError in the engine), or runs within bounded memory; text f
 shown inert (:func:`visualizer.render.plain.plain`)."""
 from __future__ import annotations
 
-import re
+import os
+
 import subprocess
 import sys
 import time
@@ -14,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from visualizer.engine import Machine, MachineConfig, Mode, ScenarioError, VmConfig, load_scenario_text
-from visualizer.engine.costs import CostTable
 from visualizer.engine.errors import TraceError
 from visualizer.engine.memory import MachineMemory
 from visualizer.engine.ops import MAX_PROCESSES, MAX_VMS
@@ -242,3 +242,16 @@ def test_cli_accepts_bom_and_large_sparse_machine(tmp_path):
     assert '"accesses": 64' in r.stdout
     maxrss_kib = int(r.stderr.split("maxrss")[1])
     assert maxrss_kib < 1 << 20  # within 1 GiB (measured: about 100 MiB)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_large_images_reserve_nothing_so_the_server_can_still_fork():
+    """Twelve 4 GiB images (48 GiB declared) on a host with less: nothing is committed until
+    written, and a fork (Compare's workers) still succeeds."""
+    images = [MachineMemory((4 << 30) >> 12, seed=i) for i in range(12)]
+    for mem in images:
+        mem.q[mem.alloc() << 9] = 1
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    assert os.waitpid(pid, 0)[1] == 0

@@ -15,6 +15,7 @@ from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load
 from ..render.dot import to_dot
 from ..render.figure import Figure
 from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, t
+from ..render.plain import plain
 from ..render.svg import to_svg
 from .session import Timeline, scenario_key
 
@@ -104,6 +105,17 @@ def write_params(**values: Optional[object]) -> None:
         written[k] = v
 
 
+def link_number(value: str, last: int) -> Optional[int]:
+    """A whole number from 0 to ``last`` written in a link, or None. ASCII digits only and at
+    most 20 of them: ``str.isdigit`` accepts "²" (which ``int`` refuses) and ``int`` reads
+    "١٢" as 12 and refuses 5,000 digits with a ValueError — a link gets a message instead."""
+    s = (value or "").strip()
+    if not s or len(s) > 20 or not s.isascii() or not s.isdigit():
+        return None
+    n = int(s)
+    return n if n <= last else None
+
+
 # -- language -----------------------------------------------------------------------------------
 def language(messages: list[str]) -> str:
     """The interface language: the ``lang`` link parameter when one was opened, else the
@@ -113,7 +125,7 @@ def language(messages: list[str]) -> str:
     if q is not None:
         code = normalize_lang(q)
         if code is None:
-            messages.append(t("err.lang", S.get("lang", "en"), value=q))
+            messages.append(t("err.lang", S.get("lang", "en"), value=plain(q)))
         else:
             S["lang"] = code
     if S.get("lang") not in LANGS:
@@ -133,6 +145,44 @@ def language_switch(lang: str, container=None) -> None:
             on_change=_on_lang)
 
 
+# -- widgets whose labels change with the language ----------------------------------------------
+def localized(widget, label: str, options, key: str, lang: str, *, default=None, on_change=None, args=(),
+              **kw):
+    """A choice widget (``st.radio``, ``st.selectbox``, ``st.select_slider``, ``st.pills``, … or
+    the same method of a container/column) whose option labels change with the language, that
+    keeps its value across language switches in any order.
+
+    Streamlit 1.67 keeps a radio's or select box's value by its *formatted label*: after a
+    switch the browser sends the old language's label, which no longer names an option, and the
+    widget returns that string (``Mode("shadow page tables (software)")`` then raises). So the
+    widget's key carries the language (``_{key}.{lang}``: a fresh widget per language) and the
+    value lives in ``st.session_state[key]``, copied into the widget before it is drawn and back
+    in its callback. Returns the chosen option (always one of ``options``).
+
+    Use it as ``mode = ui.localized(st.radio, label, list(MODES), "mode", lang,
+    format_func=lambda m: mode_label(m, lang), horizontal=True, on_change=on_mode)`` and
+    read ``st.session_state["mode"]`` in callbacks (not the widget's key)."""
+    S = st.session_state
+    options = list(options)
+    if S.get(key) not in options:
+        S[key] = default if default in options else options[0]
+    wkey = f"_{key}.{lang}"
+    for other in LANGS:  # the other languages' widgets are gone: forget their stale labels
+        if other != lang:
+            S.pop(f"_{key}.{other}", None)
+    S[wkey] = S[key]
+
+    def changed() -> None:
+        value = S.get(wkey)
+        if value in options:
+            S[key] = value
+        if on_change is not None:
+            on_change(*args)
+
+    value = widget(label, options, key=wkey, on_change=changed, **kw)
+    return value if value in options else S[key]
+
+
 # -- the active scenario ------------------------------------------------------------------------
 def set_scenario(scenario: Scenario, is_builtin: bool) -> None:
     S = st.session_state
@@ -150,13 +200,29 @@ def scenario(messages: list[str], lang: str) -> Scenario:
     q = incoming(("scenario",)).get("scenario")
     if q is not None:
         name = q.strip()
-        if name in builtin_names():
+        if name.startswith(UPLOAD_PREFIX):
+            if S.get("scenario_builtin") or S.get("scenario_name") != name[len(UPLOAD_PREFIX):]:
+                # uploads live in the session that made them: say so rather than show another
+                messages.append(t("err.scenario_upload", lang, value=plain(name[len(UPLOAD_PREFIX):]),
+                                  fallback=plain(S["scenario_name"])))
+        elif name in builtin_names():
             if not (S.get("scenario_builtin") and S.get("scenario_name") == name):
                 set_scenario(builtin_scenario(name), True)
         else:
-            messages.append(t("err.scenario", lang, value=q, fallback=S["scenario_name"],
+            messages.append(t("err.scenario", lang, value=plain(q), fallback=plain(S["scenario_name"]),
                               names=", ".join(builtin_names())))
     return S["scenario"]
+
+
+UPLOAD_PREFIX = "upload:"
+"""``scenario=upload:NAME`` in a link names an uploaded scenario (only its own session has it)."""
+
+
+def scenario_param() -> str:
+    """What the ``scenario`` link parameter says about the active scenario: a built-in's name,
+    or ``upload:NAME`` for an uploaded one."""
+    S = st.session_state
+    return S["scenario_name"] if S.get("scenario_builtin") else UPLOAD_PREFIX + S["scenario_name"]
 
 
 MAX_UPLOAD_BYTES = 1 << 20
@@ -172,8 +238,10 @@ def load_upload(name: str, data: bytes, lang: str = "en") -> tuple[Optional[Scen
         return None, t("err.upload_utf8", lang)
     try:
         return load_scenario_text(text, name.rsplit(".", 1)[0] or "upload"), None
-    except ScenarioError as exc:
+    except (ScenarioError, ValueError, OverflowError) as exc:
         return None, str(exc)
+    except (RecursionError, MemoryError):
+        return None, t("err.upload_shape", lang)
 
 
 # -- page setup and navigation ------------------------------------------------------------------

@@ -18,9 +18,10 @@ writes the scenario file that reproduces a comparison from the command line
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -161,14 +162,14 @@ def run_mode(config: MachineConfig, trace: Trace, mode: Mode, samples: int = 100
 
 
 def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, samples: int = 100,
-            progress: Optional[Progress] = None, workers: int = 1) -> Comparison:
+            progress: Optional[Progress] = None, workers: int = 0) -> Comparison:
     """Run ``trace`` in each of ``modes`` (each on a fresh machine built from ``config``).
 
-    ``workers`` > 1 runs the modes in that many processes at once (same results: each run is
-    deterministic and independent of the others).
+    ``workers`` ≥ 1 runs the modes in up to that many worker processes (same results: each run
+    is deterministic and independent of the others); 0 runs them in the calling process.
     """
     out = Comparison(len(trace))
-    if workers > 1 and len(modes) > 1 and len(trace) >= PARALLEL_MIN_OPS:
+    if workers >= 1 and len(trace) >= PARALLEL_MIN_OPS:
         tasks = [(run_mode, (config, trace, mode, samples)) for mode in modes]
         rows = _parallel(tasks, [mode.value for mode in modes], workers, progress)
         if rows is not None:
@@ -396,7 +397,7 @@ def sweep(param: str, values: Optional[Sequence] = None, *, trace: Optional[Trac
     kw = dict(trace=trace, config=config, workload=workload or {}, settings=settings, accesses=accesses, seed=seed)
     tasks = [(_sweep_task, (p, v, mode, kw)) for v in values for mode in modes]
     labels = [f"{param} = {v}: {mode.value}" for v in values for mode in modes]
-    parallel = workers > 1 and len(tasks) > 1 and accesses * len(tasks) >= PARALLEL_MIN_OPS
+    parallel = workers >= 1 and accesses * len(tasks) >= PARALLEL_MIN_OPS
     rows = _parallel(tasks, labels, workers, progress) if parallel else None
     if rows is None:
         rows = []
@@ -428,21 +429,57 @@ def _sweep_task(p: SweepParam, value, mode: Mode, kw: dict) -> tuple[int, int, i
 
 
 # -- running in several processes ------------------------------------------------------------
-def default_workers() -> int:
-    """Processes for long runs: one per core, at most three (the three modes)."""
+def _cores() -> int:
     try:
-        n = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        n = os.cpu_count() or 1
-    return max(1, min(3, n))
+        return os.cpu_count() or 1
 
 
+def default_workers() -> int:
+    """Worker processes for long runs: one core is left to the rest of the server (stepping
+    sessions), at least one, at most three (the three modes)."""
+    return max(1, min(3, _cores() - 1))
+
+
+MAX_SERVER_WORKERS = max(1, _cores() - 1)
+"""Worker processes this process (a web server) runs at once, over all runs: a run gets the
+slots that are free and waits for one if none is."""
+WORKER_NICE = 10
+"""Workers run at a lower priority, so that stepping sessions stay responsive."""
+_worker_slots = threading.BoundedSemaphore(MAX_SERVER_WORKERS)
 _progress_slots = None
 
 
+def _take_slots(wanted: int, progress: Optional[Progress]) -> int:
+    """Take up to ``wanted`` worker slots (at least one, waiting for it; the progress callback
+    is called while waiting, so an abandoned run stops waiting). Returns how many were taken."""
+    while not _worker_slots.acquire(timeout=0.2):
+        if progress is not None:
+            progress(0.0, "")
+    n = 1
+    while n < wanted and _worker_slots.acquire(blocking=False):
+        n += 1
+    return n
+
+
 def _init_worker(slots) -> None:
+    """In each worker: the parent's signal handlers go (a forked worker inherits the web
+    server's SIGTERM handler, which would keep it alive when terminated), it runs at a lower
+    priority, and it dies with its parent."""
     global _progress_slots
     _progress_slots = slots
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:
+        pass
+    try:  # Linux: SIGKILL when the parent (the server) dies
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _task(k: int, fn, args):
@@ -465,12 +502,14 @@ def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[P
     """Run ``(fn, args)`` tasks in ``workers`` processes; results in task order, or None where
     worker processes are not available (the caller then runs the tasks itself). Progress is
     polled every 0.1 s, so a caller whose progress callback raises (a page rerun) stops here."""
+    taken = _take_slots(min(workers, len(tasks)), progress)
     try:
         ctx = _context()
         slots = ctx.Array("d", len(tasks), lock=False)
-        ex = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_init_worker,
-                                 initargs=(slots,))
+        ex = ProcessPoolExecutor(max_workers=taken, mp_context=ctx, initializer=_init_worker, initargs=(slots,))
     except (OSError, ValueError):
+        for _ in range(taken):
+            _worker_slots.release()
         return None
     try:
         futures = [ex.submit(_task, k, fn, args) for k, (fn, args) in enumerate(tasks)]
@@ -488,13 +527,22 @@ def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[P
     except BrokenProcessPool:
         return None
     except BaseException:
-        # interrupted (the page reran): stop the workers now rather than let them finish
-        # runs nobody will look at while the next run needs the cores
-        for proc in list(getattr(ex, "_processes", {}).values()):
+        # abandoned (the page reran, the viewer left or closed the tab): stop the workers now
+        # rather than let them finish runs nobody will look at while the next run needs the cores
+        procs = list((getattr(ex, "_processes", None) or {}).values())
+        for proc in procs:
             proc.terminate()
+        for proc in procs:
+            proc.join(1.0)
+            if proc.is_alive():
+                proc.kill()
         raise
     finally:
-        ex.shutdown(wait=False, cancel_futures=True)
+        # the slots come back once the workers are gone (joined above when abandoned; here
+        # when finished), so that the next run's workers never overlap with these
+        ex.shutdown(wait=True, cancel_futures=True)
+        for _ in range(taken):
+            _worker_slots.release()
 
 
 def _head(trace: Trace, n: int) -> Trace:
@@ -528,7 +576,25 @@ def _toml_value(v) -> str:
         return str(int(v))
     if isinstance(v, float):
         return repr(v)
-    return json.dumps(str(v))
+    return toml_string(str(v))
+
+
+def toml_string(s: str) -> str:
+    """A TOML basic string of ``s`` in real Unicode (an emoji stays an emoji: JSON's surrogate
+    escapes such as ``\\ud83d`` are not valid TOML); control characters escaped; a lone
+    surrogate (a file name that was not UTF-8) becomes U+FFFD."""
+    out = []
+    for c in s:
+        o = ord(c)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif o < 0x20 or o == 0x7F:
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\u{o:04X}"))
+        elif 0xD800 <= o <= 0xDFFF:
+            out.append("\uFFFD")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
 
 
 def config_to_toml(config: MachineConfig, *, name: str = "comparison", description: str = "",

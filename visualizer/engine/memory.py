@@ -8,6 +8,7 @@ data page gets the same machine address whatever tables the mode builds beside i
 from __future__ import annotations
 
 import mmap
+import sys
 from typing import Optional
 
 import numpy as np
@@ -129,6 +130,11 @@ SPARSE_MIN_BYTES = 8 << 20
 """Images at least this large are held sparsely (see :func:`new_image`)."""
 
 
+_MAP_NORESERVE = getattr(mmap, "MAP_NORESERVE", 0x4000 if sys.platform.startswith("linux") else 0)
+"""Python's mmap module names MAP_NORESERVE only from 3.13; without it a 4 GiB image counts in
+full against the kernel's commit limit (and a fork of the server — Compare's workers — fails)."""
+
+
 def new_image(frames: int) -> np.ndarray:
     """A zeroed machine image of ``frames`` frames whose memory follows the frames written.
 
@@ -141,7 +147,7 @@ def new_image(frames: int) -> np.ndarray:
     size = frames * PAGE_SIZE
     if size < SPARSE_MIN_BYTES:
         return np.zeros(size, dtype=np.uint8)
-    m = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | getattr(mmap, "MAP_NORESERVE", 0))
+    m = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_NORESERVE)
     if hasattr(mmap, "MADV_NOHUGEPAGE"):
         m.madvise(mmap.MADV_NOHUGEPAGE)
     return np.frombuffer(m, dtype=np.uint8)

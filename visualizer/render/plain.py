@@ -9,10 +9,10 @@ i18n message that Streamlit renders as Markdown. One helper for both languages o
   ever parsed; Markdown shows an entity as its character.
 - Markdown: every ASCII punctuation character Markdown (CommonMark + GFM) or Streamlit gives a
   meaning to is backslash-escaped — emphasis (``*`` ``_`` ``~``), links and images (``[`` ``]``
-  ``(`` ``)`` ``!``), code (`````), headings and lists at a line start (``#`` ``-`` ``+`` ``.``),
+  ``(`` ``)`` ``!``), code (`````), headings (``#``) and, at the start, lists (``-`` ``+``),
   tables (``|``), math (``$``), Streamlit's ``:color[…]``, ``:material/…:`` and emoji
-  shortcodes (``:``) and GFM's autolinks of bare ``http://…``, ``www.…`` and e-mail addresses
-  (``:`` ``.`` ``@`` broken by escapes).
+  shortcodes (``:``). GFM links bare ``http://…``, ``www.…`` and e-mail addresses whatever
+  their escapes: an invisible word joiner (U+2060) after the scheme, ``www`` and ``@`` stops it.
 - Line breaks and other control characters become spaces (a newline could start a heading or
   a list item; a carriage return or NUL has no business in a name).
 """
@@ -21,8 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$@=\"'^/])")
+_MD = re.compile(r"([\\`*_{}\[\]()#!|~:$@.])")
+_START = re.compile(r"^(\s*)([-+=])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_AUTOLINK = re.compile(r"(?i)(https?(?=:)|ftp(?=:)|mailto(?=:)|xmpp(?=:)|\bwww(?=\.)|@)")
+JOINER = "\u2060"
+"""The invisible word joiner :func:`plain` puts into would-be links (strip it to compare)."""
 
 
 def plain(text: object, limit: int = 400) -> str:
@@ -32,8 +36,12 @@ def plain(text: object, limit: int = 400) -> str:
     if len(s) > limit:
         s = s[:limit] + "…"
     s = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in s)
-    s = "".join(_HTML.get(c, c) for c in s)
-    return _MD.sub(r"\\\1", s)
+    # GFM links bare URLs and e-mail addresses in the text after escapes are resolved: a word
+    # joiner (U+2060, invisible) after the scheme, "www" and "@" keeps them from matching
+    s = _AUTOLINK.sub("\\1\u2060", s)
+    s = _MD.sub(r"\\\1", s)
+    s = _START.sub(r"\1\\\2", s)  # a list item only at the start (line breaks are gone)
+    return "".join(_HTML.get(c, c) for c in s)
 
 
 def plain_values(values: dict) -> dict:

@@ -53,6 +53,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.upload": ("… or upload a scenario file (TOML)", "… oder eine Szenariodatei (TOML) hochladen"),
     "home.upload_help": ("The format is described in the README (section “Scenario format”).",
                          "Das Format beschreibt die README (Abschnitt „Scenario format“)."),
+    "home.caps": ("Limits of a scenario: at most {kib} KiB of text, {gib} GiB of machine memory, {vms} VMs "
+                  "(a 16-bit VPID each) and {procs} processes per VM (a 12-bit PCID each). An uploaded scenario "
+                  "stays in this browser session only.",
+                  "Grenzen eines Szenarios: höchstens {kib} KiB Text, {gib} GiB Maschinenspeicher, {vms} VMs "
+                  "(je eine 16-Bit-VPID) und {procs} Prozesse je VM (je eine 12-Bit-PCID). Ein hochgeladenes "
+                  "Szenario gibt es nur in dieser Browsersitzung."),
     "home.uploaded": ("Loaded scenario “{name}” from {file}.", "Szenario „{name}“ aus {file} geladen."),
     "home.upload_error": ("The file {file} was not loaded: {error}. The previous scenario “{name}” is still "
                           "active.",

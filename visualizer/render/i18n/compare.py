@@ -178,6 +178,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "enthält die Maschine und diese Einstellungen, die Spur kommt aus {trace}; die"
                               " Zähler stimmen mit dieser Seite überein."),
     "cmp.cli.download": ("Download comparison.toml", "comparison.toml herunterladen"),
+    "cmp.cli.download_trace": ("Download the trace: {file}", "Spur herunterladen: {file}"),
     "cmp.error": ("Cannot run this comparison — {error}", "Vergleich nicht möglich — {error}"),
     "cmp.sweep.intro": ("Vary one parameter and watch cycles per access in each mode: where the lines cross,"
                         " the winner changes. Workload parameters vary the *mix* workload (a hot/cold "

@@ -7,6 +7,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{names}."),
     "err.mode": ("Unknown mode “{value}” in the link (shadow or nested); showing {fallback}.",
                  "Unbekannter Modus „{value}“ im Link (shadow oder nested); gezeigt wird {fallback}."),
+    "err.jump": ("Step {value} is beyond the last step ({last}); showing step {fallback}.",
+                 "Schritt {value} liegt hinter dem letzten Schritt ({last}); gezeigt wird Schritt {fallback}."),
     "err.step": ("Step “{value}” in the link is not a whole number from 0 to {last}; showing step {fallback}.",
                  "Schritt „{value}“ im Link ist keine ganze Zahl von 0 bis {last}; gezeigt wird Schritt "
                  "{fallback}."),
@@ -26,4 +28,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                           " Szenario mit mehr Maschinenspeicher verwenden."),
     "err.upload_size": ("the file is larger than {kib} KiB", "die Datei ist größer als {kib} KiB"),
     "err.upload_utf8": ("the file is not UTF-8 text", "die Datei ist kein UTF-8-Text"),
+    "err.upload_shape": ("the file is too large or nested too deeply to read",
+                         "die Datei ist zu groß oder zu tief verschachtelt, um sie zu lesen"),
+    "err.scenario_upload": ("The link names the uploaded scenario “{value}”. Uploaded scenarios live only in "
+                            "the browser session that uploaded them (and are gone after a server restart): "
+                            "upload the file here to see it. Showing “{fallback}”.",
+                            "Der Link nennt das hochgeladene Szenario „{value}“. Hochgeladene Szenarien gibt "
+                            "es nur in der Browsersitzung, die sie hochgeladen hat (und nach einem Neustart "
+                            "des Servers nicht mehr): bitte die Datei hier hochladen, um es zu sehen. Gezeigt "
+                            "wird „{fallback}“."),
 }
