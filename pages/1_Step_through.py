@@ -97,7 +97,7 @@ def on_jump() -> None:
     target = int(S["jump_step"])
     s = session()
     if target > s.total:
-        S["_step_error"] = t("err.step", S.get("lang", "en"), value=target, last=s.total, fallback=s.total)
+        S["_step_error"] = t("err.jump", S.get("lang", "en"), value=target, last=s.total, fallback=s.total)
     act(s.goto, target)
 
 

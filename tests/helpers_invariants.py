@@ -405,13 +405,13 @@ def assert_2d_walk_shape(refs: list, guest_cr3: int) -> None:
     for k in range(4):
         nested, guest = refs[5 * k:5 * k + 4], refs[5 * k + 4]
         assert [r.level for r in nested] == [4, 3, 2, 1]
-        assert all(r.gva == table for r in nested), "nested refs translate the guest table's gPA"
+        assert all(r.address == table for r in nested), "nested refs translate the guest table's gPA"
         assert guest.level == 4 - k and guest.table == table
         # the nested leaf's frame is where the guest entry was read
         table = guest.entry & FRAME_MASK
-    data_gpa = refs[-1].gva
+    data_gpa = refs[-1].address
     assert [r.level for r in refs[20:]] == [4, 3, 2, 1]
-    assert all(r.gva == data_gpa for r in refs[20:])
+    assert all(r.address == data_gpa for r in refs[20:])
     assert data_gpa >> 12 == table >> 12
 
 

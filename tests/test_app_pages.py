@@ -153,7 +153,8 @@ def test_jump_to_a_step():
     at.number_input(key="jump_step").set_value(40)
     at.button(key="jump_go").click().run()
     assert not at.exception and sess(at).step == 14
-    assert any("“40”" in e for e in texts(at, "error"))
+    assert any("Step 40 is beyond the last step (14)" in e for e in texts(at, "error"))
+    assert not any("link" in e for e in texts(at, "error")), "a jump box is not a link"
 
 
 def test_a_click_with_a_stale_step_box_is_not_lost():

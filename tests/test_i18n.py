@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SAME_IN_BOTH = {"#", "{text}", "VM", "CPU", "TLB", "SPT", "EPT", "PML4", "PDPT", "PD", "PT", "INVLPG", "INVEPT", "pmap",
                 "Zoom", "Export",
-                "Generator"}
+                "Generator", "{tlb} · {cycles} · {refs} · {exits}"}
 """German strings that may equal the English: technical terms and words German shares."""
 
 

@@ -35,7 +35,7 @@ def test_a_cold_walk_is_24_references_in_qemu_kvm_order():
     assert all(r.walker is Walker.CPU for r in refs)
     # the last nested group translates the data gPA to the MA the access used
     gpa = m.views.guest_translate("VM1", "p1", BASE + 0x18)
-    assert refs[-1].gva == gpa and (refs[-1].entry & FRAME_MASK) | (gpa & 0xFFF) == step.ma
+    assert refs[-1].address == gpa and (refs[-1].entry & FRAME_MASK) | (gpa & 0xFFF) == step.ma
     assert step.value == 0x77
 
 

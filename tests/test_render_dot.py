@@ -240,3 +240,16 @@ def test_figure_view_only_hides_nodes_and_follows_page_names():
                 assert set(edges_of(data, cls)) <= set(edges_of(full, cls)), (i, cls)
         labelled = {n for n, c in classes.items() if "labelled" in c}
         assert "gva-VM1-p1-400" in labelled and "gva-VM2-p2-401" in labelled
+
+
+@pytest.mark.skipif(layout_program() is None, reason="no Graphviz program installed")
+def test_png_export_is_at_twice_screen_resolution():
+    s = builtin("esxi-figure")
+    m = s.machine(Mode.SHADOW)
+    rec = None
+    for i in range(4):
+        rec = m.execute(s.trace[i], i)
+    fig = F.figure(m, F.highlight_of(rec, m), "en")
+    png = render(D.to_dot(fig), "png")
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 2 * fig.width * 96 / 72 * 0.95, (width, fig.width)

@@ -105,3 +105,13 @@ def test_tlb_table_page_numbers_are_addresses():
     df = T.tlb_table(m)
     entries = m.tlb.contents()
     assert sorted(int(x, 16) for x in df["MA page"]) == sorted(e.mpn << PAGE_SHIFT for *_, e in entries)
+
+
+def test_step_summary_names_what_the_cycles_paid_for():
+    m, recs = run("esxi-figure", Mode.SHADOW, 5)
+    switch = T.step_summary(recs[4], "en")  # VM2 → VM1: a world switch, then a TLB hit
+    assert switch.startswith("TLB hit · 3,000 cycles (VM switches 3,000)"), switch
+    first = T.step_summary(recs[0], "de")
+    paid = T.cycles_by_cause(recs[0])
+    assert sum(n for _, n in paid) == recs[0].cycles and paid[0][0] == "vm-exit:hidden-fault"
+    assert "23.440 Takte (VM-Exits: versteckte Seitenfehler 10.000" in first, first

@@ -58,7 +58,7 @@ def test_a_4k_walk_makes_four_references_in_order_and_translates():
     refs = [e for e in events if isinstance(e, WalkRef)]
     assert [(x.level, x.table, x.index) for x in refs] == [
         (4, 1 << 12, 0xFE), (3, 2 << 12, 0x48), (2, 3 << 12, 0x1A2), (1, 4 << 12, 0x167)]
-    assert all(x.cost == 40 and x.stage is Stage.GUEST and x.walker is Walker.CPU and x.gva == VA for x in refs)
+    assert all(x.cost == 40 and x.stage is Stage.GUEST and x.walker is Walker.CPU and x.address == VA for x in refs)
     # a reference records the entry as read, before its A bit was set
     assert refs[0].entry == (2 << 12) | USER_RW
     assert r.leaf_slot == 4 * 512 + 0x167

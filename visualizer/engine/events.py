@@ -234,8 +234,9 @@ class WalkRef(NamedTuple):
     """The 64-bit entry as read (before any A/D update)."""
     walker: Walker
     cost: int
-    gva: int
-    """The address being translated (a gVA, or for nested refs the gPA)."""
+    address: int
+    """The address being translated: a gVA (guest and shadow walks) or, for nested references,
+    the gPA."""
 
     cause = "walk"
 

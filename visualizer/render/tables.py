@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from ..engine.events import Stage, TlbLookup, WalkRef
+from ..engine.events import Stage, TlbLookup, VmExit, Walker, WalkRef
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
@@ -93,7 +93,7 @@ def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
                 rows.append((len(rows) + 1, max(attempt, 1), t("walker." + ev.walker.value, lang),
                              t("stage." + ev.stage.value, lang), t(f"level.{ev.level}", lang),
                              f"{space} 0x{ev.table:x}", ev.index, f"0x{ev.entry:016x}", decoded,
-                             f"{target} 0x{ev.gva:x}"))
+                             f"{target} 0x{ev.address:x}"))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -166,8 +166,30 @@ def step_summary(step: Optional[Step], lang: str = "en") -> str:
     refs = t("step.refs", lang, n=step.walk_refs)
     if step.vmm_walk_refs:
         refs += t("step.vmm_refs", lang, n=step.vmm_walk_refs)
-    return t("step.result", lang, tlb=tlb, cycles=number(step.cycles, lang), refs=refs,
-             exits=t("step.exits", lang, n=step.vm_exits))
+    cycles = t("step.cycles", lang, n=number(step.cycles, lang))
+    paid = cycles_by_cause(step)
+    if paid:
+        cycles += " (" + ", ".join(f"{_cause(c, lang)} {number(n, lang)}" for c, n in paid[:2]) + \
+            (", …" if len(paid) > 2 else "") + ")"
+    return t("step.result", lang, tlb=tlb, cycles=cycles, refs=refs, exits=t("step.exits", lang, n=step.vm_exits))
+
+
+def cycles_by_cause(step: Step) -> list[tuple[str, int]]:
+    """What a step's cycles paid for: (cause, cycles), largest first (the causes the counters and
+    the Compare page use: "walk", "vm-exit:hidden-fault", "vm-switch", …)."""
+    by: dict[str, int] = {}
+    for ev in step.events:
+        if ev.cost:
+            cause = ev.cause if ev.__class__ is not VmExit else "vm-exit:" + ev.reason.value
+            if ev.__class__ is WalkRef and ev.walker is Walker.VMM:
+                cause = "vmm-walk"
+            by[cause] = by.get(cause, 0) + ev.cost
+    return sorted(by.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _cause(cause: str, lang: str) -> str:
+    key = f"cause.{cause}"
+    return t(key, lang) if key in CATALOGUE else cause
 
 
 __all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
