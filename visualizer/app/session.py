@@ -17,18 +17,28 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
 
 from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
+from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES
 from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
 
 CHECKPOINT_BYTES = 64 << 20
-"""Memory budget of one timeline's checkpoints (each holds a copy of the machine image): a
-4 MiB machine gets 16 checkpoints, so a jump replays at most 1/16 of the trace (on the bulk path)."""
+"""Memory budget of one timeline's checkpoints, in bytes as :func:`machine_bytes` counts them
+(the frames a machine has written, not what it declares): a machine that has touched 4 MiB gets
+16 checkpoints, so a jump replays at most 1/16 of the trace (on the bulk path). Past the budget
+a timeline keeps every other checkpoint and doubles the distance."""
+SERVER_CHECKPOINT_BYTES = 768 << 20
+"""Memory budget of all timelines' checkpoints in this process (a classroom server): past it, the
+least recently used timelines lose their checkpoints (all but the boot state; they replay from
+there, slower but the same)."""
 MAX_CHECKPOINTS = 64
 MIN_EVERY = 16
 MODES = (Mode.SHADOW, Mode.NESTED)
@@ -41,10 +51,56 @@ class StepError(Exception):
     """An operation could not run (e.g. machine memory ran out); the message says why."""
 
 
-def checkpoint_every(ops: int, frames: int) -> int:
-    """How many steps apart checkpoints are for a trace of ``ops`` on a machine of ``frames``."""
-    budget = max(4, min(MAX_CHECKPOINTS, CHECKPOINT_BYTES // max(1, frames * 4096)))
+def checkpoint_every(ops: int, nbytes: int) -> int:
+    """How many steps apart checkpoints are for a trace of ``ops`` whose checkpoints hold about
+    ``nbytes`` each."""
+    budget = max(4, min(MAX_CHECKPOINTS, CHECKPOINT_BYTES // max(1, nbytes)))
     return max(MIN_EVERY, math.ceil(ops / budget))
+
+
+def machine_bytes(m: Machine) -> int:
+    """About what a clone of ``m`` holds: the machine image (of a large machine only the frames
+    in use: see :func:`visualizer.engine.memory.new_image`) and per VM its pmap and free list."""
+    image = m.mem.image.nbytes
+    if image >= SPARSE_MIN_BYTES:
+        image = (m.mem.frames - m.mem.free_count) * PAGE_SIZE
+    return image + sum(24 * vm.pmap.pages + 4096 for vm in m.vms.values()) + 64 * 1024
+
+
+class CheckpointLedger:
+    """The server-wide checkpoint budget: every timeline registers here; a timeline that wants
+    to keep a checkpoint past the budget makes room by evicting the least recently used others'.
+    Eviction replaces a timeline's checkpoint dict (readers keep the one they hold)."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._timelines: "weakref.WeakSet[Timeline]" = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def register(self, tl: "Timeline") -> None:
+        with self._lock:
+            self._timelines.add(tl)
+
+    def total(self) -> int:
+        return sum(tl.checkpoint_bytes for tl in list(self._timelines))
+
+    def make_room(self, need: int, keep: "Timeline") -> bool:
+        """Evict until ``need`` more bytes fit; False if even then they do not."""
+        with self._lock:
+            total = self.total()
+            if total + need <= self.budget:
+                return True
+            for tl in sorted(list(self._timelines), key=lambda t: t.last_used):
+                if tl is keep or tl.checkpoint_bytes == 0:
+                    continue
+                total -= tl.checkpoint_bytes
+                tl.drop_checkpoints()
+                if total + need <= self.budget:
+                    return True
+            return total + need <= self.budget
+
+
+LEDGER = CheckpointLedger(SERVER_CHECKPOINT_BYTES)
 
 
 class Timeline:
@@ -59,8 +115,11 @@ class Timeline:
         self.config = config
         self.mode = mode
         self.trace = trace
-        self.every = every or (base.every if base is not None else checkpoint_every(len(trace), config.frames))
         self.checkpoints: dict[int, Machine] = {}
+        self.checkpoint_bytes = 0
+        """Bytes of the checkpoints this timeline made (not those shared from ``base``)."""
+        self._sizes: dict[int, int] = {}
+        self.last_used = time.monotonic()
         self.limit = len(trace)
         """Steps that can be reached (less than the trace where an operation fails)."""
         self.error: Optional[str] = None
@@ -71,6 +130,36 @@ class Timeline:
                 self.limit, self.error = base.limit, base.error
         else:
             self.checkpoints[0] = Machine(config, mode)
+        self.every = every or (base.every if base is not None else
+                               checkpoint_every(len(trace), machine_bytes(self.checkpoints[0])))
+        LEDGER.register(self)
+
+    def _keep(self, k: int, m: Machine) -> None:
+        """Keep a clone of ``m`` as the checkpoint after ``k`` steps, within the budgets: past
+        this timeline's, every other checkpoint goes and the distance doubles; past the
+        server's, other timelines' checkpoints go (or, failing that, this one is not kept)."""
+        size = machine_bytes(m)
+        while self.checkpoint_bytes + size > CHECKPOINT_BYTES and len(self._sizes) >= 2:
+            self.every *= 2
+            cps = {c: v for c, v in self.checkpoints.items() if c % self.every == 0 or c not in self._sizes}
+            for c in [c for c in self._sizes if c not in cps]:
+                self.checkpoint_bytes -= self._sizes.pop(c)
+            self.checkpoints = cps
+            if k % self.every:
+                return
+        if not LEDGER.make_room(size, self):
+            return
+        cps = dict(self.checkpoints)
+        cps[k] = m.clone()
+        self.checkpoints = cps  # replaced, not changed: other threads may be reading the old dict
+        self._sizes[k] = size
+        self.checkpoint_bytes += size
+
+    def drop_checkpoints(self) -> None:
+        """Forget this timeline's own checkpoints but the boot state (the ledger's eviction)."""
+        self.checkpoints = {c: v for c, v in self.checkpoints.items() if c == 0 or c not in self._sizes}
+        self._sizes = {}
+        self.checkpoint_bytes = 0
 
     def precompute(self, progress: Optional[Callable[[int, int], None]] = None) -> "Timeline":
         """Run the whole trace once on the bulk path, keeping a checkpoint every ``every`` steps."""
@@ -84,7 +173,7 @@ class Timeline:
                 break
             k = stop
             if k % self.every == 0:
-                self.checkpoints[k] = m.clone()
+                self._keep(k, m)
             if progress is not None:
                 progress(k, self.limit)
         return self
@@ -110,14 +199,16 @@ class Timeline:
     def _nearest(self, n: int) -> Machine:
         """A private clone of the machine after ``n`` steps (no record). A private timeline
         keeps the checkpoints it passes on the way."""
-        k = max(c for c in self.checkpoints if c <= n)
-        m = self.checkpoints[k].clone()
+        self.last_used = time.monotonic()
+        cps = self.checkpoints  # one dict: eviction may replace the attribute meanwhile
+        k = max(c for c in cps if c <= n)
+        m = cps[k].clone()
         while k < n:
             stop = min(n, (k // self.every + 1) * self.every)
             m.run_bulk(self.trace, k, stop)
             k = stop
             if self.private and k % self.every == 0 and k not in self.checkpoints:
-                self.checkpoints[k] = m.clone()
+                self._keep(k, m)
         return m
 
     def state_at(self, n: int) -> tuple[Machine, Optional[Step]]:
@@ -126,6 +217,7 @@ class Timeline:
         operation on the way fails."""
         n = max(0, min(n, self.limit))
         if n == 0:
+            self.last_used = time.monotonic()
             return self.checkpoints[0].clone(), None
         try:
             m = self._nearest(n - 1)

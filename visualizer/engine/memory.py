@@ -126,7 +126,7 @@ class FramePools:
         return len(self.free) + len(self.vmm_free) + self.untouched
 
 
-SPARSE_MIN_BYTES = 8 << 20
+SPARSE_MIN_BYTES = 1 << 20
 """Images at least this large are held sparsely (see :func:`new_image`)."""
 
 

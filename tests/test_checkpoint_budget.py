@@ -1,0 +1,56 @@
+"""Checkpoints within budgets (issue 11): a timeline's checkpoints hold at most
+CHECKPOINT_BYTES (counted by the frames written, not the declared machine) and all timelines of
+a server at most the ledger's budget, evicting the least recently used; states stay exact."""
+from __future__ import annotations
+
+import pytest
+
+from visualizer.app import session as S
+from visualizer.app.session import CHECKPOINT_BYTES, Timeline, machine_bytes
+from visualizer.engine import Mode, load_scenario_text
+
+
+def scenario(memory: str, pages: int, accesses: int, seed: int = 1):
+    return load_scenario_text(
+        f'seed = {seed}\n[machine]\nmemory = "{memory}"\n[[vm]]\nname = "VM1"\nmemory = "{memory}"\n'
+        f'[trace_generator]\nkind = "uniform"\nvm = "VM1"\nprocess = "p1"\naccesses = {accesses}\npages = {pages}\n')
+
+
+def fingerprint(m) -> tuple:
+    return (m.totals().as_dict().__repr__(), tuple(sorted(m.mem.used)),
+            bytes(m.mem.image[sorted(m.mem.used)[-1] * 4096:][:4096]) if m.mem.used else b"")
+
+
+def test_checkpoint_bytes_follow_touched_frames_not_declared_memory():
+    small, big = scenario("64MiB", 64, 400), scenario("1GiB", 64, 400)
+    a = Timeline(small.config, Mode.SHADOW, small.trace).precompute()
+    b = Timeline(big.config, Mode.SHADOW, big.trace).precompute()
+    # a 1 GiB machine that touched little: its pmap (24 bytes per guest page), not 1 GiB
+    assert machine_bytes(b.checkpoints[0]) < 8 << 20
+    assert len(a.checkpoints) > 4 and len(b.checkpoints) >= 4
+    assert a.checkpoint_bytes <= CHECKPOINT_BYTES and b.checkpoint_bytes <= CHECKPOINT_BYTES
+
+
+def test_one_timeline_stays_within_its_budget():
+    s = scenario("256MiB", 12_000, 24_000)  # ~47 MiB touched: a few checkpoints fit
+    tl = Timeline(s.config, Mode.NESTED, s.trace, every=1000).precompute()
+    assert tl.checkpoint_bytes <= CHECKPOINT_BYTES
+    assert tl.every > 1000 and len(tl.checkpoints) >= 2
+    ref = s.machine(Mode.NESTED)
+    ref.run_bulk(s.trace, 0, 20_001)
+    assert fingerprint(tl.state_at(20_001)[0]) == fingerprint(ref)
+
+
+def test_server_budget_evicts_the_least_recently_used(monkeypatch):
+    monkeypatch.setattr(S, "LEDGER", S.CheckpointLedger(12 << 20))
+    tls = []
+    for seed in (1, 2, 3):
+        s = scenario("64MiB", 600, 3000, seed)
+        tl = Timeline(s.config, Mode.SHADOW, s.trace, every=100).precompute()
+        tls.append((s, tl))
+    assert S.LEDGER.total() <= 12 << 20
+    first_s, first = tls[0]
+    assert first.checkpoint_bytes < tls[-1][1].checkpoint_bytes  # the oldest gave its checkpoints up
+    ref = first_s.machine(Mode.SHADOW)
+    ref.run_bulk(first_s.trace, 0, 2500)
+    assert fingerprint(first.state_at(2500)[0]) == fingerprint(ref)
