@@ -3,7 +3,6 @@ CHECKPOINT_BYTES (counted by the frames written, not the declared machine) and a
 a server at most the ledger's budget, evicting the least recently used; states stay exact."""
 from __future__ import annotations
 
-import pytest
 
 from visualizer.app import session as S
 from visualizer.app.session import CHECKPOINT_BYTES, Timeline, machine_bytes

@@ -1,0 +1,76 @@
+"""The app under hostile uploads and links (issue 11): a message naming the problem, the
+previous scenario kept, no exception; large declared machines load; a link to an upload says
+where uploads live."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+HOME = str(ROOT / "pages" / "0_Home_page.py")
+COMPARE = str(ROOT / "pages" / "2_Compare.py")
+BASE = ('name = "{name}"\n{top}\n[machine]\nmemory = "{mem}"\n[[vm]]\nname = "VM1"\nmemory = "256KiB"\n'
+        '[[trace]]\nop = "read"\nvm = "VM1"\ngva = 0x400000\n')
+
+
+def shown(markdown: str) -> str:
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u2060", "")
+
+
+def home() -> AppTest:
+    at = AppTest.from_file(HOME, default_timeout=60).run()
+    assert not at.exception and at.session_state["scenario_name"] == "esxi-figure"
+    return at
+
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("dotted.toml", (".".join(f"k{i}" for i in range(50_000)) + " = 1\n").encode(), "dotted parts"),  # 339 KB
+    ("nested.toml", ("a = " + "[" * 5000 + "]" * 5000 + "\n").encode(), "nested more than 32 deep"),
+    ("seed.toml", BASE.format(name="s", top="seed = -1", mem="1MiB").encode(), "seed: -1 is negative"),
+    ("cost.toml", (BASE.format(name="c", top="", mem="1MiB") + "[costs]\nwalk_ref = 1" + "0" * 29 + "\n").encode(),
+     "costs"),
+    ("big.toml", BASE.format(name="b", top="", mem="8GiB").encode(), "more than the limit"),
+    ("**x**](http://evil.example).toml", BASE.format(name="e", top="seed = -2", mem="1MiB").encode(), "seed"),
+])
+def test_hostile_upload_gives_a_message_and_keeps_the_scenario(name, data, needle):
+    at = home()
+    at.file_uploader(key="_home_upload").upload(name, data, "application/toml").run()
+    assert not at.exception
+    assert at.session_state["scenario_name"] == "esxi-figure"
+    error = shown(at.error[0].value)
+    assert needle in error
+    assert "esxi-figure" in error
+    assert "](http" not in at.error[0].value.replace("\\]\\(http", "")  # the file name shown escaped
+
+
+@pytest.mark.parametrize("mem", ["256MiB", "1GiB", "4GiB"])
+def test_large_declared_machine_loads(mem):
+    at = home()
+    data = ("\ufeff" + BASE.format(name=f"big-{mem}", top="seed = 3", mem=mem)).encode()
+    at.file_uploader(key="_home_upload").upload(f"{mem}.toml", data, "application/toml").run()
+    assert not at.exception and not at.error
+    assert at.session_state["scenario_name"] == f"big-{mem}"
+    assert at.query_params["scenario"] in (f"upload:big-{mem}", [f"upload:big-{mem}"])
+
+
+def test_link_to_an_upload_elsewhere_says_uploads_stay_in_their_session():
+    at = AppTest.from_file(HOME, default_timeout=60)
+    at.query_params["scenario"] = "upload:mine"
+    at.run()
+    assert not at.exception
+    text = shown(at.warning[0].value)
+    assert "uploaded scenario “mine”" in text and "browser session" in text and "esxi-figure" in text
+
+
+def test_compare_upload_of_a_trace_breaking_the_caps():
+    at = AppTest.from_file(COMPARE, default_timeout=120)
+    at.session_state["cmp.source"] = "upload"
+    at.run()
+    data = "".join(f"V{i},p1,read,0x400000\n" for i in range(40_000)).encode()
+    at.file_uploader(key="cmp.uploader").upload("vms.csv", data, "text/csv").run()
+    assert not at.exception
+    assert any("guest memory" in shown(e.value) for e in at.error)
