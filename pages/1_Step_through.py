@@ -10,6 +10,7 @@ from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepErro
 from visualizer.engine import Mode
 from visualizer.render import figure as F
 from visualizer.render.legend import legend_html
+from visualizer.render.walkgrid import walk_grid_html
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
 from visualizer.render.i18n import percent, t
@@ -281,7 +282,7 @@ def step_view() -> None:
         box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
         go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
     c[4].radio(t("app.mode", lang), [m.value for m in MODES] + [BOTH], key="mode", on_change=on_mode,
-               horizontal=True, format_func=lambda v: t("mode." + v, lang), label_visibility="collapsed")
+               horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
 
@@ -317,6 +318,7 @@ def step_view() -> None:
             if walk.empty:
                 st.caption(t("step.no_walk", lang))
             else:
+                ui.html(walk_grid_html(rec, s.mode.value, lang))
                 st.dataframe(walk, hide_index=True, width="stretch")
         elif view == "tlb":
             tlb = T.tlb_table(s.machine, lang)
