@@ -123,3 +123,35 @@ def test_every_step_of_random_operations_is_narrated():
 def test_html_list_escapes_and_numbers():
     html = html_list(["a < b", "c"])
     assert html.startswith("<ol") and "a &lt; b" in html.replace("A &lt; b", "a &lt; b") and html.count("<li") == 2
+
+
+def test_walk_cache_hits_are_narrated_in_both_languages():
+    """Each WalkCacheHit is told: which cache, which levels it skips, what it saved; the walk's
+    own phrase counts only the references made, and a nested walk stays two-dimensional even
+    when the nested TLB answered every gPA."""
+    from visualizer.engine.events import WalkCacheHit
+    _, recs = steps("mmu-caches", Mode.NESTED)
+    st = recs[12]  # second round: PDE cache + nested TLB, 1 reference left
+    hits = [e for e in st.events if e.__class__ is WalkCacheHit]
+    assert [h.cache for h in hits] == ["pde", "ntlb", "ntlb"]
+    en = narrate(st, "en")
+    order(en, "TLB miss", "PDE cache hit: skips PML4, PDPT, PD (15 references saved)",
+          ": no nested walk (4 references saved)", ": no nested walk (4 references saved)",
+          "in two dimensions (1 reference: 1 guest, 0 nested)", "the TLB caches", "the read returns")
+    assert sum("cache hit" in p or "TLB hit for gPA" in p for p in en) == len(hits)
+    de = narrate(st, "de")
+    order(de, "TLB-Fehlgriff", "Treffer im PDE-Cache: überspringt PML4, PDPT, PD (15 Zugriffe gespart)",
+          "Treffer im verschachtelten TLB für gPA 0x", "zweidimensional (1 Zugriff: 1 Gast, 0 verschachtelt)")
+    for mode in (Mode.SHADOW, Mode.NATIVE):  # one dimension: 3 references saved, 1 made
+        _, recs = steps("mmu-caches", mode)
+        p = narrate(recs[12], "en")
+        order(p, "TLB miss", "PDE cache hit: skips PML4, PDPT, PD (3 references saved)", "(1 reference)")
+        assert not any("nested TLB" in x for x in p)
+
+
+def test_no_cache_phrases_without_caches():
+    for name in ("esxi-figure", "tlb-reach"):
+        for mode in (Mode.SHADOW, Mode.NESTED, Mode.NATIVE):
+            _, recs = steps(name, mode)
+            for st in recs[:30]:
+                assert not any("cache hit" in p or "nested TLB hit" in p for p in narrate(st, "en"))

@@ -14,7 +14,7 @@ from typing import Optional
 from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FaultKind, FlushReason, FlushScope,
                              GuestAction, GuestActionKind, GuestPageFault, Note, PmapChange, PmapReason, ShadowFill,
                              ShadowInvalidate, ShadowRoot, ShadowZapReason, Stage, TlbFill, TlbFlush, TlbLookup,
-                             VmExit, VmSwitch, Walker, WalkRef)
+                             VmExit, VmSwitch, WalkCacheHit, Walker, WalkRef)
 from ..engine.ops import OpKind
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
@@ -84,15 +84,25 @@ def _note(e: Note, lang: str) -> str:
     return t("refusal." + e.refusal.name.lower(), lang, vm=e.vm, gppn=e.gppn or 0, state=state)
 
 
-def _walk_phrase(refs: list, lang: str, faulted: bool) -> str:
+def _cache_hit_phrase(e: WalkCacheHit, lang: str) -> str:
+    """A walk cache used instead of reading tables: "PDE cache hit: skips PML4, PDPT, PD (15
+    references saved)", or the nested TLB answering a gPA."""
+    if e.cache == "ntlb":
+        return t("nar.ntlb_hit", lang, gpa=e.address, n=e.saved)
+    levels = ", ".join(_LEVEL.get(lv, str(lv)) for lv in e.skipped)
+    return t("nar.cache_hit", lang, cache=t("cache." + e.cache, lang), levels=levels, n=e.saved)
+
+
+def _walk_phrase(refs: list, lang: str, faulted: bool, nested: bool = False) -> str:
     """One walk: its references (consecutive WalkRef records of one walker); ``faulted``: a
-    fault or an exit follows it."""
+    fault or an exit follows it; ``nested``: a two-dimensional walk even if the nested TLB
+    answered every gPA (no nested reference)."""
     n = len(refs)
     first = refs[0]
     stages = {r.stage for r in refs}
     if first.walker is Walker.VMM:
         text = t("nar.walk_vmm", lang, n=n)
-    elif Stage.NESTED in stages:
+    elif nested or Stage.NESTED in stages:
         g = sum(1 for r in refs if r.stage is Stage.GUEST)
         text = t("nar.walk_2d", lang, n=n, g=g, e=n - g)
     elif Stage.SHADOW in stages:
@@ -195,16 +205,25 @@ def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
     while i < n:
         e = ev[i]
         cls = e.__class__
-        if cls is WalkRef:
+        if cls is WalkRef or cls is WalkCacheHit:
+            # one walk: its references and the cache hits that spared others (the CPU's only)
+            walker = Walker.CPU if cls is WalkCacheHit else e.walker
             j = i
             refs = []
-            while j < n and ev[j].__class__ in (WalkRef, AdUpdate) and \
-                    (ev[j].__class__ is AdUpdate or ev[j].walker is e.walker):
-                if ev[j].__class__ is WalkRef:
+            hits = []
+            while j < n:
+                c = ev[j].__class__
+                if c is WalkRef and ev[j].walker is walker:
                     refs.append(ev[j])
+                elif c is WalkCacheHit and walker is Walker.CPU:
+                    hits.append(ev[j])
+                elif c is not AdUpdate:
+                    break
                 j += 1
             faulted = j < n and ev[j].__class__ in (VmExit, GuestPageFault)
-            out.append(_walk_phrase(refs, lang, faulted))
+            out += [_cache_hit_phrase(h, lang) for h in hits]
+            if refs:
+                out.append(_walk_phrase(refs, lang, faulted, any(h.stage is Stage.NESTED for h in hits)))
             i = j
             continue
         if cls is AdUpdate:

@@ -21,8 +21,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "tables ({n} references)",
                         "die CPU durchläuft die Seitentabellen des Gasts (1 Zugriff)|die CPU durchläuft die "
                         "Seitentabellen des Gasts ({n} Zugriffe)"),
-    "nar.walk_2d": ("the CPU walks the guest tables and the nested tables in two dimensions ({n} references:"
+    "nar.walk_2d": ("the CPU walks the guest tables and the nested tables in two dimensions (1 reference:"
+                    " {g} guest, {e} nested)|"
+                    "the CPU walks the guest tables and the nested tables in two dimensions ({n} references:"
                     " {g} guest, {e} nested)",
+                    "die CPU durchläuft Gast- und verschachtelte Seitentabellen zweidimensional (1 "
+                    "Zugriff: {g} Gast, {e} verschachtelt)|"
                     "die CPU durchläuft Gast- und verschachtelte Seitentabellen zweidimensional ({n} "
                     "Zugriffe: {g} Gast, {e} verschachtelt)"),
     "nar.walk_vmm": ("the VMM walks the guest page tables in software (1 reference)|the VMM walks the guest "

@@ -7,11 +7,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cache.pdpte": ("PDPTE cache", "PDPTE-Cache"),
     "cache.pde": ("PDE cache", "PDE-Cache"),
     "cache.ntlb": ("nested TLB", "verschachtelter TLB"),
-    "nar.cache_hit": ("{cache} hit: skips {levels} ({saved} references saved)",
-                      "Treffer im {cache}: überspringt {levels} ({saved} Zugriffe gespart)"),
-    "nar.ntlb_hit": ("nested TLB hit for gPA 0x{gpa:x}: no nested walk ({saved} references saved)",
+    "nar.cache_hit": ("{cache} hit: skips {levels} (1 reference saved)|"
+                      "{cache} hit: skips {levels} ({n} references saved)",
+                      "Treffer im {cache}: überspringt {levels} (1 Zugriff gespart)|"
+                      "Treffer im {cache}: überspringt {levels} ({n} Zugriffe gespart)"),
+    "nar.ntlb_hit": ("nested TLB hit for gPA 0x{gpa:x}: no nested walk (1 reference saved)|"
+                     "nested TLB hit for gPA 0x{gpa:x}: no nested walk ({n} references saved)",
                      "Treffer im verschachtelten TLB für gPA 0x{gpa:x}: kein verschachtelter Walk "
-                     "({saved} Zugriffe gespart)"),
+                     "(1 Zugriff gespart)|"
+                     "Treffer im verschachtelten TLB für gPA 0x{gpa:x}: kein verschachtelter Walk "
+                     "({n} Zugriffe gespart)"),
     "grid.title.nested": ("The two-dimensional walk", "Der zweidimensionale Walk"),
     "grid.title.flat": ("The page walk", "Der Seitentabellen-Walk"),
     "grid.col.guest": ("guest entry", "Gast-Eintrag"),
