@@ -185,8 +185,10 @@ def _svg_parts(svg: str) -> tuple[set, dict]:
         if "node" in cls and ID.match(g.get("id") or ""):
             nodes.add(g.get("id"))
         if "edge" in cls:
-            title = g.find(f"{ns}title").text
-            edges[title] = cls - {"edge"}
+            # Graphviz titles an edge "tail->head"; the Python drawer says what it means in its
+            # <title> (for screen readers) and keeps the ends in data-edge
+            ends = g.get("data-edge") or g.find(f"{ns}title").text
+            edges[ends] = cls - {"edge"}
     return nodes, edges
 
 
@@ -253,3 +255,33 @@ def test_png_export_is_at_twice_screen_resolution():
     png = render(D.to_dot(fig), "png")
     width = int.from_bytes(png[16:20], "big")
     assert width >= 2 * fig.width * 96 / 72 * 0.95, (width, fig.width)
+
+
+def test_svg_titles_say_what_pages_and_arrows_are():
+    m, rec = run("esxi-figure", Mode.SHADOW, 5)
+    svg = figure_svg(F.figure(m, F.highlight_of(rec, m), "de"))
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and root.get("aria-label")
+    titles = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if "edge" in (g.get("class") or "")]
+    assert titles and all("→" in x and not x.startswith(("gva-", "gpa-", "ma-")) for x in titles)
+    from visualizer.render.i18n import t
+    assert any(x.startswith(t("leg.guest_map", "de")) and "gVA 0x400000" in x for x in titles)
+    pages = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if (g.get("id") or "").startswith("gpa-")]
+    assert all(x.startswith("VM") and "gPA" in x for x in pages)
+
+
+def test_palette_text_contrast_meets_wcag_aa():
+    def lum(hexcol):
+        c = [int(hexcol[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    def contrast(a, b):
+        hi, lo = sorted((lum(a), lum(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+    for text in (F.INK, F.MUTED, F.WP_BORDER):
+        for bg in ("#ffffff", *F.VM_TINTS, F.FILL_GVA):
+            assert contrast(text, bg) >= 4.5, (text, bg)
+    for line in (F.GUEST_MAP, F.VMM_MAP, F.SHADOW_MAP, F.CURRENT):
+        assert contrast(line, "#ffffff") >= 3.0, line  # WCAG 1.4.11: graphics 3:1

@@ -34,9 +34,12 @@ frames those pages use plus the VMM's table pages."""
 
 # -- colours (the legend uses the same) -------------------------------------------------------
 INK = "#263238"
-MUTED = "#78909c"
-GUEST_MAP = "#1565c0"
-VMM_MAP = "#2e7d32"
+MUTED = "#546e7a"
+"""Secondary text: 5.4:1 on white, 5:1 on the VM tints (WCAG AA needs 4.5:1)."""
+GUEST_MAP = "#0072b2"
+"""Okabe-Ito blue; every colour's meaning is also carried by a row, a line style or a label."""
+VMM_MAP = "#007a5a"
+"""A darker Okabe-Ito bluish green (4.9:1 on white)."""
 SHADOW_MAP = "#8e24aa"
 CURRENT = "#e65100"
 FILL_GVA = "#e3f2fd"
@@ -185,6 +188,8 @@ class Edge:
     colour: str
     pen: float = 1.0
     dashed: bool = False
+    title: str = ""
+    """What the arrow means, in words (the SVG's <title>, read by screen readers)."""
 
 
 @dataclass(slots=True)
@@ -309,6 +314,11 @@ def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
     return (x0, y0, x0, y0 - k, x1, ys + k, x1, ys), (x1, y1)
 
 
+def _name(b: Box) -> str:
+    """A page as a screen reader should say it: the first line of its tooltip, else its label."""
+    return b.tooltip.split("\n", 1)[0] if b.tooltip else (b.top or b.id)
+
+
 def _curve_around(x0: float, y0: float, lane_x: float, y_in: float, y_out: float, x1: float,
                   y1: float) -> tuple[tuple, tuple]:
     """From (x0, y0) over to ``lane_x`` above the guest-physical row (``y_in``), straight down the
@@ -387,19 +397,19 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             nid = gpa_id(v.name, g)
             b = Box(nid, rowx + w / 2, gpa_y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
                     classes=f"page gpa {st.value}")
-            tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {st.value}"]
+            tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {t('state.' + st.value, lang)}"]
             if g in v.pt_level:
                 level, pname = v.pt_level[g]
                 b.fill = FILL_GPT
                 b.classes += " gpt"
                 b.bottom = LEVEL_NAMES[level] + (f" {pname}" if len(v.mappings) > 1 and level == 4 else "")
-                tip.append(f"guest page table: {LEVEL_NAMES[level]} of {pname}")
+                tip.append(t("dia.tip.gpt", lang, level=LEVEL_NAMES[level], proc=pname))
                 if g in v.tracked:
                     b.classes += " write-protected"
                     b.border, b.pen = WP_BORDER, 1.8
                     b.bottom += " WP"
                     b.bottom_colour = WP_BORDER
-                    tip.append("write-protected by the VMM (shadow tables mirror it)")
+                    tip.append(t("dia.tip.wp", lang))
             if st is PageState.SHARED:
                 b.fill, b.bottom = FILL_SHARED, t("dia.shared", lang)
             elif st is PageState.SWAPPED:
@@ -541,10 +551,10 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             b.fill = FILL_SPT if kind == "spt" else FILL_EPT
             b.font = 7.5
             b.bottom = f"{t('dia.' + kind, lang)} {LEVEL_NAMES[level]}"
-            tip.append(("shadow" if kind == "spt" else "nested (EPT)") + f" page table, {LEVEL_NAMES[level]}, {vm_name}")
+            tip.append(t("dia.tip." + kind, lang, level=LEVEL_NAMES[level], vm=vm_name))
         else:
             owners = ma_owner[m]
-            tip += [f"backs {vm} gPA 0x{g << PAGE_SHIFT:x}" for vm, g in owners]
+            tip += [t("dia.tip.backs", lang, vm=vm, gpa=g << PAGE_SHIFT) for vm, g in owners]
             if len(owners) > 1 or any(machine.views.page_state(*o) is PageState.SHARED for o in owners):
                 b.classes += " shared"
                 b.fill, b.bottom = FILL_SHARED, t("dia.shared_n", lang, n=len(owners))
@@ -621,8 +631,12 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         pen = 2.6 if cur else (1.1 if cls == "shadow-map" else 1.0)
         if faint and not cur:
             colour, pen = colour + "66", 0.8
+        meaning = t({"guest-map": "leg.guest_map", "shadow-map": "leg.shadow_map"}.get(
+            cls, "leg.vmm_map_nested" if mode is Mode.NESTED else "leg.vmm_map"), lang)
         e = Edge(tail, head, cls + (" current" if cur else ""), pts, end, CURRENT if cur else colour, pen,
-                 dashed=cls == "shadow-map")
+                 dashed=cls == "shadow-map",
+                 title=f"{meaning}: {_name(boxes[tail])} → {_name(boxes[head])}" + (f" ({t('leg.current', lang)})"
+                                                                                   if cur else ""))
         (current if cur else normal).append(e)
     fig.edges = normal + current
     top = ROW_GVA_Y + PAGE_H / 2 + 42 + (0 if view.compact else 28)

@@ -126,6 +126,7 @@ def figure_svg(fig: Figure) -> str:
         return num(H - v)
 
     out = [f'<svg width="{num(W + 8)}pt" height="{num(H + 8)}pt" viewBox="0.00 0.00 {num(W + 8)} {num(H + 8)}" '
+           f'role="img" aria-label="{_esc(fig.title or "ESXi memory mapping")}" '
            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
            '<g id="graph0" class="graph" transform="translate(4 4)">',
            f'<rect x="-4" y="-4" width="{num(W + 8)}" height="{num(H + 8)}" fill="white"/>']
@@ -156,13 +157,16 @@ def figure_svg(fig: Figure) -> str:
         half = 2.2 + 0.4 * e.pen
         tri = (f"{num(ex)},{y(ey)} {num(sx - uy * half)},{y(sy + ux * half)} "
                f"{num(sx + uy * half)},{y(sy - ux * half)}")
-        out.append(f'<g id="edge{i + 1}" class="edge {_esc(e.cls)}"><title>{_esc(e.tail)}&#45;&gt;{_esc(e.head)}</title>'
+        title = _esc(e.title) if e.title else f"{_esc(e.tail)}&#45;&gt;{_esc(e.head)}"
+        out.append(f'<g id="edge{i + 1}" class="edge {_esc(e.cls)}" data-edge="{_esc(e.tail)}->{_esc(e.head)}">'
+                   f'<title>{title}</title>'
                    f'<path fill="none" stroke="{colour}" stroke-width="{num(e.pen)}"{dash}{opacity} d="{d}"/>'
                    f'<polygon fill="{colour}" stroke="{colour}"{opacity} points="{tri}"/></g>')
     for i, b in enumerate(fig.boxes):
         nid = b.id if b.id.startswith(("gva-", "gpa-", "ma-")) and not b.text else f"node{i + 1}"
         cls = f"node {b.classes}".strip()
-        parts = [f'<g id="{_esc(nid)}" class="{_esc(cls)}"><title>{_esc(b.id)}</title>']
+        # the <title> is what a screen reader says: the page in words where the figure gives them
+        parts = [f'<g id="{_esc(nid)}" class="{_esc(cls)}"><title>{_esc(b.tooltip or b.top or b.id)}</title>']
         if b.tooltip:
             parts.append(f'<g><a xlink:title="{_esc(b.tooltip)}">')
         if not b.text:

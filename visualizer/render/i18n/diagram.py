@@ -50,4 +50,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dia.read_only": ("read-only", "schreibgeschützt"),
     "dia.tip.pte": ("guest PTE", "Gast-PTE"),
     "dia.tip.page": ("page {label}", "Seite {label}"),
+    "dia.tip.gpt": ("guest page table: {level} of {proc}", "Seitentabelle des Gasts: {level} von {proc}"),
+    "dia.tip.wp": ("write-protected by the VMM (shadow tables mirror it)",
+                   "vom VMM schreibgeschützt (Schattenseitentabellen spiegeln sie)"),
+    "dia.tip.spt": ("shadow page table, {level}, {vm}", "Schattenseitentabelle, {level}, {vm}"),
+    "dia.tip.ept": ("nested (EPT) page table, {level}, {vm}", "verschachtelte (EPT-)Seitentabelle, {level}, {vm}"),
+    "dia.tip.backs": ("backs {vm} gPA 0x{gpa:x}", "hinterlegt {vm} gPA 0x{gpa:x}"),
 }
