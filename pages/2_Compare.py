@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import re
 import shlex
+import time
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -30,7 +31,10 @@ PAGE_ACCESSES = 100_000  # generated workloads default to 100,000 accesses here:
 MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
 HIDDEN_PARAMS = {"rng", "vm", "process", "base", "name"}
 KINDS = [k for k in GENERATORS if k != "program"]
-MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4}
+MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4,
+                    "guest_large": False, "ept_large": False, "pwc": False, "nested_tlb": False}
+MMU_SWITCHES = ("guest_large", "ept_large", "pwc", "nested_tlb")
+PAPER_MAX_ACCESSES = 100_000  # per run: 42 runs keep the page responsive
 TLB_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 1536, 2048]
 
 
@@ -197,6 +201,12 @@ with st.container(border=True):
         st.toggle(t("cmp.vpid", lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",))
         st.number_input(t("cmp.root_cache", lang), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
                         on_change=store, args=("cmp.m.root_cache",))
+        st.markdown(f"**{t('cmp.mmu', lang)}**")
+        m1, m2 = st.columns(2)
+        for i, k in enumerate(MMU_SWITCHES):
+            (m1 if i % 2 == 0 else m2).toggle(t(f"cmp.mmu.{k}", lang), key=f"_cmp.m.{k}", on_change=store,
+                                               args=(f"cmp.m.{k}",))
+        st.caption(t("cmp.mmu.caption", lang))
         overrides = dict(S.get("cost_overrides", {}))
         costs = CostTable().with_overrides(overrides)
         st.caption(t("cmp.costs.summary", lang, walk_ref=number(costs.walk_ref, lang),
@@ -215,7 +225,8 @@ if trace is None:
 machine = {k: S[f"cmp.m.{k}"] for k in MACHINE_DEFAULTS}
 settings = C.Settings.with_costs(overrides, **machine)
 try:
-    config = settings.apply(base_config if base_config is not None else traceio.default_config(trace))
+    config = C.with_large_page_room(settings.apply(base_config if base_config is not None
+                                                   else traceio.default_config(trace)), trace)
 except ValueError as exc:
     st.error(t("cmp.error", lang, error=plain(exc, 1000)))
     st.stop()
@@ -238,7 +249,8 @@ def report(fraction: float, what: str) -> None:
 
 
 try:
-    cmp = cached(key, lambda: C.compare(config, trace, samples=120, progress=report, workers=C.default_workers()))
+    cmp = cached(key, lambda: C.compare(config, trace, samples=120, progress=report, workers=C.default_workers(),
+                                        cache_baseline=True))
 except (ValueError, OverflowError, traceio.TraceError, RuntimeError) as exc:
     bar.empty()
     st.error(t("cmp.error", lang, error=plain(exc, 1000)))
@@ -262,6 +274,7 @@ for col, mode in zip(cols, R.MODE_ORDER, strict=True):
 
 with st.container(border=True):
     st.markdown(R.explanation_text(explanation, lang))
+    st.markdown(R.cache_effect_text(C.cache_effect(cmp), lang))
     st.caption(t("cmp.ran", lang, ops=number(cmp.operations, lang), seconds=number(cmp.seconds, lang, 1)))
 
 tab_causes, tab_curve, tab_counters, tab_cli = st.tabs(
@@ -320,6 +333,12 @@ if values is None:
 elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
     st.error(t("cmp.sweep.bad_tlb", lang))
     values = None
+elif spec.categorical and not all(v < len(C.FEATURE_SETS) for v in values):
+    st.error(t("cmp.sweep.bad_values", lang, text=plain(values_text)))
+    values = None
+if spec.categorical:
+    st.caption(t("cmp.sweep.features", lang,
+                 points=", ".join(f"{i} = {R.feature_label(i, lang)}" for i in range(len(C.FEATURE_SETS)))))
 sweep_trace = None if spec.target == "workload" else trace
 # workload sweeps start from the mix parameters chosen above, if the mix generator is chosen
 sweep_workload = ({k: v for k, v in generator_spec[1].items() if k != "accesses"}
@@ -351,3 +370,29 @@ if done is not None:
         st.markdown(text)
     st.caption(t("cmp.sweep.ran", lang, points=len(r.values), modes=len(r.modes),
                   accesses=number(done["accesses"], lang), seconds=number(r.seconds, lang, 1)))
+
+# -- paper check -----------------------------------------------------------------------------------
+st.subheader(t("paper.title", lang))
+keep("cmp.paper.accesses", C.PAPER_ACCESSES)
+p1, p2 = st.columns([1, 3])
+paper_accesses = p1.number_input(t("cmp.sweep.accesses", lang), min_value=1000, max_value=PAPER_MAX_ACCESSES,
+                                 step=5000, key="_cmp.paper.accesses", on_change=store, args=("cmp.paper.accesses",))
+st.caption(t("paper.intro", lang, accesses=number(int(paper_accesses), lang)))
+paper_key = f"paper:{int(paper_accesses)}"
+paper = S.get("cmp.paper") if (S.get("cmp.paper") or {}).get("key") == paper_key else None
+if p2.button(t("paper.run", lang), key="cmp.paper.run", type="primary"):
+    pbar = st.empty()
+
+    def preport(fraction: float, what: str) -> None:
+        pbar.progress(min(1.0, fraction), text=t("cmp.running", lang, what=localized(what)))
+    t0 = time.perf_counter()
+    rows = cached(paper_key, lambda: C.paper_check(int(paper_accesses), progress=preport,
+                                                   workers=C.default_workers()))
+    paper = {"key": paper_key, "rows": rows, "seconds": time.perf_counter() - t0}
+    S["cmp.paper"] = paper
+    pbar.empty()
+if paper is not None:
+    st.table(R.paper_table(paper["rows"], lang))
+    st.markdown(R.paper_text(paper["rows"], lang))
+    st.caption(t("paper.ran", lang, runs=len(paper["rows"]) * 6, accesses=number(int(paper_accesses), lang),
+                 seconds=number(paper["seconds"], lang, 1)))

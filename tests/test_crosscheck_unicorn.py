@@ -338,3 +338,171 @@ def test_nested_tables_walked_as_x86_tables_give_the_pmap(seed):
                 assert w.ok == (state is PageState.PRIVATE), f"{vm_name} gPPN 0x{gppn:x} ({state.value}): {w}"
         mmu.load(m.mem.image)
 
+
+
+# -- 6. large pages (issue 12) ----------------------------------------------------------------------
+# Guest 2 MiB pages (PDE with PS, Linux THP) in the guest tables, the shadow's 4 KiB entries under a
+# direct shadow PT for them, and 2 MiB EPT leaves: unicorn walks all three as hardware would.
+LARGE_BASE = 0x4000_0000
+LARGE_PAGES = tuple(LARGE_BASE + i * PAGE for i in (0, 1, 2, 511)) + (LARGE_BASE + 0x200000, LARGE_BASE + 0x201000)
+FRESH = LARGE_BASE + 0x400000
+"""A 2 MiB region the random operations never touch: read after them, it becomes a fresh 2 MiB page."""
+LARGE_PROBES = LARGE_PAGES + (LARGE_BASE + 0x100000, LARGE_BASE + 0x1FF000, FRESH, FRESH + 0x1000,
+                              FRESH + 0x1FF000, 0x7F00_0000_0000)
+
+
+def _large_machine(mode: Mode, seed: int, ept_large: bool = False, caches: bool = False) -> Machine:
+    from visualizer.engine import MachineConfig, VmConfig
+    cfg = MachineConfig(4096, tuple(VmConfig(v, 1536, PROCS, True) for v in VMS), seed, 8, 2, bool(seed % 2),
+                        bool(seed % 3), 1 + seed % 3, ept_large_pages=ept_large, pwc=caches, nested_tlb=caches)
+    return Machine(cfg, mode)
+
+
+def _large_run(mode: Mode, seed: int, n: int = 60, **kw) -> Machine:
+    """Random operations over two 2 MiB regions (splits by unmap, protect, fork, copy-on-write),
+    then each VM's current process reads the fresh region (a new 2 MiB page)."""
+    m = _large_machine(mode, seed, **kw)
+    for op in random_ops(np.random.default_rng(seed), n, VMS, PROCS, pages=LARGE_PAGES, guest_pages=1536):
+        m.execute(op)
+    for vm_name, vm in m.vms.items():
+        m.execute(R(vm_name, vm.guest.current.name, FRESH + 0x10))
+    return m
+
+
+def _large_leaves(m: Machine) -> int:
+    return sum(1 for name, vm in m.vms.items() for p in vm.guest.processes
+               for _g, _p, pte in m.views.guest_mappings(name, p) if pte & PS)
+
+
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+@pytest.mark.parametrize("seed", range(scaled(4)))
+def test_guest_2mib_pages_translate_as_unicorn_does(mode, seed):
+    m = _large_run(mode, seed, ept_large=mode is Mode.NESTED, caches=bool(seed % 2))
+    assert _large_leaves(m) > 0, "no guest 2 MiB page to check"
+    large = 0
+    for vm_name, vm in m.vms.items():
+        mmu = UnicornMmu(m.views.guest_image(vm_name))
+        for proc in vm.guest.processes.values():
+            for page in LARGE_PROBES:
+                for off in PROBE_OFFSETS:
+                    gva = page + off
+                    gpa = m.views.guest_translate(vm_name, proc.name, gva)
+                    pte = guest_pte(m, vm_name, proc.name, gva)
+                    large += bool(pte is not None and pte & PS)
+                    for kind in KINDS:
+                        u = mmu.access(proc.cr3, gva, kind, user=True, value=0x5A)
+                        where = f"{mode.value} {vm_name}/{proc.name} {kind} 0x{gva:x}"
+                        if gpa is None:
+                            assert not u.ok and u.vector == VECTOR_PF and u.cr2 == gva, where
+                            continue
+                        allowed = kind == "read" or (kind == "write" and pte & RW) or (kind == "exec" and not pte & NX)
+                        assert u.ok == bool(allowed), f"{where}: unicorn {u}, guest PTE 0x{pte:x}"
+                        if u.ok and kind != "exec":
+                            assert u.physical == gpa, f"{where}: unicorn 0x{u.physical:x}, engine 0x{gpa:x}"
+            mmu.load(m.views.guest_image(vm_name))
+    assert large > 0
+
+
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+@pytest.mark.parametrize("seed", range(scaled(3)))
+def test_accesses_in_2mib_pages_change_the_guest_image_as_hardware_does(mode, seed):
+    """As test 3, on guest 2 MiB pages: the A and D bits land in the PDE (PS) for an access that
+    a 2 MiB page serves."""
+    m = _large_machine(mode, seed, ept_large=mode is Mode.NESTED, caches=True)
+    mmus: dict[str, UnicornMmu] = {}
+    compared = in_large = 0
+    ops = random_ops(np.random.default_rng(seed), 80, VMS, PROCS, pages=LARGE_PAGES, guest_pages=1536)
+    for op in ops:
+        access = op.kind in (OpKind.READ, OpKind.WRITE, OpKind.EXEC)
+        before = m.views.guest_image(op.vm) if access else None
+        step = m.execute(op)
+        if not access or _handler_ran(step):
+            continue
+        mmu = mmus.get(op.vm) or mmus.setdefault(op.vm, UnicornMmu(before))
+        mmu.load(before)
+        proc = m.vms[op.vm].guest.processes[op.process]
+        u = mmu.access(proc.cr3, op.gva, op.kind.value, user=True, value=op.value)
+        after = m.views.guest_image(op.vm)
+        where = f"{mode.value} step {step.index} {op.describe()}"
+        killed = any(e.__class__ is GuestAction and e.kind is GuestActionKind.SEGV for e in step.events)
+        assert u.ok == (not killed), f"{where}: unicorn {u}, engine {'killed' if killed else 'completed'}"
+        if u.ok and op.kind is not OpKind.EXEC:
+            assert u.physical == step.gpa
+        got = mmu.image(len(after)).view(np.uint64)
+        diff = np.flatnonzero(got != after.view(np.uint64))
+        assert not len(diff), f"{where}: guest image differs at " + ", ".join(
+            f"gPA 0x{i * 8:x}: hardware 0x{int(got[i]):x}, engine 0x{int(after.view(np.uint64)[i]):x}"
+            for i in diff[:4])
+        pte = guest_pte(m, op.vm, op.process, op.gva)
+        in_large += bool(pte is not None and pte & PS)
+        compared += 1
+    assert compared >= 10 and in_large > 0, (compared, in_large)
+
+
+@pytest.mark.parametrize("seed", range(scaled(6)))
+def test_shadow_tables_for_guest_2mib_pages_translate_as_unicorn_does(seed):
+    """Shadow mode maps a guest 2 MiB page with 4 KiB shadow entries (a direct shadow PT over
+    4 KiB machine pages): unicorn walking the shadow from each root reaches pmap(guest(gVA))
+    exactly where the engine has a shadow leaf, with no more rights than the guest's PDE."""
+    m = _large_run(Mode.SHADOW, seed, caches=bool(seed % 2))
+    for vm_name, vm in m.vms.items():  # the current process touches each probe: its shadow has leaves
+        for page in LARGE_PROBES[:-1]:
+            m.execute(R(vm_name, vm.guest.current.name, page))
+    mmu = UnicornMmu(m.mem.image)
+    present = under_large = 0
+    for vm_name, vm in m.vms.items():
+        leaves = {(root, gva): entry for root, gva, _g, entry in m.shadow.leaves(vm_name)}
+        for cr3_gppn, root in m.shadow.roots[vm_name].items():
+            proc = next(p for p in vm.guest.processes.values() if p.root_gppn == cr3_gppn)
+            for page in LARGE_PROBES:
+                gva = page + 0x10
+                entry = leaves.get((root, page))
+                gpa = m.views.guest_translate(vm_name, proc.name, gva)
+                pte = guest_pte(m, vm_name, proc.name, gva)
+                where = f"{vm_name}/{proc.name} shadow root 0x{root:x} gVA 0x{gva:x}"
+                u = mmu.access(root << 12, gva, "read", user=True)
+                assert u.ok == (entry is not None), f"{where}: unicorn {u}, shadow leaf {entry}"
+                if not u.ok:
+                    assert u.vector == VECTOR_PF and u.cr2 == gva
+                    continue
+                present += 1
+                under_large += bool(pte & PS)
+                assert gpa is not None, f"{where}: the shadow maps a gVA the guest does not"
+                assert u.physical == m.views.gpa_to_ma(vm_name, gpa), where
+                w = mmu.access(root << 12, gva, "write", user=True, value=0)
+                if w.ok:
+                    assert pte & RW and pte & D and vm.pmap.state[gpa >> 12] is PageState.PRIVATE, where
+                x = mmu.access(root << 12, gva, "exec", user=True)
+                assert x.ok == (not pte & NX), where
+            mmu.load(m.mem.image)
+    assert present > 0 and under_large > 0, (present, under_large)
+
+
+@pytest.mark.parametrize("seed", range(scaled(6)))
+def test_2mib_ept_leaves_walked_as_x86_tables_give_the_pmap(seed):
+    """With ``[nested] large_pages`` the EPT maps whole 2 MiB blocks with one PD leaf (PS, bit 7
+    in both formats): unicorn's walk of the EPT must give the pmap for every gPPN — inside a 2 MiB
+    leaf too — writable exactly for private pages, and some leaves must be 2 MiB."""
+    from visualizer.engine.events import Stage as _Stage
+    from visualizer.engine.paging import EPT
+    m = _large_run(Mode.NESTED, seed, n=25, ept_large=True, caches=bool(seed % 2))  # some leaves stay whole
+    mmu = UnicornMmu(m.mem.image)
+    q = memoryview(m.mem.image).cast("Q")
+    large = 0
+    for vm_name, vm in m.vms.items():
+        for gppn in range(vm.pmap.pages):
+            gpa = (gppn << 12) | 0x18
+            mpn, state = vm.pmap.mpn[gppn], vm.pmap.state[gppn]
+            t = walk(q, vm.ept_root << 12, gpa, Access.READ, EPT, _Stage.NESTED, Walker.CPU, None, 0, user=False)
+            if t.__class__ is Translation and t.level == 2:
+                large += 1
+            elif gppn % 4:  # 4 KiB leaves: every fourth page is enough
+                continue
+            r = mmu.access(vm.ept_root << 12, gpa, "read", user=True)
+            assert r.ok == (mpn >= 0), f"{vm_name} gPPN 0x{gppn:x} ({state.value}): {r}"
+            if r.ok:
+                assert r.physical == (mpn << 12) | 0x18
+                w = mmu.access(vm.ept_root << 12, gpa, "write", user=True)
+                assert w.ok == (state is PageState.PRIVATE), f"{vm_name} gPPN 0x{gppn:x} ({state.value}): {w}"
+        mmu.load(m.mem.image)
+    assert large >= 512, f"{large} gPPNs under 2 MiB EPT leaves"

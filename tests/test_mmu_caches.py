@@ -136,6 +136,20 @@ def test_guest_large_page_split_on_unmap_and_protect_every_mode():
     assert len(set(map(tuple, results.values()))) == 1  # the guest cannot tell the modes apart
 
 
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+def test_split_flushes_the_whole_2mib_range(mode):
+    """Linux's split_huge_pmd flushes the 2 MiB range (more pages than tlb_single_page_flush_ceiling:
+    the whole address space), not the one page unmapped: no TLB entry of another part survives,
+    so the next access to it walks the new tables (setting their A bits, as hardware does)."""
+    from visualizer.engine.events import GuestAction, GuestActionKind, TlbLookup
+    trace = op("read", X + 0x5000) + op("read", X + 0x6000) + op("unmap", X + 0x6000) + op("read", X + 0x5000)
+    m, steps = run(scenario(guest_large=True, trace=trace), mode)
+    kinds = [e.kind for e in steps[2].events if e.__class__ is GuestAction]
+    assert GuestActionKind.FLUSH_TLB_MM in kinds
+    assert [e.hit for e in steps[3].events if e.__class__ is TlbLookup][0] is False
+    assert cpu_refs(steps[3]) > 0
+
+
 def test_shadow_mode_maps_guest_2mib_pages_with_4kib_entries():
     trace = op("write", X + 0x5000, value=5) + op("read", X + 0x1FF000) + op("read", X + 0x5000)
     m, steps = run(scenario(guest_large=True, trace=trace), Mode.SHADOW)

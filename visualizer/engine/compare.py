@@ -56,6 +56,14 @@ class Settings:
     root_cache: Optional[int] = None
     costs: tuple[tuple[str, int], ...] = ()
     """Cost overrides, (name, cycles) pairs sorted by name."""
+    guest_large: Optional[bool] = None
+    """Every VM's guest maps 2 MiB pages where it can (``[[vm]] large_pages``)."""
+    ept_large: Optional[bool] = None
+    """The VMM backs guest memory with 2 MiB machine pages in nested mode (``[nested] large_pages``)."""
+    pwc: Optional[bool] = None
+    """Paging-structure caches (``[mmu] pwc``)."""
+    nested_tlb: Optional[bool] = None
+    """The nested TLB of gPA → MA translations (``[mmu] nested_tlb``)."""
 
     @staticmethod
     def with_costs(overrides: dict, **kw) -> "Settings":
@@ -70,7 +78,53 @@ class Settings:
             raise ValueError(f"TLB: {entries} entries is not a multiple of {ways} ways")
         if self.costs:
             changes["costs"] = config.costs.with_overrides(dict(self.costs))
+        if self.ept_large is not None:
+            changes["ept_large_pages"] = self.ept_large
+        for k in ("pwc", "nested_tlb"):
+            if getattr(self, k) is not None:
+                changes[k] = getattr(self, k)
+        if self.guest_large is not None:
+            changes["vms"] = tuple(replace(v, large_pages=self.guest_large) for v in config.vms)
         return replace(config, **changes) if changes else config
+
+
+def with_large_page_room(config: MachineConfig, trace: Trace) -> MachineConfig:
+    """With guest 2 MiB pages on, each VM gets one more aligned 2 MiB block of guest-physical
+    memory per 2 MiB region its trace touches, and the machine the frames to back them — the
+    default machine is sized for 4 KiB pages, and a guest maps a 2 MiB page only where a free,
+    aligned block exists. With 2 MiB EPT backing the machine gets room for every VM's memory in
+    aligned 2 MiB machine blocks. Memory only grows; without large pages ``config`` is returned."""
+    if not any(v.large_pages for v in config.vms) and not config.ept_large_pages:
+        return config
+    from .ops import MAX_MACHINE_BYTES, MAX_VM_BYTES
+    from .traceio import EXEC, MAP, _distinct, _pow2
+    nvms = len(trace.vm_names)
+    vm_at = {v: i for i, v in enumerate(trace.vm_names)}
+    vm_of_proc = np.array([vm_at[v] for v, _ in trace.proc_names] + list(range(nvms)), np.int64)
+    has_page = (trace.op <= EXEC) | (trace.op == MAP)
+    p = trace.proc[has_page].astype(np.int64)
+    proc = np.where(p >= 0, p, len(trace.proc_names) + trace.vm[has_page].astype(np.int64)).astype(np.uint64)
+    regions = _distinct(vm_of_proc, proc, trace.gva[has_page], 21, nvms) if nvms else []
+    by_name = {v: int(regions[i]) for i, v in enumerate(trace.vm_names)}
+    vms, extra = [], 0
+    for v in config.vms:
+        want = _pow2(v.pages + 512 * (by_name.get(v.name, 0) + 1)) if v.large_pages else v.pages
+        want = max(v.pages, min(want, MAX_VM_BYTES >> 12))
+        extra += want - v.pages
+        vms.append(replace(v, pages=want))
+    if config.ept_large_pages:
+        extra += sum(v.pages for v in vms)
+    frames = max(config.frames, min(_pow2(config.frames + extra + extra // 4), MAX_MACHINE_BYTES >> 12))
+    return replace(config, vms=tuple(vms), frames=frames)
+
+
+def without_caches(config: MachineConfig) -> MachineConfig:
+    """``config`` with the MMU caches off (large pages as they are)."""
+    return replace(config, pwc=False, nested_tlb=False)
+
+
+def has_caches(config: MachineConfig) -> bool:
+    return config.pwc or config.nested_tlb
 
 
 # -- one comparison ----------------------------------------------------------------------------
@@ -123,6 +177,9 @@ class Comparison:
     operations: int
     results: dict[str, ModeResult] = field(default_factory=dict)
     """By mode value ("native", "shadow", "nested"), in run order."""
+    without_caches: dict[str, ModeResult] = field(default_factory=dict)
+    """With MMU caches on: native and nested again with the caches off (``compare(...,
+    cache_baseline=True)``), to say what the caches remove."""
 
     def __getitem__(self, mode: Mode | str) -> ModeResult:
         return self.results[mode.value if isinstance(mode, Mode) else mode]
@@ -132,7 +189,7 @@ class Comparison:
 
     @property
     def seconds(self) -> float:
-        return sum(r.seconds for r in self.results.values())
+        return sum(r.seconds for r in self.results.values()) + sum(r.seconds for r in self.without_caches.values())
 
 
 def _samples(n: int, samples: int) -> list[int]:
@@ -161,30 +218,87 @@ def run_mode(config: MachineConfig, trace: Trace, mode: Mode, samples: int = 100
                       np.array(ops_done, np.int64), np.array(cycles_done, np.int64), seconds, m.views.frames_in_use())
 
 
+BASELINE_LABEL = "{mode} without MMU caches"
+
+
 def compare(config: MachineConfig, trace: Trace, modes: Sequence[Mode] = MODES, samples: int = 100,
-            progress: Optional[Progress] = None, workers: int = 0) -> Comparison:
+            progress: Optional[Progress] = None, workers: int = 0, cache_baseline: bool = False) -> Comparison:
     """Run ``trace`` in each of ``modes`` (each on a fresh machine built from ``config``).
 
     ``workers`` ≥ 1 runs the modes in up to that many worker processes (same results: each run
     is deterministic and independent of the others); 0 runs them in the calling process.
+    ``cache_baseline`` with MMU caches on: native and nested (those of ``modes``) run once more
+    with the caches off, into :attr:`Comparison.without_caches`.
     """
     out = Comparison(len(trace))
+    runs = [(mode, config, mode.value, out.results) for mode in modes]
+    if cache_baseline and has_caches(config):
+        off = without_caches(config)
+        runs += [(mode, off, BASELINE_LABEL.format(mode=mode.value), out.without_caches)
+                 for mode in modes if mode is not Mode.SHADOW]
     if workers >= 1 and len(trace) >= PARALLEL_MIN_OPS:
-        tasks = [(run_mode, (config, trace, mode, samples)) for mode in modes]
-        rows = _parallel(tasks, [mode.value for mode in modes], workers, progress)
+        tasks = [(run_mode, (cfg, trace, mode, samples)) for mode, cfg, _, _ in runs]
+        rows = _parallel(tasks, [label for _, _, label, _ in runs], workers, progress)
         if rows is not None:
-            for mode, r in zip(modes, rows, strict=True):
-                out.results[mode.value] = r
+            for (mode, _, _, into), r in zip(runs, rows, strict=True):
+                into[mode.value] = r
             return out
-    for i, mode in enumerate(modes):
+    for i, (mode, cfg, label, into) in enumerate(runs):
         report = None
         if progress is not None:
-            def report(f, i=i, mode=mode):
-                progress((i + f) / len(modes), mode.value)
-        out.results[mode.value] = run_mode(config, trace, mode, samples, report)
+            def report(f, i=i, label=label):
+                progress((i + f) / len(runs), label)
+        into[mode.value] = run_mode(cfg, trace, mode, samples, report)
     if progress is not None:
         progress(1.0, "")
     return out
+
+
+@dataclass(frozen=True)
+class CacheEffect:
+    """What the MMU caches remove from nested paging's cost (one trace, caches on and off)."""
+
+    refs_per_miss_off: float
+    refs_per_miss_on: float
+    """Nested mode: CPU walk references per TLB miss without and with the caches."""
+    walk_cycles_off: int
+    walk_cycles_on: int
+    """Nested mode: cycles of walk references without and with the caches."""
+    nested_cycles_off: int
+    nested_cycles_on: int
+    native_cycles_off: int
+    native_cycles_on: int
+
+    @property
+    def walk_removed(self) -> float:
+        """The share of nested paging's walk cycles the caches remove."""
+        return 1 - self.walk_cycles_on / self.walk_cycles_off if self.walk_cycles_off else 0.0
+
+    @property
+    def overhead_off(self) -> float:
+        return self.nested_cycles_off / self.native_cycles_off - 1 if self.native_cycles_off else 0.0
+
+    @property
+    def overhead_on(self) -> float:
+        return self.nested_cycles_on / self.native_cycles_on - 1 if self.native_cycles_on else 0.0
+
+    @property
+    def gap_removed(self) -> float:
+        """The share of nested paging's cost over native (cycles) that the caches remove."""
+        off = self.nested_cycles_off - self.native_cycles_off
+        on = self.nested_cycles_on - self.native_cycles_on
+        return 1 - on / off if off > 0 else 0.0
+
+
+def cache_effect(cmp: Comparison) -> Optional[CacheEffect]:
+    """Nested paging with and without the MMU caches (None unless the comparison ran both)."""
+    off, on = cmp.without_caches, cmp.results
+    if not all(m in off and m in on for m in ("native", "nested")):
+        return None
+    n_off, n_on = off["nested"], on["nested"]
+    return CacheEffect(n_off.refs_per_miss, n_on.refs_per_miss, n_off.by_cause.get("walk", 0),
+                       n_on.by_cause.get("walk", 0), n_off.cycles, n_on.cycles, off["native"].cycles,
+                       on["native"].cycles)
 
 
 # -- why the winner wins -----------------------------------------------------------------------
@@ -300,6 +414,29 @@ class SweepParam:
     integer: bool = True
     log: bool = False
     """Plot on a logarithmic axis (the default values span orders of magnitude)."""
+    categorical: bool = False
+    """The values are indices of named settings (:data:`FEATURE_SETS`): no crossovers between them."""
+
+
+FEATURE_SETS: tuple[tuple[str, dict], ...] = (
+    ("plain", {}),
+    ("pwc", {"pwc": True}),
+    ("pwc_ntlb", {"pwc": True, "nested_tlb": True}),
+    ("ept_large", {"ept_large_pages": True}),
+    ("both_large", {"ept_large_pages": True, "guest_large": True}),
+    ("all", {"ept_large_pages": True, "guest_large": True, "pwc": True, "nested_tlb": True}),
+)
+"""The ``features`` sweep's points: large pages and MMU caches, off, one by one, all on (each
+point sets all four: what is not named is off)."""
+
+
+def apply_features(config: MachineConfig, index: int) -> MachineConfig:
+    """``config`` with the large-page and MMU-cache switches of :data:`FEATURE_SETS` [``index``]."""
+    _, f = FEATURE_SETS[index]
+    guest = f.get("guest_large", False)
+    return replace(config, ept_large_pages=f.get("ept_large_pages", False), pwc=f.get("pwc", False),
+                   nested_tlb=f.get("nested_tlb", False),
+                   vms=tuple(replace(v, large_pages=guest) for v in config.vms))
 
 
 SWEEPS: dict[str, SweepParam] = {
@@ -311,6 +448,7 @@ SWEEPS: dict[str, SweepParam] = {
     "tlb_entries": SweepParam("tlb_entries", "machine", "tlb_entries",
                               (16, 32, 64, 128, 192, 256, 384, 512, 768, 1024), log=True),
     "walk_ref": SweepParam("walk_ref", "cost", "walk_ref", (4, 10, 20, 40, 60, 80, 100, 150, 200, 300), log=True),
+    "features": SweepParam("features", "features", "features", tuple(range(len(FEATURE_SETS))), categorical=True),
 }
 """What a sweep can vary, with default values (10 points each)."""
 
@@ -338,6 +476,8 @@ class SweepResult:
         """Where the cheaper of ``a`` and ``b`` changes: (x, winner before, winner after), x
         interpolated linearly between the two sweep points."""
         if a not in self.cycles_per_access or b not in self.cycles_per_access:
+            return []
+        if self.param in SWEEPS and SWEEPS[self.param].categorical:
             return []
         out = []
         xs = [float(v) for v in self.values]
@@ -369,6 +509,10 @@ def sweep_point(param: SweepParam, value, *, trace: Optional[Trace], config: Opt
         cfg = replace(cfg, tlb_entries=value, tlb_ways=ways if value % ways == 0 else 1)
     elif param.target == "cost":
         cfg = replace(cfg, costs=cfg.costs.with_overrides({param.key: value}))
+    elif param.target == "features":
+        if not 0 <= value < len(FEATURE_SETS):
+            raise ValueError(f"features: {value} is not one of 0…{len(FEATURE_SETS) - 1}")
+        cfg = with_large_page_room(apply_features(cfg, value), t)
     return cfg, t
 
 
@@ -426,6 +570,81 @@ def _sweep_task(p: SweepParam, value, mode: Mode, kw: dict) -> tuple[int, int, i
     m.run_bulk(t)
     tot = m.totals()
     return tot.cycles, tot.accesses, tot.tlb_misses, sum(tot.vm_exits.values())
+
+
+# -- the paper check: references per walk with and without the MMU caches ----------------------
+PAPER_WORKLOADS = ("sequential", "uniform", "zipf", "tlb_thrash", "pt_churn", "context_switch", "mix")
+"""The built-in workload generators (``program`` aside), each with its default parameters."""
+PAPER_CACHES = (("none", False, False), ("guest", True, False), ("both", True, True))
+"""(name, pwc, nested_tlb): no MMU caches; the guest-dimension (paging-structure) caches only;
+those and the nested TLB."""
+PAPER_ACCESSES = 20_000
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """One workload under each cache setting: CPU walk references per TLB miss and cycles, for
+    native and nested mode (keys ``(mode value, cache setting name)``)."""
+
+    workload: str
+    accesses: int
+    refs_per_walk: dict
+    cycles: dict
+
+    def speedup(self) -> float:
+        """Nested mode: cycles without caches over cycles with both, minus one (Bhargava et al.
+        report 15–38 % for their 2D page-walk cache with a nested TLB)."""
+        on = self.cycles[("nested", "both")]
+        return self.cycles[("nested", "none")] / on - 1 if on else 0.0
+
+
+def _paper_task(kind: str, seed: int, accesses: int, pwc: bool, ntlb: bool, mode: Mode) -> tuple[float, int]:
+    t = generate(kind, seed, accesses=accesses)
+    cfg = replace(default_config(t), pwc=pwc, nested_tlb=ntlb)
+    m = Machine(cfg, mode)
+    m.run_bulk(t)
+    tot = m.totals()
+    return (tot.walk_refs / tot.tlb_misses if tot.tlb_misses else 0.0), tot.cycles
+
+
+def paper_check(accesses: int = PAPER_ACCESSES, seed: int = 0, workloads: Sequence[str] = PAPER_WORKLOADS,
+                progress: Optional[Progress] = None, workers: int = 0) -> list[PaperRow]:
+    """Each workload (``accesses`` accesses, default parameters, ``seed``) on its default machine
+    in native and nested mode under each of :data:`PAPER_CACHES` — the figures to set beside the
+    published ones (DOMAIN §4, §8a)."""
+    if not 1 <= accesses <= 1_000_000:
+        raise ValueError(f"accesses: {accesses} is not between 1 and 1,000,000")
+    keys = [(kind, name, pwc, ntlb, mode) for kind in workloads for name, pwc, ntlb in PAPER_CACHES
+            for mode in (Mode.NATIVE, Mode.NESTED)]
+    tasks = [(_paper_task, (kind, seed, accesses, pwc, ntlb, mode)) for kind, _, pwc, ntlb, mode in keys]
+    labels = [f"{kind}: {mode.value}, caches {name}" for kind, name, _, _, mode in keys]
+    rows = None
+    if workers >= 1 and accesses * len(tasks) >= PARALLEL_MIN_OPS:
+        rows = _parallel(tasks, labels, workers, progress)
+    if rows is None:
+        rows = []
+        for k, (fn, args) in enumerate(tasks):
+            if progress is not None:
+                progress(k / len(tasks), labels[k])
+            rows.append(fn(*args))
+        if progress is not None:
+            progress(1.0, "")
+    out = []
+    for kind in workloads:
+        refs, cyc = {}, {}
+        for (k, name, _, _, mode), (r, c) in zip(keys, rows, strict=True):
+            if k == kind:
+                refs[(mode.value, name)] = r
+                cyc[(mode.value, name)] = c
+        out.append(PaperRow(kind, accesses, refs, cyc))
+    return out
+
+
+def paper_means(rows: Sequence[PaperRow]) -> dict:
+    """The mean over workloads of references per walk, by (mode, cache setting)."""
+    if not rows:
+        return {}
+    return {k: sum(r.refs_per_walk[k] for r in rows) / len(rows) for k in rows[0].refs_per_walk}
 
 
 # -- running in several processes ------------------------------------------------------------
@@ -609,8 +828,12 @@ def config_to_toml(config: MachineConfig, *, name: str = "comparison", descripti
             "[tlb]", f"entries = {config.tlb_entries}", f"ways = {config.tlb_ways}",
             f"vpid = {_toml_value(config.vpid)}", f"pcid = {_toml_value(config.pcid)}", "",
             "[shadow]", f"root_cache = {config.root_cache}", ""]
-    if config.invept != "single":
-        out += ["[nested]", f"invept = {_toml_value(config.invept)}", ""]
+    nested = ([f"invept = {_toml_value(config.invept)}"] if config.invept != "single" else []) + \
+        ([f"large_pages = {_toml_value(config.ept_large_pages)}"] if config.ept_large_pages else [])
+    if nested:
+        out += ["[nested]"] + nested + [""]
+    if config.pwc or config.nested_tlb:
+        out += ["[mmu]", f"pwc = {_toml_value(config.pwc)}", f"nested_tlb = {_toml_value(config.nested_tlb)}", ""]
     defaults = CostTable()
     changed = {k: v for k, v in config.costs.as_dict().items() if v != getattr(defaults, k)}
     if changed:
@@ -618,7 +841,7 @@ def config_to_toml(config: MachineConfig, *, name: str = "comparison", descripti
     for vm in config.vms:
         procs = ", ".join(_toml_value(p) for p in vm.processes)
         out += ["[[vm]]", f"name = {_toml_value(vm.name)}", f"memory = {vm.pages * 4096}",
-                f"processes = [{procs}]", ""]
+                f"processes = [{procs}]"] + (["large_pages = true"] if vm.large_pages else []) + [""]
     if generator is not None:
         kind, params, seed = generator
         out += ["[trace_generator]", f"kind = {_toml_value(kind)}", f"seed = {int(seed)}"]

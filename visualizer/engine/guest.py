@@ -70,6 +70,11 @@ class GuestOS:
         self.protected: dict[str, set[int]] = {}
         """Per process, the gVPNs made read-only by ``protect`` (Linux: a read-only VMA): a write
         there is a SIGSEGV, unlike a write to a page read-only for copy-on-write."""
+        self.split_pending = False
+        """A 2 MiB page was split since the last address-space flush: Linux's ``split_huge_pmd``
+        flushes the whole 2 MiB range (``flush_tlb_range``; 512 pages is more than
+        ``tlb_single_page_flush_ceiling``, so the whole address space), not one page — the
+        caller flushes instead of an INVLPG."""
 
     def __copy__(self) -> "GuestOS":
         """An independent copy of the guest's state (the processes' records included)."""
@@ -114,6 +119,7 @@ class GuestOS:
             events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
             return None
         events.append(GuestAction(GA.ALLOC_TABLE, new, "level-1 table: splits a 2 MiB page"))
+        self.split_pending = True
         self.pt_pages.add(new)
         self.port.kernel_zero(self, new, events)
         base = e & FRAME_MASK

@@ -186,11 +186,17 @@ class Machine(Mmu, VmmPolicy, Bulk):
                 vm.guest.map(proc, op.gva, events)
             elif kind is OpKind.UNMAP:
                 gppn = vm.guest.unmap(proc, op.gva, events)
-                if gppn is not None:
+                if vm.guest.split_pending:
+                    self._flush_mm(vm, proc, events)  # a 2 MiB page was split: its whole range
+                elif gppn is not None:
                     self._invlpg(vm, op.gva, events)
+                if gppn is not None:
                     vm.guest.release_frame(gppn, events)
             elif kind is OpKind.PROTECT:
-                if vm.guest.protect(proc, op.gva, events):
+                changed = vm.guest.protect(proc, op.gva, events)
+                if vm.guest.split_pending:
+                    self._flush_mm(vm, proc, events)
+                elif changed:
                     self._invlpg(vm, op.gva, events)
             elif kind is OpKind.INVLPG:
                 self._invlpg(vm, op.gva, events)

@@ -127,6 +127,7 @@ class Mmu:
         in shadow mode the CR3 load exits and the VMM finds the cached root."""
         events.append(GuestAction(GA.FLUSH_TLB_MM, proc.root_gppn, f"reload CR3 of {proc.name}",
                                   process=proc.name))
+        vm.guest.split_pending = False
         if self.shadow is not None:
             self._exit(ExitReason.CR3_LOAD, proc.cr3, events)
             root, cached, _evicted, _freed = self.shadow.get_root(vm.name, proc.root_gppn)
@@ -239,9 +240,14 @@ class Mmu:
         if fault.kind is FaultKind.NOT_PRESENT and \
                 vm.guest.handle_not_present(proc, gva, events, fault.access is Access.EXEC):
             return None
-        if fault.kind is FaultKind.WRITE_PROTECT and vm.guest.handle_write_protect(proc, gva, events):
-            self._invlpg(vm, gva, events)  # copy-on-write: the PTE changed (Linux flushes the page)
-            return None
+        if fault.kind is FaultKind.WRITE_PROTECT:
+            fixed = vm.guest.handle_write_protect(proc, gva, events)
+            if vm.guest.split_pending:  # a 2 MiB page was split on the way: its whole range goes
+                self._flush_mm(vm, proc, events)
+            elif fixed:
+                self._invlpg(vm, gva, events)  # copy-on-write: the PTE changed (Linux flushes the page)
+            if fixed:
+                return None
         if fault.kind is FaultKind.NOT_PRESENT:
             events.append(GuestAction(GA.SEGV, None, "out of memory"))
         else:

@@ -9,7 +9,8 @@ from typing import Optional
 
 import pandas as pd
 
-from ..engine.compare import CAUSE_ORDER, SWEEPS, Comparison, Explanation, SweepResult, causes
+from ..engine.compare import (CAUSE_ORDER, FEATURE_SETS, PAPER_CACHES, SWEEPS, CacheEffect, Comparison, Explanation,
+                               PaperRow, SweepResult, causes, paper_means)
 from ..engine.costs import COSTS, CostInfo, CostTable
 from ..engine.ops import MachineConfig
 from .i18n import CATALOGUE, number, percent, t
@@ -169,12 +170,18 @@ def curve_chart(cmp: Comparison, lang: str) -> dict:
 
 
 # -- sweeps ------------------------------------------------------------------------------------
+def feature_label(index: int, lang: str) -> str:
+    """A point of the ``features`` sweep by name ("PWC + nested TLB")."""
+    return t(f"feat.{FEATURE_SETS[int(index)][0]}", lang) if 0 <= int(index) < len(FEATURE_SETS) else str(index)
+
+
 def sweep_frame(r: SweepResult, lang: str) -> pd.DataFrame:
     rows = []
+    categorical = SWEEPS[r.param].categorical if r.param in SWEEPS else False
     for m in [x for x in MODE_ORDER if x in r.modes]:
         for v, cpa, miss, ex in zip(r.values, r.cycles_per_access[m], r.tlb_misses[m], r.vm_exits[m], strict=True):
-            rows.append({"x": float(v), "mode": mode_label(m, lang), "cycles_per_access": round(cpa, 2),
-                         "tlb_misses": miss, "vm_exits": ex})
+            rows.append({"x": feature_label(v, lang) if categorical else float(v), "mode": mode_label(m, lang),
+                         "cycles_per_access": round(cpa, 2), "tlb_misses": miss, "vm_exits": ex})
     return pd.DataFrame(rows, columns=["x", "mode", "cycles_per_access", "tlb_misses", "vm_exits"])
 
 
@@ -186,7 +193,10 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
     title = t(f"sweep.{r.param}", lang)
     x_enc = {"field": "x", "type": "quantitative", "title": title}
     xs = [float(v) for v in r.values]
-    if SWEEPS[r.param].log and all(v > 0 for v in xs):
+    if SWEEPS[r.param].categorical:  # named settings, in sweep order
+        x_enc = {"field": "x", "type": "nominal", "title": title, "sort": [feature_label(v, lang) for v in r.values],
+                 "axis": {"labelAngle": 0, "labelLimit": 160}}
+    elif SWEEPS[r.param].log and all(v > 0 for v in xs):
         x_enc["scale"] = {"type": "log", "domain": [min(xs), max(xs)], "nice": False}
         x_enc["axis"] = {"values": xs}
     else:
@@ -230,6 +240,8 @@ def _decimals(r: SweepResult) -> int:
 
 def sweep_text(r: SweepResult, lang: str) -> str:
     param = t(f"sweep.{r.param}", lang)
+    if r.param in SWEEPS and SWEEPS[r.param].categorical:  # named settings: the chart tells it
+        return t("cmp.sweep.features", lang, points=", ".join(f"{v} = {feature_label(v, lang)}" for v in r.values))
     cross = r.crossovers()
     if not cross:
         if "shadow" not in r.modes or "nested" not in r.modes:
@@ -240,6 +252,49 @@ def sweep_text(r: SweepResult, lang: str) -> str:
     decimals = _decimals(r)
     return " ".join(t("cmp.sweep.cross", lang, param=param, x=num(x, lang, decimals),
                        before=mode_label(a, lang), after=mode_label(b, lang)) for x, a, b in cross)
+
+
+# -- MMU caches: what they remove, and the paper check ------------------------------------------------
+def cache_effect_text(e: Optional[CacheEffect], lang: str) -> str:
+    """Markdown: how much of nested paging's cost the MMU caches remove (``None``: caches off)."""
+    if e is None:
+        return t("why.caches.off", lang)
+    return t("why.caches", lang, on=num(e.refs_per_miss_on, lang, 1), off=num(e.refs_per_miss_off, lang, 1),
+             walk=percent(e.walk_removed, lang), gap=percent(e.gap_removed, lang),
+             over_off=percent(e.overhead_off, lang, signed=True), over_on=percent(e.overhead_on, lang, signed=True))
+
+
+def _paper_columns(lang: str) -> list[tuple[tuple[str, str], str]]:
+    return [((m, c), t("paper.col", lang, mode=mode_label(m, lang), caches=t(f"paper.caches.{c}", lang)))
+            for m in ("native", "nested") for c, _, _ in PAPER_CACHES]
+
+
+def paper_table(rows: list[PaperRow], lang: str) -> pd.DataFrame:
+    """One row per workload and the mean: references per walk natively and nested under each cache
+    setting, and nested mode's speed-up from both caches."""
+    cols = _paper_columns(lang)
+    data = [[num(r.refs_per_walk[k], lang, 2) for k, _ in cols] + [percent(r.speedup(), lang)] for r in rows]
+    index = [t(f"gen.{r.workload}", lang) for r in rows]
+    if rows:
+        means = paper_means(rows)
+        data.append([num(means[k], lang, 2) for k, _ in cols] + ["—"])
+        index.append(t("paper.mean", lang))
+    df = pd.DataFrame(data, index=index, columns=[label for _, label in cols] + [t("paper.speedup", lang)])
+    df.index.name = t("paper.workload", lang)
+    return df
+
+
+def paper_text(rows: list[PaperRow], lang: str) -> str:
+    """Markdown: the model's figures beside the published ones, and where the model differs."""
+    if not rows:
+        return ""
+    means = paper_means(rows)
+    speed = [r.speedup() for r in rows]
+    return "\n\n".join([
+        t("paper.compare", lang, native=num(means[("native", "both")], lang, 1),
+          nested=num(means[("nested", "both")], lang, 1), nested_none=num(means[("nested", "none")], lang, 1),
+          lo=percent(min(speed), lang), hi=percent(max(speed), lang)),
+        t("paper.differs", lang)])
 
 
 # -- explanation ---------------------------------------------------------------------------------
@@ -361,4 +416,5 @@ def parse_values(text: str, integer: bool, limit: Optional[int] = 20) -> Optiona
 
 __all__ = ["CAUSE_ORDER", "MODE_ORDER", "counters_table", "causes_frame", "causes_chart", "curve_frame", "curve_chart",
            "sweep_frame", "sweep_chart", "sweep_text", "explanation_text", "machine_summary", "cost_rows",
-           "derived_costs", "cost_overrides", "parse_values", "mode_label", "cause_label"]
+           "derived_costs", "cost_overrides", "parse_values", "mode_label", "cause_label", "feature_label",
+           "cache_effect_text", "paper_table", "paper_text"]
