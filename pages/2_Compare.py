@@ -309,11 +309,11 @@ with tab_cli:
                            trace_file[1].encode("utf-8"), file_name=trace_file[0], mime=trace_file[2],
                            key="cmp.cli.trace", on_click="ignore", icon=":material/download:")
     if generator_spec is not None:
-        cmd = "python -m visualizer run comparison.toml --mode {m} --json"
+        head = "python -m visualizer run comparison.toml"
     else:
         path = f"visualizer/traces/{source_name}" if source == "program" else source_name
-        cmd = f"python -m visualizer run --trace {shlex.quote(path)} --scenario comparison.toml --mode {{m}} --json"
-    st.code("\n".join(cmd.replace("{m}", m) for m in R.MODE_ORDER), language="bash")
+        head = f"python -m visualizer run --trace {shlex.quote(path)} --scenario comparison.toml"
+    st.code("\n".join(f"{head} --mode {m} --json" for m in R.MODE_ORDER), language="bash")
 
 st.subheader(t("cmp.tab.sweep", lang))
 st.caption(t("cmp.sweep.intro", lang))

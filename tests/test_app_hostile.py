@@ -74,3 +74,50 @@ def test_compare_upload_of_a_trace_breaking_the_caps():
     at.file_uploader(key="cmp.uploader").upload("vms.csv", data, "text/csv").run()
     assert not at.exception
     assert any("guest memory" in shown(e.value) for e in at.error)
+
+
+def _cli_tab(at: AppTest):
+    code = next(c.value for c in at.code if "python -m visualizer run" in c.value)
+    return code
+
+
+@pytest.mark.parametrize("name", ["my trace; rm -rf ~ $(id).csv", "😀 spur {m}.csv"])
+def test_command_line_export_quotes_names_and_writes_unicode_toml(name, tmp_path):
+    import shlex
+    import tomllib
+    at = AppTest.from_file(COMPARE, default_timeout=120)
+    at.session_state["cmp.source"] = "upload"
+    at.run()
+    data = b"VM1,p1,write,0x400000,0x2a\nVM1,p1,read,0x400000\nVM1,p1,read,0x401000\n"
+    at.file_uploader(key="cmp.uploader").upload(name, data, "text/csv").run()
+    assert not at.exception and not at.error
+    code = _cli_tab(at)
+    lines = code.splitlines()
+    assert len(lines) == 3
+    for line, mode in zip(lines, ("native", "shadow", "nested"), strict=True):
+        argv = shlex.split(line)  # the shell sees the file name as one word, nothing more
+        assert argv[argv.index("--trace") + 1] == name and argv[-2:] == [mode, "--json"]
+    # and the command works: the scenario file and the trace as the user has them
+    from visualizer.engine import compare as C
+    from visualizer.engine.traceio import default_config, parse_csv
+    trace = parse_csv(data.decode()).trace
+    toml = C.config_to_toml(default_config(trace), name="comparison", description=f"Comparison of {name}.")
+    assert tomllib.loads(toml)["description"] == f"Comparison of {name}."
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "comparison.toml").write_text(toml, encoding="utf-8")
+    import subprocess
+    import sys
+    r = subprocess.run(lines[1].replace("python", sys.executable, 1), shell=True, cwd=tmp_path, capture_output=True,
+                       text=True, env={"PYTHONPATH": str(ROOT)}, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert '"accesses": 3' in r.stdout
+
+
+def test_active_scenario_export_offers_the_scenario_file():
+    at = AppTest.from_file(COMPARE, default_timeout=120)
+    at.session_state["cmp.source"] = "scenario"
+    at.run()
+    assert not at.exception
+    assert "--trace esxi-figure.toml --scenario comparison.toml" in _cli_tab(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert any("esxi-figure.toml" in shown(lbl) for lbl in labels), labels
