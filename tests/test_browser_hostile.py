@@ -17,6 +17,9 @@ PAYLOAD = ('x". **Your session expired.** [Log in again](http://evil.example/log
            '![i](http://evil.example/pixel.png) <img src="http://evil.example/tag.png"> :red[alarm]')
 
 
+SERVER_PROC: dict = {}
+
+
 @pytest.fixture(scope="module")
 def server():
     if not Path(CHROMIUM).exists():
@@ -25,6 +28,7 @@ def server():
         pytest.skip("the app's entry file Home.py is missing")
     port = free_port()
     proc = start_server(port)
+    SERVER_PROC["proc"] = proc
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
 
@@ -134,3 +138,38 @@ def test_compare_source_survives_language_switches(server, page, order):
     settle(page)
     no_exception(page)
     assert page.get_by_role("radio", name=other).is_checked()
+
+
+def server_rss(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) << 10 for line in f if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's RSS from /proc")
+def test_hostile_uploads_to_the_real_server_leave_it_small(server, page, tmp_path):
+    """The 339 KB file of 50,000 dotted key parts (5.75 GB and a MemoryError before), deep
+    nesting and a 4 GiB machine, uploaded through the browser: a message each (or the scenario),
+    and the server stays well under 1 GiB."""
+    files = {
+        "dotted.toml": ".".join(f"k{i}" for i in range(50_000)) + " = 1\n",
+        "nested.toml": "a = " + "[" * 5000 + "]" * 5000 + "\n",
+        "big.toml": 'name = "big"\n[machine]\nmemory = "4GiB"\n[[vm]]\nname = "VM1"\nmemory = "1GiB"\n'
+                    + "".join(f'[[trace]]\nop = "read"\nvm = "VM1"\ngva = 0x{0x400000 + i * 0x10000:x}\n'
+                              for i in range(64)),
+    }
+    expect = {"dotted.toml": "dotted parts", "nested.toml": "nested more than", "big.toml": "Loaded scenario"}
+    page.goto(f"{server}/?lang=en")
+    settle(page)
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        page.locator("input[type=file]").first.set_input_files(str(path))
+        page.get_by_text(expect[name], exact=False).first.wait_for(timeout=30_000)
+        assert time.perf_counter() - t0 < 10
+        settle(page)
+        no_exception(page)
+    page.goto(f"{server}/Step_through?scenario=upload:big&step=64&lang=en")
+    settle(page)
+    no_exception(page)
+    assert server_rss(SERVER_PROC["proc"].pid) < 1 << 30
