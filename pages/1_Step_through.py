@@ -201,13 +201,14 @@ def lecture_view() -> None:
         status, phrases = f"<b>{position}</b> — {t('step.boot', lang)}", [t("nar.boot", lang)]
     else:
         status = (f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code> — "
-                  f"{N.esc(T.step_summary(rec, lang))}")
-        phrases = N.narrate(rec, lang)
+                  f"{N.esc(T.step_summary(rec, lang, short=True))}")
+        phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
     ui.html(f'<div class="lecture-status" data-step="{s.step}">{status}</div>')
     markup, _dot, _svg, _engine = diagrams(s, lecture=True)
     ui.svg_view(markup, "diagram")
     if S.get("both") and rec is not None:
-        other = N.narrate(s.state_in(Mode.NESTED)[1], lang)
+        other_machine, other_rec = s.state_in(Mode.NESTED)
+        other = N.narrate_linked(other_rec, lang, other_machine.views.current_process(other_rec.op.vm))
         narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
                      f'</div><div><b>{t("mode.short.nested", lang)}</b>{N.html_list(other)}</div></div>')
     else:
@@ -295,7 +296,7 @@ def step_view() -> None:
     else:
         tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
         st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
-        story_phrases = N.narrate(rec, lang)
+        story_phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
     with st.container(border=True):
         ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
 
@@ -328,6 +329,7 @@ def step_view() -> None:
                 st.dataframe(tlb, hide_index=True, width="stretch")
         elif view == "counters":
             st.dataframe(T.counters_table(s.machine, lang), hide_index=True, width="stretch")
+            st.caption(t("step.costs_used", lang))
         else:
             st.dataframe(T.events_table(rec, lang), hide_index=True, width="stretch")
     with right:
@@ -347,6 +349,7 @@ def step_view() -> None:
                 S["acc_value"] = "0x2a"
             st.text_input(t("step.value", lang), key="acc_value")
             st.form_submit_button(t("step.run_access", lang), on_click=on_access, key="acc_submit")
+            st.caption(t("step.added_not_kept", lang))
         if "_form_error" in S:
             st.error(S.pop("_form_error"))
         elif S.get("_added") and S["_added"][0] == s.step:

@@ -88,6 +88,7 @@ for row in R.cost_rows(costs, lang):
                         key=f"_cost.{row['name']}", on_change=on_value, args=(row["name"],),
                         label_visibility="collapsed")
 
+st.caption(t("cost.applies", lang))
 st.subheader(t("cost.derived", lang))
 st.table(R.derived_costs(costs, lang))
 

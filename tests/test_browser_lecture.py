@@ -120,7 +120,7 @@ def test_figure_view_shows_the_named_data_pages_only(server, browser):
         assert page.locator(f"{svg} g.edge.shadow-map").count() >= 1
         page.locator(".st-key-figure_view label").click()  # the switch shows every page again
         page.wait_for_function(f"() => document.querySelectorAll('{svg} g.node.gpt').length > 0")
-        assert "figure=0" in page.url
+        page.wait_for_url("**figure=0**")  # the link is written at the end of the rerun
     finally:
         ctx.close()
 
@@ -152,5 +152,31 @@ def test_side_by_side_shows_both_modes_at_the_same_step_and_m_cycles(server, bro
         page.keyboard.press("m")  # nested → both
         page.wait_for_function("() => document.querySelectorAll('.esxi-diagram.lecture').length == 2")
         page.screenshot(path=str(SHOTS / "lecture" / "esxi-figure-both-en-step03.png"))
+    finally:
+        ctx.close()
+
+
+def test_pointing_at_a_narration_line_highlights_its_pages(server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=2&lang=en&present=1&figure=0")
+        wait_step(page, 2, "shadow")
+        lines = page.locator(".lecture-narration li[data-ids]")
+        assert lines.count() >= 3
+        walk = page.locator(".lecture-narration li[data-ids]", has_text="walks the shadow page tables").first
+        ids = walk.get_attribute("data-ids").split()
+        assert ids and all(i.startswith("ma-") for i in ids)
+        walk.hover()
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram svg g.node.hl').length > 0")
+        lit = page.locator(".esxi-diagram svg g.node.hl").evaluate_all("els => els.map(e => e.id)")
+        assert set(lit) == set(ids), (lit, ids)
+        store = page.locator(".lecture-narration li[data-ids]", has_text="the write stores").first
+        store.hover()
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram svg g.edge.hl').length > 0")
+        assert page.locator(".esxi-diagram svg g.node.hl").count() == 3  # gVA, gPA and MA of the write
+        page.screenshot(path=str(SHOTS / "lecture" / "esxi-figure-hover-en-step02.png"))
+        page.mouse.move(5, 5)
+        page.wait_for_function("() => document.querySelectorAll('.esxi-diagram svg g.hl').length === 0")
     finally:
         ctx.close()

@@ -285,3 +285,18 @@ def test_palette_text_contrast_meets_wcag_aa():
             assert contrast(text, bg) >= 4.5, (text, bg)
     for line in (F.GUEST_MAP, F.VMM_MAP, F.SHADOW_MAP, F.CURRENT):
         assert contrast(line, "#ffffff") >= 3.0, line  # WCAG 1.4.11: graphics 3:1
+
+
+@pytest.mark.parametrize("name", ["esxi-figure", "context-switch", "page-table-update", "no-vpid"])
+def test_no_label_overflows_its_box(name):
+    s = builtin(name)
+    for mode in (Mode.SHADOW, Mode.NESTED):
+        m = s.machine(mode)
+        for i in range(len(s.trace)):
+            rec = m.execute(s.trace[i], i)
+            for view in (F.View(), F.View(True, s.labels), F.View(True, s.labels, True)):
+                for b in F.figure(m, F.highlight_of(rec, m), "de", view).boxes:
+                    if b.text:
+                        continue
+                    for text, size, _ in F.lines(b):
+                        assert F.text_width(text, size) <= b.w - 2 + 1e-6, (name, mode.value, i, b.id, text, size)

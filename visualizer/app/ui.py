@@ -311,6 +311,30 @@ export default function(component) {
   const old = holder.querySelector('.esxi-diagram');
   const left = old ? old.scrollLeft : 0;
   holder.innerHTML = data;
+  if (!window.__esxiHover) {
+    // pointing at a narration line highlights the pages and arrows it speaks of
+    window.__esxiHover = true;
+    const css = document.createElement('style');
+    css.textContent = '.esxi-diagram svg g.hl rect, .esxi-diagram svg g.hl path, .esxi-diagram svg g.hl polygon' +
+      '{stroke:#d55e00 !important;stroke-width:3.5px !important} li.hl{background:#fff3e0;outline:2px solid #d55e00}';
+    document.head.appendChild(css);
+    const mark = (ev, on) => {
+      const li = ev.target && ev.target.closest ? ev.target.closest('li[data-ids]') : null;
+      if (!li) return;
+      const ids = new Set(li.dataset.ids.split(' '));
+      document.querySelectorAll('.esxi-diagram svg g.node, .esxi-diagram svg g.edge').forEach(g => {
+        let hit = false;
+        if (g.classList.contains('node')) hit = ids.has(g.id);
+        else { const e = (g.dataset.edge || '').split('->'); hit = e.length === 2 && ids.has(e[0]) && ids.has(e[1]); }
+        if (hit) g.classList.toggle('hl', on);
+      });
+      li.classList.toggle('hl', on);
+    };
+    document.addEventListener('mouseover', ev => mark(ev, true));
+    document.addEventListener('mouseout', ev => mark(ev, false));
+    document.addEventListener('focusin', ev => mark(ev, true));
+    document.addEventListener('focusout', ev => mark(ev, false));
+  }
   // a diagram wider than the page scrolls: keep the current access in view
   const box = holder.querySelector('.esxi-diagram');
   if (!box || box.scrollWidth <= box.clientWidth) return;

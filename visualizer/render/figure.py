@@ -49,6 +49,8 @@ FILL_SHARED = "#a5d6a7"
 FILL_SWAPPED = "#ffcc80"
 FILL_SPT = "#e1bee7"
 FILL_EPT = "#b2ebf2"
+FILL_EMPTY = "#f4f6f7"
+EMPTY_BORDER = "#b0bec5"
 WP_BORDER = "#c62828"
 VM_TINTS = ("#eef4fb", "#fcf0f4", "#f1f7ea", "#fff8e6", "#f4f0f9", "#ebf6f5")
 """Background of each VM's box."""
@@ -78,6 +80,8 @@ ARROW = 6.0
 COMPACT_GPA_Y = -76
 COMPACT_MA_Y = -168
 """Row heights of the compact (lecture) view: no title, rows closer together."""
+MIN_FIT_FONT = 6.0
+"""Text shrunk to fit its box never gets smaller than this (then it is shortened)."""
 COMPACT_MIN_FONT = 9.0
 """The smallest text of the compact view, in points (fitted to a 1280 × 720 projector it renders
 at about 15 px)."""
@@ -314,6 +318,27 @@ def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
     return (x0, y0, x0, y0 - k, x1, ys + k, x1, ys), (x1, y1)
 
 
+def _fit(b: Box, min_font: float) -> None:
+    """Keep a page's text inside its box: drop what the tooltip also says (a table's process
+    name), then shrink the text, then shorten it with an ellipsis."""
+    if b.text:
+        return
+    room = b.w - 2
+    if b.bottom and text_width(b.bottom, b.bottom_font) > room:
+        words = b.bottom.split(" ")
+        if len(words) == 3 and words[0] in LEVEL_NAMES.values():  # "PML4 editor WP" → "PML4 WP"
+            b.bottom = f"{words[0]} {words[2]}"
+    for attr, size_attr in (("top", "font"), ("bottom", "bottom_font")):
+        text, size = getattr(b, attr), getattr(b, size_attr)
+        if not text or "\n" in text or text_width(text, size) <= room:
+            continue
+        size = max(min_font, room / (len(text) * 0.6))
+        setattr(b, size_attr, size)
+        while text_width(text, size) > room and len(text) > 2:
+            text = text[:-2] + "…"
+        setattr(b, attr, text)
+
+
 def _name(b: Box) -> str:
     """A page as a screen reader should say it: the first line of its tooltip, else its label."""
     return b.tooltip.split("\n", 1)[0] if b.tooltip else (b.top or b.id)
@@ -414,10 +439,12 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 b.fill, b.bottom = FILL_SHARED, t("dia.shared", lang)
             elif st is PageState.SWAPPED:
                 b.fill, b.dashed, b.bottom = FILL_SWAPPED, True, t("dia.swapped", lang)
+            elif st is PageState.UNMAPPED and narrow:
+                # a page never touched in a small VM: a clean, quiet placeholder
+                b.fill, b.border, b.pen, b.font_colour = FILL_EMPTY, EMPTY_BORDER, 0.6, MUTED
             elif st is PageState.UNMAPPED:
                 b.dashed, b.border, b.font_colour = True, MUTED, MUTED
-                if not narrow:
-                    b.bottom = t("dia.unmapped", lang)
+                b.bottom = t("dia.unmapped", lang)
             elif g not in v.pt_level:
                 b.bottom = _content(first_word(v.mpn[g]))
             lab = gpa_labels.get((v.name, g))
@@ -658,6 +685,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             b.font, b.bottom_font = max(b.font, COMPACT_MIN_FONT), max(b.bottom_font, COMPACT_MIN_FONT)
         for a in fig.areas:
             a.font = max(a.font, COMPACT_MIN_FONT)
+    for b in fig.boxes:
+        _fit(b, COMPACT_MIN_FONT if view.compact else MIN_FIT_FONT)
     fig.width, fig.height = right, top - bottom
     return fig
 

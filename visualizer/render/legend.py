@@ -65,4 +65,6 @@ def legend_html(mode: Optional[Mode], lang: str = "en") -> str:
     cells = "".join(f'<span class="legend-item" data-key="{k}" style="display:inline-flex;align-items:center;'
                     f'gap:4px;margin:2px 14px 2px 0;font-size:0.85rem">{sw}<span>{_html(text)}</span></span>'
                     for k, sw, text in legend_items(mode, lang))
-    return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2">{cells}</div>'
+    hint = (f'<span class="legend-hint" style="font-size:0.85rem;color:{MUTED};margin:2px 0">'
+            f'{_html(t("leg.hint", lang))}</span>')
+    return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2">{cells}{hint}</div>'

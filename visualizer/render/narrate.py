@@ -195,14 +195,70 @@ def _guest_work(events: list, lang: str) -> list[str]:
 
 def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
     """The step's events as phrases, in order (``[]`` for no step)."""
+    return [p for p, _span in _narrate(step, lang)]
+
+
+def narrate_linked(step: Optional[Step], lang: str = "en", process: Optional[str] = None) -> list[tuple[str, tuple]]:
+    """The phrases with the diagram's node ids each one speaks of (pages, tables, frames):
+    what the page highlights when a phrase is pointed at. ``process``: the one the step ran in
+    (when the operation leaves it implicit)."""
+    if step is None:
+        return []
+    proc = step.op.process or process or ""
+    out = []
+    for phrase, (a, b) in _narrate(step, lang):
+        ids: list[str] = []
+        for ev in step.events[a:b]:
+            for nid in _ids(ev, step.op.vm, proc):
+                if nid not in ids:
+                    ids.append(nid)
+        out.append((phrase, tuple(ids)))
+    return out
+
+
+def _ids(ev, vm: str, proc: str) -> list[str]:
+    """The diagram nodes an event concerns (ids of the DOT contract)."""
+    cls = ev.__class__
+    gva = lambda a: f"gva-{vm}-{proc}-{a >> PAGE_SHIFT:x}"  # noqa: E731
+    if cls is WalkRef:
+        return [f"gpa-{vm}-{ev.table >> PAGE_SHIFT:x}" if ev.stage is Stage.GUEST else f"ma-{ev.table >> PAGE_SHIFT:x}"]
+    if cls is TlbLookup:
+        return [gva(ev.gvpn << PAGE_SHIFT)]
+    if cls is TlbFill:
+        return [gva(ev.gvpn << PAGE_SHIFT), f"ma-{ev.mpn:x}"]
+    if cls is DataAccess:
+        return [gva(ev.gva), f"gpa-{vm}-{ev.gpa >> PAGE_SHIFT:x}", f"ma-{ev.ma >> PAGE_SHIFT:x}"]
+    if cls is PmapChange:
+        out = [f"gpa-{ev.vm}-{ev.gppn:x}"]
+        out += [f"ma-{m:x}" for m in (ev.old_mpn, ev.new_mpn) if m is not None]
+        return out
+    if cls is ShadowFill and ev.level == 1:
+        return [gva(ev.gva), f"ma-{(ev.entry & FRAME_MASK) >> PAGE_SHIFT:x}"]
+    if cls is ShadowInvalidate and ev.level == 1:
+        return [gva(ev.gva)]
+    if cls is VmExit and ev.reason in (ExitReason.EPT_VIOLATION, ExitReason.PT_WRITE):
+        return [f"gpa-{vm}-{ev.address >> PAGE_SHIFT:x}"]
+    if cls is GuestAction and ev.gppn is not None and ev.kind is not GuestActionKind.CR3_LOAD:
+        return [f"gpa-{vm}-{ev.gppn:x}"]
+    return []
+
+
+def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int]]]:
+    """The phrases, each with the range of events it tells."""
     if step is None:
         return []
     ev = list(step.events)
     out: list[str] = []
+    spans: list[tuple[int, int]] = []
     lookups = 0
     i = 0
     n = len(ev)
+    told = 0  # events before this index are told by the phrases so far
     while i < n:
+        if len(out) > len(spans):
+            spans += [(told, i)] * (len(out) - len(spans))
+        if len(spans) == len(out):
+            told = i
         e = ev[i]
         cls = e.__class__
         if cls is WalkRef or cls is WalkCacheHit:
@@ -306,10 +362,13 @@ def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
         elif cls is Note:
             out.append(_note(e, lang))
         i += 1
+    if len(out) > len(spans):
+        spans += [(told, n)] * (len(out) - len(spans))
     op = step.op
     if op.kind is OpKind.SHARE and (op.with_vm or op.vm) != op.vm and any(x.__class__ is PmapChange for x in ev):
         out.append(t("nar.salting", lang))
-    return out
+        spans.append((n, n))
+    return list(zip(out, spans, strict=True))
 
 
 def sentence(step: Optional[Step], lang: str = "en", **kw) -> str:
@@ -326,10 +385,16 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def html_list(phrases: list[str]) -> str:
-    """The phrases as a numbered HTML list, in two columns when there are many."""
+def html_list(phrases: list) -> str:
+    """The phrases as a numbered HTML list, in two columns when there are many. A phrase given
+    as (text, node ids) carries its ids in ``data-ids``: pointing at it highlights those pages."""
     style = "margin:0.3rem 0 0 0;padding-left:1.6rem;font-size:0.92rem;line-height:1.35"
     if len(phrases) > 6:
         style += ";column-count:2;column-gap:2.2rem"
-    items = "".join(f'<li style="break-inside:avoid">{esc(p[0].upper() + p[1:])}</li>' for p in phrases if p)
-    return f'<ol class="narration" style="{style}">{items}</ol>'
+    items = []
+    for p in phrases:
+        text, ids = (p, ()) if isinstance(p, str) else p
+        if text:
+            data = f' data-ids="{" ".join(ids)}" tabindex="0"' if ids else ""
+            items.append(f'<li style="break-inside:avoid"{data}>{esc(text[0].upper() + text[1:])}</li>')
+    return f'<ol class="narration" style="{style}">{"".join(items)}</ol>'

@@ -114,21 +114,22 @@ def tlb_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
 
 
 def counters_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
-    """Cumulative counters per VM and in total: accesses, TLB hits and misses, walk references,
-    VM exits (in all and by reason), guest page faults, cycles."""
+    """Cumulative counters per VM and in total, cycles first, named as on the Compare page:
+    cycles, cycles per access, accesses, TLB hits and misses, hit rate, walk references (CPU and
+    the VMM's software walks), VM exits (in all and by reason), guest page faults."""
     reasons = sorted({r for c in machine.counters.values() for r in c.vm_exits})
-    cols = [t("cnt.vm", lang), t("cnt.accesses", lang), t("cnt.tlb_hits", lang), t("cnt.tlb_misses", lang),
-            t("cnt.hit_rate", lang), t("cnt.walk_refs", lang), t("cnt.vmm_walk_refs", lang), t("cnt.vm_exits", lang)] + \
-        [f"{t('cnt.vm_exits', lang)}: {_label('exit.', r, lang)}" for r in reasons] + \
-        [t("cnt.guest_faults", lang), t("cnt.cycles", lang), t("cnt.cycles_per_access", lang)]
+    cols = [t("cnt.vm", lang), t("row.cycles", lang), t("row.cycles_per_access", lang), t("row.accesses", lang),
+            t("row.tlb_hits", lang), t("row.tlb_misses", lang), t("cnt.hit_rate", lang), t("row.walk_refs", lang),
+            t("row.vmm_walk_refs", lang), t("row.vm_exits", lang)] + \
+        [f"{t('row.vm_exits', lang)}: {_label('exit.', r, lang)}" for r in reasons] + [t("row.guest_faults", lang)]
     rows = []
     items = list(machine.counters.items()) + [(t("cnt.total", lang), machine.totals())]
     for name, c in items:
         rate = percent(c.tlb_hits / c.accesses, lang, decimals=0) if c.accesses else "–"
         per = number(round(c.cycles / c.accesses, 1), lang) if c.accesses else "–"
-        rows.append([name, c.accesses, c.tlb_hits, c.tlb_misses, rate, c.walk_refs, c.vmm_walk_refs,
-                     sum(c.vm_exits.values())] +
-                    [c.vm_exits.get(r, 0) for r in reasons] + [c.guest_faults, number(c.cycles, lang), per])
+        rows.append([name, number(c.cycles, lang), per, c.accesses, c.tlb_hits, c.tlb_misses, rate, c.walk_refs,
+                     c.vmm_walk_refs, sum(c.vm_exits.values())] + [c.vm_exits.get(r, 0) for r in reasons] +
+                    [c.guest_faults])
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -158,7 +159,7 @@ def event_log_csv(steps: Iterable[Step], first_step: int = 1) -> str:
     return buf.getvalue()
 
 
-def step_summary(step: Optional[Step], lang: str = "en") -> str:
+def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) -> str:
     """One line: TLB hit/miss, cycles, walk references and VM exits of a step."""
     if step is None:
         return ""
@@ -167,7 +168,7 @@ def step_summary(step: Optional[Step], lang: str = "en") -> str:
     if step.vmm_walk_refs:
         refs += t("step.vmm_refs", lang, n=step.vmm_walk_refs)
     cycles = t("step.cycles", lang, n=number(step.cycles, lang))
-    paid = cycles_by_cause(step)
+    paid = [] if short else cycles_by_cause(step)
     if paid:
         cycles += " (" + ", ".join(f"{_cause(c, lang)} {number(n, lang)}" for c, n in paid[:2]) + \
             (", …" if len(paid) > 2 else "") + ")"

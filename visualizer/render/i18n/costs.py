@@ -42,15 +42,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
                          "vielen verschachtelten TLB-Fehlgriffen"),
     "cost.pwc": ("Page-walk caches", "Page-Walk-Caches"),
-    "cost.pwc.off": ("Not modelled: every walk reference goes to the memory hierarchy at the cost above. "
-                     "Real CPUs cache upper-level entries (about 1.5 references per walk natively and 4.4 "
-                     "virtualized with caches, \"Every Walk's a Hit\", ASPLOS'22); to approximate that, lower "
-                     "the cost per walk reference (the L1/L2 presets).",
-                     "Nicht modelliert: jeder Walk-Zugriff geht zum oben angegebenen Preis an die "
-                     "Speicherhierarchie. Echte CPUs speichern Einträge der oberen Ebenen zwischen (etwa 1,5"
-                     " Zugriffe je Walk nativ und 4,4 virtualisiert mit Caches, „Every Walk's a Hit“, "
-                     "ASPLOS'22); näherungsweise: die Kosten je Walk-Zugriff senken (Voreinstellungen "
-                     "L1/L2)."),
+    "cost.pwc.off": ("Page-walk caches and a nested TLB are modelled where a scenario turns them on ([mmu] pwc = "
+                     "true, nested_tlb = true; the built-in mmu-caches does): a cached entry saves the references "
+                     "below it. Otherwise every walk reference goes to the memory hierarchy at the cost above. For "
+                     "scale: real CPUs make about 1.5 references per walk natively and 4.4 virtualized with their "
+                     "caches (\"Every Walk's a Hit\", ASPLOS'22).",
+                     "Page-Walk-Caches und ein verschachtelter TLB sind modelliert, wo ein Szenario sie einschaltet "
+                     "([mmu] pwc = true, nested_tlb = true; das mitgelieferte mmu-caches tut es): ein "
+                     "zwischengespeicherter Eintrag spart die Zugriffe darunter. Sonst geht jeder Zugriff des "
+                     "Durchlaufs zum oben angegebenen Preis an die Speicherhierarchie. Zum Vergleich: echte CPUs "
+                     "machen mit ihren Caches etwa 1,5 Zugriffe je Durchlauf nativ und 4,4 virtualisiert "
+                     "(„Every Walk's a Hit“, ASPLOS'22)."),
+    "cost.applies": ("These costs apply to the Compare page; the Step through page uses each scenario's own "
+                     "cost table.",
+                     "Diese Kosten gelten für den Vergleich; die Seite Schritt für Schritt nutzt die "
+                     "Kostentabelle des jeweiligen Szenarios."),
 }
 
 COSTS_DE: dict[str, tuple[str, str]] = {

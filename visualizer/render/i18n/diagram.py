@@ -48,6 +48,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "leg.current": ("the current access", "der aktuelle Zugriff"),
     "leg.walked": ("table walked in this step", "in diesem Schritt durchlaufene Tabelle"),
     "dia.read_only": ("read-only", "schreibgeschützt"),
+    "leg.hint": ("Point at a page for its details; point at a line of “What happened” to see the pages and "
+                 "arrows it speaks of.",
+                 "Zeigen Sie auf eine Seite für Einzelheiten; zeigen Sie auf eine Zeile von „Was geschah“, um die "
+                 "Seiten und Pfeile zu sehen, von denen sie spricht."),
     "dia.tip.pte": ("guest PTE", "Gast-PTE"),
     "dia.tip.page": ("page {label}", "Seite {label}"),
     "dia.tip.gpt": ("guest page table: {level} of {proc}", "Seitentabelle des Gasts: {level} von {proc}"),

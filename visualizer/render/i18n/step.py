@@ -77,6 +77,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "op.fork": ("fork", "Fork"),
     "op.exit": ("exit", "Beenden"),
     "op.with": (" with ", " mit "),
+    "step.costs_used": ("Cycles here come from the scenario's cost table (its [costs], else the defaults); "
+                        "changes on the Costs page apply to the Compare page.",
+                        "Die Takte hier stammen aus der Kostentabelle des Szenarios (seinem [costs], sonst die "
+                        "Standardwerte); Änderungen auf der Seite Kosten gelten für den Vergleich."),
+    "step.added_not_kept": ("Added accesses live in this browser session only: a reload or a link does not "
+                            "keep them.",
+                            "Hinzugefügte Zugriffe gibt es nur in dieser Browsersitzung: ein Neuladen oder ein "
+                            "Link behält sie nicht."),
     # -- lecture mode --------------------------------------------------------------------------
     "lec.start": ("Lecture", "Vortrag"),
     "lec.start_help": ("Lecture mode for a projector: the diagram at the top, large, with compact controls; keys "
