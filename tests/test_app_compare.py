@@ -196,7 +196,7 @@ def test_costs_page_in_german():
     assert not at.exception
     assert at.title[0].value == "Das Kostenmodell"
     texts = " ".join(m.value for m in at.markdown)
-    assert ":orange-badge[Schätzung]" in texts and "Ein Speicherzugriff des Page-Walks" in texts
+    assert ":orange-badge[Schätzung]" in texts and "Ein Speicherzugriff beim Seitentabellendurchlauf" in texts
 
 
 def test_the_active_scenario_from_the_home_page_and_a_deep_link_language():

@@ -131,7 +131,7 @@ def test_paper_check_beside_the_published_figures(lang):
         assert "15–38 %" in text and "AMD's 2D page-walk cache, keyed by physical address" in text
         assert f"**{means[('nested', 'both')]:.1f}** nested with both caches" in text
     else:
-        assert "etwa **1,5** Zugriffe je Walk nativ und **4,4** virtualisiert" in text
+        assert "etwa **1,5** Zugriffe je Seitentabellendurchlauf nativ und **4,4** virtualisiert" in text
         assert "AMDs 2D-Page-Walk-Cache" in text
 
 

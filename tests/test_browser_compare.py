@@ -109,7 +109,7 @@ def test_costs_page_and_a_preset_reaching_the_comparison(server, page, lang, pre
     # through the app's navigation (same session), the comparison now prices walks at 200 cycles
     page.locator("[data-testid=stSidebarNav] a", has_text="Compare").first.click()
     settle(page)
-    summary = "walk reference 200 cycles" if lang == "en" else "Walk-Zugriff 200 Takte"
+    summary = "walk reference 200 cycles" if lang == "en" else "Zugriff beim Seitentabellendurchlauf 200 Takte"
     page.get_by_text(summary, exact=False).first.wait_for(timeout=60_000)
 
 

@@ -118,7 +118,7 @@ def test_costs_preset_survives_language_switches(server, page, order):
     settle(page)
     no_exception(page)
     assert page.get_by_role("radio", name="DRAM (200)").is_checked()
-    label = "One page-walk memory reference" if order[-1] == "English" else "Ein Speicherzugriff des Page-Walks"
+    label = "One page-walk memory reference" if order[-1] == "English" else "Ein Speicherzugriff beim Seitentabellendurchlauf"
     assert page.get_by_label(label, exact=True).input_value() == "200"
 
 

@@ -224,3 +224,13 @@ def test_the_german_pages_show_no_english(page, state):
     shown = page_texts(at)
     assert len(shown) > 10
     assert english_in(shown) == []
+
+
+def test_german_wording_is_what_a_native_speaking_lecturer_would_say():
+    """One term per concept (TLB-Fehltreffer, Seitentabellendurchlauf, Trace) and none of the
+    literal translations that crept in before."""
+    banned = ("Fehlgriff", "Spur", "Rundlauf", "neue Versuch", "läuft auf der CPU an", "Walk-Zugriff",
+              "Page-Walk-Zugriff", "Walk-Kosten", "mehr vom Zweiten")
+    bad = [(k, b) for k, (_en, de) in CATALOGUE.items() for b in banned if b in de]
+    assert bad == [], bad
+    assert "TLB-Fehltreffer" in t("tlb.miss", "de") and "0,5 Schritte/s" == t("step.speed_value", "de", n=0.5)

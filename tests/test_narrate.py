@@ -140,7 +140,7 @@ def test_walk_cache_hits_are_narrated_in_both_languages():
           "in two dimensions (1 reference: 1 guest, 0 nested)", "the TLB caches", "the read returns")
     assert sum("cache hit" in p or "TLB hit for gPA" in p for p in en) == len(hits)
     de = narrate(st, "de")
-    order(de, "TLB-Fehlgriff", "Treffer im PDE-Cache: überspringt PML4, PDPT, PD (15 Zugriffe gespart)",
+    order(de, "TLB-Fehltreffer", "Treffer im PDE-Cache: überspringt PML4, PDPT, PD (15 Zugriffe gespart)",
           "Treffer im verschachtelten TLB für gPA 0x", "zweidimensional (1 Zugriff: 1 Gast, 0 verschachtelt)")
     for mode in (Mode.SHADOW, Mode.NATIVE):  # one dimension: 3 references saved, 1 made
         _, recs = steps("mmu-caches", mode)

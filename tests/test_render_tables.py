@@ -97,7 +97,7 @@ def test_events_table_and_csv_log_hold_every_record_in_order():
 def test_step_summary_line():
     _, recs = run("esxi-figure", Mode.SHADOW, 5)
     assert T.step_summary(recs[4], "en").startswith("TLB hit")
-    assert T.step_summary(recs[0], "de").startswith("TLB-Fehlgriff")
+    assert T.step_summary(recs[0], "de").startswith("TLB-Fehltreffer")
     assert f"{recs[0].cycles:,}".replace(",", ".") in T.step_summary(recs[0], "de")
 
 

@@ -34,7 +34,7 @@ def test_nested_grid_with_caches_marks_skipped_cells():
     assert all(cells[(r, c)] == CACHED for r in (4, 3, 2) for c in (4, 3, 2, 1, 0))  # PDE cache hit
     assert cells[(1, 0)] == DONE
     de = walk_grid_html(steps[-1], "nested", "de")
-    assert "von einem Cache erspart" in de and "Der zweidimensionale Walk" in de
+    assert "von einem Cache erspart" in de and "Der zweidimensionale Seitentabellendurchlauf" in de
     assert f"{steps[-1].walk_refs} Zugriff" in de and "von 24" in de
 
 

@@ -29,7 +29,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Maschine sieht einen zusammenhängenden, nullbasierten physischen Arbeitsspeicher; der "
                    "VMM ordnet ihre **physischen Seiten** verstreuten **Maschinenseiten** zu. Gehen Sie "
                    "Speicherzugriffe Schritt für Schritt durch und sehen Sie, was CPU, Gastbetriebssystem "
-                   "und VMM tun: TLB-Fehlgriffe, Seitentabellendurchläufe, versteckte Seitenfehler, "
+                   "und VMM tun: TLB-Fehltreffer, Seitentabellendurchläufe, versteckte Seitenfehler, "
                    "VM-Exits, gemeinsam genutzte, nicht zugeordnete und ausgelagerte Seiten."),
     "home.modes": ("**Shadow page tables** (software-based): the VMM combines the guest's mappings with its "
                    "own in shadow tables that the CPU walks — cheap TLB misses, but context switches exit to "
@@ -40,13 +40,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "page-table updates, but a TLB miss costs up to 24 memory references instead of 4.",
                    "**Schattenseitentabellen** (softwarebasiert): Der VMM kombiniert die Zuordnungen des "
                    "Gasts mit seinen eigenen in Schattenseitentabellen, die die CPU durchläuft — "
-                   "TLB-Fehlgriffe sind billig, aber Kontextwechsel führen zum VM-Exit, ebenso die "
+                   "TLB-Fehltreffer sind billig, aber Kontextwechsel führen zum VM-Exit, ebenso die "
                    "Schreibzugriffe des Gasts auf jene seiner Seitentabellenseiten, die der VMM schützt, weil "
                    "Schattenseiten sie spiegeln (KVM lässt Blatt-Tabellen *unsync* werden, um die meisten "
                    "davon zu vermeiden). **Verschachtelte Seitentabellen** "
                    "(hardwaregestützt): Die CPU durchläuft die Seitentabellen des Gasts und die "
                    "verschachtelten Seitentabellen des VMM gemeinsam — keine Exits bei Änderungen, aber ein "
-                   "TLB-Fehlgriff kostet bis zu 24 statt 4 Speicherzugriffe."),
+                   "TLB-Fehltreffer kostet bis zu 24 statt 4 Speicherzugriffe."),
     "home.legend": ("How to read the diagram", "So lesen Sie das Diagramm"),
     "home.pick": ("Choose a scenario", "Szenario wählen"),
     "home.builtin": ("Built-in scenario", "Mitgeliefertes Szenario"),
@@ -77,7 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.step": ("Step through accesses — the live diagram",
                   "Zugriffe Schritt für Schritt — das Live-Diagramm"),
     "page.compare": ("Compare shadow and nested paging on one trace",
-                     "Schatten- und verschachtelte Seitentabellen auf einer Spur vergleichen"),
+                     "Schatten- und verschachtelte Seitentabellen an einem Trace vergleichen"),
     "page.costs": ("The cost model", "Das Kostenmodell"),
     "page.about": ("About the model: where it is exact, where it simplifies", "Über das Modell: wo es genau ist, wo es vereinfacht"),
     "home.preview": ("The built-in scenario “esxi-figure” after {step} steps in shadow mode: VM 1 touches "
@@ -160,7 +160,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "der gemeinsamen Nutzung für den letzten Teilhaber erweitern nur Rechte und brauchen kein INVEPT.\n"
         "- **Gastbetriebssystem:** Demand Paging, fork mit Copy-on-Write (Linux `copy_present_pte`, "
         "`do_wp_page`), exit; ein Seitenrahmen wird erst nach dem INVLPG freigegeben.\n"
-        "- **Zähler:** `walk_refs` zählt die Zugriffe des Hardware-Page-Walks der CPU; die Lesezugriffe des VMM "
+        "- **Zähler:** `walk_refs` zählt die Zugriffe beim Seitentabellendurchlauf der CPU; die Lesezugriffe des VMM "
         "auf Gasttabellen in Software bei einem Exit sind `vmm_walk_refs` und werden getrennt berechnet."),
     "model.simplified": ("Simplified, and how", "Vereinfacht, und wie"),
     "model.simplified_list": (
@@ -200,9 +200,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(`[mmu] pwc`, `[mmu] nested_tlb`; eingebautes Szenario `mmu-caches`): PML4E-/PDPTE-/PDE-Caches (4/16/32 "
         "Einträge, nach linearer Adresse, markiert mit PCID/VPID, SDM §4.10.3) und ein verschachtelter TLB mit 64 "
         "Übersetzungen gPA → MA. AMDs 2D-Page-Walk-Cache (Bhargava u. a.) speichert stattdessen nach physischer "
-        "Adresse; Caches für die EPT-Tabellen selbst sind nicht modelliert, und nur ein erfolgreicher Walk füllt "
-        "die Caches. Jeder ersparte Zugriff ist ein Ereignis und eine farbige Zelle im Walk-Raster. Echte CPUs "
-        "kommen auf etwa 1,5 Zugriffe je Walk nativ und 4,4 virtualisiert („Every Walk's a Hit“, ASPLOS'22); der "
+        "Adresse; Caches für die EPT-Tabellen selbst sind nicht modelliert, und nur ein erfolgreicher Seitentabellendurchlauf füllt "
+        "die Caches. Jeder ersparte Zugriff ist ein Ereignis und eine farbige Zelle im Durchlaufraster. Echte CPUs "
+        "kommen auf etwa 1,5 Zugriffe je Seitentabellendurchlauf nativ und 4,4 virtualisiert („Every Walk's a Hit“, ASPLOS'22); der "
         "Literaturabgleich der Vergleichsseite stellt die Werte des Modells für die eingebauten Lasten daneben.\n"
         "- **Große Seiten nur mit 2 MiB** (`[[vm]] large_pages`, `[nested] large_pages`): der Gast bildet beim "
         "ersten Zugriff auf einen ausgerichteten Bereich eine 2-MiB-Seite ab, wenn ein freier ausgerichteter Block "

@@ -21,10 +21,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "row.operations": ("operations", "Operationen"),
     "row.accesses": ("accesses", "Zugriffe"),
     "row.tlb_hits": ("TLB hits", "TLB-Treffer"),
-    "row.tlb_misses": ("TLB misses", "TLB-Fehlgriffe"),
+    "row.tlb_misses": ("TLB misses", "TLB-Fehltreffer"),
     "row.walk_refs": ("walk references (CPU)", "Zugriffe der Seitentabellendurchläufe (CPU)"),
     "row.vmm_walk_refs": ("VMM's software walk references", "Zugriffe des VMM beim Durchlauf in Software"),
-    "row.refs_per_miss": ("references per TLB miss", "Zugriffe je TLB-Fehlgriff"),
+    "row.refs_per_miss": ("references per TLB miss", "Zugriffe je TLB-Fehltreffer"),
     "row.vm_exits": ("VM exits", "VM-Exits"),
     "row.guest_faults": ("guest page faults", "Gast-Seitenfehler"),
     "row.cycles": ("cycles", "Takte"),
@@ -39,7 +39,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.cumulative": ("cumulative cycles", "Takte (kumuliert)"),
     "col.share": ("share", "Anteil"),
     "why.tie": ("Shadow and nested paging cost exactly the same on this trace ({cycles} cycles).",
-                "Schatten- und verschachtelte Seitentabellen kosten auf dieser Spur genau gleich viel "
+                "Schatten- und verschachtelte Seitentabellen kosten bei diesem Trace genau gleich viel "
                 "({cycles} Takte)."),
     "why.head": ("**{Winner}** wins: {loser} costs **{margin} more** ({loser_cpa} against {winner_cpa} "
                  "cycles per access).",
@@ -56,43 +56,43 @@ STRINGS: dict[str, tuple[str, str]] = {
                   " on hidden faults too): shadow {shadow}, nested {nested}. Once its shadow entry exists, a"
                   " shadow-mode miss walks 4 entries (gVA → MA directly); a nested miss walks 24 (every "
                   "guest-table reference is itself translated through the nested tables).",
-                  "Zugriffe je TLB-Fehlgriff, alle Durchläufe gezählt (im Schattenmodus auch die des VMM bei"
+                  "Zugriffe je TLB-Fehltreffer, alle Durchläufe gezählt (im Schattenmodus auch die des VMM bei"
                   " versteckten Seitenfehlern): Schatten {shadow}, verschachtelt {nested}. Ist der "
-                  "Schatteneintrag vorhanden, liest ein Fehlgriff im Schattenmodus 4 Einträge (gVA direkt → "
+                  "Schatteneintrag vorhanden, liest ein Fehltreffer im Schattenmodus 4 Einträge (gVA direkt → "
                   "MA); verschachtelt sind es 24 (jeder Zugriff auf die Gast-Seitentabellen wird selbst "
                   "durch die verschachtelten Seitentabellen übersetzt)."),
     "why.rule.nested": ("Rule of thumb: shadow paging pays on page-table updates and context switches (VM "
                         "exits); nested paging pays on TLB misses. This trace has more of the former.",
                         "Faustregel: Schattenseitentabellen zahlen bei Seitentabellen-Änderungen und "
-                        "Kontextwechseln (VM-Exits), verschachtelte Seitentabellen bei TLB-Fehlgriffen. "
-                        "Diese Spur hat mehr vom Ersten."),
+                        "Kontextwechseln (VM-Exits), verschachtelte Seitentabellen bei TLB-Fehltreffern. "
+                        "In diesem Trace überwiegt das Erste."),
     "why.rule.shadow": ("Rule of thumb: shadow paging pays on page-table updates and context switches (VM "
                         "exits); nested paging pays on TLB misses. This trace has more of the latter.",
                         "Faustregel: Schattenseitentabellen zahlen bei Seitentabellen-Änderungen und "
-                        "Kontextwechseln (VM-Exits), verschachtelte Seitentabellen bei TLB-Fehlgriffen. "
-                        "Diese Spur hat mehr vom Zweiten."),
+                        "Kontextwechseln (VM-Exits), verschachtelte Seitentabellen bei TLB-Fehltreffern. "
+                        "In diesem Trace überwiegt das Zweite."),
     "why.native": ("Native (no virtualization) needs {native_cpa} cycles per access: shadow adds "
                    "{shadow_over}, nested {nested_over}.",
                    "Nativ (ohne Virtualisierung) braucht {native_cpa} Takte je Zugriff: Schatten kostet "
                    "{shadow_over} mehr, verschachtelt {nested_over} mehr."),
     "why.and": ("and", "und"),
     "cmp.title": ("Shadow vs nested paging on one trace",
-                  "Schatten- gegen verschachtelte Seitentabellen auf einer Spur"),
+                  "Schatten- gegen verschachtelte Seitentabellen an einem Trace"),
     "cmp.intro": ("The same trace of memory accesses runs three times on identical machines: natively (no "
                   "virtualization — the baseline, a 4-reference walk per TLB miss), with **shadow page "
                   "tables** (software: the VMM keeps gVA → MA tables and intercepts context switches and "
                   "the guest's writes to the page-table pages its shadows mirror) and with **nested page tables** (hardware: no such "
                   "exits, but a TLB miss walks two dimensions — up to 24 references). Costs come from the "
                   "cost model (see *Costs*).",
-                  "Dieselbe Spur von Speicherzugriffen läuft dreimal auf gleichen Maschinen: nativ (ohne "
-                  "Virtualisierung — die Basis, 4 Zugriffe je TLB-Fehlgriff), mit **Schattenseitentabellen**"
+                  "Derselbe Trace von Speicherzugriffen läuft dreimal auf gleichen Maschinen: nativ (ohne "
+                  "Virtualisierung — die Basis, 4 Zugriffe je TLB-Fehltreffer), mit **Schattenseitentabellen**"
                   " (Software: der VMM pflegt Tabellen gVA → MA und fängt Kontextwechsel sowie "
                   "Schreibzugriffe des Gasts auf die von Schatten gespiegelten Seitentabellenseiten ab) und mit **verschachtelten "
-                  "Seitentabellen** (Hardware: keine solchen Exits, aber ein TLB-Fehlgriff läuft durch zwei "
+                  "Seitentabellen** (Hardware: keine solchen Exits, aber ein TLB-Fehltreffer läuft durch zwei "
                   "Dimensionen — bis zu 24 Zugriffe). Die Kosten stammen aus dem Kostenmodell (siehe "
                   "*Kosten*)."),
     "cmp.workload": ("Workload", "Last"),
-    "cmp.source": ("Trace from", "Spur aus"),
+    "cmp.source": ("Trace from", "Trace aus"),
     "cmp.source.generator": ("a workload generator", "einem Lastgenerator"),
     "cmp.source.program": ("a real program (Valgrind)", "einem echten Programm (Valgrind)"),
     "cmp.source.scenario": ("the active scenario ({name})", "dem aktiven Szenario ({name})"),
@@ -101,7 +101,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Szenario **{name}**, auf der Startseite gewählt: {ops} Operationen auf seiner "
                              "eigenen Maschine. {description}"),
     "cmp.scenario.empty": ("Scenario {name} has no trace to compare.",
-                           "Szenario {name} hat keine Spur zum Vergleichen."),
+                           "Szenario {name} hat keinen Trace zum Vergleichen."),
     "cmp.source.upload": ("an uploaded file", "einer hochgeladenen Datei"),
     "cmp.kind": ("Generator", "Generator"),
     "cmp.seed": ("Seed", "Startwert (Seed)"),
@@ -113,7 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "--trace-mem=yes`: Befehlsholen als exec, Laden als read, Speichern als write — "
                             "ein Prozess in einer VM. Der Quelltext liegt in `visualizer/traces/`."),
     "cmp.upload": ("CSV trace, Valgrind lackey trace or scenario file (TOML)",
-                   "CSV-Spur, Valgrind-lackey-Spur oder Szenariodatei (TOML)"),
+                   "CSV-Trace, Valgrind-lackey-Trace oder Szenariodatei (TOML)"),
     "cmp.upload.caps": ("At most {mib} MiB of text (gzip accepted) and {rows} operations. CSV: "
                         "`vm,process,op,address[,value]` with op one of read, write, exec, map, unmap, "
                         "protect, invlpg, switch, swap_out; addresses below 0x800000000000. VMs and "
@@ -124,9 +124,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                         " bei der ersten Nennung."),
     "cmp.upload.error": ("Upload rejected — {error}", "Datei abgelehnt — {error}"),
     "cmp.upload.kept": ("Still comparing the previous trace: {name}.",
-                        "Verglichen wird weiter die vorige Spur: {name}."),
+                        "Verglichen wird weiter der vorige Trace: {name}."),
     "cmp.upload.none": ("Upload a file to compare its trace.",
-                        "Laden Sie eine Datei hoch, um ihre Spur zu vergleichen."),
+                        "Laden Sie eine Datei hoch, um ihren Trace zu vergleichen."),
     "cmp.upload.loaded": ("Loaded {name}: {fmt}, {ops} operations.",
                           "Geladen: {name}: {fmt}, {ops} Operationen."),
     "cmp.machine": ("Machine", "Maschine"),
@@ -140,11 +140,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                                   "Maschine aus der Szenariodatei: {vms}. TLB und Kosten unten gelten "
                                   "zusätzlich."),
     "cmp.machine.default": ("Default machine: {vms} (created on first mention, memory sized to the trace).",
-                            "Standardmaschine: {vms} (bei erster Nennung angelegt, Speicher passend zur "
-                            "Spur)."),
+                            "Standardmaschine: {vms} (bei erster Nennung angelegt, Speicher passend zum "
+                            "Trace)."),
     "cmp.costs.summary": ("Costs: walk reference {walk_ref} cycles, VM exit {exit} cycles (round trip "
                           "{vm_exit} + handler {vmm_handler}).",
-                          "Kosten: Walk-Zugriff {walk_ref} Takte, VM-Exit {exit} Takte (Hin und zurück "
+                          "Kosten: Zugriff beim Seitentabellendurchlauf {walk_ref} Takte, VM-Exit {exit} Takte (Hin und zurück "
                           "{vm_exit} + Behandlung {vmm_handler})."),
     "cmp.costs.edit": ("Edit the cost model", "Kostenmodell bearbeiten"),
     "cmp.running": ("Running {what} …", "Läuft: {what} …"),
@@ -154,7 +154,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.metric.baseline": ("the baseline", "die Basis"),
     "cmp.metric.delta": ("{over} over native", "{over} über nativ"),
     "cmp.tab.causes": ("Cycles by cause", "Takte nach Ursache"),
-    "cmp.tab.curve": ("Over the trace", "Im Verlauf der Spur"),
+    "cmp.tab.curve": ("Over the trace", "Im Verlauf des Traces"),
     "cmp.tab.counters": ("Counters", "Zähler"),
     "cmp.tab.sweep": ("Sweep", "Parameterreihe"),
     "cmp.tab.cli": ("Command line", "Kommandozeile"),
@@ -162,7 +162,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Takte je Zugriff, gestapelt nach ihrem Zweck."),
     "cmp.curve.caption": ("Cumulative cycles along the trace. A steep start is warm-up (demand paging, "
                           "shadow fills, EPT backing); the slope afterwards is the steady-state cost.",
-                          "Kumulierte Takte entlang der Spur. Ein steiler Anfang ist Aufwärmen (Demand "
+                          "Kumulierte Takte entlang des Traces. Ein steiler Anfang ist Aufwärmen (Demand "
                           "Paging, Schatteneinträge, EPT-Hinterlegung); die Steigung danach sind die Kosten "
                           "im eingeschwungenen Zustand."),
     "cmp.cli.caption.generator": ("Reproduce this comparison from the command line: the scenario file holds "
@@ -175,10 +175,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "machine and these settings, the trace comes from {trace}; the counters match "
                               "this page's.",
                               "Diesen Vergleich auf der Kommandozeile nachvollziehen: Die Szenariodatei "
-                              "enthält die Maschine und diese Einstellungen, die Spur kommt aus {trace}; die"
+                              "enthält die Maschine und diese Einstellungen, der Trace kommt aus {trace}; die"
                               " Zähler stimmen mit dieser Seite überein."),
     "cmp.cli.download": ("Download comparison.toml", "comparison.toml herunterladen"),
-    "cmp.cli.download_trace": ("Download the trace: {file}", "Spur herunterladen: {file}"),
+    "cmp.cli.download_trace": ("Download the trace: {file}", "Trace herunterladen: {file}"),
     "cmp.error": ("Cannot run this comparison — {error}", "Vergleich nicht möglich — {error}"),
     "cmp.sweep.intro": ("Vary one parameter and watch cycles per access in each mode: where the lines cross,"
                         " the winner changes. Workload parameters vary the *mix* workload (a hot/cold "
@@ -187,7 +187,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "Einen Parameter variieren und die Takte je Zugriff in jedem Modus beobachten: wo "
                         "sich die Linien kreuzen, wechselt der Gewinner. Last-Parameter variieren die "
                         "*mix*-Last (heiße/kalte Seiten mit Seitentabellen-Änderungen und Kontextwechseln); "
-                        "TLB-Größe und Walk-Kosten nutzen die aktuelle Spur."),
+                        "TLB-Größe und Kosten je Zugriff beim Seitentabellendurchlauf nutzen den aktuellen Trace."),
     "cmp.sweep.param": ("Vary", "Variieren"),
     "cmp.sweep.values": ("Values (comma-separated)", "Werte (durch Kommas getrennt)"),
     "cmp.sweep.accesses": ("Accesses per point", "Zugriffe je Punkt"),
@@ -209,7 +209,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sweep.switch_rate": ("context switches per 1,000 accesses", "Kontextwechsel je 1.000 Zugriffe"),
     "sweep.pages": ("working-set size (pages per process)", "Arbeitsmenge (Seiten je Prozess)"),
     "sweep.tlb_entries": ("TLB entries", "TLB-Einträge"),
-    "sweep.walk_ref": ("cycles per walk reference", "Takte je Walk-Zugriff"),
+    "sweep.walk_ref": ("cycles per walk reference", "Takte je Zugriff beim Seitentabellendurchlauf"),
     "gen.sequential": ("sequential scan", "sequenzieller Durchlauf"),
     "gen.uniform": ("uniform random", "gleichverteilt zufällig"),
     "gen.zipf": ("hot/cold working set (Zipf)", "heiße/kalte Arbeitsmenge (Zipf)"),
@@ -222,7 +222,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gdesc.sequential": ("Scans pages in order: many accesses per page, TLB-friendly.",
                          "Durchläuft Seiten der Reihe nach: viele Zugriffe je Seite, TLB-freundlich."),
     "gdesc.uniform": ("Uniformly random pages: TLB misses once the pages exceed the TLB's reach.",
-                      "Gleichverteilt zufällige Seiten: TLB-Fehlgriffe, sobald die Seiten die Reichweite des"
+                      "Gleichverteilt zufällige Seiten: TLB-Fehltreffer, sobald die Seiten die Reichweite des"
                       " TLB übersteigen."),
     "gdesc.zipf": ("A few hot pages take most accesses, a long cold tail the rest.",
                    "Wenige heiße Seiten erhalten die meisten Zugriffe, ein langer kalter Rest den Rest."),

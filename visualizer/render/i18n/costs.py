@@ -14,7 +14,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Projekts, keine Messungen."),
     "cost.presets": ("Presets", "Voreinstellungen"),
     "cost.preset.walk": ("Where walk entries are found (cycles per reference)",
-                         "Wo Walk-Einträge gefunden werden (Takte je Zugriff)"),
+                         "Wo die Einträge beim Seitentabellendurchlauf gefunden werden (Takte je Zugriff)"),
     "cost.preset.exit": ("CPU generation (VM exit round trip)", "CPU-Generation (VM-Exit hin und zurück)"),
     "cost.preset.custom": ("custom", "eigener Wert"),
     "cost.preset.newer CPU": ("newer CPU", "neuere CPU"),
@@ -26,9 +26,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cost.reset": ("Reset to defaults", "Standardwerte"),
     "cost.derived": ("What that makes", "Was daraus folgt"),
     "cost.d.native_miss": ("TLB miss, native or shadow (shadow filled): 4 references",
-                           "TLB-Fehlgriff, nativ oder Schatten (Eintrag vorhanden): 4 Zugriffe"),
+                           "TLB-Fehltreffer, nativ oder Schatten (Eintrag vorhanden): 4 Zugriffe"),
     "cost.d.nested_miss": ("TLB miss, nested (cold 2D walk): 24 references",
-                           "TLB-Fehlgriff, verschachtelt (kalter 2D-Walk): 24 Zugriffe"),
+                           "TLB-Fehltreffer, verschachtelt (kalter zweidimensionaler Seitentabellendurchlauf): 24 Zugriffe"),
     "cost.d.exit": ("VMM-handled VM exit (round trip + handler)",
                     "Vom VMM behandelter VM-Exit (hin und zurück + Behandlung)"),
     "cost.d.hidden": ("hidden page fault, shadow: exit + the VMM's 4-reference guest walk",
@@ -40,7 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many nested TLB"
                          " misses",
                          "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
-                         "vielen verschachtelten TLB-Fehlgriffen"),
+                         "vielen verschachtelten TLB-Fehltreffern"),
     "cost.pwc": ("Page-walk caches", "Page-Walk-Caches"),
     "cost.pwc.off": ("Page-walk caches and a nested TLB are modelled where a scenario turns them on ([mmu] pwc = "
                      "true, nested_tlb = true; the built-in mmu-caches does): a cached entry saves the references "
@@ -61,16 +61,16 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 COSTS_DE: dict[str, tuple[str, str]] = {
     "tlb_hit": ("TLB-Treffer", "Überlappt mit dem L1-Cache-Zugriff."),
-    "walk_ref": ("Ein Speicherzugriff des Page-Walks",
+    "walk_ref": ("Ein Speicherzugriff beim Seitentabellendurchlauf",
                  "Ladelatenzen Intel Nehalem: L1 4, L2 10, L3 40, DRAM ~200 Takte."),
     "vmm_walk_ref": ("Ein Zugriff des VMM beim Durchlaufen der Gastseitentabellen in Software",
-                     "Schätzung: wie ein Zugriff des Hardware-Page-Walks (L3-Treffer), obwohl der VMM beim "
+                     "Schätzung: wie ein Zugriff beim Seitentabellendurchlauf der Hardware (L3-Treffer), obwohl der VMM beim "
                      "Lesen von Gastseitentabelleneinträgen auch eigene Nachschlagearbeit hat."),
-    "vm_exit": ("VM-Exit + Wiedereintritt, Hardware-Rundlauf",
+    "vm_exit": ("VM-Exit + Wiedereintritt, Hin- und Rückweg der Hardware",
                 "RDTSC-Messungen (yulyugin/vmlatency): Core2 ~1.681; Westmere ~713; Coffee Lake ~535; "
                 "Skylake-SP ~634."),
-    "vmm_handler": ("Arbeit des VMM je Exit (über den Rundlauf hinaus)",
-                    "Schätzung. SplitX (WIOV'11) maß ~2.000 Takte für den reinen Rundlauf (Gast → VMM → Gast) "
+    "vmm_handler": ("Arbeit des VMM je Exit (über Hin- und Rückweg hinaus)",
+                    "Schätzung. SplitX (WIOV'11) maß ~2.000 Takte für den reinen Hin- und Rückweg (Gast → VMM → Gast) "
                     "auf einem Nehalem-Xeon und schreibt, dass die Behandlung des Exits eine Größenordnung "
                     "mehr kosten kann."),
     "guest_fault": ("Seitenfehler-Behandlung im Gast (Eintritt, Suche, Rückkehr)",

@@ -6,13 +6,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                  "guest-physical memory, backed by a machine page.",
                  "Die Maschine ist gestartet: Jeder Prozess hat eine leere oberste Seitentabelle (PML4) im "
                  "physischen Speicher seiner VM, hinterlegt mit einer Maschinenseite."),
-    "nar.vm_enter": ("{vm} starts running on the CPU", "{vm} läuft auf der CPU an"),
+    "nar.vm_enter": ("{vm} starts running on the CPU", "die CPU führt jetzt {vm} aus"),
     "nar.vm_switch": ("the CPU switches from {old} to {new} (world switch)",
                       "die CPU wechselt von {old} zu {new} (World Switch)"),
     "nar.tlb_hit": ("TLB hit for gVA page 0x{gva:x}", "TLB-Treffer für gVA-Seite 0x{gva:x}"),
-    "nar.tlb_miss": ("TLB miss for gVA page 0x{gva:x}", "TLB-Fehlgriff für gVA-Seite 0x{gva:x}"),
-    "nar.retry_hit": ("the retry hits the TLB", "der neue Versuch trifft im TLB"),
-    "nar.retry_miss": ("the retry misses the TLB", "der neue Versuch verfehlt den TLB"),
+    "nar.tlb_miss": ("TLB miss for gVA page 0x{gva:x}", "TLB-Fehltreffer für gVA-Seite 0x{gva:x}"),
+    "nar.retry_hit": ("the retry hits the TLB", "der erneute Zugriff trifft im TLB"),
+    "nar.retry_miss": ("the retry misses the TLB", "der erneute Zugriff ist ein TLB-Fehltreffer"),
     "nar.walk_shadow": ("the CPU walks the shadow page tables (1 reference)|the CPU walks the shadow page "
                         "tables ({n} references)",
                         "die CPU durchläuft die Schattenseitentabellen (1 Zugriff)|die CPU durchläuft die "

@@ -15,7 +15,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.position": ("Step {step} of {total}", "Schritt {step} von {total}"),
     "step.boot": ("the machine has booted; no operation has run yet. Press “Step”.",
                   "die Maschine ist gestartet; noch keine Operation ausgeführt. „Schritt“ drücken."),
-    "step.end": ("End of the trace.", "Ende der Spur."),
+    "step.end": ("End of the trace.", "Ende des Traces."),
     "step.result": ("{tlb} · {cycles} · {refs} · {exits}", "{tlb} · {cycles} · {refs} · {exits}"),
     "step.cycles": ("{n} cycles", "{n} Takte"),
     "step.refs": ("one walk reference|{n} walk references",
@@ -61,7 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.hidden_pages": ("{n} more pages are not drawn (the diagram shows at most {cap} per row).",
                           "{n} weitere Seiten sind nicht gezeichnet (höchstens {cap} pro Zeile)."),
     "tlb.hit": ("TLB hit", "TLB-Treffer"),
-    "tlb.miss": ("TLB miss", "TLB-Fehlgriff"),
+    "tlb.miss": ("TLB miss", "TLB-Fehltreffer"),
     "tlb.none": ("no memory access", "kein Speicherzugriff"),
     # the operations of a trace (the first word of an operation's description)
     "op.read": ("read", "Lesen"),

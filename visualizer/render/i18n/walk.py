@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "event.WalkCacheHit": ("walk cache hit", "Treffer im Walk-Cache"),
+    "event.WalkCacheHit": ("walk cache hit", "Treffer im Page-Walk-Cache"),
     "cache.pml4e": ("PML4E cache", "PML4E-Cache"),
     "cache.pdpte": ("PDPTE cache", "PDPTE-Cache"),
     "cache.pde": ("PDE cache", "PDE-Cache"),
@@ -13,12 +13,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Treffer im {cache}: überspringt {levels} ({n} Zugriffe gespart)"),
     "nar.ntlb_hit": ("nested TLB hit for gPA 0x{gpa:x}: no nested walk (1 reference saved)|"
                      "nested TLB hit for gPA 0x{gpa:x}: no nested walk ({n} references saved)",
-                     "Treffer im verschachtelten TLB für gPA 0x{gpa:x}: kein verschachtelter Walk "
+                     "Treffer im verschachtelten TLB für gPA 0x{gpa:x}: kein verschachtelter Seitentabellendurchlauf "
                      "(1 Zugriff gespart)|"
-                     "Treffer im verschachtelten TLB für gPA 0x{gpa:x}: kein verschachtelter Walk "
+                     "Treffer im verschachtelten TLB für gPA 0x{gpa:x}: kein verschachtelter Seitentabellendurchlauf "
                      "({n} Zugriffe gespart)"),
-    "grid.title.nested": ("The two-dimensional walk", "Der zweidimensionale Walk"),
-    "grid.title.flat": ("The page walk", "Der Seitentabellen-Walk"),
+    "grid.title.nested": ("The two-dimensional walk", "Der zweidimensionale Seitentabellendurchlauf"),
+    "grid.title.flat": ("The page walk", "Der Seitentabellendurchlauf"),
     "grid.col.guest": ("guest entry", "Gast-Eintrag"),
     "grid.col.nested": ("nested {level}", "verschachtelt {level}"),
     "grid.row.guest": ("guest {level}", "Gast {level}"),
@@ -32,7 +32,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "{n} Zugriff von {full}: {cached} von Caches erspart, {unneeded} nicht nötig|"
                    "{n} Zugriffe von {full}: {cached} von Caches erspart, {unneeded} nicht nötig"),
     "grid.none": ("No page walk at this step (TLB hit or no access).",
-                  "Kein Seitentabellen-Walk in diesem Schritt (TLB-Treffer oder kein Zugriff)."),
+                  "Kein Seitentabellendurchlauf in diesem Schritt (TLB-Treffer oder kein Zugriff)."),
     # Compare page: large pages and MMU caches, the features sweep, the paper check
     "cmp.mmu": ("Large pages and MMU caches", "Große Seiten und MMU-Caches"),
     "cmp.mmu.guest_large": ("guest 2 MiB pages (THP)", "2-MiB-Seiten im Gast (THP)"),
@@ -46,14 +46,14 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "the caches, {off} without (same trace, caches off): the caches remove **{walk}** of nested "
                    "paging's walk cycles and **{gap}** of its cost over native (nested over native: {over_off} "
                    "without, {over_on} with).",
-                   "**Was die MMU-Caches einsparen.** Ein TLB-Fehlgriff im verschachtelten Modus liest mit den "
-                   "Caches im Mittel {on} Einträge, ohne {off} (dieselbe Spur, Caches aus): die Caches sparen "
-                   "**{walk}** der Walk-Takte und **{gap}** der Mehrkosten gegenüber nativ (verschachtelt "
+                   "**Was die MMU-Caches einsparen.** Ein TLB-Fehltreffer im verschachtelten Modus liest mit den "
+                   "Caches im Mittel {on} Einträge, ohne {off} (derselbe Trace, Caches aus): die Caches sparen "
+                   "**{walk}** der Takte für Seitentabellendurchläufe und **{gap}** der Mehrkosten gegenüber nativ (verschachtelt "
                    "gegenüber nativ: {over_off} ohne, {over_on} mit)."),
     "why.caches.off": ("Nested paging's walks here run without MMU caches (each miss up to 24 references); "
                        "switch on the paging-structure caches and the nested TLB above to see how much of "
                        "that cost they remove.",
-                       "Die Walks laufen hier ohne MMU-Caches (bis zu 24 Zugriffe je Fehlgriff); schalten Sie "
+                       "Die Seitentabellendurchläufe laufen hier ohne MMU-Caches (bis zu 24 Zugriffe je Fehltreffer); schalten Sie "
                        "oben die Paging-Structure-Caches und den verschachtelten TLB ein, um zu sehen, wie viel "
                        "davon sie einsparen."),
     "sweep.features": ("large pages and MMU caches", "große Seiten und MMU-Caches"),
@@ -67,7 +67,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "the EPT, paging-structure caches, nested TLB).",
                            "Punkte: {points}. Jeder Punkt setzt alle vier Schalter (große Seiten im Gast und im "
                            "EPT, Paging-Structure-Caches, verschachtelter TLB)."),
-    "paper.title": ("Paper check: references per walk", "Abgleich mit der Literatur: Zugriffe je Walk"),
+    "paper.title": ("Paper check: references per walk", "Abgleich mit der Literatur: Zugriffe je Seitentabellendurchlauf"),
     "paper.intro": ("Each built-in workload ({accesses} accesses, default parameters, on its default machine) "
                     "runs natively and with nested paging three times: without MMU caches, with the "
                     "guest-dimension paging-structure caches only, and with those plus the nested TLB. The table "
@@ -76,7 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Jede eingebaute Last ({accesses} Zugriffe, Standardparameter, auf ihrer Standardmaschine) "
                     "läuft nativ und verschachtelt je dreimal: ohne MMU-Caches, nur mit den Paging-Structure-"
                     "Caches der Gast-Dimension und mit diesen plus dem verschachtelten TLB. Die Tabelle zeigt "
-                    "die Zugriffe des Page-Walkers je TLB-Fehlgriff (auch Walks, die in einen Fehler laufen) und "
+                    "die Zugriffe der Seitentabellendurchläufe je TLB-Fehltreffer (auch Durchläufe, die in einen Fehler laufen) und "
                     "wie viel schneller der verschachtelte Modus mit beiden Caches läuft als ohne."),
     "paper.run": ("Run the paper check", "Abgleich berechnen"),
     "paper.workload": ("workload", "Last"),
@@ -92,7 +92,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Bhargava et al. (ASPLOS'08) report **15–38 %** better guest performance from a 2D page-walk "
                       "cache with a nested TLB; here nested mode runs **{lo}–{hi}** faster with both caches.",
                       "**Veröffentlicht:** „Every Walk's a Hit“ (ASPLOS'22) misst auf echten CPUs mit ihren "
-                      "Caches etwa **1,5** Zugriffe je Walk nativ und **4,4** virtualisiert; hier ist das Mittel "
+                      "Caches etwa **1,5** Zugriffe je Seitentabellendurchlauf nativ und **4,4** virtualisiert; hier ist das Mittel "
                       "**{native}** nativ und **{nested}** verschachtelt mit beiden Caches ({nested_none} ohne). "
                       "Bhargava et al. (ASPLOS'08) berichten **15–38 %** bessere Leistung des Gasts durch einen "
                       "2D-Page-Walk-Cache mit verschachteltem TLB; hier läuft der verschachtelte Modus mit "
@@ -110,10 +110,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "linearer Adresse (und PCID/VPID), keine Caches für die oberen Ebenen der EPT-Tabellen "
                       "selbst, und ein verschachtelter TLB mit 64 Einträgen — Bhargava et al. modellieren AMDs "
                       "2D-Page-Walk-Cache, der nach physischer Adresse sucht. Die Läufe sind kurz (kalte "
-                      "Fehlgriffe und Seitenfehler wiegen schwer, auch ein Walk, der in einen Fehler läuft, "
+                      "Fehltreffer und Seitenfehler wiegen schwer, auch ein Seitentabellendurchlauf, der in einen Fehler läuft, "
                       "zählt), die Lasten sind synthetisch, und jeder Zugriff kostet gleich viel (keine "
-                      "Datencaches hinter dem Walker): die Beschleunigungen können gemessene übertreffen, "
-                      "weil das Modell bei einem TLB-Fehlgriff nur die Walks berechnet. Die Zugriffe je Walk "
+                      "Datencaches hinter der Hardware für Seitentabellendurchläufe): die Beschleunigungen können gemessene übertreffen, "
+                      "weil das Modell bei einem TLB-Fehltreffer nur die Seitentabellendurchläufe berechnet. Die Zugriffe je Durchlauf "
                       "liegen nahe an ASPLOS'22, weil die oberen Ebenen fast immer treffen, wie auf echten CPUs."),
     "paper.ran": ("{runs} runs of {accesses} accesses in {seconds} s (kept for this session's settings).",
                   "{runs} Läufe mit je {accesses} Zugriffen in {seconds} s (für diese Einstellungen gespeichert)."),
