@@ -340,6 +340,12 @@ def check_tlb(m: Machine) -> None:
         gppn = gpa >> 12
         assert e.gppn == gppn and e.mpn == vm.pmap.mpn[gppn], \
             f"stale TLB entry {vm.name}/{proc.name} gVPN 0x{gvpn:x}: {e}, now gPPN 0x{gppn:x} MPN 0x{vm.pmap.mpn[gppn]:x}"
+        if e.large:  # a 2 MiB entry: each of its parts is a current translation too
+            _e, mpns = m.tlb.sets_2m[(gvpn >> 9) % m.tlb.nsets_2m][gvpn | pcid << 36 | vpid << 48]
+            for off in (0, 1, 255, 511):
+                part = m.views.guest_translate(vm.name, proc.name, (gvpn + off) << 12)
+                assert part is not None and part >> 12 == gppn + off and mpns[off] == vm.pmap.mpn[gppn + off], \
+                    f"stale 2 MiB TLB entry {vm.name}/{proc.name} gVPN 0x{gvpn:x}, part {off}"
         pte = guest_pte(m, vm.name, proc.name, gvpn << 12)
         assert pte & A, f"TLB entry for gVPN 0x{gvpn:x} while the guest PTE's A bit is clear"
         if e.writable:

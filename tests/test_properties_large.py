@@ -84,14 +84,16 @@ def test_bulk_equals_step_with_large_pages_and_caches(seed, flags, mode):
 
 
 def test_large_pages_occur():
-    """The runs above are not vacuous: EPT 2 MiB backings and cache hits occur."""
-    large = hits = 0
+    """The runs above are not vacuous: EPT 2 MiB backings, 2 MiB TLB entries and cache hits occur."""
+    large = hits = fills_2m = 0
     for seed in range(5):
         m = Machine(config(seed, True, True, True, True), Mode.NESTED)
         for op in random_ops(np.random.default_rng(seed), 60, VMS, PROCS, PAGES, guest_pages=1536):
-            hits += sum(e.__class__.__name__ == "WalkCacheHit" for e in m.execute(op).events)
+            events = m.execute(op).events
+            hits += sum(e.__class__.__name__ == "WalkCacheHit" for e in events)
+            fills_2m += sum(e.__class__.__name__ == "TlbFill" and e.large for e in events)
         large += sum(len(vm.pmap.large) for vm in m.vms.values())
-    assert large > 0 and hits > 0
+    assert large > 0 and hits > 0 and fills_2m > 0
     from visualizer.engine.paging import PS
     m2 = Machine(config(1, True, False, False, False), Mode.SHADOW)
     m2.execute(Op(OpKind.WRITE, "VM1", "p1", BASE, 1))

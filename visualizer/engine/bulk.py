@@ -81,7 +81,7 @@ class Bulk:
             refs = 24  # (m+1)(n+1)-1 with m = n = 4
         elif mode is Mode.SHADOW:
             t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, None, 0)
-            if t.__class__ is Fault:
+            if t.__class__ is Fault or t.level != 1:  # a 2 MiB leaf fills a 2 MiB entry: recorded path
                 self._walk_gen += 1
                 return None
             ad_set = t.ad_set
@@ -94,7 +94,7 @@ class Bulk:
                 m = mpns[gpa >> PAGE_SHIFT]
                 return _NOT_RESIDENT if m == NO_MPN else (m << PAGE_SHIFT) | (gpa & 0xFFF)
             t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
-            if t.__class__ is Fault:
+            if t.__class__ is Fault or t.level != 1:  # a 2 MiB leaf fills a 2 MiB entry: recorded path
                 self._walk_gen += 1
                 return None
             ad_set = t.ad_set
@@ -124,8 +124,11 @@ class Bulk:
         self._walk_gen += 1  # tables may have changed since the last call
         self._walk_memo.clear()
         vm_names, proc_names = trace.vm_names, trace.proc_names
-        sets = self.tlb.sets
-        nsets = self.tlb.nsets
+        tlb = self.tlb
+        sets = tlb.sets
+        nsets = tlb.nsets
+        large = tlb.large_used  # 2 MiB entries are filled only inside execute: refreshed after it
+        lookup_2m = tlb.lookup_2m
         q = self.mem.q
         hit_cost = self.costs.tlb_hit
         READ, WRITE, EXEC = OP_CODES.index(OpKind.READ), OP_CODES.index(OpKind.WRITE), OP_CODES.index(OpKind.EXEC)
@@ -152,13 +155,22 @@ class Bulk:
                     key = gvpn | tag
                     s = sets[gvpn % nsets]
                     e = s.get(key)
-                    if e is not None and (op == READ or (op == WRITE and e[1] and e[2]) or (op == EXEC and e[3])):
-                        del s[key]
-                        s[key] = e
-                        if op == WRITE:
-                            q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
-                        h += 1
-                        continue
+                    if e is not None:
+                        if op == READ or (op == WRITE and e[1] and e[2]) or (op == EXEC and e[3]):
+                            del s[key]
+                            s[key] = e
+                            if op == WRITE:
+                                q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
+                            h += 1
+                            continue
+                    elif large:
+                        e = lookup_2m(key)
+                        if e is not None and (op == READ or (op == WRITE and e[1] and e[2]) or
+                                              (op == EXEC and e[3])):
+                            if op == WRITE:
+                                q[(e[0] << 9) + ((gva & 0xFFF) >> 3)] = values[i - c0]
+                            h += 1
+                            continue
                     r = quiet_miss(vm, proc, gva, accesses[op], key)
                     if r is not None:
                         if op == WRITE:
@@ -172,6 +184,7 @@ class Bulk:
                     miss_refs[cur_vm] += refs
                 h = m = refs = 0
                 self.execute(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
+                large = tlb.large_used
                 vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
                 if vm is None:
                     cur_vm = cur_proc = -1

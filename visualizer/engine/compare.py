@@ -826,7 +826,9 @@ def config_to_toml(config: MachineConfig, *, name: str = "comparison", descripti
         out.append(f"description = {_toml_value(description)}")
     out += [f"seed = {config.seed}", "", "[machine]", f"memory = {config.frames * 4096}", "",
             "[tlb]", f"entries = {config.tlb_entries}", f"ways = {config.tlb_ways}",
-            f"vpid = {_toml_value(config.vpid)}", f"pcid = {_toml_value(config.pcid)}", "",
+            f"vpid = {_toml_value(config.vpid)}", f"pcid = {_toml_value(config.pcid)}"] + \
+        ([f"entries_2m = {config.tlb_entries_2m}", f"ways_2m = {config.tlb_ways_2m}"]
+         if (config.tlb_entries_2m, config.tlb_ways_2m) != (32, 4) else []) + ["",
             "[shadow]", f"root_cache = {config.root_cache}", ""]
     nested = ([f"invept = {_toml_value(config.invept)}"] if config.invept != "single" else []) + \
         ([f"large_pages = {_toml_value(config.ept_large_pages)}"] if config.ept_large_pages else [])

@@ -271,13 +271,16 @@ class TlbLookup(NamedTuple):
 
 
 class TlbFill(NamedTuple):
-    """A translation gvpn → mpn entered the TLB (``evicted`` names the victim's gvpn)."""
+    """A translation gvpn → mpn entered the TLB (``evicted`` names the victim's gvpn: its first
+    4 KiB page for a 2 MiB victim)."""
 
     gvpn: int
     mpn: int
     writable: bool
     evicted: Optional[int] = None
     cost: int = 0
+    large: bool = False
+    """A 2 MiB entry (it answers every 4 KiB page of its 2 MiB page)."""
 
     cause = "tlb"
 

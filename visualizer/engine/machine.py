@@ -67,7 +67,7 @@ class Machine(Mmu, VmmPolicy, Bulk):
         self.mode = mode
         self.costs = config.costs
         self.mem = MachineMemory(config.frames, config.seed)
-        self.tlb = Tlb(config.tlb_entries, config.tlb_ways)
+        self.tlb = Tlb(config.tlb_entries, config.tlb_ways, config.tlb_entries_2m, config.tlb_ways_2m)
         self.vms: dict[str, Vm] = {}
         self.sharers: dict[int, set[tuple[str, int]]] = {}
         """Shared MPN → the (vm, gPPN) pages mapping it."""
@@ -102,9 +102,7 @@ class Machine(Mmu, VmmPolicy, Bulk):
         c = Machine.__new__(Machine)
         c.config, c.mode, c.costs = self.config, self.mode, self.costs
         c.mem = copy.deepcopy(self.mem)
-        c.tlb = Tlb(self.config.tlb_entries, self.config.tlb_ways)
-        c.tlb.sets = [dict(s) for s in self.tlb.sets]
-        c.tlb.caches = self.tlb.caches.copy()
+        c.tlb = self.tlb.copy()
         c.sharers = {k: set(v) for k, v in self.sharers.items()}
         c.shadow = self.shadow.copy_onto(c.mem) if self.shadow is not None else None
         c.ept = self.ept.copy_onto(c.mem) if self.ept is not None else None

@@ -172,7 +172,7 @@ class Mmu:
                 if hit is not None and (acc is not Access.WRITE or hit[1]) and (acc is not Access.EXEC or hit[2]):
                     if events is not None:
                         events.append(WalkCacheHit(NESTED, "ntlb", hit[3], gpa, len(hit[3]), gva))
-                    return Translation(hit[0] | (gpa & 0xFFF), hit[1], hit[2], True, 1, -1)
+                    return Translation(hit[0] | (gpa & 0xFFF), hit[1], hit[2], True, 5 - len(hit[3]), -1)
             r = walk(q, ept_root, gpa, acc, EPT, NESTED, CPU, events, cost, user=False)
             if ntlb and r.__class__ is not Fault:
                 nfills.append((gpa >> PAGE_SHIFT, (r[0] & ~0xFFF, r.writable, r.executable,
@@ -206,8 +206,9 @@ class Mmu:
             pending.append((fills, nfills))
         elif fills or nfills:
             self._fill_caches(vm, tag, gva, fills, nfills)
+        # the TLB entry covers the smaller of the guest page and its EPT backing
         return Translation(n.address, g.writable and n.writable, g.executable and n.executable,
-                           g.dirty, g.level, n.leaf_slot), g.address >> PAGE_SHIFT
+                           g.dirty, 2 if g.level == 2 and n.level == 2 else 1, n.leaf_slot), g.address >> PAGE_SHIFT
 
     def _fill_caches(self, vm: "Vm", tag: int, gva: int, fills, nfills) -> None:
         caches = self.tlb.caches
@@ -306,10 +307,35 @@ class Mmu:
             t = t._replace(address=(self._vmm_fix(vm, gppn, access is Access.WRITE, events) << PAGE_SHIFT)
                            | (gva & 0xFFF))
         entry = TlbEntry(t.address >> PAGE_SHIFT, t.writable, t.dirty, t.executable, gppn)
+        if t.level == 2:
+            return self._fill_2m(vm, gva, key, entry, events)
         evicted = self.tlb.insert(key, entry)
         events.append(TlbFill(gva >> PAGE_SHIFT, entry.mpn, entry.writable,
                               None if evicted is None else evicted & GVPN_MASK))
         return entry
+
+    def _fill_2m(self, vm: "Vm", gva: int, key: int, entry: TlbEntry, events: list) -> TlbEntry:
+        """A translation 2 MiB in every dimension (native: the guest's 2 MiB leaf; shadow: a
+        2 MiB shadow leaf; nested: a guest 2 MiB page backed by a 2 MiB EPT leaf) fills one
+        2 MiB entry, which answers every 4 KiB page in it."""
+        off = (gva >> PAGE_SHIFT) & 0x1FF
+        base_gppn = entry.gppn - off
+        if self.mode is Mode.NATIVE:
+            # the guest's 2 MiB page is contiguous in its physical memory; the model keeps each
+            # 4 KiB part's frame in the pmap (the guest zeroed all 512 when it mapped the page)
+            mpns = tuple(vm.pmap.mpn[base_gppn:base_gppn + 512])
+            if NO_MPN in mpns:  # not expected; a 4 KiB entry then
+                evicted = self.tlb.insert(key, entry)
+                events.append(TlbFill(gva >> PAGE_SHIFT, entry.mpn, entry.writable,
+                                      None if evicted is None else evicted & GVPN_MASK))
+                return entry
+        else:  # a 2 MiB machine block (EPT 2 MiB leaf, or a 2 MiB shadow leaf)
+            mpns = range(entry.mpn - off, entry.mpn - off + 512)
+        large = TlbEntry(mpns[0], entry.writable, entry.dirty, entry.executable, base_gppn, True)
+        evicted = self.tlb.insert_2m(key, large, mpns)
+        events.append(TlbFill(gva >> PAGE_SHIFT, entry.mpn, entry.writable,
+                              None if evicted is None else evicted & GVPN_MASK, large=True))
+        return entry._replace(large=True)
 
     def _access(self, vm: "Vm", proc: "Process", gva: int, access: Access, value: int, events: list):
         """A guest access: TLB lookup, on a miss the mode's translation, retried after fixes."""

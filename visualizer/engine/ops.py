@@ -137,6 +137,9 @@ class MachineConfig:
     dimension of a nested walk and for shadow and native walks."""
     nested_tlb: bool = False
     """A nested TLB of gPA → MA translations used by the 2D walk (guest-physical mappings)."""
+    tlb_entries_2m: int = 32
+    """The TLB's array of 2 MiB entries (a translation 2 MiB in every dimension)."""
+    tlb_ways_2m: int = 4
 
     def __post_init__(self):
         # the caps every way of building a machine respects (scenario files, traces' default

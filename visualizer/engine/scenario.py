@@ -276,11 +276,16 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     _check_keys(machine, {"memory"}, "machine")
     frames = parse_size(machine.get("memory", "16MiB"), "machine.memory", MAX_MACHINE_BYTES)
     tlb = _get(doc, "tlb", dict, "", default={})
-    _check_keys(tlb, {"entries", "ways", "vpid", "pcid"}, "tlb")
+    _check_keys(tlb, {"entries", "ways", "vpid", "pcid", "entries_2m", "ways_2m"}, "tlb")
     entries = _get(tlb, "entries", int, "tlb", default=64)
     ways = _get(tlb, "ways", int, "tlb", default=4)
     if not 1 <= ways <= entries or entries % ways or entries > 65536:
         raise ScenarioError(f"tlb.entries: {entries} entries must be a multiple of tlb.ways ({ways}), at most 65536")
+    entries_2m = _get(tlb, "entries_2m", int, "tlb", default=32)
+    ways_2m = _get(tlb, "ways_2m", int, "tlb", default=4)
+    if not 1 <= ways_2m <= entries_2m or entries_2m % ways_2m or entries_2m > 65536:
+        raise ScenarioError(f"tlb.entries_2m: {entries_2m} entries must be a multiple of tlb.ways_2m ({ways_2m}), "
+                            "at most 65536")
     vpid = _get(tlb, "vpid", bool, "tlb", default=True)
     pcid = _get(tlb, "pcid", bool, "tlb", default=True)
     shadow = _get(doc, "shadow", dict, "", default={})
@@ -341,7 +346,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         trace = Trace.from_ops(ops)
         labels = _labels(items, ops, vms)
     config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept,
-                           ept_large, pwc, nested_tlb)
+                           ept_large, pwc, nested_tlb, entries_2m, ways_2m)
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")

@@ -1,4 +1,5 @@
-"""A set-associative, LRU translation lookaside buffer tagged by VPID and PCID."""
+"""A set-associative, LRU translation lookaside buffer tagged by VPID and PCID, with 4 KiB and
+2 MiB entries in separate arrays (as on real cores: Intel's L1 DTLB has one array per page size)."""
 from __future__ import annotations
 
 from typing import NamedTuple, Optional
@@ -23,30 +24,92 @@ class TlbEntry(NamedTuple):
     gppn: Optional[int]
     """The guest-physical page behind it — for the display only: hardware keeps no such field,
     and no flush decision uses it (x86 cannot invalidate combined mappings by gPA)."""
+    large: bool = False
+    """A 2 MiB entry (``mpn`` and ``gppn`` are then those of its first 4 KiB page)."""
+
+
+LARGE_MASK = 0x1FF
+"""The 4 KiB page's index within its 2 MiB page (gvpn bits 8:0)."""
 
 
 class Tlb:
-    """``entries`` translations in ``entries // ways`` sets of ``ways``, least recently used out.
+    """``entries`` 4 KiB translations in ``entries // ways`` sets of ``ways``, and ``entries_2m``
+    2 MiB translations in ``entries_2m // ways_2m`` sets, least recently used out.
 
-    Each set is a dict in LRU order (oldest first): a hit moves the key to the end.
+    Each set is a dict in LRU order (oldest first): a hit moves the key to the end. A 2 MiB
+    entry's key is that of its first 4 KiB page (gvpn bits 8:0 clear); its value is
+    ``(TlbEntry, mpns)`` — the machine page of each of its 512 parts — and it answers every
+    4 KiB page in it. A lookup asks the 4 KiB array first; the 2 MiB array only once it has been
+    filled (:attr:`large_used`), so a machine without 2 MiB translations pays nothing for it.
     """
 
-    def __init__(self, entries: int = 64, ways: int = 4):
+    def __init__(self, entries: int = 64, ways: int = 4, entries_2m: int = 32, ways_2m: int = 4):
         if entries < 1 or ways < 1 or entries % ways:
             raise ValueError(f"TLB entries ({entries}) must be a positive multiple of ways ({ways})")
+        if entries_2m < 1 or ways_2m < 1 or entries_2m % ways_2m:
+            raise ValueError(f"TLB 2 MiB entries ({entries_2m}) must be a positive multiple of ways ({ways_2m})")
         self.entries = entries
         self.ways = ways
         self.nsets = entries // ways
         self.sets: list[dict[int, TlbEntry]] = [dict() for _ in range(self.nsets)]
+        self.entries_2m = entries_2m
+        self.ways_2m = ways_2m
+        self.nsets_2m = entries_2m // ways_2m
+        self.sets_2m: list[dict[int, tuple]] = [dict() for _ in range(self.nsets_2m)]
+        self.large_used = False
+        """A 2 MiB entry has been filled since the last full flush (else lookups skip the array)."""
         self.caches = WalkCaches()
         """Paging-structure caches and the nested TLB (flushed with the entries of their tags)."""
+
+    def copy(self) -> "Tlb":
+        c = Tlb(self.entries, self.ways, self.entries_2m, self.ways_2m)
+        c.sets = [dict(s) for s in self.sets]
+        c.sets_2m = [dict(s) for s in self.sets_2m]
+        c.large_used = self.large_used
+        c.caches = self.caches.copy()
+        return c
 
     def lookup(self, key: int) -> Optional[TlbEntry]:
         s = self.sets[(key & GVPN_MASK) % self.nsets]
         entry = s.pop(key, None)
         if entry is not None:
             s[key] = entry
-        return entry
+            return entry
+        if self.large_used:
+            return self.lookup_2m(key)
+        return None
+
+    def lookup_2m(self, key: int) -> Optional[TlbEntry]:
+        """The 2 MiB entry covering the 4 KiB page of ``key``, as that page's translation."""
+        k2 = key & ~LARGE_MASK
+        s = self.sets_2m[((key & GVPN_MASK) >> 9) % self.nsets_2m]
+        v = s.pop(k2, None)
+        if v is None:
+            return None
+        s[k2] = v
+        e, mpns = v
+        off = key & LARGE_MASK
+        return TlbEntry(mpns[off], e[1], e[2], e[3], None if e[4] is None else e[4] + off, True)
+
+    def insert_2m(self, key: int, entry: TlbEntry, mpns) -> Optional[int]:
+        """Insert (or refresh) the 2 MiB entry covering ``key``'s page: ``entry`` with the
+        ``mpn``/``gppn`` of its first part, ``mpns`` the machine page of each of its 512 parts.
+        A 4 KiB entry of the same page goes (the 4 KiB array is asked first). Returns the
+        evicted key, if any."""
+        k2 = key & ~LARGE_MASK
+        s4 = self.sets[(key & GVPN_MASK) % self.nsets]
+        if key in s4:
+            del s4[key]
+        s = self.sets_2m[((key & GVPN_MASK) >> 9) % self.nsets_2m]
+        evicted = None
+        if k2 in s:
+            del s[k2]
+        elif len(s) >= self.ways_2m:
+            evicted = next(iter(s))
+            del s[evicted]
+        s[k2] = (entry, mpns)
+        self.large_used = True
+        return evicted
 
     def peek(self, key: int) -> Optional[TlbEntry]:
         return self.sets[(key & GVPN_MASK) % self.nsets].get(key)
@@ -65,7 +128,7 @@ class Tlb:
 
     def _remove_if(self, pred) -> int:
         removed = 0
-        for s in self.sets:
+        for s in (self.sets + self.sets_2m) if self.large_used else self.sets:
             dead = [k for k in s if pred(k, s[k])]
             for k in dead:
                 del s[k]
@@ -73,9 +136,13 @@ class Tlb:
         return removed
 
     def flush_all(self) -> int:
-        n = sum(len(s) for s in self.sets)
+        n = len(self)
         for s in self.sets:
             s.clear()
+        if self.large_used:
+            for s in self.sets_2m:
+                s.clear()
+            self.large_used = False
         self.caches.pwc_flush()
         return n
 
@@ -99,18 +166,33 @@ class Tlb:
                 (pcid is None or (k >> PCID_SHIFT) & PCID_MASK == pcid)]
         for k in dead:
             del s[k]
-        return len(dead)
+        n = len(dead)
+        if self.large_used:  # and the 2 MiB entry covering the address
+            base = gvpn & ~LARGE_MASK
+            s = self.sets_2m[(base >> 9) % self.nsets_2m]
+            dead = [k for k in s if k & GVPN_MASK == base and k >> VPID_SHIFT == vpid and
+                    (pcid is None or (k >> PCID_SHIFT) & PCID_MASK == pcid)]
+            for k in dead:
+                del s[k]
+            n += len(dead)
+        return n
 
     def contents(self) -> list[tuple[int, int, int, int, TlbEntry]]:
-        """(set, vpid, pcid, gvpn, entry) for every valid entry, sorted by set then LRU age."""
+        """(set, vpid, pcid, gvpn, entry) for every valid entry, sorted by set then LRU age: the
+        4 KiB array's, then the 2 MiB array's (``entry.large``; gvpn, mpn and gppn of its first
+        4 KiB page; the set is that of the 2 MiB array)."""
         out = []
         for i, s in enumerate(self.sets):
             for k, e in s.items():
                 out.append((i, k >> VPID_SHIFT, (k >> PCID_SHIFT) & PCID_MASK, k & GVPN_MASK, e))
+        for i, s in enumerate(self.sets_2m):
+            for k, (e, _mpns) in s.items():
+                out.append((i, k >> VPID_SHIFT, (k >> PCID_SHIFT) & PCID_MASK, k & GVPN_MASK, e))
         return out
 
     def __len__(self) -> int:
-        return sum(len(s) for s in self.sets)
+        n = sum(len(s) for s in self.sets)
+        return n + sum(len(s) for s in self.sets_2m) if self.large_used else n
 
 
 _PWC_SHIFT = {4: 39, 3: 30, 2: 21}

@@ -99,17 +99,20 @@ def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
 
 def tlb_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
     """The TLB's valid entries: set, owner (VM and process from the VPID/PCID tags), gVA page →
-    gPA page → MA page, rights; within a set, oldest (next to be evicted) first."""
+    gPA page → MA page, page size, rights; within a set, oldest (next to be evicted) first. The
+    4 KiB array's entries come first, then the 2 MiB array's (its own sets; a 2 MiB entry shows
+    the addresses of its first 4 KiB page)."""
     cols = [t(k, lang) for k in ("col.set", "col.vm", "col.process", "col.gva", "col.gpa", "col.ma",
-                                 "col.rights", "col.lru")]
+                                 "col.size", "col.rights", "col.lru")]
     rows = []
     age = {}
     for s, vm, proc, vpid, pcid, gvpn, e in machine.views.tlb_entries():
         rights = "R" + ("W" if e.writable else "-") + ("X" if e.executable else "-") + (" D" if e.dirty else "")
-        age[s] = age.get(s, -1) + 1
+        large = e.large
+        age[large, s] = age.get((large, s), -1) + 1
         rows.append((s, vm or (f"VPID {vpid}" if vpid else "*"), proc or (f"PCID {pcid}" if pcid else "*"),
                      f"0x{gvpn << PAGE_SHIFT:x}", "" if e.gppn is None else f"0x{e.gppn << PAGE_SHIFT:x}",
-                     f"0x{e.mpn << PAGE_SHIFT:x}", rights, age[s]))
+                     f"0x{e.mpn << PAGE_SHIFT:x}", "2 MiB" if large else "4 KiB", rights, age[large, s]))
     return pd.DataFrame(rows, columns=cols)
 
 

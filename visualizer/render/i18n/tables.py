@@ -18,6 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.gva": ("gVA page", "gVA-Seite"),
     "col.gpa": ("gPA page", "gPA-Seite"),
     "col.ma": ("MA page", "MA-Seite"),
+    "col.size": ("page size", "Seitengröße"),
     "col.rights": ("rights", "Rechte"),
     "col.lru": ("age", "Alter"),
     "col.event": ("event", "Ereignis"),
