@@ -14,7 +14,7 @@ import numpy as np
 from .events import Access, Fault, FaultKind, PageState, Stage
 from .memory import PAGE_SHIFT, PAGE_SIZE
 from .ops import Mode
-from .paging import EPT, FRAME_MASK, X86, peek
+from .paging import EPT, EPT_PS, FRAME_MASK, X86, peek
 from .pmap import NO_MPN
 
 if TYPE_CHECKING:
@@ -95,6 +95,12 @@ class Views:
             r = peek(m.mem.q, m.ept.roots[vm] << PAGE_SHIFT, gppn << PAGE_SHIFT, EPT)
             return None if r is None else r >> PAGE_SHIFT
         return m.vms[vm].pmap.lookup(gppn)
+
+    def ept_large_blocks(self, vm: str) -> frozenset[int]:
+        """The 2 MiB blocks (gPPN >> 9) of ``vm`` that the EPT maps with one 2 MiB leaf (nested
+        mode with ``[nested] large_pages``; empty otherwise)."""
+        m = self._m
+        return frozenset(m.vms[vm].pmap.large) if m.mode is Mode.NESTED else frozenset()
 
     def table_entries(self, vm: str, gppn: int) -> np.ndarray:
         """The 512 entries of guest-physical page ``gppn`` (backed, swapped, or all zero)."""
@@ -208,7 +214,10 @@ class Views:
                     if level > 1:
                         entries = img[mpn * 512:(mpn + 1) * 512]
                         for idx in np.flatnonzero(entries & np.uint64(EPT.present)).tolist():
-                            stack.append(((int(entries[idx]) & FRAME_MASK) >> PAGE_SHIFT, level - 1))
+                            e = int(entries[idx])
+                            if e & EPT_PS:  # a 2 MiB leaf maps data, not a table
+                                continue
+                            stack.append(((e & FRAME_MASK) >> PAGE_SHIFT, level - 1))
         return out
 
     # -- machine memory ------------------------------------------------------------------------

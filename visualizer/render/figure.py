@@ -22,7 +22,7 @@ from typing import Optional
 from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
 from ..engine import Machine, Mode, Step
 from ..engine.memory import PAGE_SHIFT
-from ..engine.paging import RW, decode_entry
+from ..engine.paging import PS, RW, decode_entry
 from .i18n import t
 
 FULL_ROW = 32
@@ -68,6 +68,10 @@ NARROW_W = 10
 GAP_W = 34
 MA_GAP_W = 6
 SEP = 3
+LARGE_W = 3 * PAGE_W + 2 * SEP
+"""A 2 MiB page (guest-virtual, guest-physical, or a 2 MiB machine block): one wide box."""
+LARGE = 512
+"""4 KiB pages in a 2 MiB page."""
 GROUP_SEP = 14
 VM_SEP = 26
 VM_PAD = 12
@@ -280,12 +284,13 @@ def text_width(s: str, size: float) -> float:
     return len(s) * size * 0.6
 
 
-def _shown_gppns(v: _VmView, wanted: set[int]) -> tuple[list[int], int]:
-    """gPPNs to draw for a VM, in address order, and how many in-use pages were left out."""
+def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset()) -> tuple[list[int], int]:
+    """gPPNs to draw for a VM, in address order, and how many in-use pages were left out. A guest
+    2 MiB page (first gPPN in ``large``) is one box: its first gPPN stands for all 512."""
     if v.pages <= FULL_ROW:
         return list(range(v.pages)), 0
     used = sorted(g for g in wanted | {g for g, s in enumerate(v.state) if s is not PageState.UNMAPPED}
-                  if 0 <= g < v.pages)
+                  if 0 <= g < v.pages and (not large or g & (LARGE - 1) == 0 or g & ~(LARGE - 1) not in large))
     if len(used) <= ROW_CAP:
         return used, 0
     keep = used[:ROW_CAP]
@@ -293,11 +298,17 @@ def _shown_gppns(v: _VmView, wanted: set[int]) -> tuple[list[int], int]:
     return sorted(keep + extra), len(used) - len(keep) - len(extra)
 
 
-def _spread(xs: list[float], lo: float, width: float = PAGE_W) -> list[float]:
+def _spread(xs: list[float], lo: float, width: float = PAGE_W, widths: Optional[list[float]] = None) -> list[float]:
     """Left edges as close to the wanted ``xs`` (least squares) as the order, the spacing and
     the left bound ``lo`` allow: isotonic regression (pool adjacent violators) on
-    ``xs[i] - i * step``."""
+    ``xs[i] - i * step`` (with ``widths``, boxes of different widths: on ``xs[i]`` less the
+    widths and gaps before box i)."""
     step = width + SEP
+    if widths is not None:
+        offs = [0.0]
+        for w_ in widths[:-1]:
+            offs.append(offs[-1] + w_ + SEP)
+        return [y + o for y, o in zip(_pava([x - o for x, o in zip(xs, offs, strict=True)], lo), offs, strict=True)]
     blocks: list[list[float]] = []  # [sum, count]
     for i, x in enumerate(xs):
         blocks.append([x - i * step, 1])
@@ -309,6 +320,21 @@ def _spread(xs: list[float], lo: float, width: float = PAGE_W) -> list[float]:
     for s, c in blocks:
         out.extend([max(s / c, lo)] * int(c))
     return [y + i * step for i, y in enumerate(out)]
+
+
+def _pava(xs: list[float], lo: float) -> list[float]:
+    """Non-decreasing values closest to ``xs`` (least squares), at least ``lo``."""
+    blocks: list[list[float]] = []
+    for x in xs:
+        blocks.append([x, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            s, c = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += c
+    out: list[float] = []
+    for s, c in blocks:
+        out.extend([max(s / c, lo)] * int(c))
+    return out
 
 
 def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
@@ -395,6 +421,18 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     ma_pt: dict[int, tuple[int, str]] = {}
     x = LABEL_W
     ma_wanted_x: dict[int, list[float]] = {}
+    # 2 MiB machine blocks (a 2 MiB EPT leaf): one wide box, id that of its first frame
+    ma_large: set[int] = set()
+    for v_ in views:
+        for blk in machine.views.ept_large_blocks(v_.name):
+            first = machine.views.vmm_mpn(v_.name, blk << 9)
+            if first is not None:
+                ma_large.add(first & ~(LARGE - 1))
+
+    def ma_box(m: int) -> int:
+        """The machine box a frame is drawn in: its 2 MiB block's first frame, or itself."""
+        return m & ~(LARGE - 1) if ma_large and m & ~(LARGE - 1) in ma_large else m
+    h_ma = None if h.mpn is None else ma_box(h.mpn)
 
     for v in views:
         vm_x0 = x
@@ -403,9 +441,14 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         wanted: set[int] = set() if data_only else set(v.pt_level)
         for leaves in v.mappings.values():
             wanted.update(g for _, g, _ in leaves if g < v.pages)
-        if h.vm == v.name and h.gppn is not None:
-            wanted.add(h.gppn)
-        gppns, hidden = (sorted(wanted), 0) if data_only else _shown_gppns(v, wanted)
+        # guest 2 MiB pages (their first gPPN): one wide box in the gVA and the gPA row
+        glarge = frozenset(g for leaves in v.mappings.values() for _, g, pte in leaves if pte & PS)
+        h_gppn = h.gppn if h.vm == v.name else None
+        if h_gppn is not None and glarge and h_gppn & ~(LARGE - 1) in glarge:
+            h_gppn &= ~(LARGE - 1)
+        if h_gppn is not None:
+            wanted.add(h_gppn)
+        gppns, hidden = (sorted(wanted), 0) if data_only else _shown_gppns(v, wanted, glarge)
         fig.hidden += hidden
         prev = None
         for g in gppns:
@@ -415,14 +458,17 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                                  bottom=t("dia.gap", lang, n=g - prev - 1), text=True, font=10,
                                  font_colour=MUTED, classes="gap")
                 rowx += GAP_W + SEP
-            prev = g
+            big = g in glarge
+            prev = g + LARGE - 1 if big else g
             st = v.state[g]
             narrow = st is PageState.UNMAPPED and v.pages <= FULL_ROW and g not in wanted
-            w = NARROW_W if narrow else PAGE_W
+            w = LARGE_W if big else (NARROW_W if narrow else PAGE_W)
             nid = gpa_id(v.name, g)
             b = Box(nid, rowx + w / 2, gpa_y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
-                    classes=f"page gpa {st.value}")
+                    classes=f"page gpa {st.value}" + (" large" if big else ""))
             tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {t('state.' + st.value, lang)}"]
+            if big:
+                tip[0] = f"{v.name} gPA 0x{g << PAGE_SHIFT:x} · 2 MiB (gPPN 0x{g:x}–0x{g + LARGE - 1:x})"
             if g in v.pt_level:
                 level, pname = v.pt_level[g]
                 b.fill = FILL_GPT
@@ -445,6 +491,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             elif st is PageState.UNMAPPED:
                 b.dashed, b.border, b.font_colour = True, MUTED, MUTED
                 b.bottom = t("dia.unmapped", lang)
+            elif big:
+                b.bottom = "2 MiB"
             elif g not in v.pt_level:
                 b.bottom = _content(first_word(v.mpn[g]))
             lab = gpa_labels.get((v.name, g))
@@ -452,7 +500,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 b.top, b.bottom, b.font = lab, f"0x{g << PAGE_SHIFT:x}", LABEL_FONT
                 b.classes += " labelled"
                 tip.insert(0, t("dia.tip.page", lang, label=lab))
-            if h.vm == v.name and h.gppn == g:
+            if h_gppn == g:
                 b.classes += " current"
                 b.border, b.pen = CURRENT, 2.4
             elif h.vm == v.name and g in h.walked_gpt:
@@ -463,16 +511,21 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             b.tooltip = "\n".join(tip)
             boxes[nid] = b
             rowx += w + SEP
-            # the VMM's mapping: the pmap, or in nested mode the nested tables themselves
-            m = machine.views.vmm_mpn(v.name, g)
-            if m is not None:
+            # the VMM's mapping: the pmap, or in nested mode the nested tables themselves (a guest
+            # 2 MiB page: its parts' frames, or the one 2 MiB machine block backing it)
+            heads: list[int] = []
+            for part in range(g, g + LARGE) if big else (g,):
+                m = machine.views.vmm_mpn(v.name, part)
+                if m is not None and ma_box(m) not in heads:
+                    heads.append(ma_box(m))
+            for m in heads:
                 ma_owner.setdefault(m, []).append((v.name, g))
                 if lab and lab not in ma_labels.get(m, []):
                     ma_labels.setdefault(m, []).append(lab)
                 ma_wanted_x.setdefault(m, []).append(b.x)
                 if g in v.pt_level:
                     ma_pt[m] = (v.pt_level[g][0], v.name)
-                edge_specs.append((nid, ma_id(m), "vmm-map", h.vm == v.name and h.gppn == g and h.mpn == m))
+                edge_specs.append((nid, ma_id(m), "vmm-map", h_gppn == g and h_ma == m))
         if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW and not data_only:
             gid = f"gap-{v.name}-{prev + 1:x}-{v.pages - 1:x}"
             boxes[gid] = Box(gid, rowx + GAP_W / 2, gpa_y, GAP_W, PAGE_H, top="⋯",
@@ -483,17 +536,27 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         # guest-virtual row: each page over its guest-physical page, in process groups
         gx = x + VM_PAD
         shown_gva: set[tuple[str, int]] = set()
+        gva_large: set[tuple[str, int]] = set()
+
+        def gva_box(pname: str, gvpn: int, large: set = gva_large) -> int:
+            """The gVA box a page is drawn in: its 2 MiB page's first page, or itself."""
+            return gvpn & ~(LARGE - 1) if large and (pname, gvpn & ~(LARGE - 1)) in large else gvpn
         budget = ROW_CAP
         for pname, leaves in v.mappings.items():
             keep = leaves[:budget]
-            if h.vm == v.name and h.process == pname and h.gvpn is not None and all(g != h.gvpn for g, _, _ in keep):
-                keep = keep + [lf for lf in leaves if lf[0] == h.gvpn]
+
+            def covers(gvpn: int, pte: int, x: Optional[int]) -> bool:
+                return x is not None and gvpn <= x < gvpn + (LARGE if pte & PS else 1)
+            hv = h.gvpn if h.vm == v.name and h.process == pname else None
+            if hv is not None and not any(covers(g, pte, hv) for g, _, pte in keep):
+                keep = keep + [lf for lf in leaves if covers(lf[0], lf[2], hv)]
             fig.hidden += len(leaves) - len(keep)
             budget = max(0, budget - len(keep))
             gw = max([PAGE_W] + [text_width(f"0x{gvpn << PAGE_SHIFT:x}", 8.5) + 6 for gvpn, _, _ in keep])
-            targets = [boxes[gpa_id(v.name, g)].x - gw / 2 if gpa_id(v.name, g) in boxes else gx
-                       for _, g, _ in keep]
-            xs = _spread(targets, gx, gw)
+            widths = [max(gw, LARGE_W) if pte & PS else gw for _, _, pte in keep]
+            targets = [boxes[gpa_id(v.name, g)].x - wd / 2 if gpa_id(v.name, g) in boxes else gx
+                       for (_, g, _), wd in zip(keep, widths, strict=True)]
+            xs = _spread(targets, gx, gw, widths if any(pte & PS for _, _, pte in keep) else None)
             group_x0 = xs[0] if keep else gx
             if not keep:
                 nid = f"none-{v.name}-{pname}"
@@ -502,13 +565,17 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                                  font=8, font_colour=MUTED, classes="none")
                 group_x1 = gx + w
             else:
-                group_x1 = xs[-1] + gw
-            for (gvpn, gppn, pte), bx in zip(keep, xs, strict=True):
+                group_x1 = xs[-1] + widths[-1]
+            for (gvpn, gppn, pte), bx, wd in zip(keep, xs, widths, strict=True):
                 nid = gva_id(v.name, pname, gvpn)
-                cur = h.vm == v.name and h.process == pname and h.gvpn == gvpn
-                b = Box(nid, bx + gw / 2, ROW_GVA_Y, gw, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
-                        bottom="" if pte & RW else t("dia.read_only", lang), fill=FILL_GVA, classes="page gva",
-                        tooltip=f"{v.name}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x} → gPA 0x{gppn << PAGE_SHIFT:x}\n"
+                cur = covers(gvpn, pte, hv)
+                big = bool(pte & PS)
+                size = " · 2 MiB" if big else ""
+                b = Box(nid, bx + wd / 2, ROW_GVA_Y, wd, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
+                        bottom=("2 MiB" if big else "") + ("" if pte & RW else (" " if big else "") +
+                                                            t("dia.read_only", lang)),
+                        fill=FILL_GVA, classes="page gva" + (" large" if big else ""),
+                        tooltip=f"{v.name}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x}{size} → gPA 0x{gppn << PAGE_SHIFT:x}\n"
                                 f"{t('dia.tip.pte', lang)} 0x{pte:x}: {decode_entry(pte)}")
                 lab = labels.get((v.name, pname, gvpn))
                 if lab:
@@ -519,6 +586,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                     b.border, b.pen = CURRENT, 2.4
                 boxes[nid] = b
                 shown_gva.add((pname, gvpn))
+                if big:
+                    gva_large.add((pname, gvpn))
                 if gpa_id(v.name, gppn) in boxes:
                     edge_specs.append((nid, gpa_id(v.name, gppn), "guest-map", cur))
             fig.areas.append(Area(f"cluster-proc-{v.name}-{pname}", group_x0 - 5, ROW_GVA_Y - PAGE_H / 2 - 5,
@@ -529,7 +598,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         if data_only and mode is Mode.SHADOW:
             # shadow arrows skip the gPA row: they pass it in lanes to its right, inside the VM's box
             n_sh = sum(1 for pname, gva, _m, _e in machine.views.shadow_leaves(v.name)
-                       if pname is not None and (pname, gva >> PAGE_SHIFT) in shown_gva)
+                       if pname is not None and (pname, gva_box(pname, gva >> PAGE_SHIFT)) in shown_gva)
             lane0 = gpa_end + LANE_SEP
             vm_x1 = max(vm_x1, lane0 + LANE_SEP * n_sh + VM_PAD / 2)
             lanes.extend((v.name, lane0 + LANE_SEP * k) for k in range(n_sh))
@@ -541,10 +610,11 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         # shadow entries present now: gVA → MA, dashed
         if mode is Mode.SHADOW:
             for pname, gva, m, _entry in machine.views.shadow_leaves(v.name):
-                if pname is None or (pname, gva >> PAGE_SHIFT) not in shown_gva:
+                if pname is None or (pname, gva_box(pname, gva >> PAGE_SHIFT)) not in shown_gva:
                     continue
                 cur = h.vm == v.name and h.process == pname and h.gvpn == gva >> PAGE_SHIFT and h.mpn == m
-                edge_specs.append((gva_id(v.name, pname, gva >> PAGE_SHIFT), ma_id(m), "shadow-map", cur))
+                edge_specs.append((gva_id(v.name, pname, gva_box(pname, gva >> PAGE_SHIFT)), ma_id(m), "shadow-map",
+                                   cur))
                 if data_only:
                     ma_owner.setdefault(m, [])
                 ma_wanted_x.setdefault(m, [])
@@ -560,8 +630,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     for m in frames:
         if prev is not None and m > prev + 1:
             row.append((f"gap-ma-{prev + 1:x}-{m - 1:x}", MA_GAP_W, -1))
-        prev = m
-        row.append((ma_id(m), TABLE_W if m in table_frames else PAGE_W, m))
+        prev = m + LARGE - 1 if m in ma_large else m
+        row.append((ma_id(m), TABLE_W if m in table_frames else (LARGE_W if m in ma_large else PAGE_W), m))
     row_w = sum(w for _, w, _ in row) + SEP * max(0, len(row) - 1)
     mx = max(LABEL_W, LABEL_W + ((vms_right - LABEL_W) - row_w) / 2)
     for nid, w, m in row:
@@ -570,8 +640,11 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                              classes="gap")
             mx += w + SEP
             continue
-        b = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}", classes="page ma")
-        tip = [f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})"]
+        big = m in ma_large
+        b = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}",
+                classes="page ma large" if big else "page ma")
+        tip = [f"MA 0x{m << PAGE_SHIFT:x} · 2 MiB (MPN 0x{m:x}–0x{m + LARGE - 1:x})" if big else
+               f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})"]
         if m in table_frames:
             kind, vm_name, level = table_frames[m]
             b.classes += f" {kind}"
@@ -582,7 +655,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         else:
             owners = ma_owner[m]
             tip += [t("dia.tip.backs", lang, vm=vm, gpa=g << PAGE_SHIFT) for vm, g in owners]
-            if len(owners) > 1 or any(machine.views.page_state(*o) is PageState.SHARED for o in owners):
+            if (len(owners) > 1 and not big) or any(machine.views.page_state(*o) is PageState.SHARED for o in owners):
                 b.classes += " shared"
                 b.fill, b.bottom = FILL_SHARED, t("dia.shared_n", lang, n=len(owners))
             elif m in ma_pt:
@@ -592,11 +665,11 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 b.bottom = LEVEL_NAMES[level] + (f" {vm_name}" if len(views) > 1 else "")
             elif owners:
                 b.fill = VM_FILLS[vm_index[owners[0][0]] % len(VM_FILLS)]
-                b.bottom = _content(first_word(m))
+                b.bottom = "2 MiB" if big else _content(first_word(m))
             if ma_labels.get(m):
                 b.bottom, b.top, b.font = f"0x{m << PAGE_SHIFT:x}", " ".join(ma_labels[m]), LABEL_FONT
                 b.classes += " labelled"
-        if h.mpn == m:
+        if h_ma == m:
             b.classes += " current"
             b.border, b.pen = CURRENT, 2.4
         elif m in h.walked_ma:
