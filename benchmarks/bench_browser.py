@@ -278,7 +278,7 @@ async def classroom(port: int, sessions: int, duration: float, seed: int) -> tup
                     cs.page_name = "Step_through"
                     if rng.random() < 0.08:
                         mode = "nested" if mode == "shadow" else "shadow"
-                        wid, frag, _ = widgets["mode"]
+                        wid, frag, _ = widgets["_mode.en"]  # the mode radio's key carries the language
                         ws_ = cs.widget_states.widgets.add()
                         ws_.id = wid
                         ws_.int_value = 0 if mode == "shadow" else 1

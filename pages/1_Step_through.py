@@ -10,6 +10,7 @@ from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepErro
 from visualizer.engine import Mode
 from visualizer.render import figure as F
 from visualizer.render.legend import legend_html
+from visualizer.render.plain import plain
 from visualizer.render.walkgrid import walk_grid_html
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
@@ -58,14 +59,15 @@ if "mode" in link:
         except StepError as exc:
             messages.append(t("err.out_of_memory", lang, error=exc))
     else:
-        messages.append(t("err.mode", lang, value=link["mode"], fallback=t("mode.short." + sess.mode.value, lang)))
+        messages.append(t("err.mode", lang, value=plain(link["mode"]),
+                          fallback=t("mode.short." + sess.mode.value, lang)))
 if "step" in link:
     raw = link["step"].strip()
-    if raw.isdigit() and int(raw) <= sess.total:
-        target = int(raw)
-    else:
-        target = sess.total if raw.isdigit() else sess.step
-        messages.append(t("err.step", lang, value=link["step"], last=sess.total, fallback=target))
+    target = ui.link_number(raw, sess.total)
+    if target is None:
+        # a whole number beyond the end shows the end; anything else ("²", "١٢", 5,000 digits) stays put
+        target = sess.total if raw.isascii() and raw.isdigit() else sess.step
+        messages.append(t("err.step", lang, value=plain(link["step"]), last=sess.total, fallback=target))
     try:
         sess.goto(target)
     except StepError as exc:
@@ -162,7 +164,8 @@ def figure_view(s: Session):
 def on_access() -> None:
     s = session()
     vm, _, process = (S.get("acc_target") or "/").partition("/")
-    form = AccessForm(vm, process, S.get("acc_gva", ""), S.get("acc_kind", "read"), S.get("acc_value", "0"))
+    kind = S.get(f"acc_kind.{S.get('lang', 'en')}", "read")
+    form = AccessForm(vm, process, S.get("acc_gva", ""), kind, S.get("acc_value", "0"))
     op, error = parse_access(form, s.scenario.config)
     if op is None:
         value = form.value if error == "err.value" else form.gva
@@ -214,7 +217,7 @@ def lecture_view() -> None:
     else:
         narration = N.html_list(phrases)
     ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
-    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=shown_mode(s),
+    ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))))
 
 
@@ -240,9 +243,9 @@ autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
 view_col.toggle(t("lec.figure_view", lang), key="figure_view", help=t("lec.figure_view_help", lang))
 lec_col.button(t("lec.start", lang), key="lec_start", on_click=on_present, args=(True,), width="stretch",
                icon=":material/slideshow:", help=t("lec.start_help", lang))
-speed = speed_col.select_slider(t("step.speed", lang), SPEEDS, key="speed", label_visibility="collapsed",
+speed = ui.localized(speed_col.select_slider, t("step.speed", lang), SPEEDS, "speed", lang, label_visibility="collapsed",
                                 format_func=lambda v: t("step.speed_value", lang, n=v))
-zoom_col.select_slider(t("step.zoom", lang), ZOOMS, key="zoom", label_visibility="collapsed",
+ui.localized(zoom_col.select_slider, t("step.zoom", lang), ZOOMS, "zoom", lang, label_visibility="collapsed",
                        format_func=lambda z: t("step.fit", lang) if z == "fit" else percent(z, lang))
 
 
@@ -282,8 +285,8 @@ def step_view() -> None:
         box, go = st.columns([1.3, 1], gap="small")
         box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
         go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
-    c[4].radio(t("app.mode", lang), [m.value for m in MODES] + [BOTH], key="mode", on_change=on_mode,
-               horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
+    ui.localized(c[4].radio, t("app.mode", lang), [m.value for m in MODES] + [BOTH], "mode", lang, on_change=on_mode,
+                 horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
 
@@ -312,7 +315,8 @@ def step_view() -> None:
                  "events": t("step.events", lang)}
         if S.get("details") not in views:
             S["details"] = "walk"
-        view = st.segmented_control(t("step.details", lang), list(views), key="details", format_func=views.get,
+        view = ui.localized(st.segmented_control, t("step.details", lang), list(views), "details", lang,
+                            format_func=views.get,
                                     label_visibility="collapsed")
         if view == "walk":
             walk = T.walk_table(rec, lang)
@@ -343,7 +347,8 @@ def step_view() -> None:
             if "acc_gva" not in S:
                 S["acc_gva"] = "0x400000"
             st.text_input(t("step.gva", lang), key="acc_gva")
-            st.radio(t("step.kind", lang), ["read", "write"], key="acc_kind", horizontal=True,
+            # a form's widgets take no callbacks: the language is in the key (labels change with it)
+            st.radio(t("step.kind", lang), ["read", "write"], key=f"acc_kind.{lang}", horizontal=True,
                      format_func=lambda k: t("step." + k, lang))
             if "acc_value" not in S:
                 S["acc_value"] = "0x2a"
@@ -390,7 +395,7 @@ def step_view() -> None:
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
         st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
-    ui.write_params(scenario=s.scenario.name if S.get("scenario_builtin") else None, mode=shown_mode(s),
+    ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))))
 
 

@@ -105,7 +105,7 @@ def test_step_page_loads_at_step_zero_with_the_stable_keys():
     at = app(STEP)
     keys = {b.key for b in at.button}
     assert {"step_forward", "step_back", "reset"} <= keys
-    assert at.radio(key="mode").value == "shadow"
+    assert at.radio(key="_mode.en").value == "shadow"
     s = sess(at)
     assert s.step == 0 and s.scenario.name == "esxi-figure"
     assert 'data-step="0"' in diagram_markup(at)
@@ -132,7 +132,7 @@ def test_step_forward_and_back():
 def test_mode_switch_replays_to_the_same_step():
     at = app(STEP, step="5")
     before = sess(at).machine.totals().accesses
-    at.radio(key="mode").set_value("nested").run()
+    at.radio(key="_mode.en").set_value("nested").run()
     assert not at.exception
     s = sess(at)
     assert s.mode is Mode.NESTED and s.step == 5 and s.machine.totals().accesses == before
@@ -183,7 +183,7 @@ def test_deep_link_reproduces_the_view():
 @pytest.mark.parametrize("params, needle, step", [
     ({"step": "abc"}, "“abc”", 0),
     ({"step": "999"}, "“999”", 14),
-    ({"step": "-3"}, "“-3”", 0),
+    ({"step": "-3"}, "“\\-3”", 0),  # shown as Markdown: the escaped minus renders as "-"
     ({"mode": "turbo", "step": "3"}, "“turbo”", 3),
     ({"scenario": "no-such", "step": "2"}, "“no-such”", 2),
     ({"lang": "xx", "step": "1"}, "“xx”", 1),
@@ -200,7 +200,7 @@ def test_access_now_adds_an_access_after_the_current_step():
     at = app(STEP, step="4")
     at.selectbox(key="acc_target").set_value("VM2/p2")
     at.text_input(key="acc_gva").set_value("0x7000")
-    at.radio(key="acc_kind").set_value("write")
+    at.radio(key="acc_kind.en").set_value("write")
     at.text_input(key="acc_value").set_value("0x2a")
     at.button(key="acc_submit").click().run()
     assert not at.exception
@@ -209,7 +209,7 @@ def test_access_now_adds_an_access_after_the_current_step():
     assert s.record.op == Op(OpKind.WRITE, "VM2", "p2", 0x7000, 0x2a)
     assert any("operation 5" in x for x in texts(at, "success"))
     # the rest of the trace follows the added access; the mode switch keeps it
-    at.radio(key="mode").set_value("nested").run()
+    at.radio(key="_mode.en").set_value("nested").run()
     s = sess(at)
     assert s.step == 5 and s.trace[4] == Op(OpKind.WRITE, "VM2", "p2", 0x7000, 0x2a)
     assert s.record.op == Op(OpKind.WRITE, "VM2", "p2", 0x7000, 0x2a)
@@ -222,7 +222,7 @@ def test_access_now_adds_an_access_after_the_current_step():
 ])
 def test_bad_form_input_gives_a_message_and_keeps_the_state(field, value, needle):
     at = app(STEP, step="3")
-    at.radio(key="acc_kind").set_value("write")
+    at.radio(key="acc_kind.en").set_value("write")
     at.text_input(key=field).set_value(value)
     at.button(key="acc_submit").click().run()
     assert not at.exception
@@ -245,7 +245,7 @@ def test_uploaded_scenario_reaches_the_step_page():
     at.session_state["scenario_builtin"] = False
     at.run()
     assert not at.exception and sess(at).scenario is s and sess(at).total == 8
-    assert "scenario" not in at.query_params
+    assert at.query_params["scenario"] == "upload:page-table-update"  # the link says it was uploaded
 
 
 # -- the session layer ---------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_parse_access():
 def test_autoplay_advances_and_stops_at_the_end():
     import time
     at = app(STEP, scenario="context-switch", step="4")
-    at.select_slider(key="speed").set_value(4.0)
+    at.select_slider(key="_speed.en").set_value(4.0)
     at.toggle(key="autoplay").set_value(True).run()
     assert not at.exception and sess(at).step == 4  # the first tick only starts the clock
     for want in (5, 6):
@@ -341,3 +341,20 @@ def test_autoplay_advances_and_stops_at_the_end():
     at.run()  # at the end: autoplay switches itself off
     assert not at.exception and sess(at).step == 6
     assert at.toggle(key="autoplay").value is False
+
+
+@pytest.mark.parametrize("raw, step", [("²", 0), ("١٢", 0), ("9" * 5000, 14), ("-3", 0), ("0x4", 0)])
+def test_hostile_step_links_give_a_message_not_a_traceback(raw, step):
+    at = app(STEP, scenario="esxi-figure", mode="shadow", step=raw)
+    assert not at.exception
+    assert any("is not a whole number" in w for w in texts(at, "warning"))
+    assert sess(at).step == step  # a whole number past the end shows the end
+
+
+def test_markdown_in_a_mode_link_is_shown_as_text():
+    payload = 'x". **Your session expired.** [Log in again](http://example.invalid)'
+    at = app(STEP, scenario="esxi-figure", mode=payload)
+    assert not at.exception
+    from visualizer.render.plain import plain
+    warning = next(w for w in texts(at, "warning") if "mode" in w.lower())
+    assert plain(payload) in warning

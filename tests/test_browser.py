@@ -86,13 +86,13 @@ def test_step_mode_switch_and_the_svg_classes(server, page):
     diagram(page, 2, "shadow")
     assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 2
     screenshot(page, "step-shadow-en")
-    page.locator(".st-key-mode label").filter(has_text="nested").click()
+    page.locator("[class*=\"st-key-_mode-\"] label").filter(has_text="nested").click()
     diagram(page, 2, "nested")
     assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 0
     assert count(page, ".esxi-diagram svg g.edge.vmm-map") == 7
     assert count(page, ".esxi-diagram svg g.node.ma.ept") > 0
     assert "mode=nested" in page.url and "step=2" in page.url
-    page.locator(".st-key-mode label").filter(has_text="shadow").click()
+    page.locator("[class*=\"st-key-_mode-\"] label").filter(has_text="shadow").click()
     diagram(page, 2, "shadow")
     assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 2
 

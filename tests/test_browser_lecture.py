@@ -139,9 +139,10 @@ def test_side_by_side_shows_both_modes_at_the_same_step_and_m_cycles(server, bro
         # the same data page at the same machine address in both diagrams
         ids = page.locator(f"{shadow} g.node.current").evaluate_all("els => els.map(e => e.id)")
         assert ids and all(page.locator(f'{nested} g.node[id="{i}"]').count() == 1 for i in ids if i.startswith("ma-"))
-        for box in page.locator(".esxi-diagram.lecture").all():
-            r = box.bounding_box()
-            assert r["y"] >= 0 and r["y"] + r["height"] <= 720
+        # both diagrams inside the viewport (once the layout has settled)
+        page.wait_for_function("""() => { const b = [...document.querySelectorAll('.esxi-diagram.lecture')]
+            .map(d => d.getBoundingClientRect()); return b.length === 2 && b.every(r => r.top >= 0 &&
+            r.bottom <= window.innerHeight); }""", timeout=10_000)
         assert "mode=both" in page.url
         page.wait_for_function("() => !!window.__esxiKeyHandler")
         page.keyboard.press("m")  # both → shadow
@@ -178,5 +179,36 @@ def test_pointing_at_a_narration_line_highlights_its_pages(server, browser):
         page.screenshot(path=str(SHOTS / "lecture" / "esxi-figure-hover-en-step02.png"))
         page.mouse.move(5, 5)
         page.wait_for_function("() => document.querySelectorAll('.esxi-diagram svg g.hl').length === 0")
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("order", [("Deutsch", "English"), ("Deutsch",), ("Deutsch", "English", "Deutsch")])
+def test_language_and_mode_switches_in_any_order_then_step(server, browser, order):
+    """Streamlit keeps a radio's value by its formatted label: a label that changes with the
+    language must not come back as a stale value (or a traceback) after a switch."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=1&lang=en&figure=0")
+        page.wait_for_selector('.esxi-diagram[data-step="1"][data-mode="shadow"] svg')
+        page.locator(".st-key-step_forward button").click()
+        page.wait_for_selector('.esxi-diagram[data-step="2"][data-mode="shadow"] svg')
+        step, mode = 2, "shadow"
+        for lang in order:
+            page.locator('.st-key-_lang_widget label').filter(has_text=lang).first.click()
+            code = "de" if lang == "Deutsch" else "en"
+            page.wait_for_url(f"**lang={code}**")
+            page.wait_for_selector(f".st-key-_mode-{code}")  # the mode radio of the new language
+            mode = "nested" if mode == "shadow" else "shadow"
+            label = {"shadow": ("Schatten" if lang == "Deutsch" else "shadow"),
+                     "nested": ("verschachtelt" if lang == "Deutsch" else "nested")}[mode]
+            page.locator(f".st-key-_mode-{code} label").filter(has_text=label).first.click()
+            page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+            page.locator(".st-key-step_forward button").click()
+            step += 1
+            page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         ctx.close()
