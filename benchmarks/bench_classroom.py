@@ -181,15 +181,29 @@ async def soak(port: int, sessions: int, duration: float, seed: int) -> dict:
     return out
 
 
+def largest_trace(path: Path) -> None:
+    """The largest trace a user may upload: MAX_TRACE_ROWS operations of CSV, written once."""
+    from visualizer.engine.traceio import MAX_TRACE_ROWS
+    if path.exists() and path.stat().st_size > 1 << 20:
+        return
+    with path.open("w", encoding="utf-8") as f:
+        f.write("vm,process,op,address\n")
+        for i in range(MAX_TRACE_ROWS):
+            f.write(f"VM1,p1,{'write' if i % 5 == 0 else 'read'},0x{0x400000 + ((i * 2654435761) % 4096) * 4096:x}\n")
+
+
 def uploaders(base: str, n: int, duration: float, results: dict) -> None:
-    """``n`` browser pages upload the largest scenario, then step through it until the end."""
+    """``n`` browser pages upload the largest scenario (then open it on the step page) and the
+    largest trace (on the Compare page, which then compares it), in turns."""
     if n <= 0 or not os.path.exists(CHROMIUM):
         results["uploads"] = "skipped (no Chromium)" if n > 0 else "none"
         return
     from playwright.sync_api import sync_playwright
     path = Path("/tmp") / "bench_classroom_largest.toml"
     path.write_text(largest_scenario(), encoding="utf-8")
-    done = 0
+    trace = Path("/tmp") / "bench_classroom_largest_trace.csv"
+    largest_trace(trace)
+    done = traces = turn = 0
     deadline = time.monotonic() + duration
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
@@ -197,16 +211,26 @@ def uploaders(base: str, n: int, duration: float, results: dict) -> None:
             while time.monotonic() < deadline:
                 for _ in range(n):
                     page = b.new_page()
-                    page.goto(f"{base}/?lang=en")
-                    page.locator("input[type=file]").first.set_input_files(str(path))
-                    page.get_by_text("Loaded scenario", exact=False).first.wait_for(timeout=120_000)
-                    page.goto(f"{base}/Step_through?scenario=upload:largest&step=0&lang=en")
-                    page.wait_for_timeout(2000)
-                    done += 1
+                    turn += 1
+                    if turn % 2 == 0:
+                        page.goto(f"{base}/Compare?lang=en")
+                        page.locator('[class*="st-key-_cmp-source-"] label').filter(has_text="upload").first.click()
+                        page.locator("input[type=file]").first.set_input_files(str(trace))
+                        page.get_by_text("operations", exact=False).first.wait_for(timeout=180_000)
+                        page.wait_for_timeout(3000)  # the comparison starts; the page is left mid-run
+                        traces += 1
+                    else:
+                        page.goto(f"{base}/?lang=en")
+                        page.locator("input[type=file]").first.set_input_files(str(path))
+                        page.get_by_text("Loaded scenario", exact=False).first.wait_for(timeout=120_000)
+                        page.goto(f"{base}/Step_through?scenario=upload:largest&step=0&lang=en")
+                        page.wait_for_timeout(2000)
+                        done += 1
                     page.close()
         finally:
             b.close()
-    results["uploads"] = f"{done} uploads of {path.stat().st_size / (1 << 20):.2f} MiB (4 GiB machine)"
+    results["uploads"] = (f"{done} uploads of the largest scenario ({path.stat().st_size / (1 << 20):.2f} MiB, "
+                          f"4 GiB machine), {traces} of the largest trace ({trace.stat().st_size / (1 << 20):.1f} MiB)")
 
 
 def main() -> None:

@@ -281,10 +281,13 @@ def step_view() -> None:
                 icon=":material/chevron_left:")
     c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
                 type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
-    with c[3].form("jump_form", border=False, enter_to_submit=True):
-        box, go = st.columns([1.3, 1], gap="small")
-        box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed")
-        go.form_submit_button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
+    # The box is the user's target: +/- and Enter jump at once. The server never moves it to the
+    # current step — a value set by the server while the browser still shows the old one would
+    # come back with the next click as a change of its own (a lost click).
+    box, go = c[3].columns([1.3, 1], gap="small")
+    box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed",
+                     on_change=on_jump, help=t("step.jump_help", lang, step=s.step))
+    go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
     ui.localized(c[4].radio, t("app.mode", lang), [m.value for m in MODES] + [BOTH], "mode", lang, on_change=on_mode,
                  horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:

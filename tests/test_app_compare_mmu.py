@@ -82,7 +82,7 @@ def test_features_sweep_names_its_points():
 def test_features_sweep_points_set_all_four_switches():
     t = generate("uniform", 1, accesses=200)
     cfg = replace(default_config(t), pwc=True)
-    for i, (name, f) in enumerate(C.FEATURE_SETS):
+    for i, (_name, f) in enumerate(C.FEATURE_SETS):
         c = C.apply_features(cfg, i)
         assert c.pwc == f.get("pwc", False) and c.nested_tlb == f.get("nested_tlb", False)
         assert c.ept_large_pages == f.get("ept_large_pages", False)

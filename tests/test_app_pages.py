@@ -358,3 +358,16 @@ def test_markdown_in_a_mode_link_is_shown_as_text():
     from visualizer.render.plain import plain
     warning = next(w for w in texts(at, "warning") if "mode" in w.lower())
     assert plain(payload) in warning
+
+
+def test_plus_and_minus_in_the_step_box_jump_at_once():
+    at = app(STEP)
+    at.number_input(key="jump_step").increment().run()
+    assert sess(at).step == 1
+    at.number_input(key="jump_step").increment().run()
+    at.number_input(key="jump_step").increment().run()
+    assert sess(at).step == 3
+    at.number_input(key="jump_step").decrement().run()
+    assert sess(at).step == 2
+    at.button(key="step_forward").click().run()  # a click with the box at 2 is not turned into a jump back
+    assert sess(at).step == 3 and at.number_input(key="jump_step").value == 2

@@ -7,7 +7,6 @@ import pytest
 from visualizer.engine import Mode, load_scenario_text
 from visualizer.engine.events import PageState, WalkCacheHit, WalkRef, Walker
 from visualizer.engine.paging import EPT_PS, PS
-from visualizer.engine.trace import Trace
 
 X = 0x40000000  # 1 GiB: a 2 MiB-aligned region
 
@@ -117,7 +116,6 @@ def test_nested_tlb_survives_cr3_load_and_invlpg_but_not_invept():
     assert steps[-1].walk_refs == 4
     assert sum(1 for e in steps[-1].events if e.__class__ is WalkCacheHit and e.cache == "ntlb") == 5
     # INVEPT (swap-out of the page) empties the VM's nested TLB
-    vm = m.vms["VM1"]
     m._invept(("VM1",), [])
     assert not m.tlb.caches.ntlb
 

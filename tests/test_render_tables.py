@@ -83,7 +83,12 @@ def test_events_table_and_csv_log_hold_every_record_in_order():
     _, recs = run("esxi-figure", Mode.NESTED, 3)
     df = T.events_table(recs[-1], "en")
     assert len(df) == len(recs[-1].events)
-    assert list(df["cycles"]) == [e.cost for e in recs[-1].events]
+    assert list(df["cycles"]) == [f"{e.cost:,}" for e in recs[-1].events]
+    what = list(df["what happened"])
+    import re
+    assert not any(re.match(r"^\w+=", w) for w in what), "sentences, not key=value dumps"
+    assert any(w.startswith("CPU reads the PML4 entry") for w in what), what[:5]
+    assert any(w.startswith("TLB miss for gVA page") for w in what)
     text = T.event_log_csv(recs, first_step=1)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0].keys()) == T.CSV_COLUMNS

@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from ..engine.events import Stage, TlbLookup, VmExit, Walker, WalkRef
+from ..engine.events import AdUpdate, EptUpdate, Stage, TlbLookup, VmExit, Walker, WalkRef
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
@@ -137,13 +137,44 @@ def counters_table(machine: Machine, lang: str = "en") -> pd.DataFrame:
 
 
 def events_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
-    """Every record of the step, in order, with its cost and cause."""
-    cols = [t(k, lang) for k in ("col.n", "col.event", "col.detail", "col.cost", "col.cause")]
+    """Every record of the step, in order: what it is, what happened (a sentence), its cost and
+    cause."""
+    cols = [t(k, lang) for k in ("col.n", "col.event", "col.what", "col.cost", "col.cause")]
     rows = []
     if step is not None:
         for i, ev in enumerate(step.events, 1):
-            rows.append((i, event_name(ev, lang), event_detail(ev), ev.cost, _label("evcause.", ev.cause, lang)))
+            rows.append((i, event_name(ev, lang), event_sentence(ev, step, lang), number(ev.cost, lang),
+                         _label("evcause.", ev.cause, lang)))
     return pd.DataFrame(rows, columns=cols)
+
+
+def event_sentence(ev, step: Step, lang: str = "en") -> str:
+    """One event as a sentence: a walk reference or an A/D update as what the walker read or set,
+    anything else as the narration tells it on its own."""
+    from .narrate import narrate
+    cls = ev.__class__
+    if cls is WalkRef or cls is AdUpdate:
+        space = "gPA" if ev.stage is Stage.GUEST else "MA"
+        table = f"{space} 0x{ev.table:x}"
+        if cls is WalkRef:
+            decoded = decode_entry(ev.entry, EPT if ev.stage is Stage.NESTED else X86)
+            if decoded.startswith("not present"):
+                decoded = t("fault.not-present", lang) + decoded[len("not present"):]
+            return t("ev.walkref", lang, walker=t("walker." + ev.walker.value, lang),
+                     level=t(f"level.{ev.level}", lang), stage=t("stage." + ev.stage.value, lang), table=table,
+                     index=ev.index, decoded=decoded)
+        return t("ev.ad", lang, walker=t("walker." + ev.walker.value, lang), bits=ev.bits,
+                 level=t(f"level.{ev.level}", lang), table=table, index=ev.index)
+    if cls is EptUpdate:
+        return t("ev.ept", lang, gpa=ev.gppn << PAGE_SHIFT, decoded=decode_entry(ev.entry, EPT) if ev.entry
+                 else t("fault.not-present", lang))
+    phrases = narrate(step._replace(events=(ev,)), lang)
+    if phrases:
+        text = phrases[0]
+        return text[0].upper() + text[1:]
+    if cls.__name__ == "TlbFlush":
+        return t("ev.flush_none", lang)
+    return event_detail(ev)
 
 
 CSV_COLUMNS = ("step", "op", "event_index", "event", "cause", "cycles", "detail")

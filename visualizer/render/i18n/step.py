@@ -77,6 +77,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "op.fork": ("fork", "Fork"),
     "op.exit": ("exit", "Beenden"),
     "op.with": (" with ", " mit "),
+    "step.jump_help": ("The step to show: + and − jump at once (now at step {step}).",
+                       "Der anzuzeigende Schritt: + und − springen sofort (jetzt Schritt {step})."),
     "step.costs_used": ("Cycles here come from the scenario's cost table (its [costs], else the defaults); "
                         "changes on the Costs page apply to the Compare page.",
                         "Die Takte hier stammen aus der Kostentabelle des Szenarios (seinem [costs], sonst die "
