@@ -167,7 +167,7 @@ def test_ept_large_backing_breaks_on_share_and_swap():
     assert base % 512 == 0 and all(vm.pmap.mpn[(block << 9) + i] == base + i for i in range(512))
     g = m.views.guest_translate("VM1", "p1", X + 0x2000) >> 12
     from visualizer.engine.ops import Op, OpKind
-    st = m.execute(Op(OpKind.SWAP_OUT, "VM1", "p1", X + 0x2000))
+    m.execute(Op(OpKind.SWAP_OUT, "VM1", "p1", X + 0x2000))
     assert block not in vm.pmap.large and vm.pmap.state[g] is PageState.SWAPPED
     assert m.execute(Op(OpKind.READ, "VM1", "p1", X + 0x2000)).value == 3
     free = m.mem.free_count
