@@ -109,12 +109,14 @@ BAD = b"VM1,p1,read,0x400000\nVM1,p1,jump,0x400000\n"
 def test_upload_then_bad_upload_keeps_the_previous_trace():
     at = compare_app(**{"cmp.source": "upload"})
     assert not at.exception and not at.metric          # nothing uploaded yet
-    at.file_uploader(key="cmp.uploader").upload("t.csv", GOOD, "text/csv").run()
+    at.file_uploader(key="cmp.uploader.0").upload("t.csv", GOOD, "text/csv").run()
     assert not at.exception and not at.error
     assert any("Loaded t.csv: csv, 3 operations" in shown(c.value) for c in at.caption)
     ops = at.table[0].value.loc["operations"].tolist()
     assert ops == ["3", "3", "3"]
-    at.file_uploader(key="cmp.uploader").upload("bad.csv", BAD, "text/csv").run()
+    # a fresh, empty uploader after each upload: the old file's bytes are dropped
+    assert not at.file_uploader(key="cmp.uploader.1").value
+    at.file_uploader(key="cmp.uploader.1").upload("bad.csv", BAD, "text/csv").run()
     assert not at.exception
     assert shown(at.error[0].value) == ("Upload rejected — bad.csv: line 2, field 'op': 'jump' is not an operation (one of "
                                  "read, write, exec, map, unmap, protect, invlpg, switch, swap_out, fork, exit)")
@@ -124,7 +126,7 @@ def test_upload_then_bad_upload_keeps_the_previous_trace():
 
 def test_upload_of_a_scenario_file_uses_its_machine():
     at = compare_app(**{"cmp.source": "upload"})
-    at.file_uploader(key="cmp.uploader").upload("ptu.toml", builtin("page-table-update").source.encode()).run()
+    at.file_uploader(key="cmp.uploader.0").upload("ptu.toml", builtin("page-table-update").source.encode()).run()
     assert not at.exception and not at.error
     assert any(shown(c.value).startswith("Machine from the scenario file: VM1 64 KiB (p1)") for c in at.caption)
     assert at.table[0].value.loc["operations"].tolist() == ["8", "8", "8"]
@@ -133,7 +135,7 @@ def test_upload_of_a_scenario_file_uses_its_machine():
 def test_upload_of_a_lackey_trace(tmp_path):
     data = (ROOT / "visualizer" / "traces" / "listwalk.lackey.gz").read_bytes()
     at = compare_app(**{"cmp.source": "upload"})
-    at.file_uploader(key="cmp.uploader").upload("listwalk.lackey.gz", data, "application/gzip").run()
+    at.file_uploader(key="cmp.uploader.0").upload("listwalk.lackey.gz", data, "application/gzip").run()
     assert not at.exception and not at.error
     assert any("lackey, 110,169 operations" in c.value for c in at.caption)
 
@@ -222,3 +224,11 @@ def test_a_bad_language_in_the_link_is_a_message():
     assert not at.exception
     assert any("xx" in w.value for w in at.warning)
     assert at.title[0].value == "Shadow vs nested paging on one trace"
+
+
+def test_the_class_server_caps_uploads_below_the_command_line():
+    at = compare_app(**{"cmp.source": "upload"})
+    assert any("500,000 operations" in shown(c.value) and "16 MiB" in shown(c.value) for c in at.caption)
+    data = b"".join(b"VM1,p1,read,0x400000\n" for _ in range(500_001))
+    at.file_uploader(key="cmp.uploader.0").upload("big.csv", data, "text/csv").run()
+    assert not at.exception and any("500,000" in shown(e.value) for e in at.error)

@@ -71,7 +71,7 @@ def test_compare_upload_of_a_trace_breaking_the_caps():
     at.session_state["cmp.source"] = "upload"
     at.run()
     data = "".join(f"V{i},p1,read,0x400000\n" for i in range(40_000)).encode()
-    at.file_uploader(key="cmp.uploader").upload("vms.csv", data, "text/csv").run()
+    at.file_uploader(key="cmp.uploader.0").upload("vms.csv", data, "text/csv").run()
     assert not at.exception
     assert any("guest memory" in shown(e.value) for e in at.error)
 
@@ -89,7 +89,7 @@ def test_command_line_export_quotes_names_and_writes_unicode_toml(name, tmp_path
     at.session_state["cmp.source"] = "upload"
     at.run()
     data = b"VM1,p1,write,0x400000,0x2a\nVM1,p1,read,0x400000\nVM1,p1,read,0x401000\n"
-    at.file_uploader(key="cmp.uploader").upload(name, data, "text/csv").run()
+    at.file_uploader(key="cmp.uploader.0").upload(name, data, "text/csv").run()
     assert not at.exception and not at.error
     code = _cli_tab(at)
     lines = code.splitlines()

@@ -12,7 +12,7 @@ from .errors import ScenarioError, TraceError
 from .ops import MachineConfig, Mode
 from .scenario import Scenario, load_scenario_text
 from .trace import Trace
-from .traceio import ParsedTrace, decode, default_config, detect_format, parse_lackey, parse_text, read_bytes, touched
+from .traceio import MAX_TRACE_BYTES, MAX_TRACE_ROWS, ParsedTrace, decode, default_config, detect_format, parse_lackey, parse_text, read_bytes, touched
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,14 @@ class Upload:
     program: Optional[str] = None
 
 
-def read_upload(data: bytes, name: str = "upload") -> Upload:
+def read_upload(data: bytes, name: str = "upload", *, max_bytes: int = MAX_TRACE_BYTES,
+                max_rows: int = MAX_TRACE_ROWS) -> Upload:
     """An uploaded CSV trace, lackey trace or scenario file. Raises TraceError/ScenarioError
-    with a message naming the line and field at fault."""
+    with a message naming the line and field at fault. ``max_bytes`` / ``max_rows``: the caps
+    (a shared server sets lower ones than the command line)."""
     if not data:
         raise TraceError(f"{name}: the file is empty")
-    text = decode(data, name)
+    text = decode(data, name, max_bytes)
     fmt = "toml" if name.lower().endswith((".toml", ".toml.gz")) else detect_format(text)
     if fmt == "toml":
         stem = re.sub(r"\.toml(\.gz)?$", "", Path(name).name, flags=re.I)
@@ -40,7 +42,7 @@ def read_upload(data: bytes, name: str = "upload") -> Upload:
             raise ScenarioError(f"{name}: the scenario has no trace to compare")
         return Upload(scenario.trace, "toml", scenario)
     try:
-        parsed = parse_text(text)
+        parsed = parse_text(text, max_rows=max_rows)
     except TraceError as exc:
         raise TraceError(f"{name}: {exc}") from None
     return Upload(parsed.trace, parsed.format, None, parsed.program)
