@@ -156,10 +156,15 @@ async def soak(port: int, sessions: int, duration: float, seed: int) -> dict:
                     first = BackMsg_pb2.BackMsg()
                     first.rerun_script.query_string = "lang=en"
                     first.rerun_script.page_name = "Compare"
-                    _, elements = await run_until_finished(ws, first, timeout=300)
-                    page = next((e[1] for e in elements if isinstance(e, tuple)), "")
-                    seed_el = next((e.number_input for e in elements if not isinstance(e, tuple)
-                                    and e.WhichOneof("type") == "number_input" and e.number_input.label == "Seed"), None)
+                    seed_el = None
+                    for _attempt in range(3):  # a session's first run may hand over to the navigation
+                        _, elements = await run_until_finished(ws, first, timeout=300)
+                        page = next((e[1] for e in elements if isinstance(e, tuple)), "")
+                        seed_el = next((e.number_input for e in elements if not isinstance(e, tuple)
+                                        and e.WhichOneof("type") == "number_input"
+                                        and e.number_input.label == "Seed"), None)
+                        if seed_el is not None:
+                            break
                     if seed_el is None:
                         raise RuntimeError("no Seed input on Compare")
                     msg = BackMsg_pb2.BackMsg()
