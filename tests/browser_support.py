@@ -51,3 +51,26 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# -- fixtures for the browser test modules (imported there: ``from browser_support import server, browser``) --
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app on a free port of 127.0.0.1, for one test module."""
+    port = free_port()
+    proc = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, for one test module."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, SHOTS, free_port, start_server, stop_server
+from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -23,21 +23,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 
 TIMEOUT_MS = 30_000
 
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    proc = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, SHOTS, free_port, start_server, stop_server
+from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
 from visualizer.engine import Mode, builtin
 from visualizer.render.narrate import narrate
 
@@ -37,21 +37,6 @@ MEASURE = """() => {
           vw: window.innerWidth, vh: window.innerHeight};
 }"""
 
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    proc = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def wait_step(page, step: int, mode: str) -> None:

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, SHOTS, free_port, start_server, stop_server
+from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
 from visualizer.engine import Mode, builtin
 
 pytestmark = pytest.mark.browser
@@ -18,21 +18,6 @@ if not os.path.exists(CHROMIUM):
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    proc = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("lang, title, skipped", [("en", "The two-dimensional walk", "skipped by a cache"),
