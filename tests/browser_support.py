@@ -57,11 +57,18 @@ def stop_server(proc: subprocess.Popen) -> None:
 import pytest  # noqa: E402
 
 
+SERVER_PROC: dict = {}
+"""The running server's process (``"proc"``), for tests that measure it."""
+
+
 @pytest.fixture(scope="module")
 def server():
     """The app on a free port of 127.0.0.1, for one test module."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)")
     port = free_port()
     proc = start_server(port)
+    SERVER_PROC["proc"] = proc
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
 

@@ -10,30 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, ROOT, SHOTS, free_port, start_server, stop_server
+from browser_support import ROOT, SHOTS, browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)")
-    if not (ROOT / "Home.py").exists():
-        pytest.skip("the app's entry file Home.py is missing")
-    port = free_port()
-    proc = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
