@@ -108,8 +108,10 @@ def test_every_literal_key_in_the_code_exists():
 
 def test_the_pages_keep_their_addresses_and_are_all_in_the_navigation():
     assert {p.path for p in ui.PAGES} == {f"pages/{f.name}" for f in (ROOT / "pages").glob("*.py")}
-    assert [p.url_path for p in ui.PAGES] == ["", "Step_through", "Compare", "Costs", "About"]
-    assert [t(p.title, "de") for p in ui.PAGES] == ["Start", "Schritt für Schritt", "Vergleich", "Kosten", "Über das Modell"]
+    assert [p.url_path for p in ui.PAGES] == ["", "Step_through", "Lessons", "Practice", "Compare", "Costs",
+                                              "Glossary", "About"]
+    assert [t(p.title, "de") for p in ui.PAGES] == ["Start", "Schritt für Schritt", "Lektionen", "Übungen", "Vergleich",
+                                                   "Kosten", "Glossar", "Über das Modell"]
 
 
 # -- the German interface shows no English -----------------------------------------------------------

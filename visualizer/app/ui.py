@@ -42,8 +42,11 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/0_Home_page.py", "nav.home", "page.home", "", ":material/home:"),
     PageSpec("pages/1_Step_through.py", "nav.step", "page.step", "Step_through", ":material/footprint:"),
+    PageSpec("pages/5_Lessons.py", "nav.lessons", "page.lessons", "Lessons", ":material/school:"),
+    PageSpec("pages/6_Practice.py", "nav.practice", "page.practice", "Practice", ":material/quiz:"),
     PageSpec("pages/2_Compare.py", "nav.compare", "page.compare", "Compare", ":material/compare_arrows:"),
     PageSpec("pages/3_Costs.py", "nav.costs", "page.costs", "Costs", ":material/payments:"),
+    PageSpec("pages/7_Glossary.py", "nav.glossary", "page.glossary", "Glossary", ":material/menu_book:"),
     PageSpec("pages/4_About.py", "nav.about", "page.about", "About", ":material/info:"),
 )
 """Every page, in the sidebar's order; the first is home."""

@@ -79,6 +79,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.compare": ("Compare shadow and nested paging on one trace",
                      "Schatten- und verschachtelte Seitentabellen an einem Trace vergleichen"),
     "page.costs": ("The cost model", "Das Kostenmodell"),
+    "page.lessons": ("Guided lessons, step by step", "Geführte Lektionen, Schritt für Schritt"),
+    "page.practice": ("Practice: exercises with answers checked", "Übungen mit geprüften Antworten"),
+    "page.glossary": ("Glossary: the why behind each event", "Glossar: das Warum hinter jedem Ereignis"),
     "page.about": ("About the model: where it is exact, where it simplifies", "Über das Modell: wo es genau ist, wo es vereinfacht"),
     "home.preview": ("The built-in scenario “esxi-figure” after {step} steps in shadow mode: VM 1 touches "
                      "pages a (= 0xa) and b, VM 2 pages b and c (= 0xc); page b has the same content in both"
@@ -97,6 +100,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.compare": ("Compare", "Vergleich"),
     "nav.costs": ("Costs", "Kosten"),
     "nav.about": ("About the model", "Über das Modell"),
+    "nav.lessons": ("Lessons", "Lektionen"),
+    "nav.practice": ("Practice", "Übungen"),
+    "nav.glossary": ("Glossary", "Glossar"),
     "app.tab": ("{page} · ESXi memory virtualization", "{page} · ESXi-Arbeitsspeichervirtualisierung"),
     # -- the About the model page -------------------------------------------------------------
     "model.title": ("About the model", "Über das Modell"),

@@ -1,0 +1,5 @@
+"""Strings of learning mode: exercises (see :mod:`visualizer.learn.exercises`)."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+}
