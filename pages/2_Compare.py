@@ -1,7 +1,6 @@
 """Compare: the same trace native, with shadow page tables and with nested page tables."""
 from __future__ import annotations
 
-import inspect
 import re
 import shlex
 import time
@@ -9,6 +8,7 @@ import time
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from visualizer.app import compare_link as L
 from visualizer.app import ui
 from visualizer.engine import compare as C
 from visualizer.engine import inputs, traceio
@@ -27,19 +27,15 @@ active = ui.scenario(messages, lang)
 ui.language_switch(lang)
 ui.write_params(lang=lang)
 
-PAGE_ACCESSES = 100_000  # generated workloads default to 100,000 accesses here: steady state dominates
-MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
 # one server for a class: uploads are capped lower than the command line's 64 MiB / 2,000,000 (a
 # parse runs in the server process; measured in benchmarks/bench_classroom.py)
 APP_TRACE_BYTES = 16 << 20
 APP_TRACE_ROWS = 500_000
-HIDDEN_PARAMS = {"rng", "vm", "process", "base", "name"}
 KINDS = [k for k in GENERATORS if k != "program"]
-MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4,
-                    "guest_large": False, "ept_large": False, "pwc": False, "nested_tlb": False}
+MACHINE_DEFAULTS = L.MACHINE_DEFAULTS
 MMU_SWITCHES = ("guest_large", "ept_large", "pwc", "nested_tlb")
 PAPER_MAX_ACCESSES = 100_000  # per run: 42 runs keep the page responsive
-TLB_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 1536, 2048]
+TLB_SIZES = L.TLB_SIZES
 
 
 # -- widget state that survives visits to other pages -------------------------------------------
@@ -100,6 +96,12 @@ keep("cmp.seed", 1)
 keep("cmp.program", "listwalk")
 for k, v in MACHINE_DEFAULTS.items():
     keep(f"cmp.m.{k}", v)
+for problem in L.apply_link(ui.incoming(L.link_names()), S, kinds=KINDS, programs=program_names()):
+    st.warning(t("cmp.link.bad", lang, name=plain(problem.name, 40), value=plain(problem.value, 80),
+                 expected=t(problem.expected, lang, **problem.values)))
+for k in list(S):
+    if isinstance(k, str) and k.startswith(("cmp.m.", "cmp.p.")) or k in ("cmp.seed", "cmp.program"):
+        S["_" + k] = S[k]
 
 trace = None
 base_config = None
@@ -122,29 +124,17 @@ with st.container(border=True):
             seed = c2.number_input(t("cmp.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key="_cmp.seed",
                                    on_change=store, args=("cmp.seed",))
             st.caption(t(f"gdesc.{kind}", lang))
-            fn = GENERATORS[kind][0]
-            sig = [p for p in inspect.signature(fn).parameters.values() if p.name not in HIDDEN_PARAMS]
             params = {}
             cols = st.columns(3)
-            for i, p in enumerate(sig):
-                default = PAGE_ACCESSES if p.name == "accesses" else p.default
+            for i, p in enumerate(L.generator_params(kind)):
                 key = f"cmp.p.{kind}.{p.name}"
-                keep(key, default)
+                keep(key, L.param_default(p))
                 label = t(f"param.{p.name}", lang) if f"param.{p.name}" in CATALOGUE else p.name
+                lo, hi = L.param_bounds(p)
                 with cols[i % 3]:
-                    if isinstance(p.default, float):
-                        hi = 1.0 if p.name.endswith("ratio") else 1000.0
-                        params[p.name] = st.number_input(label, min_value=0.0, max_value=hi, step=0.1 if hi == 1 else 1.0,
-                                                         key="_" + key, on_change=store, args=(key,))
-                    else:
-                        lo = 8 if p.name == "stride" else 1
-                        hi = MAX_PAGE_ACCESSES if p.name in ("accesses", "burst_every", "quantum") else 1 << 20
-                        if p.name == "processes":
-                            hi = 64
-                        if p.name == "burst_pages":
-                            hi = 512
-                        params[p.name] = st.number_input(label, min_value=lo, max_value=hi, step=1, key="_" + key,
-                                                         on_change=store, args=(key,))
+                    params[p.name] = st.number_input(label, min_value=lo, max_value=hi,
+                                                     step=(0.1 if hi == 1 else 1.0) if isinstance(lo, float) else 1,
+                                                     key="_" + key, on_change=store, args=(key,))
             try:
                 trace = generated(kind, int(seed), tuple(sorted(params.items())))
                 generator_spec = (kind, params, int(seed))
@@ -203,7 +193,7 @@ with st.container(border=True):
         c1, c2 = st.columns(2)
         c1.selectbox(t("cmp.tlb_entries", lang), TLB_SIZES, key="_cmp.m.tlb_entries", on_change=store,
                      args=("cmp.m.tlb_entries",))
-        c2.selectbox(t("cmp.tlb_ways", lang), [1, 2, 4, 8, 16], key="_cmp.m.tlb_ways", on_change=store,
+        c2.selectbox(t("cmp.tlb_ways", lang), L.TLB_WAYS, key="_cmp.m.tlb_ways", on_change=store,
                      args=("cmp.m.tlb_ways",))
         st.toggle(t("cmp.pcid", lang), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",))
         st.toggle(t("cmp.vpid", lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",))
@@ -225,6 +215,7 @@ with st.container(border=True):
         except StreamlitAPIException:  # the page run on its own, outside the app
             st.caption(t("cmp.costs.edit", lang) + ": pages/3_Costs.py")
 
+ui.write_params(**L.link_of(S))  # the address bar is a link to this comparison
 for e in errors:
     st.error(e)
 if trace is None:
@@ -332,7 +323,7 @@ spec = C.SWEEPS[param]
 vkey = f"cmp.sweep.values.{param}"
 keep(vkey, ", ".join(str(v) for v in spec.values))
 values_text = c2.text_input(t("cmp.sweep.values", lang), key="_" + vkey, on_change=store, args=(vkey,))
-keep("cmp.sweep.accesses", PAGE_ACCESSES)
+keep("cmp.sweep.accesses", L.PAGE_ACCESSES)
 accesses = c3.number_input(t("cmp.sweep.accesses", lang), min_value=1000, max_value=1_000_000, step=10_000,
                            key="_cmp.sweep.accesses", on_change=store, args=("cmp.sweep.accesses",))
 values = R.parse_values(values_text, spec.integer)

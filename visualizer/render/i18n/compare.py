@@ -258,4 +258,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "param.switch_rate": ("context switches per 1,000 accesses", "Kontextwechsel je 1.000 Zugriffe"),
     "param.bad": ("Parameters: {error}", "Parameter: {error}"),
     "cmp.machine_memory": ("machine memory", "Maschinenspeicher"),
+    # -- deep links into the page -----------------------------------------------------------------
+    "cmp.link.bad": ("The link's “{name}={value}” was not used: {name} takes {expected}.",
+                     "„{name}={value}“ aus dem Link wurde nicht übernommen: {name} erwartet {expected}."),
+    "cmp.link.one_of": ("one of {options}", "einen der Werte {options}"),
+    "cmp.link.range": ("a number from {lo} to {hi}", "eine Zahl von {lo} bis {hi}"),
+    "cmp.link.bool": ("1 or 0 (on or off)", "1 oder 0 (an oder aus)"),
 }

@@ -1,0 +1,179 @@
+"""The Compare page's deep links: a workload and machine settings in the address, so a lesson
+or a slide can open a ready comparison (``/Compare?source=generator&kind=pt_churn&seed=1&
+accesses=20000&vpid=0``).
+
+Plain Python (no Streamlit): :func:`apply_link` checks the parameters of a link being opened
+and writes the good ones into the page's state keys (``cmp.source``, ``cmp.kind``, ``cmp.seed``,
+``cmp.p.<kind>.<param>``, ``cmp.program``, ``cmp.m.<setting>``); :func:`link_of` is the inverse,
+for the address bar. A bad value is reported (name, value, what was expected) and changes nothing.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Iterable, MutableMapping, Optional
+
+from visualizer.engine import traceio
+from visualizer.engine.workloads import GENERATORS
+
+SOURCES = ("generator", "program", "scenario")
+"""What a link may choose; an upload lives only in the session that made it."""
+HIDDEN_PARAMS = {"rng", "vm", "process", "base", "name"}
+PAGE_ACCESSES = 100_000
+"""Generated workloads default to 100,000 accesses here: steady state dominates."""
+MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
+MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4,
+                    "guest_large": False, "ept_large": False, "pwc": False, "nested_tlb": False}
+TLB_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 1536, 2048]
+TLB_WAYS = [1, 2, 4, 8, 16]
+ROOT_CACHE = (1, 64)
+MAX_SEED = 2**31 - 1
+
+
+def generator_params(kind: str) -> list[inspect.Parameter]:
+    """The parameters of a generator the page shows (in signature order)."""
+    fn = GENERATORS[kind][0]
+    return [p for p in inspect.signature(fn).parameters.values() if p.name not in HIDDEN_PARAMS]
+
+
+def param_default(p: inspect.Parameter):
+    return PAGE_ACCESSES if p.name == "accesses" else p.default
+
+
+def param_bounds(p: inspect.Parameter) -> tuple:
+    """(low, high) of a generator parameter's field on the page."""
+    if isinstance(p.default, float):
+        return 0.0, 1.0 if p.name.endswith("ratio") else 1000.0
+    lo = 8 if p.name == "stride" else 1
+    hi = MAX_PAGE_ACCESSES if p.name in ("accesses", "burst_every", "quantum") else 1 << 20
+    if p.name == "processes":
+        hi = 64
+    if p.name == "burst_pages":
+        hi = 512
+    return lo, hi
+
+
+def link_names() -> tuple[str, ...]:
+    """Every parameter a Compare link may carry."""
+    names = ["source", "kind", "seed", "program", *MACHINE_DEFAULTS]
+    for kind in GENERATORS:
+        if kind != "program":
+            names += [p.name for p in generator_params(kind) if p.name not in names]
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    name: str
+    value: str
+    expected: str
+    """i18n key of what the parameter takes."""
+    values: dict = field(default_factory=dict)
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _number(raw: str, lo, hi, is_float: bool) -> Optional[float | int]:
+    s = raw.strip()
+    if not s or len(s) > 24 or not s.isascii():
+        return None
+    try:
+        v = float(s) if is_float else int(s, 10)
+    except ValueError:
+        return None
+    if is_float and v != v:  # NaN
+        return None
+    return v if lo <= v <= hi else None
+
+
+def apply_link(link: dict[str, str], state: MutableMapping, *, kinds: Iterable[str],
+               programs: Iterable[str]) -> list[LinkProblem]:
+    """Write a link's good values into ``state``; return the problems (the rest stays)."""
+    problems: list[LinkProblem] = []
+    kinds, programs = list(kinds), list(programs)
+    if "source" in link:
+        v = link["source"].strip().lower()
+        if v in SOURCES:
+            state["cmp.source"] = v
+        else:
+            problems.append(LinkProblem("source", link["source"], "cmp.link.one_of", {"options": ", ".join(SOURCES)}))
+    kind = state.get("cmp.kind", "mix")
+    if "kind" in link:
+        v = link["kind"].strip()
+        if v in kinds:
+            state["cmp.kind"] = kind = v
+            if "source" not in link:
+                state["cmp.source"] = "generator"
+        else:
+            problems.append(LinkProblem("kind", link["kind"], "cmp.link.one_of", {"options": ", ".join(kinds)}))
+    if "seed" in link:
+        v = _number(link["seed"], 0, MAX_SEED, False)
+        if v is None:
+            problems.append(LinkProblem("seed", link["seed"], "cmp.link.range", {"lo": 0, "hi": MAX_SEED}))
+        else:
+            state["cmp.seed"] = v
+    if "program" in link:
+        v = link["program"].strip()
+        if v in programs:
+            state["cmp.program"] = v
+        else:
+            problems.append(LinkProblem("program", link["program"], "cmp.link.one_of",
+                                        {"options": ", ".join(programs)}))
+    if kind in kinds:
+        for p in generator_params(kind):
+            if p.name in link:
+                lo, hi = param_bounds(p)
+                v = _number(link[p.name], lo, hi, isinstance(p.default, float))
+                if v is None:
+                    problems.append(LinkProblem(p.name, link[p.name], "cmp.link.range", {"lo": lo, "hi": hi}))
+                else:
+                    state[f"cmp.p.{kind}.{p.name}"] = v
+    for name, default in MACHINE_DEFAULTS.items():
+        if name not in link:
+            continue
+        raw = link[name].strip().lower()
+        if isinstance(default, bool):
+            if raw in _TRUE + _FALSE:
+                state[f"cmp.m.{name}"] = raw in _TRUE
+            else:
+                problems.append(LinkProblem(name, link[name], "cmp.link.bool"))
+            continue
+        choices = {"tlb_entries": TLB_SIZES, "tlb_ways": TLB_WAYS}.get(name)
+        if choices is not None:
+            v = _number(raw, min(choices), max(choices), False)
+            if v in choices:
+                state[f"cmp.m.{name}"] = v
+            else:
+                problems.append(LinkProblem(name, link[name], "cmp.link.one_of",
+                                            {"options": ", ".join(map(str, choices))}))
+        else:
+            v = _number(raw, *ROOT_CACHE, False)
+            if v is None:
+                problems.append(LinkProblem(name, link[name], "cmp.link.range",
+                                            {"lo": ROOT_CACHE[0], "hi": ROOT_CACHE[1]}))
+            else:
+                state[f"cmp.m.{name}"] = v
+    return problems
+
+
+def link_of(state: MutableMapping) -> dict[str, Optional[str]]:
+    """The address of the comparison set up in ``state`` (None: a parameter to remove)."""
+    out: dict[str, Optional[str]] = {n: None for n in link_names()}
+    source = state.get("cmp.source", "generator")
+    if source not in SOURCES:
+        return out  # an upload cannot be linked
+    out["source"] = source
+    if source == "generator":
+        kind = state.get("cmp.kind", "mix")
+        out["kind"], out["seed"] = kind, str(state.get("cmp.seed", 1))
+        for p in generator_params(kind):
+            v = state.get(f"cmp.p.{kind}.{p.name}", param_default(p))
+            out[p.name] = str(v)
+    elif source == "program":
+        out["program"] = str(state.get("cmp.program", "listwalk"))
+    for name, default in MACHINE_DEFAULTS.items():
+        v = state.get(f"cmp.m.{name}", default)
+        if v != default:
+            out[name] = str(int(v)) if isinstance(v, bool) else str(v)
+    return out
