@@ -13,6 +13,7 @@ from visualizer.app import ui
 from visualizer.engine import compare as C
 from visualizer.engine import inputs, traceio
 from visualizer.engine.costs import CostTable
+from visualizer.engine.isolate import IsolationError, run_isolated
 from visualizer.engine.scenario import ScenarioError
 from visualizer.engine.workloads import GENERATORS, program_names
 from visualizer.render import compare as R
@@ -164,8 +165,10 @@ with st.container(border=True):
             if up is not None and S.get("cmp.upload.file_id") != up.file_id:
                 S["cmp.upload.file_id"] = up.file_id
                 try:
-                    loaded = inputs.read_upload(up.getvalue(), up.name, max_bytes=APP_TRACE_BYTES,
-                                                max_rows=APP_TRACE_ROWS)
+                    # parsed in a child process (lower priority, memory-limited): the server's
+                    # thread only waits, so stepping sessions keep the CPU
+                    loaded = run_isolated(inputs.read_upload, up.getvalue(), up.name, max_bytes=APP_TRACE_BYTES,
+                                          max_rows=APP_TRACE_ROWS)
                     S["cmp.upload"] = {"name": up.name, "format": loaded.format, "trace": loaded.trace,
                                        "config": loaded.scenario.config if loaded.scenario else None}
                     S.pop("cmp.upload.error", None)
@@ -173,7 +176,7 @@ with st.container(border=True):
                     st.rerun()  # draw the fresh uploader: the old one's file goes with it
                 except (ScenarioError, ValueError, OverflowError) as exc:
                     S["cmp.upload.error"] = str(exc)
-                except (RecursionError, MemoryError):
+                except (RecursionError, MemoryError, IsolationError):
                     S["cmp.upload.error"] = t("err.upload_shape", lang)
             if S.get("cmp.upload.error"):
                 st.error(t("cmp.upload.error", lang, error=plain(S["cmp.upload.error"], 1000)))

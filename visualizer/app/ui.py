@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
+from ..engine.isolate import IsolationError, run_isolated
 from ..render.dot import to_dot
 from ..render.figure import Figure
 from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, t
@@ -240,10 +241,12 @@ def load_upload(name: str, data: bytes, lang: str = "en") -> tuple[Optional[Scen
     except UnicodeDecodeError:
         return None, t("err.upload_utf8", lang)
     try:
-        return load_scenario_text(text, name.rsplit(".", 1)[0] or "upload"), None
+        # parsed in a child process (lower priority, memory-limited): a hostile file ends the
+        # child, not the server, and the server's thread only waits
+        return run_isolated(load_scenario_text, text, name.rsplit(".", 1)[0] or "upload"), None
     except (ScenarioError, ValueError, OverflowError) as exc:
         return None, str(exc)
-    except (RecursionError, MemoryError):
+    except (RecursionError, MemoryError, IsolationError):
         return None, t("err.upload_shape", lang)
 
 

@@ -1,0 +1,77 @@
+"""Uploads are parsed in a short-lived child process: the server gets the result or the parser's
+own error, a memory explosion ends the child (not the server), and no child outlives its run."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from visualizer.engine import inputs
+from visualizer.engine.isolate import IsolationError, run_isolated
+from visualizer.engine.scenario import ScenarioError
+from visualizer.engine.traceio import TraceError
+
+
+def children() -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            out |= {int(p) for p in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return out
+
+
+def grab(n: int) -> int:
+    return len(bytearray(n))
+
+
+def pid_and_nice() -> tuple[int, int]:
+    return os.getpid(), os.nice(0)
+
+
+def test_the_result_comes_back_from_a_child_at_lower_priority():
+    pid, nice = run_isolated(pid_and_nice)
+    assert pid != os.getpid() and nice >= os.nice(0) + 1
+    csv = b"vm,process,op,address\n" + b"".join(b"VM1,p1,read,0x%x\n" % (0x400000 + i * 4096) for i in range(1000))
+    up = run_isolated(inputs.read_upload, csv, "t.csv")
+    assert len(up.trace) == 1000 and up.trace.gva[-1] == 0x400000 + 999 * 4096
+
+
+@pytest.mark.parametrize("data, name, error, words", [
+    (b"vm,process,op,address\nVM1,p1,jump,0x1000\n", "t.csv", TraceError, "line 2, field 'op'"),
+    (b"[machine]\nmemory = '9TiB'\n", "s.toml", ScenarioError, "machine.memory"),
+    (b"a = " + b"[" * 5000, "d.toml", ScenarioError, "nested more than"),
+])
+def test_the_parsers_own_errors_come_back_as_they_are(data, name, error, words):
+    with pytest.raises(error, match=words):
+        run_isolated(inputs.read_upload, data, name)
+
+
+def test_a_memory_explosion_ends_the_child_not_the_caller():
+    with pytest.raises(MemoryError):
+        run_isolated(grab, 3 << 30, memory_limit=256 << 20)
+    assert run_isolated(grab, 16 << 20, memory_limit=256 << 20) == 16 << 20
+
+
+def test_a_child_that_dies_is_an_error_and_leaves_nothing_behind():
+    before = children()
+    with pytest.raises(IsolationError):
+        run_isolated(os._exit, 3)
+    assert children() <= before
+
+
+def test_a_caller_that_gives_up_stops_the_child():
+    before = children()
+    started = time.monotonic()
+
+    def poll():
+        if time.monotonic() - started > 0.3:
+            raise KeyboardInterrupt  # what a page rerun does to the waiting script
+    with pytest.raises(KeyboardInterrupt):
+        run_isolated(time.sleep, 30, poll=poll)
+    assert time.monotonic() - started < 5
+    time.sleep(0.2)
+    assert children() <= before
