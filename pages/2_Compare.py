@@ -169,8 +169,11 @@ with st.container(border=True):
                     # thread only waits, so stepping sessions keep the CPU
                     loaded = run_isolated(inputs.read_upload, up.getvalue(), up.name, max_bytes=APP_TRACE_BYTES,
                                           max_rows=APP_TRACE_ROWS)
-                    S["cmp.upload"] = {"name": up.name, "format": loaded.format, "trace": loaded.trace,
-                                       "config": loaded.scenario.config if loaded.scenario else None}
+                    # the trace lives in the server-wide store (a byte budget over all sessions)
+                    token = ui.upload_store().put(up.name, loaded.format, loaded.trace,
+                                                  loaded.scenario.config if loaded.scenario else None,
+                                                  replaces=(S.get("cmp.upload") or {}).get("token"))
+                    S["cmp.upload"] = {"name": up.name, "format": loaded.format, "token": token}
                     S.pop("cmp.upload.error", None)
                     S["cmp.uploader.n"] = S.get("cmp.uploader.n", 0) + 1
                     st.rerun()  # draw the fresh uploader: the old one's file goes with it
@@ -183,10 +186,14 @@ with st.container(border=True):
                 if S.get("cmp.upload"):
                     st.caption(t("cmp.upload.kept", lang, name=plain(S["cmp.upload"]["name"])))
             current = S.get("cmp.upload")
+            stored = ui.upload_store().get(current.get("token")) if current else None
             if current is None:
                 st.info(t("cmp.upload.none", lang))
+            elif stored is None:
+                st.warning(t("cmp.upload.evicted", lang, name=plain(current["name"]),
+                             mib=ui.upload_store().budget >> 20))
             else:
-                trace, base_config, source_name = current["trace"], current["config"], current["name"]
+                trace, base_config, source_name = stored.trace, stored.config, current["name"]
                 if not S.get("cmp.upload.error"):
                     st.caption(t("cmp.upload.loaded", lang, name=plain(current["name"]), fmt=current["format"],
                                   ops=number(len(trace), lang)))

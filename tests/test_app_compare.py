@@ -124,6 +124,22 @@ def test_upload_then_bad_upload_keeps_the_previous_trace():
     assert at.table[0].value.loc["operations"].tolist() == ["3", "3", "3"]
 
 
+def test_an_upload_the_server_dropped_for_room_is_named_and_nothing_breaks():
+    from visualizer.app import ui
+    at = compare_app(**{"cmp.source": "upload"})
+    at.file_uploader(key="cmp.uploader.0").upload("t.csv", GOOD, "text/csv").run()
+    token = at.session_state["cmp.upload"]["token"]
+    assert ui.upload_store().get(token).name == "t.csv" and not at.warning
+    ui.upload_store().drop(token)  # what the store does to the least recently used upload when full
+    at.run()
+    assert not at.exception and not at.metric
+    assert [shown(w.value) for w in at.warning] == [
+        "The server no longer holds your uploaded trace “t.csv”: uploads of all sessions share 256 MiB, and the "
+        "oldest go first. Upload it again to compare it."]
+    at.file_uploader(key="cmp.uploader.1").upload("t.csv", GOOD, "text/csv").run()
+    assert not at.warning and len(at.metric) == 3
+
+
 def test_upload_of_a_scenario_file_uses_its_machine():
     at = compare_app(**{"cmp.source": "upload"})
     at.file_uploader(key="cmp.uploader.0").upload("ptu.toml", builtin("page-table-update").source.encode()).run()

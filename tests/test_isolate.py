@@ -75,3 +75,30 @@ def test_a_caller_that_gives_up_stops_the_child():
     assert time.monotonic() - started < 5
     time.sleep(0.2)
     assert children() <= before
+
+
+# -- the server-wide store of uploaded traces ----------------------------------------------------
+def test_uploaded_traces_share_a_byte_budget_oldest_out_first():
+    import numpy as np
+
+    from visualizer.app.uploads import UploadStore, trace_bytes
+    from visualizer.engine.trace import Trace
+
+    def trace(n):
+        z = np.zeros(n, np.uint64)
+        return Trace(["VM1"], [("VM1", "p1")], z, z, z, z + 0x400000, z)
+
+    one = trace_bytes(trace(100_000))
+    assert one >= 100_000 * 20  # five columns: 2 + 4 + 1 + 8 + 8 bytes an operation
+    store = UploadStore(budget=int(one * 2.5))
+    a = store.put("a.csv", "csv", trace(100_000))
+    b = store.put("b.csv", "csv", trace(100_000))
+    assert store.get(a).name == "a.csv"  # a is now the most recently used
+    c = store.put("c.csv", "csv", trace(100_000))
+    assert store.get(b) is None and store.get(a) is not None and store.get(c) is not None
+    assert store.nbytes <= store.budget and store.evicted == 1
+    # a session's new upload replaces its previous one; an upload larger than the budget still lands
+    d = store.put("d.csv", "csv", trace(100_000), replaces=c)
+    assert store.get(c) is None and store.get(d).name == "d.csv" and store.get(a) is not None
+    e = store.put("e.csv", "csv", trace(400_000))
+    assert store.get(e) is not None and len(store) == 1

@@ -19,6 +19,7 @@ from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, norma
 from ..render.plain import plain
 from ..render.svg import to_svg
 from .session import Timeline, scenario_key
+from .uploads import UploadStore
 
 ROOT = Path(__file__).resolve().parents[2]
 """The folder holding Home.py and pages/."""
@@ -63,6 +64,12 @@ def builtin_scenario(name: str) -> Scenario:
 def _shared_timeline(key: str, mode_value: str, _scenario: Scenario) -> Timeline:
     # keyed by the scenario's digest; sessions clone checkpoints and never change them
     return Timeline(_scenario.config, Mode(mode_value), _scenario.trace).precompute()
+
+
+@st.cache_resource(show_spinner=False)
+def upload_store() -> UploadStore:
+    """The server's uploaded traces (one store, a byte budget over all sessions)."""
+    return UploadStore()
 
 
 def timeline_for(scenario: Scenario, mode: Mode) -> Timeline:

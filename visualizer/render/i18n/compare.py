@@ -264,4 +264,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.link.one_of": ("one of {options}", "einen der Werte {options}"),
     "cmp.link.range": ("a number from {lo} to {hi}", "eine Zahl von {lo} bis {hi}"),
     "cmp.link.bool": ("1 or 0 (on or off)", "1 oder 0 (an oder aus)"),
+    "cmp.upload.evicted": (
+        "The server no longer holds your uploaded trace “{name}”: uploads of all sessions share {mib} MiB, and the "
+        "oldest go first. Upload it again to compare it.",
+        "Der Server hält Ihren hochgeladenen Trace „{name}“ nicht mehr: Die Uploads aller Sitzungen teilen sich "
+        "{mib} MiB, die ältesten werden zuerst verworfen. Laden Sie ihn erneut hoch, um ihn zu vergleichen."),
 }
