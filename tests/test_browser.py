@@ -125,3 +125,41 @@ def test_step_page_english_shadow_and_german_shadow_screenshots(server, page):
     page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=12&lang=en")
     diagram(page, 12, "nested")
     screenshot(page, "step-nested-en")
+
+
+STICKY = """() => {
+  const box = document.querySelector('.esxi-diagram');
+  const b = box.getBoundingClientRect();
+  const rows = [...box.querySelectorAll('g.row-label text')].map(t => t.getBoundingClientRect());
+  const heads = [...box.querySelectorAll('g.cluster > text')].map(t => {
+    const r = t.getBoundingClientRect(), f = t.parentNode.querySelector('rect, polygon').getBoundingClientRect();
+    return {left: r.left, right: r.right, frameLeft: f.left, frameRight: f.right};
+  });
+  return {left: b.left, right: b.right, scroll: box.scrollLeft, wide: box.scrollWidth > box.clientWidth + 500,
+          rows: rows.map(r => r.left), heads};
+}"""
+
+
+def test_row_names_and_vm_headings_stay_in_view_when_a_wide_diagram_scrolls(server, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server}/Step_through?scenario=tlb-reach&mode=shadow&step=40&lang=en&figure=0")
+    diagram(page, 40, "shadow")
+    page.wait_for_timeout(300)
+    for target in (0, 1500, 4000, 0):
+        page.evaluate(f"() => {{ const b = document.querySelector('.esxi-diagram'); b.scrollLeft = {target}; "
+                      "b.dispatchEvent(new Event('scroll')); }")
+        page.wait_for_timeout(150)
+        m = page.evaluate(STICKY)
+        assert m["wide"], "tlb-reach at step 40 should be wider than the page"
+        assert len(m["rows"]) >= 3  # gVA, gPA and MA rows (a name may take two lines)
+        for x in m["rows"]:  # the row names sit at the visible left edge
+            assert m["left"] - 1 <= x <= m["left"] + 40, (target, m)
+        for h in m["heads"]:  # each heading inside the visible part of its frame, where that is visible
+            if h["frameRight"] > m["left"] + 200:
+                assert h["left"] >= min(h["frameRight"], m["left"]) - 1 and h["right"] <= h["frameRight"], (target, h)
+    shots = SHOTS
+    shots.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => { const b = document.querySelector('.esxi-diagram'); b.scrollLeft = 2500; "
+                  "b.dispatchEvent(new Event('scroll')); }")
+    page.wait_for_timeout(200)
+    page.locator(".esxi-diagram").screenshot(path=str(shots / "wide-diagram-scrolled-1280.png"))

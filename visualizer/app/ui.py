@@ -329,7 +329,9 @@ export default function(component) {
     window.__esxiHover = true;
     const css = document.createElement('style');
     css.textContent = '.esxi-diagram svg g.hl rect, .esxi-diagram svg g.hl path, .esxi-diagram svg g.hl polygon' +
-      '{stroke:#d55e00 !important;stroke-width:3.5px !important} li.hl{background:#fff3e0;outline:2px solid #d55e00}';
+      '{stroke:#d55e00 !important;stroke-width:3.5px !important} li.hl{background:#fff3e0;outline:2px solid #d55e00}' +
+      '.esxi-diagram svg g.row-label text, .esxi-diagram svg g.cluster > text' +
+      '{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}';
     document.head.appendChild(css);
     const mark = (ev, on) => {
       const li = ev.target && ev.target.closest ? ev.target.closest('li[data-ids]') : null;
@@ -348,7 +350,40 @@ export default function(component) {
     document.addEventListener('focusin', ev => mark(ev, true));
     document.addEventListener('focusout', ev => mark(ev, false));
   }
-  // a diagram wider than the page scrolls: keep the current access in view
+  // a diagram wider than the page scrolls: the row names and the VM and process headings
+  // move along, so that a scrolled diagram still says which row and which VM is which
+  const pin = (box) => {
+    const svg = box.querySelector('svg');
+    const vb = svg && svg.viewBox && svg.viewBox.baseVal;
+    const w = svg ? svg.getBoundingClientRect().width : 0;
+    if (!vb || !vb.width || !w) return;
+    const dx = box.scrollLeft * vb.width / w;
+    svg.querySelectorAll('g.row-label').forEach(g => {
+      let plate = g.querySelector('rect.plate');
+      if (!plate) {  // a white plate, so that the name reads over the pages it passes
+        const b = g.getBBox();
+        plate = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+        plate.setAttribute('class', 'plate');
+        for (const [k, v] of [['x', b.x - 3], ['y', b.y - 2], ['width', b.width + 6], ['height', b.height + 4],
+                              ['rx', 3], ['fill', '#fff'], ['stroke', '#546e7a'], ['stroke-width', 0.6]])
+          plate.setAttribute(k, v);
+        g.insertBefore(plate, g.firstChild);
+      }
+      plate.style.display = dx > 0 ? '' : 'none';
+      if (dx > 0) g.setAttribute('transform', `translate(${dx} 0)`); else g.removeAttribute('transform');
+    });
+    svg.querySelectorAll('g.cluster').forEach(g => {
+      const frame = g.querySelector('rect, polygon'), head = g.querySelector('text');
+      if (!frame || !head) return;
+      const f = frame.getBBox(), h = head.getBBox();
+      const shift = Math.max(0, Math.min(dx, f.x + f.width - h.x - h.width - 6));
+      if (shift > 0) head.setAttribute('transform', `translate(${shift} 0)`); else head.removeAttribute('transform');
+    });
+  };
+  holder.querySelectorAll('.esxi-diagram').forEach(b => {
+    if (b.scrollWidth > b.clientWidth) b.addEventListener('scroll', () => pin(b), { passive: true });
+  });
+  // keep the current access in view
   const box = holder.querySelector('.esxi-diagram');
   if (!box || box.scrollWidth <= box.clientWidth) return;
   box.scrollLeft = left;
@@ -358,6 +393,7 @@ export default function(component) {
   let lo = Math.min(...rects.map(r => r.left)), hi = Math.max(...rects.map(r => r.right));
   if (hi - lo > b.width) hi = rects[0].right, lo = rects[0].left;  // the path is wider: show its start
   if (lo < b.left || hi > b.right) box.scrollLeft += (lo + hi) / 2 - (b.left + b.width / 2);
+  pin(box);
 }
 """
 
