@@ -17,6 +17,7 @@ The API other modules use (kept small):
   occurrence (``[]`` for no step); ``concepts_of_events(events)`` the same for any run of
   events; ``concepts_of_event(ev)`` for one record. All derived from the records' types and
   enums, never from narration text.
+- ``search(query, lang)`` → the ids whose texts contain every word of ``query``.
 - ``step_link(example, lang)`` / ``glossary_link(cid, lang)`` — the app's relative addresses.
 
 A link step N shows the state after N operations: the record of operation N − 1 (the CSV's
@@ -217,6 +218,18 @@ def concepts_of(step) -> list[str]:
     return concepts_of_events(step.events)
 
 
+def search(query: object, lang: str = "en") -> list[str]:
+    """The ids of the concepts whose id, title, explanation or model note in ``lang`` contain
+    every word of ``query`` (case ignored), in teaching order; all of them for an empty query."""
+    words = str(query or "").casefold().split()
+    out = []
+    for c in CONCEPTS:
+        hay = " ".join((c.id, title(c.id, lang), why(c.id, lang), model_note(c.id, lang) or "")).casefold()
+        if all(w in hay for w in words):
+            out.append(c.id)
+    return out
+
+
 # -- links ---------------------------------------------------------------------------------------
 def step_link(example: Example, lang: str = "en") -> str:
     """The step page's relative address showing ``example``."""
@@ -230,4 +243,4 @@ def glossary_link(cid: str, lang: str = "en") -> str:
 
 
 __all__ = ["CONCEPTS", "Concept", "Example", "IDS", "concepts_of", "concepts_of_event", "concepts_of_events", "get",
-           "glossary_link", "model_note", "step_link", "title", "why"]
+           "glossary_link", "model_note", "search", "step_link", "title", "why"]

@@ -19,6 +19,7 @@ from ..engine.ops import OpKind
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
+from ..learn import concepts as C
 from .i18n import t
 
 ARROW = " → "
@@ -118,13 +119,15 @@ def _walk_phrase(refs: list, lang: str, faulted: bool, nested: bool = False) -> 
     return text
 
 
-def _guest_work(events: list, lang: str) -> list[str]:
+def _guest_work(events: list, lang: str) -> list[tuple[str, tuple]]:
     """The guest kernel's work (its #PF handler, or an explicit operation), with the exits and
-    pmap changes it causes on the way, as at most three phrases."""
+    pmap changes it causes on the way, as at most four phrases, each with the concepts it
+    speaks of."""
     parts: list[str] = []
     tables = zeroed = ptes = 0
     frames: list[int] = []
     backs = ptws = novpid = 0
+    back_concepts: list[str] = []
     tail: list[str] = []
     for ev in events:
         cls = ev.__class__
@@ -165,6 +168,7 @@ def _guest_work(events: list, lang: str) -> list[str]:
         elif cls is VmExit:
             if ev.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
                 backs += 1
+                back_concepts += [c for c in C.concepts_of_event(ev) if c not in back_concepts]
             elif ev.reason is ExitReason.PT_WRITE:
                 ptws += 1
         elif cls is TlbFlush and ev.reason is FlushReason.VM_EXIT_NO_VPID:
@@ -183,36 +187,64 @@ def _guest_work(events: list, lang: str) -> list[str]:
     out = []
     if parts:
         joined = ", ".join(parts[:-1]) + (t("nar.and", lang) if len(parts) > 1 else "") + parts[-1]
-        out.append(t("nar.guest_work", lang, parts=joined))
+        actions = [ev for ev in events if ev.__class__ is GuestAction]
+        out.append((t("nar.guest_work", lang, parts=joined), tuple(C.concepts_of_events(actions))))
     if backs:
-        out.append(t("nar.during_back", lang, n=backs))
+        out.append((t("nar.during_back", lang, n=backs), (*back_concepts, C.PMAP)))
     if ptws:
-        out.append(t("nar.during_ptw", lang, n=ptws))
+        out.append((t("nar.during_ptw", lang, n=ptws), (C.WP_GUEST_PT,)))
     if novpid:
-        out.append(t("nar.during_novpid", lang, n=novpid))
+        out.append((t("nar.during_novpid", lang, n=novpid), (C.VPID_PCID,)))
     return out
 
 
 def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
     """The step's events as phrases, in order (``[]`` for no step)."""
-    return [p for p, _span in _narrate(step, lang)]
+    return [p for p, _span, _hint in _narrate(step, lang)]
 
 
-def narrate_linked(step: Optional[Step], lang: str = "en", process: Optional[str] = None) -> list[tuple[str, tuple]]:
+class Line(tuple):
+    """One narration line as :func:`narrate_linked` gives it: unpacks as ``(text, ids)`` like a
+    pair, and also knows the concepts it speaks of (``concepts``: ids of
+    :mod:`visualizer.learn.concepts`, at most :data:`MAX_CONCEPTS`) and its language
+    (``lang``), so that :func:`html_list` can add the "why?" to it."""
+
+    def __new__(cls, text: str, ids: tuple = (), concepts: tuple = (), lang: str = "en"):
+        self = super().__new__(cls, (text, ids))
+        self.concepts = tuple(concepts)
+        self.lang = lang
+        return self
+
+    @property
+    def text(self) -> str:
+        return self[0]
+
+    @property
+    def ids(self) -> tuple:
+        return self[1]
+
+
+MAX_CONCEPTS = 2
+"""A line explains at most this many concepts (the first ones it shows)."""
+
+
+def narrate_linked(step: Optional[Step], lang: str = "en", process: Optional[str] = None) -> list[Line]:
     """The phrases with the diagram's node ids each one speaks of (pages, tables, frames):
     what the page highlights when a phrase is pointed at. ``process``: the one the step ran in
-    (when the operation leaves it implicit)."""
+    (when the operation leaves it implicit). Each is a :class:`Line`: a ``(text, ids)`` pair
+    that also carries the concepts it shows (from its events' types and enums)."""
     if step is None:
         return []
     proc = step.op.process or process or ""
     out = []
-    for phrase, (a, b) in _narrate(step, lang):
+    for phrase, (a, b), hint in _narrate(step, lang):
         ids: list[str] = []
         for ev in step.events[a:b]:
             for nid in _ids(ev, step.op.vm, proc):
                 if nid not in ids:
                     ids.append(nid)
-        out.append((phrase, tuple(ids)))
+        concepts = hint if hint is not None else C.concepts_of_events(step.events[a:b])
+        out.append(Line(phrase, tuple(ids), tuple(concepts[:MAX_CONCEPTS]), lang))
     return out
 
 
@@ -243,12 +275,14 @@ def _ids(ev, vm: str, proc: str) -> list[str]:
     return []
 
 
-def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int]]]:
-    """The phrases, each with the range of events it tells."""
+def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int], Optional[tuple]]]:
+    """The phrases, each with the range of events it tells and, where several phrases tell one
+    range, the concepts this one speaks of (None: those of its range)."""
     if step is None:
         return []
     ev = list(step.events)
     out: list[str] = []
+    hints: dict[int, tuple] = {}
     spans: list[tuple[int, int]] = []
     lookups = 0
     i = 0
@@ -277,9 +311,13 @@ def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int]
                     break
                 j += 1
             faulted = j < n and ev[j].__class__ in (VmExit, GuestPageFault)
-            out += [_cache_hit_phrase(h, lang) for h in hits]
+            for h in hits:
+                hints[len(out)] = (C.MMU_CACHES,)
+                out.append(_cache_hit_phrase(h, lang))
             if refs:
-                out.append(_walk_phrase(refs, lang, faulted, any(h.stage is Stage.NESTED for h in hits)))
+                nested = any(h.stage is Stage.NESTED for h in hits)
+                hints[len(out)] = tuple(C.concepts_of_events(refs)) or ((C.WALK_2D,) if nested else ())
+                out.append(_walk_phrase(refs, lang, faulted, nested))
             i = j
             continue
         if cls is AdUpdate:
@@ -304,11 +342,15 @@ def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int]
             if cls is GuestPageFault:
                 reflected = i > 0 and ev[i - 1].__class__ in (VmExit, WalkRef, AdUpdate) and any(
                     x.__class__ is VmExit and x.reason is ExitReason.GUEST_FAULT for x in ev[max(0, i - 8):i])
+                hints[len(out)] = (C.GUEST_FAULT,)
                 out.append(t("nar.guest_pf_reflect" if reflected else "nar.guest_pf", lang,
                              kind=_fault_text(e.kind, e.level, lang)))
-                out += _guest_work(ev[i + 1:j], lang)
+                work = _guest_work(ev[i + 1:j], lang)
             else:
-                out += _guest_work(ev[i:j], lang)
+                work = _guest_work(ev[i:j], lang)
+            for phrase, concepts in work:
+                hints[len(out)] = concepts
+                out.append(phrase)
             i = max(j, i + 1)
             continue
         elif cls is VmExit:
@@ -366,9 +408,10 @@ def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int]
         spans += [(told, n)] * (len(out) - len(spans))
     op = step.op
     if op.kind is OpKind.SHARE and (op.with_vm or op.vm) != op.vm and any(x.__class__ is PmapChange for x in ev):
+        hints[len(out)] = (C.COW_SHARING,)
         out.append(t("nar.salting", lang))
         spans.append((n, n))
-    return list(zip(out, spans, strict=True))
+    return [(p, span, hints.get(k)) for k, (p, span) in enumerate(zip(out, spans, strict=True))]
 
 
 def sentence(step: Optional[Step], lang: str = "en", **kw) -> str:
@@ -385,9 +428,37 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def why_html(concepts: tuple, lang: str = "en") -> str:
+    """The "why?" of a narration line: a closed ``<details>`` whose summary is a small "why?"
+    and whose body gives each concept's title, explanation, the model's simplification where
+    there is one, the source, and a link to the glossary entry in a new tab (so the step's
+    session stays). ``""`` for no concepts."""
+    if not concepts:
+        return ""
+    body = []
+    for cid in concepts:
+        note = C.model_note(cid, lang)
+        model = (f'<div style="margin-top:0.2rem;font-style:italic">{esc(t("concept.model_label", lang, note=note))}</div>'
+                 if note else "")
+        body.append(f'<div class="why-concept" data-concept="{cid}" style="margin:0.25rem 0 0.35rem 0">'
+                    f'<b>{esc(C.title(cid, lang))}</b> — {esc(C.why(cid, lang))}{model}'
+                    f'<div style="margin-top:0.2rem;color:#546e7a">{esc(t("concept.source", lang, source=C.get(cid).source))}'
+                    f' · <a href="{esc(C.glossary_link(cid, lang))}" target="_blank" rel="noopener">'
+                    f'{esc(t("concept.in_glossary", lang))}</a></div></div>')
+    summary = (f'<summary title="{esc(t("concept.why_hint", lang))}" style="display:inline;cursor:pointer;'
+               f'color:#1565c0;font-size:0.8em;white-space:nowrap;list-style:none">{esc(t("concept.why_label", lang))}'
+               '</summary>')
+    return (f'<details class="why" data-concepts="{" ".join(concepts)}" style="display:inline">{summary}'
+            f'<div class="why-body" style="display:block;font-size:0.88em;line-height:1.4;background:#f5f7fa;'
+            f'border-left:3px solid #1565c0;padding:0.3rem 0.6rem;margin:0.25rem 0 0.4rem 0;column-span:all">'
+            f'{"".join(body)}</div></details>')
+
+
 def html_list(phrases: list) -> str:
     """The phrases as a numbered HTML list, in two columns when there are many. A phrase given
-    as (text, node ids) carries its ids in ``data-ids``: pointing at it highlights those pages."""
+    as (text, node ids) carries its ids in ``data-ids``: pointing at it highlights those pages.
+    A :class:`Line` that shows concepts ends in a small "why?" that opens their explanation
+    (:func:`why_html`)."""
     style = "margin:0.3rem 0 0 0;padding-left:1.6rem;font-size:0.92rem;line-height:1.35"
     if len(phrases) > 6:
         style += ";column-count:2;column-gap:2.2rem"
@@ -396,5 +467,7 @@ def html_list(phrases: list) -> str:
         text, ids = (p, ()) if isinstance(p, str) else p
         if text:
             data = f' data-ids="{" ".join(ids)}" tabindex="0"' if ids else ""
-            items.append(f'<li style="break-inside:avoid"{data}>{esc(text[0].upper() + text[1:])}</li>')
+            why = why_html(p.concepts, p.lang) if isinstance(p, Line) else ""
+            items.append(f'<li style="break-inside:avoid"{data}>{esc(text[0].upper() + text[1:])}'
+                         f'{" " + why if why else ""}</li>')
     return f'<ol class="narration" style="{style}">{"".join(items)}</ol>'
