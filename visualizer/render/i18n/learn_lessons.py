@@ -1,5 +1,171 @@
-"""Strings of learning mode: lessons (see :mod:`visualizer.learn.lessons`)."""
+"""Strings of learning mode: predict-then-reveal questions (``q.``), predict mode on the step page
+(``learn.``) and the Lessons page (``lesson.``); see :mod:`visualizer.learn.questions` and
+:mod:`visualizer.learn.lessons`."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # -- questions: what is asked ------------------------------------------------------------------
+    "q.prompt.tlb": ("Will the TLB hit or miss for gVA 0x{gva:x} of {vm}?",
+                     "Trifft der TLB für gVA 0x{gva:x} von {vm} – oder gibt es einen TLB-Fehltreffer?"),
+    "q.prompt.exit": ("Will this step exit to the VMM — and if so, for what reason first?",
+                      "Steigt dieser Schritt zum VMM aus – und wenn ja, aus welchem Grund zuerst?"),
+    "q.prompt.walk_refs": ("How many memory references will the CPU's page walker make in this step "
+                           "(retries included)?",
+                           "Wie viele Speicherzugriffe macht der Seitentabellendurchlauf der CPU in diesem Schritt "
+                           "(Wiederholungen eingeschlossen)?"),
+    "q.prompt.gpa": ("Which guest-physical address (gPA) does gVA 0x{gva:x} of {vm} translate to?",
+                     "Auf welche gastphysische Adresse (gPA) wird gVA 0x{gva:x} von {vm} übersetzt?"),
+    "q.prompt.ma": ("Which machine address (MA) does the access to gVA 0x{gva:x} of {vm} reach?",
+                    "Welche Maschinenadresse (MA) erreicht der Zugriff auf gVA 0x{gva:x} von {vm}?"),
+    "q.prompt.fault": ("Which fault does this step meet?", "Auf welchen Fehler trifft dieser Schritt?"),
+    # -- questions: the options ---------------------------------------------------------------------
+    "q.choice.tlb.hit": ("TLB hit", "TLB-Treffer"),
+    "q.choice.tlb.miss": ("TLB miss", "TLB-Fehltreffer"),
+    "q.choice.exit.none": ("no VM exit", "kein VM-Exit"),
+    "q.choice.exit.hidden-fault": ("hidden page fault (fill the shadow)",
+                                   "versteckter Seitenfehler (Schatteneintrag füllen)"),
+    "q.choice.exit.guest-fault": ("true guest page fault (reflect #PF)",
+                                  "echter Seitenfehler des Gasts (#PF weiterreichen)"),
+    "q.choice.exit.pt-write": ("write to a write-protected guest page table",
+                               "Schreiben in eine schreibgeschützte Gast-Seitentabelle"),
+    "q.choice.exit.cr3-load": ("CR3 load (context switch)", "CR3 laden (Kontextwechsel)"),
+    "q.choice.exit.invlpg": ("INVLPG by the guest", "INVLPG des Gasts"),
+    "q.choice.exit.ept-violation": ("EPT violation", "EPT-Verletzung"),
+    "q.choice.fault.none": ("no fault", "kein Fehler"),
+    "q.choice.fault.guest-pf": ("a guest page fault (#PF)", "ein Seitenfehler im Gast (#PF)"),
+    "q.choice.fault.hidden-fault": ("a hidden page fault (shadow)", "ein versteckter Seitenfehler (Schatten)"),
+    "q.choice.fault.ept-violation": ("an EPT violation", "eine EPT-Verletzung"),
+    "q.choice.fault.guest-pf+hidden-fault": ("both: a guest page fault and a hidden page fault",
+                                             "beides: ein Seitenfehler im Gast und ein versteckter Seitenfehler"),
+    "q.choice.fault.guest-pf+ept-violation": ("both: a guest page fault and an EPT violation",
+                                              "beides: ein Seitenfehler im Gast und eine EPT-Verletzung"),
+    # -- questions: why the answer is right ------------------------------------------------------------
+    "q.explain.tlb.hit": ("TLB hit: an earlier step left a translation of gVA page 0x{gva:x} in the TLB, so "
+                          "the CPU needs no page walk.",
+                          "TLB-Treffer: Ein früherer Schritt hat eine Übersetzung der gVA-Seite 0x{gva:x} im TLB "
+                          "hinterlassen, die CPU braucht keinen Seitentabellendurchlauf."),
+    "q.explain.tlb.miss": ("TLB miss: the TLB held no translation of gVA page 0x{gva:x} — it was never filled, "
+                           "or a flush or an eviction removed it.",
+                           "TLB-Fehltreffer: Der TLB hielt keine Übersetzung der gVA-Seite 0x{gva:x} – sie wurde "
+                           "nie eingetragen, oder ein Leeren des TLB oder eine Verdrängung hat sie entfernt."),
+    "q.explain.exit.none": ("No VM exit: the CPU did not leave the guest for the VMM in this step.",
+                            "Kein VM-Exit: Die CPU hat den Gast in diesem Schritt nicht für den VMM verlassen."),
+    "q.explain.exit": ("One VM exit: {first}.|{n} VM exits, the first: {first} (in all: {all}).",
+                       "Ein VM-Exit: {first}.|{n} VM-Exits, der erste: {first} (insgesamt: {all})."),
+    "q.explain.walk_refs": ("The CPU's page walker made one memory reference in this step.|The CPU's page "
+                            "walker made {n} memory references in this step.",
+                            "Der Seitentabellendurchlauf der CPU machte in diesem Schritt einen Speicherzugriff.|"
+                            "Der Seitentabellendurchlauf der CPU machte in diesem Schritt {n} Speicherzugriffe."),
+    "q.explain.vmm_refs": ("The VMM's software walk of the guest tables read one more entry (not counted "
+                           "as the CPU's).|The VMM's software walks of the guest tables read {n} more entries "
+                           "(not counted as the CPU's).",
+                           "Der Durchlauf des VMM durch die Gast-Tabellen in Software las einen weiteren Eintrag "
+                           "(nicht bei der CPU gezählt).|Die Durchläufe des VMM durch die Gast-Tabellen in Software "
+                           "lasen {n} weitere Einträge (nicht bei der CPU gezählt)."),
+    "q.explain.gpa": ("The guest OS's page tables of {vm} map gVA 0x{gva:x} to gPA 0x{gpa:x}.",
+                      "Die Seitentabellen des Gast-Betriebssystems von {vm} bilden gVA 0x{gva:x} auf "
+                      "gPA 0x{gpa:x} ab."),
+    "q.explain.ma.shadow": ("The VMM's pmap backs gPA 0x{gpa:x} of {vm} with machine address 0x{ma:x}; the "
+                            "shadow page tables map gVA 0x{gva:x} straight to it.",
+                            "Die pmap des VMM hinterlegt gPA 0x{gpa:x} von {vm} mit der Maschinenadresse 0x{ma:x}; "
+                            "die Schattenseitentabellen bilden gVA 0x{gva:x} direkt darauf ab."),
+    "q.explain.ma.nested": ("The nested (EPT) tables, which the VMM keeps from its pmap, map gPA 0x{gpa:x} of "
+                            "{vm} to machine address 0x{ma:x}; the CPU combined them with the guest's tables "
+                            "for gVA 0x{gva:x}.",
+                            "Die verschachtelten Seitentabellen (EPT), die der VMM nach seiner pmap führt, bilden "
+                            "gPA 0x{gpa:x} von {vm} auf die Maschinenadresse 0x{ma:x} ab; die CPU hat sie für "
+                            "gVA 0x{gva:x} mit den Tabellen des Gasts verknüpft."),
+    "q.explain.fault.none": ("No fault: every table the access needed had a usable entry (or the TLB "
+                             "answered).",
+                             "Kein Fehler: Jede Tabelle, die der Zugriff brauchte, hatte einen gültigen Eintrag "
+                             "(oder der TLB hat geantwortet)."),
+    "q.explain.fault.guest-pf": ("A guest page fault: the guest's own page tables lacked the mapping or denied "
+                                 "the access, so the guest OS's #PF handler ran (in shadow mode the VMM reflects "
+                                 "it into the guest; in nested mode the CPU delivers it without a VM exit).",
+                                 "Ein Seitenfehler im Gast: Den Seitentabellen des Gasts fehlte die Abbildung oder "
+                                 "sie verboten den Zugriff, also lief der #PF-Handler des Gast-Betriebssystems (mit "
+                                 "Schattenseitentabellen reicht der VMM ihn an den Gast weiter; mit verschachtelten "
+                                 "Seitentabellen stellt die CPU ihn ohne VM-Exit zu)."),
+    "q.explain.fault.hidden-fault": ("A hidden page fault: the shadow page tables lacked (or denied) what the "
+                                     "guest's tables allow; the VMM fixed the shadow and the guest never saw "
+                                     "a fault.",
+                                     "Ein versteckter Seitenfehler: Den Schattenseitentabellen fehlte, was die "
+                                     "Tabellen des Gasts erlauben (oder sie verboten es); der VMM hat den Schatten "
+                                     "ergänzt, der Gast hat keinen Fehler bemerkt."),
+    "q.explain.fault.ept-violation": ("An EPT violation: the nested tables had no usable entry for a gPA (not yet "
+                                      "backed, swapped out, or shared and written); the VMM fixed it and the guest "
+                                      "never saw it.",
+                                      "Eine EPT-Verletzung: Die verschachtelten Seitentabellen hatten für eine gPA "
+                                      "keinen gültigen Eintrag (noch nicht hinterlegt, ausgelagert oder gemeinsam "
+                                      "genutzt und beschrieben); der VMM hat das behoben, der Gast hat nichts "
+                                      "bemerkt."),
+    "q.explain.fault.guest-pf_hidden-fault": ("Both: the guest's own tables lacked the mapping (a guest page fault, "
+                                              "reflected by the VMM), and on the way the shadow lacked entries the "
+                                              "guest's tables then had (hidden page faults).",
+                                              "Beides: Den Tabellen des Gasts fehlte die Abbildung (ein Seitenfehler "
+                                              "im Gast, vom VMM weitergereicht), und unterwegs fehlten dem Schatten "
+                                              "Einträge, die die Tabellen des Gasts dann hatten (versteckte "
+                                              "Seitenfehler)."),
+    "q.explain.fault.guest-pf_ept-violation": ("Both: the guest's own tables lacked the mapping (a guest page "
+                                               "fault, no VM exit), and the guest-physical pages its handler touched "
+                                               "had no machine page yet (EPT violations).",
+                                               "Beides: Den Tabellen des Gasts fehlte die Abbildung (ein Seitenfehler "
+                                               "im Gast, ohne VM-Exit), und die gastphysischen Seiten, die sein "
+                                               "Handler berührte, hatten noch keine Maschinenseite "
+                                               "(EPT-Verletzungen)."),
+    # -- predict mode on the step page ------------------------------------------------------------------
+    "learn.predict": ("Predict first", "Erst vorhersagen"),
+    "learn.predict_help": ("Before each step is shown, answer questions about what the engine is about to do; "
+                           "then reveal the step.",
+                           "Vor jedem Schritt Fragen dazu beantworten, was die Simulation gleich tut; dann den "
+                           "Schritt aufdecken."),
+    "learn.score": ("Score: {right} of {asked} right", "Punkte: {right} von {asked} richtig"),
+    "learn.ask_title": ("Before step {step}: {op} — what will happen?",
+                        "Vor Schritt {step}: {op} – was wird passieren?"),
+    "learn.reveal": ("Reveal", "Aufdecken"),
+    "learn.cancel": ("Cancel", "Abbrechen"),
+    "learn.number": ("Your number", "Ihre Zahl"),
+    "learn.right": ("✓ right: {answer}", "✓ richtig: {answer}"),
+    "learn.wrong": ("✗ wrong: {given} — the answer: {answer}", "✗ falsch: {given} – richtig ist: {answer}"),
+    "learn.no_answer": ("no answer", "keine Antwort"),
+    "learn.revealed_title": ("Step {step}: your predictions", "Schritt {step}: Ihre Vorhersagen"),
+    "learn.nothing_to_ask": ("Nothing to predict at this step.", "Zu diesem Schritt gibt es nichts vorherzusagen."),
+    "learn.reveal_key": ("→, space or PageDown reveals", "→, Leertaste oder Bild ab deckt auf"),
+    "learn.reset_score": ("Reset score", "Punkte zurücksetzen"),
+    # -- the Lessons page -------------------------------------------------------------------------------------
+    "lesson.choose": ("Lesson", "Lektion"),
+    "lesson.upload": ("Your own lesson (.toml)", "Eigene Lektion (.toml)"),
+    "lesson.upload_help": ("A lesson file in the format of visualizer/lessons/*.toml (at most {kib} KiB).",
+                           "Eine Lektionsdatei im Format von visualizer/lessons/*.toml (höchstens {kib} KiB)."),
+    "lesson.uploaded": ("Your lesson “{name}” is loaded.", "Ihre Lektion „{name}“ ist geladen."),
+    "lesson.err.size": ("The lesson file is larger than {kib} KiB (the limit); the current lesson stays.",
+                        "Die Lektionsdatei ist größer als {kib} KiB (die Grenze); die aktuelle Lektion bleibt."),
+    "lesson.err.utf8": ("The lesson file is not UTF-8 text; the current lesson stays.",
+                        "Die Lektionsdatei ist kein UTF-8-Text; die aktuelle Lektion bleibt."),
+    "lesson.err.invalid": ("The lesson file “{name}” cannot be used: {error}. The current lesson stays.",
+                           "Die Lektionsdatei „{name}“ ist nicht verwendbar: {error}. Die aktuelle Lektion bleibt."),
+    "lesson.err.name": ("There is no lesson “{value}” (lessons: {names}); showing “{fallback}”.",
+                        "Es gibt keine Lektion „{value}“ (Lektionen: {names}); gezeigt wird „{fallback}“."),
+    "lesson.err.step": ("The lesson has no step “{value}” (steps 1 to {last}); showing step {fallback}.",
+                        "Die Lektion hat keinen Schritt „{value}“ (Schritte 1 bis {last}); gezeigt wird Schritt "
+                        "{fallback}."),
+    "lesson.position": ("Lesson step {i} of {n}", "Lektionsschritt {i} von {n}"),
+    "lesson.state": ("The diagram shows the state after operation {step} of {total} ({mode}).",
+                     "Das Diagramm zeigt den Zustand nach Operation {step} von {total} ({mode})."),
+    "lesson.state_boot": ("The diagram shows the machine before the first operation ({mode}).",
+                          "Das Diagramm zeigt die Maschine vor der ersten Operation ({mode})."),
+    "lesson.next": ("Next", "Weiter"),
+    "lesson.back": ("Back", "Zurück"),
+    "lesson.restart": ("Start over", "Von vorn"),
+    "lesson.ask_title": ("Predict before you look: operation {step}, {op}",
+                         "Erst vorhersagen, dann ansehen: Operation {step}, {op}"),
+    "lesson.check": ("Reveal and check", "Aufdecken und prüfen"),
+    "lesson.results": ("Your predictions", "Ihre Vorhersagen"),
+    "lesson.open_step": ("Open this state on the step page", "Diesen Zustand auf der Schrittseite öffnen"),
+    "lesson.open_link": ("Open: {label}", "Öffnen: {label}"),
+    "lesson.done": ("End of the lesson: {right} of {asked} predictions right.",
+                    "Ende der Lektion: {right} von {asked} Vorhersagen richtig."),
+    "lesson.intro": ("About this lesson", "Worum es geht"),
+    "lesson.custom": ("(your upload)", "(Ihr Upload)"),
+    "lesson.scenario": ("Scenario: {name}", "Szenario: {name}"),
 }

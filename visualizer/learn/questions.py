@@ -1,0 +1,282 @@
+"""Predict, then reveal: questions about a step, asked from the engine's own record of it.
+
+``questions_for(record, machine)`` looks at what the engine recorded for one operation (a
+:class:`~visualizer.engine.counters.Step`) and asks one to three questions about it — TLB hit or
+miss, whether and why it exits to the VMM, how many references the CPU's page walker makes,
+which gPA or MA the access reaches, which kind of fault it meets. The answers are the record's
+fields; nothing is written per scenario. The distractors of the address questions are real
+addresses of the machine (other mapped pages of the VM), chosen deterministically.
+
+A :class:`Question` holds no text: the page asks :func:`prompt`, :func:`choice_label` and
+:func:`explanation` for it in the viewer's language (so a language switch between asking and
+revealing changes nothing else). The explanation reuses the narration's phrases
+(:mod:`visualizer.render.narrate`) of the events the question is about.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Optional
+
+from ..engine import Mode
+from ..engine.counters import Step, StepFault, TlbOutcome
+from ..engine.events import ExitReason, GuestPageFault, TlbLookup, VmExit, WalkCacheHit, Walker, WalkRef
+from ..engine.memory import PAGE_SHIFT
+from ..render import narrate as N
+from ..render.i18n import t
+
+KINDS = ("tlb", "exit", "walk_refs", "gpa", "ma", "fault")
+"""Every question kind (a lesson's ``ask`` names some of these)."""
+
+NO_EXIT = "none"
+"""The ``exit`` and ``fault`` questions' answer when nothing of the kind happens."""
+
+EXIT_REASONS = {
+    Mode.SHADOW: (ExitReason.HIDDEN_FAULT, ExitReason.GUEST_FAULT, ExitReason.PT_WRITE, ExitReason.CR3_LOAD,
+                  ExitReason.INVLPG),
+    Mode.NESTED: (ExitReason.EPT_VIOLATION,),
+    Mode.NATIVE: (),
+}
+"""The exit reasons a mode can record (the choices of an ``exit`` question)."""
+
+FAULTS = {
+    Mode.SHADOW: (NO_EXIT, "guest-pf", "hidden-fault", "guest-pf+hidden-fault"),
+    Mode.NESTED: (NO_EXIT, "guest-pf", "ept-violation", "guest-pf+ept-violation"),
+    Mode.NATIVE: (NO_EXIT, "guest-pf"),
+}
+"""The choices of a ``fault`` question per mode: none, a guest #PF, the VMM's own fault, or both."""
+
+CHOICES_PER_ADDRESS = 4
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question about one step. ``answer`` is what the engine recorded."""
+
+    kind: str
+    """One of :data:`KINDS`."""
+    record: Step
+    """The step asked about (the explanation is built from it)."""
+    mode: Mode
+    choices: tuple = ()
+    """The options, as values (addresses are ints, the rest strings); empty: a number is asked."""
+    answer: object = None
+
+    def check(self, user_answer) -> bool:
+        """Whether ``user_answer`` (a choice, or a number given as int or text) is right."""
+        if user_answer is None:
+            return False
+        if not self.choices:
+            try:
+                return int(str(user_answer).strip()) == self.answer
+            except ValueError:
+                return False
+        return user_answer == self.answer
+
+
+# -- the answers, straight from the record ---------------------------------------------------------
+def first_exit(record: Step) -> Optional[ExitReason]:
+    return next((e.reason for e in record.events if e.__class__ is VmExit), None)
+
+
+def fault_answer(record: Step) -> str:
+    """The ``fault`` question's answer: which of guest #PF and the VMM's fault the step met."""
+    got = [f.value for f in record.faults if f is not StepFault.SEGV]
+    ordered = [f for f in ("guest-pf", "hidden-fault", "ept-violation") if f in got]
+    return "+".join(ordered) if ordered else NO_EXIT
+
+
+def _address_choices(answer: int, record: Step, machine, kind: str) -> tuple:
+    """The right address and distractors: other pages the machine really maps (same offset in
+    the page), then the classic confusions (the gVA for a gPA, the gPA for an MA), then
+    neighbouring pages; shuffled by the step's index."""
+    vm, offset = record.op.vm, answer & 0xFFF
+    seen = {answer}
+    pool: list[int] = []
+
+    def add(a: Optional[int]) -> None:
+        if a is not None and a >= 0 and a not in seen:
+            seen.add(a)
+            pool.append(a)
+
+    views = machine.views if machine is not None else None
+    if views is not None:
+        for v in views.vms():
+            if v.name != vm:
+                continue
+            if kind == "gpa":
+                for p in v.processes:
+                    for _gvpn, gppn, _pte in views.guest_mappings(vm, p.name):
+                        add((gppn << PAGE_SHIFT) | offset)
+            else:
+                for mpn in v.mpn:
+                    if mpn >= 0:
+                        add((mpn << PAGE_SHIFT) | offset)
+    rng = random.Random(record.index * 7919 + len(kind))
+    real = sorted(pool)
+    rng.shuffle(real)
+    pool = []
+    seen = {answer}
+    confusion = record.op.gva if kind == "gpa" else record.gpa
+    add(confusion)
+    for a in real:
+        add(a)
+    step = 1
+    while len(pool) < CHOICES_PER_ADDRESS - 1:
+        add(answer + (step << PAGE_SHIFT))
+        if len(pool) < CHOICES_PER_ADDRESS - 1:
+            add(answer - (step << PAGE_SHIFT))
+        step += 1
+    choices = [answer] + pool[:CHOICES_PER_ADDRESS - 1]
+    rng.shuffle(choices)
+    return tuple(choices)
+
+
+def make_question(kind: str, record: Step, mode: Mode, machine=None) -> Optional[Question]:
+    """A question of ``kind`` about ``record`` (None where the record has no answer to it: an
+    operation without an access has no TLB outcome, gPA or MA)."""
+    if kind == "tlb":
+        if record.tlb is TlbOutcome.NONE:
+            return None
+        return Question(kind, record, mode, ("hit", "miss"), record.tlb.value)
+    if kind == "exit":
+        reasons = EXIT_REASONS.get(mode, ())
+        first = first_exit(record)
+        return Question(kind, record, mode, (NO_EXIT,) + tuple(r.value for r in reasons),
+                        first.value if first is not None else NO_EXIT)
+    if kind == "walk_refs":
+        if record.tlb is TlbOutcome.NONE:
+            return None
+        return Question(kind, record, mode, (), record.walk_refs)
+    if kind == "gpa":
+        if record.gpa is None:
+            return None
+        return Question(kind, record, mode, _address_choices(record.gpa, record, machine, kind), record.gpa)
+    if kind == "ma":
+        if record.ma is None:
+            return None
+        return Question(kind, record, mode, _address_choices(record.ma, record, machine, kind), record.ma)
+    if kind == "fault":
+        if record.tlb is TlbOutcome.NONE:
+            return None
+        return Question(kind, record, mode, FAULTS.get(mode, FAULTS[Mode.NATIVE]), fault_answer(record))
+    raise ValueError(f"{kind!r} is not a question kind (one of {', '.join(KINDS)})")
+
+
+def pick_kinds(record: Step) -> list[str]:
+    """Which 1–3 questions a step is worth, by what is interesting in its record: an operation
+    without an access asks whether it exits; a miss with exits asks about the fault, the exit
+    and the walk; a quiet miss about the walk and the machine address; a hit whether it hits."""
+    exits = record.vm_exits > 0
+    if record.tlb is TlbOutcome.NONE:
+        return ["exit"]
+    if record.tlb is TlbOutcome.HIT:
+        return ["tlb", "exit", "ma"] if exits else ["tlb", "ma"]
+    if exits:
+        return ["fault", "exit", "walk_refs"]
+    return ["tlb", "walk_refs", "ma" if record.ma is not None else "gpa"]
+
+
+def questions_for(record: Optional[Step], machine=None, mode: Optional[Mode] = None,
+                  kinds: Optional[list[str]] = None) -> list[Question]:
+    """The questions about ``record`` (the step about to be shown): ``kinds`` if given (those
+    the record can answer), else 1–3 picked by :func:`pick_kinds`. ``machine``: the machine
+    after the step (for real distractor addresses); ``mode``: its mode (default the machine's,
+    else shadow)."""
+    if record is None:
+        return []
+    mode = mode or (machine.mode if machine is not None else Mode.SHADOW)
+    out = []
+    for kind in (kinds if kinds is not None else pick_kinds(record)):
+        q = make_question(kind, record, mode, machine)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+# -- text -------------------------------------------------------------------------------------------
+def prompt(q: Question, lang: str) -> str:
+    """The question in ``lang``."""
+    op = q.record.op
+    gva = op.gva or 0
+    if q.kind == "ma":
+        return t("q.prompt.ma", lang, gva=gva, vm=op.vm)
+    return t("q.prompt." + q.kind, lang, gva=gva, vm=op.vm)
+
+
+def choice_label(q: Question, choice, lang: str) -> str:
+    """One option of ``q`` in ``lang``."""
+    if q.kind in ("gpa", "ma"):
+        return f"0x{choice:x}"
+    return t(f"q.choice.{q.kind}.{choice}", lang)
+
+
+def answer_label(q: Question, lang: str) -> str:
+    return str(q.answer) if not q.choices else choice_label(q, q.answer, lang)
+
+
+def _about(kind: str):
+    """Which events' narration explains a question kind (the walk: the CPU's walks only, whose
+    references the answer counts)."""
+    if kind == "walk_refs":
+        return lambda e: (e.__class__ is WalkRef and e.walker is Walker.CPU) or e.__class__ is WalkCacheHit
+    classes = {"tlb": (TlbLookup,), "exit": (VmExit,), "fault": (VmExit, GuestPageFault)}[kind]
+    return lambda e: e.__class__ in classes
+
+
+def _phrases_about(record: Step, kind: str, lang: str) -> list[str]:
+    """The narration's phrases that tell the events ``kind`` is about (all the walks for
+    ``walk_refs``, so that their references add up to the answer; else at most four)."""
+    about, limit = _about(kind), (16 if kind == "walk_refs" else 4)
+    out = []
+    for item in N._narrate(record, lang):  # (phrase, (first, end) of its events, ...)
+        phrase, (a, b) = item[0], item[1]
+        text = phrase[0].upper() + phrase[1:]
+        if any(about(e) for e in record.events[a:b]) and (kind == "walk_refs" or text not in out):
+            out.append(text)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def explanation(q: Question, lang: str) -> list[str]:
+    """Why the answer is what it is: a first sentence from the record, then the narration's
+    phrases of the events concerned."""
+    r = q.record
+    op = r.op
+    if q.kind == "tlb":
+        lead = t("q.explain.tlb." + r.tlb.value, lang, gva=(op.gva or 0) & ~0xFFF)
+    elif q.kind == "exit":
+        if q.answer == NO_EXIT:
+            lead = t("q.explain.exit.none", lang)
+        else:
+            reasons = [e.reason for e in r.events if e.__class__ is VmExit]
+            counted = ", ".join(f"{reasons.count(x)} × {t('q.choice.exit.' + x.value, lang)}"
+                                for x in dict.fromkeys(reasons))
+            lead = t("q.explain.exit", lang, n=len(reasons), first=choice_label(q, q.answer, lang), all=counted)
+    elif q.kind == "walk_refs":
+        lead = t("q.explain.walk_refs", lang, n=r.walk_refs)
+        if r.vmm_walk_refs:
+            lead += " " + t("q.explain.vmm_refs", lang, n=r.vmm_walk_refs)
+    elif q.kind == "gpa":
+        lead = t("q.explain.gpa", lang, gva=op.gva or 0, gpa=r.gpa, vm=op.vm)
+    elif q.kind == "ma":
+        lead = t("q.explain.ma." + q.mode.value if q.mode is not Mode.NATIVE else "q.explain.ma.shadow", lang,
+                 gva=op.gva or 0, gpa=r.gpa if r.gpa is not None else 0, ma=r.ma, vm=op.vm)
+    else:
+        lead = t("q.explain.fault." + q.answer.replace("+", "_"), lang)
+    if q.kind in ("gpa", "ma"):
+        return [lead]
+    return [lead] + _phrases_about(r, q.kind, lang)
+
+
+@dataclass
+class Score:
+    """A running score: questions answered right out of those asked."""
+
+    right: int = 0
+    asked: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.asked += 1
+        self.right += int(bool(ok))
