@@ -214,6 +214,7 @@ def page_texts(at: AppTest) -> list[str]:
     ("pages/2_Compare.py", {"cmp.p.mix.accesses": 5000}),
     ("pages/3_Costs.py", {}),
     ("pages/4_About.py", {}),
+    ("pages/7_Glossary.py", {}),
 ])
 def test_the_german_pages_show_no_english(page, state):
     at = AppTest.from_file(str(ROOT / page), default_timeout=120)
