@@ -96,8 +96,8 @@ def on_reset() -> None:
     act(session().reset)
 
 
-def on_jump() -> None:
-    target = int(S["jump_step"])
+def on_jump(box: str) -> None:
+    target = int(S[box])
     s = session()
     if target > s.total:
         S["_step_error"] = t("err.jump", S.get("lang", "en"), value=target, last=s.total, fallback=s.total)
@@ -272,8 +272,6 @@ def step_view() -> None:
     # browser still shows the old one comes back with the next click as a change of its own.
     if S.get("mode") != shown_mode(s):
         S["mode"] = shown_mode(s)
-    if "jump_step" not in S:
-        S["jump_step"] = s.step
     c = st.columns([1, 1, 1.2, 1.6, 3])
     c[0].button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
                 icon=":material/first_page:")
@@ -281,13 +279,21 @@ def step_view() -> None:
                 icon=":material/chevron_left:")
     c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
                 type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
-    # The box is the user's target: +/- and Enter jump at once. The server never moves it to the
-    # current step — a value set by the server while the browser still shows the old one would
-    # come back with the next click as a change of its own (a lost click).
+    # The box shows the current step; +/- and Enter jump at once. When the step moves by other
+    # means (Step, Back, a key, autoplay) the box is replaced by a fresh one showing it, under a
+    # new key — never set by the server under its old key: a value the server sets while the
+    # browser still shows the old one would come back with the next click as a change of its own
+    # (a lost click). A stale box's value comes back under a key no widget has any more.
+    box_key = f"jump_step.{S.setdefault('_jump_v', 0)}"
+    if S.get(box_key, s.step) != s.step:
+        S.pop(box_key, None)
+        S["_jump_v"] += 1
+        box_key = f"jump_step.{S['_jump_v']}"
     box, go = c[3].columns([1.3, 1], gap="small")
-    box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed",
-                     on_change=on_jump, help=t("step.jump_help", lang, step=s.step))
-    go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, width="stretch")
+    box.number_input(t("step.jump", lang), min_value=0, step=1, value=s.step, key=box_key,
+                     label_visibility="collapsed", on_change=on_jump, args=(box_key,),
+                     help=t("step.jump_help", lang, last=s.total))
+    go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, args=(box_key,), width="stretch")
     ui.localized(c[4].radio, t("app.mode", lang), [m.value for m in MODES] + [BOTH], "mode", lang, on_change=on_mode,
                  horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:

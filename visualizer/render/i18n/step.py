@@ -77,8 +77,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "op.fork": ("fork", "Fork"),
     "op.exit": ("exit", "Beenden"),
     "op.with": (" with ", " mit "),
-    "step.jump_help": ("The step to show: + and − jump at once (now at step {step}).",
-                       "Der anzuzeigende Schritt: + und − springen sofort (jetzt Schritt {step})."),
+    "step.jump_help": ("The step shown (0 to {last}): type a step and press Enter, or + and − to move at once.",
+                       "Der angezeigte Schritt (0 bis {last}): eine Zahl eingeben und Enter drücken, oder mit + und − "
+                       "sofort weitergehen."),
     "step.costs_used": ("Cycles here come from the scenario's cost table (its [costs], else the defaults); "
                         "changes on the Costs page apply to the Compare page.",
                         "Die Takte hier stammen aus der Kostentabelle des Szenarios (seinem [costs], sonst die "
