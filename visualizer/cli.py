@@ -151,6 +151,52 @@ def cmd_dump(args, out) -> int:
     return 0
 
 
+def _seed(value: str) -> int:
+    n = _steps(value)
+    from .learn.exercises import MAX_SEED
+    if n > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SEED}")
+    return n
+
+
+def _count(value: str) -> int:
+    from .learn.exercises import MAX_COUNT
+    n = _steps(value)
+    if not 1 <= n <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{n} is not from 1 to {MAX_COUNT}")
+    return n
+
+
+def _lang(value: str) -> str:
+    if value.strip().lower() not in ("en", "de"):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a language (en or de)")
+    return value.strip().lower()
+
+
+def cmd_exercises(args, out) -> int:
+    from .learn import exercise_sheet, exercises
+    try:
+        kinds = exercises.parse_kinds(",".join(args.kind) if args.kind else None)
+    except ValueError as exc:
+        raise UsageError(f"--kind: {exc}") from None
+    exs = exercises.generate(args.seed, kinds, args.count)
+    if args.json:
+        out.write(json.dumps([exercises.as_json(ex, args.lang) for ex in exs], ensure_ascii=False, indent=1) + "\n")
+    elif args.html:
+        kind_arg = f" --kind {','.join(kinds)}" if args.kind else ""
+        command = (f"python -m visualizer exercises --seed {args.seed} --count {args.count}{kind_arg} "
+                   f"--lang {args.lang}")
+        text = exercise_sheet.html_sheet(exs, args.seed, args.lang, command)
+        try:
+            Path(args.html).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write HTML file '{args.html}': {exc.strerror}") from None
+        out.write(f"wrote {args.html} ({len(exs)} exercises, seed {args.seed})\n")
+    else:
+        out.write(exercise_sheet.text_sheet(exs, args.seed, args.lang) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m visualizer", description="ESXi memory-virtualization engine.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -169,6 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--vm", required=True)
     d.add_argument("--process")
     d.add_argument("--out", required=True, metavar="DIR")
+    from .learn.exercises import KINDS
+    x = sub.add_parser("exercises", help="seeded exercises with answers from the engine's records",
+                       description="Seeded exercises, each from a small scenario the engine runs; the answer is the "
+                                   "engine's record. Kinds: " + ", ".join(KINDS) + ".")
+    x.add_argument("--kind", action="append", metavar="K",
+                   help="exercise kind(s), comma-separated or repeated (default: all): " + ", ".join(KINDS))
+    x.add_argument("--seed", type=_seed, default=0, help="the same seed gives the same exercises (default 0)")
+    x.add_argument("--count", type=_count, default=10, help="how many exercises (default 10, at most 200)")
+    x.add_argument("--lang", type=_lang, default="en", help="en or de (default en)")
+    fmt = x.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print a JSON list of exercises with answers")
+    fmt.add_argument("--html", metavar="FILE", help="write a printable A4 sheet with an answer key")
     return p
 
 
@@ -184,6 +242,8 @@ def main(argv: Optional[list[str]] = None, out=None) -> int:
             return cmd_scenarios(args, out)
         if args.command == "run":
             return cmd_run(args, out)
+        if args.command == "exercises":
+            return cmd_exercises(args, out)
         return cmd_dump(args, out)
     except (UsageError, ScenarioError, OutOfMemory) as exc:
         sys.stderr.write(f"error: {_one_line(exc)}\n")

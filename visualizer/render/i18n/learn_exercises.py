@@ -1,5 +1,271 @@
-"""Strings of learning mode: exercises (see :mod:`visualizer.learn.exercises`)."""
+"""Strings of learning mode: exercises (see :mod:`visualizer.learn.exercises`) and the Practice page."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # kinds, modes, fields
+    "ex.kind.translate": ("Translate a gVA", "Eine gVA übersetzen"),
+    "ex.kind.walk-refs": ("References of a TLB miss", "Zugriffe eines TLB-Fehltreffers"),
+    "ex.kind.exits": ("VM exits of a trace", "VM-Exits einer Trace"),
+    "ex.kind.tlb": ("TLB hit or miss", "TLB-Treffer oder TLB-Fehltreffer"),
+    "ex.kind.cheaper": ("Which mode is cheaper?", "Welcher Modus ist günstiger?"),
+    "ex.mode.shadow": ("shadow page tables", "Schattenseitentabellen"),
+    "ex.mode.nested": ("nested paging", "verschachtelten Seitentabellen"),
+    "ex.choice.shadow": ("shadow page tables", "Schattenseitentabellen"),
+    "ex.choice.nested": ("nested paging", "verschachtelte Seitentabellen"),
+    "ex.mode.both": ("both modes", "beiden Modi"),
+    "ex.field.gpa": ("guest-physical address (gPA)", "gastphysische Adresse (gPA)"),
+    "ex.field.ma": ("machine address (MA)", "Maschinenadresse (MA)"),
+    "ex.field.tlb": ("TLB hit or miss", "TLB-Treffer oder TLB-Fehltreffer"),
+    "ex.field.walk_refs": ("page-walk references", "Zugriffe beim Seitentabellendurchlauf"),
+    "ex.field.vm_exits_by_reason": ("VM exits", "VM-Exits"),
+    "ex.field.cheaper": ("the cheaper mode", "der günstigere Modus"),
+    "ex.field_in_mode": ("{field} with {mode}", "{field} mit {mode}"),
+    "ex.exit.hidden-fault": ("hidden page fault (hidden-fault)", "versteckter Seitenfehler (hidden-fault)"),
+    "ex.exit.guest-fault": ("reflected guest fault (guest-fault)", "weitergereichter Seitenfehler des Gasts (guest-fault)"),
+    "ex.exit.pt-write": ("write to a guest page table (pt-write)", "Schreibzugriff auf eine Gast-Seitentabelle (pt-write)"),
+    "ex.exit.cr3-load": ("CR3 load (cr3-load)", "CR3 laden (cr3-load)"),
+    "ex.exit.invlpg": ("INVLPG (invlpg)", "INVLPG-Befehl (invlpg)"),
+    "ex.exit.ept-violation": ("EPT violation (ept-violation)", "EPT-Verletzung (ept-violation)"),
+    "ex.none": ("none", "keine"),
+    "ex.on": ("on", "an"),
+    "ex.off": ("off", "aus"),
+    # questions
+    "ex.q.translate": ("VM1/p1 runs the trace below with {mode}. At step {step} it reads gVA 0x{gva:x}. The guest's "
+                       "page tables and the VMM's pmap, as they are before that step, are given (an entry's frame "
+                       "address is its bits 12–51). Which gPA and which MA does the access use?",
+                       "VM1/p1 führt die Trace unten mit {mode} aus. In Schritt {step} liest es die gVA 0x{gva:x}. "
+                       "Gegeben sind die Seitentabellen des Gasts und die pmap des VMM, wie sie vor diesem Schritt "
+                       "sind (die Rahmenadresse eines Eintrags steht in seinen Bits 12–51). Welche gPA und welche MA "
+                       "verwendet der Zugriff?"),
+    "ex.q.walk-refs": ("At step {step} the access misses the TLB in both modes and meets no fault. How many "
+                       "references does the CPU's page walker make for it with shadow page tables, and how many "
+                       "with nested paging?",
+                       "In Schritt {step} verfehlt der Zugriff in beiden Modi den TLB (ein TLB-Fehltreffer) und "
+                       "löst keinen Fehler aus. Wie viele Zugriffe macht der Seitentabellendurchlauf der CPU dafür "
+                       "mit Schattenseitentabellen, und wie viele mit verschachtelten Seitentabellen?"),
+    "ex.q.exits": ("Which VM exits occur when this trace runs with shadow page tables, and which with nested "
+                   "paging? Name every reason that occurs at least once.",
+                   "Welche VM-Exits treten auf, wenn diese Trace mit Schattenseitentabellen läuft, und welche mit "
+                   "verschachtelten Seitentabellen? Nennen Sie jeden Grund, der mindestens einmal vorkommt."),
+    "ex.q.tlb": ("The trace below runs with {mode}; VPID is {vpid}, PCID is {pcid}. Step {step} reads page "
+                 "0x{gva:x} of VM1/p1 again: does it hit the TLB or miss?",
+                 "Die Trace unten läuft mit {mode}; VPID ist {vpid}, PCID ist {pcid}. Schritt {step} liest "
+                 "Seite 0x{gva:x} von VM1/p1 noch einmal: TLB-Treffer oder TLB-Fehltreffer?"),
+    "ex.q.cheaper": ("Which mode runs this workload in fewer cycles: shadow page tables or nested paging? Think "
+                     "about what each mode pays for.",
+                     "Welcher Modus braucht für diese Last weniger Takte: Schattenseitentabellen oder "
+                     "verschachtelte Seitentabellen? Überlegen Sie, wofür jeder Modus bezahlt."),
+    # what a question gives
+    "ex.g.trace": ("Trace (step, operation):", "Trace (Schritt, Operation):"),
+    "ex.g.cr3": ("Guest CR3 of VM1/p1: gPA 0x{cr3:x}", "Gast-CR3 von VM1/p1: gPA 0x{cr3:x}"),
+    "ex.g.tables": ("Guest page tables (present entries, [index] entry):",
+                    "Seitentabellen des Gasts (gültige Einträge, [Index] Eintrag):"),
+    "ex.g.pmap": ("The VMM's pmap of VM1 (gPPN → MPN):", "Die pmap des VMM für VM1 (gPPN → MPN):"),
+    "ex.g.tlb_small": ("TLB: {n4} entries for 4 KiB pages and {n2} for 2 MiB pages, LRU; VPID and PCID on.",
+                       "TLB: {n4} Einträge für 4-KiB-Seiten und {n2} für 2-MiB-Seiten, LRU; VPID und PCID an."),
+    "ex.g.feature.none": ("4 KiB pages everywhere; no MMU caches.", "Überall 4-KiB-Seiten; keine MMU-Caches."),
+    "ex.g.feature.guest2m": ("The guest maps 2 MiB pages; the VMM backs them with 4 KiB machine pages; no MMU "
+                             "caches.",
+                             "Der Gast bildet 2-MiB-Seiten ab; der VMM hinterlegt sie mit 4-KiB-Maschinenseiten; "
+                             "keine MMU-Caches."),
+    "ex.g.feature.ept2m": ("The guest maps 4 KiB pages; in nested mode the VMM backs guest memory with 2 MiB machine "
+                           "pages (2 MiB EPT leaves); no MMU caches.",
+                           "Der Gast bildet 4-KiB-Seiten ab; mit verschachtelten Seitentabellen hinterlegt der VMM "
+                           "den Gastspeicher mit 2-MiB-Maschinenseiten (2-MiB-Blätter in der EPT); keine MMU-Caches."),
+    "ex.g.feature.both2m": ("The guest maps 2 MiB pages, and in nested mode the VMM backs them with 2 MiB machine "
+                            "pages; no MMU caches.",
+                            "Der Gast bildet 2-MiB-Seiten ab, und mit verschachtelten Seitentabellen hinterlegt der "
+                            "VMM sie mit 2-MiB-Maschinenseiten; keine MMU-Caches."),
+    "ex.g.feature.pwc": ("4 KiB pages; paging-structure caches on (PML4E, PDPTE and PDE caches); no nested TLB.",
+                         "4-KiB-Seiten; Paging-Structure-Caches an (PML4E-, PDPTE- und PDE-Cache); kein "
+                         "verschachtelter TLB."),
+    "ex.g.feature.pwc+ntlb": ("4 KiB pages; paging-structure caches (PML4E, PDPTE, PDE) and the nested TLB on.",
+                              "4-KiB-Seiten; Paging-Structure-Caches (PML4E, PDPTE, PDE) und der verschachtelte TLB "
+                              "an."),
+    "ex.g.tlb_tags": ("TLB: 64 entries, 4-way; VPID {vpid}, PCID {pcid}.",
+                      "TLB: 64 Einträge, 4-fach assoziativ; VPID {vpid}, PCID {pcid}."),
+    "ex.g.workload": ("Workload: {name} ({params}).", "Last: {name} ({params})."),
+    "ex.g.machine": ("One VM, {ops} operations; TLB {entries} entries, 4-way, VPID and PCID on. A page-walk reference "
+                     "costs {walk_ref} cycles; the other costs are the defaults (a VM exit: 600 cycles round trip "
+                     "plus 1,400 for the VMM's handler).",
+                     "Eine VM, {ops} Operationen; TLB mit {entries} Einträgen, 4-fach assoziativ, VPID und PCID an. "
+                     "Ein Zugriff beim Seitentabellendurchlauf kostet {walk_ref} Takte; die übrigen Kosten sind die "
+                     "Voreinstellungen (ein VM-Exit: 600 Takte Hin- und Rückweg plus 1.400 für den Handler des "
+                     "VMM)."),
+    # explanations: translate
+    "ex.e.translate.split": ("gVA 0x{gva:x} splits into the indices PML4 {i4}, PDPT {i3}, PD {i2}, PT {i1} "
+                             "(9 bits each) and the offset 0x{off:x}.",
+                             "Die gVA 0x{gva:x} zerfällt in die Indizes PML4 {i4}, PDPT {i3}, PD {i2}, PT {i1} "
+                             "(je 9 Bit) und den Versatz 0x{off:x}."),
+    "ex.e.translate.hop": ("{level} at gPA 0x{table:x}, entry {index} → 0x{entry:x}",
+                           "{level} bei gPA 0x{table:x}, Eintrag {index} → 0x{entry:x}"),
+    "ex.e.translate.path": ("CR3 points at gPA 0x{cr3:x}: {hops}; the frame plus the offset is gPA 0x{gpa:x}.",
+                            "CR3 zeigt auf gPA 0x{cr3:x}: {hops}; Rahmen plus Versatz ergibt gPA 0x{gpa:x}."),
+    "ex.e.translate.pmap": ("The pmap maps gPPN 0x{gppn:x} to MPN 0x{mpn:x}, so the access uses MA 0x{ma:x}.",
+                            "Die pmap bildet gPPN 0x{gppn:x} auf MPN 0x{mpn:x} ab, also verwendet der Zugriff "
+                            "MA 0x{ma:x}."),
+    "ex.e.translate.shadow": ("With shadow page tables the CPU does not walk these tables on a TLB miss: it walks "
+                              "the shadow entry (gVA → MA) that the VMM built from the same two maps — the same "
+                              "answer.",
+                              "Mit Schattenseitentabellen durchläuft die CPU bei einem TLB-Fehltreffer nicht diese "
+                              "Tabellen, sondern den Schatteneintrag (gVA → MA), den der VMM aus denselben zwei "
+                              "Abbildungen gebaut hat — dasselbe Ergebnis."),
+    "ex.e.translate.nested": ("With nested paging the CPU composes the two maps itself: its 2D walk translates "
+                              "every guest table's gPA and the final gPA through the EPT, which maps gPA → MA as the "
+                              "pmap says.",
+                              "Mit verschachtelten Seitentabellen setzt die CPU beide Abbildungen selbst zusammen: "
+                              "ihr zweidimensionaler Durchlauf übersetzt die gPA jeder Gast-Tabelle und die "
+                              "endgültige gPA über die EPT, die gPA → MA so abbildet wie die pmap."),
+    # explanations: walk-refs
+    "ex.e.walk.shadow": ("Shadow page tables: the CPU walks the shadow tables (gVA → MA) directly — 1 reference.|"
+                         "Shadow page tables: the CPU walks the shadow tables (gVA → MA) directly — {n} references.",
+                         "Schattenseitentabellen: die CPU durchläuft die Schattentabellen (gVA → MA) direkt — "
+                         "1 Zugriff.|Schattenseitentabellen: die CPU durchläuft die Schattentabellen (gVA → MA) "
+                         "direkt — {n} Zugriffe."),
+    "ex.e.walk.nested": ("Nested paging: 1 reference — {g} guest-table entries and {e} EPT entries.|"
+                         "Nested paging: {n} references — {g} guest-table entries and {e} EPT entries, the nested "
+                         "walks that translate each guest table's gPA and the data's gPA to an MA.",
+                         "Verschachtelte Seitentabellen: 1 Zugriff — {g} Einträge der Gast-Tabellen und {e} "
+                         "EPT-Einträge.|Verschachtelte Seitentabellen: {n} Zugriffe — {g} Einträge der "
+                         "Gast-Tabellen und {e} EPT-Einträge, die verschachtelten Durchläufe, die die gPA jeder "
+                         "Gast-Tabelle und die gPA der Daten in eine MA übersetzen."),
+    "ex.e.walk.formula": ("The guest walk reads {g} levels, so {gpas} gPAs (its {g} tables and the data) take {per} "
+                          "EPT references each: {gpas} × {per} + {g} = {n}.",
+                          "Der Durchlauf des Gasts liest {g} Ebenen, also brauchen {gpas} gPAs (seine {g} Tabellen "
+                          "und die Daten) je {per} EPT-Zugriffe: {gpas} × {per} + {g} = {n}."),
+    "ex.e.walk.caches": ("With {mode}: {hits}.", "Mit {mode}: {hits}."),
+    "ex.e.walk.feature.none": ("With 4 KiB pages and no MMU caches a cold nested walk costs (4+1) × (4+1) − 1 = 24 "
+                               "references against 4 for a shadow walk (Bhargava et al., ASPLOS'08).",
+                               "Mit 4-KiB-Seiten und ohne MMU-Caches kostet ein kalter verschachtelter Durchlauf "
+                               "(4+1) × (4+1) − 1 = 24 Zugriffe, ein Durchlauf der Schattentabellen 4 (Bhargava et "
+                               "al., ASPLOS'08)."),
+    "ex.e.walk.feature.guest2m": ("A guest 2 MiB page ends the guest walk at the PD (3 levels): 4 × 4 + 3 = 19 "
+                                  "nested references. The shadow maps a guest 2 MiB page with 4 KiB entries, so "
+                                  "the shadow walk still reads 4.",
+                                  "Eine 2-MiB-Seite des Gasts beendet seinen Durchlauf beim PD (3 Ebenen): "
+                                  "4 × 4 + 3 = 19 verschachtelte Zugriffe. Die Schattentabellen bilden eine "
+                                  "2-MiB-Seite des Gasts mit 4-KiB-Einträgen ab, also liest ihr Durchlauf weiter 4."),
+    "ex.e.walk.feature.ept2m": ("A 2 MiB EPT leaf ends every EPT walk at the EPT's PD (3 levels): 5 × 3 + 4 = 19 "
+                                "references. Shadow page tables do not use the EPT: 4.",
+                                "Ein 2-MiB-Blatt der EPT beendet jeden EPT-Durchlauf beim PD der EPT (3 Ebenen): "
+                                "5 × 3 + 4 = 19 Zugriffe. Schattenseitentabellen verwenden die EPT nicht: 4."),
+    "ex.e.walk.feature.both2m": ("2 MiB pages in both dimensions: 4 × 3 + 3 = 15 references. The shadow still maps "
+                                 "4 KiB entries: 4.",
+                                 "2-MiB-Seiten in beiden Dimensionen: 4 × 3 + 3 = 15 Zugriffe. Die "
+                                 "Schattentabellen bilden weiter 4-KiB-Einträge ab: 4."),
+    "ex.e.walk.feature.pwc": ("The paging-structure caches (Intel SDM Vol. 3 §4.10.3) kept the upper entries of "
+                              "the neighbouring page's walk: a walk starts below the lowest level that hits.",
+                              "Die Paging-Structure-Caches (Intel SDM Vol. 3 §4.10.3) haben die oberen Einträge "
+                              "aus dem Durchlauf der Nachbarseite behalten: ein Durchlauf beginnt unterhalb der "
+                              "tiefsten Ebene, die trifft."),
+    "ex.e.walk.feature.pwc+ntlb": ("The paging-structure caches (Intel SDM Vol. 3 §4.10.3) kept the upper guest "
+                                   "entries, and the nested TLB keeps the gPA → MA translations of earlier 2D walks: "
+                                   "a gPA it holds needs no EPT walk.",
+                                   "Die Paging-Structure-Caches (Intel SDM Vol. 3 §4.10.3) haben die oberen "
+                                   "Einträge des Gasts behalten, und der verschachtelte TLB hält die "
+                                   "Übersetzungen gPA → MA früherer zweidimensionaler Durchläufe: eine gPA, die er "
+                                   "kennt, braucht keinen EPT-Durchlauf."),
+    # explanations: exits
+    "ex.e.exits.mode": ("With {mode}: {parts}.", "Mit {mode}: {parts}."),
+    "ex.e.exits.none": ("With {mode}: no VM exit.", "Mit {mode}: kein VM-Exit."),
+    "ex.e.exits.reason": ("{reason} × {count} ({where}) — {why}", "{reason}, {count}-mal ({where}) — {why}"),
+    "ex.e.steps": ("step {steps}|steps {steps}", "Schritt {steps}|Schritte {steps}"),
+    "ex.e.exits.nested_note": ("With nested paging the guest's own page faults, page-table writes, CR3 loads and "
+                               "INVLPGs run without a VM exit; only EPT violations exit.",
+                               "Mit verschachtelten Seitentabellen laufen die Seitenfehler des Gasts, seine "
+                               "Schreibzugriffe auf Seitentabellen, das Laden von CR3 und INVLPG ohne VM-Exit; nur "
+                               "EPT-Verletzungen führen zum Exit."),
+    "ex.why.hidden-fault": ("the shadow lacked what the guest tables and the pmap allow; the VMM fixes the shadow "
+                            "(backing the page first where needed), and the guest never sees it",
+                            "den Schattentabellen fehlte, was die Gast-Tabellen und die pmap erlauben; der VMM "
+                            "ergänzt den Schatten (und hinterlegt die Seite vorher, wo nötig), der Gast merkt "
+                            "nichts davon"),
+    "ex.why.guest-fault": ("the guest's own tables lacked the mapping: a true #PF, which the VMM reflects into the "
+                           "guest",
+                           "den Tabellen des Gasts selbst fehlte die Abbildung: ein echter #PF, den der VMM an den "
+                           "Gast weiterreicht"),
+    "ex.why.pt-write": ("the guest wrote a page-table page that a shadow page mirrors; the VMM write-protects such "
+                        "pages, emulates the write and drops the affected shadow entries",
+                        "der Gast schrieb in eine Seitentabellenseite, die eine Schattenseite spiegelt; der VMM "
+                        "schützt solche Seiten gegen Schreiben, emuliert den Schreibzugriff und verwirft die "
+                        "betroffenen Schatteneinträge"),
+    "ex.why.cr3-load": ("the guest loaded CR3 (a context switch); the VMM switches to that process's shadow root",
+                        "der Gast lud CR3 (ein Kontextwechsel); der VMM wechselt zur Schattenwurzel dieses "
+                        "Prozesses"),
+    "ex.why.invlpg": ("the guest's INVLPG; the VMM drops the shadow entry of that page",
+                      "das INVLPG des Gasts; der VMM verwirft den Schatteneintrag dieser Seite"),
+    "ex.why.ept-violation": ("the gPA had no usable EPT entry (never touched, swapped out, or shared when written); "
+                             "the VMM fixes its pmap and the EPT",
+                             "die gPA hatte keinen brauchbaren EPT-Eintrag (nie berührt, ausgelagert oder beim "
+                             "Schreiben gemeinsam genutzt); der VMM korrigiert seine pmap und die EPT"),
+    # explanations: tlb
+    "ex.e.tlb.filled": ("Step {step} filled the TLB entry for page 0x{gva:x} of VM1/p1.",
+                        "Schritt {step} hat den TLB-Eintrag für Seite 0x{gva:x} von VM1/p1 gefüllt."),
+    "ex.e.tlb.dropped": ("Step {step} dropped it: {reasons}.", "Schritt {step} hat ihn verworfen: {reasons}."),
+    "ex.e.tlb.evicted": ("evicted to make room", "verdrängt, um Platz zu schaffen"),
+    "ex.e.tlb.so_miss": ("So step {step} misses the TLB and walks again.",
+                         "Also ist Schritt {step} ein TLB-Fehltreffer und durchläuft die Tabellen erneut."),
+    "ex.e.tlb.kept": ("No step in between dropped it.", "Kein Schritt dazwischen hat ihn verworfen."),
+    "ex.e.tlb.kept_vpid_switch": ("With VPID the TLB tags entries by VM: running VM2 and switching back flushes "
+                                  "nothing.",
+                                  "Mit VPID markiert der TLB Einträge nach VM: VM2 laufen zu lassen und "
+                                  "zurückzuwechseln leert nichts."),
+    "ex.e.tlb.kept_vpid_exits": ("The one VM exit in between flushes nothing with VPID.|"
+                                 "The {n} VM exits in between flush nothing with VPID.",
+                                 "Der eine VM-Exit dazwischen leert mit VPID nichts.|"
+                                 "Die {n} VM-Exits dazwischen leeren mit VPID nichts."),
+    "ex.e.tlb.kept_pcid": ("With PCID the TLB tags entries by address space: the CR3 loads of the switches keep "
+                           "p1's entries.",
+                           "Mit PCID markiert der TLB Einträge nach Adressraum: das Laden von CR3 bei den "
+                           "Wechseln behält die Einträge von p1."),
+    "ex.e.tlb.kept_invlpg": ("INVLPG of 0x{gva:x} dropped that page's entry only.",
+                             "INVLPG für 0x{gva:x} hat nur den Eintrag dieser Seite verworfen."),
+    "ex.e.tlb.so_hit": ("So step {step} hits the TLB.", "Also ist Schritt {step} ein TLB-Treffer."),
+    "ex.e.tlb.rule_vpid_on": ("VPID on: entries carry their VM's tag, so VM exits, VM entries and VM switches keep "
+                              "them.",
+                              "VPID an: Einträge tragen die Markierung ihrer VM, daher bleiben sie bei VM-Exits, "
+                              "Wiedereintritten und VM-Wechseln erhalten."),
+    "ex.e.tlb.rule_vpid_off": ("VPID off: every VM exit and VM entry, and every VM switch, flushes the whole TLB "
+                               "(Intel SDM Vol. 3C §29.4.3.1).",
+                               "VPID aus: jeder VM-Exit und jeder Wiedereintritt sowie jeder VM-Wechsel leert den "
+                               "ganzen TLB (Intel SDM Vol. 3C §29.4.3.1)."),
+    "ex.e.tlb.rule_pcid_on": ("PCID on: entries carry their address space's tag, so a CR3 load keeps them.",
+                              "PCID an: Einträge tragen die Markierung ihres Adressraums, daher bleiben sie beim "
+                              "Laden von CR3 erhalten."),
+    "ex.e.tlb.rule_pcid_off": ("PCID off: a CR3 load flushes the address space's entries (Intel SDM Vol. 3 "
+                               "§4.10.4.1).",
+                               "PCID aus: das Laden von CR3 leert die Einträge des Adressraums (Intel SDM Vol. 3 "
+                               "§4.10.4.1)."),
+    # explanations: cheaper
+    "ex.e.cheaper.win": ("With {mode} it is cheaper: {c1} against {c2} cycles ({pct} fewer).",
+                         "Mit {mode} ist es günstiger: {c1} gegen {c2} Takte ({pct} weniger)."),
+    "ex.e.cheaper.mode": ("With {mode}: {cycles} cycles — {exits} VM exits cost {exit_cycles} cycles; page walks "
+                          "(the CPU's {refs} references, {per} per TLB miss over {misses} misses, and the VMM's "
+                          "software walks) cost {walk_cycles} cycles.",
+                          "Mit {mode}: {cycles} Takte — {exits} VM-Exits kosten {exit_cycles} Takte; "
+                          "Seitentabellendurchläufe (die {refs} Zugriffe der CPU, {per} je TLB-Fehltreffer bei "
+                          "{misses} TLB-Fehltreffern, und die Software-Durchläufe des VMM) kosten {walk_cycles} "
+                          "Takte."),
+    "ex.e.cheaper.top.exits": ("The largest difference is in VM exits: with {mode} they cost {diff} cycles more.",
+                               "Der größte Unterschied liegt bei den VM-Exits: mit {mode} kosten sie {diff} Takte "
+                               "mehr."),
+    "ex.e.cheaper.top.walks": ("The largest difference is in page walks: with {mode} they cost {diff} cycles more.",
+                               "Der größte Unterschied liegt bei den Seitentabellendurchläufen: mit {mode} kosten "
+                               "sie {diff} Takte mehr."),
+    "ex.e.cheaper.top.other": ("The largest difference is in the rest (the guest kernel's work, backing pages, VM "
+                               "switches): with {mode} it costs {diff} cycles more.",
+                               "Der größte Unterschied liegt beim Rest (Arbeit des Gast-Kernels, Hinterlegen von "
+                               "Seiten, VM-Wechsel): mit {mode} kostet er {diff} Takte mehr."),
+    # the printable sheet and the command line
+    "ex.sheet.title": ("Exercises on memory virtualization, seed {seed}",
+                       "Übungen zur Speichervirtualisierung, Seed {seed}"),
+    "ex.sheet.meta": ("One exercise, seed {seed}: the same seed gives the same exercise. Each answer is what the "
+                      "engine records for the exercise's scenario.|{n} exercises, seed {seed}: the same seed gives "
+                      "the same exercises. Each answer is what the engine records for the exercise's scenario.",
+                      "Eine Aufgabe, Seed {seed}: derselbe Seed ergibt dieselbe Aufgabe. Jede Lösung ist das, was "
+                      "die Engine für das Szenario der Aufgabe aufzeichnet.|{n} Aufgaben, Seed {seed}: derselbe Seed "
+                      "ergibt dieselben Aufgaben. Jede Lösung ist das, was die Engine für das Szenario der Aufgabe "
+                      "aufzeichnet."),
+    "ex.sheet.number": ("Exercise {n}", "Aufgabe {n}"),
+    "ex.sheet.key": ("Answer key (seed {seed})", "Lösungen (Seed {seed})"),
 }
