@@ -1,0 +1,214 @@
+"""Seeded exercises: deterministic by seed, every kind in a set of 40, and every answer what the
+command line's ``run`` reports for the exercise's scenario at its step and mode (CSV row or JSON
+counters); checking forgives hex case, 0x and spaces; texts in English and German for every kind;
+the printable sheet and the command line's errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from visualizer import cli
+from visualizer.learn import exercise_sheet
+from visualizer.learn import exercises as X
+from visualizer.render.i18n import CATALOGUE
+
+ROOT = Path(__file__).resolve().parents[1]
+CSV_FIELDS = ("gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles")
+RUN_FIELDS = ("vm_exits", "vm_exits_by_reason", "cycles", "walk_refs")
+
+
+def cli_json(argv) -> object:
+    out = io.StringIO()
+    assert cli.main(argv, out) == 0
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def set40():
+    return cli_json(["exercises", "--seed", "11", "--count", "40", "--json"])
+
+
+def test_the_same_seed_gives_the_same_set_and_other_seeds_other_sets(set40):
+    again = cli_json(["exercises", "--seed", "11", "--count", "40", "--json"])
+    assert again == set40
+    other = cli_json(["exercises", "--seed", "12", "--count", "40", "--json"])
+    assert other != set40
+    assert [e["scenario"] for e in other] != [e["scenario"] for e in set40]
+    assert len({e["scenario"] for e in set40}) == 40, "every exercise has a scenario of its own"
+
+
+def test_every_kind_appears_in_a_set_of_40_with_the_documented_fields(set40):
+    assert {e["kind"] for e in set40} == set(X.KINDS)
+    for e in set40:
+        assert {"kind", "question", "answer", "explanation", "scenario", "mode", "step"} <= set(e)
+        assert e["mode"] in ("shadow", "nested", "both")
+        assert (e["mode"] == "both") == ("by_mode" in e["answer"])
+        assert e["question"].strip() and e["explanation"].strip()
+        for f in e["fields"]:
+            src = e["answer"]["by_mode"][f["mode"]] if f["mode"] else e["answer"]
+            assert f["name"] in src
+            if f["kind"] == "hex":
+                assert re.fullmatch(r"0x[0-9a-f]+", src[f["name"]])
+
+
+def _run_cli(toml_path: Path, mode: str, tmp_path: Path) -> tuple[list[dict], dict]:
+    csv_path = tmp_path / f"steps-{mode}.csv"
+    d = cli_json(["run", str(toml_path), "--mode", mode, "--csv", str(csv_path), "--json"])
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return rows, d
+
+
+def test_every_answer_is_what_run_reports_for_its_scenario_at_its_step_and_mode(set40, tmp_path):
+    checked = 0
+    for n, e in enumerate(set40):
+        path = tmp_path / f"exercise-{n}.toml"
+        path.write_text(e["scenario"], encoding="utf-8")
+        per_mode = e["answer"]["by_mode"] if e["mode"] == "both" else {e["mode"]: e["answer"]}
+        runs = {m: _run_cli(path, m, tmp_path) for m in per_mode}
+        for mode, answer in per_mode.items():
+            rows, totals = runs[mode]
+            assert e["step"] < len(rows)
+            row = rows[e["step"]]
+            assert int(row["step"]) == e["step"]
+            for name, want in answer.items():
+                if e["scope"] == "step" and name in CSV_FIELDS:
+                    got = row[name] if name in ("gpa", "ma", "tlb", "fault") else int(row[name])
+                    assert got == want, f"exercise {n} ({e['kind']}) {mode} {name}: run says {got}, answer {want}"
+                    checked += 1
+                elif e["scope"] == "run" and name in RUN_FIELDS:
+                    assert totals[name] == want, f"exercise {n} ({e['kind']}) {mode} {name}"
+                    checked += 1
+                else:
+                    pytest.fail(f"exercise {n}: answer field {name} is neither a CSV column nor a run counter")
+            if e["scope"] == "run":
+                assert e["step"] == len(rows) - 1
+        if e["kind"] == "cheaper":
+            cycles = {m: runs[m][1]["cycles"] for m in ("shadow", "nested")}
+            assert e["answer"]["cheaper"] == min(cycles, key=cycles.get) and len(set(cycles.values())) == 2
+            checked += 1
+    assert checked > 60
+
+
+def test_the_command_line_runs_as_a_program_and_its_json_matches_run(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "visualizer", "exercises", "--kind", "translate", "--seed", "5",
+                          "--count", "1", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    (e,) = json.loads(out.stdout)
+    path = tmp_path / "x.toml"
+    path.write_text(e["scenario"], encoding="utf-8")
+    csv_path = tmp_path / "x.csv"
+    r = subprocess.run([sys.executable, "-m", "visualizer", "run", str(path), "--mode", e["mode"], "--csv",
+                        str(csv_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    row = list(csv.DictReader(open(csv_path, encoding="utf-8")))[e["step"]]
+    assert (row["gpa"], row["ma"]) == (e["answer"]["gpa"], e["answer"]["ma"])
+
+
+@pytest.mark.parametrize("kind", X.KINDS)
+def test_kind_filter_and_both_languages(kind):
+    en = cli_json(["exercises", "--kind", kind, "--seed", "3", "--count", "4", "--json", "--lang", "en"])
+    de = cli_json(["exercises", "--kind", kind, "--seed", "3", "--count", "4", "--json", "--lang", "de"])
+    assert [e["kind"] for e in en] == [kind] * 4
+    assert [e["answer"] for e in en] == [e["answer"] for e in de], "the answer does not depend on the language"
+    for a, b in zip(en, de):
+        assert a["question"] != b["question"] and a["explanation"] != b["explanation"]
+
+
+def test_explanations_say_why_from_the_records():
+    walk = [e for e in X.generate(4, "walk-refs", 12) if e.facts["feature"] == "none"]
+    assert walk, "a cold walk in 12 draws"
+    text = X.explanation(walk[0], "en")
+    assert "24 references — 4 guest-table entries and 20 EPT entries" in text and "5 × 4 + 4 = 24" in text
+    for ex in X.generate(2, "exits", 6):
+        text = X.explanation(ex, "de")
+        for mode in X.MODES:
+            for reason, n in ex.answer["by_mode"][mode]["vm_exits_by_reason"].items():
+                assert f"{X.choice_label(ex.fields[0], reason, 'de')}, {n}-mal" in text
+    for ex in X.generate(9, "tlb", 10):
+        text = X.explanation(ex, "en")
+        assert (f"So step {ex.step} hits" in text) == (ex.answer["tlb"] == "hit")
+
+
+def test_checking_forgives_hex_case_0x_and_spaces_and_numbers_written_with_separators():
+    (ex,) = X.generate(1, "translate", 1)
+    gpa, ma = int(ex.answer["gpa"], 16), int(ex.answer["ma"], 16)
+    ok = X.check(ex, {("gpa", None): f" 0X{gpa:X} ", ("ma", None): f"{ma:x}"})
+    assert ok == {("gpa", None): True, ("ma", None): True}
+    bad = X.check(ex, {("gpa", None): f"0x{gpa + 8:x}", ("ma", None): "0xzz"})
+    assert bad == {("gpa", None): False, ("ma", None): False}
+    assert X.parse_hex("0x 1C 238") == 0x1c238 and X.parse_hex("") is None and X.parse_hex("0x") is None
+    assert X.parse_int(" 1,000 ") == 1000 and X.parse_int("24") == 24 and X.parse_int("²") is None
+    (w,) = X.generate(1, "walk-refs", 1)
+    right = {("walk_refs", m): str(w.answer["by_mode"][m]["walk_refs"]) for m in X.MODES}
+    assert all(X.check(w, right).values())
+    wrong = {**right, ("walk_refs", "nested"): str(w.answer["by_mode"]["nested"]["walk_refs"] + 1)}
+    assert X.check(w, wrong) == {("walk_refs", "shadow"): True, ("walk_refs", "nested"): False}
+    (x,) = X.generate(1, "exits", 1)
+    sets = {("vm_exits_by_reason", m): list(x.answer["by_mode"][m]["vm_exits_by_reason"]) for m in X.MODES}
+    assert all(X.check(x, sets).values())
+    assert not X.check(x, {**sets, ("vm_exits_by_reason", "nested"): ["cr3-load"]})[("vm_exits_by_reason", "nested")]
+
+
+def test_every_kind_has_english_and_german_texts():
+    """Parity: each kind's question, given lines, field labels, choices and explanation keys exist
+    in both languages, and a generated exercise of each kind reads differently in each."""
+    for kind in X.KINDS:
+        for key in (f"ex.kind.{kind}", f"ex.q.{kind}"):
+            en, de = CATALOGUE[key]
+            assert en and de and en != de
+    for reason in X.EXIT_REASONS:
+        assert f"ex.exit.{reason}" in CATALOGUE and f"ex.why.{reason}" in CATALOGUE
+    for ex in X.generate(21, None, 10):
+        for lang in ("en", "de"):
+            assert X.question(ex, lang) and X.explanation(ex, lang) and X.given(ex, lang)
+            assert all(X.field_label(f, lang) for f in ex.fields)
+        assert X.explanation(ex, "en") != X.explanation(ex, "de")
+
+
+def test_html_sheet_is_self_contained_a4_escaped_with_the_key_on_its_own_page(tmp_path):
+    path = tmp_path / "sheet.html"
+    out = io.StringIO()
+    assert cli.main(["exercises", "--seed", "8", "--count", "5", "--lang", "de", "--html", str(path)], out) == 0
+    html = path.read_text(encoding="utf-8")
+    assert "@page { size: A4" in html and "page-break-before: always" in html
+    assert '<section class="key">' in html and html.index('class="key"') > html.rindex('id="q5"')
+    assert "<script" not in html and "http" not in html.replace("http-equiv", "")
+    assert "Aufgabe 5" in html and "Lösungen (Seed 8)" in html
+    exs = X.generate(8, None, 5)
+    sheet = exercise_sheet.html_sheet(exs, 8, "en")
+    assert "VM1/p1 runs the trace" in sheet or "Which VM exits occur" in sheet
+    assert "→" in sheet and "<pre>" in sheet and "&lt;" not in X.question(exs[0], "en")
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["exercises", "--kind", "nope"], "'nope' is not an exercise kind"),
+    (["exercises", "--seed", "-1"], "--seed"),
+    (["exercises", "--seed", "١٢"], "--seed"),
+    (["exercises", "--count", "0"], "--count"),
+    (["exercises", "--count", "201"], "--count"),
+    (["exercises", "--lang", "fr"], "--lang"),
+    (["exercises", "--json", "--html", "x.html"], "not allowed"),
+    (["exercises", "--html", "/nonexistent-dir/x.html"], "cannot write HTML file"),
+])
+def test_bad_input_is_one_error_line_and_exit_status_2(argv, needle, capsys):
+    assert cli.main(argv, io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and needle in err
+
+
+def test_kinds_are_listed_in_help_and_readme(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["exercises", "--help"], io.StringIO())
+    help_text = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Exercises"):]
+    for kind in X.KINDS:
+        assert kind in help_text and f"`{kind}`" in section
