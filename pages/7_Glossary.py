@@ -46,7 +46,7 @@ for cid in shown:
         note = C.model_note(cid, lang)
         if note:
             st.caption(f"{t('glossary.model', lang)}: {note}")
-        st.caption(f"{t('glossary.source', lang)}: {concept.source}")
+        st.caption(f"{t('glossary.source', lang)}: {C.source(cid, lang)}")
         label = t("glossary.see_it", lang, scenario=ex.scenario, mode=t("mode.short." + ex.mode.value, lang),
                   step=ex.step)
         ui.html(f'<a class="glossary-example" data-concept="{cid}" href="{esc(C.step_link(ex, lang))}" '

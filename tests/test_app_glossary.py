@@ -34,7 +34,7 @@ def test_every_concept_with_why_source_and_a_step_link():
     for c in C.CONCEPTS:
         assert C.why(c.id, "en").split(" ")[2] in md
         assert C.step_link(c.example, "en").replace("&", "&amp;") in md
-        assert c.source in captions
+        assert C.source(c.id, "en") in captions
     assert "See it happen: esxi-figure, nested mode, step 9" in md
     assert at.query_params["lang"] == "en" and "concept" not in at.query_params
 

@@ -11,7 +11,7 @@ The API other modules use (kept small):
 
 - ``CONCEPTS`` — every concept, in teaching order; ``IDS`` their ids; ``get(cid)`` → the
   :class:`Concept` or None.
-- ``title(cid, lang)``, ``why(cid, lang)``, ``model_note(cid, lang)`` (None where the model
+- ``title(cid, lang)``, ``why(cid, lang)``, ``source(cid, lang)``, ``model_note(cid, lang)`` (None where the model
   adds nothing) — the texts.
 - ``concepts_of(step)`` → the ids of the concepts a step's record shows, in order of first
   occurrence (``[]`` for no step); ``concepts_of_events(events)`` the same for any run of
@@ -71,17 +71,18 @@ class Concept:
     id: str
     """Stable id, used in links (``/Glossary?concept=ID``) and catalogue keys (``concept.ID.*``)."""
     source: str
-    """The citation it rests on (a document's own title, not translated)."""
+    """The citation it rests on (documents' own titles, not translated); ``{older}`` stands for
+    the catalogue's "in older editions": show it with :func:`source`."""
     example: Example
 
 
 _SDM_3A_CACHE = "Intel SDM Vol. 3A §4.10, “Caching Translation Information”"
 _SDM_3A_INV = "Intel SDM Vol. 3A §4.10.4.1"
-_SDM_3C_EXITS = "Intel SDM Vol. 3C §29.3.3 (§28.2.3 in older editions), “EPT-Induced VM Exits”"
-_SDM_3C_EPT = "Intel SDM Vol. 3C §29.3.2 (§28.2.2 in older editions), “EPT Translation Mechanism”"
-_SDM_3C_INV = ("Intel SDM Vol. 3C §29.4.3 (§28.3.3 in older editions), “Invalidating Cached Translation "
+_SDM_3C_EXITS = "Intel SDM Vol. 3C §29.3.3 (§28.2.3 {older}), “EPT-Induced VM Exits”"
+_SDM_3C_EPT = "Intel SDM Vol. 3C §29.3.2 (§28.2.2 {older}), “EPT Translation Mechanism”"
+_SDM_3C_INV = ("Intel SDM Vol. 3C §29.4.3 (§28.3.3 {older}), “Invalidating Cached Translation "
                "Information”")
-_SDM_3C_VPID = "Intel SDM Vol. 3C §29.4.3.1 (§28.3.3.1 in older editions)"
+_SDM_3C_VPID = "Intel SDM Vol. 3C §29.4.3.1 (§28.3.3.1 {older})"
 _KVM = "KVM Documentation/virt/kvm/x86/mmu.rst"
 _VSPHERE = "vSphere Resource Management, “Memory Virtualization”"
 _OSDI02 = "Waldspurger, “Memory Resource Management in VMware ESX Server”, OSDI 2002"
@@ -126,6 +127,11 @@ def title(cid: str, lang: str = "en") -> str:
 
 def why(cid: str, lang: str = "en") -> str:
     return t(f"concept.{cid}.why", lang)
+
+
+def source(cid: str, lang: str = "en") -> str:
+    """The citation of concept ``cid`` in ``lang``."""
+    return _BY_ID[cid].source.format(older=t("concept.older_editions", lang))
 
 
 def model_note(cid: str, lang: str = "en") -> Optional[str]:
@@ -243,4 +249,4 @@ def glossary_link(cid: str, lang: str = "en") -> str:
 
 
 __all__ = ["CONCEPTS", "Concept", "Example", "IDS", "concepts_of", "concepts_of_event", "concepts_of_events", "get",
-           "glossary_link", "model_note", "search", "step_link", "title", "why"]
+           "glossary_link", "model_note", "search", "source", "step_link", "title", "why"]

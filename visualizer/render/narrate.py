@@ -442,7 +442,7 @@ def why_html(concepts: tuple, lang: str = "en") -> str:
                  if note else "")
         body.append(f'<div class="why-concept" data-concept="{cid}" style="margin:0.25rem 0 0.35rem 0">'
                     f'<b>{esc(C.title(cid, lang))}</b> — {esc(C.why(cid, lang))}{model}'
-                    f'<div style="margin-top:0.2rem;color:#546e7a">{esc(t("concept.source", lang, source=C.get(cid).source))}'
+                    f'<div style="margin-top:0.2rem;color:#546e7a">{esc(t("concept.source", lang, source=C.source(cid, lang)))}'
                     f' · <a href="{esc(C.glossary_link(cid, lang))}" target="_blank" rel="noopener">'
                     f'{esc(t("concept.in_glossary", lang))}</a></div></div>')
     summary = (f'<summary title="{esc(t("concept.why_hint", lang))}" style="display:inline;cursor:pointer;'

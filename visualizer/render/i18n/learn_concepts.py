@@ -12,6 +12,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "concept.why_hint": ("Why does this happen? The concept behind this line",
                          "Warum passiert das? Das Konzept hinter dieser Zeile"),
     "concept.source": ("Source: {source}", "Quelle: {source}"),
+    "concept.older_editions": ("in older editions", "in älteren Ausgaben"),
     "concept.in_glossary": ("in the glossary ↗", "im Glossar ↗"),
     "concept.model_label": ("In this model: {note}", "In diesem Modell: {note}"),
 
