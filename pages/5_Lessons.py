@@ -1,15 +1,252 @@
-"""Lessons: a learning-mode page (being built)."""
+"""Lessons: a built-in scenario step by step, with commentary and questions asked before each
+step is revealed (``lesson=NAME&step=N`` in the link; N counts the lesson's steps from 1)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from visualizer.app import ui
+from visualizer.app.session import StepError
+from visualizer.learn import lessons as L
+from visualizer.learn import questions as Q
+from visualizer.render import figure as F
+from visualizer.render import narrate as N
+from visualizer.render import tables as T
 from visualizer.render.i18n import t
+from visualizer.render.plain import plain
+from visualizer.render.svg import sized
 
+S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
 ui.page_config(lang, "nav.lessons", ":material/school:")
 ui.language_switch(lang)
-ui.write_params(lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def builtin_lesson(name: str) -> L.Lesson:
+    return L.builtin_lesson(name)
+
+
+NAMES = L.lesson_names()
+CUSTOM = "__upload__"
+
+
+def lesson() -> L.Lesson:
+    name = S.get("lesson_name")
+    if name == CUSTOM and S.get("lesson_upload") is not None:
+        return S["lesson_upload"]
+    return builtin_lesson(name if name in NAMES else NAMES[0])
+
+
+def lesson_key() -> str:
+    return S["lesson_name"] if S.get("lesson_name") != CUSTOM else CUSTOM + lesson().name
+
+
+if S.get("lesson_name") not in NAMES and not (S.get("lesson_name") == CUSTOM and S.get("lesson_upload")):
+    S["lesson_name"] = NAMES[0]
+S.setdefault("lesson_i", 0)
+S.setdefault("lesson_answers", {})
+S.setdefault("lesson_score", Q.Score())
+
+# -- deep link: lesson=NAME&step=N ------------------------------------------------------------------------
+link = ui.incoming(("lesson", "step"))
+if "lesson" in link:
+    wanted = link["lesson"].strip()
+    if wanted in NAMES:
+        if wanted != S["lesson_name"]:
+            S["lesson_name"], S["lesson_i"] = wanted, 0
+    else:
+        messages.append(t("lesson.err.name", lang, value=plain(link["lesson"]), names=", ".join(NAMES),
+                          fallback=plain(lesson().name)))
+if "step" in link:
+    n = len(lesson().steps)
+    got = ui.link_number(link["step"], n)
+    if got is None or got < 1:
+        messages.append(t("lesson.err.step", lang, value=plain(link["step"]), last=n, fallback=S["lesson_i"] + 1))
+    else:
+        S["lesson_i"] = got - 1
+les = lesson()
+i = min(max(0, S["lesson_i"]), len(les.steps) - 1)
+S["lesson_i"] = i
+
+
+# -- callbacks ----------------------------------------------------------------------------------------------
+def go(delta: int) -> None:
+    S["lesson_i"] = min(max(0, S["lesson_i"] + delta), len(lesson().steps) - 1)
+
+
+def restart() -> None:
+    S["lesson_i"] = 0
+    key = lesson_key()
+    S["lesson_answers"] = {k: v for k, v in S["lesson_answers"].items() if k[0] != key}
+
+
+def on_choose() -> None:
+    S["lesson_i"] = 0
+
+
+def state(les: L.Lesson, at: int, mode):
+    return ui.timeline_for(les.scenario, mode).state_at(at)
+
+
+def questions(les: L.Lesson, idx: int) -> list:
+    step = les.steps[idx]
+    if not step.ask:
+        return []
+    machine, rec = state(les, step.at, les.mode_of(idx))
+    return Q.questions_for(rec, machine, les.mode_of(idx), kinds=list(step.ask))
+
+
+def widget_key(idx: int, q: Q.Question, lg: str) -> str:
+    return f"lq.{lesson_key()}.{idx}.{q.kind}.{lg}"
+
+
+def on_check(idx: int) -> None:
+    les = lesson()
+    lg = S.get("lang", "en")
+    try:
+        qs = questions(les, idx)
+    except StepError as exc:
+        S["_lesson_error"] = t("err.out_of_memory", lg, error=exc)
+        return
+    results = []
+    for q in qs:
+        given = S.get(widget_key(idx, q, lg))
+        ok = q.check(given)
+        S["lesson_score"].add(ok)
+        results.append((q, given, ok))
+    S["lesson_answers"][(lesson_key(), idx)] = results
+
+
+def on_upload() -> None:
+    f = S.get("lesson_file")
+    lg = S.get("lang", "en")
+    if f is None:
+        return
+    data = f.getvalue()
+    if len(data) > L.MAX_LESSON_BYTES:
+        S["_lesson_error"] = t("lesson.err.size", lg, kib=L.MAX_LESSON_BYTES >> 10)
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        S["_lesson_error"] = t("lesson.err.utf8", lg)
+        return
+    try:
+        les = L.load_lesson_text(text, f.name.rsplit(".", 1)[0] or "lesson")
+        L.check_answers(les)
+    except (L.LessonError, ValueError, OverflowError) as exc:
+        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=plain(exc))
+        return
+    except (RecursionError, MemoryError):
+        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error="-")
+        return
+    S["lesson_upload"] = les
+    S["lesson_name"] = CUSTOM
+    S["lesson_i"] = 0
+    S["_lesson_ok"] = t("lesson.uploaded", lg, name=plain(les.title_in(lg)))
+
+
+# -- the page -------------------------------------------------------------------------------------------------
 st.title(t("nav.lessons", lang))
 ui.show(messages)
+options = NAMES + ([CUSTOM] if S.get("lesson_upload") is not None else [])
+pick, up = st.columns([3, 2], vertical_alignment="bottom")
+ui.localized(pick.selectbox, t("lesson.choose", lang), options, "lesson_name", lang, on_change=on_choose,
+             format_func=lambda n: (f"{S['lesson_upload'].title_in(lang)} {t('lesson.custom', lang)}" if n == CUSTOM
+                                    else f"{NAMES.index(n) + 1}. {builtin_lesson(n).title_in(lang)}"))
+with up.popover(t("lesson.upload", lang), icon=":material/upload_file:", width="stretch"):
+    st.file_uploader(t("lesson.upload", lang), type=["toml"], key="lesson_file", on_change=on_upload,
+                     help=t("lesson.upload_help", lang, kib=L.MAX_LESSON_BYTES >> 10))
+if "_lesson_error" in S:
+    st.error(S.pop("_lesson_error"))
+if "_lesson_ok" in S:
+    st.success(S.pop("_lesson_ok"))
+
+les = lesson()
+i = min(S["lesson_i"], len(les.steps) - 1)
+step = les.steps[i]
+mode = les.mode_of(i)
+n = len(les.steps)
+score = S["lesson_score"]
+
+st.subheader(les.title_in(lang))
+if les.intro_in(lang):
+    with st.expander(t("lesson.intro", lang), expanded=i == 0):
+        st.markdown(L.safe_markdown(les.intro_in(lang)))
+
+c = st.columns([1, 1, 1, 2.2, 2.2], vertical_alignment="center")
+c[0].button(t("lesson.back", lang), key="lesson_back", on_click=go, args=(-1,), disabled=i == 0, width="stretch",
+            icon=":material/chevron_left:")
+c[1].button(t("lesson.next", lang), key="lesson_next", on_click=go, args=(1,), disabled=i >= n - 1, type="primary",
+            width="stretch", icon=":material/chevron_right:", icon_position="right")
+c[2].button(t("lesson.restart", lang), key="lesson_restart", on_click=restart, width="stretch",
+            icon=":material/first_page:")
+c[3].markdown(f"**{t('lesson.position', lang, i=i + 1, n=n)}**")
+c[4].markdown(f'<div class="lesson-score" data-right="{score.right}" data-asked="{score.asked}">'
+              f'{t("learn.score", lang, right=score.right, asked=score.asked)}</div>', unsafe_allow_html=True)
+
+answered = S["lesson_answers"].get((lesson_key(), i))
+asking = bool(step.ask) and answered is None
+shown = step.at - 1 if asking else step.at
+try:
+    machine, rec = state(les, shown, mode)
+    qs = questions(les, i) if asking else []
+except StepError as exc:
+    st.error(t("err.out_of_memory", lang, error=exc))
+    st.stop()
+
+text_col, fig_col = st.columns([1, 1.9])
+with text_col:
+    with st.container(border=True):
+        st.markdown(L.safe_markdown(step.commentary(lang)))
+    if asking:
+        op = les.scenario.trace[step.at - 1]
+        with st.form(f"lesson_form.{lesson_key()}.{i}", border=True):
+            st.markdown(f"**{t('lesson.ask_title', lang, step=step.at, op=T.op_text(op, lang))}**")
+            for q in qs:
+                if q.choices:
+                    st.radio(Q.prompt(q, lang), q.choices, index=None, key=widget_key(i, q, lang),
+                             format_func=lambda ch, q=q: Q.choice_label(q, ch, lang))
+                else:
+                    st.number_input(Q.prompt(q, lang), min_value=0, step=1, value=None, key=widget_key(i, q, lang),
+                                    placeholder=t("learn.number", lang))
+            st.form_submit_button(t("lesson.check", lang), type="primary", on_click=on_check, args=(i,),
+                                  key=f"lesson_check.{i}")
+    elif answered:
+        with st.container(border=True, key="lesson_results"):
+            st.markdown(f"**{t('lesson.results', lang)}**")
+            for q, given, ok in answered:
+                shown_given = (t("learn.no_answer", lang) if given is None else
+                               (Q.choice_label(q, given, lang) if q.choices else str(given)))
+                verdict = (t("learn.right", lang, answer=Q.answer_label(q, lang)) if ok else
+                           t("learn.wrong", lang, given=shown_given, answer=Q.answer_label(q, lang)))
+                ui.html(f'<div class="q-result {"right" if ok else "wrong"}" data-kind="{q.kind}">'
+                        f'<div style="font-size:0.85rem;color:#546e7a">{N.esc(Q.prompt(q, lang))}</div>'
+                        f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{N.esc(verdict)}</b>'
+                        f'{N.html_list(Q.explanation(q, lang))}</div>')
+    if step.link is not None:
+        st.markdown(f":material/open_in_new: [{plain(t('lesson.open_link', lang, label=step.link.text(lang)))}]"
+                    f"({step.link.href}{'&' if '?' in step.link.href else '?'}lang={lang})")
+    if les.builtin:
+        st.markdown(f":material/footprint: [{plain(t('lesson.open_step', lang))}](/Step_through?scenario="
+                    f"{les.scenario.name}&mode={mode.value}&step={shown}&lang={lang})")
+    if i == n - 1 and not asking and score.asked:
+        st.success(t("lesson.done", lang, right=score.right, asked=score.asked))
+
+with fig_col:
+    total = len(les.scenario.trace)
+    mode_name = t("mode.short." + mode.value, lang)
+    st.caption(t("lesson.state", lang, step=shown, total=total, mode=mode_name) if shown else
+               t("lesson.state_boot", lang, mode=mode_name))
+    fig = F.figure(machine, F.highlight_of(rec, machine), lang,
+                   F.View(data_only=les.figure, labels=les.scenario.labels))
+    _dot, svg, _engine = ui.draw(fig)
+    ui.svg_view(f'<div class="esxi-diagram" data-step="{shown}" data-mode="{mode.value}" '
+                f'data-lesson-step="{i + 1}" style="background:white">{sized(svg, None)}</div>', "lesson_diagram")
+    if rec is not None and not asking:
+        with st.container(border=True):
+            ui.html(f"<b>{t('step.narration', lang)}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code>"
+                    + N.html_list(N.narrate_linked(rec, lang, machine.views.current_process(rec.op.vm))))
+
+ui.write_params(lang=lang, lesson=S["lesson_name"] if S["lesson_name"] != CUSTOM else None, step=i + 1)

@@ -1,0 +1,123 @@
+"""Lesson files: the built-in lessons load, have 6–15 steps with EN and DE commentary, every
+question they ask has an answer in the engine's run; bad files get errors naming the field; the
+teacher's Markdown can only emphasise, list and show links with their targets."""
+from __future__ import annotations
+
+import pytest
+
+from visualizer.engine import Mode
+from visualizer.engine.workloads import GENERATORS
+from visualizer.learn import lessons as L
+from visualizer.learn import questions as Q
+
+GOOD = '''
+title = "T"
+scenario = "esxi-figure"
+[[step]]
+step = 1
+text = "first"
+ask = ["tlb"]
+'''
+
+
+def test_there_are_six_lessons_of_six_to_fifteen_steps_in_both_languages():
+    names = L.lesson_names()
+    assert len(names) >= 6
+    for name in names:
+        les = L.builtin_lesson(name)
+        assert 6 <= len(les.steps) <= 15, name
+        assert les.title and les.title_de and les.intro and les.intro_de and les.title != les.title_de
+        for s in les.steps:
+            assert s.text.strip() and s.text_de.strip() and s.text != s.text_de, (name, s.at)
+            if s.link:
+                assert s.link.label and s.link.label_de
+
+
+@pytest.mark.parametrize("name", L.lesson_names())
+def test_every_asked_kind_has_an_answer_from_the_engine(name):
+    les = L.builtin_lesson(name)
+    L.check_answers(les)
+    asked = 0
+    for i, s in enumerate(les.steps):
+        if not s.ask:
+            continue
+        mode = les.mode_of(i)
+        m = les.scenario.machine(mode)
+        rec = None
+        for k in range(s.at):
+            rec = m.execute(les.scenario.trace[k], k)
+        qs = Q.questions_for(rec, m, mode, kinds=list(s.ask))
+        assert [q.kind for q in qs] == list(s.ask)
+        for q in qs:
+            assert q.answer == {"tlb": rec.tlb.value, "walk_refs": rec.walk_refs, "gpa": rec.gpa, "ma": rec.ma,
+                                "exit": q.answer, "fault": Q.fault_answer(rec)}[q.kind]
+            asked += 1
+    assert asked >= 5
+
+
+def test_the_last_lesson_links_to_compare_presets():
+    les = L.builtin_lesson(L.lesson_names()[-1])
+    links = [s.link.href for s in les.steps if s.link]
+    assert len(links) >= 3
+    for href in links:
+        assert href.startswith("/Compare?source=generator&kind=")
+        kind = href.split("kind=")[1].split("&")[0]
+        assert kind in GENERATORS
+
+
+def test_lessons_cover_both_modes_and_all_question_kinds():
+    kinds, modes = set(), set()
+    for name in L.lesson_names():
+        les = L.builtin_lesson(name)
+        for i, s in enumerate(les.steps):
+            kinds |= set(s.ask)
+            modes.add(les.mode_of(i))
+    assert kinds == set(Q.KINDS) and modes == {Mode.SHADOW, Mode.NESTED}
+
+
+@pytest.mark.parametrize("text, field", [
+    (GOOD + "colour = 1\n", "colour: unknown field"),
+    (GOOD.replace('ask = ["tlb"]', 'ask = ["tlb", "colour"]'), "step[0].ask[1]: 'colour' is not a question kind"),
+    (GOOD.replace("step = 1", "step = 99"), "step[0].step: 99 is not an operation"),
+    (GOOD.replace("step = 1", 'step = "one"'), "step[0].step: expected an integer"),
+    (GOOD.replace("step = 1", "step = 0"), "step[0].ask: step 0"),
+    (GOOD.replace('"esxi-figure"', '"nope"'), "scenario: no built-in scenario 'nope'"),
+    (GOOD.replace('title = "T"', ''), "title: missing"),
+    (GOOD.replace('text = "first"', 'text = "first"\nmode = "native"'), "step[0].mode: 'native' is not a mode"),
+    (GOOD.replace('text = "first"', 'text = "x"\nlink = { href = "https://evil.example", label = "x" }'),
+     "step[0].link.href"),
+    (GOOD.replace('scenario = "esxi-figure"', 'scenario = { vm = [{ name = "VM 1" }] }'), "scenario.vm[0].name"),
+    ('title = "T"\nscenario = "esxi-figure"\n', "step: at least one"),
+    ("a" + ".a" * 40 + " = 1", "dotted parts"),
+    ("x = " + "[" * 40 + "]" * 40, "nested more than"),
+    ("title = ", "not valid TOML"),
+    ("x" * (L.MAX_LESSON_BYTES + 1), "larger than"),
+])
+def test_bad_lesson_files_get_errors_naming_the_field(text, field):
+    with pytest.raises(L.LessonError) as err:
+        L.load_lesson_text(text, "t")
+    assert field in str(err.value)
+
+
+def test_a_question_without_an_answer_names_the_step():
+    les = L.load_lesson_text(GOOD.replace("step = 1", "step = 8"), "t")  # operation 8 shares: no access
+    with pytest.raises(L.LessonError, match=r"step\[0\]\.ask\[0\]: operation 8 \(share"):
+        L.check_answers(les)
+
+
+def test_an_inline_scenario_is_read_in_the_scenario_format():
+    les = L.builtin_lesson("03-shadow-coherence")
+    assert not les.builtin and les.scenario.name == "shadow-coherence" and len(les.scenario.trace) == 9
+    assert les.scenario.config.vms[0].processes == ("p1", "p2")
+
+
+def test_teacher_markdown_is_restricted():
+    md = L.safe_markdown("**bold** and *em*, see [the SDM](https://intel.com/sdm) ![x](http://e/x.png)\n"
+                         "- one\n1. two\n# heading <img src=x onerror=alert(1)> `code` $x$")
+    assert "**bold**" in md and "*em*" in md
+    assert "the SDM (https" in md and "](" not in md.replace("\\](", "")
+    assert "<img" not in md and "&lt;img" in md
+    assert "\\!\\[x\\]" in md
+    lines = md.split("\n")
+    assert lines[1] == "- one" and lines[2] == "1. two" and lines[3].startswith("\\#")
+    assert "\\`code\\`" in md and "\\$x\\$" in md

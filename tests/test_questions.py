@@ -1,0 +1,117 @@
+"""Predict-then-reveal questions: every answer is the engine's record, the choices hold it,
+the distractors are other addresses, the explanations add up, and every kind speaks EN and DE."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from visualizer.engine import Mode, builtin
+from visualizer.engine.events import VmExit
+from visualizer.learn import questions as Q
+from visualizer.render.i18n import CATALOGUE
+
+
+def records(name: str, mode: Mode, limit: int = 40):
+    s = builtin(name)
+    m = s.machine(mode)
+    for i in range(min(limit, len(s.trace))):
+        yield m.execute(s.trace[i], i), m
+
+
+@pytest.mark.parametrize("name", ["esxi-figure", "no-vpid", "context-switch", "page-table-update", "mmu-caches"])
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_answers_are_the_records_fields(name, mode):
+    kinds_seen = set()
+    for rec, m in records(name, mode):
+        qs = Q.questions_for(rec, m, mode)
+        assert 1 <= len(qs) <= 3
+        again = Q.questions_for(rec, m, mode)
+        assert [(q.kind, q.choices, q.answer) for q in qs] == [(q.kind, q.choices, q.answer) for q in again]
+        for kind in Q.KINDS:
+            q = Q.make_question(kind, rec, mode, m)
+            if q is None:
+                assert kind in ("tlb", "walk_refs", "gpa", "ma", "fault")
+                continue
+            kinds_seen.add(kind)
+            expected = {"tlb": rec.tlb.value, "walk_refs": rec.walk_refs, "gpa": rec.gpa, "ma": rec.ma,
+                        "exit": next((e.reason.value for e in rec.events if isinstance(e, VmExit)), Q.NO_EXIT),
+                        "fault": Q.fault_answer(rec)}[kind]
+            assert q.answer == expected
+            assert q.check(q.answer)
+            if q.choices:
+                assert q.answer in q.choices and len(set(q.choices)) == len(q.choices)
+                assert all(not q.check(c) for c in q.choices if c != q.answer)
+            else:
+                assert q.check(str(q.answer)) and not q.check(q.answer + 1) and not q.check("x")
+            if kind in ("gpa", "ma"):
+                assert len(q.choices) == Q.CHOICES_PER_ADDRESS
+            for lang in ("en", "de"):
+                assert Q.prompt(q, lang) and Q.explanation(q, lang)[0]
+    assert {"tlb", "exit", "walk_refs", "ma", "fault"} <= kinds_seen
+
+
+def test_the_fault_answer_names_what_the_step_met():
+    s = builtin("esxi-figure")
+    m = s.machine(Mode.SHADOW)
+    recs = [m.execute(op, i) for i, op in enumerate(s.trace)]
+    assert Q.fault_answer(recs[0]) == "guest-pf+hidden-fault"
+    assert Q.fault_answer(recs[8]) == "hidden-fault"      # the shared page's shadow entry was dropped
+    assert Q.fault_answer(recs[4]) == Q.NO_EXIT           # a TLB hit
+    m = s.machine(Mode.NESTED)
+    recs = [m.execute(op, i) for i, op in enumerate(s.trace)]
+    assert Q.fault_answer(recs[11]) == "ept-violation"    # the swapped page
+    q = Q.make_question("exit", recs[8], Mode.NESTED)
+    assert q.choices == (Q.NO_EXIT, "ept-violation") and q.answer == Q.NO_EXIT
+
+
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_the_walk_explanation_adds_up_to_the_answer(mode):
+    for rec, m in records("esxi-figure", mode):
+        q = Q.make_question("walk_refs", rec, mode, m)
+        if q is None or not q.answer:
+            continue
+        walks = Q.explanation(q, "en")[1:]
+        counted = sum(int(re.search(r"\((\d+) references?", w).group(1)) for w in walks)
+        assert counted == q.answer, (rec.index, walks)
+
+
+def test_address_distractors_are_other_mapped_pages():
+    s = builtin("esxi-figure")
+    m = s.machine(Mode.SHADOW)
+    recs = [m.execute(op, i) for i, op in enumerate(s.trace)]
+    q = Q.make_question("ma", recs[4], Mode.SHADOW, m)   # read a: the machine holds four data pages by now
+    backed = {v.name: {mpn << 12 for mpn in v.mpn if mpn >= 0} for v in m.views.vms()}
+    others = [c for c in q.choices if c != q.answer]
+    assert recs[4].gpa in others                          # the classic confusion: a gPA for an MA
+    assert any(c in backed["VM1"] for c in others)
+
+
+def test_every_question_kind_speaks_english_and_german():
+    keys = [f"q.prompt.{k}" for k in Q.KINDS] + ["q.choice.tlb.hit", "q.choice.tlb.miss", "q.explain.tlb.hit",
+                                               "q.explain.tlb.miss", "q.explain.exit", "q.explain.exit.none",
+                                               "q.explain.walk_refs", "q.explain.vmm_refs", "q.explain.gpa",
+                                               "q.explain.ma.shadow", "q.explain.ma.nested"]
+    for reasons in Q.EXIT_REASONS.values():
+        keys += [f"q.choice.exit.{r.value}" for r in reasons]
+    keys.append(f"q.choice.exit.{Q.NO_EXIT}")
+    for faults in Q.FAULTS.values():
+        keys += [f"q.choice.fault.{f}" for f in faults] + [f"q.explain.fault.{f.replace('+', '_')}" for f in faults]
+    missing = [k for k in keys if k not in CATALOGUE]
+    assert missing == []
+    for k in keys:
+        en, de = CATALOGUE[k]
+        assert en and de and en != de
+
+
+def test_german_questions_hold_no_english():
+    from test_i18n import english_in
+    shown = []
+    for mode in (Mode.SHADOW, Mode.NESTED):
+        for rec, m in records("esxi-figure", mode):
+            for kind in Q.KINDS:
+                q = Q.make_question(kind, rec, mode, m)
+                if q is not None:
+                    shown += [Q.prompt(q, "de"), *Q.explanation(q, "de")]
+                    shown += [Q.choice_label(q, c, "de") for c in q.choices]
+    assert english_in(shown) == []
