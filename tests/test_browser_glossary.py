@@ -74,6 +74,8 @@ def test_a_glossary_link_opens_the_step_that_shows_the_concept(server, browser, 
         assert C.title(cid, lang) in text and "ASPLOS" in text
         href = body.locator("a").first.get_attribute("href")
         assert href == C.glossary_link(cid, lang) and body.locator("a").first.get_attribute("target") == "_blank"
+        step.set_viewport_size({"width": 1920, "height": 1080})
+        step.wait_for_timeout(300)
         why.scroll_into_view_if_needed()
         step.screenshot(path=str(OUT / f"why-wide-{lang}.png"))
         step.set_viewport_size({"width": 1280, "height": 720})
