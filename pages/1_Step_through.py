@@ -8,6 +8,7 @@ import streamlit as st
 from visualizer.app import ui
 from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access
 from visualizer.engine import Mode
+from visualizer.learn import questions as Q
 from visualizer.render import figure as F
 from visualizer.render.legend import legend_html
 from visualizer.render.plain import plain
@@ -45,7 +46,9 @@ if "figure_view" not in S or S.get("_figure_view_for") != scenario.name:
     S["figure_view"] = bool(scenario.labels)
     S["_figure_view_for"] = scenario.name
 
-link = ui.incoming(("mode", "step", "present", "figure"))
+link = ui.incoming(("mode", "step", "present", "figure", "predict"))
+if "predict" in link:
+    S["predict_on"] = link["predict"].strip() in ("1", "true", "yes", "on")
 if "present" in link:
     S["present"] = link["present"].strip() in ("1", "true", "yes", "on")
 if "figure" in link:
@@ -85,7 +88,117 @@ def act(fn, *args) -> None:
 
 
 def on_forward() -> None:
-    act(session().forward)
+    """Step — or, in predict mode, first ask about the next step, then reveal it."""
+    s = session()
+    if not S.get("predict_on") or s.step >= s.total:
+        act(s.forward)
+    elif S.get("_asking") == asking_key(s):
+        reveal()
+    else:
+        S["_asking"] = asking_key(s)
+
+
+# -- predict, then reveal: questions about the next step from its record (run on a clone) ----------
+def asking_key(s: Session) -> tuple:
+    return s.key()
+
+
+def next_questions(s: Session) -> list:
+    """The questions about the operation after the current step (the session is not moved)."""
+    cached = S.get("_questions")
+    if cached is not None and cached[0] == s.key():
+        return cached[1]
+    machine = s.machine.clone()
+    rec = machine.execute(s.trace[s.step], s.step)
+    qs = Q.questions_for(rec, machine, s.mode)
+    S["_questions"] = (s.key(), qs)
+    return qs
+
+
+def answer_key(s: Session, q: Q.Question, lg: str) -> str:
+    return f"pq.{s.step}.{q.kind}.{lg}"
+
+
+def reveal() -> None:
+    s = session()
+    lg = S.get("lang", "en")
+    try:
+        qs = next_questions(s)
+    except (StepError, RuntimeError, ValueError) as exc:
+        S["_step_error"] = t("err.out_of_memory", lg, error=exc)
+        return
+    results = []
+    for q in qs:
+        given = S.get(answer_key(s, q, lg))
+        ok = q.check(given)
+        S.setdefault("predict_score", Q.Score()).add(ok)
+        results.append((q, given, ok))
+    S.pop("_asking", None)
+    act(s.forward)
+    S["_revealed"] = (s.key(), results)
+
+
+def on_cancel_predict() -> None:
+    S.pop("_asking", None)
+
+
+def on_predict() -> None:
+    S["predict_on"] = bool(S.get("_predict_toggle"))
+    if not S.get("predict_on"):
+        S.pop("_asking", None)
+
+
+def predict_questions(s: Session, lecture: bool) -> None:
+    """The questions about the next step, as widgets (their answers are read when revealing)."""
+    try:
+        qs = next_questions(s)
+    except (StepError, RuntimeError, ValueError) as exc:
+        st.error(t("err.out_of_memory", lang, error=exc))
+        return
+    op = T.op_text(s.trace[s.step], lang)
+    with st.container(border=True, key="predict_box"):
+        st.markdown(f"**{t('learn.ask_title', lang, step=s.step + 1, op=op)}**")
+        cols = st.columns(max(1, len(qs))) if lecture else [st.container() for _ in qs]
+        for col, q in zip(cols, qs, strict=False):
+            if q.choices:
+                col.radio(Q.prompt(q, lang), q.choices, index=None, key=answer_key(s, q, lang),
+                          format_func=lambda ch, q=q: Q.choice_label(q, ch, lang))
+            else:
+                col.number_input(Q.prompt(q, lang), min_value=0, step=1, value=None, key=answer_key(s, q, lang),
+                                 placeholder=t("learn.number", lang))
+        if not qs:
+            st.caption(t("learn.nothing_to_ask", lang))
+        b1, b2, rest = st.columns([1, 1, 3 if not lecture else 4], vertical_alignment="center")
+        b1.button(t("learn.reveal", lang), key="predict_reveal", on_click=reveal, type="primary", width="stretch",
+                  icon=":material/visibility:")
+        b2.button(t("learn.cancel", lang), key="predict_cancel", on_click=on_cancel_predict, width="stretch")
+        if lecture:
+            rest.caption(t("learn.reveal_key", lang))
+
+
+def predict_results(s: Session) -> None:
+    """The answers given before the current step was revealed, marked, with explanations."""
+    revealed = S.get("_revealed")
+    if not revealed or revealed[0] != s.key():
+        return
+    items = []
+    for q, given, ok in revealed[1]:
+        shown = (t("learn.no_answer", lang) if given is None else
+                 (Q.choice_label(q, given, lang) if q.choices else str(given)))
+        verdict = (t("learn.right", lang, answer=Q.answer_label(q, lang)) if ok else
+                   t("learn.wrong", lang, given=shown, answer=Q.answer_label(q, lang)))
+        items.append(f'<div class="q-result {"right" if ok else "wrong"}" data-kind="{q.kind}" style="margin:0.2rem 0">'
+                     f'<div style="font-size:0.85rem;color:#546e7a">{N.esc(Q.prompt(q, lang))}</div>'
+                     f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{N.esc(verdict)}</b>'
+                     f'{N.html_list(Q.explanation(q, lang))}</div>')
+    with st.container(border=True, key="predict_results"):
+        ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>" + "".join(items))
+
+
+def score_text() -> str:
+    sc = S.get("predict_score") or Q.Score()
+    return (f'<span class="predict-score" data-right="{sc.right}" data-asked="{sc.asked}">'
+            f'{t("learn.score", lang, right=sc.right, asked=sc.asked)}</span>')
 
 
 def on_back() -> None:
@@ -206,6 +319,8 @@ def lecture_view() -> None:
         status = (f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code> — "
                   f"{N.esc(T.step_summary(rec, lang, short=True))}")
         phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
+    if S.get("predict_on"):
+        status += " — " + score_text()
     ui.html(f'<div class="lecture-status" data-step="{s.step}">{status}</div>')
     markup, _dot, _svg, _engine = diagrams(s, lecture=True)
     ui.svg_view(markup, "diagram")
@@ -216,9 +331,15 @@ def lecture_view() -> None:
                      f'</div><div><b>{t("mode.short.nested", lang)}</b>{N.html_list(other)}</div></div>')
     else:
         narration = N.html_list(phrases)
-    ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
+    if S.get("predict_on") and S.get("_asking") == asking_key(s) and s.step < s.total:
+        predict_questions(s, lecture=True)
+    else:
+        if S.get("predict_on"):
+            predict_results(s)
+        ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
-                    step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))))
+                    step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
+                    predict=1 if S.get("predict_on") else None)
 
 
 if S.get("present"):
@@ -298,6 +419,17 @@ def step_view() -> None:
                  horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
+
+    # predict, then reveal
+    pcol, scol = st.columns([1.4, 4], vertical_alignment="center")
+    S["_predict_toggle"] = bool(S.get("predict_on"))  # the value lives in predict_on (lecture mode has no toggle)
+    pcol.toggle(t("learn.predict", lang), key="_predict_toggle", on_change=on_predict, help=t("learn.predict_help", lang))
+    if S.get("predict_on"):
+        scol.markdown(score_text(), unsafe_allow_html=True)
+        if S.get("_asking") == asking_key(s) and s.step < s.total:
+            predict_questions(s, lecture=False)
+        else:
+            predict_results(s)
 
     # the current step
     rec = s.record
@@ -405,7 +537,8 @@ def step_view() -> None:
         st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
-                    step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))))
+                    step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
+                    predict=1 if S.get("predict_on") else None)
 
 
 step_view()
