@@ -1,15 +1,264 @@
-"""Practice: a learning-mode page (being built)."""
+"""Practice: seeded exercises, answered, checked and explained, with a running score; ``present=1``
+shows one question full-screen for a lecture (→ next, ← back, r or Enter reveals)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from visualizer.app import ui
+from visualizer.learn import exercises as X
 from visualizer.render.i18n import t
+from visualizer.render.narrate import esc
+from visualizer.render.plain import plain
 
+S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
 ui.page_config(lang, "nav.practice", ":material/quiz:")
+DEFAULT_COUNT = 10
+PRESENT_KEYS = {"ArrowRight": "pxp_next", "PageDown": "pxp_next", " ": "pxp_next", "ArrowLeft": "pxp_prev",
+                "PageUp": "pxp_prev", "r": "pxp_reveal", "R": "pxp_reveal", "Enter": "pxp_reveal"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def exercise_set(seed: int, kinds: tuple, count: int) -> list:
+    return X.generate(seed, kinds, count)
+
+
+# -- the set: seed, kinds and count from the link or the session ------------------------------------
+S.setdefault("px.seed", 0)
+S.setdefault("px.kinds", X.KINDS)
+S.setdefault("px.count", DEFAULT_COUNT)
+S.setdefault("px.i", 0)
+S.setdefault("px.results", {})
+link = ui.incoming(("seed", "kind", "count", "q", "present"))
+if "seed" in link:
+    seed = ui.link_number(link["seed"], X.MAX_SEED)
+    if seed is None:
+        messages.append(t("ex.err.seed", lang, value=plain(link["seed"]), max=X.MAX_SEED, fallback=S["px.seed"]))
+    elif seed != S["px.seed"]:
+        S["px.seed"], S["px.i"] = seed, 0
+if "kind" in link:
+    try:
+        kinds = X.parse_kinds(link["kind"])
+        if kinds != S["px.kinds"]:
+            S["px.kinds"], S["px.i"] = kinds, 0
+    except ValueError:
+        messages.append(t("ex.err.kind", lang, value=plain(link["kind"]), kinds=", ".join(X.KINDS)))
+if "count" in link:
+    count = ui.link_number(link["count"], X.MAX_COUNT)
+    if not count:
+        messages.append(t("ex.err.count", lang, value=plain(link["count"]), max=X.MAX_COUNT, fallback=S["px.count"]))
+    else:
+        S["px.count"] = count
+if "present" in link:
+    S["px.present"] = link["present"].strip() in ("1", "true", "yes", "on")
+exs = exercise_set(S["px.seed"], tuple(S["px.kinds"]), S["px.count"])
+if "q" in link:
+    q = ui.link_number(link["q"], len(exs))
+    if not q:
+        messages.append(t("ex.err.q", lang, value=plain(link["q"]), last=len(exs)))
+    else:
+        S["px.i"] = q - 1
+S["px.i"] = min(max(S["px.i"], 0), len(exs) - 1)
+
+
+def md(text: str) -> str:
+    """Generated text for Markdown: escaped, and not cut (explanations run long)."""
+    return plain(text, 20_000)
+
+
+def result_key(ex) -> tuple:
+    return (ex.seed, ex.index, ex.kind)
+
+
+# -- callbacks --------------------------------------------------------------------------------------------
+def move(delta: int) -> None:
+    S["px.i"] = min(max(S["px.i"] + delta, 0), len(exs) - 1)
+    S.pop("px.revealed", None)
+
+
+def reveal() -> None:
+    S["px.revealed"] = S["px.i"]
+
+
+def on_present(value: bool) -> None:
+    S["px.present"] = value
+    S.pop("px.revealed", None)
+
+
+def answer_key(ex, f, lang_: str) -> str:
+    # choice widgets' labels change with the language: the language is part of their key
+    suffix = f".{lang_}" if f.choices else ""
+    return f"px_ans.{ex.key}.{f.name}.{f.mode}{suffix}"
+
+
+def on_check(ex) -> None:
+    lang_ = S.get("lang", "en")
+    responses = {(f.name, f.mode): S.get(answer_key(ex, f, lang_)) for f in ex.fields}
+    verdicts = X.check(ex, responses)
+    S["px.results"][result_key(ex)] = all(verdicts.values())
+    S["px.verdicts"] = (result_key(ex), verdicts)
+
+
+def on_set_changed() -> None:
+    S["px.seed"] = int(S["px_seed_box"])
+    S["px.count"] = int(S["px_count_box"])
+    chosen = tuple(k for k in X.KINDS if k in (S.get(f"px_kinds.{S.get('lang', 'en')}") or ()))
+    S["px.kinds"] = chosen or X.KINDS
+    S["px.i"] = 0
+    S.pop("px.revealed", None)
+
+
+def on_next_seed() -> None:
+    S["px.seed"] = min(S["px.seed"] + 1, X.MAX_SEED)
+    S["px.i"] = 0
+    S.pop("px.revealed", None)
+
+
+def kind_param():
+    return None if tuple(S["px.kinds"]) == X.KINDS else ",".join(S["px.kinds"])
+
+
+def score_text() -> str:
+    results = S["px.results"]
+    mine = [v for (seed, _i, kind), v in results.items() if seed == S["px.seed"] and kind in S["px.kinds"]]
+    if not mine:
+        return t("ex.page.score_none", lang)
+    return t("ex.page.score", lang, right=sum(mine), n=len(mine))
+
+
+ex = exs[S["px.i"]]
+position = t("ex.page.position", lang, i=S["px.i"] + 1, n=len(exs))
+
+
+def answer_lines(e) -> list[str]:
+    return [f"{X.field_label(f, lang)}: {X.answer_text(e, f, lang)}" for f in e.fields]
+
+
+# -- presenter view: one question full-screen ---------------------------------------------------------
+PRESENT_CSS = """
+<style>
+.px-status { font-size: 20px; color: #102027; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.px-question { font-size: 28px; line-height: 1.3; color: #102027; margin: 4px 0 8px 0; }
+.px-given { font-family: "DejaVu Sans Mono", monospace; font-size: 17px; line-height: 1.3; background: #f4f6f8;
+  color: #102027; padding: 6px 12px; margin: 0; white-space: pre; border-radius: 6px; overflow: hidden; }
+.px-given.cols { column-count: 2; column-gap: 2rem; }
+.px-ask { font-size: 24px; color: #102027; margin: 8px 0 0 0; }
+.px-answer { font-size: 26px; font-weight: 600; color: #1b5e20; margin: 8px 0 4px 0; }
+.px-why { font-size: 19px; line-height: 1.35; color: #102027; max-height: 40vh; overflow-y: auto; }
+</style>
+"""
+
+
+def presenter() -> None:
+    ui.lecture_style()
+    ui.html(PRESENT_CSS)
+    ui.page_keys(PRESENT_KEYS, "practice_keys")
+    c = st.columns([1, 1, 1.3, 1.1], vertical_alignment="center", gap="small")
+    c[0].button(t("ex.page.prev", lang), key="pxp_prev", on_click=move, args=(-1,), disabled=S["px.i"] == 0,
+                width="stretch", icon=":material/chevron_left:", help=t("ex.page.key_prev", lang))
+    c[1].button(t("ex.page.next", lang), key="pxp_next", on_click=move, args=(1,),
+                disabled=S["px.i"] >= len(exs) - 1, width="stretch", icon=":material/chevron_right:",
+                icon_position="right", help=t("ex.page.key_next", lang))
+    c[2].button(t("ex.page.reveal", lang), key="pxp_reveal", on_click=reveal, type="primary", width="stretch",
+                icon=":material/visibility:", help=t("ex.page.key_reveal", lang))
+    c[3].button(t("ex.page.exit", lang), key="pxp_exit", on_click=on_present, args=(False,), width="stretch",
+                icon=":material/close_fullscreen:")
+    ui.html(f'<div class="px-status" data-q="{S["px.i"] + 1}"><b>{esc(position)}</b> — '
+            f'{esc(X.kind_title(ex.kind, lang))} — {esc(t("ex.page.seed_is", lang, seed=S["px.seed"]))}</div>')
+    ui.html(f'<div class="px-question" data-q="{S["px.i"] + 1}">{esc(X.question(ex, lang))}</div>')
+    given = X.given(ex, lang)
+    cols = " cols" if len(given) > 14 else ""
+    body = "&#10;".join(esc(line) for line in given)  # newlines survive ui.html (it drops "\n")
+    ui.html(f'<pre class="px-given{cols}">{body}</pre>')
+    asks = []
+    for f in ex.fields:
+        opts = " · ".join(X.choice_label(f, v, lang) for v in f.choices)
+        asks.append(f"{X.field_label(f, lang)}" + (f": {opts}" if opts and f.kind == "choice" else " = ?"))
+    if S.get("px.revealed") == S["px.i"]:
+        ui.html('<div class="px-answer" data-revealed="1">' + "<br>".join(esc(a) for a in answer_lines(ex))
+                + f'</div><div class="px-why">{esc(X.explanation(ex, lang))}</div>')
+    else:
+        ui.html('<div class="px-ask">' + "<br>".join(esc(a) for a in asks) + "</div>")
+    ui.write_params(seed=S["px.seed"], kind=kind_param(), count=S["px.count"], q=S["px.i"] + 1, lang=lang,
+                    present=1)
+
+
+if S.get("px.present"):
+    ui.show(messages)
+    presenter()
+    st.stop()
+
+# -- the page -------------------------------------------------------------------------------------------
 ui.language_switch(lang)
-ui.write_params(lang=lang)
 st.title(t("nav.practice", lang))
 ui.show(messages)
+st.caption(t("ex.page.intro", lang))
+
+c = st.columns([1.1, 2.6, 0.9, 1.1, 1.1], vertical_alignment="bottom")
+S["px_seed_box"] = S["px.seed"]
+c[0].number_input(t("ex.page.seed", lang), min_value=0, max_value=X.MAX_SEED, step=1, key="px_seed_box",
+                  on_change=on_set_changed, help=t("ex.page.seed_help", lang))
+S[f"px_kinds.{lang}"] = list(S["px.kinds"])
+for other in ("en", "de"):
+    if other != lang:
+        S.pop(f"px_kinds.{other}", None)
+c[1].multiselect(t("ex.page.kinds", lang), list(X.KINDS), key=f"px_kinds.{lang}", on_change=on_set_changed,
+                 format_func=lambda k: X.kind_title(k, lang), placeholder=t("ex.page.all_kinds", lang))
+S["px_count_box"] = S["px.count"]
+c[2].number_input(t("ex.page.count", lang), min_value=1, max_value=X.MAX_COUNT, step=1, key="px_count_box",
+                  on_change=on_set_changed)
+c[3].button(t("ex.page.new_set", lang), key="px_new", on_click=on_next_seed, width="stretch",
+            icon=":material/casino:", help=t("ex.page.new_set_help", lang))
+c[4].button(t("ex.page.present", lang), key="px_present", on_click=on_present, args=(True,), width="stretch",
+            icon=":material/slideshow:", help=t("ex.page.present_help", lang))
+
+nav = st.columns([1, 1, 3, 2], vertical_alignment="center")
+nav[0].button(t("ex.page.prev", lang), key="px_prev", on_click=move, args=(-1,), disabled=S["px.i"] == 0,
+              width="stretch", icon=":material/chevron_left:")
+nav[1].button(t("ex.page.next", lang), key="px_next", on_click=move, args=(1,), disabled=S["px.i"] >= len(exs) - 1,
+              width="stretch", icon=":material/chevron_right:", icon_position="right")
+nav[2].markdown(f"**{position}** — {md(X.kind_title(ex.kind, lang))}")
+nav[3].markdown(f'<div class="px-score">{esc(score_text())}</div>', unsafe_allow_html=True)
+
+with st.container(border=True):
+    st.markdown(md(X.question(ex, lang)))
+    st.code("\n".join(X.given(ex, lang)), language=None)
+    with st.form(f"px_form.{ex.key}", border=False):
+        for f in ex.fields:
+            key = answer_key(ex, f, lang)
+            label = X.field_label(f, lang)
+            if f.kind == "choice":
+                st.radio(label, list(f.choices), key=key, index=None, horizontal=True,
+                         format_func=lambda v, f=f: X.choice_label(f, v, lang))
+            elif f.kind == "set":
+                st.multiselect(label, list(f.choices), key=key, format_func=lambda v, f=f: X.choice_label(f, v, lang),
+                               placeholder=t("ex.page.pick", lang))
+            else:
+                st.text_input(label, key=key, placeholder=t("ex.page.hex_hint" if f.kind == "hex" else
+                                                              "ex.page.int_hint", lang))
+        st.form_submit_button(t("ex.page.check", lang), key="px_check", on_click=on_check, args=(ex,),
+                              type="primary", icon=":material/check:")
+
+    verdict = S.get("px.verdicts")
+    if verdict and verdict[0] == result_key(ex):
+        verdicts = verdict[1]
+        if all(verdicts.values()):
+            st.success(t("ex.page.right", lang), icon=":material/check_circle:")
+        else:
+            wrong = [X.field_label(f, lang) for f in ex.fields if not verdicts[(f.name, f.mode)]]
+            st.error(t("ex.page.wrong", lang, fields=", ".join(wrong)), icon=":material/cancel:")
+        st.markdown("**" + t("ex.page.answer", lang) + "** " + md("; ".join(answer_lines(ex))))
+        st.info(md(X.explanation(ex, lang)), icon=":material/lightbulb:")
+
+with st.expander(t("ex.page.scenario", lang)):
+    st.caption(t("ex.page.generated", lang, step=ex.step + 1))
+    st.code(ex.scenario, language="toml")
+    mode_arg = ex.mode if ex.mode != "both" else "shadow"
+    st.code(f"python -m visualizer run exercise-{ex.key}.toml --mode {mode_arg} --csv steps.csv --json",
+            language="sh")
+    st.download_button(t("ex.page.download", lang), ex.scenario, f"exercise-{ex.key}.toml", "application/toml",
+                       key="px_dl", on_click="ignore", icon=":material/download:")
+
+ui.write_params(seed=S["px.seed"], kind=kind_param(), count=S["px.count"], q=S["px.i"] + 1, lang=lang,
+                present=None)

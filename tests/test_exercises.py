@@ -118,7 +118,7 @@ def test_kind_filter_and_both_languages(kind):
     de = cli_json(["exercises", "--kind", kind, "--seed", "3", "--count", "4", "--json", "--lang", "de"])
     assert [e["kind"] for e in en] == [kind] * 4
     assert [e["answer"] for e in en] == [e["answer"] for e in de], "the answer does not depend on the language"
-    for a, b in zip(en, de):
+    for a, b in zip(en, de, strict=True):
         assert a["question"] != b["question"] and a["explanation"] != b["explanation"]
 
 

@@ -495,3 +495,14 @@ def lecture_style() -> None:
 def show(messages: list[str]) -> None:
     for m in messages:
         st.warning(m, icon=":material/link_off:")
+
+
+# -- keys for any page (the lecture keys generalized) ---------------------------------------------
+def page_keys(mapping: dict[str, str], key: str) -> None:
+    """Make keys press buttons: ``mapping`` is key name (``KeyboardEvent.key``: "ArrowRight",
+    "PageDown", "r", "Enter", …) → the button's widget key. The same small component as
+    :func:`lecture_keys`: a key clicks the button (the same callback as a click); keys typed
+    into a text field stay there."""
+    comp = _keys_component()
+    if comp is not None:
+        comp(data=dict(mapping), key=key)

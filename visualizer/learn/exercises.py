@@ -44,7 +44,8 @@ MODES = ("shadow", "nested")
 EXIT_REASONS = tuple(r.value for r in ExitReason)
 MAX_COUNT = 200
 """Most exercises in one set."""
-MAX_SEED = 2 ** 63 - 1
+MAX_SEED = 2 ** 53 - 1
+"""Largest seed (a browser's number box holds whole numbers up to 2⁵³ − 1 exactly)."""
 _LEVEL = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
 _ATTEMPTS = 40
 
@@ -681,7 +682,7 @@ def _explain(ex: Exercise, lang: str) -> list[str]:
                 out.append(t("ex.e.exits.none", lang, mode=mode_name(mode, lang)))
                 continue
             parts = [t("ex.e.exits.reason", lang, reason=t(f"ex.exit.{r}", lang), count=n,
-                       where=t("ex.e.steps", lang, n=len(F["steps"][mode][r]),
+                       where=t("ex.e.steps" if len(F["steps"][mode][r]) > 1 else "ex.e.step", lang,
                                steps=", ".join(str(s) for s in F["steps"][mode][r])),
                        why=t(f"ex.why.{r}", lang))
                      for r, n in by.items()]

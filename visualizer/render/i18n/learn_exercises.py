@@ -169,7 +169,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.e.exits.mode": ("With {mode}: {parts}.", "Mit {mode}: {parts}."),
     "ex.e.exits.none": ("With {mode}: no VM exit.", "Mit {mode}: kein VM-Exit."),
     "ex.e.exits.reason": ("{reason} × {count} ({where}) — {why}", "{reason}, {count}-mal ({where}) — {why}"),
-    "ex.e.steps": ("step {steps}|steps {steps}", "Schritt {steps}|Schritte {steps}"),
+    "ex.e.step": ("step {steps}", "Schritt {steps}"),
+    "ex.e.steps": ("steps {steps}", "Schritte {steps}"),
     "ex.e.exits.nested_note": ("With nested paging the guest's own page faults, page-table writes, CR3 loads and "
                                "INVLPGs run without a VM exit; only EPT violations exit.",
                                "Mit verschachtelten Seitentabellen laufen die Seitenfehler des Gasts, seine "
@@ -268,4 +269,59 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "aufzeichnet."),
     "ex.sheet.number": ("Exercise {n}", "Aufgabe {n}"),
     "ex.sheet.key": ("Answer key (seed {seed})", "Lösungen (Seed {seed})"),
+    # the Practice page
+    "ex.page.intro": ("Exercises generated from small scenarios the engine runs: each answer is the engine's own "
+                      "record. The seed in the link gives a class the same set.",
+                      "Aufgaben aus kleinen Szenarien, die die Engine ausführt: jede Lösung ist die Aufzeichnung der "
+                      "Engine selbst. Der Seed im Link gibt einer ganzen Klasse dieselben Aufgaben."),
+    "ex.page.seed": ("Seed", "Startwert (Seed)"),
+    "ex.page.seed_help": ("The same seed gives the same exercises (put it in the link for a class).",
+                          "Derselbe Seed ergibt dieselben Aufgaben (für eine Klasse in den Link schreiben)."),
+    "ex.page.seed_is": ("seed {seed}", "Seed {seed}"),
+    "ex.page.kinds": ("Kinds", "Aufgabenarten"),
+    "ex.page.all_kinds": ("all kinds", "alle Arten"),
+    "ex.page.count": ("How many", "Anzahl"),
+    "ex.page.new_set": ("Next seed", "Nächster Seed"),
+    "ex.page.new_set_help": ("A new set: the seed plus one.", "Neue Aufgaben: der Seed plus eins."),
+    "ex.page.present": ("Present", "Präsentieren"),
+    "ex.page.present_help": ("One question full-screen for a lecture: → or PageDown next, ← or PageUp back, r or "
+                             "Enter reveals the answer.",
+                             "Eine Frage im Vollbild für die Vorlesung: → oder Bild ab weiter, ← oder Bild auf "
+                             "zurück, r oder Eingabe zeigt die Lösung."),
+    "ex.page.position": ("Question {i} of {n}", "Frage {i} von {n}"),
+    "ex.page.prev": ("Previous", "Zurück"),
+    "ex.page.next": ("Next", "Weiter"),
+    "ex.page.reveal": ("Reveal", "Lösung zeigen"),
+    "ex.page.exit": ("Leave", "Beenden"),
+    "ex.page.key_prev": ("← or PageUp", "← oder Bild auf"),
+    "ex.page.key_next": ("→ or PageDown", "→ oder Bild ab"),
+    "ex.page.key_reveal": ("r or Enter", "r oder Eingabe"),
+    "ex.page.score": ("Score: {right} of 1 checked answer right|Score: {right} of {n} checked answers right",
+                      "Punkte: {right} von 1 geprüften Antwort richtig|Punkte: {right} von {n} geprüften Antworten "
+                      "richtig"),
+    "ex.page.score_none": ("Score: no answer checked yet", "Punkte: noch keine Antwort geprüft"),
+    "ex.page.pick": ("pick every one that occurs", "jede auswählen, die vorkommt"),
+    "ex.page.hex_hint": ("e.g. 0x1c238", "z. B. 0x1c238"),
+    "ex.page.int_hint": ("a whole number", "eine ganze Zahl"),
+    "ex.page.check": ("Check", "Prüfen"),
+    "ex.page.right": ("Right.", "Richtig."),
+    "ex.page.wrong": ("Not right: {fields}.", "Nicht richtig: {fields}."),
+    "ex.page.answer": ("Answer:", "Lösung:"),
+    "ex.page.scenario": ("The exercise's scenario", "Das Szenario der Aufgabe"),
+    "ex.page.generated": ("This scenario was generated for the exercise; the Step page opens built-in scenarios by "
+                          "link only. Download it, upload it on the Home page, and step to step {step} to see the "
+                          "answer happen — or run it on the command line:",
+                          "Dieses Szenario wurde für die Aufgabe erzeugt; die Seite „Schritt für Schritt“ öffnet per "
+                          "Link nur eingebaute Szenarien. Laden Sie es herunter, auf der Startseite hoch und gehen Sie "
+                          "zu Schritt {step}, um die Lösung geschehen zu sehen — oder führen Sie es auf der "
+                          "Kommandozeile aus:"),
+    "ex.page.download": ("Download the scenario (TOML)", "Szenario herunterladen (TOML)"),
+    "ex.err.seed": ("The link's seed '{value}' is not a whole number from 0 to {max}; showing seed {fallback}.",
+                    "Der Seed „{value}“ im Link ist keine ganze Zahl von 0 bis {max}; gezeigt wird Seed {fallback}."),
+    "ex.err.kind": ("The link's kind '{value}' is not an exercise kind (kinds: {kinds}).",
+                    "Die Art „{value}“ im Link ist keine Aufgabenart (Arten: {kinds})."),
+    "ex.err.count": ("The link's count '{value}' is not a whole number from 1 to {max}; showing {fallback}.",
+                     "Die Anzahl „{value}“ im Link ist keine ganze Zahl von 1 bis {max}; gezeigt werden {fallback}."),
+    "ex.err.q": ("The link's question '{value}' is not a number from 1 to {last}.",
+                 "Die Frage „{value}“ im Link ist keine Zahl von 1 bis {last}."),
 }

@@ -1,0 +1,130 @@
+"""The Practice page under AppTest: a seeded set from the link, an answer checked right and one wrong
+(the verdict, the correct answer, the explanation and the score), the kind filter, bad link values
+as messages, the presenter view revealing an answer, and the set kept across a language switch."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from visualizer.learn import exercises as X
+from visualizer.render.i18n import t
+from visualizer.render.plain import JOINER
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "6_Practice.py")
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def unescape(s: str) -> str:
+    return s.replace("\\", "").replace(JOINER, "")
+
+
+def key(ex, f, lang="en") -> str:
+    return f"px_ans.{ex.key}.{f.name}.{f.mode}" + (f".{lang}" if f.choices else "")
+
+
+def fill(at: AppTest, ex, right: bool, lang="en") -> None:
+    """Answer every field of ``ex``: right, or wrong in the first field."""
+    for n, f in enumerate(ex.fields):
+        want = ex.expected(f)
+        bad = not right and n == 0
+        if f.kind == "hex":
+            v = int(want, 16) + (0x1000 if bad else 0)
+            at.text_input(key=key(ex, f, lang)).input(f" 0X{v:X} " if not bad else hex(v))
+        elif f.kind == "int":
+            at.text_input(key=key(ex, f, lang)).input(str(want + (1 if bad else 0)))
+        elif f.kind == "choice":
+            other = next(c for c in f.choices if c != want)
+            at.radio(key=key(ex, f, lang)).set_value(other if bad else want)
+        else:
+            chosen = list(want)
+            if bad:
+                chosen = chosen[1:] if chosen else ["cr3-load"]
+            at.multiselect(key=key(ex, f, lang)).set_value(chosen)
+
+
+def texts(at: AppTest) -> str:
+    return unescape(" ".join(m.value for m in [*at.markdown, *at.info, *at.success, *at.error, *at.warning]))
+
+
+def test_a_seeded_set_answered_right_then_wrong_shows_verdicts_explanations_and_the_score():
+    exs = X.generate(5, None, 5)
+    at = app(seed="5", count="5")
+    assert at.session_state["px.seed"] == 5 and at.query_params["seed"] == "5"
+    assert unescape(at.markdown[0].value).startswith("**Question 1 of 5**")
+    assert X.question(exs[0], "en") in texts(at)
+    fill(at, exs[0], right=True)
+    at.button(key="px_check").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [t("ex.page.right", "en")]
+    assert X.explanation(exs[0], "en") in texts(at)
+    assert "Score: 1 of 1 checked answer right" in texts(at)
+    at.button(key="px_next").click().run()
+    assert unescape(at.markdown[0].value).startswith("**Question 2 of 5**")
+    fill(at, exs[1], right=False)
+    at.button(key="px_check").click().run()
+    assert len(at.error) == 1 and X.field_label(exs[1].fields[0], "en") in at.error[0].value
+    shown = texts(at)
+    assert X.explanation(exs[1], "en") in shown
+    assert X.answer_text(exs[1], exs[1].fields[0], "en") in shown, "the correct answer is shown"
+    assert "Score: 1 of 2 checked answers right" in shown
+    assert at.query_params["q"] == "2"
+
+
+def test_the_kind_filter_from_the_link_and_the_widget():
+    at = app(seed="3", kind="tlb", count="4")
+    assert at.session_state["px.kinds"] == ("tlb",)
+    assert [r.key for r in at.radio if r.key.startswith("px_ans")] == ["px_ans.3-0.tlb.None.en"]
+    assert at.query_params["kind"] == "tlb"
+    at.multiselect(key="px_kinds.en").set_value(["exits", "cheaper"]).run()
+    assert at.session_state["px.kinds"] == ("exits", "cheaper")
+    assert {e.kind for e in X.generate(3, ("exits", "cheaper"), 4)} == {"exits", "cheaper"}
+    assert at.query_params["kind"] == "exits,cheaper"
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"seed": "²"}, "seed"), ({"seed": "99999999999999999999"}, "seed"), ({"kind": "nope"}, "nope"),
+    ({"count": "0"}, "count"), ({"count": "500"}, "count"), ({"q": "77"}, "question"),
+])
+def test_bad_link_values_give_a_message_and_a_working_page(params, message):
+    at = app(**params)
+    assert len(at.warning) == 1 and message in unescape(at.warning[0].value)
+    answers = [w for kind in (at.text_input, at.radio, at.multiselect) for w in kind if w.key.startswith("px_ans")]
+    assert at.button(key="px_check") is not None and answers
+
+
+def test_the_presenter_view_reveals_the_answer_and_moves_on():
+    exs = X.generate(2, None, 3)
+    at = app(seed="2", count="3", present="1")
+    html = " ".join(m.value for m in at.markdown)
+    assert 'class="px-question"' in html and "data-revealed" not in html
+    at.button(key="pxp_reveal").click().run()
+    html = " ".join(m.value for m in at.markdown)
+    assert 'data-revealed="1"' in html
+    assert X.answer_text(exs[0], exs[0].fields[0], "en").split(" × ")[0].split(",")[0] in html
+    at.button(key="pxp_next").click().run()
+    html = " ".join(m.value for m in at.markdown)
+    assert 'data-q="2"' in html and "data-revealed" not in html
+    assert at.query_params["present"] == "1" and at.query_params["q"] == "2"
+    at.button(key="pxp_exit").click().run()
+    assert at.button(key="px_check") is not None
+
+
+def test_switching_to_german_keeps_the_set_and_the_question():
+    exs = X.generate(4, None, 5)
+    at = app(seed="4", count="5", q="3")
+    assert at.session_state["px.i"] == 2
+    at.radio(key="_lang_widget").set_value("de").run()
+    assert not at.exception
+    assert unescape(at.markdown[0].value).startswith("**Frage 3 von 5**")
+    assert X.question(exs[2], "de") in texts(at)
