@@ -216,6 +216,7 @@ def page_texts(at: AppTest) -> list[str]:
     ("pages/4_About.py", {}),
     ("pages/7_Glossary.py", {}),
     ("pages/5_Lessons.py", {}),
+    ("pages/6_Practice.py", {}),
 ])
 def test_the_german_pages_show_no_english(page, state):
     at = AppTest.from_file(str(ROOT / page), default_timeout=120)
