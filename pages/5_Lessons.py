@@ -175,7 +175,7 @@ if les.intro_in(lang):
     with st.expander(t("lesson.intro", lang), expanded=i == 0):
         st.markdown(L.safe_markdown(les.intro_in(lang)))
 
-c = st.columns([1, 1, 1, 2.2, 2.2], vertical_alignment="center")
+c = st.columns([1, 1, 1.3, 2, 2], vertical_alignment="center")
 c[0].button(t("lesson.back", lang), key="lesson_back", on_click=go, args=(-1,), disabled=i == 0, width="stretch",
             icon=":material/chevron_left:")
 c[1].button(t("lesson.next", lang), key="lesson_next", on_click=go, args=(1,), disabled=i >= n - 1, type="primary",

@@ -1,0 +1,118 @@
+"""Learning mode in a real browser: a lesson from its first step to its last, answering one
+question right and one wrong at each step, with the score and the explanations shown; predict
+mode on the step page. Screenshots at 1280 × 720 (and 1920 × 1080), EN and DE, go to
+``screenshots/learn/``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM, browser, server  # noqa: F401 (fixtures)
+from visualizer.learn import lessons as L
+from visualizer.learn import questions as Q
+from visualizer.render.i18n import t
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM} missing; apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "learn"
+LESSON = "02-shadow-paging"
+
+
+def lesson_questions(les: L.Lesson, i: int) -> list:
+    s = les.steps[i]
+    mode = les.mode_of(i)
+    m = les.scenario.machine(mode)
+    rec = None
+    for k in range(s.at):
+        rec = m.execute(les.scenario.trace[k], k)
+    return Q.questions_for(rec, m, mode, kinds=list(s.ask))
+
+
+def answer(page, q: Q.Question, lang: str, right: bool) -> None:
+    prompt = Q.prompt(q, lang)
+    if q.choices:
+        value = q.answer if right else next(c for c in q.choices if c != q.answer)
+        group = page.get_by_role("radiogroup", name=prompt)
+        group.get_by_text(Q.choice_label(q, value, lang), exact=True).click()
+    else:
+        box = page.get_by_label(prompt)
+        box.fill(str(q.answer if right else q.answer + 3))
+        box.press("Tab")
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_lesson_from_start_to_end(server, browser, lang):
+    les = L.builtin_lesson(LESSON)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    right = asked = 0
+    try:
+        page.goto(f"{server}/Lessons?lesson={LESSON}&step=1&lang={lang}")
+        for i, step in enumerate(les.steps):
+            page.wait_for_selector(f'.esxi-diagram[data-lesson-step="{i + 1}"] svg')
+            qs = lesson_questions(les, i)
+            if qs:
+                for k, q in enumerate(qs):
+                    answer(page, q, lang, right=(k == 0))
+                page.locator('[data-testid="stFormSubmitButton"] button').click()
+                right, asked = right + 1, asked + len(qs)
+                page.wait_for_selector(f'.lesson-score[data-right="{right}"][data-asked="{asked}"]')
+                page.wait_for_selector(f'.esxi-diagram[data-step="{step.at}"] svg')
+                results = page.locator(".q-result")
+                assert results.count() == len(qs)
+                assert page.locator(".q-result.right").count() == 1
+                assert page.locator(".q-result.wrong").count() == len(qs) - 1
+                first = Q.explanation(qs[0], lang)[0]
+                assert first in page.locator(".q-result").first.inner_text()
+            page.locator("h1").first.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(SHOTS / f"lesson-{LESSON}-step{i + 1}-{lang}.png"))
+            if i < len(les.steps) - 1:
+                page.locator(".st-key-lesson_next button").click()
+        assert right == len([s for s in les.steps if s.ask]) and asked > right
+        done = t("lesson.done", lang, right=right, asked=asked)
+        page.get_by_text(done).wait_for()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang, size", [("en", (1280, 720)), ("de", (1280, 720)), ("en", (1920, 1080))])
+def test_predict_mode_on_the_step_page(server, browser, lang, size):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    tag = f"{lang}-{size[0]}x{size[1]}"
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=8&predict=1&lang={lang}")
+        page.wait_for_selector('.esxi-diagram[data-step="8"] svg')
+        page.locator(".st-key-step_forward button").click()
+        page.wait_for_selector(".st-key-predict_box")
+        assert page.locator('.esxi-diagram[data-step="8"]').count() == 1       # not stepped yet
+        from visualizer.engine import Mode, builtin
+        s = builtin("esxi-figure")
+        m = s.machine(Mode.SHADOW)
+        rec = [m.execute(op, i) for i, op in enumerate(s.trace)][8]
+        qs = Q.questions_for(rec, m, Mode.SHADOW)
+        for k, q in enumerate(qs):
+            answer(page, q, lang, right=(k != 1))
+        page.screenshot(path=str(SHOTS / f"predict-ask-{tag}.png"))
+        page.locator(".st-key-predict_reveal button").click()
+        page.wait_for_selector('.esxi-diagram[data-step="9"] svg')
+        page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
+        assert page.locator(".q-result.wrong").count() == 1
+        assert Q.explanation(qs[0], lang)[0] in page.locator(".st-key-predict_results").inner_text()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"predict-reveal-{tag}.png"))
+        assert "predict=1" in page.url
+    finally:
+        ctx.close()
