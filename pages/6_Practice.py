@@ -140,12 +140,15 @@ PRESENT_CSS = """
 <style>
 .px-status { font-size: 20px; color: #102027; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .px-question { font-size: 28px; line-height: 1.3; color: #102027; margin: 4px 0 8px 0; }
-.px-given { font-family: "DejaVu Sans Mono", monospace; font-size: 17px; line-height: 1.3; background: #f4f6f8;
-  color: #102027; padding: 6px 12px; margin: 0; white-space: pre; border-radius: 6px; overflow: hidden; }
-.px-given.cols { column-count: 2; column-gap: 2rem; }
+[data-testid="stSidebar"] { display: none !important; }
+.px-given { font-family: "DejaVu Sans Mono", monospace; font-size: 18px; line-height: 1.3; background: #f4f6f8;
+  color: #102027; padding: 6px 12px; margin: 0; border-radius: 6px; overflow: hidden; }
+.px-given > div { white-space: pre; }
+.px-given.cols { column-count: 2; column-gap: 2rem; font-size: 16px; }
+.px-given.cols > div { break-inside: avoid; }
 .px-ask { font-size: 24px; color: #102027; margin: 8px 0 0 0; }
 .px-answer { font-size: 26px; font-weight: 600; color: #1b5e20; margin: 8px 0 4px 0; }
-.px-why { font-size: 19px; line-height: 1.35; color: #102027; max-height: 40vh; overflow-y: auto; }
+.px-why { font-size: 19px; line-height: 1.35; color: #102027; max-height: 38vh; overflow-y: auto; }
 </style>
 """
 
@@ -169,8 +172,8 @@ def presenter() -> None:
     ui.html(f'<div class="px-question" data-q="{S["px.i"] + 1}">{esc(X.question(ex, lang))}</div>')
     given = X.given(ex, lang)
     cols = " cols" if len(given) > 14 else ""
-    body = "&#10;".join(esc(line) for line in given)  # newlines survive ui.html (it drops "\n")
-    ui.html(f'<pre class="px-given{cols}">{body}</pre>')
+    body = "".join(f"<div>{esc(line) or '&nbsp;'}</div>" for line in given)  # one div a line: ui.html drops "\n"
+    ui.html(f'<div class="px-given{cols}">{body}</div>')
     asks = []
     for f in ex.fields:
         opts = " · ".join(X.choice_label(f, v, lang) for v in f.choices)
@@ -250,6 +253,7 @@ with st.container(border=True):
             st.error(t("ex.page.wrong", lang, fields=", ".join(wrong)), icon=":material/cancel:")
         st.markdown("**" + t("ex.page.answer", lang) + "** " + md("; ".join(answer_lines(ex))))
         st.info(md(X.explanation(ex, lang)), icon=":material/lightbulb:")
+        st.markdown(f"**{md(score_text())}**")
 
 with st.expander(t("ex.page.scenario", lang)):
     st.caption(t("ex.page.generated", lang, step=ex.step + 1))

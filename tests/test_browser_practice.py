@@ -1,0 +1,104 @@
+"""The Practice page in a real browser: a seeded set from the link, one answer right and one wrong —
+the verdicts, the explanations and the score shown — in English and German; and the presenter view
+at 1280 × 720 (Streamlit's chrome hidden, the question in large text) revealing the answer by key and
+moving on by key. Screenshots go to ``screenshots/latest/learn`` (``UPDATE_SCREENSHOTS=1``:
+``screenshots/learn``)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
+from visualizer.learn import exercises as X
+from visualizer.render.i18n import t
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM} missing; apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def first_sentence(text: str) -> str:
+    return text.split(". ")[0]
+
+
+def answer(page, ex, lang: str, right: bool) -> None:
+    for f in ex.fields:  # translate: two hex fields
+        v = int(ex.expected(f), 16) + (0 if right else 0x1000)
+        page.get_by_label(X.field_label(f, lang)).fill(f"0X{v:X}" if right else f"0x{v:x}")
+    page.get_by_role("button", name=t("ex.page.check", lang), exact=True).click()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server, browser, lang):
+    exs = X.generate(5, ("translate",), 3)
+    shots = SHOTS / "learn"
+    shots.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{server}/Practice?seed=5&kind=translate&count=3&lang={lang}")
+        page.get_by_text(t("ex.page.position", lang, i=1, n=3)).wait_for()
+        page.get_by_text(first_sentence(X.question(exs[0], lang))).wait_for()
+        answer(page, exs[0], lang, right=True)
+        page.get_by_text(t("ex.page.right", lang), exact=True).wait_for()
+        page.get_by_text(first_sentence(X.explanation(exs[0], lang))).wait_for()
+        page.get_by_text(t("ex.page.score", lang, right=1, n=1)).first.wait_for()
+        page.get_by_role("button", name=t("ex.page.next", lang), exact=True).click()
+        page.get_by_text(t("ex.page.position", lang, i=2, n=3)).wait_for()
+        answer(page, exs[1], lang, right=False)
+        page.get_by_text(t("ex.page.score", lang, right=1, n=2)).first.wait_for()
+        wrong = ", ".join(X.field_label(f, lang) for f in exs[1].fields)
+        page.get_by_text(t("ex.page.wrong", lang, fields=wrong)).wait_for()
+        page.get_by_text(first_sentence(X.explanation(exs[1], lang))).wait_for()
+        assert exs[1].answer["ma"] in page.locator('[data-testid="stMain"]').inner_text()
+        page.wait_for_url("**q=2**")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(shots / f"practice-{lang}.png"))
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(shots / f"practice-wide-{lang}.png"))
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_presenter_view_full_screen_reveals_by_key(server, browser, lang):
+    exs = X.generate(2, None, 3)
+    shots = SHOTS / "learn"
+    shots.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{server}/Practice?seed=2&count=3&present=1&lang={lang}")
+        q = page.locator('.px-question[data-q="1"]')
+        q.wait_for()
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        assert page.locator('[data-testid="stHeader"]').is_hidden(), "Streamlit's toolbar shows in the presenter view"
+        assert X.question(exs[0], lang) in q.inner_text()
+        size = q.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 24, f"question text {size} px"
+        box = q.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280
+        assert page.locator("[data-revealed]").count() == 0
+        page.screenshot(path=str(shots / f"practice-present-{lang}.png"))
+        page.keyboard.press("r")
+        page.locator('[data-revealed="1"]').wait_for()
+        shown = page.locator(".px-answer").inner_text()
+        assert X.field_label(exs[0].fields[0], lang) in shown
+        assert first_sentence(X.explanation(exs[0], lang)) in page.locator(".px-why").inner_text()
+        page.screenshot(path=str(shots / f"practice-present-revealed-{lang}.png"))
+        page.keyboard.press("ArrowRight")
+        page.locator('.px-question[data-q="2"]').wait_for()
+        assert page.locator("[data-revealed]").count() == 0
+        page.keyboard.press("Enter")
+        page.locator('[data-revealed="1"]').wait_for()
+        page.keyboard.press("PageUp")
+        page.locator('.px-question[data-q="1"]').wait_for()
+    finally:
+        ctx.close()
