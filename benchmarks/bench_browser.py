@@ -6,6 +6,8 @@
    the page: from the click on "Step" to the first animation frame in which the new step's SVG
    is in the DOM. For every built-in scenario in both modes, with the SVG drawn by Graphviz
    (``dot -Kneato -n2``) and by the app itself (``VISUALIZER_SVG=python``).
+   And in lecture mode at 1280 × 720: a key (→ or PageDown, what a presenter's clicker sends) →
+   the updated diagram, through esxi-figure from the first step to the last.
 2. The same for a diagram of about 200 pages (an uploaded scenario scanning 200 pages).
 3. Jump to step 10,000 (and other far steps) of a 20,000-operation trace, typed into the step
    box: checkpoints, not a replay from zero.
@@ -137,6 +139,35 @@ def stats(xs: list[float]) -> str:
 
 
 # -- 1-3: in the browser -----------------------------------------------------------------------------
+KEY_JS = """async ([key, target]) => {
+  const t0 = performance.now();
+  document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+  await new Promise((resolve, reject) => {
+    const check = () => {
+      if (document.querySelector(`.esxi-diagram.lecture[data-step="${target}"] svg`)) return resolve();
+      if (performance.now() - t0 > 20000) return reject(new Error(`no step ${target} after 20 s`));
+      requestAnimationFrame(check);
+    };
+    check();
+  });
+  return performance.now() - t0;
+}"""
+
+
+def keys_in_lecture(page, base: str, scenario: str, mode: str) -> list[float]:
+    """Lecture mode at 1280 × 720: → (and PageDown, what a clicker sends) from the first step to the last."""
+    from visualizer.engine import builtin
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{base}/Step_through?scenario={scenario}&mode={mode}&step=0&lang=en&present=1")
+    page.wait_for_selector('.esxi-diagram.lecture[data-step="0"] svg')
+    page.wait_for_function("() => !!window.__esxiKeyHandler")
+    page.wait_for_timeout(300)
+    times = [page.evaluate(KEY_JS, ["ArrowRight" if step % 2 else "PageDown", step])
+             for step in range(1, len(builtin(scenario).trace) + 1)]
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    return times
+
+
 def wait_diagram(page, step: int, timeout: float = 60_000) -> None:
     page.wait_for_selector(f'.esxi-diagram[data-step="{step}"] svg', timeout=timeout)
 
@@ -165,7 +196,7 @@ def upload_and_open(page, base: str, toml: str, name: str) -> float:
 
 
 def jump(page, step: int) -> float:
-    box = page.locator(".st-key-jump_step input")
+    box = page.locator('[class*="st-key-jump_step"] input')
     t = time.perf_counter()
     box.fill(str(step))
     box.press("Enter")
@@ -193,10 +224,13 @@ def browser_benchmarks(clicks: int) -> None:
                         everything += ts
                         print(f"  {name:18} {mode:7} {stats(ts)}")
                 print(f"  {'all built-ins':26} {stats(everything)}")
+                print(f"\n== lecture mode at 1280x720: key (→ / PageDown) → updated diagram, SVG by {drawer} (ms) ==")
+                for mode in ("shadow", "nested"):
+                    print(f"  {'esxi-figure':18} {mode:7} {stats(keys_in_lecture(page, base, 'esxi-figure', mode))}")
 
                 secs = upload_and_open(page, base, WIDE_TOML, "scan-200")
-                page.locator(".st-key-jump_step input").fill("250")
-                page.locator(".st-key-jump_step input").press("Enter")
+                page.locator('[class*="st-key-jump_step"] input').fill("250")
+                page.locator('[class*="st-key-jump_step"] input').press("Enter")
                 wait_diagram(page, 250)
                 width = page.evaluate("() => document.querySelector('.esxi-diagram svg').dataset.width")
                 pages = page.evaluate("() => document.querySelectorAll('.esxi-diagram svg g.node.gpa').length")

@@ -385,3 +385,30 @@ def test_plus_and_minus_in_the_step_box_jump_at_once():
     assert sess(at).step == 3 and jump_box(at).value == 3
     at.button(key="step_back").click().run()
     assert sess(at).step == 2 and jump_box(at).value == 2
+
+
+def test_a_click_carrying_the_address_from_before_the_last_update_is_not_a_link():
+    # a presenter's clicker is fast: the diagram of step 3 is up, the address bar still says
+    # step=2 — that click must step forward, not go back to the step it came from
+    at = app(STEP, scenario="esxi-figure", mode="shadow", step="0", lang="en")
+    for want in (1, 2, 3):
+        at.button(key="step_forward").click().run()
+        assert sess(at).step == want and at.query_params["step"] == str(want)
+    at.query_params["step"] = "2"  # what the browser still sends
+    at.button(key="step_forward").click().run()
+    assert sess(at).step == 4 and at.query_params["step"] == "4"
+    # a value this page never wrote is a link being opened, and is followed
+    at.query_params["step"] = "9"
+    at.run()
+    assert sess(at).step == 9
+
+
+def test_a_link_from_another_page_to_a_step_written_before_is_followed():
+    at = app(STEP, scenario="esxi-figure", mode="shadow", step="5", lang="en")
+    at.button(key="step_forward").click().run()
+    assert sess(at).step == 6
+    # another page of the app runs in between (the session is the same), then links to step 5
+    at.session_state["_qp_page"] = "nav.lessons"
+    at.query_params["step"] = "5"
+    at.run()
+    assert sess(at).step == 5

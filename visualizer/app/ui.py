@@ -90,13 +90,24 @@ def draw(fig: Figure) -> tuple[str, str, str]:
 
 
 # -- deep links ----------------------------------------------------------------------------------
+RECENT_PARAMS = 16
+"""Values of a parameter this session wrote lately that are still no link being opened."""
+
+
 def incoming(names: tuple[str, ...]) -> dict[str, str]:
-    """Query parameters that differ from what this session last wrote: a link being opened."""
+    """Query parameters that differ from what this session wrote: a link being opened.
+
+    A click can reach the server with the address the browser showed *before* it applied the
+    last update (the diagram of step 12 is up, the address still says step=11, a presenter's
+    clicker is fast): a value this session itself wrote lately on this page is such an echo, not
+    a link — taking it as one would send the view back a step and lose the click. Coming from
+    another page forgets them (:func:`page_config`), so an in-app link to a step is followed."""
     written = st.session_state.get("_qp_written", {})
+    recent = st.session_state.get("_qp_recent", {})
     out = {}
     for k in names:
         v = st.query_params.get(k)
-        if v is not None and written.get(k) != v:
+        if v is not None and written.get(k) != v and v not in recent.get(k, ()):
             out[k] = v
     return out
 
@@ -113,6 +124,10 @@ def write_params(**values: Optional[object]) -> None:
         v = str(v)
         if st.query_params.get(k) != v:
             st.query_params[k] = v
+        if written.get(k) != v:
+            recent = st.session_state.setdefault("_qp_recent", {}).setdefault(k, [])
+            recent.append(v)
+            del recent[:-RECENT_PARAMS]
         written[k] = v
 
 
@@ -286,6 +301,10 @@ def page_config(lang: str, title: str, icon: str, **kw) -> None:
         st.rerun()
     st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=icon, layout="wide",
                        menu_items={"About": about(lang)}, **kw)
+    S = st.session_state
+    if S.get("_qp_page") != title:  # another page: its link is a link, whatever this page wrote before
+        S["_qp_page"] = title
+        S.pop("_qp_recent", None)
 
 
 def navigation(lang: str):
