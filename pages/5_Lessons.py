@@ -2,6 +2,8 @@
 step is revealed (``lesson=NAME&step=N`` in the link; N counts the lesson's steps from 1)."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from visualizer.app import ui
@@ -18,7 +20,7 @@ from visualizer.render.svg import sized
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.lessons", ":material/school:")
+ui.page_config(lang, "nav.lessons", ":material/school:", initial_sidebar_state="collapsed")
 ui.language_switch(lang)
 
 
@@ -225,12 +227,18 @@ with text_col:
                         f'<div style="font-size:0.85rem;color:#546e7a">{N.esc(Q.prompt(q, lang))}</div>'
                         f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{N.esc(verdict)}</b>'
                         f'{N.html_list(Q.explanation(q, lang))}</div>')
+    # links open in a new tab: following one here would start a new session (the lesson's place
+    # and score would be gone)
+    links = []
     if step.link is not None:
-        st.markdown(f":material/open_in_new: [{plain(t('lesson.open_link', lang, label=step.link.text(lang)))}]"
-                    f"({step.link.href}{'&' if '?' in step.link.href else '?'}lang={lang})")
+        links.append((f"{step.link.href}{'&' if '?' in step.link.href else '?'}lang={lang}",
+                      t("lesson.open_link", lang, label=step.link.text(lang))))
     if les.builtin:
-        st.markdown(f":material/footprint: [{plain(t('lesson.open_step', lang))}](/Step_through?scenario="
-                    f"{les.scenario.name}&mode={mode.value}&step={shown}&lang={lang})")
+        links.append((f"/Step_through?scenario={les.scenario.name}&mode={mode.value}&step={shown}&lang={lang}",
+                      t("lesson.open_step", lang)))
+    if links:
+        ui.html("".join(f'<div class="lesson-link"><a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener">'
+                        f'{N.esc(label)} ↗</a></div>' for href, label in links))
     if i == n - 1 and not asking and score.asked:
         st.success(t("lesson.done", lang, right=score.right, asked=score.asked))
 

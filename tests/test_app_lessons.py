@@ -86,3 +86,20 @@ def test_without_predict_step_moves_at_once():
     assert at.session_state["step_session"].step == 5
     assert not [r for r in at.radio if r.key and r.key.startswith("pq.")]
     assert "predict" not in at.query_params
+
+
+def test_a_lessons_links_open_in_a_new_tab_and_the_compare_preset_is_taken():
+    # following a link in the same tab would start a new session: the lesson's place and score gone
+    at = lessons_page(lesson="06-when-each-wins", step="6", lang="de")
+    assert not at.exception
+    text = html_of(at)
+    href = "/Compare?source=generator&amp;kind=pt_churn&amp;seed=1&amp;accesses=3000&amp;lang=de"
+    assert f'<a href="{href}" target="_blank" rel="noopener">' in text
+    assert '<a href="/Step_through?scenario=' in text and text.count('target="_blank"') >= 2
+    # the Compare page opens the preset the lesson names
+    cmp = AppTest.from_file(str(ROOT / "pages" / "2_Compare.py"), default_timeout=120)
+    for k, v in {"source": "generator", "kind": "pt_churn", "seed": "1", "accesses": "3000", "lang": "de"}.items():
+        cmp.query_params[k] = v
+    cmp.run()
+    assert not cmp.exception and not cmp.warning
+    assert cmp.session_state["cmp.kind"] == "pt_churn" and cmp.session_state["cmp.p.pt_churn.accesses"] == 3000
