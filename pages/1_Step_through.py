@@ -10,6 +10,7 @@ from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepErro
 from visualizer.engine import Mode
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
+from visualizer.render.learn import result_html
 from visualizer.render.legend import legend_html
 from visualizer.render.plain import plain
 from visualizer.render.walkgrid import walk_grid_html
@@ -181,16 +182,7 @@ def predict_results(s: Session) -> None:
     revealed = S.get("_revealed")
     if not revealed or revealed[0] != s.key():
         return
-    items = []
-    for q, given, ok in revealed[1]:
-        shown = (t("learn.no_answer", lang) if given is None else
-                 (Q.choice_label(q, given, lang) if q.choices else str(given)))
-        verdict = (t("learn.right", lang, answer=Q.answer_label(q, lang)) if ok else
-                   t("learn.wrong", lang, given=shown, answer=Q.answer_label(q, lang)))
-        items.append(f'<div class="q-result {"right" if ok else "wrong"}" data-kind="{q.kind}" style="margin:0.2rem 0">'
-                     f'<div style="font-size:0.85rem;color:#546e7a">{N.esc(Q.prompt(q, lang))}</div>'
-                     f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{N.esc(verdict)}</b>'
-                     f'{N.html_list(Q.explanation(q, lang))}</div>')
+    items = [result_html(q, given, ok, lang) for q, given, ok in revealed[1]]
     with st.container(border=True, key="predict_results"):
         ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>" + "".join(items))
 

@@ -13,6 +13,7 @@ from visualizer.learn import questions as Q
 from visualizer.render import figure as F
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
+from visualizer.render.learn import result_html
 from visualizer.render.i18n import t
 from visualizer.render.plain import plain
 from visualizer.render.svg import sized
@@ -218,15 +219,7 @@ with text_col:
     elif answered:
         with st.container(border=True, key="lesson_results"):
             st.markdown(f"**{t('lesson.results', lang)}**")
-            for q, given, ok in answered:
-                shown_given = (t("learn.no_answer", lang) if given is None else
-                               (Q.choice_label(q, given, lang) if q.choices else str(given)))
-                verdict = (t("learn.right", lang, answer=Q.answer_label(q, lang)) if ok else
-                           t("learn.wrong", lang, given=shown_given, answer=Q.answer_label(q, lang)))
-                ui.html(f'<div class="q-result {"right" if ok else "wrong"}" data-kind="{q.kind}">'
-                        f'<div style="font-size:0.85rem;color:#546e7a">{N.esc(Q.prompt(q, lang))}</div>'
-                        f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{N.esc(verdict)}</b>'
-                        f'{N.html_list(Q.explanation(q, lang))}</div>')
+            ui.html("".join(result_html(q, given, ok, lang) for q, given, ok in answered))
     # links open in a new tab: following one here would start a new session (the lesson's place
     # and score would be gone)
     links = []

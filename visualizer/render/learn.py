@@ -1,0 +1,23 @@
+"""Learning mode's markup: a question's marked answer with its explanation (the step page's
+predict mode and the Lessons page show the same)."""
+from __future__ import annotations
+
+from typing import Any
+
+from visualizer.learn import questions as Q
+
+from .i18n import t
+from .narrate import esc, html_list
+
+
+def result_html(q: Q.Question, given: Any, ok: bool, lang: str) -> str:
+    """One answered question: the prompt, right or wrong (with the right answer), and the
+    explanation from the step's record, as a list."""
+    shown = (t("learn.no_answer", lang) if given is None else
+             (Q.choice_label(q, given, lang) if q.choices else str(given)))
+    verdict = (t("learn.right", lang, answer=Q.answer_label(q, lang)) if ok else
+               t("learn.wrong", lang, given=shown, answer=Q.answer_label(q, lang)))
+    return (f'<div class="q-result {"right" if ok else "wrong"}" data-kind="{q.kind}" style="margin:0.2rem 0">'
+            f'<div style="font-size:0.85rem;color:#546e7a">{esc(Q.prompt(q, lang))}</div>'
+            f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{esc(verdict)}</b>'
+            f'{html_list(Q.explanation(q, lang))}</div>')
