@@ -115,3 +115,17 @@ def test_german_questions_hold_no_english():
                     shown += [Q.prompt(q, "de"), *Q.explanation(q, "de")]
                     shown += [Q.choice_label(q, c, "de") for c in q.choices]
     assert english_in(shown) == []
+
+
+def test_a_revealed_answers_narration_lines_carry_their_why():
+    from visualizer.render.learn import result_html
+    for rec, m in records("esxi-figure", Mode.NESTED):
+        q = Q.make_question("exit", rec, Mode.NESTED, m)
+        if q is not None and q.answer == "ept-violation":
+            markup = result_html(q, "none", False, "en")
+            assert 'class="q-result wrong"' in markup
+            assert "why?" in markup and "/Glossary?concept=ept-violation" in markup
+            assert [x if isinstance(x, str) else x.text for x in Q.explanation_lines(q, "en")] == \
+                Q.explanation(q, "en")
+            return
+    raise AssertionError("esxi-figure in nested mode has no EPT-violation exit")

@@ -227,13 +227,21 @@ def _about(kind: str):
 def _phrases_about(record: Step, kind: str, lang: str) -> list[str]:
     """The narration's phrases that tell the events ``kind`` is about (all the walks for
     ``walk_refs``, so that their references add up to the answer; else at most four)."""
+    return [line.text for line in _lines_about(record, kind, lang)]
+
+
+def _lines_about(record: Step, kind: str, lang: str) -> list:
+    """:func:`_phrases_about` as the narration's lines (:class:`~visualizer.render.narrate.Line`:
+    with the pages they speak of and their concepts, for the "why?")."""
     about, limit = _about(kind), (16 if kind == "walk_refs" else 4)
-    out = []
-    for item in N._narrate(record, lang):  # (phrase, (first, end) of its events, ...)
+    out, seen = [], set()
+    # (phrase, (first, end) of its events, ...) beside the same phrase as a linked line
+    for item, line in zip(N._narrate(record, lang), N.narrate_linked(record, lang), strict=True):
         phrase, (a, b) = item[0], item[1]
         text = phrase[0].upper() + phrase[1:]
-        if any(about(e) for e in record.events[a:b]) and (kind == "walk_refs" or text not in out):
-            out.append(text)
+        if any(about(e) for e in record.events[a:b]) and (kind == "walk_refs" or text not in seen):
+            seen.add(text)
+            out.append(N.Line(text, line.ids, line.concepts, lang))
         if len(out) >= limit:
             break
     return out
@@ -242,6 +250,12 @@ def _phrases_about(record: Step, kind: str, lang: str) -> list[str]:
 def explanation(q: Question, lang: str) -> list[str]:
     """Why the answer is what it is: a first sentence from the record, then the narration's
     phrases of the events concerned."""
+    return [x if isinstance(x, str) else x.text for x in explanation_lines(q, lang)]
+
+
+def explanation_lines(q: Question, lang: str) -> list:
+    """:func:`explanation` with the narration's phrases as lines that know their pages and
+    concepts (:func:`visualizer.render.narrate.html_list` adds a "why?" to each)."""
     r = q.record
     op = r.op
     if q.kind == "tlb":
@@ -267,7 +281,7 @@ def explanation(q: Question, lang: str) -> list[str]:
         lead = t("q.explain.fault." + q.answer.replace("+", "_"), lang)
     if q.kind in ("gpa", "ma"):
         return [lead]
-    return [lead] + _phrases_about(r, q.kind, lang)
+    return [lead] + _lines_about(r, q.kind, lang)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from .narrate import esc, html_list
 
 def result_html(q: Q.Question, given: Any, ok: bool, lang: str) -> str:
     """One answered question: the prompt, right or wrong (with the right answer), and the
-    explanation from the step's record, as a list."""
+    explanation from the step's record, as a list whose narration lines carry their "why?"."""
     shown = (t("learn.no_answer", lang) if given is None else
              (Q.choice_label(q, given, lang) if q.choices else str(given)))
     verdict = (t("learn.right", lang, answer=Q.answer_label(q, lang)) if ok else
@@ -20,4 +20,4 @@ def result_html(q: Q.Question, given: Any, ok: bool, lang: str) -> str:
     return (f'<div class="q-result {"right" if ok else "wrong"}" data-kind="{q.kind}" style="margin:0.2rem 0">'
             f'<div style="font-size:0.85rem;color:#546e7a">{esc(Q.prompt(q, lang))}</div>'
             f'<b style="color:{"#1b5e20" if ok else "#b71c1c"}">{esc(verdict)}</b>'
-            f'{html_list(Q.explanation(q, lang))}</div>')
+            f'{html_list(Q.explanation_lines(q, lang))}</div>')
