@@ -23,15 +23,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "accesses need no page walk at all. Only on a TLB miss does the CPU walk page tables — the shadow tables "
         "in shadow mode, the guest tables and the nested tables together in nested mode — and then caches the "
         "result. The TLB holds few entries, so a program that touches more pages than it can hold misses often, "
-        "and that is where the two modes differ most: a miss costs 4 references with shadow tables and up to 24 "
-        "with nested tables.",
+        "and that is where the two modes differ most: a miss costs up to 4 references with shadow tables and up "
+        "to 24 with nested tables.",
         "Der TLB speichert fertige Übersetzungen, von einer virtuellen Seite des Gasts direkt zu ihrer "
         "Maschinenseite, sodass die meisten Zugriffe ganz ohne Seitentabellendurchlauf auskommen. Nur bei einem "
         "TLB-Fehltreffer durchläuft die CPU Seitentabellen — im Schattenmodus die Schattenseitentabellen, im "
         "verschachtelten Modus Gast- und verschachtelte Seitentabellen zusammen — und speichert danach das "
         "Ergebnis. Der TLB fasst nur wenige Einträge; ein Programm, das mehr Seiten berührt, als er halten kann, "
         "verfehlt ihn oft. Genau dort unterscheiden sich die beiden Modi am stärksten: Ein Fehltreffer kostet mit "
-        "Schattenseitentabellen 4 Speicherzugriffe, mit verschachtelten Seitentabellen bis zu 24."),
+        "Schattenseitentabellen bis zu 4 Speicherzugriffe, mit verschachtelten Seitentabellen bis zu 24."),
     "concept.tlb.model": (
         "a set-associative TLB with LRU replacement, its size set by the scenario; 4 KiB and 2 MiB entries live "
         "in separate arrays, as on real cores.",
@@ -46,8 +46,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "it and writes the page-table entries (demand paging). In nested mode the #PF goes straight to the guest, "
         "without a VM exit, because the CPU walks the guest's tables itself. In shadow mode the CPU walks only the "
         "shadow tables, so the miss exits to the VMM first; the VMM walks the guest tables, finds that they lack "
-        "the mapping too, and reflects the #PF into the guest. If the guest's tables deny the access, for "
-        "example a write to a read-only page, the handler gives the process a segmentation fault.",
+        "the mapping too, and reflects the #PF into the guest. If the guest's tables deny the access, the "
+        "handler decides: a write to a copy-on-write page after fork gets a private copy, a write to a page the "
+        "process made read-only gives it a segmentation fault.",
         "Das Gastbetriebssystem verwaltet seine Seitentabellen selbst. Der erste Zugriff auf eine Adresse, die es "
         "noch nicht abgebildet hat, ist ein Seitenfehler (#PF), den die eigene Seitenfehlerbehandlung des Gasts "
         "behebt: Sie belegt einen Seitenrahmen im physischen Speicher der VM, nullt ihn und schreibt die "
@@ -55,8 +56,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Gast, denn die CPU durchläuft die Seitentabellen des Gasts selbst. Im Schattenmodus durchläuft die CPU "
         "nur die Schattenseitentabellen; der Fehltreffer führt daher zuerst zum VM-Exit. Der VMM durchläuft die "
         "Seitentabellen des Gasts, stellt fest, dass auch dort die Abbildung fehlt, und leitet den #PF an den Gast "
-        "weiter. Verbieten die Seitentabellen des Gasts den Zugriff, etwa einen Schreibzugriff auf eine "
-        "schreibgeschützte Seite, erhält der Prozess einen Speicherzugriffsfehler."),
+        "weiter. Verbieten die Seitentabellen des Gasts den Zugriff, entscheidet die "
+        "Seitenfehlerbehandlung: Ein Schreibzugriff auf eine Copy-on-Write-Seite nach fork bekommt eine private "
+        "Kopie; schreibt der Prozess auf eine Seite, die er selbst schreibgeschützt hat, erhält er einen "
+        "Speicherzugriffsfehler."),
 
     "concept.pmap.title": ("The VMM's pmap: which machine page backs each physical page",
                            "Die pmap des VMM: welche Maschinenseite hinter jeder physischen Seite steht"),
@@ -65,15 +68,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "each of its physical pages, or that the page is unmapped, shared or swapped out. Machine memory is handed "
         "out only when a physical page is first touched, so memory a VM never uses costs nothing. Because the "
         "guest never sees machine addresses, the VMM can change the pmap behind its back — share, swap out or copy "
-        "a page — but then it must drop every shadow entry (found through a reverse map) or nested entry that "
-        "still points at the old machine page.",
+        "a page — but then every shadow entry (found through a reverse map) or nested entry that maps a changed "
+        "page must be dropped or rewritten, and the TLB's copies of it invalidated.",
         "Jede VM sieht zusammenhängenden, bei null beginnenden „physischen“ Speicher. Die pmap des VMM hält fest, "
         "welche Maschinenseite hinter jeder ihrer physischen Seiten steht — oder dass die Seite nicht zugeordnet, "
         "gemeinsam genutzt oder ausgelagert ist. Maschinenspeicher wird erst beim ersten Zugriff auf eine "
         "physische Seite vergeben; Speicher, den eine VM nie benutzt, kostet also nichts. Weil der Gast "
         "Maschinenadressen nie sieht, kann der VMM die pmap hinter seinem Rücken ändern — Seiten gemeinsam nutzen, "
         "auslagern oder kopieren. Dann muss er aber jeden Schatteneintrag (den er über eine Rückwärtsabbildung "
-        "findet) und jeden verschachtelten Eintrag verwerfen, der noch auf die alte Maschinenseite zeigt."),
+        "findet) und jeden verschachtelten Eintrag, der eine geänderte Seite abbildet, verwerfen oder neu "
+        "schreiben und die Kopien davon im TLB ungültig machen."),
 
     "concept.shadow-walk.title": ("Shadow page tables: gVA straight to MA",
                                   "Schattenseitentabellen: gVA direkt auf MA"),
@@ -139,10 +143,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "denen solche Schreibzugriffe keinen VM-Exit brauchen, gerade ihnen."),
     "concept.wp-guest-pt.model": (
         "every write to a mirrored table page exits. KVM can also let leaf tables go “unsync” until the next "
-        "INVLPG or CR3 load, which avoids most of these exits; the model does not.",
+        "INVLPG or CR3 load, so that writes to them need no exit; the model does not.",
         "jeder Schreibzugriff auf eine gespiegelte Tabellenseite führt zum VM-Exit. KVM kann Blatt-Tabellen "
-        "außerdem bis zum nächsten INVLPG oder CR3-Laden „unsync“ werden lassen und so die meisten dieser "
-        "VM-Exits vermeiden; das Modell tut das nicht."),
+        "außerdem bis zum nächsten INVLPG oder CR3-Laden „unsync“ werden lassen, sodass Schreibzugriffe darauf "
+        "keinen VM-Exit brauchen; das Modell tut das nicht."),
 
     "concept.cr3-exit.title": ("CR3 loads: an exit with shadow tables, none with nested tables",
                                "CR3-Laden: VM-Exit mit Schattenseitentabellen, keiner mit verschachtelten"),
@@ -151,15 +155,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "use the guest's table — it holds guest-physical addresses — so a CR3 load exits and the VMM points the "
         "real CR3 at the shadow root that belongs to the new guest CR3. In nested mode the CPU can use the "
         "guest's CR3 as it is: the 2D walk translates its guest-physical address through the nested tables, so "
-        "the switch needs no exit. A typical guest switches context hundreds of times a second or more, so in "
-        "shadow mode these exits add up.",
+        "the switch needs no exit. A typical guest switches context 100 to 1,000 times a second, so in shadow "
+        "mode these exits add up.",
         "Ein Kontextwechsel lädt CR3 mit der obersten Seitentabelle des neuen Prozesses. Im Schattenmodus darf "
         "die CPU die Tabelle des Gasts nicht benutzen — sie enthält physische Adressen des Gasts —, also führt "
         "das Laden von CR3 zum VM-Exit, und der VMM lässt das echte CR3 auf die Schattenwurzel zeigen, die zum "
         "neuen CR3 des Gasts gehört. Im verschachtelten Modus kann die CPU das CR3 des Gasts unverändert "
         "benutzen: Der zweidimensionale Durchlauf übersetzt dessen physische Adresse über die verschachtelten "
         "Seitentabellen, der Wechsel braucht also keinen VM-Exit. Ein typischer Gast wechselt den Kontext "
-        "hunderte Male pro Sekunde oder öfter; im Schattenmodus summieren sich diese VM-Exits."),
+        "100- bis 1.000-mal pro Sekunde; im Schattenmodus summieren sich diese VM-Exits."),
 
     "concept.shadow-root-cache.title": ("The cache of shadow roots", "Der Cache der Schattenwurzeln"),
     "concept.shadow-root-cache.why": (
@@ -228,20 +232,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "concept.invept.title": ("INVEPT: making a nested-entry change visible",
                              "INVEPT: eine Änderung verschachtelter Einträge sichtbar machen"),
     "concept.invept.why": (
-        "The TLB caches combined translations, gVA → MA, that were built from nested entries. When the VMM "
-        "removes or downgrades a nested entry — to share, swap out or copy a page — those cached translations "
-        "would stay in use, so the VMM invalidates them with INVEPT. x86 cannot invalidate combined mappings by "
-        "guest-physical address: INVEPT drops all the mappings of one EPT root (single-context, one VM) or of "
-        "every root (all-context). A change that only adds rights, such as backing a page after an EPT "
+        "The TLB caches combined translations, gVA → MA, that were built from nested entries. When the VMM removes or "
+        "downgrades a nested entry, or gives it another machine page — to share, swap out or copy a page — those "
+        "cached translations would stay in use, so the VMM invalidates them with INVEPT. x86 cannot invalidate "
+        "combined mappings by guest-physical address: INVEPT drops all the mappings of one EPT root (single-context, "
+        "one VM) or of every root (all-context). A change that only adds rights, such as backing a page after an EPT "
         "violation, needs none: the violation itself dropped the cached mappings for that address.",
-        "Der TLB speichert kombinierte Übersetzungen, gVA → MA, die aus verschachtelten Einträgen entstanden "
-        "sind. Entfernt der VMM einen verschachtelten Eintrag oder schränkt er ihn ein — um eine Seite gemeinsam "
-        "zu nutzen, auszulagern oder zu kopieren —, blieben diese gespeicherten Übersetzungen in Gebrauch; der "
-        "VMM macht sie deshalb mit INVEPT ungültig. x86 kann kombinierte Zuordnungen nicht nach physischer "
-        "Adresse des Gasts ungültig machen: INVEPT verwirft alle Zuordnungen einer EPT-Wurzel (Single-Context, "
-        "eine VM) oder aller Wurzeln (All-Context). Eine Änderung, die nur Rechte hinzufügt, etwa das Hinterlegen "
-        "einer Seite nach einer EPT-Verletzung, braucht kein INVEPT: Die Verletzung selbst hat die gespeicherten "
-        "Zuordnungen für diese Adresse verworfen."),
+        "Der TLB speichert kombinierte Übersetzungen, gVA → MA, die aus verschachtelten Einträgen entstanden sind. "
+        "Entfernt der VMM einen verschachtelten Eintrag, schränkt er ihn ein oder legt er ihn auf eine andere "
+        "Maschinenseite — um eine Seite gemeinsam zu nutzen, auszulagern oder zu kopieren —, blieben diese "
+        "gespeicherten Übersetzungen in Gebrauch; der VMM macht sie deshalb mit INVEPT ungültig. x86 kann kombinierte "
+        "Zuordnungen nicht nach physischer Adresse des Gasts ungültig machen: INVEPT verwirft alle Zuordnungen einer "
+        "EPT-Wurzel (Single-Context, eine VM) oder aller Wurzeln (All-Context). Eine Änderung, die nur Rechte "
+        "hinzufügt, etwa das Hinterlegen einer Seite nach einer EPT-Verletzung, braucht kein INVEPT: Die Verletzung "
+        "selbst hat die gespeicherten Zuordnungen für diese Adresse verworfen."),
 
     "concept.vpid-pcid.title": ("TLB tags: VPID and PCID", "TLB-Markierungen: VPID und PCID"),
     "concept.vpid-pcid.why": (

@@ -5,7 +5,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # kinds, modes, fields
     "ex.kind.translate": ("Translate a gVA", "Eine gVA übersetzen"),
     "ex.kind.walk-refs": ("References of a TLB miss", "Zugriffe eines TLB-Fehltreffers"),
-    "ex.kind.exits": ("VM exits of a trace", "VM-Exits einer Trace"),
+    "ex.kind.exits": ("VM exits of a trace", "VM-Exits eines Traces"),
     "ex.kind.tlb": ("TLB hit or miss", "TLB-Treffer oder TLB-Fehltreffer"),
     "ex.kind.cheaper": ("Which mode is cheaper?", "Welcher Modus ist günstiger?"),
     "ex.mode.shadow": ("shadow page tables", "Schattenseitentabellen"),
@@ -33,7 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.q.translate": ("VM1/p1 runs the trace below with {mode}. At step {step} it reads gVA 0x{gva:x}. The guest's "
                        "page tables and the VMM's pmap, as they are before that step, are given (an entry's frame "
                        "address is its bits 12–51). Which gPA and which MA does the access use?",
-                       "VM1/p1 führt die Trace unten mit {mode} aus. In Schritt {step} liest es die gVA 0x{gva:x}. "
+                       "VM1/p1 führt den Trace unten mit {mode} aus. In Schritt {step} liest es die gVA 0x{gva:x}. "
                        "Gegeben sind die Seitentabellen des Gasts und die pmap des VMM, wie sie vor diesem Schritt "
                        "sind (die Rahmenadresse eines Eintrags steht in seinen Bits 12–51). Welche gPA und welche MA "
                        "verwendet der Zugriff?"),
@@ -45,11 +45,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "mit Schattenseitentabellen, und wie viele mit verschachtelten Seitentabellen?"),
     "ex.q.exits": ("Which VM exits occur when this trace runs with shadow page tables, and which with nested "
                    "paging? Name every reason that occurs at least once.",
-                   "Welche VM-Exits treten auf, wenn diese Trace mit Schattenseitentabellen läuft, und welche mit "
+                   "Welche VM-Exits treten auf, wenn dieser Trace mit Schattenseitentabellen läuft, und welche mit "
                    "verschachtelten Seitentabellen? Nennen Sie jeden Grund, der mindestens einmal vorkommt."),
     "ex.q.tlb": ("The trace below runs with {mode}; VPID is {vpid}, PCID is {pcid}. Step {step} reads page "
                  "0x{gva:x} of VM1/p1 again: does it hit the TLB or miss?",
-                 "Die Trace unten läuft mit {mode}; VPID ist {vpid}, PCID ist {pcid}. Schritt {step} liest "
+                 "Der Trace unten läuft mit {mode}; VPID ist {vpid}, PCID ist {pcid}. Schritt {step} liest "
                  "Seite 0x{gva:x} von VM1/p1 noch einmal: TLB-Treffer oder TLB-Fehltreffer?"),
     "ex.q.cheaper": ("Which mode runs this workload in fewer cycles: shadow page tables or nested paging? Think "
                      "about what each mode pays for.",
@@ -87,11 +87,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.g.workload": ("Workload: {name} ({params}).", "Last: {name} ({params})."),
     "ex.g.machine": ("One VM, {ops} operations; TLB {entries} entries, 4-way, VPID and PCID on. A page-walk reference "
                      "costs {walk_ref} cycles; the other costs are the defaults (a VM exit: 600 cycles round trip "
-                     "plus 1,400 for the VMM's handler).",
+                     "plus an estimated 1,400 for the VMM's handler).",
                      "Eine VM, {ops} Operationen; TLB mit {entries} Einträgen, 4-fach assoziativ, VPID und PCID an. "
                      "Ein Zugriff beim Seitentabellendurchlauf kostet {walk_ref} Takte; die übrigen Kosten sind die "
-                     "Voreinstellungen (ein VM-Exit: 600 Takte Hin- und Rückweg plus 1.400 für den Handler des "
-                     "VMM)."),
+                     "Voreinstellungen (ein VM-Exit: 600 Takte Hin- und Rückweg plus geschätzte 1.400 für den "
+                     "Handler des VMM)."),
     # explanations: translate
     "ex.e.translate.split": ("gVA 0x{gva:x} splits into the indices PML4 {i4}, PDPT {i3}, PD {i2}, PT {i1} "
                              "(9 bits each) and the offset 0x{off:x}.",
@@ -140,10 +140,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                                "(4+1) × (4+1) − 1 = 24 Zugriffe, ein Durchlauf der Schattentabellen 4 (Bhargava et "
                                "al., ASPLOS'08)."),
     "ex.e.walk.feature.guest2m": ("A guest 2 MiB page ends the guest walk at the PD (3 levels): 4 × 4 + 3 = 19 "
-                                  "nested references. The shadow maps a guest 2 MiB page with 4 KiB entries, so "
+                                  "references. The shadow maps a guest 2 MiB page with 4 KiB entries, so "
                                   "the shadow walk still reads 4.",
                                   "Eine 2-MiB-Seite des Gasts beendet seinen Durchlauf beim PD (3 Ebenen): "
-                                  "4 × 4 + 3 = 19 verschachtelte Zugriffe. Die Schattentabellen bilden eine "
+                                  "4 × 4 + 3 = 19 Zugriffe. Die Schattentabellen bilden eine "
                                   "2-MiB-Seite des Gasts mit 4-KiB-Einträgen ab, also liest ihr Durchlauf weiter 4."),
     "ex.e.walk.feature.ept2m": ("A 2 MiB EPT leaf ends every EPT walk at the EPT's PD (3 levels): 5 × 3 + 4 = 19 "
                                 "references. Shadow page tables do not use the EPT: 4.",
@@ -155,13 +155,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "Schattentabellen bilden weiter 4-KiB-Einträge ab: 4."),
     "ex.e.walk.feature.pwc": ("The paging-structure caches (Intel SDM Vol. 3 §4.10.3) kept the upper entries of "
                               "the neighbouring page's walk: a walk starts below the lowest level that hits.",
-                              "Die Paging-Structure-Caches (Intel SDM Vol. 3 §4.10.3) haben die oberen Einträge "
+                              "Die Paging-Structure-Caches (Intel SDM Band 3 §4.10.3) haben die oberen Einträge "
                               "aus dem Durchlauf der Nachbarseite behalten: ein Durchlauf beginnt unterhalb der "
                               "tiefsten Ebene, die trifft."),
     "ex.e.walk.feature.pwc+ntlb": ("The paging-structure caches (Intel SDM Vol. 3 §4.10.3) kept the upper guest "
                                    "entries, and the nested TLB keeps the gPA → MA translations of earlier 2D walks: "
                                    "a gPA it holds needs no EPT walk.",
-                                   "Die Paging-Structure-Caches (Intel SDM Vol. 3 §4.10.3) haben die oberen "
+                                   "Die Paging-Structure-Caches (Intel SDM Band 3 §4.10.3) haben die oberen "
                                    "Einträge des Gasts behalten, und der verschachtelte TLB hält die "
                                    "Übersetzungen gPA → MA früherer zweidimensionaler Durchläufe: eine gPA, die er "
                                    "kennt, braucht keinen EPT-Durchlauf."),
@@ -172,10 +172,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.e.step": ("step {steps}", "Schritt {steps}"),
     "ex.e.steps": ("steps {steps}", "Schritte {steps}"),
     "ex.e.exits.nested_note": ("With nested paging the guest's own page faults, page-table writes, CR3 loads and "
-                               "INVLPGs run without a VM exit; only EPT violations exit.",
+                               "INVLPGs run without a VM exit; here only EPT violations exit.",
                                "Mit verschachtelten Seitentabellen laufen die Seitenfehler des Gasts, seine "
-                               "Schreibzugriffe auf Seitentabellen, das Laden von CR3 und INVLPG ohne VM-Exit; nur "
-                               "EPT-Verletzungen führen zum Exit."),
+                               "Schreibzugriffe auf Seitentabellen, das Laden von CR3 und INVLPG ohne VM-Exit; hier "
+                               "führen nur EPT-Verletzungen zum Exit."),
     "ex.why.hidden-fault": ("the shadow lacked what the guest tables and the pmap allow; the VMM fixes the shadow "
                             "(backing the page first where needed), and the guest never sees it",
                             "den Schattentabellen fehlte, was die Gast-Tabellen und die pmap erlauben; der VMM "
@@ -229,13 +229,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.e.tlb.rule_vpid_off": ("VPID off: every VM exit and VM entry, and every VM switch, flushes the whole TLB "
                                "(Intel SDM Vol. 3C §29.4.3.1).",
                                "VPID aus: jeder VM-Exit und jeder Wiedereintritt sowie jeder VM-Wechsel leert den "
-                               "ganzen TLB (Intel SDM Vol. 3C §29.4.3.1)."),
+                               "ganzen TLB (Intel SDM Band 3C §29.4.3.1)."),
     "ex.e.tlb.rule_pcid_on": ("PCID on: entries carry their address space's tag, so a CR3 load keeps them.",
                               "PCID an: Einträge tragen die Markierung ihres Adressraums, daher bleiben sie beim "
                               "Laden von CR3 erhalten."),
     "ex.e.tlb.rule_pcid_off": ("PCID off: a CR3 load flushes the address space's entries (Intel SDM Vol. 3 "
                                "§4.10.4.1).",
-                               "PCID aus: das Laden von CR3 leert die Einträge des Adressraums (Intel SDM Vol. 3 "
+                               "PCID aus: das Laden von CR3 leert die Einträge des Adressraums (Intel SDM Band 3 "
                                "§4.10.4.1)."),
     # explanations: cheaper
     "ex.e.cheaper.win": ("With {mode} it is cheaper: {c1} against {c2} cycles ({pct} fewer).",

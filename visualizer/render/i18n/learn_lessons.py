@@ -8,7 +8,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "q.prompt.tlb": ("Will the TLB hit or miss for gVA 0x{gva:x} of {vm}?",
                      "Trifft der TLB für gVA 0x{gva:x} von {vm} – oder gibt es einen TLB-Fehltreffer?"),
     "q.prompt.exit": ("Will this step exit to the VMM — and if so, for what reason first?",
-                      "Steigt dieser Schritt zum VMM aus – und wenn ja, aus welchem Grund zuerst?"),
+                      "Führt dieser Schritt zu einem VM-Exit – und wenn ja, aus welchem Grund zuerst?"),
     "q.prompt.walk_refs": ("How many memory references will the CPU's page walker make in this step "
                            "(retries included)?",
                            "Wie viele Speicherzugriffe macht der Seitentabellendurchlauf der CPU in diesem Schritt "
@@ -44,10 +44,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "the CPU needs no page walk.",
                           "TLB-Treffer: Ein früherer Schritt hat eine Übersetzung der gVA-Seite 0x{gva:x} im TLB "
                           "hinterlassen, die CPU braucht keinen Seitentabellendurchlauf."),
-    "q.explain.tlb.miss": ("TLB miss: the TLB held no translation of gVA page 0x{gva:x} — it was never filled, "
-                           "or a flush or an eviction removed it.",
-                           "TLB-Fehltreffer: Der TLB hielt keine Übersetzung der gVA-Seite 0x{gva:x} – sie wurde "
-                           "nie eingetragen, oder ein Leeren des TLB oder eine Verdrängung hat sie entfernt."),
+    "q.explain.tlb.miss": ("TLB miss: the TLB held no usable translation of gVA page 0x{gva:x} — it was never "
+                           "filled, a flush or an eviction removed it, or the entry it held does not allow this "
+                           "write (read-only, or its dirty bit not yet set), so the CPU walks the tables again.",
+                           "TLB-Fehltreffer: Der TLB hielt keine brauchbare Übersetzung der gVA-Seite 0x{gva:x} – "
+                           "sie wurde nie eingetragen, ein Leeren des TLB oder eine Verdrängung hat sie entfernt, "
+                           "oder der vorhandene Eintrag erlaubt diesen Schreibzugriff nicht (schreibgeschützt oder "
+                           "Dirty-Bit noch nicht gesetzt), also durchläuft die CPU die Tabellen erneut."),
     "q.explain.exit.none": ("No VM exit: the CPU did not leave the guest for the VMM in this step.",
                             "Kein VM-Exit: Die CPU hat den Gast in diesem Schritt nicht für den VMM verlassen."),
     "q.explain.exit": ("One VM exit: {first}.|{n} VM exits, the first: {first} (in all: {all}).",
