@@ -1,15 +1,14 @@
 """Learning mode in a real browser: a lesson from its first step to its last, answering one
 question right and one wrong at each step, with the score and the explanations shown; predict
 mode on the step page. Screenshots at 1280 × 720 (and 1920 × 1080), EN and DE, go to
-``screenshots/learn/``."""
+``screenshots/latest/learn/`` (``UPDATE_SCREENSHOTS=1``: ``screenshots/learn/``)."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, browser, server  # noqa: F401 (fixtures)
+from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
 from visualizer.render.i18n import t
@@ -21,7 +20,6 @@ if not os.path.exists(CHROMIUM):
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
-SHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "learn"
 LESSON = "02-shadow-paging"
 
 
@@ -50,7 +48,7 @@ def answer(page, q: Q.Question, lang: str, right: bool) -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_a_lesson_from_start_to_end(server, browser, lang):
     les = L.builtin_lesson(LESSON)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     page.set_default_timeout(30_000)
@@ -75,7 +73,7 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
                 assert first in page.locator(".q-result").first.inner_text()
             page.locator("h1").first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
-            page.screenshot(path=str(SHOTS / f"lesson-{LESSON}-step{i + 1}-{lang}.png"))
+            page.screenshot(path=str(SHOTS / "learn" / f"lesson-{LESSON}-step{i + 1}-{lang}.png"))
             if i < len(les.steps) - 1:
                 page.locator(".st-key-lesson_next button").click()
         assert right == len([s for s in les.steps if s.ask]) and asked > right
@@ -87,7 +85,7 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
 
 @pytest.mark.parametrize("lang, size", [("en", (1280, 720)), ("de", (1280, 720)), ("en", (1920, 1080))])
 def test_predict_mode_on_the_step_page(server, browser, lang, size):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = ctx.new_page()
     page.set_default_timeout(30_000)
@@ -105,14 +103,14 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         qs = Q.questions_for(rec, m, Mode.SHADOW)
         for k, q in enumerate(qs):
             answer(page, q, lang, right=(k != 1))
-        page.screenshot(path=str(SHOTS / f"predict-ask-{tag}.png"))
+        page.screenshot(path=str(SHOTS / "learn" / f"predict-ask-{tag}.png"))
         page.locator(".st-key-predict_reveal button").click()
         page.wait_for_selector('.esxi-diagram[data-step="9"] svg')
         page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
         assert page.locator(".q-result.wrong").count() == 1
         assert Q.explanation(qs[0], lang)[0] in page.locator(".st-key-predict_results").inner_text()
         page.wait_for_timeout(300)
-        page.screenshot(path=str(SHOTS / f"predict-reveal-{tag}.png"))
+        page.screenshot(path=str(SHOTS / "learn" / f"predict-reveal-{tag}.png"))
         assert "predict=1" in page.url
     finally:
         ctx.close()
