@@ -410,7 +410,10 @@ def step_view() -> None:
 
     # predict, then reveal
     pcol, scol = st.columns([1.4, 4], vertical_alignment="center")
-    S["_predict_toggle"] = bool(S.get("predict_on"))  # the value lives in predict_on (lecture mode has no toggle)
+    # the value lives in predict_on (lecture mode has no toggle); the widget is set only when
+    # that differs, never on every run
+    if S.get("_predict_toggle") != bool(S.get("predict_on")):
+        S["_predict_toggle"] = bool(S.get("predict_on"))
     pcol.toggle(t("learn.predict", lang), key="_predict_toggle", on_change=on_predict, help=t("learn.predict_help", lang))
     if S.get("predict_on"):
         scol.markdown(score_text(), unsafe_allow_html=True)
