@@ -209,7 +209,7 @@ def upload_and_open(page, base: str, toml: str, name: str) -> float:
 
 
 def jump(page, step: int) -> float:
-    box = page.locator('.st-key-jump_step input')
+    box = page.locator('.step-box input')
     t = time.perf_counter()
     box.fill(str(step))
     box.press("Enter")
@@ -242,8 +242,8 @@ def browser_benchmarks(clicks: int) -> None:
                     print(f"  {'esxi-figure':18} {mode:7} {stats(keys_in_lecture(page, base, 'esxi-figure', mode))}")
 
                 secs = upload_and_open(page, base, WIDE_TOML, "scan-200")
-                page.locator('.st-key-jump_step input').fill("250")
-                page.locator('.st-key-jump_step input').press("Enter")
+                page.locator('.step-box input').fill("250")
+                page.locator('.step-box input').press("Enter")
                 wait_diagram(page, 250)
                 width = page.evaluate("() => document.querySelector('.esxi-diagram svg').dataset.width")
                 pages = page.evaluate("() => document.querySelectorAll('.esxi-diagram svg g.node.gpa').length")

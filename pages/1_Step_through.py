@@ -201,8 +201,18 @@ def on_reset() -> None:
     act(session().reset)
 
 
+def on_jump_box() -> None:
+    target = ui.jump_target("jump_box")
+    if target is not None:
+        jump_to(target)
+
+
 def on_jump(box: str) -> None:
-    target = int(S[box])
+    if S.get(box) is not None:
+        jump_to(int(S[box]))
+
+
+def jump_to(target: int) -> None:
     s = session()
     if target > s.total:
         S["_step_error"] = t("err.jump", S.get("lang", "en"), value=target, last=s.total, fallback=s.total)
@@ -392,17 +402,15 @@ def step_view() -> None:
                 icon=":material/chevron_left:")
     c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
                 type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
-    # The box is the user's target: +/- and Enter jump at once. The server never moves it to the
-    # current step (that is in its help and in the line below): a value set by the server while
-    # the browser still shows the old one would come back with the next click as a change of its
-    # own, and a fresh box under a new key each step (tried) lost about one click in 200 in the
-    # browser benchmark.
-    if "jump_step" not in S:
-        S["jump_step"] = s.step
-    box, go = c[3].columns([1.3, 1], gap="small")
-    box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step", label_visibility="collapsed",
-                     on_change=on_jump, args=("jump_step",), help=t("step.jump_help", lang, step=s.step, last=s.total))
-    go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, args=("jump_step",), width="stretch")
+    # The step box shows the current step; Enter, + and − jump at once (ui.step_box: a jump is a
+    # one-time trigger, so a click on Step is never taken for a change of the box).
+    with c[3]:
+        if not ui.step_box(s.step, s.total, lang, "jump_box", on_jump_box):
+            box, go = st.columns([1.3, 1], gap="small")
+            box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step",
+                             label_visibility="collapsed", on_change=on_jump, args=("jump_step",),
+                             help=t("step.jump_help", lang, step=s.step, last=s.total))
+            go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, args=("jump_step",), width="stretch")
     ui.localized(c[4].radio, t("app.mode", lang), [m.value for m in MODES] + [BOTH], "mode", lang, on_change=on_mode,
                  horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
     if "_step_error" in S:

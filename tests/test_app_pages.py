@@ -141,36 +141,6 @@ def test_mode_switch_replays_to_the_same_step():
     assert at.query_params["mode"] == "nested"
 
 
-def jump_box(at):
-    return at.number_input(key="jump_step")
-
-
-def test_jump_to_a_step():
-    at = app(STEP)
-    jump_box(at).set_value(12)
-    at.button(key="jump_go").click().run()
-    assert not at.exception and sess(at).step == 12
-    assert sess(at).record.op.kind is OpKind.READ
-    at.button(key="step_back").click().run()
-    at.button(key="jump_go").click().run()  # the same number again: back to step 12
-    assert sess(at).step == 12
-    jump_box(at).set_value(40)
-    at.button(key="jump_go").click().run()
-    assert not at.exception and sess(at).step == 14
-    assert any("Step 40 is beyond the last step (14)" in e for e in texts(at, "error"))
-    assert not any("link" in e for e in texts(at, "error")), "a jump box is not a link"
-
-
-def test_a_click_with_a_stale_step_box_is_not_lost():
-    # the browser sends every widget's value with a click; the step box must not turn a click
-    # made while the page still shows the previous step into a jump back
-    at = app(STEP)
-    for want in (1, 2, 3):
-        at.button(key="step_forward").click().run()
-        assert sess(at).step == want
-    assert jump_box(at).value == 0
-
-
 def test_deep_link_reproduces_the_view():
     at = app(STEP, scenario="esxi-figure", mode="nested", step="7", lang="de")
     s = sess(at)
@@ -362,19 +332,6 @@ def test_markdown_in_a_mode_link_is_shown_as_text():
     from visualizer.render.plain import plain
     warning = next(w for w in texts(at, "warning") if "mode" in w.lower())
     assert plain(payload) in warning
-
-
-def test_plus_and_minus_in_the_step_box_jump_at_once():
-    at = app(STEP)
-    jump_box(at).increment().run()
-    assert sess(at).step == 1
-    jump_box(at).increment().run()
-    jump_box(at).increment().run()
-    assert sess(at).step == 3
-    jump_box(at).decrement().run()
-    assert sess(at).step == 2
-    at.button(key="step_forward").click().run()  # a click with the box at 2 is not turned into a jump back
-    assert sess(at).step == 3 and jump_box(at).value == 2
 
 
 def test_a_click_carrying_the_address_from_before_the_last_update_is_not_a_link():

@@ -165,9 +165,14 @@ def test_row_names_and_vm_headings_stay_in_view_when_a_wide_diagram_scrolls(serv
     page.locator(".esxi-diagram").screenshot(path=str(shots / "wide-diagram-scrolled-1280.png"))
 
 
-def test_step_clicked_faster_than_reruns_finish_loses_no_click(server, page):
+def box_value(page) -> str:
+    return page.locator(".step-box input").input_value()
+
+
+def test_step_clicked_faster_than_reruns_finish_loses_no_click_and_the_box_follows(server, page):
     page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang=en")
     diagram(page, 0, "shadow")
+    assert box_value(page) == "0"
     forward = page.locator(".st-key-step_forward button")
     for _ in range(5):  # each click lands while the previous rerun is still on its way
         forward.click(no_wait_after=True)
@@ -175,18 +180,31 @@ def test_step_clicked_faster_than_reruns_finish_loses_no_click(server, page):
     diagram(page, 5, "shadow")
     page.wait_for_timeout(1500)  # nothing more arrives: no click turned into a jump back
     assert page.locator(".esxi-diagram").first.get_attribute("data-step") == "5"
-    # the box jumps at once with + (from its own value), and a click after that is not lost either
-    box = page.locator(".st-key-jump_step input")
-    box.fill("6")
+    page.wait_for_function("() => document.querySelector('.step-box input').value === '5'")  # the box follows
+    page.locator(".st-key-step_back button").click()
+    diagram(page, 4, "shadow")
+    page.wait_for_function("() => document.querySelector('.step-box input').value === '4'")
+    # typed + Enter, + and − jump at once, and a click right after a jump is not lost either
+    box = page.locator(".step-box input")
+    box.fill("9")
     box.press("Enter")
-    diagram(page, 6, "shadow")
-    page.locator(".st-key-jump_step button").last.click()  # +
-    diagram(page, 7, "shadow")
+    diagram(page, 9, "shadow")
+    page.locator(".step-box .plus").click()
+    diagram(page, 10, "shadow")
     forward.click()
-    diagram(page, 8, "shadow")
+    diagram(page, 11, "shadow")
+    page.locator(".step-box .minus").click()
+    diagram(page, 10, "shadow")
     page.wait_for_timeout(1000)
-    assert page.locator(".esxi-diagram").first.get_attribute("data-step") == "8"
-    box.fill("99")
+    assert page.locator(".esxi-diagram").first.get_attribute("data-step") == "10" and box_value(page) == "10"
+    box.fill("12x")  # not a step: marked, nothing sent
     box.press("Enter")
+    assert box.get_attribute("aria-invalid") == "true"
+    page.wait_for_timeout(500)
+    assert page.locator(".esxi-diagram").first.get_attribute("data-step") == "10"
+    box.fill("99")
+    page.locator(".step-box .go").click()
     diagram(page, 14, "shadow")
     assert "Step 99 is beyond the last step (14)" in page.locator('[data-testid="stAlert"]').first.inner_text()
+    page.wait_for_function("() => document.querySelector('.step-box input').value === '14'")
+    assert page.locator(".step-box .plus").is_disabled()

@@ -77,10 +77,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "op.fork": ("fork", "Fork"),
     "op.exit": ("exit", "Beenden"),
     "op.with": (" with ", " mit "),
-    "step.jump_help": ("The step to go to (0 to {last}; now at step {step}): type it and press Enter, or + and − "
-                       "to move at once.",
-                       "Der Schritt, zu dem gesprungen wird (0 bis {last}; jetzt Schritt {step}): eingeben und Enter "
-                       "drücken, oder mit + und − sofort weitergehen."),
+    "step.jump_help": ("Now at step {step} (0 to {last}): type a step and press Enter, or + and − to move at once.",
+                       "Jetzt Schritt {step} (0 bis {last}): eine Zahl eingeben und Enter drücken, oder mit + und − "
+                       "sofort weitergehen."),
+    "step.jump_minus": ("One step back", "Einen Schritt zurück"),
+    "step.jump_plus": ("One step forward", "Einen Schritt vor"),
     "step.costs_used": ("Cycles here come from the scenario's cost table (its [costs], else the defaults); "
                         "changes on the Costs page apply to the Compare page.",
                         "Die Takte hier stammen aus der Kostentabelle des Szenarios (seinem [costs], sonst die "
