@@ -252,7 +252,8 @@ def diagrams(s: Session, lecture: bool) -> tuple[str, str, str, str]:
         dot_text, svg, engine = ui.draw(fig)
         first = first or (dot_text, svg)
         if lecture:
-            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "")
+            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "") + \
+                (" predict" if S.get("predict_on") else "")  # shorter: the questions fit under it
             body, style = fitted(svg), ""
         else:
             zoom = S.get("zoom", "fit")

@@ -114,3 +114,45 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         assert "predict=1" in page.url
     finally:
         ctx.close()
+
+
+FITS = """() => {
+  const vh = window.innerHeight;
+  const d = document.querySelector('.esxi-diagram.lecture');
+  const parts = [...d.querySelectorAll('svg g.node, svg g.edge, svg g.cluster')].map(g => g.getBoundingClientRect());
+  const box = document.querySelector('.st-key-predict_box, .st-key-predict_results');
+  const narr = document.querySelector('.lecture-narration');
+  return {vh, diagram: Math.max(...parts.map(p => p.bottom)), diagramTop: Math.min(...parts.map(p => p.top)),
+          box: box ? box.getBoundingClientRect().bottom : null, boxTop: box ? box.getBoundingClientRect().top : null,
+          narrTop: narr ? narr.getBoundingClientRect().top : null,
+          reveal: !!document.querySelector('.st-key-predict_reveal button')};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, browser, lang):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=3&lang={lang}&present=1&predict=1")
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="3"] svg')
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        page.keyboard.press("PageDown")  # a clicker: first the questions about step 4
+        page.wait_for_selector(".st-key-predict_box .st-key-predict_reveal")
+        page.wait_for_timeout(400)
+        m = page.evaluate(FITS)
+        assert m["reveal"] and m["diagram"] <= m["boxTop"] + 1, m   # the whole diagram above the questions
+        assert m["box"] <= m["vh"], m                                # the questions and the reveal button on screen
+        (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "learn" / f"predict-lecture-ask-{lang}.png"))
+        page.keyboard.press("PageDown")  # … then the step, the marked answers and the narration
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="4"] svg')
+        page.wait_for_selector(".st-key-predict_results .q-result")
+        page.wait_for_timeout(400)
+        m = page.evaluate(FITS)
+        assert m["diagram"] <= m["boxTop"] + 1 and m["box"] <= m["narrTop"] + 1, m
+        assert m["narrTop"] < m["vh"] - 60, m                        # the narration starts on screen
+        page.screenshot(path=str(SHOTS / "learn" / f"predict-lecture-reveal-{lang}.png"))
+    finally:
+        ctx.close()

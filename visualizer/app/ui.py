@@ -502,6 +502,13 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .both-narration { display: flex; gap: 1.2rem; }
 .both-narration > div { flex: 1; }
 .both-narration ol { column-count: 1 !important; }
+.esxi-diagram.lecture.predict { height: calc(100vh - 440px); }
+.esxi-diagram.lecture.half.predict { height: calc((100vh - 470px) / 2); }
+.st-key-predict_box, .st-key-predict_results { font-size: 16px; }
+.st-key-predict_box [data-testid="stRadio"] label p, .st-key-predict_box [data-testid="stWidgetLabel"] p { font-size: 15px; }
+.st-key-predict_box [data-testid="stRadio"] [role="radiogroup"] { gap: 0 !important; }
+.st-key-predict_results { max-height: 180px; overflow-y: auto; }
+.st-key-predict_results + div .lecture-narration, .lecture-narration.after-results { height: 110px; }
 </style>
 """
 
