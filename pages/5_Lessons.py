@@ -151,7 +151,8 @@ def on_upload() -> None:
 
 
 # -- the page -------------------------------------------------------------------------------------------------
-st.title(t("nav.lessons", lang))
+# no page title: the lesson's own title says what this is, and the room goes to the diagram
+ui.html("<style>.block-container, [data-testid='stMainBlockContainer'] { padding-top: 3.75rem !important; }</style>")
 ui.show(messages)
 options = NAMES + ([CUSTOM] if S.get("lesson_upload") is not None else [])
 pick, up = st.columns([3, 2], vertical_alignment="bottom")
@@ -201,8 +202,13 @@ except StepError as exc:
 
 text_col, fig_col = st.columns([1, 1.9])
 with text_col:
-    with st.container(border=True):
-        st.markdown(L.safe_markdown(step.commentary(lang)))
+    # the commentary explains what the step does: with questions to answer, it comes after the
+    # reveal, so that it does not give the answers away
+    if asking:
+        st.caption(t("lesson.commentary_after", lang))
+    else:
+        with st.container(border=True, key="lesson_commentary"):
+            st.markdown(L.safe_markdown(step.commentary(lang)))
     if asking:
         op = les.scenario.trace[step.at - 1]
         with st.form(f"lesson_form.{lesson_key()}.{i}", border=True):

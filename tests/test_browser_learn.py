@@ -59,6 +59,8 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
             page.wait_for_selector(f'.esxi-diagram[data-lesson-step="{i + 1}"] svg')
             qs = lesson_questions(les, i)
             if qs:
+                # the step's explanation would give the answers away: it comes after the reveal
+                assert page.locator(".st-key-lesson_commentary").count() == 0
                 for k, q in enumerate(qs):
                     answer(page, q, lang, right=(k == 0))
                 page.locator('[data-testid="stFormSubmitButton"] button').click()
@@ -71,7 +73,8 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
                 assert page.locator(".q-result.wrong").count() == len(qs) - 1
                 first = Q.explanation(qs[0], lang)[0]
                 assert first in page.locator(".q-result").first.inner_text()
-            page.locator("h1").first.scroll_into_view_if_needed()
+            assert page.locator(".st-key-lesson_commentary").count() == 1  # the explanation, after the reveal
+            page.locator('[data-testid="stSelectbox"]').first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(SHOTS / "learn" / f"lesson-{LESSON}-step{i + 1}-{lang}.png"))
             if i < len(les.steps) - 1:

@@ -171,4 +171,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lesson.intro": ("About this lesson", "Worum es geht"),
     "lesson.custom": ("(your upload)", "(Ihr Upload)"),
     "lesson.scenario": ("Scenario: {name}", "Szenario: {name}"),
+    "lesson.commentary_after": ("First predict: the explanation of this step follows when you reveal it.",
+                                "Erst vorhersagen: Die Erläuterung zu diesem Schritt folgt beim Aufdecken."),
 }
