@@ -129,3 +129,24 @@ def test_a_revealed_answers_narration_lines_carry_their_why():
                 Q.explanation(q, "en")
             return
     raise AssertionError("esxi-figure in nested mode has no EPT-violation exit")
+
+
+def test_no_question_asks_for_a_frame_an_allocator_picks_in_that_very_step():
+    # which gPA the guest allocates, or which machine page the VMM backs it with, cannot be told
+    # from the state before the step: such a step asks about its fault and exit instead
+    asked = {"gpa": 0, "ma": 0}
+    for mode in (Mode.SHADOW, Mode.NESTED):
+        for rec, m in records("esxi-figure", mode):
+            fresh_gpa = any(getattr(e, "kind", None) is not None and e.__class__.__name__ == "GuestAction"
+                            and e.kind.value in ("alloc-frame", "copy-page") and e.gppn == (rec.gpa or 0) >> 12
+                            for e in rec.events)
+            fresh_ma = any(e.__class__.__name__ == "PmapChange" and e.reason.value in ("back", "cow-break", "swap-in")
+                           and e.new_mpn == (rec.ma or 0) >> 12 for e in rec.events)
+            for kind, fresh in (("gpa", fresh_gpa), ("ma", fresh_ma)):
+                q = Q.make_question(kind, rec, mode, m)
+                if getattr(rec, kind) is not None:
+                    assert (q is None) == fresh, (mode, rec.index, kind)
+                    asked[kind] += q is not None
+                if fresh:
+                    assert kind not in Q.pick_kinds(rec)
+    assert asked["gpa"] and asked["ma"]

@@ -32,6 +32,7 @@ from typing import Optional
 
 from ..engine import Mode, Scenario
 from ..engine.builtins import builtin, builtin_names
+from ..engine.counters import TlbOutcome
 from ..engine.errors import ScenarioError
 from ..engine.scenario import load_scenario_text
 from ..engine.tomlcheck import check_toml_shape
@@ -266,10 +267,14 @@ def check_answers(lesson: Lesson) -> None:
             records[k + 1] = m.execute(lesson.scenario.trace[k], k)
         for i, s in wanted:
             for j, kind in enumerate(s.ask):
-                if make_question(kind, records[s.at], mode) is None:
+                rec = records[s.at]
+                if make_question(kind, rec, mode) is None:
                     op = lesson.scenario.trace[s.at - 1].describe()
+                    why = ("it makes no memory access" if rec.tlb is TlbOutcome.NONE or getattr(rec, kind, 0) is None
+                           else "its page is allocated in that very step: which frame an allocator picks cannot "
+                                "be predicted")
                     raise LessonError(f"step[{i}].ask[{j}]: operation {s.at} ({op}) has no answer to '{kind}' "
-                                      f"in {mode.value} mode (it makes no memory access)")
+                                      f"in {mode.value} mode ({why})")
 
 
 def lesson_names() -> list[str]:

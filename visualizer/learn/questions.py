@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..engine import Mode
+from ..engine.ops import OpKind
 from ..engine.counters import Step, StepFault, TlbOutcome
-from ..engine.events import ExitReason, GuestPageFault, TlbLookup, VmExit, WalkCacheHit, Walker, WalkRef
+from ..engine.events import (ExitReason, GuestAction, GuestActionKind, GuestPageFault, PmapChange, PmapReason,
+                              TlbLookup, VmExit, WalkCacheHit, Walker, WalkRef)
 from ..engine.memory import PAGE_SHIFT
 from ..render import narrate as N
 from ..render.i18n import t
@@ -149,11 +151,11 @@ def make_question(kind: str, record: Step, mode: Mode, machine=None) -> Optional
             return None
         return Question(kind, record, mode, (), record.walk_refs)
     if kind == "gpa":
-        if record.gpa is None:
+        if record.gpa is None or not knowable(record, kind):
             return None
         return Question(kind, record, mode, _address_choices(record.gpa, record, machine, kind), record.gpa)
     if kind == "ma":
-        if record.ma is None:
+        if record.ma is None or not knowable(record, kind):
             return None
         return Question(kind, record, mode, _address_choices(record.ma, record, machine, kind), record.ma)
     if kind == "fault":
@@ -163,6 +165,22 @@ def make_question(kind: str, record: Step, mode: Mode, machine=None) -> Optional
     raise ValueError(f"{kind!r} is not a question kind (one of {', '.join(KINDS)})")
 
 
+_NEW_FRAME = (GuestActionKind.ALLOC_FRAME, GuestActionKind.COPY_PAGE)
+_NEW_MPN = (PmapReason.BACK, PmapReason.COW_BREAK, PmapReason.SWAP_IN)
+
+
+def knowable(record: Step, kind: str) -> bool:
+    """Whether the step's gPA (``kind`` "gpa") or MA ("ma") can be told from the state before it:
+    not where the guest allocates the data page's frame in this very step, or the VMM a new
+    machine page for it (backing, copy-on-write, swap-in) — which frame an allocator picks is no
+    thing to predict."""
+    if kind == "gpa":
+        gppn = record.gpa >> 12 if record.gpa is not None else None
+        return not any(isinstance(e, GuestAction) and e.kind in _NEW_FRAME and e.gppn == gppn for e in record.events)
+    mpn = record.ma >> 12 if record.ma is not None else None
+    return not any(isinstance(e, PmapChange) and e.reason in _NEW_MPN and e.new_mpn == mpn for e in record.events)
+
+
 def pick_kinds(record: Step) -> list[str]:
     """Which 1–3 questions a step is worth, by what is interesting in its record: an operation
     without an access asks whether it exits; a miss with exits asks about the fault, the exit
@@ -170,11 +188,12 @@ def pick_kinds(record: Step) -> list[str]:
     exits = record.vm_exits > 0
     if record.tlb is TlbOutcome.NONE:
         return ["exit"]
+    address = next((k for k in ("ma", "gpa") if getattr(record, k) is not None and knowable(record, k)), None)
     if record.tlb is TlbOutcome.HIT:
-        return ["tlb", "exit", "ma"] if exits else ["tlb", "ma"]
+        return ["tlb", "exit"] + ([address] if address else []) if exits else ["tlb"] + ([address] if address else [])
     if exits:
         return ["fault", "exit", "walk_refs"]
-    return ["tlb", "walk_refs", "ma" if record.ma is not None else "gpa"]
+    return ["tlb", "walk_refs"] + ([address] if address else [])
 
 
 def questions_for(record: Optional[Step], machine=None, mode: Optional[Mode] = None,
@@ -259,7 +278,9 @@ def explanation_lines(q: Question, lang: str) -> list:
     r = q.record
     op = r.op
     if q.kind == "tlb":
-        lead = t("q.explain.tlb." + r.tlb.value, lang, gva=(op.gva or 0) & ~0xFFF)
+        # a write can miss on an entry that forbids it; a read misses only where there is none
+        read = r.tlb is TlbOutcome.MISS and op.kind is not OpKind.WRITE
+        lead = t("q.explain.tlb." + r.tlb.value + ("_read" if read else ""), lang, gva=(op.gva or 0) & ~0xFFF)
     elif q.kind == "exit":
         if q.answer == NO_EXIT:
             lead = t("q.explain.exit.none", lang)

@@ -51,6 +51,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "sie wurde nie eingetragen, ein Leeren des TLB oder eine Verdrängung hat sie entfernt, "
                            "oder der vorhandene Eintrag erlaubt diesen Schreibzugriff nicht (schreibgeschützt oder "
                            "Dirty-Bit noch nicht gesetzt), also durchläuft die CPU die Tabellen erneut."),
+    "q.explain.tlb.miss_read": ("TLB miss: the TLB held no translation of gVA page 0x{gva:x} — it was never filled, "
+                                "or a flush or an eviction removed it — so the CPU walks the tables again.",
+                                "TLB-Fehltreffer: Der TLB hielt keine Übersetzung der gVA-Seite 0x{gva:x} – sie wurde "
+                                "nie eingetragen, oder ein Leeren des TLB oder eine Verdrängung hat sie entfernt –, "
+                                "also durchläuft die CPU die Tabellen erneut."),
     "q.explain.exit.none": ("No VM exit: the CPU did not leave the guest for the VMM in this step.",
                             "Kein VM-Exit: Die CPU hat den Gast in diesem Schritt nicht für den VMM verlassen."),
     "q.explain.exit": ("One VM exit: {first}.|{n} VM exits, the first: {first} (in all: {all}).",
