@@ -132,7 +132,7 @@ def reveal() -> None:
     for q in qs:
         given = S.get(answer_key(s, q, lg))
         ok = q.check(given)
-        S.setdefault("predict_score", Q.Score()).add(ok)
+        S.setdefault("predict_score", Q.Score()).add(ok, answered=given is not None)
         results.append((q, given, ok))
     S.pop("_asking", None)
     act(s.forward)
@@ -177,14 +177,20 @@ def predict_questions(s: Session, lecture: bool) -> None:
             rest.caption(t("learn.reveal_key", lang))
 
 
-def predict_results(s: Session) -> None:
-    """The answers given before the current step was revealed, marked, with explanations."""
+def predict_results(s: Session, lecture: bool = False) -> None:
+    """The answers given before the current step was revealed, marked, with explanations (in
+    lecture mode side by side and without them: the narration under them tells the step)."""
     revealed = S.get("_revealed")
     if not revealed or revealed[0] != s.key():
         return
-    items = [result_html(q, given, ok, lang) for q, given, ok in revealed[1]]
+    items = [result_html(q, given, ok, lang, compact=lecture) for q, given, ok in revealed[1]]
+    if lecture:
+        items = [f'<div style="flex:1">{x}</div>' for x in items]
+        body = f'<div style="display:flex;gap:1.2rem">{"".join(items)}</div>'
+    else:
+        body = "".join(items)
     with st.container(border=True, key="predict_results"):
-        ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>" + "".join(items))
+        ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>" + body)
 
 
 def score_text() -> str:
@@ -194,6 +200,10 @@ def score_text() -> str:
 
 
 def on_back() -> None:
+    """Back — or, with the next step's questions open, close them (the view is at this step)."""
+    if S.get("predict_on") and S.get("_asking") == asking_key(session()):
+        S.pop("_asking", None)
+        return
     act(session().back)
 
 
@@ -338,7 +348,7 @@ def lecture_view() -> None:
         predict_questions(s, lecture=True)
     else:
         if S.get("predict_on"):
-            predict_results(s)
+            predict_results(s, lecture=True)
         ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),

@@ -116,7 +116,7 @@ def on_check(idx: int) -> None:
     for q in qs:
         given = S.get(widget_key(idx, q, lg))
         ok = q.check(given)
-        S["lesson_score"].add(ok)
+        S["lesson_score"].add(ok, answered=given is not None)
         results.append((q, given, ok))
     S["lesson_answers"][(lesson_key(), idx)] = results
 

@@ -149,13 +149,25 @@ def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, brows
         assert m["box"] <= m["vh"], m                                # the questions and the reveal button on screen
         (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "learn" / f"predict-lecture-ask-{lang}.png"))
-        page.keyboard.press("PageDown")  # … then the step, the marked answers and the narration
+        page.keyboard.press("PageUp")  # back closes the questions: the view stays at step 3
+        page.wait_for_selector(".st-key-predict_box", state="detached")
+        assert page.locator('.esxi-diagram.lecture[data-step="3"]').count() == 1
+        page.keyboard.press("PageDown")
+        page.wait_for_selector(".st-key-predict_box .st-key-predict_reveal")
+        page.keyboard.press("PageDown")  # … then the step, the answers and the narration
         page.wait_for_selector('.esxi-diagram.lecture[data-step="4"] svg')
         page.wait_for_selector(".st-key-predict_results .q-result")
         page.wait_for_timeout(400)
         m = page.evaluate(FITS)
         assert m["diagram"] <= m["boxTop"] + 1 and m["box"] <= m["narrTop"] + 1, m
         assert m["narrTop"] < m["vh"] - 60, m                        # the narration starts on screen
+        # revealed to the room without answers: each answer shown, none marked wrong, nothing scored
+        results = page.locator(".st-key-predict_results .q-result")
+        assert results.count() >= 1 and results.count() == page.locator(".q-result.open").count()
+        for k in range(results.count()):
+            box = results.nth(k).bounding_box()
+            assert box["y"] + box["height"] <= m["vh"], "every answer on screen"
+        assert page.locator('.predict-score[data-right="0"][data-asked="0"]').count() == 1
         page.screenshot(path=str(SHOTS / "learn" / f"predict-lecture-reveal-{lang}.png"))
     finally:
         ctx.close()

@@ -307,11 +307,14 @@ def explanation_lines(q: Question, lang: str) -> list:
 
 @dataclass
 class Score:
-    """A running score: questions answered right out of those asked."""
+    """A running score: questions answered right out of those answered (a question left open —
+    a lecturer revealing to the room — shows its answer and counts for nothing)."""
 
     right: int = 0
     asked: int = 0
 
-    def add(self, ok: bool) -> None:
+    def add(self, ok: bool, answered: bool = True) -> None:
+        if not answered:
+            return
         self.asked += 1
         self.right += int(bool(ok))

@@ -135,7 +135,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "learn.number": ("Your number", "Ihre Zahl"),
     "learn.right": ("✓ right: {answer}", "✓ richtig: {answer}"),
     "learn.wrong": ("✗ wrong: {given} — the answer: {answer}", "✗ falsch: {given} – richtig ist: {answer}"),
-    "learn.no_answer": ("no answer", "keine Antwort"),
+    "learn.open": ("The answer: {answer}", "Lösung: {answer}"),
     "learn.revealed_title": ("Step {step}: your predictions", "Schritt {step}: Ihre Vorhersagen"),
     "learn.nothing_to_ask": ("Nothing to predict at this step.", "Zu diesem Schritt gibt es nichts vorherzusagen."),
     "learn.reveal_key": ("→, space or PageDown reveals", "→, Leertaste oder Bild ab deckt auf"),
