@@ -13,7 +13,7 @@ from visualizer.render.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.practice", ":material/quiz:")
+ui.page_config(lang, "nav.practice", ":material/quiz:", initial_sidebar_state="collapsed")
 DEFAULT_COUNT = 10
 PRESENT_KEYS = {"ArrowRight": "pxp_next", "PageDown": "pxp_next", " ": "pxp_next", "ArrowLeft": "pxp_prev",
                 "PageUp": "pxp_prev", "r": "pxp_reveal", "R": "pxp_reveal", "Enter": "pxp_reveal"}
@@ -226,7 +226,7 @@ nav[3].markdown(f'<div class="px-score">{esc(score_text())}</div>', unsafe_allow
 
 with st.container(border=True):
     st.markdown(md(X.question(ex, lang)))
-    st.code("\n".join(X.given(ex, lang)), language=None)
+    st.code("\n".join(X.given(ex, lang)), language=None, wrap_lines=True)
     with st.form(f"px_form.{ex.key}", border=False):
         for f in ex.fields:
             key = answer_key(ex, f, lang)

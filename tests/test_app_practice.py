@@ -68,7 +68,7 @@ def test_a_seeded_set_answered_right_then_wrong_shows_verdicts_explanations_and_
     assert not at.exception
     assert [s.value for s in at.success] == [t("ex.page.right", "en")]
     assert X.explanation(exs[0], "en") in texts(at)
-    assert "Score: 1 of 1 checked answer right" in texts(at)
+    assert "Score: 1 of 1 right" in texts(at)
     at.button(key="px_next").click().run()
     assert unescape(at.markdown[0].value).startswith("**Question 2 of 5**")
     fill(at, exs[1], right=False)
@@ -77,7 +77,7 @@ def test_a_seeded_set_answered_right_then_wrong_shows_verdicts_explanations_and_
     shown = texts(at)
     assert X.explanation(exs[1], "en") in shown
     assert X.answer_text(exs[1], exs[1].fields[0], "en") in shown, "the correct answer is shown"
-    assert "Score: 1 of 2 checked answers right" in shown
+    assert "Score: 1 of 2 right" in shown
     assert at.query_params["q"] == "2"
 
 

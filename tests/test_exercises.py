@@ -126,7 +126,7 @@ def test_explanations_say_why_from_the_records():
     walk = [e for e in X.generate(4, "walk-refs", 12) if e.facts["feature"] == "none"]
     assert walk, "a cold walk in 12 draws"
     text = X.explanation(walk[0], "en")
-    assert "24 references — 4 guest-table entries and 20 EPT entries" in text and "5 × 4 + 4 = 24" in text
+    assert "24 references (guest-table entries: 4, EPT entries: 20)" in text and "5 × 4 + 4 = 24" in text
     for ex in X.generate(2, "exits", 6):
         text = X.explanation(ex, "de")
         for mode in X.MODES:

@@ -36,7 +36,7 @@ from ..engine.events import ExitReason, FlushReason, FlushScope, Stage, TlbFill,
 from ..engine.memory import PAGE_SHIFT
 from ..engine.ops import OpKind
 from ..engine.paging import FRAME_MASK, X86
-from ..render.i18n import number, percent, t
+from ..render.i18n import CATALOGUE, number, percent, t
 
 KINDS = ("translate", "walk-refs", "exits", "tlb", "cheaper")
 """The exercise kinds, in the order the catalogue and ``--help`` list them."""
@@ -628,9 +628,10 @@ def given(ex: Exercise, lang: str) -> list[str]:
             lines.append("")
         lines.append(t("ex.g.trace", lang))
         return lines + [_op_line(i, op, lang) for i, op in F["trace"]]
-    params = ", ".join(f"{k} = {v}" for k, v in F["params"].items())
+    params = ", ".join(f"{t(f'param.{k}', lang) if f'param.{k}' in CATALOGUE else k} = {number(v, lang)}"
+                       for k, v in F["params"].items())
     lines += [t("ex.g.workload", lang, name=t(f"gen.{F['gen']}", lang), params=params),
-              t(f"gdesc.{F['gen']}", lang),
+              t(f"gdesc.{F['gen']}", lang), t("ex.g.short", lang),
               t("ex.g.machine", lang, entries=F["tlb_entries"], walk_ref=F["walk_ref"], ops=number(F["ops"], lang))]
     return lines
 

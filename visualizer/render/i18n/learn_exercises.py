@@ -20,12 +20,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.field.vm_exits_by_reason": ("VM exits", "VM-Exits"),
     "ex.field.cheaper": ("the cheaper mode", "der günstigere Modus"),
     "ex.field_in_mode": ("{field} with {mode}", "{field} mit {mode}"),
-    "ex.exit.hidden-fault": ("hidden page fault (hidden-fault)", "versteckter Seitenfehler (hidden-fault)"),
-    "ex.exit.guest-fault": ("reflected guest fault (guest-fault)", "weitergereichter Seitenfehler des Gasts (guest-fault)"),
-    "ex.exit.pt-write": ("write to a guest page table (pt-write)", "Schreibzugriff auf eine Gast-Seitentabelle (pt-write)"),
-    "ex.exit.cr3-load": ("CR3 load (cr3-load)", "CR3 laden (cr3-load)"),
-    "ex.exit.invlpg": ("INVLPG (invlpg)", "INVLPG-Befehl (invlpg)"),
-    "ex.exit.ept-violation": ("EPT violation (ept-violation)", "EPT-Verletzung (ept-violation)"),
+    "ex.exit.hidden-fault": ("hidden page fault", "versteckter Seitenfehler"),
+    "ex.exit.guest-fault": ("reflected guest fault", "weitergereichter Seitenfehler des Gasts"),
+    "ex.exit.pt-write": ("write to a guest page table", "Schreibzugriff auf eine Gast-Seitentabelle"),
+    "ex.exit.cr3-load": ("CR3 load", "CR3 laden"),
+    "ex.exit.invlpg": ("INVLPG", "INVLPG-Befehl"),
+    "ex.exit.ept-violation": ("EPT violation", "EPT-Verletzung"),
     "ex.none": ("none", "keine"),
     "ex.on": ("on", "an"),
     "ex.off": ("off", "aus"),
@@ -85,6 +85,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.g.tlb_tags": ("TLB: 64 entries, 4-way; VPID {vpid}, PCID {pcid}.",
                       "TLB: 64 Einträge, 4-fach assoziativ; VPID {vpid}, PCID {pcid}."),
     "ex.g.workload": ("Workload: {name} ({params}).", "Last: {name} ({params})."),
+    "ex.g.short": ("The trace is short: the first touch of each page (a page fault, with shadow page tables also "
+                   "exits to the VMM) counts too, not only the steady state.",
+                   "Der Trace ist kurz: Auch die erste Berührung jeder Seite (ein Seitenfehler, mit "
+                   "Schattenseitentabellen zusätzlich Exits zum VMM) zählt mit, nicht nur der eingeschwungene "
+                   "Zustand."),
     "ex.g.machine": ("One VM, {ops} operations; TLB {entries} entries, 4-way, VPID and PCID on. A page-walk reference "
                      "costs {walk_ref} cycles; the other costs are the defaults (a VM exit: 600 cycles round trip "
                      "plus an estimated 1,400 for the VMM's handler).",
@@ -122,12 +127,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Schattenseitentabellen: die CPU durchläuft die Schattentabellen (gVA → MA) direkt — "
                          "1 Zugriff.|Schattenseitentabellen: die CPU durchläuft die Schattentabellen (gVA → MA) "
                          "direkt — {n} Zugriffe."),
-    "ex.e.walk.nested": ("Nested paging: 1 reference — {g} guest-table entries and {e} EPT entries.|"
-                         "Nested paging: {n} references — {g} guest-table entries and {e} EPT entries, the nested "
+    "ex.e.walk.nested": ("Nested paging: 1 reference (guest-table entries: {g}, EPT entries: {e}).|"
+                         "Nested paging: {n} references (guest-table entries: {g}, EPT entries: {e}) — the nested "
                          "walks that translate each guest table's gPA and the data's gPA to an MA.",
-                         "Verschachtelte Seitentabellen: 1 Zugriff — {g} Einträge der Gast-Tabellen und {e} "
-                         "EPT-Einträge.|Verschachtelte Seitentabellen: {n} Zugriffe — {g} Einträge der "
-                         "Gast-Tabellen und {e} EPT-Einträge, die verschachtelten Durchläufe, die die gPA jeder "
+                         "Verschachtelte Seitentabellen: 1 Zugriff (Einträge der Gast-Tabellen: {g}, "
+                         "EPT-Einträge: {e}).|Verschachtelte Seitentabellen: {n} Zugriffe (Einträge der "
+                         "Gast-Tabellen: {g}, EPT-Einträge: {e}) — die verschachtelten Durchläufe, die die gPA jeder "
                          "Gast-Tabelle und die gPA der Daten in eine MA übersetzen."),
     "ex.e.walk.formula": ("The guest walk reads {g} levels, so {gpas} gPAs (its {g} tables and the data) take {per} "
                           "EPT references each: {gpas} × {per} + {g} = {n}.",
@@ -296,9 +301,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.page.key_prev": ("← or PageUp", "← oder Bild auf"),
     "ex.page.key_next": ("→ or PageDown", "→ oder Bild ab"),
     "ex.page.key_reveal": ("r or Enter", "r oder Eingabe"),
-    "ex.page.score": ("Score: {right} of 1 checked answer right|Score: {right} of {n} checked answers right",
-                      "Punkte: {right} von 1 geprüften Antwort richtig|Punkte: {right} von {n} geprüften Antworten "
-                      "richtig"),
+    "ex.page.score": ("Score: {right} of 1 right|Score: {right} of {n} right",
+                      "Punkte: {right} von 1 richtig|Punkte: {right} von {n} richtig"),
     "ex.page.score_none": ("Score: no answer checked yet", "Punkte: noch keine Antwort geprüft"),
     "ex.page.pick": ("pick every one that occurs", "jede auswählen, die vorkommt"),
     "ex.page.hex_hint": ("e.g. 0x1c238", "z. B. 0x1c238"),

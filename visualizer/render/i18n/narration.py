@@ -89,7 +89,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "and the frame gPA 0x{gpa:x}",
                             "legt eine Seitentabelle und den Seitenrahmen gPA 0x{gpa:x} an|legt {n} "
                             "Seitentabellen und den Seitenrahmen gPA 0x{gpa:x} an"),
-    "nar.gw_zero": ("zeroes it|zeroes {n} pages", "nullt sie|nullt {n} Seiten"),
+    "nar.gw_zero": ("zeroes it|zeroes {n} pages", "nullt ihn|nullt {n} Seiten"),
     "nar.gw_ptes": ("writes a page-table entry|writes {n} page-table entries",
                     "schreibt einen Seitentabelleneintrag|schreibt {n} Seitentabelleneinträge"),
     "nar.gw_free": ("frees gPA 0x{gpa:x}", "gibt gPA 0x{gpa:x} frei"),
@@ -123,7 +123,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         " page|its {n} first touches of guest-physical pages exit, and the VMM backs each "
                         "with a machine page",
                         "sein erster Zugriff auf eine physische Seite führt zum Exit, und der VMM hinterlegt"
-                        " sie mit einer Maschinenseite|seine {n} ersten Zugriffe auf physische Seiten führen"
+                        " sie mit einer Maschinenseite|seine ersten {n} Zugriffe auf physische Seiten führen"
                         " zum Exit, und der VMM hinterlegt jede mit einer Maschinenseite"),
     "nar.during_novpid": ("without VPID each of its exits and re-entries flushes the TLB|without VPID each "
                           "of its {n} exits and re-entries flushes the TLB",
