@@ -72,6 +72,14 @@ def test_a_glossary_link_opens_the_step_that_shows_the_concept(server, browser, 
         body.wait_for(state="visible")
         text = body.inner_text()
         assert C.title(cid, lang) in text and "ASPLOS" in text
+        # an open why? keeps the list in reading order: one column while it is open
+        columns = "el => getComputedStyle(el.closest('ol')).columnCount"
+        assert why.evaluate(columns) == "1"
+        summary.click()
+        step.wait_for_function("() => !document.querySelector('ol.narration details[open]')")
+        assert why.evaluate(columns) in ("2", "auto")
+        summary.click()
+        body.wait_for(state="visible")
         href = body.locator("a").first.get_attribute("href")
         assert href == C.glossary_link(cid, lang) and body.locator("a").first.get_attribute("target") == "_blank"
         step.set_viewport_size({"width": 1920, "height": 1080})

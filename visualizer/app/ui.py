@@ -350,7 +350,9 @@ export default function(component) {
     css.textContent = '.esxi-diagram svg g.hl rect, .esxi-diagram svg g.hl path, .esxi-diagram svg g.hl polygon' +
       '{stroke:#d55e00 !important;stroke-width:3.5px !important} li.hl{background:#fff3e0;outline:2px solid #d55e00}' +
       '.esxi-diagram svg g.row-label text, .esxi-diagram svg g.cluster > text' +
-      '{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}';
+      '{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}' +
+      // an opened why? reflows a two-column list out of reading order: one column while one is open
+      'ol.narration:has(details[open]){column-count:1 !important}';
     document.head.appendChild(css);
     const mark = (ev, on) => {
       const li = ev.target && ev.target.closest ? ev.target.closest('li[data-ids]') : null;
