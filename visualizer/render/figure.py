@@ -688,7 +688,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     if not view.compact:
         nid = "ma-caption"
         boxes[nid] = Box(nid, LABEL_W, ma_y - PAGE_H / 2 - 12, 10, 12,
-                         top=t("dia.ma_caption", lang, used=ma_used, total=ma_total), text=True, font=8.5,
+                         top=t("dia.ma_caption_figure" if view.data_only else "dia.ma_caption", lang, used=ma_used,
+                               total=ma_total), text=True, font=8.5,
                          font_colour=MUTED, anchor="start", classes="caption")
         if fig.hidden:
             boxes["more"] = Box("more", LABEL_W + 200, ma_y - PAGE_H / 2 - 12, 10, 12,

@@ -8,6 +8,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dia.ma_caption": ("{used} of {total} machine pages in use; free ones are not drawn (· marks a gap)",
                        "{used} von {total} Maschinenseiten belegt; freie sind nicht gezeichnet (· markiert "
                        "eine Lücke)"),
+    "dia.ma_caption_figure": ("{used} of {total} machine pages in use; free ones and page-table pages are not drawn "
+                              "(figure view; · marks a gap)",
+                              "{used} von {total} Maschinenseiten belegt; freie und Seitentabellenseiten sind nicht "
+                              "gezeichnet (Abbildungsansicht; · markiert eine Lücke)"),
     "dia.process": ("process {name}", "Prozess {name}"),
     "dia.no_pages": ("no pages mapped yet", "noch keine Seiten zugeordnet"),
     "dia.more": ("+{n} more", "+{n} weitere"),
