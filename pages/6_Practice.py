@@ -164,7 +164,8 @@ def presenter() -> None:
                 disabled=S["px.i"] >= len(exs) - 1, width="stretch", icon=":material/chevron_right:",
                 icon_position="right", help=t("ex.page.key_next", lang))
     c[2].button(t("ex.page.reveal", lang), key="pxp_reveal", on_click=reveal, type="primary", width="stretch",
-                icon=":material/visibility:", help=t("ex.page.key_reveal", lang))
+                icon=":material/visibility:", help=t("ex.page.key_reveal", lang),
+                disabled=S.get("px.revealed") == S["px.i"])  # shown: nothing more to reveal
     c[3].button(t("ex.page.exit", lang), key="pxp_exit", on_click=on_present, args=(False,), width="stretch",
                 icon=":material/close_fullscreen:")
     ui.html(f'<div class="px-status" data-q="{S["px.i"] + 1}"><b>{esc(position)}</b> — '
