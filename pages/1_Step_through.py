@@ -329,8 +329,10 @@ def lecture_view() -> None:
     if rec is None:
         status, phrases = f"<b>{position}</b> — {t('step.boot', lang)}", [t("nar.boot", lang)]
     else:
+        # side by side: the summary is the shadow run's (the first diagram), and says so
+        which = f"{t('mode.short.shadow', lang)}: " if S.get("both") else ""
         status = (f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code> — "
-                  f"{N.esc(T.step_summary(rec, lang, short=True))}")
+                  f"{which}{N.esc(T.step_summary(rec, lang, short=True))}")
         phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
     if S.get("predict_on"):
         status += " — " + score_text()
