@@ -98,6 +98,7 @@ def on_check(ex) -> None:
     verdicts = X.check(ex, responses)
     S["px.results"][result_key(ex)] = all(verdicts.values())
     S["px.verdicts"] = (result_key(ex), verdicts)
+    S["_px_toast"] = True  # the verdict may be below the fold: say it where it is seen
 
 
 def on_set_changed() -> None:
@@ -248,10 +249,14 @@ with st.container(border=True):
     if verdict and verdict[0] == result_key(ex):
         verdicts = verdict[1]
         if all(verdicts.values()):
-            st.success(t("ex.page.right", lang), icon=":material/check_circle:")
+            said, icon = t("ex.page.right", lang), ":material/check_circle:"
+            st.success(said, icon=icon)
         else:
             wrong = [X.field_label(f, lang) for f in ex.fields if not verdicts[(f.name, f.mode)]]
-            st.error(t("ex.page.wrong", lang, fields=", ".join(wrong)), icon=":material/cancel:")
+            said, icon = t("ex.page.wrong", lang, fields=", ".join(wrong)), ":material/cancel:"
+            st.error(said, icon=icon)
+        if S.pop("_px_toast", False):
+            st.toast(said, icon=icon)
         st.markdown("**" + t("ex.page.answer", lang) + "** " + md("; ".join(answer_lines(ex))))
         st.info(md(X.explanation(ex, lang)), icon=":material/lightbulb:")
         st.markdown(f"**{md(score_text())}**")
