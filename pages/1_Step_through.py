@@ -183,14 +183,16 @@ def predict_results(s: Session, lecture: bool = False) -> None:
     revealed = S.get("_revealed")
     if not revealed or revealed[0] != s.key():
         return
-    items = [result_html(q, given, ok, lang, compact=lecture) for q, given, ok in revealed[1]]
-    if lecture:
-        items = [f'<div style="flex:1">{x}</div>' for x in items]
-        body = f'<div style="display:flex;gap:1.2rem">{"".join(items)}</div>'
-    else:
-        body = "".join(items)
+    # the verdicts side by side (short, so the diagram stays near); the explanations under them,
+    # folded on the step page (the narration below tells the step too), left out in lecture mode
+    items = [f'<div style="flex:1">{result_html(q, given, ok, lang, compact=True)}</div>'
+             for q, given, ok in revealed[1]]
     with st.container(border=True, key="predict_results"):
-        ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>" + body)
+        ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>"
+                f'<div style="display:flex;gap:1.2rem">{"".join(items)}</div>')
+        if not lecture:
+            with st.expander(t("learn.explanations", lang), icon=":material/lightbulb:"):
+                ui.html("".join(result_html(q, given, ok, lang) for q, given, ok in revealed[1]))
 
 
 def score_text() -> str:

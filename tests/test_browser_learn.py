@@ -110,8 +110,12 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         page.locator(".st-key-predict_reveal button").click()
         page.wait_for_selector('.esxi-diagram[data-step="9"] svg')
         page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
-        assert page.locator(".q-result.wrong").count() == 1
-        assert Q.explanation(qs[0], lang)[0] in page.locator(".st-key-predict_results").inner_text()
+        assert page.locator(".q-result.wrong:visible").count() == 1
+        results = page.locator(".st-key-predict_results")
+        assert Q.explanation(qs[0], lang)[0] not in results.inner_text()  # folded: the diagram stays near
+        results.locator("summary").first.click()                          # the explanations, on request
+        page.wait_for_function("([t]) => document.querySelector('.st-key-predict_results').innerText.includes(t)",
+                               arg=[Q.explanation(qs[0], lang)[0]])
         page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / "learn" / f"predict-reveal-{tag}.png"))
         assert "predict=1" in page.url

@@ -178,4 +178,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lesson.scenario": ("Scenario: {name}", "Szenario: {name}"),
     "lesson.commentary_after": ("First predict: the explanation of this step follows when you reveal it.",
                                 "Erst vorhersagen: Die Erläuterung zu diesem Schritt folgt beim Aufdecken."),
+    "learn.explanations": ("Why: the explanation of each answer", "Warum: die Erklärung zu jeder Antwort"),
 }
