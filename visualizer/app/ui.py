@@ -479,9 +479,7 @@ def _keys_component():
 def lecture_keys() -> None:
     """Make the lecture keys press the lecture buttons (the same callbacks as a click, so a key
     pressed while a rerun is under way is handled like a click)."""
-    comp = _keys_component()
-    if comp is not None:
-        comp(data=LECTURE_KEYS, key="lecture_keys")
+    page_keys(LECTURE_KEYS, "lecture_keys")
 
 
 LECTURE_CSS = """
@@ -623,8 +621,6 @@ def step_box(step: int, last: int, lang: str, key: str, on_jump) -> bool:
 
 def jump_target(key: str) -> Optional[int]:
     """The step a step box's jump asked for (in its ``on_jump`` callback), or None."""
-    value = st.session_state.get(key)
-    target = getattr(value, "jump", None) if value is not None else None
-    if target is None and isinstance(value, dict):
-        target = value.get("jump")
+    value = st.session_state.get(key)  # the component's state: a dict (with attribute access too)
+    target = value.get("jump") if isinstance(value, dict) else None
     return target if isinstance(target, int) and not isinstance(target, bool) and target >= 0 else None
