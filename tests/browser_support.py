@@ -53,6 +53,24 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def settle(page, timeout: float = 90) -> None:
+    """Wait until the app's script run has finished and its output is on the page.
+
+    Streamlit marks its root with the run's state (``data-test-script-state``: ``initial`` before
+    the first run, then ``running`` / ``notRunning``); its own browser tests wait on it the same
+    way. The short wait first lets a click's rerun begin: right after a click the attribute still
+    says ``notRunning`` from the run before."""
+    ms = int(timeout * 1000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", state="attached", timeout=ms)
+    page.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=stApp]');"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-testid=stStatusWidget]')"
+        " && !document.querySelector('[data-testid=stProgress]'); }", timeout=ms)
+    page.wait_for_timeout(200)
+
+
 # -- fixtures for the browser test modules (imported there: ``from browser_support import server, browser``) --
 import pytest  # noqa: E402
 

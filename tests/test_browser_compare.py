@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, SHOTS, browser, server  # noqa: F401 (fixtures)
+from browser_support import ROOT, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,6 @@ def page(browser):
     pg = ctx.new_page()
     yield pg
     ctx.close()
-
-
-def settle(page, timeout: float = 90) -> None:
-    """Wait until the script run has finished (no status widget, no progress bar)."""
-    page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=timeout * 1000)
-    time.sleep(0.5)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]') && "
-        "!document.querySelector('[data-testid=stProgress]')", timeout=timeout * 1000)
-    time.sleep(0.5)
 
 
 def screenshot(page, name: str) -> Path:
@@ -62,7 +52,8 @@ def charts_drawn(page, at_least: int) -> int:
 def test_compare_page_runs_a_comparison_and_a_sweep(server, page, lang, run, crossover, wins):
     page.goto(f"{server}/Compare?lang={lang}")
     settle(page)
-    page.wait_for_selector("[data-testid=stMetric]")
+    # the three figures (cycles under shadow, under nested, the ratio); the page streams them in
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 3")
     assert page.locator("[data-testid=stMetric]").count() == 3
     assert page.get_by_text(wins, exact=False).first.is_visible()
     assert charts_drawn(page, 1) == 1  # the stacked bar (the curve waits in a hidden tab)

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
+from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.learn import concepts as C
 from visualizer.render.i18n import t
 from visualizer.render.narrate import narrate
@@ -46,6 +46,7 @@ def test_a_glossary_link_opens_the_step_that_shows_the_concept(server, browser, 
         page.goto(f"{server}/Glossary?concept={cid}&lang={lang}")
         link = page.locator(f'a.glossary-example[data-concept="{cid}"]')
         link.wait_for()
+        settle(page)
         assert page.locator('[data-testid="stExpander"]').count() == len(C.IDS)
         assert page.locator(".glossary-entry").count() >= 1
         first = page.locator('[data-testid="stExpander"]').first

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, SERVER_PROC, browser, server  # noqa: F401 (fixtures)
+from browser_support import ROOT, SERVER_PROC, browser, server, settle  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +27,6 @@ def page(browser):
     pg.on("request", lambda r: pg.requests_seen.append(r.url))
     yield pg
     ctx.close()
-
-
-def settle(page, timeout: float = 90) -> None:
-    page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=timeout * 1000)
-    time.sleep(0.5)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]') && "
-        "!document.querySelector('[data-testid=stProgress]')", timeout=timeout * 1000)
-    time.sleep(0.5)
 
 
 def no_exception(page) -> None:

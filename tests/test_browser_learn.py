@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
+from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
 from visualizer.render.i18n import t
@@ -67,6 +67,7 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
                 right, asked = right + 1, asked + len(qs)
                 page.wait_for_selector(f'.lesson-score[data-right="{right}"][data-asked="{asked}"]')
                 page.wait_for_selector(f'.esxi-diagram[data-step="{step.at}"] svg')
+                settle(page)
                 results = page.locator(".q-result")
                 assert results.count() == len(qs)
                 assert page.locator(".q-result.right").count() == 1
@@ -110,6 +111,7 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         page.locator(".st-key-predict_reveal button").click()
         page.wait_for_selector('.esxi-diagram[data-step="9"] svg')
         page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
+        settle(page)
         assert page.locator(".q-result.wrong:visible").count() == 1
         results = page.locator(".st-key-predict_results")
         assert Q.explanation(qs[0], lang)[0] not in results.inner_text()  # folded: the diagram stays near
