@@ -70,8 +70,8 @@ left, right = st.columns(2)
 with left:
     st.selectbox(t("home.builtin", lang), names, key="_home_builtin", on_change=on_builtin)
 with right:
-    st.file_uploader(t("home.upload", lang), type=["toml"], key="_home_upload", on_change=on_upload,
-                     help=t("home.upload_help", lang))
+    ui.uploader(t("home.upload", lang), ["toml"], "_home_upload", lang, ui.MAX_UPLOAD_BYTES, on_change=on_upload,
+                help=t("home.upload_help", lang))
 st.caption(t("home.caps", lang, kib=ui.MAX_UPLOAD_BYTES >> 10, gib=MAX_MACHINE_BYTES >> 30, vms=number(MAX_VMS, lang),
               procs=number(MAX_PROCESSES, lang)))
 if "_upload_error" in S:

@@ -159,8 +159,8 @@ with st.container(border=True):
         else:
             # a fresh uploader after each upload: Streamlit then drops the old file's bytes (the
             # parsed trace is all the session keeps)
-            up = st.file_uploader(t("cmp.upload", lang), type=["csv", "txt", "log", "lackey", "out", "gz", "toml"],
-                                  key=f"cmp.uploader.{S.get('cmp.uploader.n', 0)}")
+            up = ui.uploader(t("cmp.upload", lang), ["csv", "txt", "log", "lackey", "out", "gz", "toml"],
+                             f"cmp.uploader.{S.get('cmp.uploader.n', 0)}", lang, APP_TRACE_BYTES)
             st.caption(t("cmp.upload.caps", lang, mib=APP_TRACE_BYTES >> 20, rows=number(APP_TRACE_ROWS, lang)))
             if up is not None and S.get("cmp.upload.file_id") != up.file_id:
                 S["cmp.upload.file_id"] = up.file_id

@@ -160,8 +160,8 @@ ui.localized(pick.selectbox, t("lesson.choose", lang), options, "lesson_name", l
              format_func=lambda n: (f"{S['lesson_upload'].title_in(lang)} {t('lesson.custom', lang)}" if n == CUSTOM
                                     else f"{NAMES.index(n) + 1}. {builtin_lesson(n).title_in(lang)}"))
 with up.popover(t("lesson.upload", lang), icon=":material/upload_file:", width="stretch"):
-    st.file_uploader(t("lesson.upload", lang), type=["toml"], key="lesson_file", on_change=on_upload,
-                     help=t("lesson.upload_help", lang, kib=L.MAX_LESSON_BYTES >> 10))
+    ui.uploader(t("lesson.upload", lang), ["toml"], "lesson_file", lang, L.MAX_LESSON_BYTES, on_change=on_upload,
+                help=t("lesson.upload_help", lang, kib=L.MAX_LESSON_BYTES >> 10))
 if "_lesson_error" in S:
     st.error(S.pop("_lesson_error"))
 if "_lesson_ok" in S:

@@ -21,7 +21,7 @@ if not os.path.exists(CHROMIUM):
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000
 
 
 

@@ -101,3 +101,38 @@ def test_bad_upload_shows_the_error_and_keeps_the_trace(server, page, tmp_path):
     assert page.get_by_text("Still comparing the previous trace: mine.csv").is_visible()
     assert page.locator("[data-testid=stMetric]").count() == 3
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+_DRAWN_TEXT = """e => {
+  const shown = x => getComputedStyle(x, '::after').content.replace(/^"|"$/g, '');
+  const hidden = x => getComputedStyle(x).fontSize === '0px';
+  const p = e.querySelector('[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p');
+  const note = e.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span');
+  return {button: shown(p), button_hidden: hidden(p), note: shown(note), note_hidden: hidden(note),
+          width: p.getBoundingClientRect().width, clipped: note.scrollWidth > note.clientWidth + 1};
+}"""
+
+
+@pytest.mark.parametrize("lang, path, button, note", [
+    ("de", "/?lang=de", "Hochladen", "TOML · höchstens 1\u00a0MiB"),
+    ("en", "/?lang=en", "Upload", "TOML · at most 1\u00a0MiB"),
+    ("de", "/Compare?lang=de", "Hochladen", "CSV, TXT, LOG, LACKEY, OUT, GZ, TOML · höchstens 16\u00a0MiB"),
+    ("en", "/Compare?lang=en", "Upload", "CSV, TXT, LOG, LACKEY, OUT, GZ, TOML · at most 16\u00a0MiB"),
+    ("de", "/Lessons?lang=de", "Hochladen", "TOML · höchstens 1\u00a0MiB"),
+])
+def test_the_uploaders_own_texts_speak_the_pages_language_and_the_apps_limit(server, page, lang, path, button, note):
+    """Streamlit draws "Upload" and "200MB per file • TOML" itself; the app draws its own texts over them."""
+    page.goto(f"{server}{path}")
+    settle(page)
+    if "Lessons" in path:  # the lesson uploader sits in a popover
+        page.get_by_role("button", name="Eigene Lektion (.toml)").click()
+    if "Compare" in path:  # a link cannot choose an upload (it lives in one session): click it
+        page.get_by_text("einer hochgeladenen Datei" if lang == "de" else "an uploaded file", exact=True).click()
+        settle(page)
+    zone = page.locator("[data-testid=stFileUploader]").first
+    zone.wait_for()
+    drawn = zone.evaluate(_DRAWN_TEXT)
+    assert drawn["button"] == button and drawn["note"] == note, drawn
+    assert drawn["button_hidden"] and drawn["note_hidden"], drawn  # Streamlit's English is not drawn
+    assert drawn["width"] > 40, drawn  # and the button's own text takes room
+    assert not drawn["clipped"], drawn  # the note wraps rather than being cut off

@@ -41,7 +41,7 @@ def test_a_glossary_link_opens_the_step_that_shows_the_concept(server, browser, 
     ex = C.get(cid).example
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Glossary?concept={cid}&lang={lang}")
         link = page.locator(f'a.glossary-example[data-concept="{cid}"]')

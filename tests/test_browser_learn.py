@@ -51,7 +51,7 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
     (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     right = asked = 0
     try:
         page.goto(f"{server}/Lessons?lesson={LESSON}&step=1&lang={lang}")
@@ -92,7 +92,7 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
     (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     tag = f"{lang}-{size[0]}x{size[1]}"
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=8&predict=1&lang={lang}")
@@ -142,7 +142,7 @@ FITS = """() => {
 def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, browser, lang):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=3&lang={lang}&present=1&predict=1")
         page.wait_for_selector('.esxi-diagram.lecture[data-step="3"] svg')

@@ -50,7 +50,7 @@ def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
     total = len(scenario.trace)
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     shots = SHOTS / "lecture"
     shots.mkdir(parents=True, exist_ok=True)
     try:
@@ -174,7 +174,7 @@ def test_language_and_mode_switches_in_any_order_then_step(server, browser, orde
     language must not come back as a stale value (or a traceback) after a switch."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=1&lang=en&figure=0")
         page.wait_for_selector('.esxi-diagram[data-step="1"][data-mode="shadow"] svg')

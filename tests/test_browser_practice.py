@@ -39,7 +39,7 @@ def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server,
     shots.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Practice?seed=5&kind=translate&count=3&lang={lang}")
         page.get_by_text(t("ex.page.position", lang, i=1, n=3)).wait_for()
@@ -75,7 +75,7 @@ def test_presenter_view_full_screen_reveals_by_key(server, browser, lang):
     shots.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Practice?seed=2&count=3&present=1&lang={lang}")
         q = page.locator('.px-question[data-q="1"]')

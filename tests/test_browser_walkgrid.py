@@ -29,7 +29,7 @@ def test_walk_grid_cold_and_with_caches(server, browser, lang, title, skipped):
     cached = next(i for i, r in enumerate(recs) if r.walk_refs and r.walk_refs <= 5)  # caches answered
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=1&lang={lang}&figure=0")
         grid = page.locator(".walk-grid").first

@@ -55,7 +55,26 @@ def test_the_untranslated_streamlit_texts_are_listed_in_both_languages():
     for en, de in UNTRANSLATED_STREAMLIT_TEXTS:
         assert en and de and en != de
     about = ui.about("de")
-    assert "Drag and drop file here" in about and t("about.untranslated", "de") in about
+    assert "Drag and drop a file here" in about and t("about.untranslated", "de") in about
+
+
+def test_the_untranslated_texts_are_what_the_installed_streamlit_draws():
+    """Each quoted text of the About list is in Streamlit's own frontend (so the list names what a
+    user sees, not what an older Streamlit drew); "…" stands for a part that varies."""
+    import re
+
+    import streamlit
+    js = "".join(p.read_text(errors="replace")
+                 for p in (Path(streamlit.__file__).parent / "static").rglob("*.js"))
+    quoted = [q for en, _ in UNTRANSLATED_STREAMLIT_TEXTS for q in re.findall(r"“([^”]+)”", en)]
+    assert len(quoted) >= 15
+    # texts the frontend puts together from a template and a word
+    templated = {"Press Enter to apply": ("Press Enter to ${e}", "`apply`"),
+                 "Press Enter to submit form": ("Press Enter to ${e}", "`submit form`")}
+    for q in quoted:
+        for part in filter(None, (x.strip() for x in q.replace("...", "…").split("…"))):
+            pieces = templated.get(part, (part,))
+            assert all(x in js for x in pieces), f"{q!r}: Streamlit {streamlit.__version__} draws no {part!r}"
 
 
 def test_lookup_plurals_and_numbers_per_language():

@@ -4,6 +4,7 @@ Session-state keys are documented in :mod:`visualizer.app`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -270,6 +271,38 @@ def load_upload(name: str, data: bytes, lang: str = "en") -> tuple[Optional[Scen
         return None, str(exc)
     except (RecursionError, MemoryError, IsolationError):
         return None, t("err.upload_shape", lang)
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _size(n: int) -> str:
+    return f"{n >> 20}\u00a0MiB" if n >= 1 << 20 and not n % (1 << 20) else f"{n >> 10}\u00a0KiB"
+
+
+def uploader(label: str, types: list[str], key: str, lang: str, max_bytes: int, container=None, **kw):
+    """``st.file_uploader`` whose own texts speak the page's language and state the app's limit.
+
+    Streamlit draws its button ("Upload") and a note with the server's upload limit ("200MB per
+    file • TOML") itself and cannot translate them; the note's limit is not the app's either. The
+    uploader's container (class ``st-key-<key>``) gets a style that draws both texts from the
+    catalogue instead."""
+    where = container or st
+    cls = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+    note = t("upload.note", lang, types=", ".join(x.upper() for x in types), size=_size(max_bytes))
+    zone = f".{cls} [data-testid=stFileUploaderDropzone]"
+    up = where.file_uploader(label, type=types, key=key, **kw)
+    html(f"""<style>
+{zone} button [data-testid=stMarkdownContainer] p {{ font-size: 0 !important; }}
+{zone} button [data-testid=stMarkdownContainer] p::after {{ content: {_css_string(t("upload.button", lang))}; font-size: 14px; }}
+{zone} [data-testid=stFileUploaderDropzoneInstructions] span {{ font-size: 0 !important; white-space: normal !important;
+  overflow: visible !important; }}
+{zone} [data-testid=stFileUploaderDropzoneInstructions] span::after {{ content: {_css_string(note)}; font-size: 14px;
+  line-height: 1.4; }}
+</style>""", where)
+    return up
 
 
 # -- page setup and navigation ------------------------------------------------------------------

@@ -59,6 +59,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "Grenzen eines Szenarios: höchstens {kib} KiB Text, {gib} GiB Maschinenspeicher, {vms} VMs "
                   "(je eine 16-Bit-VPID) und {procs} Prozesse je VM (je eine 12-Bit-PCID). Ein hochgeladenes "
                   "Szenario gibt es nur in dieser Browsersitzung."),
+    "upload.button": ("Upload", "Hochladen"),
+    "upload.note": ("{types} · at most {size}", "{types} · höchstens {size}"),
     "home.uploaded": ("Loaded scenario “{name}” from {file}.", "Szenario „{name}“ aus {file} geladen."),
     "home.upload_error": ("The file {file} was not loaded: {error}. The previous scenario “{name}” is still "
                           "active.",
@@ -264,12 +266,12 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 UNTRANSLATED_STREAMLIT_TEXTS: tuple[tuple[str, str], ...] = (
-    ("The file uploader's “Drag and drop file here”, “Limit 200MB per file” and “Browse files”.",
-     "Im Datei-Upload „Drag and drop file here“, „Limit 200MB per file“ und „Browse files“."),
-    ("The toolbar's “Deploy” and the app menu (“Rerun”, “Settings”, “Print”, “Record a screencast”, “About”, "
-     "“Clear cache”).",
-     "„Deploy“ in der Werkzeugleiste und das App-Menü („Rerun“, „Settings“, „Print“, „Record a screencast“, "
-     "„About“, „Clear cache“)."),
+    ("The file uploader's “Drag and drop a file here” (while a file is dragged over it) and its own refusals "
+     "(“… files are not allowed.”, “File must be … or smaller.”).",
+     "Im Datei-Upload „Drag and drop a file here“ (während eine Datei darübergezogen wird) und seine eigenen "
+     "Ablehnungen („… files are not allowed.“, „File must be … or smaller.“)."),
+    ("The app menu (“System”, “Light”, “Dark”, “Print”, “Record screen”, “About”).",
+     "Das App-Menü („System“, „Light“, „Dark“, „Print“, „Record screen“, „About“)."),
     ("The status while the app works (“Running…”, “Stop”) and the connection messages.",
      "Der Status, während die App rechnet („Running…“, „Stop“), und die Verbindungsmeldungen."),
     ("The tables' toolbar (“Download as CSV”, “Search”, “Fullscreen”) and the hints “Press Enter to apply” "
