@@ -2,6 +2,8 @@
 shows one question full-screen for a lecture (→ next, ← back, r or Enter reveals)."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from visualizer.app import ui
@@ -60,6 +62,14 @@ if "q" in link:
     else:
         S["px.i"] = q - 1
 S["px.i"] = min(max(S["px.i"], 0), len(exs) - 1)
+
+
+def step_link(ex: X.Exercise, label: str) -> None:
+    """A link to the exercise's scenario on the step page, at the step its answer is about. It
+    opens a new tab: following it here would leave this set's place and score behind."""
+    href = html.escape(X.step_link(ex, lang), quote=True)
+    ui.html(f'<div class="px-step-link"><a href="{href}" target="_blank" rel="noopener">'
+            f'{esc(t(label, lang, step=ex.step + 1))} ↗</a></div>')
 
 
 def md(text: str) -> str:
@@ -259,10 +269,12 @@ with st.container(border=True):
             st.toast(said, icon=icon)
         st.markdown("**" + t("ex.page.answer", lang) + "** " + md("; ".join(answer_lines(ex))))
         st.info(md(X.explanation(ex, lang)), icon=":material/lightbulb:")
+        step_link(ex, "ex.page.see_it")
         st.markdown(f"**{md(score_text())}**")
 
 with st.expander(t("ex.page.scenario", lang)):
     st.caption(t("ex.page.generated", lang, step=ex.step + 1))
+    step_link(ex, "ex.page.open_step")
     st.code(ex.scenario, language="toml")
     mode_arg = ex.mode if ex.mode != "both" else "shadow"
     st.code(f"python -m visualizer run exercise-{ex.key}.toml --mode {mode_arg} --csv steps.csv --json",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,38 @@ def test_uploaded_scenario_reaches_the_step_page():
     at.run()
     assert not at.exception and sess(at).scenario is s and sess(at).total == 8
     assert at.query_params["scenario"] == "upload:page-table-update"  # the link says it was uploaded
+
+
+def test_an_exercise_link_opens_the_exercises_scenario_at_its_step():
+    """Practice's "see it happen" link: the step page makes the exercise's scenario again from
+    kind, seed and number, and stands right after the step the answer is about."""
+    from visualizer.learn import exercises as X
+    for ex in X.generate(2, count=5):  # one of each kind
+        link = X.link_name(ex)
+        href = X.step_link(ex, "en")
+        assert href.startswith("/Step_through?")
+        params = dict(urllib.parse.parse_qsl(href.split("?", 1)[1]))
+        assert params["scenario"] == link and params["mode"] == ex.mode  # "both": side by side
+        at = app(STEP, **params)
+        assert not at.warning, texts(at, "warning")
+        s = sess(at)
+        mode = s.mode.value  # the side-by-side view's first diagram is shadow's
+        assert mode == (ex.mode if ex.mode != "both" else "shadow")
+        scenario, _, records = X.run(ex.scenario, mode)
+        assert s.scenario.trace.ops() == scenario.trace.ops() and s.step == ex.step + 1
+        # the page shows the record the exercise is about
+        assert s.record == records[ex.step]
+        if ex.kind == "tlb":
+            assert s.record.tlb.value == ex.answer["tlb"]
+        assert at.query_params["scenario"] == link and at.query_params["mode"] == ex.mode  # the address bar keeps it
+
+
+@pytest.mark.parametrize("value", ["exercise:tlb:1:0", "exercise:nope:1:1", "exercise:tlb:x:1", "exercise:tlb"])
+def test_a_bad_exercise_link_names_the_problem_and_keeps_the_scenario(value):
+    at = app(STEP, scenario=value, step="2")
+    assert any(value in w.replace("\\", "") and "exercise:KIND:SEED:N" in w for w in texts(at, "warning")), \
+        texts(at, "warning")
+    assert sess(at).scenario.name == "esxi-figure" and sess(at).step == 2
 
 
 # -- the session layer ---------------------------------------------------------------------------------

@@ -81,6 +81,19 @@ def test_a_seeded_set_answered_right_then_wrong_shows_verdicts_explanations_and_
     assert at.query_params["q"] == "2"
 
 
+def test_the_step_page_link_names_the_exercise_and_its_step_before_and_after_the_check():
+    exs = X.generate(5, None, 5)
+    at = app(seed="5", count="5", lang="de")
+    href = X.step_link(exs[0], "de").replace("&", "&amp;")
+    links = [m.value for m in at.markdown if "px-step-link" in m.value]
+    assert len(links) == 1 and href in links[0] and 'target="_blank"' in links[0]  # in the scenario's expander
+    assert f"Schritt {exs[0].step + 1} öffnen" in links[0]
+    fill(at, exs[0], right=True, lang="de")
+    at.button(key="px_check").click().run()
+    links = [m.value for m in at.markdown if "px-step-link" in m.value]
+    assert len(links) == 2 and all(href in x for x in links)  # and under the explanation
+
+
 def test_the_kind_filter_from_the_link_and_the_widget():
     at = app(seed="3", kind="tlb", count="4")
     assert at.session_state["px.kinds"] == ("tlb",)

@@ -59,6 +59,14 @@ def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server,
         page.get_by_text(first_sentence(X.explanation(exs[1], lang))).wait_for()
         assert exs[1].answer["ma"] in page.locator('[data-testid="stMain"]').inner_text()
         page.wait_for_url("**q=2**")
+        # "see it happen": the exercise's own scenario on the step page, in a new tab, after its step
+        with ctx.expect_page() as opened:
+            page.locator(".px-step-link a").get_by_text(t("ex.page.see_it", lang, step=exs[1].step + 1)).click()
+        step_page = opened.value
+        step_page.wait_for_selector(f'.esxi-diagram[data-step="{exs[1].step + 1}"][data-mode="{exs[1].mode}"] svg')
+        shown = step_page.locator('[data-testid="stMain"]').inner_text()
+        assert exs[1].answer["ma"].lower() in shown.lower(), "the step's narration names the MA of the answer"
+        step_page.close()
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / f"practice-{lang}.png"))
         page.set_viewport_size({"width": 1920, "height": 1080})

@@ -212,3 +212,22 @@ def test_kinds_are_listed_in_help_and_readme(capsys):
     section = readme[readme.index("## Exercises"):]
     for kind in X.KINDS:
         assert kind in help_text and f"`{kind}`" in section
+
+
+def test_a_link_names_an_exercise_by_kind_seed_and_number_and_makes_it_again():
+    for ex in X.generate(11, None, 40) + X.generate(3, ("tlb",), 6):
+        name = X.link_name(ex)
+        assert name == f"exercise:{ex.kind}:{ex.seed}:{ex.index + 1}"
+        assert X.from_link(name) == ex and X.from_link(f"  {name} ") == ex
+        assert f"scenario={name}&mode={ex.mode}&step={ex.step + 1}&lang=de" in X.step_link(ex, "de")
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("exercise:tlb:1", "form"), ("upload:x", "form"), ("exercise:tlb:1:2:3", "form"),
+    ("exercise:nope:1:1", "KIND"), ("exercise:tlb:-1:1", "SEED"), ("exercise:tlb:1e3:1", "SEED"),
+    (f"exercise:tlb:{X.MAX_SEED + 1}:1", "SEED"), ("exercise:tlb:1:0", "N"),
+    (f"exercise:tlb:1:{X.MAX_COUNT + 1}", "N"), ("exercise:tlb:1:x", "N"),
+])
+def test_a_bad_exercise_link_says_which_part_is_wrong(text, problem):
+    with pytest.raises(ValueError, match=problem):
+        X.from_link(text)

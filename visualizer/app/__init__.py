@@ -14,6 +14,9 @@ Keys in ``st.session_state`` that every page may read (pages own no other shared
 ``scenario_name``   its name; a built-in's name is also what the ``scenario`` query parameter
                     takes.
 ``scenario_builtin``  True if it is a built-in (then deep links can name it).
+``scenario_link``   (scenario, what a link's ``scenario`` parameter says to open it again): a
+                    built-in's name, ``exercise:KIND:SEED:N`` for a Practice exercise's, None
+                    for an upload. Holds only while that scenario is the active one.
 ``step_session``    the step page's :class:`~visualizer.app.session.Session` (scenario, mode,
                     step, live machine). Other pages may read its ``mode`` and ``step``.
 ==================  ============================================================================

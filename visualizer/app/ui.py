@@ -14,9 +14,10 @@ from streamlit.errors import StreamlitAPIException
 
 from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
 from ..engine.isolate import IsolationError, run_isolated
+from ..learn import exercises as X
 from ..render.dot import to_dot
 from ..render.figure import Figure
-from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, t
+from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..render.plain import plain
 from ..render.svg import to_svg
 from .session import Timeline, scenario_key
@@ -211,11 +212,21 @@ def localized(widget, label: str, options, key: str, lang: str, *, default=None,
 
 
 # -- the active scenario ------------------------------------------------------------------------
-def set_scenario(scenario: Scenario, is_builtin: bool) -> None:
+def set_scenario(scenario: Scenario, is_builtin: bool, link: Optional[str] = None) -> None:
+    """Make ``scenario`` the session's; ``link`` is what a link's ``scenario`` parameter says to
+    open it again (a built-in's name by default; an upload has none)."""
     S = st.session_state
     S["scenario"] = scenario
     S["scenario_name"] = scenario.name
     S["scenario_builtin"] = is_builtin
+    S["scenario_link"] = (scenario, link if link is not None else (scenario.name if is_builtin else None))
+
+
+def _scenario_link() -> Optional[str]:
+    """The link name of the session's scenario (None for an upload, or a scenario set otherwise)."""
+    S = st.session_state
+    of, link = S.get("scenario_link") or (None, None)
+    return link if of is S.get("scenario") else None
 
 
 def scenario(messages: list[str], lang: str) -> Scenario:
@@ -232,6 +243,15 @@ def scenario(messages: list[str], lang: str) -> Scenario:
                 # uploads live in the session that made them: say so rather than show another
                 messages.append(t("err.scenario_upload", lang, value=plain(name[len(UPLOAD_PREFIX):]),
                                   fallback=plain(S["scenario_name"])))
+        elif name.startswith(X.LINK_PREFIX):
+            if _scenario_link() != name:
+                try:
+                    ex = X.from_link(name)
+                    set_scenario(load_scenario_text(ex.scenario, f"exercise-{ex.seed}-{ex.index + 1}"), False,
+                                 link=X.link_name(ex))
+                except (ValueError, ScenarioError):
+                    messages.append(t("err.scenario_exercise", lang, value=plain(q), kinds=", ".join(X.KINDS),
+                                      seed=number(X.MAX_SEED, lang), n=X.MAX_COUNT, fallback=plain(S["scenario_name"])))
         elif name in builtin_names():
             if not (S.get("scenario_builtin") and S.get("scenario_name") == name):
                 set_scenario(builtin_scenario(name), True)
@@ -247,9 +267,11 @@ UPLOAD_PREFIX = "upload:"
 
 def scenario_param() -> str:
     """What the ``scenario`` link parameter says about the active scenario: a built-in's name,
-    or ``upload:NAME`` for an uploaded one."""
+    ``exercise:KIND:SEED:N`` for a Practice exercise's, ``upload:NAME`` for an uploaded one."""
     S = st.session_state
-    return S["scenario_name"] if S.get("scenario_builtin") else UPLOAD_PREFIX + S["scenario_name"]
+    if S.get("scenario_builtin"):
+        return S["scenario_name"]
+    return _scenario_link() or UPLOAD_PREFIX + S["scenario_name"]
 
 
 MAX_UPLOAD_BYTES = 1 << 20

@@ -27,6 +27,7 @@ Pure: no streamlit or graphviz. Texts come from the catalogue (keys ``ex.*``), i
 from __future__ import annotations
 
 import random
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
@@ -494,6 +495,38 @@ def make(kind: str, seed: int, index: int) -> Exercise:
     raise RuntimeError(f"no {kind} exercise for seed {seed} after {_ATTEMPTS} attempts")  # pragma: no cover
 
 
+LINK_PREFIX = "exercise:"
+"""``scenario=exercise:KIND:SEED:N`` on the step page names exercise N (1-based) of kind KIND in
+the set with SEED: the scenario is made again from them (exercises are deterministic by seed)."""
+
+
+def link_name(ex: Exercise) -> str:
+    """What a link's ``scenario`` parameter says to open ``ex``'s scenario on the step page."""
+    return f"{LINK_PREFIX}{ex.kind}:{ex.seed}:{ex.index + 1}"
+
+
+def from_link(text: str) -> Exercise:
+    """The exercise a link's ``exercise:KIND:SEED:N`` names; ``ValueError`` says what is wrong."""
+    parts = str(text).strip().split(":")
+    if len(parts) != 4 or parts[0] + ":" != LINK_PREFIX:
+        raise ValueError("not of the form exercise:KIND:SEED:N")
+    kind, seed, n = (x.strip() for x in parts[1:])
+    if kind not in KINDS:
+        raise ValueError(f"KIND must be one of {', '.join(KINDS)}")
+    if not seed.isdigit() or int(seed) > MAX_SEED:
+        raise ValueError(f"SEED must be a whole number from 0 to {MAX_SEED}")
+    if not n.isdigit() or not 1 <= int(n) <= MAX_COUNT:
+        raise ValueError(f"N must be a whole number from 1 to {MAX_COUNT}")
+    return make(kind, int(seed), int(n) - 1)
+
+
+def step_link(ex: Exercise, lang: str = "en") -> str:
+    """The step page's relative address showing ``ex``'s scenario right after the step the
+    answer is about (for a whole-run answer: at the end), in its mode (``both`` side by side)."""
+    return "/Step_through?" + urlencode({"scenario": link_name(ex), "mode": ex.mode, "step": ex.step + 1,
+                                        "lang": lang}, safe=":")
+
+
 def generate(seed: int = 0, kinds=None, count: int = 10) -> list[Exercise]:
     """``count`` exercises of ``kinds`` (all by default) for ``seed``: every kind in turn, the
     order of each round shuffled by the seed — a set of 5 or more has every kind asked for."""
@@ -760,6 +793,7 @@ def as_json(ex: Exercise, lang: str = "en") -> dict:
     return d
 
 
-__all__ = ["EXIT_REASONS", "Exercise", "Field", "KINDS", "MAX_COUNT", "MODES", "answer_text", "as_json", "check",
-           "choice_label", "explanation", "field_correct", "field_label", "generate", "given", "kind_title", "make",
-           "mode_name", "parse_hex", "parse_int", "parse_kinds", "question", "question_text", "run", "scenario_toml"]
+__all__ = ["EXIT_REASONS", "Exercise", "Field", "KINDS", "LINK_PREFIX", "MAX_COUNT", "MODES", "answer_text", "as_json",
+           "check", "choice_label", "explanation", "field_correct", "field_label", "from_link", "generate", "given",
+           "kind_title", "link_name", "make", "mode_name", "parse_hex", "parse_int", "parse_kinds", "question",
+           "question_text", "run", "scenario_toml", "step_link"]

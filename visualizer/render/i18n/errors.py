@@ -5,6 +5,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.scenario": ("Unknown scenario “{value}” in the link; showing “{fallback}”. Built-ins: {names}.",
                      "Unbekanntes Szenario „{value}“ im Link; gezeigt wird „{fallback}“. Mitgeliefert: "
                      "{names}."),
+    "err.scenario_exercise": ("The link's exercise scenario “{value}” is not one the Practice page makes "
+                              "(exercise:KIND:SEED:N — KIND one of {kinds}; SEED a whole number from 0 to {seed}; "
+                              "N from 1 to {n}); showing “{fallback}”.",
+                              "Das Übungsszenario „{value}“ im Link gibt es auf der Übungsseite nicht "
+                              "(exercise:ART:SEED:N — ART eine von {kinds}; SEED eine ganze Zahl von 0 bis {seed}; "
+                              "N von 1 bis {n}); gezeigt wird „{fallback}“."),
     "err.mode": ("Unknown mode “{value}” in the link (shadow or nested); showing {fallback}.",
                  "Unbekannter Modus „{value}“ im Link (shadow oder nested); gezeigt wird {fallback}."),
     "err.jump": ("Step {value} is beyond the last step ({last}); showing step {fallback}.",

@@ -312,13 +312,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.page.wrong": ("Not right: {fields}.", "Nicht richtig: {fields}."),
     "ex.page.answer": ("Answer:", "Lösung:"),
     "ex.page.scenario": ("The exercise's scenario", "Das Szenario der Aufgabe"),
-    "ex.page.generated": ("This scenario was generated for the exercise; the Step page opens built-in scenarios by "
-                          "link only. Download it, upload it on the Home page, and step to step {step} to see the "
-                          "answer happen — or run it on the command line:",
-                          "Dieses Szenario wurde für die Aufgabe erzeugt; die Seite „Schritt für Schritt“ öffnet per "
-                          "Link nur eingebaute Szenarien. Laden Sie es herunter, auf der Startseite hoch und gehen Sie "
-                          "zu Schritt {step}, um die Lösung geschehen zu sehen — oder führen Sie es auf der "
-                          "Kommandozeile aus:"),
+    "ex.page.generated": ("This scenario was generated for the exercise. Open it on the step page at step {step} to "
+                          "see the answer happen, download it, or run it on the command line:",
+                          "Dieses Szenario wurde für die Aufgabe erzeugt. Öffnen Sie es auf der Seite „Schritt für "
+                          "Schritt“ bei Schritt {step}, um die Lösung geschehen zu sehen, laden Sie es herunter "
+                          "oder führen Sie es auf der Kommandozeile aus:"),
+    "ex.page.open_step": ("Open it on the step page at step {step}", "Auf der Schrittseite bei Schritt {step} öffnen"),
+    "ex.page.see_it": ("See it happen on the step page (step {step})",
+                       "Auf der Schrittseite geschehen sehen (Schritt {step})"),
     "ex.page.download": ("Download the scenario (TOML)", "Szenario herunterladen (TOML)"),
     "ex.err.seed": ("The link's seed '{value}' is not a whole number from 0 to {max}; showing seed {fallback}.",
                     "Der Seed „{value}“ im Link ist keine ganze Zahl von 0 bis {max}; gezeigt wird Seed {fallback}."),
