@@ -3,6 +3,7 @@ shows one question full-screen for a lecture (→ next, ← back, r or Enter rev
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -26,13 +27,25 @@ def exercise_set(seed: int, kinds: tuple, count: int) -> list:
     return X.generate(seed, kinds, count)
 
 
+def result_key(ex) -> tuple:
+    return (ex.seed, ex.index, ex.kind)
+
+
+def done_param():
+    """The set's answers for the address bar: a letter per question (r right, w wrong, - not
+    answered), so a reload keeps the score; None before the first check."""
+    results = S["px.results"]
+    done = "".join({True: "r", False: "w"}.get(results.get(result_key(ex)), "-") for ex in exs).rstrip("-")
+    return done or None
+
+
 # -- the set: seed, kinds and count from the link or the session ------------------------------------
 S.setdefault("px.seed", 0)
 S.setdefault("px.kinds", X.KINDS)
 S.setdefault("px.count", DEFAULT_COUNT)
 S.setdefault("px.i", 0)
 S.setdefault("px.results", {})
-link = ui.incoming(("seed", "kind", "count", "q", "present"))
+link = ui.incoming(("seed", "kind", "count", "q", "present", "done"))
 if "seed" in link:
     seed = ui.link_number(link["seed"], X.MAX_SEED)
     if seed is None:
@@ -62,6 +75,15 @@ if "q" in link:
     else:
         S["px.i"] = q - 1
 S["px.i"] = min(max(S["px.i"], 0), len(exs) - 1)
+if "done" in link:
+    # the set's answers so far, as the address bar kept them (a reload starts a new session)
+    done = link["done"].strip()
+    if re.fullmatch(r"[rw-]+", done) and len(done) <= len(exs):
+        for ex, c in zip(exs, done):
+            if c != "-":
+                S["px.results"][result_key(ex)] = c == "r"
+    else:
+        messages.append(t("ex.err.done", lang, value=plain(link["done"]), n=len(exs)))
 
 
 def step_link(ex: X.Exercise, label: str) -> None:
@@ -77,8 +99,6 @@ def md(text: str) -> str:
     return plain(text, 20_000)
 
 
-def result_key(ex) -> tuple:
-    return (ex.seed, ex.index, ex.kind)
 
 
 # -- callbacks --------------------------------------------------------------------------------------------
@@ -283,4 +303,4 @@ with st.expander(t("ex.page.scenario", lang)):
                        key="px_dl", on_click="ignore", icon=":material/download:")
 
 ui.write_params(seed=S["px.seed"], kind=kind_param(), count=S["px.count"], q=S["px.i"] + 1, lang=lang,
-                present=None)
+                present=None, done=done_param())

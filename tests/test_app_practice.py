@@ -94,6 +94,26 @@ def test_the_step_page_link_names_the_exercise_and_its_step_before_and_after_the
     assert len(links) == 2 and all(href in x for x in links)  # and under the explanation
 
 
+def test_the_address_bar_keeps_the_answers_so_a_reload_keeps_the_score():
+    exs = X.generate(5, None, 5)
+    at = app(seed="5", count="5")
+    assert "done" not in at.query_params
+    fill(at, exs[0], right=True)
+    at.button(key="px_check").click().run()
+    at.button(key="px_next").click().run()
+    at.button(key="px_next").click().run()
+    fill(at, exs[2], right=False)
+    at.button(key="px_check").click().run()
+    assert at.query_params["done"] == "r-w"
+    # a reload is a new session opening the same address
+    again = app(**{k: at.query_params[k] for k in ("seed", "count", "q", "done")})
+    assert "Score: 1 of 2 right" in texts(again) and not again.warning
+    assert again.session_state["px.i"] == 2 and again.query_params["done"] == "r-w"
+    # a link with answers for another set, in German
+    other = app(seed="6", count="5", done="r-w", lang="de")
+    assert "Punkte: 1 von 2 richtig" in texts(other)
+
+
 def test_the_kind_filter_from_the_link_and_the_widget():
     at = app(seed="3", kind="tlb", count="4")
     assert at.session_state["px.kinds"] == ("tlb",)
@@ -108,6 +128,7 @@ def test_the_kind_filter_from_the_link_and_the_widget():
 @pytest.mark.parametrize("params, message", [
     ({"seed": "²"}, "seed"), ({"seed": "99999999999999999999"}, "seed"), ({"kind": "nope"}, "nope"),
     ({"count": "0"}, "count"), ({"count": "500"}, "count"), ({"q": "77"}, "question"),
+    ({"count": "3", "done": "rrrr"}, "answers"), ({"done": "rx"}, "answers"), ({"done": "<b>"}, "answers"),
 ])
 def test_bad_link_values_give_a_message_and_a_working_page(params, message):
     at = app(**params)

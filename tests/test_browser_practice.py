@@ -67,6 +67,11 @@ def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server,
         shown = step_page.locator('[data-testid="stMain"]').inner_text()
         assert exs[1].answer["ma"].lower() in shown.lower(), "the step's narration names the MA of the answer"
         step_page.close()
+        # a reload starts a new session: the address bar kept the answers, so the score stays
+        page.wait_for_url("**done=rw**")
+        page.reload()
+        page.get_by_text(t("ex.page.position", lang, i=2, n=3)).wait_for()
+        page.get_by_text(t("ex.page.score", lang, right=1, n=2)).first.wait_for()
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / f"practice-{lang}.png"))
         page.set_viewport_size({"width": 1920, "height": 1080})

@@ -327,6 +327,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Die Art „{value}“ im Link ist keine Aufgabenart (Arten: {kinds})."),
     "ex.err.count": ("The link's count '{value}' is not a whole number from 1 to {max}; showing {fallback}.",
                      "Die Anzahl „{value}“ im Link ist keine ganze Zahl von 1 bis {max}; gezeigt werden {fallback}."),
+    "ex.err.done": ("The link's answers '{value}' are not one letter per question — r right, w wrong, - not "
+                    "answered — for at most {n} questions; the score starts empty.",
+                    "Die Antworten „{value}“ im Link sind nicht ein Buchstabe je Frage — r richtig, w falsch, - "
+                    "nicht beantwortet — für höchstens {n} Fragen; die Punkte beginnen leer."),
     "ex.err.q": ("The link's question '{value}' is not a number from 1 to {last}.",
                  "Die Frage „{value}“ im Link ist keine Zahl von 1 bis {last}."),
 }
