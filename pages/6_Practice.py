@@ -79,7 +79,7 @@ if "done" in link:
     # the set's answers so far, as the address bar kept them (a reload starts a new session)
     done = link["done"].strip()
     if re.fullmatch(r"[rw-]+", done) and len(done) <= len(exs):
-        for ex, c in zip(exs, done):
+        for ex, c in zip(exs, done, strict=False):  # done may stop before the set does
             if c != "-":
                 S["px.results"][result_key(ex)] = c == "r"
     else:
