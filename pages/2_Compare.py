@@ -239,7 +239,7 @@ try:
 except ValueError as exc:
     st.error(t("cmp.error", lang, error=plain(exc, 1000)))
     st.stop()
-st.caption(t("cmp.machine.from_scenario", lang if base_config is not None else "cmp.machine.default",
+st.caption(t("cmp.machine.from_scenario" if base_config is not None else "cmp.machine.default", lang,
               vms=plain(R.machine_summary(config, lang), 2000)))
 
 trace_key = C.trace_digest(trace)

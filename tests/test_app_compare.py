@@ -59,6 +59,10 @@ def test_compare_page_in_german():
                                             "verschachtelte Seitentabellen (Hardware)"]
     assert "gewinnt" in explanation(at)
     assert "Takte je Zugriff" in at.table[0].value.index
+    # the generator's machine is the default one, said in German (it once came out as the English
+    # "Machine from the scenario file")
+    machine = [shown(c.value) for c in at.caption if "VM1" in c.value]
+    assert len(machine) == 1 and machine[0].startswith("Standardmaschine: VM1"), machine
 
 
 @pytest.mark.parametrize("kind, winner", [("pt_churn", "Nested"), ("context_switch", "Nested"),

@@ -41,15 +41,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                          " misses",
                          "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
                          "vielen verschachtelten TLB-Fehltreffern"),
-    "cost.pwc": ("Page-walk caches", "Page-Walk-Caches"),
-    "cost.pwc.off": ("Page-walk caches and a nested TLB are modelled where a scenario turns them on ([mmu] pwc = "
-                     "true, nested_tlb = true; the built-in mmu-caches does): a cached entry saves the references "
-                     "below it. Otherwise every walk reference goes to the memory hierarchy at the cost above. For "
+    "cost.pwc": ("Paging-structure caches", "Paging-Structure-Caches"),
+    "cost.pwc.off": ("Paging-structure caches (page-walk caches) and a nested TLB are modelled where a scenario "
+                     "turns them on ([mmu] pwc = true, nested_tlb = true; the built-in mmu-caches does): a cached "
+                     "entry saves the references of its own level and those above it — the walk goes on below the "
+                     "lowest level that hits. Otherwise every walk reference goes to the memory hierarchy at the cost above. For "
                      "scale: real CPUs make about 1.5 references per walk natively and 4.4 virtualized with their "
                      "caches (\"Every Walk's a Hit\", ASPLOS'22).",
-                     "Page-Walk-Caches und ein verschachtelter TLB sind modelliert, wo ein Szenario sie einschaltet "
-                     "([mmu] pwc = true, nested_tlb = true; das mitgelieferte mmu-caches tut es): ein "
-                     "zwischengespeicherter Eintrag spart die Zugriffe darunter. Sonst geht jeder Zugriff des "
+                     "Paging-Structure-Caches (Page-Walk-Caches) und ein verschachtelter TLB sind modelliert, wo ein "
+                     "Szenario sie einschaltet ([mmu] pwc = true, nested_tlb = true; das mitgelieferte mmu-caches "
+                     "tut es): ein zwischengespeicherter Eintrag spart die Zugriffe seiner Ebene und der Ebenen "
+                     "darüber — der Durchlauf geht unter der tiefsten getroffenen Ebene weiter. Sonst geht jeder Zugriff des "
                      "Durchlaufs zum oben angegebenen Preis an die Speicherhierarchie. Zum Vergleich: echte CPUs "
                      "machen mit ihren Caches etwa 1,5 Zugriffe je Durchlauf nativ und 4,4 virtualisiert "
                      "(„Every Walk's a Hit“, ASPLOS'22)."),
