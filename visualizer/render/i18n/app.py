@@ -270,6 +270,8 @@ UNTRANSLATED_STREAMLIT_TEXTS: tuple[tuple[str, str], ...] = (
      "(“… files are not allowed.”, “File must be … or smaller.”).",
      "Im Datei-Upload „Drag and drop a file here“ (während eine Datei darübergezogen wird) und seine eigenen "
      "Ablehnungen („… files are not allowed.“, „File must be … or smaller.“)."),
+    ("The multiple-choice lists' “Select all” and “No results”.",
+     "In Mehrfachauswahl-Listen „Select all“ und „No results“."),
     ("The app menu (“System”, “Light”, “Dark”, “Print”, “Record screen”, “About”).",
      "Das App-Menü („System“, „Light“, „Dark“, „Print“, „Record screen“, „About“)."),
     ("The status while the app works (“Running…”, “Stop”) and the connection messages.",
