@@ -49,7 +49,6 @@ if S.get("lesson_name") not in NAMES and not (S.get("lesson_name") == CUSTOM and
     S["lesson_name"] = NAMES[0]
 S.setdefault("lesson_i", 0)
 S.setdefault("lesson_answers", {})
-S.setdefault("lesson_score", Q.Score())
 
 # -- deep link: lesson=NAME&step=N ------------------------------------------------------------------------
 link = ui.incoming(("lesson", "step"))
@@ -112,13 +111,14 @@ def on_check(idx: int) -> None:
     except StepError as exc:
         S["_lesson_error"] = t("err.out_of_memory", lg, error=exc)
         return
-    results = []
-    for q in qs:
-        given = S.get(widget_key(idx, q, lg))
-        ok = q.check(given)
-        S["lesson_score"].add(ok, answered=given is not None)
-        results.append((q, given, ok))
-    S["lesson_answers"][(lesson_key(), idx)] = results
+    given = [S.get(widget_key(idx, q, lg)) for q in qs]
+    S["lesson_answers"][(lesson_key(), idx)] = [(q, g, q.check(g)) for q, g in zip(qs, given, strict=True)]
+
+
+def answered_steps() -> dict:
+    """This lesson's recorded answers: {step index: [(question, given, right), …]}."""
+    key = lesson_key()
+    return {idx: results for (k, idx), results in S["lesson_answers"].items() if k == key}
 
 
 def on_upload() -> None:
@@ -172,7 +172,7 @@ i = min(S["lesson_i"], len(les.steps) - 1)
 step = les.steps[i]
 mode = les.mode_of(i)
 n = len(les.steps)
-score = S["lesson_score"]
+score = L.score_of(answered_steps().values())  # this lesson's, from its answers: nothing counts twice
 
 st.subheader(les.title_in(lang))
 if les.intro_in(lang):

@@ -103,3 +103,74 @@ def test_a_lessons_links_open_in_a_new_tab_and_the_compare_preset_is_taken():
     cmp.run()
     assert not cmp.exception and not cmp.warning
     assert cmp.session_state["cmp.kind"] == "pt_churn" and cmp.session_state["cmp.p.pt_churn.accesses"] == 3000
+
+
+# -- the score: one per lesson, from its recorded answers ------------------------------------------------
+def lesson_questions(name: str, i: int) -> list:
+    from visualizer.learn import lessons as L
+    from visualizer.learn import questions as Q
+    les = L.builtin_lesson(name)
+    s, mode = les.steps[i], les.mode_of(i)
+    m = les.scenario.machine(mode)
+    rec = None
+    for k in range(s.at):
+        rec = m.execute(les.scenario.trace[k], k)
+    return Q.questions_for(rec, m, mode, kinds=list(s.ask))
+
+
+def answer_all(at: AppTest, name: str, right: bool = True) -> list:
+    """Answer the open step's questions (each right, or each wrong) and reveal."""
+    i = at.session_state["lesson_i"]
+    qs = lesson_questions(name, i)
+    for q in qs:
+        key = next(w.key for w in [*at.radio, *at.number_input] if w.key and w.key.startswith("lq.")
+                   and w.key.split(".")[-2] == q.kind)
+        if q.choices:
+            at.radio(key=key).set_value(q.answer if right else next(c for c in q.choices if c != q.answer))
+        else:
+            at.number_input(key=key).set_value(q.answer if right else q.answer + 3)
+    next(b for b in at.button if b.key and b.key.startswith("lesson_check")).click().run()
+    assert not at.exception
+    return qs
+
+
+def score_of(at: AppTest) -> tuple[int, int]:
+    import re
+    m = re.search(r'class="lesson-score" data-right="(\d+)" data-asked="(\d+)"', html_of(at))
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_each_lesson_has_its_own_score_and_start_over_clears_it():
+    one, two = "01-address-spaces", "02-shadow-paging"
+    at = lessons_page(lesson=one, step="2")
+    asked = len(answer_all(at, one, right=True))
+    at.button(key="lesson_next").click().run()
+    asked += len(answer_all(at, one, right=False))
+    assert score_of(at) == (asked - 1, asked)   # the second step's single question was wrong
+    at.selectbox(key="_lesson_name.en").set_value(two).run()
+    assert not at.exception and score_of(at) == (0, 0)            # lesson 2 starts at nothing
+    n1 = len(answer_all(at, two, right=True))
+    assert score_of(at) == (n1, n1)
+    at.button(key="lesson_restart").click().run()
+    assert score_of(at) == (0, 0) and at.session_state["lesson_i"] == 0
+    answer_all(at, two, right=False)
+    assert score_of(at) == (0, n1)                                 # the same questions count once
+    at.selectbox(key="_lesson_name.en").set_value(one).run()
+    assert score_of(at) == (asked - 1, asked)                      # lesson 1's answers are still its own
+
+
+def test_the_end_of_a_lesson_counts_that_lesson_only():
+    name = "02-shadow-paging"
+    from visualizer.learn import lessons as L
+    les = L.builtin_lesson(name)
+    at = lessons_page(lesson="01-address-spaces", step="2")
+    answer_all(at, "01-address-spaces")
+    at.selectbox(key="_lesson_name.en").set_value(name).run()
+    asked = 0
+    for i, s in enumerate(les.steps):
+        if s.ask:
+            asked += len(answer_all(at, name))
+        if i < len(les.steps) - 1:
+            at.button(key="lesson_next").click().run()
+    assert asked == sum(len(s.ask) for s in les.steps)
+    assert f"End of the lesson: {asked} of {asked} predictions right." in [s.value for s in at.success]

@@ -28,7 +28,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..engine import Mode, Scenario
 from ..engine.builtins import builtin, builtin_names
@@ -37,7 +37,7 @@ from ..engine.errors import ScenarioError
 from ..engine.scenario import load_scenario_text
 from ..engine.tomlcheck import check_toml_shape
 from ..render.plain import plain
-from .questions import KINDS, make_question
+from .questions import KINDS, Score, make_question
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
 MAX_LESSON_BYTES = 1 << 20
@@ -287,6 +287,19 @@ def builtin_lesson(name: str) -> Lesson:
     if name not in lesson_names():
         raise LessonError(f"no lesson '{name}' (lessons: {', '.join(lesson_names())})")
     return load_lesson_text(path.read_text(encoding="utf-8"), name)
+
+
+# -- the learner's answers ---------------------------------------------------------------------------
+def score_of(answered: Iterable[list]) -> Score:
+    """One lesson's score from its recorded answers — one list of (question, given, right) per
+    answered step. Computed from the record, never added up as the page runs: a step answered
+    again after a restart replaces its answers, so nothing counts twice, and each lesson has its
+    own score. A question left open (given None) counts for nothing."""
+    score = Score()
+    for results in answered:
+        for _q, given, ok in results:
+            score.add(ok, answered=given is not None)
+    return score
 
 
 # -- teacher text ----------------------------------------------------------------------------------------
