@@ -50,14 +50,15 @@ if S.get("lesson_name") not in NAMES and not (S.get("lesson_name") == CUSTOM and
 S.setdefault("lesson_i", 0)
 S.setdefault("lesson_answers", {})
 
-# -- deep link: lesson=NAME&step=N ------------------------------------------------------------------------
-link = ui.incoming(("lesson", "step"))
+# -- deep link: lesson=NAME&step=N&done=ANSWERS ------------------------------------------------------------------------
+link = ui.incoming(("lesson", "step", "done"))
 if "lesson" in link:
     wanted = link["lesson"].strip()
     if wanted in NAMES:
         if wanted != S["lesson_name"]:
             S["lesson_name"], S["lesson_i"] = wanted, 0
     else:
+        link.pop("done", None)  # answers to another lesson than the one shown
         messages.append(t("lesson.err.name", lang, value=plain(link["lesson"]), names=", ".join(NAMES),
                           fallback=plain(lesson().name)))
 if "step" in link:
@@ -121,6 +122,23 @@ def answered_steps() -> dict:
     return {idx: results for (k, idx), results in S["lesson_answers"].items() if k == key}
 
 
+def take_done(value: str) -> None:
+    """The lesson's answers as a link's ``done`` gives them (a reload starts a new session: the
+    address bar kept them); a bad value is named, and the lesson's score starts empty."""
+    les, key = lesson(), lesson_key()
+    try:
+        got = L.read_done(value, les, lambda idx: questions(les, idx))
+    except L.DoneError as exc:
+        got = {}
+        messages.append(t("lesson.err.done", lang, value=plain(value, 80),
+                          problem=t(f"lesson.err.done.{exc.reason}", lang, **exc.fields)))
+    except StepError as exc:
+        got = {}
+        messages.append(t("err.out_of_memory", lang, error=exc))
+    S["lesson_answers"] = {k: v for k, v in S["lesson_answers"].items() if k[0] != key}
+    S["lesson_answers"].update({(key, idx): results for idx, results in got.items()})
+
+
 def on_upload() -> None:
     f = S.get("lesson_file")
     lg = S.get("lang", "en")
@@ -148,6 +166,10 @@ def on_upload() -> None:
     S["lesson_name"] = CUSTOM
     S["lesson_i"] = 0
     S["_lesson_ok"] = t("lesson.uploaded", lg, name=plain(les.title_in(lg)))
+
+
+if "done" in link:
+    take_done(link["done"])
 
 
 # -- the page -------------------------------------------------------------------------------------------------
@@ -218,7 +240,8 @@ with text_col:
                     st.radio(Q.prompt(q, lang), q.choices, index=None, key=widget_key(i, q, lang),
                              format_func=lambda ch, q=q: Q.choice_label(q, ch, lang))
                 else:
-                    st.number_input(Q.prompt(q, lang), min_value=0, step=1, value=None, key=widget_key(i, q, lang),
+                    st.number_input(Q.prompt(q, lang), min_value=0, max_value=L.MAX_NUMBER, step=1, value=None,
+                                    key=widget_key(i, q, lang),
                                     placeholder=t("learn.number", lang))
             st.form_submit_button(t("lesson.check", lang), type="primary", on_click=on_check, args=(i,),
                                   key=f"lesson_check.{i}")
@@ -256,4 +279,5 @@ with fig_col:
             ui.html(f"<b>{t('step.narration', lang)}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code>"
                     + N.html_list(N.narrate_linked(rec, lang, machine.views.current_process(rec.op.vm))))
 
-ui.write_params(lang=lang, lesson=S["lesson_name"] if S["lesson_name"] != CUSTOM else None, step=i + 1)
+ui.write_params(lang=lang, lesson=S["lesson_name"] if S["lesson_name"] != CUSTOM else None, step=i + 1,
+                done=L.done_param(answered_steps()) if S["lesson_name"] != CUSTOM else None)  # an upload is gone after a reload

@@ -174,3 +174,38 @@ def test_the_end_of_a_lesson_counts_that_lesson_only():
             at.button(key="lesson_next").click().run()
     assert asked == sum(len(s.ask) for s in les.steps)
     assert f"End of the lesson: {asked} of {asked} predictions right." in [s.value for s in at.success]
+
+
+# -- the answers in the address bar: a reload (a new session) keeps them ---------------------------------------
+def test_a_reload_keeps_the_answers_the_score_and_the_results():
+    name = "02-shadow-paging"
+    at = lessons_page(lesson=name, step="1")
+    answer_all(at, name, right=True)
+    at.button(key="lesson_next").click().run()
+    answer_all(at, name, right=False)
+    done = at.query_params["done"]
+    done = done[0] if isinstance(done, list) else done
+    assert done.startswith("1.") and "_2." in done
+    before = score_of(at)
+    # F5: a new session with the address bar's parameters
+    again = lessons_page(lesson=name, step="2", done=done)
+    assert not again.exception and not again.warning
+    assert score_of(again) == before == (2, 3)
+    text = html_of(again)
+    assert 'q-result wrong" data-kind="walk_refs"' in text              # the results box, not the question
+    assert not [r for r in again.number_input if r.key and r.key.startswith("lq.")]
+    assert again.query_params["done"] in (done, [done])
+    again.button(key="lesson_back").click().run()
+    assert 'q-result right" data-kind="fault"' in html_of(again) and score_of(again) == (2, 3)
+    again.button(key="lesson_restart").click().run()                     # Start over: the link forgets them
+    assert score_of(again) == (0, 0) and "done" not in again.query_params
+
+
+def test_a_bad_done_says_what_is_wrong_and_the_score_starts_empty():
+    at = lessons_page(lesson="02-shadow-paging", step="2", done="1.b.z_2.12", lang="de")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "1\\.b\\.z\\_2\\.12" in warnings                      # the value, as the characters it is
+    assert "Schritt 1, Frage 2: ihre Auswahl reicht von a bis f" in warnings
+    assert score_of(at) == (0, 0) and [r for r in at.number_input if r.key and r.key.startswith("lq.")]
+    assert "done" not in at.query_params

@@ -87,6 +87,42 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
         ctx.close()
 
 
+def test_a_reload_keeps_the_lessons_answers_and_score(server, browser):
+    """F5 starts a new Streamlit session: the answers live in the address bar (done=)."""
+    les = L.builtin_lesson(LESSON)
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server}/Lessons?lesson={LESSON}&step=1&lang=de")
+        asked = 0
+        for i in range(2):
+            page.wait_for_selector(f'.esxi-diagram[data-lesson-step="{i + 1}"] svg')
+            qs = lesson_questions(les, i)
+            for q in qs:
+                answer(page, q, "de", right=True)
+            page.locator('[data-testid="stFormSubmitButton"] button').click()
+            asked += len(qs)
+            page.wait_for_selector(f'.lesson-score[data-right="{asked}"][data-asked="{asked}"]')
+            settle(page)
+            if i == 0:
+                page.locator(".st-key-lesson_next button").click()
+        page.wait_for_function("() => location.search.includes('done=1.')")
+        page.reload()
+        page.wait_for_selector('.esxi-diagram[data-lesson-step="2"] svg')
+        settle(page)
+        assert page.locator(f'.lesson-score[data-right="{asked}"][data-asked="{asked}"]').count() == 1
+        assert page.locator(".q-result.right").count() == len(lesson_questions(les, 1))  # the results, not the form
+        assert page.locator('[data-testid="stFormSubmitButton"]').count() == 0
+        assert page.locator('[data-testid="stAlert"]').count() == 0
+        page.locator(".st-key-lesson_restart button").click()
+        page.wait_for_selector('.lesson-score[data-right="0"][data-asked="0"]')
+        settle(page)
+        assert "done=" not in page.url
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize("lang, size", [("en", (1280, 720)), ("de", (1280, 720)), ("en", (1920, 1080))])
 def test_predict_mode_on_the_step_page(server, browser, lang, size):
     (SHOTS / "learn").mkdir(parents=True, exist_ok=True)

@@ -121,3 +121,66 @@ def test_teacher_markdown_is_restricted():
     lines = md.split("\n")
     assert lines[1] == "- one" and lines[2] == "1. two" and lines[3].startswith("\\#")
     assert "\\`code\\`" in md and "\\$x\\$" in md
+
+
+# -- the answers in a link (done=) ----------------------------------------------------------------------------
+def step_questions(les: L.Lesson, i: int) -> list:
+    s, mode = les.steps[i], les.mode_of(i)
+    m = les.scenario.machine(mode)
+    rec = None
+    for k in range(s.at):
+        rec = m.execute(les.scenario.trace[k], k)
+    return Q.questions_for(rec, m, mode, kinds=list(s.ask))
+
+
+def test_the_answers_go_into_a_link_and_come_back_the_same():
+    les = L.builtin_lesson("02-shadow-paging")
+    answered = {}
+    for i, s in enumerate(les.steps):
+        if not s.ask:
+            continue
+        qs = step_questions(les, i)
+        given = []
+        for k, q in enumerate(qs):
+            if k == 1:
+                given.append(None)                                  # left open
+            elif q.choices:
+                given.append(q.choices[-1] if i % 2 else q.answer)  # wrong or right
+            else:
+                given.append(q.answer + i % 2)
+        answered[i] = [(q, g, q.check(g)) for q, g in zip(qs, given, strict=True)]
+    text = L.done_param(answered)
+    assert len(text) < 80 and text.startswith("1.") and ".-" in text
+    back = L.read_done(text, les, lambda i: step_questions(les, i))
+    assert sorted(back) == sorted(answered)
+    for i, results in answered.items():
+        assert [(q.kind, g, ok) for q, g, ok in back[i]] == [(q.kind, g, ok) for q, g, ok in results]
+    assert L.score_of(back.values()) == L.score_of(answered.values())
+    assert L.done_param({}) is None
+
+
+@pytest.mark.parametrize("text, reason, fields", [
+    ("x", "form", {}),
+    ("2.b.a_", "form", {}),
+    ("2.١", "form", {}),
+    ("1.a" + "_1.a" * 300, "form", {}),
+    ("9.a", "step", {"step": 9, "last": 7}),
+    ("0.a", "step", {"step": 0, "last": 7}),
+    ("2.7_2.7", "twice", {"step": 2}),
+    ("1.a", "count", {"step": 1, "n": 2, "given": 1}),
+    ("1.a.z", "choice", {"step": 1, "k": 2, "last": "f"}),
+    ("1.4.a", "choice", {"step": 1, "k": 1, "last": "d"}),
+    ("2.b", "number", {"step": 2, "k": 1}),
+])
+def test_a_bad_done_names_its_problem(text, reason, fields):
+    les = L.builtin_lesson("02-shadow-paging")
+    with pytest.raises(L.DoneError) as err:
+        L.read_done(text, les, lambda i: step_questions(les, i))
+    assert err.value.reason == reason and err.value.fields == fields
+
+
+def test_a_step_without_questions_has_no_answers_in_a_link():
+    les = L.builtin_lesson("01-address-spaces")
+    with pytest.raises(L.DoneError) as err:
+        L.read_done("1.a", les, lambda i: step_questions(les, i))
+    assert err.value.reason == "nothing_asked"

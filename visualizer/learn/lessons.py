@@ -302,6 +302,83 @@ def score_of(answered: Iterable[list]) -> Score:
     return score
 
 
+# -- the answers in a link --------------------------------------------------------------------------
+DONE_MAX = 1000
+"""Longest ``done`` value a link may carry (characters)."""
+MAX_NUMBER = 999_999_999
+"""Largest number a numeric question takes (nine digits in a link)."""
+_CODE = r"(?:[a-z]|[0-9]{1,9}|-)"  # ASCII digits only: \d takes "١٢" too
+_DONE = re.compile(rf"[0-9]{{1,3}}(?:\.{_CODE})+(?:_[0-9]{{1,3}}(?:\.{_CODE})+)*")
+
+
+class DoneError(ValueError):
+    """A link's ``done`` cannot be read. ``reason`` names the problem (the page says it in the
+    user's language: ``lesson.err.done.<reason>``) and ``fields`` fills in its details."""
+
+    def __init__(self, reason: str, **fields):
+        super().__init__(f"{reason}: {fields}")
+        self.reason = reason
+        self.fields = fields
+
+
+def done_param(answered: dict) -> Optional[str]:
+    """A lesson's answers for the address bar, so that a reload (a new session) keeps them:
+    ``2.b.a_3.12`` — per answered step its number (as in ``step=``), then one code per question
+    in the order asked: a letter for a choice (``a`` the first), a number, or ``-`` for one left
+    open. The questions themselves are the same on every run (made from the step's record), so
+    the given answers are all a link needs. None before the first answer."""
+    parts = []
+    for idx in sorted(answered):
+        codes = [str(idx + 1)]
+        for q, given, _ok in answered[idx]:
+            if given is None:
+                codes.append("-")
+            elif q.choices:
+                codes.append(chr(ord("a") + q.choices.index(given)))  # at most 6 choices: a to f
+            else:
+                codes.append(str(int(given)))
+        parts.append(".".join(codes))
+    return "_".join(parts) or None
+
+
+def read_done(text: str, lesson: Lesson, questions_of) -> dict:
+    """The answers a link's ``done`` gives for ``lesson`` — {step index: [(question, given,
+    right), …]} — with ``questions_of(step index)`` the step's questions. :class:`DoneError`
+    names the first problem; nothing of a bad value is taken."""
+    s = text.strip()
+    if len(s) > DONE_MAX or not _DONE.fullmatch(s):
+        raise DoneError("form")
+    out: dict = {}
+    for part in s.split("_"):
+        head, *codes = part.split(".")
+        n = int(head)
+        if not 1 <= n <= len(lesson.steps):
+            raise DoneError("step", step=n, last=len(lesson.steps))
+        if not lesson.steps[n - 1].ask:
+            raise DoneError("nothing_asked", step=n)
+        if n - 1 in out:
+            raise DoneError("twice", step=n)
+        qs = questions_of(n - 1)
+        if len(codes) != len(qs):
+            raise DoneError("count", step=n, n=len(qs), given=len(codes))
+        results = []
+        for k, (q, code) in enumerate(zip(qs, codes, strict=True), 1):
+            if code == "-":
+                given = None
+            elif q.choices:
+                j = ord(code) - ord("a") if len(code) == 1 and code.isalpha() else -1
+                if not 0 <= j < len(q.choices):
+                    raise DoneError("choice", step=n, k=k, last=chr(ord("a") + len(q.choices) - 1))
+                given = q.choices[j]
+            else:
+                if not code.isdigit():
+                    raise DoneError("number", step=n, k=k)
+                given = int(code)
+            results.append((q, given, q.check(given)))
+        out[n - 1] = results
+    return out
+
+
 # -- teacher text ----------------------------------------------------------------------------------------
 _INLINE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"            # an image: shown as its characters
                      r"|\[([^\]\n]+)\]\(([^)\s]+)\)"        # a link: label (target)

@@ -157,6 +157,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lesson.err.step": ("The lesson has no step “{value}” (steps 1 to {last}); showing step {fallback}.",
                         "Die Lektion hat keinen Schritt „{value}“ (Schritte 1 bis {last}); gezeigt wird Schritt "
                         "{fallback}."),
+    "lesson.err.done": ("The link's answers “{value}” cannot be read: {problem}. The lesson's score starts empty. "
+                        "(The form is done=2.b.a_3.12: a lesson step, then one code per question — a letter for "
+                        "a choice, a for the first; a number; or - for a question left open.)",
+                        "Die Antworten im Link „{value}“ sind nicht lesbar: {problem}. Die Punkte der Lektion "
+                        "beginnen bei null. (Die Form ist done=2.b.a_3.12: ein Lektionsschritt, dann ein Zeichen "
+                        "je Frage – ein Buchstabe für eine Auswahl, a für die erste; eine Zahl; oder - für eine "
+                        "offen gelassene Frage.)"),
+    "lesson.err.done.form": ("it is not in that form", "sie haben nicht diese Form"),
+    "lesson.err.done.step": ("the lesson has no step {step} (steps 1 to {last})",
+                             "die Lektion hat keinen Schritt {step} (Schritte 1 bis {last})"),
+    "lesson.err.done.nothing_asked": ("step {step} asks no questions", "Schritt {step} stellt keine Fragen"),
+    "lesson.err.done.twice": ("step {step} is named twice", "Schritt {step} kommt zweimal vor"),
+    "lesson.err.done.count": ("step {step} asks one question; codes in the link: {given}|step {step} asks {n} "
+                              "questions; codes in the link: {given}",
+                              "Schritt {step} stellt eine Frage; Zeichen im Link: {given}|Schritt {step} stellt {n} "
+                              "Fragen; Zeichen im Link: {given}"),
+    "lesson.err.done.choice": ("step {step}, question {k}: its choices are a to {last}",
+                               "Schritt {step}, Frage {k}: ihre Auswahl reicht von a bis {last}"),
+    "lesson.err.done.number": ("step {step}, question {k} asks for a number",
+                               "Schritt {step}, Frage {k} fragt nach einer Zahl"),
     "lesson.position": ("Lesson step {i} of {n}", "Lektionsschritt {i} von {n}"),
     "lesson.state": ("The diagram shows the state after operation {step} of {total} ({mode}).",
                      "Das Diagramm zeigt den Zustand nach Operation {step} von {total} ({mode})."),
