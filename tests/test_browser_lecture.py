@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
+from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.engine import Mode, builtin
 from visualizer.render.narrate import narrate
 
@@ -195,5 +195,37 @@ def test_language_and_mode_switches_in_any_order_then_step(server, browser, orde
             step += 1
             page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
         assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        ctx.close()
+
+
+def test_the_clicker_reveals_after_the_rooms_answer_was_clicked_or_typed(server, browser):
+    """A lecturer clicks the room's answer (focus then sits in the radio button, whose own arrow keys
+    move the selection) or types it: the clicker's PageDown still reveals, and the answers count."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=1&lang=en&present=1&predict=1")
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="1"] svg')
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        page.keyboard.press("PageDown")
+        box = page.locator(".st-key-predict_box")
+        box.locator(".st-key-predict_reveal").wait_for()
+        settle(page)
+        groups = box.get_by_role("radiogroup")
+        numbers = box.locator("input[type=number]")
+        n = groups.count() + numbers.count()
+        assert groups.count() >= 1 and numbers.count() >= 1, "step 2 asks a choice and a number"
+        for k in range(groups.count()):
+            groups.nth(k).locator("label").nth(1).click()
+        page.keyboard.press("ArrowDown")  # the radio's own key: the selection moves, nothing is revealed
+        page.wait_for_timeout(300)
+        assert page.locator('.esxi-diagram.lecture[data-step="1"]').count() == 1
+        numbers.first.fill("7")           # typed, not yet committed: focus stays in the field
+        page.keyboard.press("PageDown")   # the clicker
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="2"] svg')
+        page.wait_for_selector(f'.predict-score[data-asked="{n}"]')  # every answer counted, the typed one too
+        assert page.locator(".st-key-predict_results .q-result.open").count() == 0
     finally:
         ctx.close()

@@ -510,12 +510,26 @@ export default function(component) {
     const map = window.__esxiLectureKeys || {};
     const key = map[ev.key];
     if (!key || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    // A clicker sends PageDown/PageUp: those always work, also right after the room's answer was
+    // clicked or typed (focus then sits in the field). Other keys typed into a text field stay
+    // there, and a choice keeps its own arrow and space keys (they move the selection).
     const t = ev.target;
-    if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+    const tag = t && t.tagName;
+    const choice = tag === 'INPUT' && ['radio', 'checkbox'].includes((t.type || '').toLowerCase());
+    const typing = !!t && (t.isContentEditable || tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && !choice));
+    const clicker = ev.key === 'PageDown' || ev.key === 'PageUp';
+    if (typing && !clicker) return;
+    if (choice && !clicker && (ev.key.startsWith('Arrow') || ev.key === ' ')) return;
     const button = document.querySelector('.st-key-' + key + ' button');
     if (!button) return;
     ev.preventDefault();
-    if (!button.disabled) button.click();
+    if (button.disabled) return;
+    if (typing) {
+      t.blur();  // the field hands its value to Streamlit on blur; the click follows it
+      setTimeout(() => button.click(), 60);
+    } else {
+      button.click();
+    }
   };
   document.addEventListener('keydown', window.__esxiKeyHandler);
 }
