@@ -1,5 +1,9 @@
 """Practice: seeded exercises, answered, checked and explained, with a running score; ``present=1``
-shows one question full-screen for a lecture (→ next, ← back, r or Enter reveals)."""
+shows one question full-screen for a lecture (→ next, ← back, r or Enter reveals).
+
+A question is scored once: once checked (in this session, or before a reload as ``done=`` in the
+address bar says) it shows its verdict, the answer and the explanation, and the answer given where
+the session still has it, in widgets that cannot be changed; a check of it again is refused."""
 from __future__ import annotations
 
 import html
@@ -45,6 +49,7 @@ S.setdefault("px.kinds", X.KINDS)
 S.setdefault("px.count", DEFAULT_COUNT)
 S.setdefault("px.i", 0)
 S.setdefault("px.results", {})
+S.setdefault("px.checked", {})  # result_key -> {"responses": …, "verdicts": …} of this session's checks
 link = ui.incoming(("seed", "kind", "count", "q", "present", "done"))
 if "seed" in link:
     seed = ui.link_number(link["seed"], X.MAX_SEED)
@@ -86,12 +91,18 @@ if "done" in link:
         messages.append(t("ex.err.done", lang, value=plain(link["done"]), n=len(exs)))
 
 
-def step_link(ex: X.Exercise, label: str) -> None:
-    """A link to the exercise's scenario on the step page, at the step its answer is about. It
-    opens a new tab: following it here would leave this set's place and score behind."""
-    href = html.escape(X.step_link(ex, lang), quote=True)
-    ui.html(f'<div class="px-step-link"><a href="{href}" target="_blank" rel="noopener">'
-            f'{esc(t(label, lang, step=ex.step + 1))} ↗</a></div>')
+def step_links(ex: X.Exercise, label: str) -> None:
+    """Links to the exercise's scenario on the step page, at the step its answer is about: one
+    per mode for an exercise about both (side by side the step page narrates only the shadow
+    run). They open a new tab: following one here would leave this set's place and score behind."""
+    modes = X.link_modes(ex)
+    out = []
+    for mode in modes:
+        href = html.escape(X.step_link(ex, lang, mode), quote=True)
+        text = t(label if len(modes) == 1 else f"{label}.{mode}", lang, step=X.step_number(ex.step))
+        out.append(f'<div class="px-step-link" data-mode="{mode}"><a href="{href}" target="_blank" '
+                   f'rel="noopener">{esc(text)} ↗</a></div>')
+    ui.html("".join(out))
 
 
 def md(text: str) -> str:
@@ -123,17 +134,22 @@ def answer_key(ex, f, lang_: str) -> str:
 
 
 def on_check(ex) -> None:
+    rk = result_key(ex)
+    if rk in S["px.results"]:  # scored once (a form sent from a page drawn before the first check)
+        S["_px_refused"] = rk
+        return
     lang_ = S.get("lang", "en")
     responses = {(f.name, f.mode): S.get(answer_key(ex, f, lang_)) for f in ex.fields}
     verdicts = X.check(ex, responses)
-    S["px.results"][result_key(ex)] = all(verdicts.values())
-    S["px.verdicts"] = (result_key(ex), verdicts)
-    S["_px_toast"] = True  # the verdict may be below the fold: say it where it is seen
+    S["px.results"][rk] = all(verdicts.values())
+    S["px.checked"][rk] = {"responses": responses, "verdicts": verdicts}
+    S["_px_toast"] = rk  # the verdict may be below the fold: say it where it is seen
 
 
 def on_set_changed() -> None:
     S["px.seed"] = int(S["px_seed_box"])
     S["px.count"] = int(S["px_count_box"])
+    # none picked: all kinds (as a link without kind=)
     chosen = tuple(k for k in X.KINDS if k in (S.get(f"px_kinds.{S.get('lang', 'en')}") or ()))
     S["px.kinds"] = chosen or X.KINDS
     S["px.i"] = 0
@@ -164,6 +180,45 @@ position = t("ex.page.position", lang, i=S["px.i"] + 1, n=len(exs))
 
 def answer_lines(e) -> list[str]:
     return [f"{X.field_label(f, lang)}: {X.answer_text(e, f, lang)}" for f in e.fields]
+
+
+def field_list(fields) -> str:
+    """Field labels for a verdict, each quoted: “gPA” and “MA”."""
+    quoted = [t("ex.page.quoted", lang, text=X.field_label(f, lang)) for f in fields]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + t("ex.page.and", lang) + quoted[-1]
+
+
+def verdict_text(e, result: bool, verdicts) -> str:
+    """What the check said: right, or which answers were not (and which were), by field."""
+    if result:
+        return t("ex.page.right", lang)
+    if verdicts is None:  # checked before a reload: only the verdict survived
+        return t("ex.page.wrong_kept", lang)
+    wrong = [f for f in e.fields if not verdicts[(f.name, f.mode)]]
+    right = [f for f in e.fields if verdicts[(f.name, f.mode)]]
+    said = t("ex.page.wrong" if len(wrong) == 1 else "ex.page.wrong_many", lang, fields=field_list(wrong))
+    if right:
+        said += " " + t("ex.page.right_part" if len(right) == 1 else "ex.page.right_part_many", lang,
+                        fields=field_list(right))
+    return said
+
+
+def answer_widgets(e, responses) -> None:
+    """The answer given, in widgets that cannot be changed (their own keys: nothing is set from here)."""
+    for f in e.fields:
+        got = responses.get((f.name, f.mode))
+        key = f"px_given.{e.key}.{f.name}.{f.mode}.{lang}"
+        label = X.field_label(f, lang)
+        if f.kind == "choice":
+            st.radio(label, list(f.choices), key=key, horizontal=True, disabled=True,
+                     index=list(f.choices).index(got) if got in f.choices else None,
+                     format_func=lambda v, f=f: X.choice_label(f, v, lang))
+        elif f.kind == "set":
+            st.multiselect(label, list(f.choices), key=key, disabled=True,
+                           default=[v for v in (got or ()) if v in f.choices],
+                           format_func=lambda v, f=f: X.choice_label(f, v, lang), placeholder=t("ex.none", lang))
+        else:
+            st.text_input(label, key=key, value=str(got or ""), disabled=True)
 
 
 # -- presenter view: one question full-screen ---------------------------------------------------------
@@ -230,23 +285,31 @@ st.title(t("nav.practice", lang))
 ui.show(messages)
 st.caption(t("ex.page.intro", lang))
 
-c = st.columns([1.1, 2.6, 0.9, 1.1, 1.1], vertical_alignment="bottom")
-S["px_seed_box"] = S["px.seed"]
+# the set's widgets follow the set (a link, Next seed, a language switch) only where they differ from
+# it: setting a widget's value on every run would lose a click made meanwhile
+c = st.columns([1.1, 0.9, 1.1, 1.1, 1.8], vertical_alignment="bottom")
+if S.get("px_seed_box") != S["px.seed"]:
+    S["px_seed_box"] = S["px.seed"]
 c[0].number_input(t("ex.page.seed", lang), min_value=0, max_value=X.MAX_SEED, step=1, key="px_seed_box",
                   on_change=on_set_changed, help=t("ex.page.seed_help", lang))
-S[f"px_kinds.{lang}"] = list(S["px.kinds"])
+if S.get("px_count_box") != S["px.count"]:
+    S["px_count_box"] = S["px.count"]
+c[1].number_input(t("ex.page.count", lang), min_value=1, max_value=X.MAX_COUNT, step=1, key="px_count_box",
+                  on_change=on_set_changed)
+c[2].button(t("ex.page.new_set", lang), key="px_new", on_click=on_next_seed, width="stretch",
+            icon=":material/casino:", help=t("ex.page.new_set_help", lang))
+c[3].button(t("ex.page.present", lang), key="px_present", on_click=on_present, args=(True,), width="stretch",
+            icon=":material/slideshow:", help=t("ex.page.present_help", lang))
+# the kinds as pills on a row of their own: every kind's name readable at 1280 px (a multiselect
+# of five long German names showed two and a half). The key holds the language: the labels do.
+kinds_key = f"px_kinds.{lang}"
+if S.get(kinds_key) != list(S["px.kinds"]):
+    S[kinds_key] = list(S["px.kinds"])
 for other in ("en", "de"):
     if other != lang:
         S.pop(f"px_kinds.{other}", None)
-c[1].multiselect(t("ex.page.kinds", lang), list(X.KINDS), key=f"px_kinds.{lang}", on_change=on_set_changed,
-                 format_func=lambda k: X.kind_title(k, lang), placeholder=t("ex.page.all_kinds", lang))
-S["px_count_box"] = S["px.count"]
-c[2].number_input(t("ex.page.count", lang), min_value=1, max_value=X.MAX_COUNT, step=1, key="px_count_box",
-                  on_change=on_set_changed)
-c[3].button(t("ex.page.new_set", lang), key="px_new", on_click=on_next_seed, width="stretch",
-            icon=":material/casino:", help=t("ex.page.new_set_help", lang))
-c[4].button(t("ex.page.present", lang), key="px_present", on_click=on_present, args=(True,), width="stretch",
-            icon=":material/slideshow:", help=t("ex.page.present_help", lang))
+st.pills(t("ex.page.kinds", lang), list(X.KINDS), selection_mode="multi", key=kinds_key, on_change=on_set_changed,
+         format_func=lambda k: X.kind_title(k, lang), help=t("ex.page.kinds_help", lang))
 
 nav = st.columns([1, 1, 3, 2], vertical_alignment="center")
 nav[0].button(t("ex.page.prev", lang), key="px_prev", on_click=move, args=(-1,), disabled=S["px.i"] == 0,
@@ -256,49 +319,60 @@ nav[1].button(t("ex.page.next", lang), key="px_next", on_click=move, args=(1,), 
 nav[2].markdown(f"**{position}** — {md(X.kind_title(ex.kind, lang))}")
 nav[3].markdown(f'<div class="px-score">{esc(score_text())}</div>', unsafe_allow_html=True)
 
+rk = result_key(ex)
+result = S["px.results"].get(rk)  # None: not checked yet
+checked = S["px.checked"].get(rk)  # None: not checked in this session (a reload kept only the verdict)
 with st.container(border=True):
     st.markdown(md(X.question(ex, lang)))
     st.code("\n".join(X.given(ex, lang)), language=None, wrap_lines=True)
-    with st.form(f"px_form.{ex.key}", border=False):
-        for f in ex.fields:
-            key = answer_key(ex, f, lang)
-            label = X.field_label(f, lang)
-            if f.kind == "choice":
-                st.radio(label, list(f.choices), key=key, index=None, horizontal=True,
-                         format_func=lambda v, f=f: X.choice_label(f, v, lang))
-            elif f.kind == "set":
-                st.multiselect(label, list(f.choices), key=key, format_func=lambda v, f=f: X.choice_label(f, v, lang),
-                               placeholder=t("ex.page.pick", lang))
-            else:
-                st.text_input(label, key=key, placeholder=t("ex.page.hex_hint" if f.kind == "hex" else
-                                                              "ex.page.int_hint", lang))
-        st.form_submit_button(t("ex.page.check", lang), key="px_check", on_click=on_check, args=(ex,),
-                              type="primary", icon=":material/check:")
+    if S.pop("_px_refused", None) == rk:
+        st.warning(t("ex.page.refused", lang), icon=":material/block:")
+    if result is not None:
+        if checked:
+            answer_widgets(ex, checked["responses"])
+        else:
+            st.caption(t("ex.page.given_lost", lang))
+        st.caption(":material/lock: " + t("ex.page.scored_once", lang))
+    else:
+        with st.form(f"px_form.{ex.key}", border=False):
+            for f in ex.fields:
+                key = answer_key(ex, f, lang)
+                label = X.field_label(f, lang)
+                if f.kind == "choice":
+                    st.radio(label, list(f.choices), key=key, index=None, horizontal=True,
+                             format_func=lambda v, f=f: X.choice_label(f, v, lang))
+                elif f.kind == "set":
+                    st.multiselect(label, list(f.choices), key=key, placeholder=t("ex.page.pick", lang),
+                                   format_func=lambda v, f=f: X.choice_label(f, v, lang))
+                else:
+                    st.text_input(label, key=key, placeholder=t("ex.page.hex_hint" if f.kind == "hex" else
+                                                                  "ex.page.int_hint", lang))
+            st.form_submit_button(t("ex.page.check", lang), key="px_check", on_click=on_check, args=(ex,),
+                                  type="primary", icon=":material/check:")
 
-    verdict = S.get("px.verdicts")
-    if verdict and verdict[0] == result_key(ex):
-        verdicts = verdict[1]
-        if all(verdicts.values()):
-            said, icon = t("ex.page.right", lang), ":material/check_circle:"
+    if result is not None:
+        said = verdict_text(ex, result, checked["verdicts"] if checked else None)
+        if result:
+            icon = ":material/check_circle:"
             st.success(said, icon=icon)
         else:
-            wrong = [X.field_label(f, lang) for f in ex.fields if not verdicts[(f.name, f.mode)]]
-            said, icon = t("ex.page.wrong", lang, fields=", ".join(wrong)), ":material/cancel:"
+            icon = ":material/cancel:"
             st.error(said, icon=icon)
-        if S.pop("_px_toast", False):
-            st.toast(said, icon=icon)
+        if S.pop("_px_toast", None) == rk:  # short: a toast cuts a long verdict off
+            st.toast(t("ex.page.right" if result else "ex.page.wrong_toast", lang), icon=icon)
         st.markdown("**" + t("ex.page.answer", lang) + "** " + md("; ".join(answer_lines(ex))))
         st.info(md(X.explanation(ex, lang)), icon=":material/lightbulb:")
-        step_link(ex, "ex.page.see_it")
+        step_links(ex, "ex.page.see_it")
         st.markdown(f"**{md(score_text())}**")
 
 with st.expander(t("ex.page.scenario", lang)):
-    st.caption(t("ex.page.generated", lang, step=ex.step + 1))
-    step_link(ex, "ex.page.open_step")
+    st.caption(t("ex.page.generated", lang, step=X.step_number(ex.step)))
+    step_links(ex, "ex.page.open_step")
     st.code(ex.scenario, language="toml")
-    mode_arg = ex.mode if ex.mode != "both" else "shadow"
-    st.code(f"python -m visualizer run exercise-{ex.key}.toml --mode {mode_arg} --csv steps.csv --json",
-            language="sh")
+    commands = [f"python -m visualizer run exercise-{ex.key}.toml --mode {m} --csv steps-{m}.csv --json"
+                for m in X.link_modes(ex)]
+    st.code("\n".join(commands), language="sh")
+    st.caption(t("ex.page.csv_steps", lang, step=X.step_number(ex.step), row=ex.step))
     st.download_button(t("ex.page.download", lang), ex.scenario, f"exercise-{ex.key}.toml", "application/toml",
                        key="px_dl", on_click="ignore", icon=":material/download:")
 

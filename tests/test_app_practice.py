@@ -1,6 +1,8 @@
 """The Practice page under AppTest: a seeded set from the link, an answer checked right and one wrong
-(the verdict, the correct answer, the explanation and the score), the kind filter, bad link values
-as messages, the presenter view revealing an answer, and the set kept across a language switch."""
+(the verdict naming the wrong answer's field, the correct answer, the explanation and the score), a
+question scored once (after a reload, after Next and Back, and a second check refused), links to the
+step page (one per mode for an exercise about both), the kind filter, bad link values as messages,
+the presenter view revealing an answer, and the set kept across a language switch."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -73,7 +75,9 @@ def test_a_seeded_set_answered_right_then_wrong_shows_verdicts_explanations_and_
     assert unescape(at.markdown[0].value).startswith("**Question 2 of 5**")
     fill(at, exs[1], right=False)
     at.button(key="px_check").click().run()
-    assert len(at.error) == 1 and X.field_label(exs[1].fields[0], "en") in at.error[0].value
+    wrong = exs[1].fields[0]
+    assert len(at.error) == 1 and at.error[0].value.startswith(
+        f"Not right: your answer to “{X.field_label(wrong, 'en')}”."), at.error[0].value
     shown = texts(at)
     assert X.explanation(exs[1], "en") in shown
     assert X.answer_text(exs[1], exs[1].fields[0], "en") in shown, "the correct answer is shown"
@@ -81,17 +85,43 @@ def test_a_seeded_set_answered_right_then_wrong_shows_verdicts_explanations_and_
     assert at.query_params["q"] == "2"
 
 
+def step_links(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "px-step-link" in m.value]
+
+
 def test_the_step_page_link_names_the_exercise_and_its_step_before_and_after_the_check():
-    exs = X.generate(5, None, 5)
-    at = app(seed="5", count="5", lang="de")
+    exs = X.generate(5, ("translate",), 2)
+    at = app(seed="5", kind="translate", count="2", lang="de")
     href = X.step_link(exs[0], "de").replace("&", "&amp;")
-    links = [m.value for m in at.markdown if "px-step-link" in m.value]
+    links = step_links(at)
     assert len(links) == 1 and href in links[0] and 'target="_blank"' in links[0]  # in the scenario's expander
-    assert f"Schritt {exs[0].step + 1} öffnen" in links[0]
+    assert f"Schritt {exs[0].step + 1} öffnen" in links[0] and links[0].count("<a ") == 1
     fill(at, exs[0], right=True, lang="de")
     at.button(key="px_check").click().run()
-    links = [m.value for m in at.markdown if "px-step-link" in m.value]
+    links = step_links(at)
     assert len(links) == 2 and all(href in x for x in links)  # and under the explanation
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_an_exercise_about_both_modes_links_each_mode_at_the_step_its_question_names(lang):
+    exs = X.generate(0, ("walk-refs",), 1)
+    ex = exs[0]
+    assert ex.mode == "both"
+    at = app(seed="0", kind="walk-refs", count="1", lang=lang)
+    (links,) = step_links(at)
+    step = ex.step + 1
+    assert f" {step} " in X.question(ex, lang) or f" {step}:" in X.question(ex, lang)
+    for mode in ("shadow", "nested"):
+        href = X.step_link(ex, lang, mode).replace("&", "&amp;")
+        assert href in links and f"mode={mode}&amp;step={step}&amp;" in href
+        assert t(f"ex.page.open_step.{mode}", lang, step=step) in links
+    assert "mode=both" not in links
+    assert ("Schattenmodus" in links and "verschachtelten Modus" in links) if lang == "de" else \
+        ("with shadow page tables" in links and "with nested paging" in links)
+    # and on the command line, each mode, with the CSV's numbering said
+    code = " ".join(c.value for c in at.code)
+    assert "--mode shadow" in code and "--mode nested" in code
+    assert t("ex.page.csv_steps", lang, step=step, row=step - 1) in [c.value for c in at.caption]
 
 
 def test_the_address_bar_keeps_the_answers_so_a_reload_keeps_the_score():
@@ -105,13 +135,58 @@ def test_the_address_bar_keeps_the_answers_so_a_reload_keeps_the_score():
     fill(at, exs[2], right=False)
     at.button(key="px_check").click().run()
     assert at.query_params["done"] == "r-w"
-    # a reload is a new session opening the same address
+    # a reload is a new session opening the same address: the question checked before shows its
+    # verdict, the answer and the explanation, and cannot be checked again
     again = app(**{k: at.query_params[k] for k in ("seed", "count", "q", "done")})
     assert "Score: 1 of 2 right" in texts(again) and not again.warning
     assert again.session_state["px.i"] == 2 and again.query_params["done"] == "r-w"
+    assert [e.value for e in again.error] == [t("ex.page.wrong_kept", "en")]
+    assert X.explanation(exs[2], "en") in texts(again)
+    assert X.answer_text(exs[2], exs[2].fields[0], "en") in texts(again)
+    captions = [c.value for c in again.caption]
+    assert t("ex.page.given_lost", "en") in captions and any(t("ex.page.scored_once", "en") in c for c in captions)
+    assert not [b for b in again.button if b.key == "px_check"], "an answered question has no Check"
+    again.button(key="px_prev").click().run()
+    again.button(key="px_prev").click().run()
+    assert [s.value for s in again.success] == [t("ex.page.right", "en")]
     # a link with answers for another set, in German
     other = app(seed="6", count="5", done="r-w", lang="de")
     assert "Punkte: 1 von 2 richtig" in texts(other)
+
+
+def test_a_question_answered_shows_the_answer_given_after_next_and_back():
+    exs = X.generate(5, ("translate",), 3)
+    at = app(seed="5", kind="translate", count="3")
+    fill(at, exs[0], right=False)
+    at.button(key="px_check").click().run()
+    at.button(key="px_next").click().run()
+    assert not at.error and at.button(key="px_check") is not None
+    at.button(key="px_prev").click().run()
+    wrong, right = exs[0].fields
+    assert [e.value for e in at.error] == [
+        f"Not right: your answer to “{X.field_label(wrong, 'en')}”. Right: your answer to "
+        f"“{X.field_label(right, 'en')}”."]
+    given = {w.label: w.value for w in at.text_input if w.key.startswith("px_given")}
+    assert given == {X.field_label(wrong, "en"): hex(int(exs[0].expected(wrong), 16) + 0x1000),
+                     X.field_label(right, "en"): f" 0X{int(exs[0].expected(right), 16):X} "}
+    assert all(w.disabled for w in at.text_input if w.key.startswith("px_given"))
+    assert not [b for b in at.button if b.key == "px_check"]
+    assert "Score: 0 of 1 right" in texts(at)
+
+
+def test_a_second_check_of_a_question_is_refused_with_a_message():
+    """A Check sent by a page drawn before the question was scored (another click, a slow
+    connection) does not replace the verdict: it says so."""
+    exs = X.generate(5, ("translate",), 3)
+    at = app(seed="5", kind="translate", count="3")
+    fill(at, exs[0], right=True)
+    results = dict(at.session_state["px.results"])
+    results[(5, 0, "translate")] = False  # scored meanwhile (as a done= link says)
+    at.session_state["px.results"] = results
+    at.button(key="px_check").click().run()
+    assert [w.value for w in at.warning] == [t("ex.page.refused", "en")]
+    assert at.session_state["px.results"][(5, 0, "translate")] is False and at.query_params["done"] == "w"
+    assert [e.value for e in at.error] == [t("ex.page.wrong_kept", "en")]
 
 
 def test_the_kind_filter_from_the_link_and_the_widget():
@@ -119,10 +194,15 @@ def test_the_kind_filter_from_the_link_and_the_widget():
     assert at.session_state["px.kinds"] == ("tlb",)
     assert [r.key for r in at.radio if r.key.startswith("px_ans")] == ["px_ans.3-0.tlb.None.en"]
     assert at.query_params["kind"] == "tlb"
-    at.multiselect(key="px_kinds.en").set_value(["exits", "cheaper"]).run()
+    pills = at.pills(key="px_kinds.en")
+    assert pills.value == ["tlb"] and pills.options == [X.kind_title(k, "en") for k in X.KINDS]
+    pills.set_value(["exits", "cheaper"]).run()
     assert at.session_state["px.kinds"] == ("exits", "cheaper")
     assert {e.kind for e in X.generate(3, ("exits", "cheaper"), 4)} == {"exits", "cheaper"}
     assert at.query_params["kind"] == "exits,cheaper"
+    at.pills(key="px_kinds.en").set_value([]).run()  # none picked: all kinds
+    assert at.session_state["px.kinds"] == X.KINDS and "kind" not in at.query_params
+    assert at.pills(key="px_kinds.en").value == list(X.KINDS)
 
 
 @pytest.mark.parametrize("params, message", [

@@ -1,15 +1,16 @@
 """The Practice page in a real browser: a seeded set from the link, one answer right and one wrong —
-the verdicts, the explanations and the score shown — in English and German; and the presenter view
-at 1280 × 720 (Streamlit's chrome hidden, the question in large text) revealing the answer by key and
-moving on by key. Screenshots go to ``screenshots/latest/learn`` (``UPDATE_SCREENSHOTS=1``:
-``screenshots/learn``)."""
+the verdicts, the explanations and the score shown, and after a reload the answered question's
+verdict — in English and German; an exercise about both modes opening each mode on the step page at
+the step its question names; the kinds readable at 1366 × 768; and the presenter view at 1280 × 720
+(Streamlit's chrome hidden, the question in large text) revealing the answer by key and moving on by
+key. Screenshots go to ``screenshots/latest/learn`` (``UPDATE_SCREENSHOTS=1``: ``screenshots/learn``)."""
 from __future__ import annotations
 
 import os
 
 import pytest
 
-from browser_support import CHROMIUM, SHOTS, browser, server  # noqa: F401 (fixtures)
+from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.learn import exercises as X
 from visualizer.render.i18n import t
 
@@ -54,8 +55,10 @@ def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server,
         page.get_by_text(t("ex.page.position", lang, i=2, n=3)).wait_for()
         answer(page, exs[1], lang, right=False)
         page.get_by_text(t("ex.page.score", lang, right=1, n=2)).first.wait_for()
-        wrong = ", ".join(X.field_label(f, lang) for f in exs[1].fields)
-        page.get_by_test_id("stAlertContentError").get_by_text(t("ex.page.wrong", lang, fields=wrong)).wait_for()
+        q = ("“{}”", "„{}“")[lang == "de"]
+        wrong = q.format(X.field_label(exs[1].fields[0], lang)) + t("ex.page.and", lang) + \
+            q.format(X.field_label(exs[1].fields[1], lang))
+        page.get_by_test_id("stAlertContentError").get_by_text(t("ex.page.wrong_many", lang, fields=wrong)).wait_for()
         page.get_by_text(first_sentence(X.explanation(exs[1], lang))).wait_for()
         assert exs[1].answer["ma"] in page.locator('[data-testid="stMain"]').inner_text()
         page.wait_for_url("**q=2**")
@@ -72,11 +75,70 @@ def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server,
         page.reload()
         page.get_by_text(t("ex.page.position", lang, i=2, n=3)).wait_for()
         page.get_by_text(t("ex.page.score", lang, right=1, n=2)).first.wait_for()
+        # and the question answered before shows its verdict and answer, not an empty form
+        page.get_by_test_id("stAlertContentError").get_by_text(t("ex.page.wrong_kept", lang), exact=True).wait_for()
+        page.get_by_text(first_sentence(X.explanation(exs[1], lang))).wait_for()
+        assert page.get_by_role("button", name=t("ex.page.check", lang), exact=True).count() == 0
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / f"practice-{lang}.png"))
         page.set_viewport_size({"width": 1920, "height": 1080})
         page.wait_for_timeout(400)
         page.screenshot(path=str(shots / f"practice-wide-{lang}.png"))
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_an_exercise_about_both_modes_opens_each_mode_at_the_step_its_question_names(server, browser, lang):
+    (ex,) = X.generate(0, ("walk-refs",), 1)
+    assert ex.mode == "both"
+    step = ex.step + 1
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server}/Practice?seed=0&kind=walk-refs&count=1&lang={lang}")
+        page.get_by_text(first_sentence(X.question(ex, lang))).wait_for()
+        assert f" {step} " in X.question(ex, lang)
+        page.get_by_text(t("ex.page.scenario", lang)).click()
+        for mode, count in (("shadow", ex.answer["by_mode"]["shadow"]["walk_refs"]),
+                            ("nested", ex.answer["by_mode"]["nested"]["walk_refs"])):
+            with ctx.expect_page() as opened:
+                page.locator(f'.px-step-link[data-mode="{mode}"] a').get_by_text(
+                    t(f"ex.page.open_step.{mode}", lang, step=step)).click()
+            step_page = opened.value
+            step_page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+            main = step_page.locator('[data-testid="stMain"]').inner_text()
+            # the step page names the same step, describes the generated scenario, and narrates
+            # this mode's walk (its reference count)
+            assert t("step.position", lang, step=step, total=len(ex.facts["trace"])) in main
+            assert X.kind_title(ex.kind, lang) in main and ("Practice exercise 1" in main or "Übungsaufgabe 1" in main)
+            assert str(count) in main
+            step_page.close()
+    finally:
+        ctx.close()
+
+
+def test_the_kinds_are_readable_at_1366_by_768(server, browser):
+    shots = SHOTS / "learn"
+    shots.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server}/Practice?seed=0&lang=de")
+        page.get_by_text(t("ex.page.position", "de", i=1, n=10)).wait_for()
+        settle(page)
+        for kind in X.KINDS:
+            label = page.get_by_test_id("stMain").get_by_text(X.kind_title(kind, "de"), exact=True)
+            box = label.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768, kind
+            # not cut off: the whole label fits in its pill
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), kind
+        page.screenshot(path=str(shots / "practice-kinds-de.png"))
+        # a click on a kind leaves it out, and the set follows
+        page.get_by_test_id("stMain").get_by_text(X.kind_title("cheaper", "de"), exact=True).click()
+        page.wait_for_url("**kind=translate%2Cwalk-refs%2Cexits%2Ctlb**")
     finally:
         ctx.close()
 

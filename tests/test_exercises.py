@@ -134,7 +134,7 @@ def test_explanations_say_why_from_the_records():
                 assert f"{X.choice_label(ex.fields[0], reason, 'de')}, {n}-mal" in text
     for ex in X.generate(9, "tlb", 10):
         text = X.explanation(ex, "en")
-        assert (f"So step {ex.step} hits" in text) == (ex.answer["tlb"] == "hit")
+        assert (f"So step {ex.step + 1} hits" in text) == (ex.answer["tlb"] == "hit")
 
 
 def test_checking_forgives_hex_case_0x_and_spaces_and_numbers_written_with_separators():
@@ -220,6 +220,120 @@ def test_a_link_names_an_exercise_by_kind_seed_and_number_and_makes_it_again():
         assert name == f"exercise:{ex.kind}:{ex.seed}:{ex.index + 1}"
         assert X.from_link(name) == ex and X.from_link(f"  {name} ") == ex
         assert f"scenario={name}&mode={ex.mode}&step={ex.step + 1}&lang=de" in X.step_link(ex, "de")
+        # an exercise about both modes opens each mode on its own: side by side the step page
+        # describes only the shadow run
+        want = ("shadow", "nested") if ex.mode == "both" else (ex.mode,)
+        assert X.link_modes(ex) == want
+        for mode in want:
+            assert f"scenario={name}&mode={mode}&step={ex.step + 1}&lang=en" in X.step_link(ex, "en", mode)
+    with pytest.raises(ValueError, match="mode"):
+        X.step_link(ex, "en", "native")
+
+
+STEP_WORD = {"en": "step", "de": "Schritt"}
+
+
+def _link_step(ex) -> int:
+    return int(re.search(r"[?&]step=(\d+)", X.step_link(ex)).group(1))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_texts_number_steps_as_the_step_page_does(lang):
+    """The step a question names is the step page's step in the exercise's link (1-based: the
+    page shows the machine after N operations and narrates operation N); the given trace counts
+    1..N; every step an explanation names is one of the trace's; the last step is the link's."""
+    word = STEP_WORD[lang]
+    checked = []
+    for ex in X.generate(11, None, 40):
+        link_step = _link_step(ex)
+        assert link_step == X.step_number(ex.step) == ex.step + 1
+        q = X.question(ex, lang)
+        named = [int(n) for n in re.findall(rf"(?i)\b{word} (\d+)", q)]
+        if ex.kind in ("translate", "walk-refs", "tlb"):
+            assert named == [link_step], (ex.key, q)
+        else:
+            assert named == [], "a whole-run question names no step"
+        given = X.given(ex, lang)
+        numbers = [int(m.group(1)) for line in given if (m := re.match(r"\s*(\d+)  \S", line))]
+        if ex.kind != "cheaper":
+            n_ops = len(ex.facts["trace"])
+            assert numbers == list(range(1, n_ops + 1)), (ex.key, given)
+            assert numbers[-1] == link_step, "the trace ends at the step the link opens"
+        text = X.explanation(ex, lang)
+        for group in re.findall(rf"(?i)\b{word}[es]? (\d+(?:, \d+)*)", text):
+            for n in map(int, group.split(", ")):
+                assert 1 <= n <= link_step, (ex.key, n, text)
+                checked.append(n)
+    assert len(checked) > 20 and 1 in checked, "the explanations name steps, from 1"
+
+
+def test_a_question_step_is_the_csv_row_one_before(tmp_path):
+    """The CSV counts from 0: the question's step N is the row with step = N − 1, and it is the
+    row whose values answer the question."""
+    (ex,) = X.generate(5, "translate", 1)
+    path = tmp_path / "x.toml"
+    path.write_text(ex.scenario, encoding="utf-8")
+    rows, _ = _run_cli(path, ex.mode, tmp_path)
+    named = int(re.search(r"At step (\d+)", X.question(ex, "en")).group(1))
+    row = rows[named - 1]
+    assert int(row["step"]) == named - 1 and (row["gpa"], row["ma"]) == (ex.answer["gpa"], ex.answer["ma"])
+
+
+def test_the_exits_explanation_names_the_steps_of_each_exit_from_1():
+    ex = next(e for e in X.generate(2, "exits", 6) if e.answer["by_mode"]["shadow"]["vm_exits"])
+    for mode in X.MODES:
+        for steps in ex.facts["steps"][mode].values():
+            shown = ", ".join(str(s + 1) for s in steps)
+            word = "steps" if len(steps) > 1 else "step"
+            assert f"({word} {shown})" in X.explanation(ex, "en")
+
+
+def test_the_cheaper_explanation_names_only_the_walkers_a_mode_has_and_why_a_miss_takes_more_than_a_walk():
+    seen_faulted = 0
+    for ex in X.generate(0, ("cheaper",), 4) + X.generate(3, ("cheaper",), 4):
+        for lang in ("en", "de"):
+            text = X.explanation(ex, lang)
+            vmm = "the VMM's" if lang == "en" else "der VMM bei seinen Exits"
+            # the VMM walks guest tables in software only in shadow mode, and says so only there
+            assert ex.facts["totals"]["nested"]["vmm_walk_refs"] == 0
+            assert text.count(vmm) == (1 if ex.facts["totals"]["shadow"]["vmm_walk_refs"] else 0), text
+            assert "software walks" not in text
+        for mode in X.MODES:
+            m, tot = ex.facts["misses"][mode], ex.facts["totals"][mode]
+            # the groups add up to the run's counters
+            assert m["quiet"] + m["faulted"] == tot["tlb_misses"]
+            assert m["quiet_refs"] + m["faulted_refs"] + m["other_refs"] == tot["walk_refs"]
+            # a miss without a fault is one walk: at most 24 (nested) or 4 (shadow) references
+            assert m["quiet_max"] <= (24 if mode == "nested" else 4)
+            if m["faulted"]:
+                seen_faulted += 1
+                per = round(m["faulted_refs"] / m["faulted"], 1)
+                assert f"{per:g} references each on average" in X.explanation(ex, "en") \
+                    or f"took {per:g} references" in X.explanation(ex, "en")
+        en = X.explanation(ex, "en")
+        if ex.facts["misses"]["nested"]["faulted"] > 1:
+            assert "the walk that finds the fault counts, and so does each walk of the access retried" in en
+    assert seen_faulted
+
+
+def test_a_generated_scenario_describes_itself_in_english_and_german():
+    from visualizer.engine import load_scenario_text
+    for ex in X.generate(0, None, 5):
+        scenario = load_scenario_text(ex.scenario, "x")
+        en, de = scenario.describe("en"), scenario.describe("de")
+        assert en.startswith(f"Practice exercise {ex.index + 1} of seed {ex.seed}, kind {ex.kind} ")
+        assert de.startswith(f"Übungsaufgabe {ex.index + 1} zu Seed {ex.seed}, Art {ex.kind} ")
+        if ex.scope == "step":
+            assert f"step {_link_step(ex)}." in en and f"Schritt {_link_step(ex)}." in de
+        else:
+            assert "whole run" in en and "ganzen Lauf" in de
+
+
+def test_the_sheet_says_once_that_the_csv_counts_from_0():
+    exs = X.generate(8, None, 5)
+    for lang, needle in (("en", "numbers them from 0"), ("de", "zählt ab 0")):
+        assert exercise_sheet.text_sheet(exs, 8, lang).count(needle) == 1
+        assert exercise_sheet.html_sheet(exs, 8, lang).count(needle) == 1
 
 
 @pytest.mark.parametrize("text, problem", [

@@ -35,7 +35,7 @@ def html_sheet(exs: list, seed: int, lang: str = "en", command: str = "") -> str
     parts = [f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
              f"<title>{e(t('ex.sheet.title', lang, seed=seed))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
              f"<h1>{e(t('ex.sheet.title', lang, seed=seed))}</h1>\n",
-             f'<p class="meta">{e(t("ex.sheet.meta", lang, n=len(exs), seed=seed))}'
+             f'<p class="meta">{e(t("ex.sheet.meta", lang, n=len(exs), seed=seed))} {e(t("ex.sheet.steps", lang))}'
              + (f"<br><code>{e(command)}</code>" if command else "") + "</p>\n"]
     for n, ex in enumerate(exs, 1):
         parts.append(f'<section class="ex" id="q{n}">\n<div class="kind">{e(t("ex.sheet.number", lang, n=n))} · '
@@ -63,7 +63,7 @@ def html_sheet(exs: list, seed: int, lang: str = "en", command: str = "") -> str
 
 def text_sheet(exs: list, seed: int, lang: str = "en") -> str:
     """The questions, then the answers with their explanations, as plain text."""
-    out = [t("ex.sheet.title", lang, seed=seed), ""]
+    out = [t("ex.sheet.title", lang, seed=seed), t("ex.sheet.steps", lang), ""]
     for n, ex in enumerate(exs, 1):
         out += [f"{t('ex.sheet.number', lang, n=n)} · {X.kind_title(ex.kind, lang)}", X.question(ex, lang), ""]
         out += ["    " + line if line else "" for line in X.given(ex, lang)]

@@ -19,6 +19,10 @@ the modes put them under ``answer["by_mode"]["shadow"|"nested"]``. ``step`` is t
 0-based operation index) an answer refers to; ``scope`` says whether the answer is that step's
 row (``"step"``) or the whole run's counters (``"run"``, what ``run --json`` prints).
 
+The texts (questions, given traces, explanations) number operations as the step page does: from 1
+(:func:`step_number`), so "step 7" in a question is ``step=7`` in the step page's link and the CSV's
+row ``step = 6``.
+
 Randomness comes from one ``random.Random`` per exercise, seeded by the set's seed and the
 exercise's index: the same seed gives the same exercises, byte for byte.
 
@@ -78,7 +82,8 @@ class Exercise:
     mode: str
     """``shadow`` or ``nested``; ``both`` where the answer is per mode (``answer["by_mode"]``)."""
     step: int
-    """The CSV step the answer refers to (0-based operation index; the app's link says step+1)."""
+    """The CSV step the answer refers to (0-based operation index). The texts and the step page's
+    link say :func:`step_number` of it (1-based)."""
     scope: str
     """``step``: the answer is the CSV row at ``step``; ``run``: the whole run's counters."""
     answer: Mapping
@@ -111,11 +116,14 @@ def _value(v) -> str:
 def scenario_toml(name: str, seed: int, mode: str, *, machine: str, tlb: Optional[dict] = None,
                   nested: Optional[dict] = None, mmu: Optional[dict] = None, costs: Optional[dict] = None,
                   vms: list, trace: Optional[list] = None, generator: Optional[dict] = None,
-                  description: str = "") -> str:
-    """A scenario in the documented TOML format. ``vms``: (name, memory, processes, large_pages)."""
+                  description: str = "", description_de: str = "") -> str:
+    """A scenario in the documented TOML format. ``vms``: (name, memory, processes, large_pages);
+    ``description`` and ``description_de``: what the step page says about it, in English and German."""
     lines = [f"name = {_value(name)}"]
     if description:
         lines.append(f"description = {_value(description)}")
+    if description_de:
+        lines.append(f"description_de = {_value(description_de)}")
     lines += [f"seed = {seed}", f"mode = {_value(mode)}", "", "[machine]", f"memory = {_value(machine)}"]
     for title, table in (("tlb", tlb), ("nested", nested), ("mmu", mmu), ("costs", costs)):
         if table:
@@ -154,10 +162,17 @@ def _hex(v: Optional[int]) -> str:
     return "" if v is None else f"0x{v:x}"
 
 
+def step_number(index: int) -> int:
+    """The step a text names for operation ``index`` (0-based, as the CSV's ``step`` column): the
+    step page's number, 1-based — its ``step=N`` shows the machine after N operations."""
+    return index + 1
+
+
 def _op_line(i: int, op, lang: str) -> str:
-    """A trace operation as the question lists it: "0  VM1/p1  write 0x400000 = 0xa"."""
+    """A trace operation as the question lists it, numbered as the step page numbers it:
+    " 1  VM1/p1  write 0x400000 = 0xa" for operation 0."""
     from ..render.tables import op_text  # the step page's wording (pure; pandas only)
-    return f"{i:>2}  {op_text(op, lang)}"
+    return f"{step_number(i):>2}  {op_text(op, lang)}"
 
 
 def _trace_lines(scenario, lang: str) -> list[str]:
@@ -172,7 +187,7 @@ class _Retry(Exception):
 _REGIONS = (0x400000, 0x600000, 0x10000000, 0x7f000000, 0x40000000, 0x7fff00000000)
 
 
-def _translate(rng: random.Random, name: str) -> dict:
+def _translate(rng: random.Random, name: str, describe) -> dict:
     mode = rng.choice(MODES)
     npages = rng.choice((2, 3))
     bases = rng.sample(_REGIONS, 2)
@@ -184,7 +199,7 @@ def _translate(rng: random.Random, name: str) -> dict:
     ops = [_op("write", "VM1", "p1", g + rng.randrange(0, 512) * 8, rng.randrange(1, 1 << 16)) for g in gvas]
     ops.append(_op("read", "VM1", "p1", target + offset))
     text = scenario_toml(name, rng.randrange(1, 1000), mode, machine="512KiB", vms=[("VM1", "128KiB", ["p1"], False)],
-                         trace=ops)
+                         trace=ops, **describe(len(ops) - 1))
     scenario = load_scenario_text(text, "exercise")
     machine = scenario.machine(Mode(mode))
     k = len(scenario.trace) - 1
@@ -226,7 +241,7 @@ _COLD = {"none": 24, "guest2m": 19, "ept2m": 19, "both2m": 15}
 _FEATURES = ("none", "none", "guest2m", "ept2m", "both2m", "pwc", "pwc", "pwc+ntlb")
 
 
-def _walk_refs(rng: random.Random, name: str) -> dict:
+def _walk_refs(rng: random.Random, name: str, describe) -> dict:
     feature = rng.choice(_FEATURES)
     glarge = feature in ("guest2m", "both2m")
     elarge = feature in ("ept2m", "both2m")
@@ -247,7 +262,8 @@ def _walk_refs(rng: random.Random, name: str) -> dict:
     text = scenario_toml(name, rng.randrange(1, 1000), "nested", machine="64MiB" if (glarge or elarge) else "1MiB",
                          tlb=tlb, nested={"large_pages": True} if elarge else None,
                          mmu={"pwc": pwc, "nested_tlb": ntlb} if pwc else None,
-                         vms=[("VM1", "32MiB" if (glarge or elarge) else "256KiB", ["p1"], glarge)], trace=ops)
+                         vms=[("VM1", "32MiB" if (glarge or elarge) else "256KiB", ["p1"], glarge)], trace=ops,
+                         **describe(len(ops) - 1))
     k = len(ops) - 1
     by_mode, walks = {}, {}
     for mode in MODES:
@@ -274,7 +290,7 @@ def _walk_facts(rec: Step) -> dict:
 
 
 # -- exits ------------------------------------------------------------------------------------------------
-def _exits(rng: random.Random, name: str) -> dict:
+def _exits(rng: random.Random, name: str, describe) -> dict:
     procs = ["p1", "p2"]
     cur = "p1"
     touched: dict[str, list[int]] = {"p1": [], "p2": []}
@@ -313,7 +329,7 @@ def _exits(rng: random.Random, name: str) -> dict:
     if len(ops) < 3 or len(ops) > 8:
         raise _Retry
     text = scenario_toml(name, rng.randrange(1, 1000), "shadow", machine="512KiB",
-                         vms=[("VM1", "128KiB", procs, False)], trace=ops)
+                         vms=[("VM1", "128KiB", procs, False)], trace=ops, **describe(None))
     by_mode, steps = {}, {}
     for mode in MODES:
         scenario, machine, records = run(text, mode)
@@ -338,7 +354,7 @@ def _exits(rng: random.Random, name: str) -> dict:
 _SETUPS = ("vm-switch", "process-switch", "new-page", "invlpg")
 
 
-def _tlb(rng: random.Random, name: str) -> dict:
+def _tlb(rng: random.Random, name: str, describe) -> dict:
     setup = rng.choice(_SETUPS)
     mode = rng.choice(MODES)
     vpid, pcid = rng.random() < 0.5, rng.random() < 0.5
@@ -365,7 +381,8 @@ def _tlb(rng: random.Random, name: str) -> dict:
         ops.append(_op("invlpg", "VM1", "p1", rng.choice((a, b, b))))
     ops.append(_op("read", "VM1", "p1", a + rng.randrange(0, 512) * 8))
     tlb = {"entries": 64, "ways": 4, "vpid": vpid, "pcid": pcid}
-    text = scenario_toml(name, rng.randrange(1, 1000), mode, machine="1MiB", tlb=tlb, vms=vms, trace=ops)
+    text = scenario_toml(name, rng.randrange(1, 1000), mode, machine="1MiB", tlb=tlb, vms=vms, trace=ops,
+                         **describe(len(ops) - 1))
     scenario = load_scenario_text(text, "exercise")
     machine = scenario.machine(Mode(mode))
     k = len(ops) - 1
@@ -420,7 +437,7 @@ def _flush_key(ev: TlbFlush) -> str:
 _WORKLOADS = ("pt_churn", "context_switch", "tlb_thrash", "uniform", "zipf")
 
 
-def _cheaper(rng: random.Random, name: str) -> dict:
+def _cheaper(rng: random.Random, name: str, describe) -> dict:
     gen = rng.choice(_WORKLOADS)
     accesses = rng.choice((300, 400, 500))
     params: dict = {"kind": gen}
@@ -441,13 +458,14 @@ def _cheaper(rng: random.Random, name: str) -> dict:
     costs = {"walk_ref": walk_ref}
     text = scenario_toml(name, rng.randrange(1, 1000), "shadow", machine="4MiB",
                          tlb={"entries": tlb_entries, "ways": 4}, costs=costs,
-                         vms=[("VM1", "1MiB", procs, False)], generator=params)
-    by_mode, totals = {}, {}
+                         vms=[("VM1", "1MiB", procs, False)], generator=params, **describe(None))
+    by_mode, totals, misses = {}, {}, {}
     for mode in MODES:
-        scenario, machine, _records = run(text, mode)
+        scenario, machine, records = run(text, mode)
         d = machine.totals().as_dict()
         totals[mode] = d
         by_mode[mode] = {"cycles": d["cycles"], "vm_exits": d["vm_exits"], "walk_refs": d["walk_refs"]}
+        misses[mode] = _miss_facts(records)
     lo, hi = sorted(by_mode[m]["cycles"] for m in MODES)
     if hi < lo * 1.15:
         raise _Retry  # not a clear winner: a class would argue about rounding
@@ -456,8 +474,21 @@ def _cheaper(rng: random.Random, name: str) -> dict:
                 answer={"cheaper": cheaper, "by_mode": by_mode},
                 fields=(Field("cheaper", None, "choice", MODES),),
                 facts={"gen": gen, "params": {k: v for k, v in params.items() if k not in ("kind", "vm", "process")},
-                       "tlb_entries": tlb_entries, "walk_ref": walk_ref, "totals": totals,
+                       "tlb_entries": tlb_entries, "walk_ref": walk_ref, "totals": totals, "misses": misses,
                        "ops": len(scenario.trace)})
+
+
+def _miss_facts(records) -> dict:
+    """The TLB misses of a run in two groups, from the records: those that met no fault (one walk
+    each) and those that met one (a guest #PF, a hidden fault or an EPT violation: the walk that
+    finds it counts, and so does the walk of the retried access after the fix)."""
+    quiet = [r.walk_refs for r in records if r.tlb == "miss" and not r.faults]
+    faulted = [r for r in records if r.tlb == "miss" and r.faults]
+    kinds = sorted({f.value for r in faulted for f in r.faults})
+    return {"quiet": len(quiet), "quiet_refs": sum(quiet), "quiet_max": max(quiet, default=0),
+            "faulted": len(faulted), "faulted_refs": sum(r.walk_refs for r in faulted), "fault_kinds": kinds,
+            # references outside TLB misses (none today: a hit walks nothing); kept so the groups add up
+            "other_refs": sum(r.walk_refs for r in records if r.tlb != "miss")}
 
 
 _MAKERS = {"translate": _translate, "walk-refs": _walk_refs, "exits": _exits, "tlb": _tlb, "cheaper": _cheaper}
@@ -485,9 +516,20 @@ def parse_kinds(value) -> tuple:
 def make(kind: str, seed: int, index: int) -> Exercise:
     """Exercise ``index`` of the set with ``seed``, of ``kind``."""
     rng = random.Random(seed * 1_000_003 + index * 7919 + KINDS.index(kind))
+
+    def describe(step: Optional[int]) -> dict:
+        """The scenario's description for the step page (English and German): which exercise it
+        is, and the step its question is about (None: the whole run)."""
+        out = {}
+        for lang, key in (("en", "description"), ("de", "description_de")):
+            text = t("ex.scn.description", lang, n=index + 1, seed=seed, kind=kind, title=kind_title(kind, lang))
+            tail = t("ex.scn.run", lang) if step is None else t("ex.scn.step", lang, step=step_number(step))
+            out[key] = f"{text} {tail}"
+        return out
+
     for _ in range(_ATTEMPTS):
         try:
-            d = _MAKERS[kind](rng, f"exercise-{seed}-{index + 1}")
+            d = _MAKERS[kind](rng, f"exercise-{seed}-{index + 1}", describe)
         except _Retry:
             continue
         return Exercise(kind, index, seed, d["text"], d["mode"], d["step"], d["scope"], d["answer"], d["fields"],
@@ -520,10 +562,21 @@ def from_link(text: str) -> Exercise:
     return make(kind, int(seed), int(n) - 1)
 
 
-def step_link(ex: Exercise, lang: str = "en") -> str:
+def link_modes(ex: Exercise) -> tuple:
+    """The modes to open ``ex`` in on the step page, one link each: its own mode, or shadow and
+    nested for an exercise about both (the side-by-side view narrates only the shadow run, so the
+    nested half of the answer would go undescribed)."""
+    return MODES if ex.mode == "both" else (ex.mode,)
+
+
+def step_link(ex: Exercise, lang: str = "en", mode: Optional[str] = None) -> str:
     """The step page's relative address showing ``ex``'s scenario right after the step the
-    answer is about (for a whole-run answer: at the end), in its mode (``both`` side by side)."""
-    return "/Step_through?" + urlencode({"scenario": link_name(ex), "mode": ex.mode, "step": ex.step + 1,
+    answer is about (for a whole-run answer: at the end), in ``mode`` (default: the exercise's
+    own; one of :func:`link_modes` for an exercise about both)."""
+    mode = mode or ex.mode
+    if mode not in ("shadow", "nested", "both"):
+        raise ValueError(f"mode must be shadow, nested or both, got {mode!r}")
+    return "/Step_through?" + urlencode({"scenario": link_name(ex), "mode": mode, "step": step_number(ex.step),
                                         "lang": lang}, safe=":")
 
 
@@ -623,13 +676,13 @@ def question(ex: Exercise, lang: str) -> str:
     """What is asked, in one paragraph."""
     F = ex.facts
     if ex.kind == "translate":
-        return t("ex.q.translate", lang, step=ex.step, gva=F["gva"], mode=mode_name(ex.mode, lang))
+        return t("ex.q.translate", lang, step=step_number(ex.step), gva=F["gva"], mode=mode_name(ex.mode, lang))
     if ex.kind == "walk-refs":
-        return t("ex.q.walk-refs", lang, step=ex.step)
+        return t("ex.q.walk-refs", lang, step=step_number(ex.step))
     if ex.kind == "exits":
         return t("ex.q.exits", lang)
     if ex.kind == "tlb":
-        return t("ex.q.tlb", lang, step=ex.step, gva=F["a"], mode=mode_name(ex.mode, lang),
+        return t("ex.q.tlb", lang, step=step_number(ex.step), gva=F["a"], mode=mode_name(ex.mode, lang),
                  vpid=t("ex.on" if F["vpid"] else "ex.off", lang), pcid=t("ex.on" if F["pcid"] else "ex.off", lang))
     return t("ex.q.cheaper", lang)
 
@@ -717,18 +770,18 @@ def _explain(ex: Exercise, lang: str) -> list[str]:
                 continue
             parts = [t("ex.e.exits.reason", lang, reason=t(f"ex.exit.{r}", lang), count=n,
                        where=t("ex.e.steps" if len(F["steps"][mode][r]) > 1 else "ex.e.step", lang,
-                               steps=", ".join(str(s) for s in F["steps"][mode][r])),
+                               steps=", ".join(str(step_number(s)) for s in F["steps"][mode][r])),
                        why=t(f"ex.why.{r}", lang))
                      for r, n in by.items()]
             out.append(t("ex.e.exits.mode", lang, mode=mode_name(mode, lang), parts="; ".join(parts)))
         out.append(t("ex.e.exits.nested_note", lang))
         return out
     if ex.kind == "tlb":
-        out.append(t("ex.e.tlb.filled", lang, step=F["filled"], gva=F["a"]))
+        out.append(t("ex.e.tlb.filled", lang, step=step_number(F["filled"]), gva=F["a"]))
         if F["dropped"] is not None:
             reasons = ", ".join(t(k, lang) for k in F["reasons"]) or t("ex.e.tlb.evicted", lang)
-            out.append(t("ex.e.tlb.dropped", lang, step=F["dropped"], reasons=reasons))
-            out.append(t("ex.e.tlb.so_miss", lang, step=ex.step))
+            out.append(t("ex.e.tlb.dropped", lang, step=step_number(F["dropped"]), reasons=reasons))
+            out.append(t("ex.e.tlb.so_miss", lang, step=step_number(ex.step)))
         else:
             out.append(t("ex.e.tlb.kept", lang))
             if F["vm_switch"]:
@@ -739,7 +792,7 @@ def _explain(ex: Exercise, lang: str) -> list[str]:
                 out.append(t("ex.e.tlb.kept_pcid", lang))
             for g in F["invlpg"]:
                 out.append(t("ex.e.tlb.kept_invlpg", lang, gva=g))
-            out.append(t("ex.e.tlb.so_hit", lang, step=ex.step))
+            out.append(t("ex.e.tlb.so_hit", lang, step=step_number(ex.step)))
         out.append(t("ex.e.tlb.rule_vpid_" + ("on" if F["vpid"] else "off"), lang))
         out.append(t("ex.e.tlb.rule_pcid_" + ("on" if F["pcid"] else "off"), lang))
         return out
@@ -754,15 +807,32 @@ def _explain(ex: Exercise, lang: str) -> list[str]:
     for m in MODES:
         d, g = tot[m], groups[m]
         per = d["walk_refs"] / d["tlb_misses"] if d["tlb_misses"] else 0.0
-        out.append(t("ex.e.cheaper.mode", lang, mode=mode_name(m, lang), cycles=number(d["cycles"], lang),
+        # only the walkers the mode has: the VMM walks guest tables in software only in shadow mode
+        key = "ex.e.cheaper.mode_vmm" if d["vmm_walk_refs"] else "ex.e.cheaper.mode"
+        out.append(t(key, lang, mode=mode_name(m, lang), cycles=number(d["cycles"], lang),
                      exits=number(d["vm_exits"], lang), exit_cycles=number(g["exits"], lang),
                      refs=number(d["walk_refs"], lang), per=round(per, 1) * 1.0, misses=number(d["tlb_misses"], lang),
-                     walk_cycles=number(g["walks"], lang)))
+                     walk_cycles=number(g["walks"], lang), vmm_refs=number(d["vmm_walk_refs"], lang)))
+        out += _per_miss(F["misses"][m], lang)
     diffs = {k: groups["shadow"][k] - groups["nested"][k] for k in ("exits", "walks", "other")}
     top = max(diffs, key=lambda k: abs(diffs[k]))
     more = "shadow" if diffs[top] > 0 else "nested"
     out.append(t(f"ex.e.cheaper.top.{top}", lang, mode=mode_name(more, lang), diff=number(abs(diffs[top]), lang)))
     return out
+
+
+def _per_miss(M: dict, lang: str) -> list[str]:
+    """Why a run's references per TLB miss exceed one walk's: the misses that met a fault walked
+    more than once (the walk that finds the fault, and the walk of the retried access)."""
+    if not M["faulted"]:
+        return []
+    kinds = t("ex.e.cheaper.or", lang).join(t(f"ex.fault.{k}", lang) for k in M["fault_kinds"])
+    faulted = dict(kinds=kinds, n=M["faulted"], faulted_per=round(M["faulted_refs"] / M["faulted"], 1) * 1.0)
+    if not M["quiet"]:
+        return [t("ex.e.cheaper.all_faulted", lang, **faulted)]
+    return [t("ex.e.cheaper.quiet", lang, n=M["quiet"], most=M["quiet_max"],
+              quiet_per=round(M["quiet_refs"] / M["quiet"], 1) * 1.0),
+            t("ex.e.cheaper.faulted", lang, **faulted)]
 
 
 def _groups(d: dict) -> dict:
@@ -795,5 +865,5 @@ def as_json(ex: Exercise, lang: str = "en") -> dict:
 
 __all__ = ["EXIT_REASONS", "Exercise", "Field", "KINDS", "LINK_PREFIX", "MAX_COUNT", "MODES", "answer_text", "as_json",
            "check", "choice_label", "explanation", "field_correct", "field_label", "from_link", "generate", "given",
-           "kind_title", "link_name", "make", "mode_name", "parse_hex", "parse_int", "parse_kinds", "question",
-           "question_text", "run", "scenario_toml", "step_link"]
+           "kind_title", "link_modes", "link_name", "make", "mode_name", "parse_hex", "parse_int", "parse_kinds",
+           "question", "question_text", "run", "scenario_toml", "step_link", "step_number"]

@@ -245,13 +245,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     # explanations: cheaper
     "ex.e.cheaper.win": ("With {mode} it is cheaper: {c1} against {c2} cycles ({pct} fewer).",
                          "Mit {mode} ist es günstiger: {c1} gegen {c2} Takte ({pct} weniger)."),
-    "ex.e.cheaper.mode": ("With {mode}: {cycles} cycles — {exits} VM exits cost {exit_cycles} cycles; page walks "
-                          "(the CPU's {refs} references, {per} per TLB miss over {misses} misses, and the VMM's "
-                          "software walks) cost {walk_cycles} cycles.",
-                          "Mit {mode}: {cycles} Takte — {exits} VM-Exits kosten {exit_cycles} Takte; "
-                          "Seitentabellendurchläufe (die {refs} Zugriffe der CPU, {per} je TLB-Fehltreffer bei "
-                          "{misses} TLB-Fehltreffern, und die Software-Durchläufe des VMM) kosten {walk_cycles} "
-                          "Takte."),
+    "ex.e.cheaper.mode": ("With {mode}: {cycles} cycles — {exits} VM exits cost {exit_cycles} cycles; the CPU's "
+                          "page walks, {refs} references over {misses} TLB misses ({per} per miss), cost "
+                          "{walk_cycles} cycles.",
+                          "Mit {mode}: {cycles} Takte — {exits} VM-Exits kosten {exit_cycles} Takte; die "
+                          "Seitentabellendurchläufe der CPU, {refs} Zugriffe bei {misses} TLB-Fehltreffern ({per} je "
+                          "Fehltreffer), kosten {walk_cycles} Takte."),
+    "ex.e.cheaper.mode_vmm": ("With {mode}: {cycles} cycles — {exits} VM exits cost {exit_cycles} cycles; page walks "
+                              "cost {walk_cycles} cycles: the CPU's {refs} references over {misses} TLB misses ({per} "
+                              "per miss) and the VMM's {vmm_refs} references reading the guest tables in software on "
+                              "its exits.",
+                              "Mit {mode}: {cycles} Takte — {exits} VM-Exits kosten {exit_cycles} Takte; "
+                              "Seitentabellendurchläufe kosten {walk_cycles} Takte: die {refs} Zugriffe der CPU bei "
+                              "{misses} TLB-Fehltreffern ({per} je Fehltreffer) und die {vmm_refs} Zugriffe, mit denen "
+                              "der VMM bei seinen Exits die Tabellen des Gasts in Software liest."),
+    "ex.e.cheaper.quiet": ("One miss met no fault: one walk of {most} references.|"
+                           "{n} of the misses met no fault and walked once: {quiet_per} references on average (one "
+                           "walk takes at most {most} here).",
+                           "Ein TLB-Fehltreffer traf auf keinen Fehler: ein Durchlauf mit {most} Zugriffen.|"
+                           "{n} der TLB-Fehltreffer trafen auf keinen Fehler und durchliefen die Tabellen einmal: im "
+                           "Mittel {quiet_per} Zugriffe (ein Durchlauf hat hier höchstens {most})."),
+    "ex.e.cheaper.faulted": ("One miss met a fault ({kinds}) and took {faulted_per} references: the walk that finds "
+                             "the fault counts, and so does the walk of the access retried after the fix.|"
+                             "The {n} misses that met a fault ({kinds}) took {faulted_per} references each on "
+                             "average: the walk that finds the fault counts, and so does each walk of the access "
+                             "retried after the fix — so a miss averages more than one walk.",
+                             "Ein TLB-Fehltreffer traf auf einen Fehler ({kinds}) und brauchte {faulted_per} "
+                             "Zugriffe: der Durchlauf, der den Fehler findet, zählt mit, ebenso der Durchlauf des "
+                             "Zugriffs, der nach der Behebung wiederholt wird.|"
+                             "Die {n} TLB-Fehltreffer, die auf einen Fehler trafen ({kinds}), brauchten im Mittel je "
+                             "{faulted_per} Zugriffe: der Durchlauf, der den Fehler findet, zählt mit, ebenso jeder "
+                             "Durchlauf des nach der Behebung wiederholten Zugriffs — daher kommt ein Fehltreffer im "
+                             "Mittel auf mehr als einen Durchlauf."),
+    "ex.e.cheaper.all_faulted": ("The one miss met a fault ({kinds}) and took {faulted_per} references: the walk "
+                                 "that finds the fault counts, and so does the walk of the access retried after the "
+                                 "fix.|"
+                                 "All {n} misses met a fault ({kinds}) and took {faulted_per} references each on "
+                                 "average: the walk that finds the fault counts, and so does each walk of the access "
+                                 "retried after the fix.",
+                                 "Der eine TLB-Fehltreffer traf auf einen Fehler ({kinds}) und brauchte {faulted_per} "
+                                 "Zugriffe: der Durchlauf, der den Fehler findet, zählt mit, ebenso der Durchlauf des "
+                                 "Zugriffs, der nach der Behebung wiederholt wird.|"
+                                 "Alle {n} TLB-Fehltreffer trafen auf einen Fehler ({kinds}) und brauchten im Mittel "
+                                 "je {faulted_per} Zugriffe: der Durchlauf, der den Fehler findet, zählt mit, ebenso "
+                                 "jeder Durchlauf des nach der Behebung wiederholten Zugriffs."),
+    "ex.e.cheaper.or": (" or ", " oder "),
+    "ex.fault.guest-pf": ("a guest page fault", "ein Seitenfehler des Gasts"),
+    "ex.fault.hidden-fault": ("a hidden page fault", "ein versteckter Seitenfehler"),
+    "ex.fault.ept-violation": ("an EPT violation", "eine EPT-Verletzung"),
+    "ex.fault.segv": ("an access the guest aborted", "ein vom Gast abgebrochener Zugriff"),
     "ex.e.cheaper.top.exits": ("The largest difference is in VM exits: with {mode} they cost {diff} cycles more.",
                                "Der größte Unterschied liegt bei den VM-Exits: mit {mode} kosten sie {diff} Takte "
                                "mehr."),
@@ -262,6 +304,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                                "switches): with {mode} it costs {diff} cycles more.",
                                "Der größte Unterschied liegt beim Rest (Arbeit des Gast-Kernels, Hinterlegen von "
                                "Seiten, VM-Wechsel): mit {mode} kostet er {diff} Takte mehr."),
+    # the generated scenario's description (the step page shows it under the scenario's name)
+    "ex.scn.description": ("Practice exercise {n} of seed {seed}, kind {kind} ({title}).",
+                           "Übungsaufgabe {n} zu Seed {seed}, Art {kind} ({title})."),
+    "ex.scn.step": ("Its question is about step {step}.", "Ihre Frage betrifft Schritt {step}."),
+    "ex.scn.run": ("Its question is about the whole run: the answer is in the counters at its end.",
+                   "Ihre Frage betrifft den ganzen Lauf: die Lösung steht in den Zählern an seinem Ende."),
     # the printable sheet and the command line
     "ex.sheet.title": ("Exercises on memory virtualization, seed {seed}",
                        "Übungen zur Speichervirtualisierung, Seed {seed}"),
@@ -272,6 +320,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "die Engine für das Szenario der Aufgabe aufzeichnet.|{n} Aufgaben, Seed {seed}: derselbe Seed "
                       "ergibt dieselben Aufgaben. Jede Lösung ist das, was die Engine für das Szenario der Aufgabe "
                       "aufzeichnet."),
+    "ex.sheet.steps": ("Steps are numbered from 1, as on the app's step page (step=N shows the machine after N "
+                       "operations); the CSV of run --csv numbers them from 0, so step N is its row step = N − 1.",
+                       "Schritte sind ab 1 gezählt, wie auf der Schrittseite der App (step=N zeigt die Maschine "
+                       "nach N Operationen); die CSV von run --csv zählt ab 0, Schritt N ist also ihre Zeile "
+                       "step = N − 1."),
     "ex.sheet.number": ("Exercise {n}", "Aufgabe {n}"),
     "ex.sheet.key": ("Answer key (seed {seed})", "Lösungen (Seed {seed})"),
     # the Practice page
@@ -309,7 +362,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.page.int_hint": ("a whole number", "eine ganze Zahl"),
     "ex.page.check": ("Check", "Prüfen"),
     "ex.page.right": ("Right.", "Richtig."),
-    "ex.page.wrong": ("Not right: {fields}.", "Nicht richtig: {fields}."),
+    "ex.page.wrong": ("Not right: your answer to {fields}.", "Nicht richtig: Ihre Antwort zu {fields}."),
+    "ex.page.wrong_many": ("Not right: your answers to {fields}.", "Nicht richtig: Ihre Antworten zu {fields}."),
+    "ex.page.right_part": ("Right: your answer to {fields}.", "Richtig: Ihre Antwort zu {fields}."),
+    "ex.page.right_part_many": ("Right: your answers to {fields}.", "Richtig: Ihre Antworten zu {fields}."),
+    "ex.page.quoted": ("“{text}”", "„{text}“"),
+    "ex.page.and": (" and ", " und "),
+    "ex.page.wrong_kept": ("Not right.", "Nicht richtig."),
+    "ex.page.wrong_toast": ("Not right: the verdict and the answer are below.",
+                            "Nicht richtig: Ergebnis und Lösung stehen unten."),
+    "ex.page.scored_once": ("Checked and scored: a question counts once, so this one cannot be checked again. Its "
+                            "answer and explanation are below; Next or Next seed brings new questions.",
+                            "Geprüft und gewertet: eine Frage zählt einmal, daher lässt sie sich nicht noch einmal "
+                            "prüfen. Lösung und Erklärung stehen unten; „Weiter“ oder „Nächster Seed“ bringt neue "
+                            "Fragen."),
+    "ex.page.given_lost": ("Checked before this page was reloaded: the link kept the verdict, not the answer you "
+                           "gave.",
+                           "Vor dem Neuladen der Seite geprüft: der Link hat das Ergebnis behalten, nicht Ihre "
+                           "Antwort."),
+    "ex.page.your_answer": ("Your answer", "Ihre Antwort"),
+    "ex.page.refused": ("This question was already checked and scored; the new answer was not counted.",
+                        "Diese Frage war schon geprüft und gewertet; die neue Antwort zählt nicht."),
+    "ex.page.kinds_help": ("Pick the kinds to practise; none picked means all kinds.",
+                           "Die Aufgabenarten zum Üben wählen; keine gewählt heißt alle Arten."),
     "ex.page.answer": ("Answer:", "Lösung:"),
     "ex.page.scenario": ("The exercise's scenario", "Das Szenario der Aufgabe"),
     "ex.page.generated": ("This scenario was generated for the exercise. Open it on the step page at step {step} to "
@@ -317,9 +392,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "Dieses Szenario wurde für die Aufgabe erzeugt. Öffnen Sie es auf der Seite „Schritt für "
                           "Schritt“ bei Schritt {step}, um die Lösung geschehen zu sehen, laden Sie es herunter "
                           "oder führen Sie es auf der Kommandozeile aus:"),
+    "ex.page.csv_steps": ("The CSV's step column counts operations from 0, the step page and the exercises from 1: "
+                          "step {step} here is the CSV's row step = {row}.",
+                          "Die Spalte step der CSV zählt Operationen ab 0, die Schrittseite und die Aufgaben ab 1: "
+                          "Schritt {step} hier ist die CSV-Zeile step = {row}."),
     "ex.page.open_step": ("Open it on the step page at step {step}", "Auf der Schrittseite bei Schritt {step} öffnen"),
+    "ex.page.open_step.shadow": ("Open it with shadow page tables on the step page at step {step}",
+                                 "Im Schattenmodus auf der Schrittseite bei Schritt {step} öffnen"),
+    "ex.page.open_step.nested": ("Open it with nested paging on the step page at step {step}",
+                                 "Im verschachtelten Modus auf der Schrittseite bei Schritt {step} öffnen"),
     "ex.page.see_it": ("See it happen on the step page (step {step})",
                        "Auf der Schrittseite geschehen sehen (Schritt {step})"),
+    "ex.page.see_it.shadow": ("See it happen with shadow page tables on the step page (step {step})",
+                              "Im Schattenmodus auf der Schrittseite geschehen sehen (Schritt {step})"),
+    "ex.page.see_it.nested": ("See it happen with nested paging on the step page (step {step})",
+                              "Im verschachtelten Modus auf der Schrittseite geschehen sehen (Schritt {step})"),
     "ex.page.download": ("Download the scenario (TOML)", "Szenario herunterladen (TOML)"),
     "ex.err.seed": ("The link's seed '{value}' is not a whole number from 0 to {max}; showing seed {fallback}.",
                     "Der Seed „{value}“ im Link ist keine ganze Zahl von 0 bis {max}; gezeigt wird Seed {fallback}."),
