@@ -121,3 +121,23 @@ def test_step_summary_names_what_the_cycles_paid_for():
     paid = T.cycles_by_cause(recs[0])
     assert sum(n for _, n in paid) == recs[0].cycles and paid[0][0] == "vm-exit:hidden-fault"
     assert "23.440 Takte (VM-Exits: versteckte Seitenfehler 10.000" in first, first
+
+
+def test_the_short_summary_names_cycles_its_own_figures_do_not_explain():
+    """The lecture line: "TLB hit · 3,000 cycles · 0 VM exits" read as a TLB hit costing 3,000
+    cycles; the world switch that paid them is named, walk and exit cycles are not repeated."""
+    _, recs = run("esxi-figure", Mode.SHADOW, 14)
+    assert T.step_summary(recs[4], "en", short=True).startswith("TLB hit · 3,000 cycles (for the VM switch) ·")
+    assert "3.000 Takte (für den VM-Wechsel)" in T.step_summary(recs[4], "de", short=True)
+    assert "5,480 cycles (3,000 of them for the VM switch)" in T.step_summary(recs[8], "en", short=True)
+    assert "(davon 3.000.000 für VMM: Hinterlegen, Kopien, Einlagern)" in T.step_summary(recs[11], "de", short=True)
+    first = T.step_summary(recs[0], "en", short=True)  # exits and walks: their own figures say it
+    assert "(" not in first.split(" · ")[1], first
+    assert T.step_summary(recs[5], "en", short=True).startswith("TLB hit · 0 cycles ·")
+
+
+def test_operations_are_named_in_words_in_both_languages():
+    s = builtin("esxi-figure")
+    swap = next(op for op in s.trace if op.kind.value == "swap_out")
+    assert T.op_text(swap, "en").startswith("swap out VM") and T.op_text(swap, "de").startswith("Auslagern VM")
+    assert T.op_text(s.trace[0], "en") == s.trace[0].describe()  # the trace's own words otherwise
