@@ -174,7 +174,8 @@ if "done" in link:
 
 # -- the page -------------------------------------------------------------------------------------------------
 # no page title: the lesson's own title says what this is, and the room goes to the diagram
-ui.html("<style>.block-container, [data-testid='stMainBlockContainer'] { padding-top: 3.75rem !important; }</style>")
+ui.html("<style>.block-container, [data-testid='stMainBlockContainer'] { padding-top: 3.75rem !important; }"
+        ".st-key-lesson_prompt p { font-size: 0.92rem; line-height: 1.4; }</style>")
 ui.show(messages)
 options = NAMES + ([CUSTOM] if S.get("lesson_upload") is not None else [])
 pick, up = st.columns([3, 2], vertical_alignment="bottom")
@@ -235,6 +236,9 @@ with text_col:
         op = les.scenario.trace[step.at - 1]
         with st.form(f"lesson_form.{lesson_key()}.{i}", border=True):
             st.markdown(f"**{t('lesson.ask_title', lang, step=step.at, op=T.op_text(op, lang))}**")
+            if step.prompt_in(lang):  # what helps to answer; the explanation waits for the reveal
+                with st.container(key="lesson_prompt"):
+                    st.markdown(L.safe_markdown(step.prompt_in(lang)))
             for q in qs:
                 if q.choices:
                     st.radio(Q.prompt(q, lang), q.choices, index=None, key=widget_key(i, q, lang),

@@ -209,3 +209,17 @@ def test_a_bad_done_says_what_is_wrong_and_the_score_starts_empty():
     assert "Schritt 1, Frage 2: ihre Auswahl reicht von a bis f" in warnings
     assert score_of(at) == (0, 0) and [r for r in at.number_input if r.key and r.key.startswith("lq.")]
     assert "done" not in at.query_params
+
+
+def test_the_prompt_shows_with_the_questions_and_the_explanation_after_the_reveal():
+    from visualizer.learn import lessons as L
+    name = "02-shadow-paging"
+    step = L.builtin_lesson(name).steps[1]
+    for lang in ("en", "de"):
+        at = lessons_page(lesson=name, step="2", lang=lang)
+        shown = [m.value for m in at.markdown]
+        assert L.safe_markdown(step.prompt_in(lang)) in shown
+        assert L.safe_markdown(step.commentary(lang)) not in shown     # it would give the answer away
+        answer_all(at, name)
+        shown = [m.value for m in at.markdown]
+        assert L.safe_markdown(step.commentary(lang)) in shown and L.safe_markdown(step.prompt_in(lang)) not in shown

@@ -59,8 +59,11 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
             page.wait_for_selector(f'.esxi-diagram[data-lesson-step="{i + 1}"] svg')
             qs = lesson_questions(les, i)
             if qs:
-                # the step's explanation would give the answers away: it comes after the reveal
+                # the step's explanation would give the answers away: it comes after the reveal;
+                # what helps to answer (the prompt) comes with the questions
                 assert page.locator(".st-key-lesson_commentary").count() == 0
+                assert page.locator(".st-key-lesson_prompt").inner_text().strip()[:30] == \
+                    step.prompt_in(lang).replace("*", "").strip()[:30]
                 for k, q in enumerate(qs):
                     answer(page, q, lang, right=(k == 0))
                 page.locator('[data-testid="stFormSubmitButton"] button').click()
@@ -75,6 +78,7 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
                 first = Q.explanation(qs[0], lang)[0]
                 assert first in page.locator(".q-result").first.inner_text()
             assert page.locator(".st-key-lesson_commentary").count() == 1  # the explanation, after the reveal
+            assert page.locator(".st-key-lesson_prompt").count() == 0
             page.locator('[data-testid="stSelectbox"]').first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(SHOTS / "learn" / f"lesson-{LESSON}-step{i + 1}-{lang}.png"))

@@ -184,3 +184,42 @@ def test_a_step_without_questions_has_no_answers_in_a_link():
     with pytest.raises(L.DoneError) as err:
         L.read_done("1.a", les, lambda i: step_questions(les, i))
     assert err.value.reason == "nothing_asked"
+
+
+# -- before the reveal a prompt, after it the explanation ----------------------------------------------------
+def test_every_asking_step_has_a_prompt_and_its_explanation_asks_nothing():
+    import re
+    talk = re.compile(r"\?|\b(predict|count|compare|Sagen Sie|Zählen Sie|Vergleichen Sie|vorhersag\w*)\b", re.I)
+    for name in L.lesson_names():
+        les = L.builtin_lesson(name)
+        for i, s in enumerate(les.steps):
+            where = (name, i + 1)
+            if not s.ask:
+                assert not s.prompt and not s.prompt_de, where
+                continue
+            assert s.prompt.strip() and s.prompt_de.strip() and s.prompt != s.prompt_de, where
+            # the explanation shows after the answers: it speaks of what happened, not to the learner
+            assert not talk.search(s.text) and not talk.search(s.text_de), where
+
+
+def test_no_prompt_states_its_steps_answer():
+    import re
+    for name in L.lesson_names():
+        les = L.builtin_lesson(name)
+        for i, s in enumerate(les.steps):
+            if not s.ask:
+                continue
+            for q in step_questions(les, i):
+                for lang, prompt in (("en", s.prompt), ("de", s.prompt_de)):
+                    if q.choices:
+                        assert Q.answer_label(q, lang).lower() not in prompt.lower(), (name, i + 1, q.kind, lang)
+                    else:
+                        assert not re.search(rf"(?<![\w.]){q.answer}(?![\w.])", prompt), (name, i + 1, lang)
+
+
+def test_a_prompt_belongs_to_a_step_that_asks():
+    text = GOOD.replace('ask = ["tlb"]', 'prompt = "look"')
+    with pytest.raises(L.LessonError, match=r"step\[0\]\.prompt: only a step that asks"):
+        L.load_lesson_text(text, "t")
+    les = L.load_lesson_text(GOOD.replace('text = "first"', 'text = "first"\nprompt = "look"\nprompt_de = "schau"'), "t")
+    assert les.steps[0].prompt_in("de") == "schau" and les.steps[0].prompt_in("en") == "look"

@@ -10,7 +10,10 @@ A lesson is data (``visualizer/lessons/*.toml``; a teacher can upload their own)
 
     [[step]]
     step = 1                    # the link's step: the state after this many operations
-    text = "Commentary …"       # and text_de (restricted Markdown)
+    prompt = "What to look at …"  # and prompt_de: shown with the questions, before the reveal —
+                                # what helps to answer, never the answer
+    text = "Commentary …"       # and text_de (restricted Markdown): what the step did — shown
+                                # after the reveal when the step asks, else at once
     ask = ["tlb", "walk_refs"]  # question kinds (visualizer.learn.questions.KINDS): answers from the engine
     mode = "nested"             # optional: this step in another mode
     link = { href = "/Compare?source=generator&kind=pt_churn&seed=1", label = "…", label_de = "…" }
@@ -51,7 +54,7 @@ LINK_PAGES = ("Step_through", "Lessons", "Practice", "Compare", "Costs", "Glossa
 """Pages a lesson may link to (``href = "/Compare?…"``)."""
 _LINK = re.compile(r"^/(" + "|".join(LINK_PAGES) + r")(\?[A-Za-z0-9_.,=&-]{0,400})?$")
 _TOP = {"name", "title", "title_de", "intro", "intro_de", "scenario", "mode", "figure", "step"}
-_STEP = {"step", "text", "text_de", "ask", "mode", "link"}
+_STEP = {"step", "prompt", "prompt_de", "text", "text_de", "ask", "mode", "link"}
 _LINKF = {"href", "label", "label_de"}
 
 
@@ -81,9 +84,16 @@ class LessonStep:
     mode: Optional[Mode] = None
     """This step's mode (None: the lesson's)."""
     link: Optional[Link] = None
+    prompt: str = ""
+    """Shown with the questions, before the reveal: what helps to answer them (never the
+    answer). ``text`` explains the step, so it comes after the reveal."""
+    prompt_de: str = ""
 
     def commentary(self, lang: str) -> str:
         return self.text_de if lang == "de" and self.text_de else self.text
+
+    def prompt_in(self, lang: str) -> str:
+        return self.prompt_de if lang == "de" and self.prompt_de else self.prompt
 
 
 @dataclass(frozen=True)
@@ -245,9 +255,13 @@ def load_lesson_text(text: str, name_hint: str = "lesson") -> Lesson:
             raise LessonError(f"{where}.ask: step 0 is the machine before any operation: nothing to ask")
         if len(set(ask)) != len(ask):
             raise LessonError(f"{where}.ask: a question kind is named twice")
+        if not ask and ("prompt" in item or "prompt_de" in item):
+            raise LessonError(f"{where}.prompt: only a step that asks questions has a prompt (this step's text "
+                              f"shows at once)")
         steps.append(LessonStep(at, _text(item, "text", where, required=True), _text(item, "text_de", where),
                                 tuple(ask), _mode(item["mode"], f"{where}.mode") if "mode" in item else None,
-                                _link(item["link"], f"{where}.link") if "link" in item else None))
+                                _link(item["link"], f"{where}.link") if "link" in item else None,
+                                _text(item, "prompt", where), _text(item, "prompt_de", where)))
     return Lesson(name, title, _text(doc, "title_de", ""), _text(doc, "intro", ""), _text(doc, "intro_de", ""),
                   scenario, is_builtin, mode, figure, tuple(steps))
 
