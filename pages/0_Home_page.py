@@ -88,6 +88,8 @@ if scenario.describe(lang):
 
 st.subheader(t("home.pages", lang))
 ui.page_links(lang)
+st.markdown(t("home.lecture", lang))
+ui.lecture_link(t("home.lecture_link", lang), lang)
 st.caption(t("home.deeplink", lang))
 
 ui.write_params(lang=lang, scenario=ui.scenario_param())

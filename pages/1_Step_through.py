@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import Optional
 
 import streamlit as st
 
@@ -253,10 +254,23 @@ def shown_mode(s: Session) -> str:
     return BOTH if S.get("both") else s.mode.value
 
 
+def predict_state(s: Session) -> Optional[str]:
+    """Predict mode's stage at this step: "asking" (questions open), "revealed" (verdicts shown) or None."""
+    if not S.get("predict_on"):
+        return None
+    if S.get("_asking") == asking_key(s) and s.step < s.total:
+        return "asking"
+    revealed = S.get("_revealed")
+    return "revealed" if revealed and revealed[0] == s.key() else None
+
+
 def diagrams(s: Session, lecture: bool) -> tuple[str, str, str, str]:
     """The diagram(s) at the current step as markup — one, or shadow and nested one above the
-    other — with the DOT and SVG of the first (for the exports) and what drew it."""
-    modes = (Mode.SHADOW, Mode.NESTED) if S.get("both") else (s.mode,)
+    other — with the DOT and SVG of the first (for the exports) and what drew it. In lecture mode
+    while questions are open only the asked mode's diagram shows (two would not leave the
+    questions room on a 720-pixel screen)."""
+    stage = predict_state(s) if lecture else None
+    modes = (Mode.SHADOW, Mode.NESTED) if S.get("both") and stage != "asking" else (s.mode,)
     parts, first, engine = [], None, "python"
     for mode in modes:
         machine, rec = s.state_in(mode)
@@ -264,14 +278,18 @@ def diagrams(s: Session, lecture: bool) -> tuple[str, str, str, str]:
         dot_text, svg, engine = ui.draw(fig)
         first = first or (dot_text, svg)
         if lecture:
-            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "") + \
-                (" predict" if S.get("predict_on") else "")  # shorter: the questions fit under it
+            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "") + (f" {stage}" if stage else "")
             body, style = fitted(svg), ""
         else:
             zoom = S.get("zoom", "fit")
             scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
             cls, body, style = "esxi-diagram", sized(svg, scale), ' style="overflow-x:auto;background:white"'
-        caption = (f'<div class="both-caption">{t("mode." + mode.value, lang)}</div>' if len(modes) > 1 else "")
+        caption = ""
+        if len(modes) > 1:
+            # side by side: each diagram says what its mode paid for the step (the point of comparing)
+            summary = f" — {N.esc(T.step_summary(rec, lang, short=True))}" if lecture and rec is not None else ""
+            caption = (f'<div class="both-caption" data-mode="{mode.value}">{t("mode." + mode.value, lang)}'
+                       f'<span class="both-summary">{summary}</span></div>')
         parts.append(f'{caption}<div class="{cls}" data-step="{s.step}" data-mode="{mode.value}" '
                      f'data-engine="{engine}"{style}>{body}</div>')
         if fig.hidden and not lecture:
@@ -331,10 +349,9 @@ def lecture_view() -> None:
     if rec is None:
         status, phrases = f"<b>{position}</b> — {t('step.boot', lang)}", [t("nar.boot", lang)]
     else:
-        # side by side: the summary is the shadow run's (the first diagram), and says so
-        which = f"{t('mode.short.shadow', lang)}: " if S.get("both") else ""
-        status = (f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code> — "
-                  f"{which}{N.esc(T.step_summary(rec, lang, short=True))}")
+        status = f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code>"
+        if not S.get("both"):  # side by side: each diagram's caption gives its mode's figures
+            status += f" — {N.esc(T.step_summary(rec, lang, short=True))}"
         phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
     if S.get("predict_on"):
         status += " — " + score_text()
@@ -348,12 +365,16 @@ def lecture_view() -> None:
                      f'</div><div><b>{t("mode.short.nested", lang)}</b>{N.html_list(other)}</div></div>')
     else:
         narration = N.html_list(phrases)
-    if S.get("predict_on") and S.get("_asking") == asking_key(s) and s.step < s.total:
+    stage = predict_state(s)
+    if stage == "asking":
         predict_questions(s, lecture=True)
     else:
-        if S.get("predict_on"):
+        if stage == "revealed":
             predict_results(s, lecture=True)
-        ui.html(f'<div class="lecture-narration" data-step="{s.step}">{narration}</div>')
+        if not (stage == "revealed" and S.get("both")):  # two diagrams and the verdicts fill the screen
+            cls = "lecture-narration" + (" in-both" if S.get("both") else "") + (" after-results" if stage else "")
+            ui.html(f'<div class="{cls}" data-step="{s.step}" data-more="{t("lec.narration_more", lang)}">'
+                    f'{narration}</div>')
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
                     predict=1 if S.get("predict_on") else None)

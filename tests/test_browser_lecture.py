@@ -129,6 +129,16 @@ def test_side_by_side_shows_both_modes_at_the_same_step_and_m_cycles(server, bro
             .map(d => d.getBoundingClientRect()); return b.length === 2 && b.every(r => r.top >= 0 &&
             r.bottom <= window.innerHeight); }""", timeout=10_000)
         assert "mode=both" in page.url
+        # the whole page fits the projector, and each diagram's caption gives its own mode's figures
+        assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= 720
+        from visualizer.render import tables as T
+        s = builtin("esxi-figure")
+        for mode in (Mode.SHADOW, Mode.NESTED):
+            m = s.machine(mode)
+            rec = [m.execute(s.trace[i], i) for i in range(3)][-1]
+            caption = page.locator(f'.both-caption[data-mode="{mode.value}"]').inner_text()
+            assert T.step_summary(rec, "en", short=True) in caption, caption
+        assert "cycles" not in page.locator(".lecture-status").inner_text()
         page.wait_for_function("() => !!window.__esxiKeyHandler")
         page.keyboard.press("m")  # both → shadow
         page.wait_for_function("() => document.querySelectorAll('.esxi-diagram.lecture').length == 1")
@@ -227,5 +237,39 @@ def test_the_clicker_reveals_after_the_rooms_answer_was_clicked_or_typed(server,
         page.wait_for_selector('.esxi-diagram.lecture[data-step="2"] svg')
         page.wait_for_selector(f'.predict-score[data-asked="{n}"]')  # every answer counted, the typed one too
         assert page.locator(".st-key-predict_results .q-result.open").count() == 0
+    finally:
+        ctx.close()
+
+
+def test_a_long_narration_pages_on_in_reading_order_with_the_down_key(server, browser):
+    """Step 1 in shadow mode tells 18 events: the box shows the first ones in order (column 1, then
+    column 2), says "↓ more", and ↓ turns to the next columns until the last line is shown."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=1&lang=en&present=1&figure=1")
+        wait_step(page, 1, "shadow")
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        box = page.locator(".lecture-narration")
+        seen = """() => { const b = document.querySelector('.lecture-narration').getBoundingClientRect();
+            return [...document.querySelectorAll('.lecture-narration li')].map(li => {
+              const r = li.getBoundingClientRect();
+              return r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1; }); }"""
+        items = page.evaluate(seen)
+        assert len(items) > 8 and items[0] and not items[-1], items
+        first_hidden = items.index(False)
+        assert all(items[:first_hidden]) and not any(items[first_hidden:]), items  # a prefix: reading order
+        page.wait_for_selector(".narr-more")
+        pages = 0
+        while not page.evaluate(seen)[-1]:
+            page.keyboard.press("ArrowDown")
+            page.wait_for_timeout(500)  # a smooth scroll
+            pages += 1
+            assert pages <= 5, "↓ does not reach the last line"
+        page.wait_for_selector(".narr-more", state="detached")
+        assert page.locator('.esxi-diagram.lecture[data-step="1"]').count() == 1  # ↓ did not step
+        page.keyboard.press("ArrowUp")
+        page.wait_for_timeout(500)
+        assert box.evaluate("b => b.scrollLeft") < box.evaluate("b => b.scrollWidth - b.clientWidth")
     finally:
         ctx.close()

@@ -380,6 +380,16 @@ def page_links(lang: str, container=None) -> None:
             c.markdown(f"- {t(p.label, lang)}")
 
 
+def lecture_link(label: str, lang: str, container=None) -> None:
+    """A link that opens the seed's figure on the step page in lecture mode (figure view, step 0)."""
+    c = container or st
+    params = {"scenario": "esxi-figure", "mode": "shadow", "step": "0", "present": "1", "figure": "1", "lang": lang}
+    try:
+        c.page_link(PAGES[1].path, label=label, icon=":material/co_present:", query_params=params)
+    except (StreamlitAPIException, KeyError):
+        c.markdown(f"- [{label}](/{PAGES[1].url_path}?{'&'.join(f'{k}={v}' for k, v in params.items())})")
+
+
 def html(markup: str, container=None) -> None:
     """Show HTML with inline SVG. ``st.html`` sanitizes SVG away; ``st.markdown`` keeps it (with
     its ids and classes) as long as the block has no blank line, so newlines are dropped."""
@@ -498,8 +508,9 @@ def svg_view(markup: str, key: str) -> None:
 # -- lecture mode ---------------------------------------------------------------------------------
 LECTURE_KEYS = {"ArrowRight": "lec_forward", " ": "lec_forward", "PageDown": "lec_forward",
                 "ArrowLeft": "lec_back", "PageUp": "lec_back", "Home": "lec_reset", "m": "lec_mode",
-                "M": "lec_mode"}
-"""Keys of the lecture view → the button they press (a presenter's clicker sends PageDown/PageUp)."""
+                "M": "lec_mode", "ArrowDown": "page:+1", "ArrowUp": "page:-1"}
+"""Keys of the lecture view → the button they press (a presenter's clicker sends PageDown/PageUp);
+``page:±1`` turns the narration's page (a long one runs on in columns to the right)."""
 
 _KEYS_JS = """
 export default function(component) {
@@ -520,6 +531,15 @@ export default function(component) {
     const clicker = ev.key === 'PageDown' || ev.key === 'PageUp';
     if (typing && !clicker) return;
     if (choice && !clicker && (ev.key.startsWith('Arrow') || ev.key === ' ')) return;
+    if (key.startsWith('page:')) {
+      const dir = key === 'page:-1' ? -1 : 1;
+      const boxes = [...document.querySelectorAll('.lecture-narration, .both-narration > div')]
+        .filter(b => b.scrollWidth > b.clientWidth + 1);
+      if (!boxes.length) return;
+      ev.preventDefault();
+      boxes.forEach(b => b.scrollBy({left: dir * b.clientWidth, behavior: 'smooth'}));
+      return;
+    }
     const button = document.querySelector('.st-key-' + key + ' button');
     if (!button) return;
     ev.preventDefault();
@@ -532,6 +552,16 @@ export default function(component) {
     }
   };
   document.addEventListener('keydown', window.__esxiKeyHandler);
+  // a narration that runs on to the right says so ("↓ more") until its last page is shown
+  const mark = () => document.querySelectorAll('.lecture-narration[data-more]').forEach(b => {
+    const host = b.parentElement;
+    host.dataset.more = b.dataset.more;
+    host.classList.toggle('narr-more', b.scrollWidth > b.clientWidth + b.scrollLeft + 2);
+  });
+  let queued = false;
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; mark(); }); } };
+  new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
+  document.addEventListener('scroll', later, true);
 }
 """
 
@@ -562,22 +592,40 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .esxi-diagram.lecture { height: calc(100vh - 250px); min-height: 240px; overflow: hidden; background: white;
   display: flex; justify-content: center; }
 .esxi-diagram.lecture svg { width: 100%; height: 100%; }
-.lecture-narration { height: 150px; overflow-y: auto; border: 2px solid #37474f; border-radius: 6px;
-  padding: 4px 10px; background: #ffffff; color: #102027; font-size: 17px; line-height: 1.35; }
-.lecture-narration ol { margin: 0; padding-left: 1.6rem; font-size: 17px !important; column-count: 2 !important; }
+.lecture-narration { height: 150px; overflow-x: auto; overflow-y: hidden; border: 2px solid #37474f;
+  border-radius: 6px; padding: 4px 10px; color: #102027; font-size: 17px; line-height: 1.35;
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)),
+    linear-gradient(to right, rgba(255,255,255,0), #fff 70%) 100% 0,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)),
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) 100% 0;
+  background-color: #fff; background-repeat: no-repeat;
+  background-size: 40px 100%, 40px 100%, 16px 100%, 16px 100%; background-attachment: local, local, scroll, scroll; }
+/* a long narration runs on in columns to the right, in reading order (↓ / ↑ turn the page) */
+.lecture-narration ol { margin: 0; padding-left: 1.6rem; font-size: 17px !important; column-count: 2 !important;
+  column-fill: auto; column-gap: 2.6rem; height: 100%; box-sizing: border-box; }
 .lecture-narration li { break-inside: avoid; }
-.esxi-diagram.lecture.half { height: calc((100vh - 290px) / 2); }
-.both-caption { font-size: 15px; font-weight: 600; color: #102027; margin: 2px 0 0 0; }
-.both-narration { display: flex; gap: 1.2rem; }
-.both-narration > div { flex: 1; }
-.both-narration ol { column-count: 1 !important; }
-.esxi-diagram.lecture.predict { height: calc(100vh - 440px); }
-.esxi-diagram.lecture.half.predict { height: calc((100vh - 470px) / 2); }
+.narr-more { position: relative; }
+.narr-more::after { content: attr(data-more); position: absolute; right: 12px; bottom: 8px; background: #37474f;
+  color: #fff; font-size: 14px; line-height: 20px; padding: 0 8px; border-radius: 10px; pointer-events: none; }
+.esxi-diagram.lecture.half { height: calc((100vh - 282px) / 2); min-height: 120px; }
+.lecture-narration.in-both { height: 120px; }
+.both-caption { font-size: 15px; font-weight: 600; color: #102027; margin: 2px 0 0 0; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.both-summary { font-weight: 400; }
+.lecture-narration:has(.both-narration) { overflow: hidden; background: #fff; }
+.both-narration { display: flex; gap: 1.2rem; height: 100%; }
+.both-narration > div { flex: 1; min-width: 0; overflow-x: auto; overflow-y: hidden; display: flex;
+  flex-direction: column; }
+.both-narration ol { column-count: 1 !important; column-width: auto; flex: 1; min-height: 0; height: auto; }
+/* predict mode: shorter while the questions are open (asking), or the verdicts sit above the narration (revealed) */
+.esxi-diagram.lecture.asking { height: calc(100vh - 400px); }
+.esxi-diagram.lecture.revealed { height: calc(100vh - 420px); }
+.esxi-diagram.lecture.half.revealed { height: calc((100vh - 330px) / 2); }
 .st-key-predict_box, .st-key-predict_results { font-size: 16px; }
 .st-key-predict_box [data-testid="stRadio"] label p, .st-key-predict_box [data-testid="stWidgetLabel"] p { font-size: 15px; }
 .st-key-predict_box [data-testid="stRadio"] [role="radiogroup"] { gap: 0 !important; }
 .st-key-predict_results { max-height: 180px; overflow-y: auto; }
-.st-key-predict_results + div .lecture-narration, .lecture-narration.after-results { height: 110px; }
+.lecture-narration.after-results { height: 110px; }
 </style>
 """
 

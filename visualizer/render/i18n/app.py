@@ -71,10 +71,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.pages": ("Pages", "Seiten der Anwendung"),
     "home.deeplink": ("Every view has a permanent link: the address bar carries `scenario`, `mode`, `step` "
                       "and `lang`, e.g. `?scenario=esxi-figure&mode=nested&step=7&lang=de` — put it on a "
-                      "slide.",
+                      "slide; `present=1` opens it in lecture mode.",
                       "Jede Ansicht hat einen dauerhaften Link: Die Adresszeile enthält `scenario`, `mode`, "
                       "`step` und `lang`, z. B. `?scenario=esxi-figure&mode=nested&step=7&lang=de` — für die"
-                      " Folie."),
+                      " Folie; `present=1` öffnet sie im Vortragsmodus."),
+    "home.lecture": ("**Presenting?** Lecture mode shows the diagram large for a 1280 × 720 projector, with "
+                     "compact controls; a clicker's PageDown / PageUp step forward and back, m switches shadow → "
+                     "nested → both, ↓ pages through a long narration.",
+                     "**Sie tragen vor?** Der Vortragsmodus zeigt das Diagramm groß für einen Beamer mit 1280 × "
+                     "720, mit kompakten Bedienelementen; Bild↓ / Bild↑ eines Presenters gehen vor und zurück, m "
+                     "wechselt Schatten → verschachtelt → beide, ↓ blättert eine lange Erzählung weiter."),
+    "home.lecture_link": ("Open the vSphere figure in lecture mode", "Die vSphere-Abbildung im Vortragsmodus öffnen"),
     "page.home": ("Home", "Start"),
     "page.step": ("Step through accesses — the live diagram",
                   "Zugriffe Schritt für Schritt — das Live-Diagramm"),

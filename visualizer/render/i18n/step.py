@@ -111,6 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lec.key.forward": ("Next step (→, Space, PageDown)", "Nächster Schritt (→, Leertaste, Bild↓)"),
     "lec.key.back": ("Previous step (←, PageUp)", "Vorheriger Schritt (←, Bild↑)"),
     "lec.key.reset": ("Back to the start (Home)", "Zurück zum Anfang (Pos1)"),
-    "lec.key.mode": ("Switch between shadow and nested page tables (m)",
-                     "Zwischen Schatten- und verschachtelten Seitentabellen wechseln (m)"),
+    "lec.key.mode": ("Switch the mode: shadow → nested → both side by side → shadow (m)",
+                     "Modus wechseln: Schatten → verschachtelt → beide nebeneinander → Schatten (m)"),
+    "lec.narration_more": ("↓ more", "↓ weiter"),
 }
