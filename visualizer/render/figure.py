@@ -12,17 +12,21 @@ engine to discover: this module places every page itself. Two writers draw the p
 :func:`visualizer.render.dot.to_dot` (DOT with positions, for Graphviz and the exports) and
 :func:`visualizer.render.svg.figure_svg` (SVG in Python, for the page).
 
-:func:`figure` only reads the machine, through its read-only views; it never changes it.
+:func:`figure` only reads the machine, through its read-only views; it never changes it. The
+machine row shows the frames in use, centred under the VMs — or, given :func:`ma_slots` (every
+frame a whole run draws, in both modes), keeps each frame in one place for the whole run.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
-from ..engine import Machine, Mode, Step
+from ..engine import Machine, MachineConfig, Mode, OutOfMemory, Step, Trace
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import PS, RW, decode_entry
+from ..engine.pmap import NO_MPN
 from .i18n import t
 
 FULL_ROW = 32
@@ -93,6 +97,9 @@ LANE_SEP = 7
 """Figure view: the distance between the lanes that shadow arrows take past the gPA row."""
 LABEL_FONT = 13.0
 """A page the scenario names (a, b, c) shows the name in this size."""
+CHANGED_PEN = 2.0
+"""The dashed orange border of a page whose mapping changed in this step (no memory access
+need touch it: share and swap-out change pages without one)."""
 DIM_EDGES = 60
 """With more arrows than this, all but the current path are drawn faint."""
 
@@ -109,6 +116,11 @@ class View:
     follow their mappings to the guest-physical and machine rows."""
     compact: bool = False
     """No title, rows closer together (the lecture layout)."""
+    ma_slots: Optional[tuple] = None
+    """MPNs of every machine frame the whole run draws (:func:`ma_slots`): each keeps its place
+    in the machine row at every step and in both modes, a frame not in use now leaves a faint
+    placeholder. None: the frames in use now, centred under the VMs (they move as frames come
+    and go). Frames the slots did not foresee fall back to the latter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +138,11 @@ class Highlight:
     walked_ma: frozenset = frozenset()
     """MPNs of shadow or nested table pages the CPU read in this step."""
     changed: frozenset = frozenset()
-    """(vm, gPPN) whose pmap entry changed in this step."""
+    """(vm, gPPN) whose pmap entry changed in this step (backed, shared, unshared, swapped out
+    or in, copied on write)."""
+    changed_ma: frozenset = frozenset()
+    """MPNs those pmap changes concern: a frame newly in use, one that gained or lost a sharer,
+    one freed (drawn only where the view keeps slots for it)."""
 
 
 def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Highlight:
@@ -141,6 +157,7 @@ def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Hig
     gpt: set[int] = set()
     ma: set[int] = set()
     changed: set[tuple[str, int]] = set()
+    changed_ma: set[int] = set()
     gvpn = gppn = mpn = None
     for ev in step.events:
         cls = ev.__class__
@@ -153,7 +170,78 @@ def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Hig
             gvpn, gppn, mpn = ev.gva >> PAGE_SHIFT, ev.gpa >> PAGE_SHIFT, ev.ma >> PAGE_SHIFT
         elif cls is PmapChange:
             changed.add((ev.vm, ev.gppn))
-    return Highlight(op.vm, process, gvpn, gppn, mpn, frozenset(gpt), frozenset(ma), frozenset(changed))
+            changed_ma.update(m for m in (ev.old_mpn, ev.new_mpn) if m is not None)
+    return Highlight(op.vm, process, gvpn, gppn, mpn, frozenset(gpt), frozenset(ma), frozenset(changed),
+                     frozenset(changed_ma))
+
+
+# -- the machine row's slots ---------------------------------------------------------------------------
+SLOT_MAX_OPS = 2000
+""":func:`ma_slots` runs traces up to this long (in each mode); longer ones keep the layout of
+the frames in use, so that opening a big trace stays fast."""
+SLOT_MAX_FRAMES = 64
+"""At most this many slots: a run that draws more frames keeps the layout of the frames in use
+(a row of mostly empty places would push the pages in use apart)."""
+SLOT_MODES = (Mode.SHADOW, Mode.NESTED)
+
+
+def drawn_frames(machine: Machine, data_only: bool = False) -> set[int]:
+    """The MPNs the machine row draws for ``machine`` now (without a highlight): in the figure
+    view (``data_only``) the frames of the pages mapped by guest page tables, and in shadow mode
+    the frames shadow entries point to; otherwise every frame backing guest-physical memory and
+    every page of the VMM's tables."""
+    views = machine.views
+    out: set[int] = set()
+    for vm in views.vms():
+        if data_only:
+            gppns: set[int] = set()
+            for proc in vm.processes:
+                for _gvpn, g, pte in views.guest_mappings(vm.name, proc.name):
+                    if g < vm.pages:
+                        gppns.update(range(g, min(g + LARGE, vm.pages)) if pte & PS else (g,))
+            if machine.mode is Mode.SHADOW:
+                out.update(m for pname, _gva, m, _e in views.shadow_leaves(vm.name) if pname is not None)
+        else:
+            gppns = {g for g, mpn in enumerate(vm.mpn) if mpn != NO_MPN}
+        for g in gppns:
+            m = views.vmm_mpn(vm.name, g)
+            if m is not None:
+                out.add(m)
+    if not data_only:
+        out.update(views.table_pages())
+    return out
+
+
+def ma_slots(config: MachineConfig, trace: Trace, data_only: bool = False,
+             modes: tuple = SLOT_MODES) -> Optional[tuple[int, ...]]:
+    """Every machine frame the diagram of ``trace`` draws, at any step and in any of ``modes``,
+    in MPN order: :attr:`View.ma_slots`, so that each frame keeps its place while one steps
+    through the run or switches modes (the engine gives a guest page the same machine address
+    in both modes). None — the layout of the frames in use — for a trace longer than
+    :data:`SLOT_MAX_OPS`, more than :data:`SLOT_MAX_FRAMES` frames, or 2 MiB machine pages.
+    Where an operation fails, the run (like the step page's) stops there. Computed once per
+    (config, trace object, view) and kept."""
+    if len(trace) > SLOT_MAX_OPS or config.ept_large_pages:
+        return None
+    return _ma_slots(config, trace, bool(data_only), tuple(modes))
+
+
+@functools.lru_cache(maxsize=32)
+def _ma_slots(config: MachineConfig, trace: Trace, data_only: bool, modes: tuple) -> Optional[tuple[int, ...]]:
+    # keyed by the trace object itself (a Trace compares by identity): the app's timelines keep theirs
+    union: set[int] = set()
+    for mode in modes:
+        m = Machine(config, mode)
+        union |= drawn_frames(m, data_only)
+        for i in range(len(trace)):
+            try:
+                m.execute(trace[i], i)
+            except (OutOfMemory, RuntimeError, ValueError):
+                break
+            union |= drawn_frames(m, data_only)
+            if len(union) > SLOT_MAX_FRAMES:
+                return None
+    return tuple(sorted(union)) if len(union) <= SLOT_MAX_FRAMES else None
 
 
 # -- the placed picture ----------------------------------------------------------------------------
@@ -365,6 +453,19 @@ def _fit(b: Box, min_font: float) -> None:
         setattr(b, attr, text)
 
 
+def _vm_title(v: _VmView) -> str:
+    return f"{v.name} · {v.pages} × 4 KiB · gPA 0x0 – 0x{v.pages * 4096 - 1:x}"
+
+
+def _mark_changed(b: Box, lang: str) -> None:
+    """A page this step changed (a pmap change: shared, swapped, backed, freed): a dashed orange
+    border, unless it already has the solid one of the current access or of a walked table."""
+    b.classes += " changed"
+    b.tooltip += "\n" + t("dia.tip.changed", lang)
+    if b.border != CURRENT:
+        b.border, b.pen, b.dashed = CURRENT, CHANGED_PEN, True
+
+
 def _name(b: Box) -> str:
     """A page as a screen reader should say it: the first line of its tooltip, else its label."""
     return b.tooltip.split("\n", 1)[0] if b.tooltip else (b.top or b.id)
@@ -506,9 +607,9 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             elif h.vm == v.name and g in h.walked_gpt:
                 b.classes += " walked"
                 b.border, b.pen = CURRENT, 1.8
-            if (v.name, g) in h.changed:
-                b.classes += " changed"
             b.tooltip = "\n".join(tip)
+            if (v.name, g) in h.changed:
+                _mark_changed(b, lang)
             boxes[nid] = b
             rowx += w + SEP
             # the VMM's mapping: the pmap, or in nested mode the nested tables themselves (a guest
@@ -602,7 +703,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             lane0 = gpa_end + LANE_SEP
             vm_x1 = max(vm_x1, lane0 + LANE_SEP * n_sh + VM_PAD / 2)
             lanes.extend((v.name, lane0 + LANE_SEP * k) for k in range(n_sh))
-        title = f"{v.name} · {v.pages} × 4 KiB · gPA 0x0 – 0x{v.pages * 4096 - 1:x}"
+        title = _vm_title(v)
         vm_x1 = max(vm_x1, vm_x0 + text_width(title, 11) + 2 * VM_PAD)
         fig.areas.insert(0, Area(f"cluster-vm-{v.name}", vm_x0, gpa_y - PAGE_H / 2 - 12, vm_x1,
                                  ROW_GVA_Y + PAGE_H / 2 + 42, title, VM_TINTS[v.index % len(VM_TINTS)], MUTED,
@@ -620,24 +721,51 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
                 ma_wanted_x.setdefault(m, [])
         x = vm_x1 + VM_SEP
 
-    # machine row: frames in use, in MPN order, centred under the VMs
+    # machine row: frames in use, in MPN order, centred under the VMs — or, with slots, every
+    # frame the run draws, each in its place at every step (a free one as a faint placeholder)
     table_frames = {} if data_only else {m: (tp.kind, tp.vm, tp.level) for m, tp in table_pages.items()}
     frames = sorted(set(ma_owner) | set(table_frames))
+    slots = view.ma_slots
+    if slots is not None and (ma_large or not set(frames) <= set(slots)):
+        slots = None  # a frame the slots did not foresee, or a 2 MiB block: the layout of frames in use
+    drawn = set(frames)
     vm_index = {v.name: v.index for v in views}
     vms_right = x - VM_SEP
     row: list[tuple[str, float, int]] = []  # id, width, mpn (-1: gap)
     prev = None
-    for m in frames:
+    for m in frames if slots is None else sorted(set(slots)):
         if prev is not None and m > prev + 1:
             row.append((f"gap-ma-{prev + 1:x}-{m - 1:x}", MA_GAP_W, -1))
         prev = m + LARGE - 1 if m in ma_large else m
-        row.append((ma_id(m), TABLE_W if m in table_frames else (LARGE_W if m in ma_large else PAGE_W), m))
+        # slots: one width for all, so that no frame's place depends on what another holds now
+        row.append((ma_id(m), PAGE_W if slots is not None else
+                    TABLE_W if m in table_frames else (LARGE_W if m in ma_large else PAGE_W), m))
     row_w = sum(w for _, w, _ in row) + SEP * max(0, len(row) - 1)
-    mx = max(LABEL_W, LABEL_W + ((vms_right - LABEL_W) - row_w) / 2)
+    centre_right = vms_right
+    if slots is not None:
+        # centred under the VMs' narrowest extent (their titles, the same at every step, in every
+        # mode and language), so that a VM growing as pages come does not move the row
+        centre_right = LABEL_W + sum(text_width(_vm_title(v), 11) + 2 * VM_PAD + VM_SEP for v in views) - VM_SEP
+    mx = max(LABEL_W, LABEL_W + ((centre_right - LABEL_W) - row_w) / 2)
+    changed_ma = {ma_box(c) for c in h.changed_ma}
+    busy = set() if slots is None else \
+        {mpn for v in views for mpn in v.mpn if mpn != NO_MPN} | set(table_pages)
     for nid, w, m in row:
         if m < 0:
             boxes[nid] = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED,
                              classes="gap")
+            mx += w + SEP
+            continue
+        if m not in drawn:
+            free = m not in busy
+            b = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}",
+                    bottom=t("dia.free", lang) if free else "", fill=FILL_EMPTY, border=EMPTY_BORDER, pen=0.6,
+                    font=7.5, font_colour=MUTED, classes="ma slot" + (" free" if free else ""),
+                    tooltip=f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})\n" +
+                    t("dia.tip.free" if free else "dia.tip.not_drawn", lang))
+            if m in changed_ma:
+                _mark_changed(b, lang)
+            boxes[nid] = b
             mx += w + SEP
             continue
         big = m in ma_large
@@ -676,6 +804,8 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
             b.classes += " walked"
             b.border, b.pen = CURRENT, 1.8
         b.tooltip = "\n".join(tip)
+        if m in changed_ma:
+            _mark_changed(b, lang)
         boxes[nid] = b
         mx += w + SEP
     right = max(vms_right, mx - SEP) + 12
@@ -688,13 +818,18 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     if not view.compact:
         nid = "ma-caption"
         boxes[nid] = Box(nid, LABEL_W, ma_y - PAGE_H / 2 - 12, 10, 12,
-                         top=t("dia.ma_caption_figure" if view.data_only else "dia.ma_caption", lang, used=ma_used,
-                               total=ma_total), text=True, font=8.5,
+                         top=t(("dia.ma_caption_figure" if view.data_only else "dia.ma_caption") +
+                               ("_slots" if slots is not None else ""), lang, used=ma_used, total=ma_total),
+                         text=True, font=8.5,
                          font_colour=MUTED, anchor="start", classes="caption")
-        if fig.hidden:
-            boxes["more"] = Box("more", LABEL_W + 200, ma_y - PAGE_H / 2 - 12, 10, 12,
+        cap_end = LABEL_W + 2 + text_width(boxes[nid].top, 8.5)
+        if fig.hidden:  # after the caption, not over it
+            boxes["more"] = Box("more", cap_end + 10, ma_y - PAGE_H / 2 - 12, 10, 12,
                                 top=t("dia.more", lang, n=fig.hidden), text=True, font=8.5, font_colour=MUTED,
                                 anchor="start", classes="caption")
+            cap_end += 12 + text_width(boxes["more"].top, 8.5)
+        # a long caption (German, figure view) widens the picture rather than being cut off
+        right = max(right, cap_end + 12)
     # edges: fan the arrow tips out over the top of a box that several arrows reach
     incoming: dict[str, list[tuple[float, int]]] = {}
     for i, (tail, head, _cls, _cur) in enumerate(edge_specs):

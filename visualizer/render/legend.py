@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..engine import Mode
-from .figure import (CURRENT, FILL_EPT, FILL_GPT, FILL_GVA, FILL_PAGE, FILL_SHARED, FILL_SPT, FILL_SWAPPED,
+from .figure import (CHANGED_PEN, CURRENT, FILL_EPT, FILL_GPT, FILL_GVA, FILL_PAGE, FILL_SHARED, FILL_SPT, FILL_SWAPPED,
                      GUEST_MAP, INK, MUTED, SHADOW_MAP, VM_FILLS, VMM_MAP, WP_BORDER)
 from .i18n import t
 
@@ -56,6 +56,7 @@ def legend_items(mode: Optional[Mode], lang: str = "en") -> list[tuple[str, str,
     items += [
         ("current", _swatch_line(CURRENT, pen=2.6), t("leg.current", lang)),
         ("walked", _swatch_box(FILL_PAGE, CURRENT, pen=1.8), t("leg.walked", lang)),
+        ("changed", _swatch_box(FILL_PAGE, CURRENT, dashed=True, pen=CHANGED_PEN), t("leg.changed", lang)),
     ]
     return items
 

@@ -12,6 +12,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "(figure view; · marks a gap)",
                               "{used} von {total} Maschinenseiten belegt; freie und Seitentabellenseiten sind nicht "
                               "gezeichnet (Abbildungsansicht; · markiert eine Lücke)"),
+    "dia.ma_caption_slots": ("{used} of {total} machine pages in use; each keeps its place for the whole run "
+                             "(· frames it never uses)",
+                             "{used} von {total} Maschinenseiten belegt; jede behält ihren Platz im ganzen Ablauf "
+                             "(· nie belegte Seiten)"),
+    "dia.ma_caption_figure_slots": ("{used} of {total} machine pages in use; page tables not drawn (figure view); "
+                                    "each page keeps its place",
+                                    "{used} von {total} Maschinenseiten belegt; ohne Seitentabellen "
+                                    "(Abbildungsansicht); jede behält ihren Platz"),
+    "dia.free": ("free", "frei"),
+    "dia.tip.free": ("free at this step (its place is kept: the run uses it at another step or in the other mode)",
+                     "in diesem Schritt frei (ihr Platz bleibt: der Ablauf belegt sie in einem anderen Schritt oder "
+                     "im anderen Modus)"),
+    "dia.tip.not_drawn": ("in use at this step by a page this view does not draw (its place is kept)",
+                          "in diesem Schritt von einer Seite belegt, die diese Ansicht nicht zeichnet (ihr Platz "
+                          "bleibt)"),
     "dia.process": ("process {name}", "Prozess {name}"),
     "dia.no_pages": ("no pages mapped yet", "noch keine Seiten zugeordnet"),
     "dia.more": ("+{n} more", "+{n} weitere"),
@@ -50,6 +65,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Seitentabellen (verschachtelter Modus)"),
     "leg.shadow_map": ("shadow page-table entry: gVA → MA", "Eintrag der Schattenseitentabelle: gVA → MA"),
     "leg.current": ("the current access", "der aktuelle Zugriff"),
+    "leg.changed": ("page whose mapping changed in this step (backed, shared, swapped, freed)",
+                    "Seite, deren Zuordnung sich in diesem Schritt geändert hat (belegt, gemeinsam genutzt, "
+                    "ausgelagert, freigegeben)"),
     "leg.walked": ("table walked in this step", "in diesem Schritt durchlaufene Tabelle"),
     "dia.read_only": ("read-only", "schreibgeschützt"),
     "leg.hint": ("Point at a page for its details; point at a line of “What happened” to see the pages and "
@@ -63,5 +81,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "vom VMM schreibgeschützt (Schattenseitentabellen spiegeln sie)"),
     "dia.tip.spt": ("shadow page table, {level}, {vm}", "Schattenseitentabelle, {level}, {vm}"),
     "dia.tip.ept": ("nested (EPT) page table, {level}, {vm}", "verschachtelte (EPT-)Seitentabelle, {level}, {vm}"),
+    "dia.tip.changed": ("its mapping changed in this step", "ihre Zuordnung hat sich in diesem Schritt geändert"),
     "dia.tip.backs": ("backs {vm} gPA 0x{gpa:x}", "hinterlegt {vm} gPA 0x{gpa:x}"),
 }
