@@ -303,8 +303,10 @@ def on_present(value: bool) -> None:
 
 def figure_view(s: Session):
     """What the diagram draws: the figure's data pages (with the scenario's page names) or all."""
-    return F.View(data_only=bool(S.get("figure_view")), labels=s.scenario.labels,
-                  compact=bool(S.get("present")))
+    data_only = bool(S.get("figure_view"))
+    # every machine page the run will draw gets a fixed place: the row does not jump from step to step
+    return F.View(data_only=data_only, labels=s.scenario.labels, compact=bool(S.get("present")),
+                  ma_slots=F.ma_slots(s.scenario.config, s.trace, data_only))
 
 
 def on_access() -> None:

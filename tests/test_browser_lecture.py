@@ -39,6 +39,11 @@ MEASURE = """() => {
 
 
 
+MA_X = """() => Object.fromEntries([...document.querySelectorAll('.esxi-diagram.lecture svg g.node.ma')]
+  .map(g => [g.id, Math.round(g.getBoundingClientRect().left)]))"""
+"""Where each machine page's box is on screen, by node id."""
+
+
 def wait_step(page, step: int, mode: str) -> None:
     page.wait_for_selector(f'.esxi-diagram.lecture[data-step="{step}"][data-mode="{mode}"] svg')
     page.wait_for_selector(f'.lecture-narration[data-step="{step}"]')
@@ -61,7 +66,7 @@ def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
         for mode in ("shadow", "nested"):
             m = scenario.machine(Mode(mode))
             expected = [None] + [m.execute(scenario.trace[i], i) for i in range(total)]
-            tops = set()
+            tops, ma_x = set(), {}
             for step in range(total + 1):
                 if step:
                     page.keyboard.press("PageDown" if step % 3 == 0 else ("ArrowRight" if step % 3 == 1 else " "))
@@ -77,8 +82,12 @@ def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
                     first = narrate(expected[step], lang)[0]
                     assert (first[0].upper() + first[1:]) in got["narration"], f"{where}: narration of another step"
                 tops.add(round(got["boxTop"]))
+                for mid, x in page.evaluate(MA_X).items():
+                    ma_x.setdefault(mid, set()).add(x)
                 page.screenshot(path=str(shots / f"esxi-figure-{mode}-{lang}-step{step:02d}.png"))
             assert len(tops) == 1, f"{lang} {mode}: the diagram's top moved between steps: {sorted(tops)}"
+            moved = {mid: sorted(xs) for mid, xs in ma_x.items() if len(xs) > 1}
+            assert not moved, f"{lang} {mode}: machine pages moved on screen between steps: {moved}"
             # Home resets, m switches the mode; ← steps back
             page.keyboard.press("ArrowLeft")
             wait_step(page, total - 1, mode)
