@@ -140,6 +140,9 @@ def on_check(ex) -> None:
         return
     lang_ = S.get("lang", "en")
     responses = {(f.name, f.mode): S.get(answer_key(ex, f, lang_)) for f in ex.fields}
+    if not any(v.strip() if isinstance(v, str) else v for v in responses.values()):
+        S["_px_empty"] = rk  # a question is scored once: a Check with nothing given is not an answer
+        return
     verdicts = X.check(ex, responses)
     S["px.results"][rk] = all(verdicts.values())
     S["px.checked"][rk] = {"responses": responses, "verdicts": verdicts}
@@ -327,6 +330,8 @@ with st.container(border=True):
     st.code("\n".join(X.given(ex, lang)), language=None, wrap_lines=True)
     if S.pop("_px_refused", None) == rk:
         st.warning(t("ex.page.refused", lang), icon=":material/block:")
+    if S.pop("_px_empty", None) == rk and result is None:
+        st.warning(t("ex.page.empty", lang), icon=":material/edit:")
     if result is not None:
         if checked:
             answer_widgets(ex, checked["responses"])

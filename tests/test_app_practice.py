@@ -189,6 +189,18 @@ def test_a_second_check_of_a_question_is_refused_with_a_message():
     assert [e.value for e in at.error] == [t("ex.page.wrong_kept", "en")]
 
 
+def test_a_check_with_nothing_given_is_not_scored():
+    exs = X.generate(5, ("translate",), 3)
+    at = app(seed="5", kind="translate", count="3")
+    at.text_input(key=key(exs[0], exs[0].fields[0])).input("  ")
+    at.button(key="px_check").click().run()
+    assert [w.value for w in at.warning] == [t("ex.page.empty", "en")]
+    assert at.session_state["px.results"] == {} and "done" not in at.query_params
+    fill(at, exs[0], right=True)
+    at.button(key="px_check").click().run()
+    assert not at.warning and [s.value for s in at.success] == [t("ex.page.right", "en")]
+
+
 def test_the_kind_filter_from_the_link_and_the_widget():
     at = app(seed="3", kind="tlb", count="4")
     assert at.session_state["px.kinds"] == ("tlb",)

@@ -380,7 +380,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "gave.",
                            "Vor dem Neuladen der Seite geprüft: der Link hat das Ergebnis behalten, nicht Ihre "
                            "Antwort."),
-    "ex.page.your_answer": ("Your answer", "Ihre Antwort"),
+    "ex.page.empty": ("Nothing to check yet: give an answer first (a question is scored once).",
+                      "Noch nichts zu prüfen: zuerst eine Antwort geben (eine Frage wird nur einmal gewertet)."),
     "ex.page.refused": ("This question was already checked and scored; the new answer was not counted.",
                         "Diese Frage war schon geprüft und gewertet; die neue Antwort zählt nicht."),
     "ex.page.kinds_help": ("Pick the kinds to practise; none picked means all kinds.",
