@@ -3,6 +3,7 @@ step is revealed (``lesson=NAME&step=N`` in the link; N counts the lesson's step
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ from visualizer.render import figure as F
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
 from visualizer.render.learn import result_html
-from visualizer.render.i18n import t
+from visualizer.render.i18n import percent, t
 from visualizer.render.plain import plain
 from visualizer.render.svg import sized
 
@@ -32,6 +33,30 @@ def builtin_lesson(name: str) -> L.Lesson:
 
 NAMES = L.lesson_names()
 CUSTOM = "__upload__"
+# The diagram's sizes: fitted to its column; readable (the default: fitted, but never so small
+# that a page label is under READABLE_PX — then it scrolls sideways, and ui.svg_view keeps the
+# current access in view and the row names on screen, as on the step page); or a multiple of its
+# print size (the step page's zoom). (Comments, not docstrings: Streamlit would show those.)
+ZOOMS = ["fit", "readable", 1.25, 1.5, 2.0]
+READABLE_PX = 11.0
+FIT_MAX = 1.6  # the most CSS px per point a fitted diagram grows to (sized's limit)
+
+
+def diagram_body(fig: F.Figure, svg: str, zoom) -> str:
+    """The lesson diagram's SVG at ``zoom`` (one of ZOOMS)."""
+    if zoom == "fit":
+        return sized(svg, None)
+    if zoom != "readable":
+        return sized(svg, float(zoom))
+    fonts = [size for b in fig.boxes if not b.text
+             for size, shown in ((b.font, b.top), (b.bottom_font, b.bottom)) if shown]
+    px_per_pt = READABLE_PX / min(fonts, default=READABLE_PX)
+    if px_per_pt > FIT_MAX:  # fitted, it could never grow that large: draw it at that size
+        return sized(svg, px_per_pt * 3 / 4)
+    body = sized(svg, None)
+    m = re.search(r'data-width="(\d+)"', body)
+    width = float(m.group(1)) if m else fig.width + 8
+    return f'<div class="readable" style="min-width:{width * px_per_pt:.0f}px">{body}</div>'
 
 
 def lesson() -> L.Lesson:
@@ -173,7 +198,8 @@ if "done" in link:
 
 
 # -- the page -------------------------------------------------------------------------------------------------
-# no page title: the lesson's own title says what this is, and the room goes to the diagram
+# no page title and no lesson heading: the lesson's title is in the box that chooses it, and the
+# room goes to the diagram (drawn readable, it is taller)
 ui.html("<style>.block-container, [data-testid='stMainBlockContainer'] { padding-top: 3.75rem !important; }"
         ".st-key-lesson_prompt p { font-size: 0.92rem; line-height: 1.4; }</style>")
 ui.show(messages)
@@ -197,7 +223,6 @@ mode = les.mode_of(i)
 n = len(les.steps)
 score = L.score_of(answered_steps().values())  # this lesson's, from its answers: nothing counts twice
 
-st.subheader(les.title_in(lang))
 if les.intro_in(lang):
     with st.expander(t("lesson.intro", lang), expanded=i == 0):
         st.markdown(L.safe_markdown(les.intro_in(lang)))
@@ -271,13 +296,19 @@ with text_col:
 with fig_col:
     total = len(les.scenario.trace)
     mode_name = t("mode.short." + mode.value, lang)
-    st.caption(t("lesson.state", lang, step=shown, total=total, mode=mode_name) if shown else
-               t("lesson.state_boot", lang, mode=mode_name))
+    cap_col, zoom_col = st.columns([3, 1.3], vertical_alignment="center")
+    cap_col.caption(t("lesson.state", lang, step=shown, total=total, mode=mode_name) if shown else
+                    t("lesson.state_boot", lang, mode=mode_name))
+    zoom = ui.localized(zoom_col.select_slider, t("step.zoom", lang), ZOOMS, "lesson_zoom", lang,
+                        default="readable", label_visibility="collapsed",
+                        format_func=lambda z: t("step.fit", lang) if z == "fit" else
+                        t("lesson.zoom_readable", lang) if z == "readable" else percent(z, lang))
     fig = F.figure(machine, F.highlight_of(rec, machine), lang,
                    F.View(data_only=les.figure, labels=les.scenario.labels))
     _dot, svg, _engine = ui.draw(fig)
-    ui.svg_view(f'<div class="esxi-diagram" data-step="{shown}" data-mode="{mode.value}" '
-                f'data-lesson-step="{i + 1}" style="background:white">{sized(svg, None)}</div>', "lesson_diagram")
+    ui.svg_view(f'<div class="esxi-diagram" data-step="{shown}" data-mode="{mode.value}" data-zoom="{zoom}" '
+                f'data-lesson-step="{i + 1}" style="overflow-x:auto;background:white">'
+                f'{diagram_body(fig, svg, zoom)}</div>', "lesson_diagram")
     if rec is not None and not asking:
         with st.container(border=True):
             ui.html(f"<b>{t('step.narration', lang)}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code>"

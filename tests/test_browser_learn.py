@@ -127,6 +127,46 @@ def test_a_reload_keeps_the_lessons_answers_and_score(server, browser):
         ctx.close()
 
 
+LABELS = """() => {
+  const box = document.querySelector('.esxi-diagram'), svg = box.querySelector('svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const px = [...svg.querySelectorAll('g.node[id^="gva-"] text, g.node[id^="gpa-"] text, g.node[id^="ma-"] text')]
+    .map(t => parseFloat(t.getAttribute('font-size')) * scale);
+  const b = box.getBoundingClientRect();
+  const cur = [...box.querySelectorAll('g.node.current')].map(n => n.getBoundingClientRect());
+  return {min: Math.min(...px), n: px.length, scrolls: box.scrollWidth > box.clientWidth + 1,
+          zoom: box.dataset.zoom, inView: cur.length > 0 && cur.some(r => r.left >= b.left - 1 && r.right <= b.right + 1)};
+}"""
+
+
+@pytest.mark.parametrize("lang, size", [("de", (1366, 768)), ("en", (1280, 720)), ("en", (1920, 1080))])
+def test_the_lesson_diagrams_page_labels_are_readable(server, browser, lang, size):
+    """The full view of a late step: at 1366 x 768 its page labels were 5.5 px high (fitted to the
+    column); drawn readable they are at least 11 px, the diagram scrolls sideways with the
+    current access in view — and "fit to width" still shows it whole."""
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    tag = f"{lang}-{size[0]}x{size[1]}"
+    try:
+        page.goto(f"{server}/Lessons?lesson={LESSON}&step=7&lang={lang}")
+        page.wait_for_selector('.esxi-diagram[data-lesson-step="7"] svg')
+        settle(page)
+        m = page.evaluate(LABELS)
+        assert m["zoom"] == "readable" and m["n"] > 40 and m["min"] >= 11 - 0.05, m
+        assert m["scrolls"] and m["inView"], m
+        (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "learn" / f"lesson-readable-{tag}.png"))
+        page.locator(f'.st-key-_lesson_zoom-{lang} input[type="range"]').focus()
+        page.keyboard.press("ArrowLeft")                           # readable → fit to width
+        page.wait_for_selector('.esxi-diagram[data-zoom="fit"] svg')
+        settle(page)
+        m = page.evaluate(LABELS)
+        assert not m["scrolls"] and m["min"] < 11, m
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize("lang, size", [("en", (1280, 720)), ("de", (1280, 720)), ("en", (1920, 1080))])
 def test_predict_mode_on_the_step_page(server, browser, lang, size):
     (SHOTS / "learn").mkdir(parents=True, exist_ok=True)

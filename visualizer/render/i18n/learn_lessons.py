@@ -182,6 +182,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "Das Diagramm zeigt den Zustand nach Operation {step} von {total} ({mode})."),
     "lesson.state_boot": ("The diagram shows the machine before the first operation ({mode}).",
                           "Das Diagramm zeigt die Maschine vor der ersten Operation ({mode})."),
+    "lesson.zoom_readable": ("Readable", "Lesbar"),
     "lesson.next": ("Next", "Weiter"),
     "lesson.back": ("Back", "Zurück"),
     "lesson.restart": ("Start over", "Von vorn"),
