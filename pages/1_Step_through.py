@@ -330,7 +330,7 @@ def on_access() -> None:
 def lecture_view() -> None:
     s = session()
     ui.lecture_style()
-    ui.lecture_keys()
+    ui.lecture_keys({"lec_forward": on_forward, "lec_back": on_back, "lec_reset": on_reset, "lec_mode": on_cycle_mode})
     c = st.columns([1, 1, 1.25, 1.5, 1.7, 1.1], vertical_alignment="center", gap="small")
     c[0].button(t("step.reset", lang), key="lec_reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
                 icon=":material/first_page:", help=t("lec.key.reset", lang))

@@ -514,8 +514,11 @@ LECTURE_KEYS = {"ArrowRight": "lec_forward", " ": "lec_forward", "PageDown": "le
 
 _KEYS_JS = """
 export default function(component) {
-  const keys = component.data || {};
-  window.__esxiLectureKeys = keys;
+  const d = component.data || {};
+  window.__esxiLectureKeys = d.keys || {};
+  // with "actions" the server runs the pressed button's callback from an ordered log of presses
+  // (see page_keys); without, a key clicks the button
+  window.__esxiKeysSend = d.actions ? (log) => component.setTriggerValue('press', {log: log}) : null;
   if (window.__esxiKeyHandler) return;
   window.__esxiKeyHandler = (ev) => {
     const map = window.__esxiLectureKeys || {};
@@ -544,11 +547,18 @@ export default function(component) {
     if (!button) return;
     ev.preventDefault();
     if (button.disabled) return;
+    const press = () => {
+      const send = window.__esxiKeysSend;
+      if (!send) { button.click(); return; }
+      window.__esxiPressSeq = (window.__esxiPressSeq || 0) + 1;
+      window.__esxiPressLog = (window.__esxiPressLog || []).concat([[window.__esxiPressSeq, key]]).slice(-32);
+      send(window.__esxiPressLog);
+    };
     if (typing) {
-      t.blur();  // the field hands its value to Streamlit on blur; the click follows it
-      setTimeout(() => button.click(), 60);
+      t.blur();  // the field hands its value to Streamlit on blur; the press follows it
+      setTimeout(press, 60);
     } else {
-      button.click();
+      press();
     }
   };
   document.addEventListener('keydown', window.__esxiKeyHandler);
@@ -575,10 +585,10 @@ def _keys_component():
     return v2.component("esxi_lecture_keys", js=_KEYS_JS, isolate_styles=False)
 
 
-def lecture_keys() -> None:
-    """Make the lecture keys press the lecture buttons (the same callbacks as a click, so a key
-    pressed while a rerun is under way is handled like a click)."""
-    page_keys(LECTURE_KEYS, "lecture_keys")
+def lecture_keys(actions: Optional[dict] = None) -> None:
+    """Make the lecture keys press the lecture buttons: ``actions`` maps each button's key to its
+    callback (see :func:`page_keys`)."""
+    page_keys(LECTURE_KEYS, "lecture_keys", actions)
 
 
 LECTURE_CSS = """
@@ -641,14 +651,50 @@ def show(messages: list[str]) -> None:
 
 
 # -- keys for any page (the lecture keys generalized) ---------------------------------------------
-def page_keys(mapping: dict[str, str], key: str) -> None:
+MAX_PRESSES = 32
+"""Presses one request may carry (the browser keeps the last 32 in its log)."""
+
+
+def page_keys(mapping: dict[str, str], key: str, actions: Optional[dict] = None) -> None:
     """Make keys press buttons: ``mapping`` is key name (``KeyboardEvent.key``: "ArrowRight",
-    "PageDown", "r", "Enter", …) → the button's widget key. The same small component as
-    :func:`lecture_keys`: a key clicks the button (the same callback as a click); keys typed
-    into a text field stay there."""
+    "PageDown", "r", "Enter", …) → the button's widget key; keys typed into a text field stay
+    there (a clicker's PageDown/PageUp excepted).
+
+    Without ``actions`` a key clicks the button. With ``actions`` (button key → its callback) a
+    key is not a click: Streamlit folds two clicks of one button that reach the server before the
+    rerun of the first has started into one (a clicker pressed five times in a second lost one
+    step in five, measured in Chromium). Each press is numbered in the browser and sent with the
+    last ones, in order; the server runs every press it has not run yet, once, in that order."""
     comp = _keys_component()
-    if comp is not None:
-        comp(data=dict(mapping), key=key)
+    if comp is None:
+        return
+    if actions is None:
+        comp(data={"keys": dict(mapping)}, key=key)
+        return
+    comp(data={"keys": dict(mapping), "actions": True}, key=key, on_press_change=lambda: _run_presses(key, actions))
+
+
+def _run_presses(key: str, actions: dict) -> None:
+    """Run the presses of the keys component ``key`` that this session has not run yet."""
+    S = st.session_state
+    value = S.get(key)
+    press = value.get("press") if isinstance(value, dict) else None
+    log = press.get("log") if isinstance(press, dict) else None
+    if not isinstance(log, list):
+        return
+    entries = [e for e in log[-MAX_PRESSES:] if isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)
+               and not isinstance(e[0], bool) and e[1] in actions]
+    if not entries:
+        return
+    seen = S.get(f"_{key}.seen")
+    if seen is None or seen > entries[-1][0]:
+        # a new session (a reconnect) or a reloaded page: only the press just made
+        seen = entries[-1][0] - 1
+    for n, button in sorted(entries):
+        if n > seen:
+            actions[button]()
+            seen = n
+    S[f"_{key}.seen"] = seen
 
 
 # -- the step box: shows the current step, jumps on Enter, + and − ------------------------------
