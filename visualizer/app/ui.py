@@ -674,27 +674,31 @@ def page_keys(mapping: dict[str, str], key: str, actions: Optional[dict] = None)
     comp(data={"keys": dict(mapping), "actions": True}, key=key, on_press_change=lambda: _run_presses(key, actions))
 
 
+def presses_to_run(log, seen: Optional[int], buttons) -> tuple[list[str], Optional[int]]:
+    """The presses of a keys log (``[[number, button], …]``, the browser's last ones) not run yet,
+    in order, and the last number run. ``seen`` None (a new session) or past the log (a reloaded
+    page numbers from 1 again): only the newest press — never a whole old log at once."""
+    if not isinstance(log, list):
+        return [], seen
+    entries = sorted(e for e in log[-MAX_PRESSES:] if isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)
+                     and not isinstance(e[0], bool) and isinstance(e[1], str) and e[1] in buttons)
+    if not entries:
+        return [], seen
+    if seen is None or seen > entries[-1][0]:
+        seen = entries[-1][0] - 1
+    run = [button for n, button in entries if n > seen]
+    return run, max(seen, entries[-1][0])
+
+
 def _run_presses(key: str, actions: dict) -> None:
     """Run the presses of the keys component ``key`` that this session has not run yet."""
     S = st.session_state
     value = S.get(key)
     press = value.get("press") if isinstance(value, dict) else None
-    log = press.get("log") if isinstance(press, dict) else None
-    if not isinstance(log, list):
-        return
-    entries = [e for e in log[-MAX_PRESSES:] if isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)
-               and not isinstance(e[0], bool) and e[1] in actions]
-    if not entries:
-        return
-    seen = S.get(f"_{key}.seen")
-    if seen is None or seen > entries[-1][0]:
-        # a new session (a reconnect) or a reloaded page: only the press just made
-        seen = entries[-1][0] - 1
-    for n, button in sorted(entries):
-        if n > seen:
-            actions[button]()
-            seen = n
+    run, seen = presses_to_run(press.get("log") if isinstance(press, dict) else None, S.get(f"_{key}.seen"), actions)
     S[f"_{key}.seen"] = seen
+    for button in run:
+        actions[button]()
 
 
 # -- the step box: shows the current step, jumps on Enter, + and − ------------------------------
