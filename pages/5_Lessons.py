@@ -304,7 +304,8 @@ with fig_col:
                         format_func=lambda z: t("step.fit", lang) if z == "fit" else
                         t("lesson.zoom_readable", lang) if z == "readable" else percent(z, lang))
     fig = F.figure(machine, F.highlight_of(rec, machine), lang,
-                   F.View(data_only=les.figure, labels=les.scenario.labels))
+                   F.View(data_only=les.figure, labels=les.scenario.labels,
+                          ma_slots=F.ma_slots(les.scenario.config, les.scenario.trace, les.figure)))
     _dot, svg, _engine = ui.draw(fig)
     ui.svg_view(f'<div class="esxi-diagram" data-step="{shown}" data-mode="{mode.value}" data-zoom="{zoom}" '
                 f'data-lesson-step="{i + 1}" style="overflow-x:auto;background:white">'

@@ -232,9 +232,9 @@ PRESENT_CSS = """
 [data-testid="stSidebar"] { display: none !important; }
 .px-given { font-family: "DejaVu Sans Mono", monospace; font-size: 18px; line-height: 1.3; background: #f4f6f8;
   color: #102027; padding: 6px 12px; margin: 0; border-radius: 6px; overflow: hidden; }
-.px-given > div { white-space: pre; }
+.px-given .px-block > div { white-space: pre; }
 .px-given.cols { column-count: 2; column-gap: 2rem; font-size: 16px; }
-.px-given.cols > div { break-inside: avoid; }
+.px-given.cols .px-block { break-inside: avoid; }
 .px-ask { font-size: 24px; color: #102027; margin: 8px 0 0 0; }
 .px-answer { font-size: 26px; font-weight: 600; color: #1b5e20; margin: 8px 0 4px 0; }
 .px-why { font-size: 19px; line-height: 1.35; color: #102027; max-height: 38vh; overflow-y: auto; }
@@ -245,7 +245,8 @@ PRESENT_CSS = """
 def presenter() -> None:
     ui.lecture_style()
     ui.html(PRESENT_CSS)
-    ui.page_keys(PRESENT_KEYS, "practice_keys")
+    ui.page_keys(PRESENT_KEYS, "practice_keys", {"pxp_next": lambda: move(1), "pxp_prev": lambda: move(-1),
+                                                 "pxp_reveal": reveal})
     c = st.columns([1, 1, 1.3, 1.1], vertical_alignment="center", gap="small")
     c[0].button(t("ex.page.prev", lang), key="pxp_prev", on_click=move, args=(-1,), disabled=S["px.i"] == 0,
                 width="stretch", icon=":material/chevron_left:", help=t("ex.page.key_prev", lang))
@@ -262,7 +263,16 @@ def presenter() -> None:
     ui.html(f'<div class="px-question" data-q="{S["px.i"] + 1}">{esc(X.question(ex, lang))}</div>')
     given = X.given(ex, lang)
     cols = " cols" if len(given) > 14 else ""
-    body = "".join(f"<div>{esc(line) or '&nbsp;'}</div>" for line in given)  # one div a line: ui.html drops "\n"
+    # one div a line (ui.html drops "\n"); a table's entries (indented deeper) stay with their table
+    # in one block, so two columns never split "PD @ gPA 0x2000:" from its entries
+    blocks: list[list[str]] = []
+    for line in given:
+        if blocks and blocks[-1] and line.startswith("    "):
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    body = "".join('<div class="px-block">' + "".join(f"<div>{esc(line) or '&nbsp;'}</div>" for line in b)
+                   + "</div>" for b in blocks)
     ui.html(f'<div class="px-given{cols}">{body}</div>')
     asks = []
     for f in ex.fields:

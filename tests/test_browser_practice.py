@@ -179,3 +179,27 @@ def test_presenter_view_full_screen_reveals_by_key(server, browser, lang):
         page.locator('.px-question[data-q="1"]').wait_for()
     finally:
         ctx.close()
+
+
+def test_presenter_view_keeps_each_table_with_its_entries_and_keys_are_not_lost(server, browser):
+    """A translation's page tables in two columns: no column break between "PD @ gPA …:" and its
+    entries (a lecturer saw one); and five quick → presses move five questions on."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server}/Practice?seed=2&kind=translate&count=8&present=1&lang=en")
+        page.locator('.px-question[data-q="1"]').wait_for()
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        assert page.locator(".px-given.cols").count() == 1
+        lefts = page.evaluate("""() => [...document.querySelectorAll('.px-given .px-block')]
+            .map(b => [...b.children].map(d => Math.round(d.getBoundingClientRect().left)))""")
+        tables = [b for b in lefts if len(b) > 1]
+        assert tables and all(len(set(b)) == 1 for b in tables), lefts
+        assert len({b[0] for b in lefts}) == 2, "two columns"
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(120)
+        page.locator('.px-question[data-q="6"]').wait_for()
+    finally:
+        ctx.close()
