@@ -86,7 +86,8 @@ def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
                     ma_x.setdefault(mid, set()).add(x)
                 page.screenshot(path=str(shots / f"esxi-figure-{mode}-{lang}-step{step:02d}.png"))
             assert len(tops) == 1, f"{lang} {mode}: the diagram's top moved between steps: {sorted(tops)}"
-            moved = {mid: sorted(xs) for mid, xs in ma_x.items() if len(xs) > 1}
+            # (a pixel of rounding aside: the picture is scaled to fit, and its width may differ by a hair)
+            moved = {mid: sorted(xs) for mid, xs in ma_x.items() if max(xs) - min(xs) > 2}
             assert not moved, f"{lang} {mode}: machine pages moved on screen between steps: {moved}"
             # Home resets, m switches the mode; ← steps back
             page.keyboard.press("ArrowLeft")
