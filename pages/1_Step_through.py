@@ -160,7 +160,8 @@ def predict_questions(s: Session, lecture: bool) -> None:
     op = T.op_text(s.trace[s.step], lang)
     with st.container(border=True, key="predict_box"):
         st.markdown(f"**{t('learn.ask_title', lang, step=s.step + 1, op=op)}**")
-        cols = st.columns(max(1, len(qs))) if lecture else [st.container() for _ in qs]
+        # side by side: one question's choices under another's pushed the diagram a screen down
+        cols = st.columns(max(1, len(qs)))
         for col, q in zip(cols, qs, strict=False):
             if q.choices:
                 col.radio(Q.prompt(q, lang), q.choices, index=None, key=answer_key(s, q, lang),
@@ -478,8 +479,13 @@ def step_view() -> None:
         tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
         st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
         story_phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
-    with st.container(border=True):
-        ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
+    if predict_state(s) == "asking":
+        # the questions are about the next step: the diagram, not the last step's story, comes next
+        with st.expander(t("step.narration", lang), icon=":material/history:"):
+            ui.html(N.html_list(story_phrases))
+    else:
+        with st.container(border=True):
+            ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
 
     # the diagram
     markup, dot_text, svg, engine = diagrams(s, lecture=False)

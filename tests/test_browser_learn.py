@@ -188,6 +188,9 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         for k, q in enumerate(qs):
             answer(page, q, lang, right=(k != 1))
         page.screenshot(path=str(SHOTS / "learn" / f"predict-ask-{tag}.png"))
+        if size[1] >= 1080:  # the questions side by side, the last step's story folded: the diagram starts on screen
+            top = page.evaluate("() => document.querySelector('.esxi-diagram').getBoundingClientRect().top")
+            assert top < size[1] - 200, f"diagram starts at {top:.0f} px while asking"
         page.locator(".st-key-predict_reveal button").click()
         page.wait_for_selector('.esxi-diagram[data-step="9"] svg')
         page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
