@@ -603,7 +603,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   display: flex; justify-content: center; }
 .esxi-diagram.lecture svg { width: 100%; height: 100%; }
 .lecture-narration { height: 150px; overflow-x: auto; overflow-y: hidden; border: 2px solid #37474f;
-  border-radius: 6px; padding: 4px 10px; color: #102027; font-size: 17px; line-height: 1.35;
+  border-radius: 6px; padding: 4px 10px; color: #102027; font-size: 17px; line-height: 1.35; }
+/* scroll shadows: a shade at the edge where more of the narration lies */
+.lecture-narration, .both-narration > div {
   background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)),
     linear-gradient(to right, rgba(255,255,255,0), #fff 70%) 100% 0,
     radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)),
