@@ -205,15 +205,19 @@ with st.container(border=True):
                      args=("cmp.m.tlb_entries",))
         c2.selectbox(t("cmp.tlb_ways", lang), L.TLB_WAYS, key="_cmp.m.tlb_ways", on_change=store,
                      args=("cmp.m.tlb_ways",))
-        st.toggle(t("cmp.pcid", lang), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",))
-        st.toggle(t("cmp.vpid", lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",))
+        # short labels (long ones were cut off in this column); what each means is in its help
+        t1, t2 = st.columns(2)
+        t1.toggle(t("cmp.pcid", lang), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",),
+                  help=t("cmp.pcid.help", lang))
+        t2.toggle(t("cmp.vpid", lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",),
+                  help=t("cmp.vpid.help", lang))
         st.number_input(t("cmp.root_cache", lang), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
                         on_change=store, args=("cmp.m.root_cache",))
         st.markdown(f"**{t('cmp.mmu', lang)}**")
         m1, m2 = st.columns(2)
         for i, k in enumerate(MMU_SWITCHES):
             (m1 if i % 2 == 0 else m2).toggle(t(f"cmp.mmu.{k}", lang), key=f"_cmp.m.{k}", on_change=store,
-                                               args=(f"cmp.m.{k}",))
+                                               args=(f"cmp.m.{k}",), help=t(f"cmp.mmu.{k}.help", lang))
         st.caption(t("cmp.mmu.caption", lang))
         overrides = dict(S.get("cost_overrides", {}))
         costs = CostTable().with_overrides(overrides)

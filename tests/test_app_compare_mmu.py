@@ -57,8 +57,10 @@ def test_large_page_switches_shorten_the_nested_walk():
 def test_mmu_switches_in_german():
     at = compare_app(lang="de", **{"cmp.m.pwc": True, "cmp.m.nested_tlb": True})
     assert not at.exception and not at.error
-    labels = [w.label for w in at.toggle]
-    assert "Paging-Structure-Caches (PML4E, PDPTE, PDE)" in labels and "verschachtelter TLB (gPA → MA)" in labels
+    labels = {w.label: w.help for w in at.toggle}
+    assert "Paging-Structure-Caches" in labels and "verschachtelter TLB" in labels
+    assert "PML4E-, PDPTE- und PDE-Caches" in labels["Paging-Structure-Caches"]  # the detail is in the help
+    assert all(len(label) <= 26 for label in labels), labels  # short enough for the column at 1280 px
     assert "Was die MMU-Caches einsparen." in caches_text(at)
 
 

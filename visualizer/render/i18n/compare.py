@@ -132,9 +132,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.machine": ("Machine", "Maschine"),
     "cmp.tlb_entries": ("TLB entries", "TLB-Einträge"),
     "cmp.tlb_ways": ("TLB ways", "TLB-Assoziativität (Wege)"),
-    "cmp.pcid": ("PCID tags (TLB survives context switches)", "PCID-Tags (TLB übersteht Kontextwechsel)"),
-    "cmp.vpid": ("VPID tags (the TLB survives VM exits, entries and switches)",
-                 "VPID-Tags (der TLB übersteht VM-Exits, Wiedereintritte und VM-Wechsel)"),
+    "cmp.pcid": ("PCID tags", "PCID-Tags"),
+    "cmp.pcid.help": ("The TLB's entries carry the process's PCID: they survive context switches.",
+                      "Die TLB-Einträge tragen die PCID des Prozesses: Sie überstehen Kontextwechsel."),
+    "cmp.vpid": ("VPID tags", "VPID-Tags"),
+    "cmp.vpid.help": ("The TLB's entries carry the virtual CPU's VPID: they survive VM exits, entries and "
+                      "switches.",
+                      "Die TLB-Einträge tragen die VPID der virtuellen CPU: Sie überstehen VM-Exits, "
+                      "Wiedereintritte und VM-Wechsel."),
     "cmp.root_cache": ("Cached shadow roots per VM", "Zwischengespeicherte Schattenwurzeln je VM"),
     "cmp.machine.from_scenario": ("Machine from the scenario file: {vms}. TLB and costs below apply on top.",
                                   "Maschine aus der Szenariodatei: {vms}. TLB und Kosten unten gelten "

@@ -35,10 +35,19 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "Kein Seitentabellendurchlauf in diesem Schritt (TLB-Treffer oder kein Zugriff)."),
     # Compare page: large pages and MMU caches, the features sweep, the paper check
     "cmp.mmu": ("Large pages and MMU caches", "Große Seiten und MMU-Caches"),
-    "cmp.mmu.guest_large": ("guest 2 MiB pages (THP)", "2-MiB-Seiten im Gast (THP)"),
-    "cmp.mmu.ept_large": ("2 MiB EPT backing (nested mode)", "2-MiB-Hinterlegung im EPT (verschachtelt)"),
-    "cmp.mmu.pwc": ("paging-structure caches (PML4E, PDPTE, PDE)", "Paging-Structure-Caches (PML4E, PDPTE, PDE)"),
-    "cmp.mmu.nested_tlb": ("nested TLB (gPA → MA)", "verschachtelter TLB (gPA → MA)"),
+    "cmp.mmu.guest_large": ("guest 2 MiB pages", "2-MiB-Seiten im Gast"),
+    "cmp.mmu.guest_large.help": ("The guest maps 2 MiB pages where it can (Linux THP).",
+                                 "Der Gast bildet 2-MiB-Seiten ab, wo er kann (Linux THP)."),
+    "cmp.mmu.ept_large": ("2 MiB EPT backing", "2-MiB-Hinterlegung im EPT"),
+    "cmp.mmu.ept_large.help": ("Nested mode: the VMM backs guest memory with 2 MiB machine blocks.",
+                               "Verschachtelter Modus: Der VMM hinterlegt den Gastspeicher mit 2-MiB-Maschinenblöcken."),
+    "cmp.mmu.pwc": ("paging-structure caches", "Paging-Structure-Caches"),
+    "cmp.mmu.pwc.help": ("Intel-style PML4E, PDPTE and PDE caches: a TLB miss skips the levels they hold.",
+                         "PML4E-, PDPTE- und PDE-Caches nach Intel-Art: Ein TLB-Fehltreffer überspringt die "
+                         "Ebenen, die sie halten."),
+    "cmp.mmu.nested_tlb": ("nested TLB", "verschachtelter TLB"),
+    "cmp.mmu.nested_tlb.help": ("Caches gPA → MA translations of the 2D walk.",
+                                "Speichert Übersetzungen gPA → MA des zweidimensionalen Durchlaufs."),
     "cmp.mmu.caption": ("Off unless switched on here; they apply on top of a scenario's machine, like the TLB.",
                         "Aus, solange hier nicht eingeschaltet; sie gelten wie der TLB zusätzlich zur "
                         "Maschine eines Szenarios."),
