@@ -519,6 +519,7 @@ export default function(component) {
   // with "actions" the server runs the pressed button's callback from an ordered log of presses
   // (see page_keys); without, a key clicks the button
   window.__esxiKeysSend = d.actions ? (log) => component.setTriggerValue('press', {log: log}) : null;
+  if (window.__esxiMarkMore) window.__esxiMarkMore();
   if (window.__esxiKeyHandler) return;
   window.__esxiKeyHandler = (ev) => {
     const map = window.__esxiLectureKeys || {};
@@ -570,8 +571,13 @@ export default function(component) {
   });
   let queued = false;
   const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; mark(); }); } };
+  window.__esxiMarkMore = later;
   new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
   document.addEventListener('scroll', later, true);
+  window.addEventListener('resize', later);
+  later();  // the narration may be on the page before this script runs
+  if (document.fonts) document.fonts.ready.then(later);  // a late font can make it overflow
+  setInterval(later, 1000);  // and whatever else changes its size without a DOM change
 }
 """
 
