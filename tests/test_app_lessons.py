@@ -108,14 +108,7 @@ def test_a_lessons_links_open_in_a_new_tab_and_the_compare_preset_is_taken():
 # -- the score: one per lesson, from its recorded answers ------------------------------------------------
 def lesson_questions(name: str, i: int) -> list:
     from visualizer.learn import lessons as L
-    from visualizer.learn import questions as Q
-    les = L.builtin_lesson(name)
-    s, mode = les.steps[i], les.mode_of(i)
-    m = les.scenario.machine(mode)
-    rec = None
-    for k in range(s.at):
-        rec = m.execute(les.scenario.trace[k], k)
-    return Q.questions_for(rec, m, mode, kinds=list(s.ask))
+    return L.step_questions(L.builtin_lesson(name), i)
 
 
 def answer_all(at: AppTest, name: str, right: bool = True) -> list:

@@ -23,14 +23,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 LESSON = "02-shadow-paging"
 
 
-def lesson_questions(les: L.Lesson, i: int) -> list:
-    s = les.steps[i]
-    mode = les.mode_of(i)
-    m = les.scenario.machine(mode)
-    rec = None
-    for k in range(s.at):
-        rec = m.execute(les.scenario.trace[k], k)
-    return Q.questions_for(rec, m, mode, kinds=list(s.ask))
+lesson_questions = L.step_questions
 
 
 def answer(page, q: Q.Question, lang: str, right: bool) -> None:

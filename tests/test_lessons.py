@@ -124,13 +124,7 @@ def test_teacher_markdown_is_restricted():
 
 
 # -- the answers in a link (done=) ----------------------------------------------------------------------------
-def step_questions(les: L.Lesson, i: int) -> list:
-    s, mode = les.steps[i], les.mode_of(i)
-    m = les.scenario.machine(mode)
-    rec = None
-    for k in range(s.at):
-        rec = m.execute(les.scenario.trace[k], k)
-    return Q.questions_for(rec, m, mode, kinds=list(s.ask))
+step_questions = L.step_questions
 
 
 def test_the_answers_go_into_a_link_and_come_back_the_same():

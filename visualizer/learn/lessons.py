@@ -291,6 +291,20 @@ def check_answers(lesson: Lesson) -> None:
                                       f"in {mode.value} mode ({why})")
 
 
+def step_questions(lesson: Lesson, i: int) -> list:
+    """The questions lesson step ``i`` asks, from the machine after its operation (run from the
+    boot state: for checks and tests; the page takes the state from its cached timeline)."""
+    from .questions import questions_for
+    s, mode = lesson.steps[i], lesson.mode_of(i)
+    if not s.ask:
+        return []
+    m = lesson.scenario.machine(mode)
+    rec = None
+    for k in range(s.at):
+        rec = m.execute(lesson.scenario.trace[k], k)
+    return questions_for(rec, m, mode, kinds=list(s.ask))
+
+
 def lesson_names() -> list[str]:
     """The built-in lessons, in their files' order (the names start with a number)."""
     return [p.stem for p in sorted(LESSON_DIR.glob("*.toml"))]
