@@ -636,7 +636,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   flex-direction: column; }
 .both-narration ol { column-count: 1 !important; column-width: auto; flex: 1; min-height: 0; height: auto; }
 /* predict mode: shorter while the questions are open (asking), or the verdicts sit above the narration (revealed) */
-.esxi-diagram.lecture.asking { height: calc(100vh - 400px); }
+.esxi-diagram.lecture.asking { height: calc(100vh - 440px); }
 .esxi-diagram.lecture.revealed { height: calc(100vh - 420px); }
 .esxi-diagram.lecture.half.revealed { height: calc((100vh - 330px) / 2); }
 .st-key-predict_box, .st-key-predict_results { font-size: 16px; }
