@@ -131,6 +131,10 @@ def test_the_uploaders_own_texts_speak_the_pages_language_and_the_apps_limit(ser
         settle(page)
     zone = page.locator("[data-testid=stFileUploader]").first
     zone.wait_for()
+    # the style comes in its own element right after the uploader
+    page.wait_for_function("""() => { const p = document.querySelector(
+        '[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p');
+        return p && getComputedStyle(p, '::after').content !== 'none'; }""")
     drawn = zone.evaluate(_DRAWN_TEXT)
     assert drawn["button"] == button and drawn["note"] == note, drawn
     assert drawn["button_hidden"] and drawn["note_hidden"], drawn  # Streamlit's English is not drawn

@@ -200,6 +200,11 @@ def test_presenter_view_keeps_each_table_with_its_entries_and_keys_are_not_lost(
         for _ in range(5):
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(120)
-        page.locator('.px-question[data-q="6"]').wait_for()
+        try:
+            page.locator('.px-question[data-q="6"]').wait_for()
+        except Exception:
+            shown = page.evaluate("() => [document.querySelector('.px-question')?.dataset.q, "
+                                  "JSON.stringify(window.__esxiPressLog), !!window.__esxiKeysSend]")
+            raise AssertionError(f"after five presses: question, unacknowledged presses, sender: {shown}") from None
     finally:
         ctx.close()

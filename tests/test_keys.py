@@ -1,5 +1,6 @@
-"""The lecture keys' ordered press log (visualizer.app.ui.presses_to_run): every press runs once,
-in order, however the requests that carry the log are folded together on the way."""
+"""The lecture keys' press log (visualizer.app.ui.presses_to_run): every press runs once, in
+order, however the requests that carry the log are folded together on the way — also the first
+presses of a page, and after a reload or a reconnect."""
 from __future__ import annotations
 
 from visualizer.app.ui import presses_to_run
@@ -7,27 +8,33 @@ from visualizer.app.ui import presses_to_run
 B = {"fwd", "back", "home"}
 
 
+def req(page: str, *log) -> dict:
+    return {"page": page, "log": [list(e) for e in log]}
+
+
 def test_each_press_runs_once_in_order_when_requests_are_folded():
-    log = [[1, "fwd"]]
-    run, seen = presses_to_run(log, None, B)
-    assert run == ["fwd"] and seen == 1
-    # three presses, of which the server sees only the last request (Streamlit folded them)
-    log += [[2, "fwd"], [3, "home"], [4, "fwd"]]
-    run, seen = presses_to_run(log, seen, B)
-    assert run == ["fwd", "home", "fwd"] and seen == 4
-    assert presses_to_run(log, seen, B) == ([], 4)  # the same log again: nothing twice
-    run, seen = presses_to_run(log[1:] + [[5, "back"]], seen, B)
-    assert run == ["back"] and seen == 5
+    # the page's first three presses reach the server as one request (Streamlit folded them)
+    run, ran = presses_to_run(req("p1", (1, "fwd"), (2, "fwd"), (3, "home")), None, B)
+    assert run == ["fwd", "fwd", "home"] and ran == ("p1", 3)
+    # the browser has not seen the acknowledgement yet: the log still holds 1-3
+    run, ran = presses_to_run(req("p1", (1, "fwd"), (2, "fwd"), (3, "home"), (4, "fwd")), ran, B)
+    assert run == ["fwd"] and ran == ("p1", 4)
+    assert presses_to_run(req("p1", (4, "fwd")), ran, B) == ([], ("p1", 4))  # the same press again: nothing
+    run, ran = presses_to_run(req("p1", (5, "back"), (6, "fwd")), ran, B)
+    assert run == ["back", "fwd"] and ran == ("p1", 6)
 
 
-def test_a_new_session_or_a_reloaded_page_runs_only_the_newest_press():
-    old_browser_log = [[n, "fwd"] for n in range(1, 11)]
-    assert presses_to_run(old_browser_log, None, B) == (["fwd"], 10)  # not ten steps at once
-    reloaded = [[1, "back"]]  # the page numbers from 1 again while the session saw 10
-    assert presses_to_run(reloaded, 10, B) == (["back"], 1)
+def test_a_reloaded_page_or_a_new_session_runs_the_presses_it_sends():
+    # a reload numbers from 1 again under a new page id: its presses are new, whatever ran before
+    assert presses_to_run(req("p2", (1, "back")), ("p1", 10), B) == (["back"], ("p2", 1))
+    # a new session (a reconnect) gets only the presses the browser has no acknowledgement for
+    assert presses_to_run(req("p1", (11, "fwd"), (12, "fwd")), None, B) == (["fwd", "fwd"], ("p1", 12))
 
 
-def test_bad_logs_run_nothing():
-    for log in (None, "x", [], [["1", "fwd"]], [[True, "fwd"]], [[1, "rm -rf"]], [[1]], [[1, 2]]):
-        assert presses_to_run(log, 3, B) == ([], 3), log
-    assert presses_to_run([[n, "fwd"] for n in range(1, 100)], 0, B)[0] == ["fwd"] * 32  # at most 32 per request
+def test_bad_requests_run_nothing():
+    for press in (None, "x", {}, {"log": [[1, "fwd"]]}, {"page": 3, "log": [[1, "fwd"]]}, req("p", ),
+                  {"page": "p", "log": [["1", "fwd"]]}, {"page": "p", "log": [[True, "fwd"]]},
+                  req("p", (1, "rm -rf")), {"page": "p", "log": [[1]]}, {"page": "p", "log": [[1, 2]]}):
+        assert presses_to_run(press, ("p", 3), B) == ([], ("p", 3)), press
+    many = req("p", *[(n, "fwd") for n in range(1, 100)])
+    assert presses_to_run(many, None, B)[0] == ["fwd"] * 32  # at most 32 per request

@@ -347,15 +347,20 @@ def _run_by_the_pages_folder() -> bool:
     return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 
-def page_config(lang: str, title: str, icon: str, **kw) -> None:
+def page_config(lang: str, title: str, icon: str, entry: bool = False, **kw) -> None:
     """``st.set_page_config`` in ``lang``: the browser tab names the page (``title`` is an i18n
     key); the app menu's About box lists what Streamlit does not translate. A page run by the
-    pages/ folder's routing switches to the app's navigation and runs again through Home.py."""
+    pages/ folder's routing switches to the app's navigation and runs again through Home.py.
+    ``entry``: the call of the entry file, which runs before every page — it is no page, so it
+    must not make each run look like a change of page (that forgot every value the page wrote
+    lately, and an echo of one was taken for a link: a fast presenter lost steps)."""
     if _run_by_the_pages_folder():
         navigation(lang)  # turns the folder routing off for the whole server
         st.rerun()
     st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=icon, layout="wide",
                        menu_items={"About": about(lang)}, **kw)
+    if entry:
+        return
     S = st.session_state
     if S.get("_qp_page") != title:  # another page: its link is a link, whatever this page wrote before
         S["_qp_page"] = title
@@ -518,7 +523,13 @@ export default function(component) {
   window.__esxiLectureKeys = d.keys || {};
   // with "actions" the server runs the pressed button's callback from an ordered log of presses
   // (see page_keys); without, a key clicks the button
-  window.__esxiKeysSend = d.actions ? (log) => component.setTriggerValue('press', {log: log}) : null;
+  // presses are numbered per page load; the server says which it has run (ack), those leave the log
+  window.__esxiPageId = window.__esxiPageId || (Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
+  if (Array.isArray(d.ack) && d.ack[0] === window.__esxiPageId && window.__esxiPressLog) {
+    window.__esxiPressLog = window.__esxiPressLog.filter(e => e[0] > d.ack[1]);
+  }
+  window.__esxiKeysSend = d.actions ?
+    (log) => component.setTriggerValue('press', {page: window.__esxiPageId, log: log}) : null;
   if (window.__esxiMarkMore) window.__esxiMarkMore();
   if (window.__esxiKeyHandler) return;
   window.__esxiKeyHandler = (ev) => {
@@ -679,32 +690,36 @@ def page_keys(mapping: dict[str, str], key: str, actions: Optional[dict] = None)
     if actions is None:
         comp(data={"keys": dict(mapping)}, key=key)
         return
-    comp(data={"keys": dict(mapping), "actions": True}, key=key, on_press_change=lambda: _run_presses(key, actions))
+    ran = st.session_state.get(f"_{key}.ran")
+    comp(data={"keys": dict(mapping), "actions": True, "ack": list(ran) if ran else None}, key=key,
+         on_press_change=lambda: _run_presses(key, actions))
 
 
-def presses_to_run(log, seen: Optional[int], buttons) -> tuple[list[str], Optional[int]]:
-    """The presses of a keys log (``[[number, button], …]``, the browser's last ones) not run yet,
-    in order, and the last number run. ``seen`` None (a new session) or past the log (a reloaded
-    page numbers from 1 again): only the newest press — never a whole old log at once."""
-    if not isinstance(log, list):
-        return [], seen
+def presses_to_run(press, ran: Optional[tuple], buttons) -> tuple[list[str], Optional[tuple]]:
+    """The presses a keys request carries (``{"page": id, "log": [[number, button], …]}``: the
+    presses of one page load the server has not acknowledged yet) that have not run, in order,
+    and what has run now: (page, last number). Numbers count per page load, so a reloaded page, or
+    a new session after a reconnect, starts from nothing run."""
+    page = press.get("page") if isinstance(press, dict) else None
+    log = press.get("log") if isinstance(press, dict) else None
+    if not isinstance(page, str) or not isinstance(log, list):
+        return [], ran
     entries = sorted(e for e in log[-MAX_PRESSES:] if isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)
                      and not isinstance(e[0], bool) and isinstance(e[1], str) and e[1] in buttons)
     if not entries:
-        return [], seen
-    if seen is None or seen > entries[-1][0]:
-        seen = entries[-1][0] - 1
+        return [], ran
+    seen = ran[1] if ran and ran[0] == page else 0
     run = [button for n, button in entries if n > seen]
-    return run, max(seen, entries[-1][0])
+    return run, (page, max(seen, entries[-1][0]))
 
 
 def _run_presses(key: str, actions: dict) -> None:
     """Run the presses of the keys component ``key`` that this session has not run yet."""
     S = st.session_state
     value = S.get(key)
-    press = value.get("press") if isinstance(value, dict) else None
-    run, seen = presses_to_run(press.get("log") if isinstance(press, dict) else None, S.get(f"_{key}.seen"), actions)
-    S[f"_{key}.seen"] = seen
+    run, ran = presses_to_run(value.get("press") if isinstance(value, dict) else None, S.get(f"_{key}.ran"),
+                              actions)
+    S[f"_{key}.ran"] = ran
     for button in run:
         actions[button]()
 
