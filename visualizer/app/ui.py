@@ -521,15 +521,13 @@ _KEYS_JS = """
 export default function(component) {
   const d = component.data || {};
   window.__esxiLectureKeys = d.keys || {};
-  // with "actions" the server runs the pressed button's callback from an ordered log of presses
-  // (see page_keys); without, a key clicks the button
+  // the server runs the pressed button's callback from an ordered log of presses (see page_keys):
   // presses are numbered per page load; the server says which it has run (ack), those leave the log
   window.__esxiPageId = window.__esxiPageId || (Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
   if (Array.isArray(d.ack) && d.ack[0] === window.__esxiPageId && window.__esxiPressLog) {
     window.__esxiPressLog = window.__esxiPressLog.filter(e => e[0] > d.ack[1]);
   }
-  window.__esxiKeysSend = d.actions ?
-    (log) => component.setTriggerValue('press', {page: window.__esxiPageId, log: log}) : null;
+  window.__esxiKeysSend = (log) => component.setTriggerValue('press', {page: window.__esxiPageId, log: log});
   if (window.__esxiMarkMore) window.__esxiMarkMore();
   if (window.__esxiKeyHandler) return;
   window.__esxiKeyHandler = (ev) => {
@@ -560,11 +558,9 @@ export default function(component) {
     ev.preventDefault();
     if (button.disabled) return;
     const press = () => {
-      const send = window.__esxiKeysSend;
-      if (!send) { button.click(); return; }
       window.__esxiPressSeq = (window.__esxiPressSeq || 0) + 1;
       window.__esxiPressLog = (window.__esxiPressLog || []).concat([[window.__esxiPressSeq, key]]).slice(-32);
-      send(window.__esxiPressLog);
+      window.__esxiKeysSend(window.__esxiPressLog);
     };
     if (typing) {
       t.blur();  // the field hands its value to Streamlit on blur; the press follows it
@@ -602,7 +598,7 @@ def _keys_component():
     return v2.component("esxi_lecture_keys", js=_KEYS_JS, isolate_styles=False)
 
 
-def lecture_keys(actions: Optional[dict] = None) -> None:
+def lecture_keys(actions: dict) -> None:
     """Make the lecture keys press the lecture buttons: ``actions`` maps each button's key to its
     callback (see :func:`page_keys`)."""
     page_keys(LECTURE_KEYS, "lecture_keys", actions)
@@ -674,24 +670,22 @@ MAX_PRESSES = 32
 """Presses one request may carry (the browser keeps the last 32 in its log)."""
 
 
-def page_keys(mapping: dict[str, str], key: str, actions: Optional[dict] = None) -> None:
+def page_keys(mapping: dict[str, str], key: str, actions: dict) -> None:
     """Make keys press buttons: ``mapping`` is key name (``KeyboardEvent.key``: "ArrowRight",
-    "PageDown", "r", "Enter", …) → the button's widget key; keys typed into a text field stay
-    there (a clicker's PageDown/PageUp excepted).
+    "PageDown", "r", "Enter", …) → the button's widget key, ``actions`` that button's key → its
+    callback (the one its click runs); keys typed into a text field stay there (a clicker's
+    PageDown/PageUp excepted).
 
-    Without ``actions`` a key clicks the button. With ``actions`` (button key → its callback) a
-    key is not a click: Streamlit folds two clicks of one button that reach the server before the
-    rerun of the first has started into one (a clicker pressed five times in a second lost one
-    step in five, measured in Chromium). Each press is numbered in the browser and sent with the
-    last ones, in order; the server runs every press it has not run yet, once, in that order."""
+    A key is not a click: Streamlit folds two clicks of one button that reach the server before
+    the rerun of the first has started into one (a clicker pressed five times in a second lost a
+    step in one run of five, measured in Chromium). Each press is numbered in the browser and sent
+    with those the server has not acknowledged; the server runs each press once, in order
+    (:func:`presses_to_run`)."""
     comp = _keys_component()
     if comp is None:
         return
-    if actions is None:
-        comp(data={"keys": dict(mapping)}, key=key)
-        return
     ran = st.session_state.get(f"_{key}.ran")
-    comp(data={"keys": dict(mapping), "actions": True, "ack": list(ran) if ran else None}, key=key,
+    comp(data={"keys": dict(mapping), "ack": list(ran) if ran else None}, key=key,
          on_press_change=lambda: _run_presses(key, actions))
 
 
