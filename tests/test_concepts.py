@@ -10,9 +10,9 @@ import pytest
 
 from visualizer.engine import Mode, builtin, builtin_names
 from visualizer.engine.events import ExitReason, PmapReason, VmExit
-from visualizer.learn import concepts as C
-from visualizer.render.i18n import CATALOGUE
-from visualizer.render.narrate import Line, html_list, narrate, narrate_linked
+from visualizer.text import concepts as C
+from visualizer.text.i18n import CATALOGUE
+from visualizer.text.narrate import Line, html_list, narrate, narrate_linked
 
 
 def records(name: str, mode: Mode, upto: int):

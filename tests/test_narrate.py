@@ -6,7 +6,7 @@ import random
 import pytest
 
 from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin
-from visualizer.render.narrate import html_list, narrate, sentence
+from visualizer.text.narrate import html_list, narrate, sentence
 
 
 def steps(name: str, mode: Mode):

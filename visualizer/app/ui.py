@@ -17,8 +17,8 @@ from ..engine.isolate import IsolationError, run_isolated
 from ..learn import exercises as X
 from ..render.dot import to_dot
 from ..render.figure import Figure
-from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
-from ..render.plain import plain
+from ..text.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
+from ..text.plain import plain
 from ..render.svg import to_svg
 from .session import Timeline, scenario_key
 from .uploads import UploadStore

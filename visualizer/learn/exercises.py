@@ -41,7 +41,7 @@ from ..engine.events import ExitReason, FlushReason, FlushScope, Stage, TlbFill,
 from ..engine.memory import PAGE_SHIFT
 from ..engine.ops import OpKind
 from ..engine.paging import FRAME_MASK, X86
-from ..render.i18n import CATALOGUE, number, percent, t
+from ..text.i18n import CATALOGUE, number, percent, t
 
 KINDS = ("translate", "walk-refs", "exits", "tlb", "cheaper")
 """The exercise kinds, in the order the catalogue and ``--help`` list them."""
@@ -171,7 +171,7 @@ def step_number(index: int) -> int:
 def _op_line(i: int, op, lang: str) -> str:
     """A trace operation as the question lists it, numbered as the step page numbers it:
     " 1  VM1/p1  write 0x400000 = 0xa" for operation 0."""
-    from ..render.tables import op_text  # the step page's wording (pure; pandas only)
+    from ..text.narrate import op_text  # the step page's wording
     return f"{step_number(i):>2}  {op_text(op, lang)}"
 
 

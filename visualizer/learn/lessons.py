@@ -39,7 +39,7 @@ from ..engine.counters import TlbOutcome
 from ..engine.errors import ScenarioError
 from ..engine.scenario import load_scenario_text
 from ..engine.tomlcheck import check_toml_shape
-from ..render.plain import plain
+from ..text.plain import plain
 from .questions import KINDS, Score, make_question
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
@@ -436,7 +436,7 @@ def _inline(s: str) -> str:
 def safe_markdown(text: str) -> str:
     """Teacher text as Markdown that can only emphasise, list and show links with their
     targets (as text): no raw HTML, no images, no headings, tables or code — those are shown
-    as the characters they are (:func:`visualizer.render.plain.plain`)."""
+    as the characters they are (:func:`visualizer.text.plain.plain`)."""
     lines = []
     for line in text.replace("\r\n", "\n").split("\n"):
         m = _ITEM.match(line)

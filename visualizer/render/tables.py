@@ -14,7 +14,8 @@ from ..engine.events import AdUpdate, EptUpdate, Stage, TlbLookup, VmExit, Walke
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
-from .i18n import CATALOGUE, number, percent, t
+from ..text.i18n import CATALOGUE, number, percent, t
+from ..text.narrate import op_text
 
 _ADDRESS_FIELDS = {"gva", "gpa", "ma", "table", "address", "guest_cr3", "root", "evicted"}
 _PAGE_FIELDS = {"gvpn", "gppn", "mpn", "old_mpn", "new_mpn"}
@@ -61,15 +62,6 @@ def _label(prefix: str, value: str, lang: str) -> str:
 
 def event_name(ev, lang: str = "en") -> str:
     return _label("event.", ev.__class__.__name__, lang)
-
-
-def op_text(op, lang: str = "en") -> str:
-    """An operation as the trace describes it ("read VM1/p1 0x400000"), its kind named in ``lang``."""
-    text = op.describe()
-    kind = op.kind.value
-    if not text.startswith(kind):
-        return text
-    return t("op." + kind, lang) + text[len(kind):].replace(" with ", t("op.with", lang))
 
 
 def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
@@ -151,7 +143,7 @@ def events_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
 def event_sentence(ev, step: Step, lang: str = "en") -> str:
     """One event as a sentence: a walk reference or an A/D update as what the walker read or set,
     anything else as the narration tells it on its own."""
-    from .narrate import narrate
+    from ..text.narrate import narrate
     cls = ev.__class__
     if cls is WalkRef or cls is AdUpdate:
         space = "gPA" if ev.stage is Stage.GUEST else "MA"

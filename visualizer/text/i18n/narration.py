@@ -1,4 +1,4 @@
-"""The narration of a step (visualizer.render.narrate); its output is golden, EN and DE."""
+"""The narration of a step (visualizer.text.narrate); its output is golden, EN and DE."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {

@@ -19,7 +19,7 @@ from ..engine.ops import OpKind
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
-from ..learn import concepts as C
+from . import concepts as C
 from .i18n import t
 
 ARROW = " → "
@@ -27,6 +27,15 @@ _LEVEL = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
 _SCOPED = (FlushReason.SHADOW_ENTRY_DROPPED, FlushReason.PMAP_CHANGE)
 """Shadow-mode flushes that invalidate single gVAs (INVVPID individual-address) unless a whole
 shadow table went (then the whole VPID)."""
+
+
+def op_text(op, lang: str = "en") -> str:
+    """An operation as the trace describes it ("read VM1/p1 0x400000"), its kind named in ``lang``."""
+    text = op.describe()
+    kind = op.kind.value
+    if not text.startswith(kind):
+        return text
+    return t("op." + kind, lang) + text[len(kind):].replace(" with ", t("op.with", lang))
 
 
 def _flush_reason(ev: TlbFlush, lang: str) -> str:
@@ -206,7 +215,7 @@ def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
 class Line(tuple):
     """One narration line as :func:`narrate_linked` gives it: unpacks as ``(text, ids)`` like a
     pair, and also knows the concepts it speaks of (``concepts``: ids of
-    :mod:`visualizer.learn.concepts`, at most :data:`MAX_CONCEPTS`) and its language
+    :mod:`visualizer.text.concepts`, at most :data:`MAX_CONCEPTS`) and its language
     (``lang``), so that :func:`html_list` can add the "why?" to it."""
 
     def __new__(cls, text: str, ids: tuple = (), concepts: tuple = (), lang: str = "en"):

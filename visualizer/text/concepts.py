@@ -4,7 +4,7 @@ Pure Python (no streamlit, no graphviz). Each :class:`Concept` has an id, a cita
 source it rests on (DOMAIN.md's sources: the Intel SDM, the KVM documentation, the vSphere
 text, the papers it names) and an :class:`Example`: a built-in scenario, a mode and a link step
 where the engine's record shows it. Titles and explanations live in the string catalogue
-(:mod:`visualizer.render.i18n.learn_concepts`): ``concept.<id>.title``, ``concept.<id>.why``
+(:mod:`visualizer.text.i18n.learn_concepts`): ``concept.<id>.title``, ``concept.<id>.why``
 and, where the engine simplifies, ``concept.<id>.model``.
 
 The API other modules use (kept small):
@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from ..engine.events import (ExitReason, FlushReason, GuestActionKind, Note, PmapReason, Refusal, ShadowZapReason,
                              Stage, Walker)
 from ..engine.ops import Mode
-from ..render.i18n import CATALOGUE, t
+from .i18n import CATALOGUE, t
 
 TLB = "tlb"
 GUEST_FAULT = "guest-fault"
