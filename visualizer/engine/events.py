@@ -43,6 +43,50 @@ class Access(Enum):
     EXEC = "exec"
 
 
+
+class Cause(Enum):
+    """What a record's cycles pay for (the counters' cycles by cause). A typed value: each record
+    class names its cause; a VM exit's cause is its reason (:meth:`of_exit`)."""
+
+    WALK = "walk"
+    """References of the CPU's page walker."""
+    VMM_WALK = "vmm-walk"
+    """The VMM's software walks of the guest tables (shadow mode, on an exit)."""
+    EXIT_HIDDEN_FAULT = "vm-exit:hidden-fault"
+    EXIT_GUEST_FAULT = "vm-exit:guest-fault"
+    EXIT_PT_WRITE = "vm-exit:pt-write"
+    EXIT_INVLPG = "vm-exit:invlpg"
+    EXIT_CR3_LOAD = "vm-exit:cr3-load"
+    EXIT_EPT_VIOLATION = "vm-exit:ept-violation"
+    GUEST_FAULT = "guest-fault"
+    """Delivering a #PF to the guest."""
+    GUEST = "guest"
+    """The guest kernel's work (zeroing, copying pages)."""
+    PMAP = "pmap"
+    """The VMM's changes of guest-physical memory (backing, copying, swapping pages)."""
+    VMM = "vmm"
+    """The VMM's table maintenance (shadow entries, EPT entries)."""
+    VM_SWITCH = "vm-switch"
+    TLB = "tlb"
+    AD = "ad"
+    DATA = "data"
+    FAULT = "fault"
+    NOTE = "note"
+
+    @property
+    def exit_reason(self) -> Optional["ExitReason"]:
+        """The exit reason of a VM-exit cause (None for every other cause)."""
+        return _EXIT_OF_CAUSE.get(self)
+
+    @property
+    def group(self) -> str:
+        """The record kind as the CSV's ``cause`` column writes it: "vm-exit" for every exit."""
+        return "vm-exit" if self in _EXIT_OF_CAUSE else self.value
+
+    @staticmethod
+    def of_exit(reason: "ExitReason") -> "Cause":
+        return _CAUSE_OF_EXIT[reason]
+
 class FaultKind(Enum):
     """Why a walk failed."""
 
@@ -72,6 +116,10 @@ class ExitReason(Enum):
     EPT_VIOLATION = "ept-violation"
     """Nested mode: the gPA has no usable nested entry (unbacked, swapped, shared on write)."""
 
+
+
+_CAUSE_OF_EXIT = {r: Cause("vm-exit:" + r.value) for r in ExitReason}
+_EXIT_OF_CAUSE = {c: r for r, c in _CAUSE_OF_EXIT.items()}
 
 class PageState(Enum):
     """The state of a guest-physical page in the VMM's pmap (the seed's four states)."""
@@ -132,6 +180,9 @@ class GuestActionKind(Enum):
     EXIT = "exit"
     """exit: the guest tears down the address space of ``process`` (every user PTE and page
     table); frames no PTE maps any more are freed after the TLB flush."""
+    SPLIT_LARGE = "split-large"
+    """The guest splits a 2 MiB page (``gppn``: its first frame) into a new page table of 512
+    PTEs with the same frames and rights (Linux ``split_huge_pmd``)."""
 
 
 class GuestNothing(Enum):
@@ -193,6 +244,14 @@ class FlushReason(Enum):
     """Nested mode: the VMM removed or downgraded a nested entry (sharing, copy-on-write, swapping)
     and makes it visible with INVEPT — single-context (every combined mapping of that VM's EPT
     root) or all-context. x86 cannot invalidate combined mappings by guest-physical address."""
+    PAGE_FAULT = "page fault"
+    """A page fault invalidates the TLB entries and the PML4E/PDPTE/PDE-cache entries that would
+    be used for the faulting linear address (Intel SDM Vol. 3A §4.10.4.1), so the access retried
+    after the handler walks the tables again from the top."""
+    EPT_VIOLATION = "EPT violation"
+    """An EPT violation invalidates the guest-physical mappings used for the faulting gPA and,
+    where that gPA came from translating a linear address, the combined mappings for that linear
+    address (Intel SDM Vol. 3C §29.4.3.1)."""
 
 
 class ShadowZapReason(Enum):
@@ -238,24 +297,70 @@ class WalkRef(NamedTuple):
     """The address being translated: a gVA (guest and shadow walks) or, for nested references,
     the gPA."""
 
-    cause = "walk"
+    cause = Cause.WALK
+
+
+class WalkCache(Enum):
+    """Which MMU cache answered part of a walk (``[mmu] design`` says whose caches these are)."""
+
+    PML4E = "pml4e"
+    """Intel PML4E cache: linear-address bits 47:39 → the PDPT (SDM Vol. 3A §4.10.3.1)."""
+    PDPTE = "pdpte"
+    """Intel PDPTE cache: bits 47:30 → the page directory."""
+    PDE = "pde"
+    """Intel PDE cache: bits 47:21 → the page table. Under EPT these three hold *combined*
+    mappings: the host-physical address of the next guest table (SDM Vol. 3C §29.4.1)."""
+    GPA = "gpa"
+    """Intel guest-physical translation: gPA → MA, tagged by the EPT root (SDM Vol. 3C §29.4.1)."""
+    EPT_PML4E = "ept-pml4e"
+    """Intel EPT paging-structure caches (guest-physical mappings): gPA bits 47:39 → EPT PDPT,"""
+    EPT_PDPTE = "ept-pdpte"
+    """… bits 47:30 → EPT page directory,"""
+    EPT_PDE = "ept-pde"
+    """… bits 47:21 → EPT page table."""
+    PWC = "pwc"
+    """AMD page-walk cache: one upper-level entry (guest or nested) found by the machine address
+    it is stored at (Bhargava et al., ASPLOS'08: the 2D PWC)."""
+    NTLB = "ntlb"
+    """AMD nested TLB: gPA → MA, so the gPA needs no nested walk (Bhargava et al.)."""
 
 
 class WalkCacheHit(NamedTuple):
-    """A walk used a cached entry instead of reading tables: a paging-structure cache (``cache``
-    "pml4e", "pdpte" or "pde": the walk starts below the levels in ``skipped``) or the nested
-    TLB (``cache`` "ntlb": the gPA ``address`` needs no nested walk, ``skipped`` its EPT levels).
+    """A walk used a cached entry instead of reading tables. A paging-structure cache
+    (PML4E/PDPTE/PDE, or their EPT counterparts): the walk starts below the levels in
+    ``skipped``; a translation cache (Intel's guest-physical translations, AMD's nested TLB):
+    the gPA ``address`` needs no nested walk, ``skipped`` its EPT levels; AMD's page-walk cache:
+    the one entry at level ``skipped[0]`` of the table at ``address`` came from the cache.
     ``saved``: the references the walk did not make."""
 
     stage: Stage
-    cache: str
+    cache: WalkCache
     skipped: tuple
     address: int
+    """The table the walk goes on with (paging-structure caches: its gPA for guest tables, the
+    host-physical address being cached for display only), the gPA (translations) or the table
+    holding the cached entry (AMD's page-walk cache)."""
     saved: int
     gva: int
     cost: int = 0
+    combined: bool = False
+    """An Intel PML4E/PDPTE/PDE-cache hit under EPT: a combined mapping, which also spares the
+    nested walks of the skipped guest tables and of the next one."""
 
-    cause = "walk"
+    cause = Cause.WALK
+
+
+class TlbMiss(Enum):
+    """Why a TLB lookup did not answer the access."""
+
+    ABSENT = "absent"
+    """No entry for the page."""
+    DENIED = "denied"
+    """An entry whose cached rights forbid the access. The SDM allows either a #PF straight from
+    the entry or a new walk (Vol. 3A §4.10.4.3); the model walks again, and the walk decides."""
+    CLEAN = "clean"
+    """A write through a writable entry whose dirty flag is clear: the CPU walks again to set D
+    in the tables (the entry caches D; SDM Vol. 3A §4.8)."""
 
 
 class TlbLookup(NamedTuple):
@@ -266,8 +371,10 @@ class TlbLookup(NamedTuple):
     vpid: int
     pcid: int
     cost: int = 0
+    miss: Optional[TlbMiss] = None
+    """Why it missed (None for a hit)."""
 
-    cause = "tlb"
+    cause = Cause.TLB
 
 
 class TlbFill(NamedTuple):
@@ -282,7 +389,7 @@ class TlbFill(NamedTuple):
     large: bool = False
     """A 2 MiB entry (it answers every 4 KiB page of its 2 MiB page)."""
 
-    cause = "tlb"
+    cause = Cause.TLB
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +399,14 @@ class TlbFlush:
     scope: FlushScope
     reason: FlushReason
     removed: int
-    """How many entries were dropped."""
+    """How many TLB entries were dropped."""
     cost: int = 0
     vm: Optional[str] = None
     """INVEPT single-context: the VM whose EPT root's mappings went."""
-    cause = "tlb"
+    caches: int = 0
+    """How many MMU-cache entries (paging-structure caches, guest-physical mappings, page-walk
+    cache, nested TLB) went with them."""
+    cause = Cause.TLB
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +426,7 @@ class Fault:
     table_level: int = 0
     """Nested faults on a guest table: the guest level of that table (4 = the PML4 …)."""
     cost: int = 0
-    cause = "fault"
+    cause = Cause.FAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +440,10 @@ class VmExit:
     fault: Optional["Fault"] = None
     """GUEST_FAULT: the guest walk's fault (what the guest tables lack or deny); EPT_VIOLATION:
     the nested walk's fault (which nested level, and whether a guest table or the data page)."""
-    cause = "vm-exit"
+
+    @property
+    def cause(self) -> Cause:
+        return _CAUSE_OF_EXIT[self.reason]
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +455,7 @@ class GuestPageFault:
     cost: int
     level: int = 0
     """The guest level whose entry failed (4 = PML4 … 1 = PT; for rights faults the leaf)."""
-    cause = "guest-fault"
+    cause = Cause.GUEST_FAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +475,9 @@ class GuestAction:
     """NOTHING_TO_DO: why."""
     fault: Optional[FaultKind] = None
     """SEGV: the fault the handler could not fix (None: out of memory)."""
-    cause = "guest"
+    pages: int = 1
+    """How many 4 KiB pages it covers (512 for a 2 MiB page allocated, zeroed or split)."""
+    cause = Cause.GUEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +491,7 @@ class ShadowFill:
     index: int
     entry: int
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +505,7 @@ class ShadowInvalidate:
     reason: ShadowZapReason
     freed_tables: int = 0
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +517,7 @@ class ShadowRoot:
     cached: bool
     evicted: Optional[int] = None
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +527,7 @@ class EptUpdate:
     gppn: int
     entry: int
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +542,7 @@ class PmapChange:
     old_mpn: Optional[int]
     new_mpn: Optional[int]
     cost: int = 0
-    cause = "pmap"
+    cause = Cause.PMAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +557,7 @@ class AdUpdate:
     """"A", "D" or "AD"."""
     walker: Walker
     cost: int = 0
-    cause = "ad"
+    cause = Cause.AD
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +567,7 @@ class VmSwitch:
     from_vm: Optional[str]
     to_vm: str
     cost: int
-    cause = "vm-switch"
+    cause = Cause.VM_SWITCH
 
 
 class DataAccess(NamedTuple):
@@ -465,7 +580,7 @@ class DataAccess(NamedTuple):
     value: int
     cost: int = 0
 
-    cause = "data"
+    cause = Cause.DATA
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +592,7 @@ class Note:
     gppn: Optional[int] = None
     state: Optional[PageState] = None
     cost: int = 0
-    cause = "note"
+    cause = Cause.NOTE
 
     @property
     def text(self) -> str:

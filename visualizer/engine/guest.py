@@ -20,7 +20,8 @@ from typing import Optional, Protocol
 
 from .events import GuestAction, GuestActionKind as GA, GuestNothing
 from .memory import PAGE_SHIFT
-from .paging import FRAME_MASK, NX, P, PS, RW, US, index_of
+from .paging import FRAME_MASK, NX, A, P, PS, RW, US, index_of
+from .record import EpisodeKind, GuestWork
 
 USER_PTE = P | RW | US
 """Rights the guest gives user pages and intermediate tables (data leaves add NX)."""
@@ -111,26 +112,28 @@ class GuestOS:
                 return first
         return None
 
-    def _split(self, pde_gpa: int, e: int, events: list) -> Optional[int]:
+    def _split(self, pde_gpa: int, e: int, events: list, gva: int = 0) -> Optional[int]:
         """Split the 2 MiB page of PD entry ``e`` (at ``pde_gpa``) into a page table of 512 PTEs
         with the same frames and rights (Linux ``split_huge_pmd``). Returns the table's gPPN."""
-        new = self.alloc_frame()
-        if new is None:
-            events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
-            return None
-        events.append(GuestAction(GA.ALLOC_TABLE, new, "level-1 table: splits a 2 MiB page"))
-        self.split_pending = True
-        self.pt_pages.add(new)
-        self.port.kernel_zero(self, new, events)
-        base = e & FRAME_MASK
-        flags = e & ~FRAME_MASK & ~PS
-        for i in range(512):
-            self.port.kernel_write(self, (new << PAGE_SHIFT) + 8 * i, (base + (i << PAGE_SHIFT)) | flags, events)
-        pde = (new << PAGE_SHIFT) | USER_PTE
-        self.port.kernel_write(self, pde_gpa, pde, events)
-        events.append(GuestAction(GA.WRITE_PTE, pde_gpa >> PAGE_SHIFT,
-                                  f"level 2 [{(pde_gpa & 0xFFF) >> 3}] = 0x{pde:x} (2 MiB page split)"))
-        return new
+        with events.episode(EpisodeKind.GUEST_WORK, GuestWork.SPLIT_2M, gva & ~0x1FFFFF):
+            new = self.alloc_frame()
+            if new is None:
+                events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
+                return None
+            events.append(GuestAction(GA.ALLOC_TABLE, new, "level-1 table: splits a 2 MiB page"))
+            self.split_pending = True
+            self.pt_pages.add(new)
+            self.port.kernel_zero(self, new, events)
+            base = e & FRAME_MASK
+            flags = e & ~FRAME_MASK & ~PS
+            for i in range(512):
+                self.port.kernel_write(self, (new << PAGE_SHIFT) + 8 * i, (base + (i << PAGE_SHIFT)) | flags, events)
+            pde = (new << PAGE_SHIFT) | USER_PTE
+            self.port.kernel_write(self, pde_gpa, pde, events)
+            events.append(GuestAction(GA.SPLIT_LARGE, base >> PAGE_SHIFT,
+                                      f"level 2 [{(pde_gpa & 0xFFF) >> 3}] = 0x{pde:x}: a table of 512 PTEs",
+                                      gva=gva & ~0x1FFFFF, pages=512))
+            return new
 
     # -- processes ---------------------------------------------------------------------------
     def create_process(self, name: str, events: list) -> Process:
@@ -158,7 +161,7 @@ class GuestOS:
             if level == 2 and e & PS:
                 if not split:
                     return slot
-                new = self._split(slot, e, events)
+                new = self._split(slot, e, events, gva)
                 if new is None:
                     return None
                 e = new << PAGE_SHIFT
@@ -184,10 +187,11 @@ class GuestOS:
                 first = self.alloc_block()
                 if first is not None:  # THP: one 2 MiB page for the whole aligned region
                     base = gva & ~0x1FFFFF
-                    events.append(GuestAction(GA.ALLOC_FRAME, first, f"2 MiB page for gVA 0x{base:x}", gva=base))
+                    events.append(GuestAction(GA.ALLOC_FRAME, first, f"2 MiB page for gVA 0x{base:x}", gva=base,
+                                              pages=512))
                     for g in range(first, first + 512):
                         self.port.kernel_zero(self, g, events)
-                    events.append(GuestAction(GA.ZERO_FRAME, first, "2 MiB", 512 * self.costs.page_zero))
+                    events.append(GuestAction(GA.ZERO_FRAME, first, "2 MiB", 512 * self.costs.page_zero, pages=512))
                     e = (first << PAGE_SHIFT) | USER_PTE | PS | (0 if executable else NX)
                     self.port.kernel_write(self, slot, e, events)
                     events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
@@ -221,19 +225,19 @@ class GuestOS:
                 yield i, e
 
     def _leaves(self, proc: Process, events: list):
-        """(gVA, gPA of the PTE, PTE) of every present user leaf of ``proc``, in gVA order."""
+        """(gVA, gPA of the leaf entry, entry, level) of every present user leaf of ``proc``, in
+        gVA order: PTEs (level 1) and 2 MiB pages (level 2, a PD entry with PS)."""
         for i4, e4 in self._present(proc.root_gppn, events, _USER_PML4E):
             for i3, e3 in self._present((e4 & FRAME_MASK) >> PAGE_SHIFT, events):
                 pd = e3 & FRAME_MASK
                 for i2, e2 in self._present(pd >> PAGE_SHIFT, events):
-                    if e2 & PS:  # fork copies 4 KiB PTEs: the 2 MiB page is split first
-                        new = self._split(pd + 8 * i2, e2, events)
-                        if new is None:
-                            continue
-                        e2 = new << PAGE_SHIFT
+                    base = (i4 << 39) | (i3 << 30) | (i2 << 21)
+                    if e2 & PS:
+                        yield base, pd + 8 * i2, e2, 2
+                        continue
                     pt = e2 & FRAME_MASK
                     for i1, e1 in self._present(pt >> PAGE_SHIFT, events):
-                        yield (i4 << 39) | (i3 << 30) | (i2 << 21) | (i1 << 12), pt + 8 * i1, e1
+                        yield base | (i1 << 12), pt + 8 * i1, e1, 1
 
     def _unref(self, gppn: int) -> int:
         """Drop one PTE's reference to a frame; returns how many are left."""
@@ -247,38 +251,56 @@ class GuestOS:
     def handle_not_present(self, proc: Process, gva: int, events: list, executable: bool = False) -> bool:
         """The #PF handler for a not-present fault: demand-zero (an instruction fetch gets an
         executable page). True: retry the access."""
-        return self._populate(proc, gva, events, executable)
+        with events.episode(EpisodeKind.GUEST_WORK, GuestWork.DEMAND_ZERO, gva & ~0xFFF):
+            return self._populate(proc, gva, events, executable)
 
     def handle_write_protect(self, proc: Process, gva: int, events: list) -> bool:
         """The #PF handler for a write to a read-only page (Linux ``do_wp_page``). A page made
         read-only by ``protect`` stays so (False: SIGSEGV). A copy-on-write page shared with
         another process gets a new frame with a copy of its contents (``wp_page_copy``); the
-        last sharer just gets write access back (``wp_page_reuse``). True: the PTE changed —
-        the caller invalidates the page's TLB entry (INVLPG) and retries the access."""
+        last sharer just gets write access back (``wp_page_reuse``). A 2 MiB page (after fork)
+        is made writable whole when no other process maps any of it, else split first and its
+        4 KiB page copied (``do_huge_pmd_wp_page``). True: the PTE changed — the caller
+        invalidates the page's TLB entry (INVLPG, or the whole address space after a split) and
+        retries the access."""
         page = gva & ~0xFFF
         if gva >> PAGE_SHIFT in self.protected.get(proc.name, ()):
             return False
-        slot = self._leaf_slot(proc, gva, events)
-        e = self.port.kernel_read(self, slot, events) if slot is not None else 0
-        if not e & P or e & RW:
-            return False
-        old = (e & FRAME_MASK) >> PAGE_SHIFT
-        if self.refs.get(old, 1) > 1:
-            new = self.alloc_frame()
-            if new is None:
-                events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
+        with events.episode(EpisodeKind.GUEST_WORK, GuestWork.COPY_ON_WRITE, page):
+            slot = self._leaf_slot(proc, gva, events, split=False)
+            e = self.port.kernel_read(self, slot, events) if slot is not None else 0
+            if e & P and e & PS and not e & RW:
+                first = (e & FRAME_MASK) >> PAGE_SHIFT
+                if all(self.refs.get(g, 1) <= 1 for g in range(first, first + 512)):
+                    base = gva & ~0x1FFFFF
+                    events.append(GuestAction(GA.REUSE_PAGE, first, f"2 MiB page at gVA 0x{base:x}: no other sharer",
+                                              gva=base, pages=512))
+                    self.port.kernel_write(self, slot, e | RW, events)
+                    events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
+                                              f"level 2 [{index_of(gva, 2)}] = 0x{e | RW:x}"))
+                    return True
+                slot = self._leaf_slot(proc, gva, events)  # split: the 4 KiB page is copied below
+                e = self.port.kernel_read(self, slot, events) if slot is not None else 0
+            if not e & P or e & RW:
                 return False
-            events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{page:x}", gva=page))
-            self.port.kernel_copy(self, old, new, events)
-            events.append(GuestAction(GA.COPY_PAGE, new, f"copy of gPPN 0x{old:x}", self.costs.page_copy, gva=page))
-            ne = (e & ~FRAME_MASK) | (new << PAGE_SHIFT) | RW
-            self._unref(old)
-        else:
-            events.append(GuestAction(GA.REUSE_PAGE, old, f"gVA 0x{page:x}: no other sharer", gva=page))
-            ne = e | RW
-        self.port.kernel_write(self, slot, ne, events)
-        events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT, f"level 1 [{index_of(gva, 1)}] = 0x{ne:x}"))
-        return True
+            old = (e & FRAME_MASK) >> PAGE_SHIFT
+            if self.refs.get(old, 1) > 1:
+                new = self.alloc_frame()
+                if new is None:
+                    events.append(GuestAction(GA.OUT_OF_MEMORY, None, "no free guest-physical page"))
+                    return False
+                events.append(GuestAction(GA.ALLOC_FRAME, new, f"for gVA 0x{page:x}", gva=page))
+                self.port.kernel_copy(self, old, new, events)
+                events.append(GuestAction(GA.COPY_PAGE, new, f"copy of gPPN 0x{old:x}", self.costs.page_copy,
+                                          gva=page))
+                ne = (e & ~FRAME_MASK) | (new << PAGE_SHIFT) | RW
+                self._unref(old)
+            else:
+                events.append(GuestAction(GA.REUSE_PAGE, old, f"gVA 0x{page:x}: no other sharer", gva=page))
+                ne = e | RW
+            self.port.kernel_write(self, slot, ne, events)
+            events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT, f"level 1 [{index_of(gva, 1)}] = 0x{ne:x}"))
+            return True
 
     def map(self, proc: Process, gva: int, events: list) -> None:
         slot = self._leaf_slot(proc, gva, events, split=False)
@@ -356,21 +378,26 @@ class GuestOS:
         events.append(GuestAction(GA.FORK, child.root_gppn, f"{parent.name} → {child.name}", process=child.name))
         protected = self.protected.get(parent.name, set())
         inherited = set()
-        for gva, slot, e in self._leaves(parent, events):
+        for gva, slot, e, level in self._leaves(parent, events):
+            # Linux copy_present_pte / copy_huge_pmd: write-protect in the parent; the child's
+            # entry is write-protected and old (accessed flag clear, pte_mkold / pmd_mkold)
             ro = e & ~RW
+            note = " (copy-on-write)" if level == 1 else " (copy-on-write, 2 MiB page)"
             if e & RW:
                 self.port.kernel_write(self, slot, ro, events)
                 events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
-                                          f"level 1 [{index_of(gva, 1)}] = 0x{ro:x} (copy-on-write)"))
-            cslot = self._build(child, gva, events, False, (4, 3, 2))
+                                          f"level {level} [{index_of(gva, level)}] = 0x{ro:x}{note}"))
+            cslot = self._build(child, gva, events, False, (4, 3, 2) if level == 1 else (4, 3))
             if cslot is None:
                 break  # out of memory: the child keeps what was copied
-            self.port.kernel_write(self, cslot, ro, events)
+            old = ro & ~A
+            self.port.kernel_write(self, cslot, old, events)
             events.append(GuestAction(GA.WRITE_PTE, cslot >> PAGE_SHIFT,
-                                      f"level 1 [{index_of(gva, 1)}] = 0x{ro:x} (copy-on-write)"))
-            gppn = (e & FRAME_MASK) >> PAGE_SHIFT
-            self.refs[gppn] = self.refs.get(gppn, 1) + 1
-            if gva >> PAGE_SHIFT in protected:
+                                      f"level {level} [{index_of(gva, level)}] = 0x{old:x}{note}"))
+            first = (e & FRAME_MASK) >> PAGE_SHIFT
+            for gppn in range(first, first + (512 if level == 2 else 1)):
+                self.refs[gppn] = self.refs.get(gppn, 1) + 1
+            if level == 1 and gva >> PAGE_SHIFT in protected:
                 inherited.add(gva >> PAGE_SHIFT)
         if inherited:
             self.protected[child.name] = inherited

@@ -14,6 +14,8 @@ MAX_MACHINE_BYTES = 4 << 30
 MAX_VM_BYTES = 4 << 30
 """Largest guest-physical memory of one VM."""
 MAX_TRACE_OPS = 5_000_000
+DESIGNS = ("intel", "amd")
+"""The MMU designs (``[mmu] design``): Intel's caches and VMX names, or AMD's and SVM names."""
 MAX_VMS = 65_535
 """Most VMs on one machine: each gets its own VPID, a 16-bit tag (0 is the host's)."""
 MAX_PROCESSES = 4_095
@@ -133,17 +135,23 @@ class MachineConfig:
     """Nested mode: back guest memory with 2 MiB machine pages where an aligned 2 MiB block is
     free (ESXi's default with a hardware MMU); sharing or swapping a 4 KiB part splits it."""
     pwc: bool = False
-    """Paging-structure caches (Intel PML4E/PDPTE/PDE caches, SDM §4.10.3) for the guest
-    dimension of a nested walk and for shadow and native walks."""
+    """Intel: the paging-structure caches (PML4E/PDPTE/PDE, SDM Vol. 3A §4.10.3) — combined
+    mappings under EPT; AMD: the page-walk cache of upper-level entries by physical address."""
     nested_tlb: bool = False
-    """A nested TLB of gPA → MA translations used by the 2D walk (guest-physical mappings)."""
+    """Intel: the guest-physical mappings (gPA → MA translations and EPT's paging-structure
+    caches, SDM Vol. 3C §29.4.1); AMD: the nested TLB of gPA → MA translations."""
     tlb_entries_2m: int = 32
     """The TLB's array of 2 MiB entries (a translation 2 MiB in every dimension)."""
     tlb_ways_2m: int = 4
+    design: str = "intel"
+    """Whose MMU caches (and names): "intel" (VMX: VPID, EPT, INVEPT) or "amd" (SVM: ASID, NPT,
+    TLB control on VMRUN)."""
 
     def __post_init__(self):
         # the caps every way of building a machine respects (scenario files, traces' default
         # machines, the app): VPID and PCID must fit their TLB tag fields, memory the host
+        if self.design not in DESIGNS:
+            raise ScenarioError(f"mmu.design: {self.design!r} is not one of {', '.join(DESIGNS)}")
         if self.frames * 4096 > MAX_MACHINE_BYTES:
             raise ScenarioError(f"machine memory: {self.frames * 4096:,} bytes is more than the limit of "
                                 f"{MAX_MACHINE_BYTES >> 30} GiB")

@@ -16,7 +16,7 @@ from .costs import CostTable
 from .errors import ScenarioError
 from .machine import Machine
 from .memory import PAGE_SIZE
-from .ops import MAX_MACHINE_BYTES, MAX_TRACE_OPS, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
+from .ops import DESIGNS, MAX_MACHINE_BYTES, MAX_TRACE_OPS, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
 from .paging import USER_TOP
 from .tomlcheck import MAX_SCENARIO_BYTES, check_toml_shape
 from .trace import Trace
@@ -298,9 +298,12 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     invept = _get(nested, "invept", str, "nested", default="single")
     ept_large = _get(nested, "large_pages", bool, "nested", default=False)
     mmu = _get(doc, "mmu", dict, "", default={})
-    _check_keys(mmu, {"pwc", "nested_tlb"}, "mmu")
+    _check_keys(mmu, {"pwc", "nested_tlb", "design"}, "mmu")
     pwc = _get(mmu, "pwc", bool, "mmu", default=False)
     nested_tlb = _get(mmu, "nested_tlb", bool, "mmu", default=False)
+    design = _get(mmu, "design", str, "mmu", default="intel")
+    if design not in DESIGNS:
+        raise ScenarioError(f"mmu.design: '{design}' is not an MMU design (intel or amd)")
     if invept not in ("single", "all"):
         raise ScenarioError(f"nested.invept: '{invept}' is not an INVEPT type (single or all)")
     try:
@@ -346,7 +349,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         trace = Trace.from_ops(ops)
         labels = _labels(items, ops, vms)
     config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept,
-                           ept_large, pwc, nested_tlb, entries_2m, ways_2m)
+                           ept_large, pwc, nested_tlb, entries_2m, ways_2m, design)
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")

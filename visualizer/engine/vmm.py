@@ -2,62 +2,85 @@
 with copy-on-write, swapping — and propagating each pmap change to the MMU structures (nested
 tables, shadow entries, the TLB).
 
-A mixin of :class:`~visualizer.engine.machine.Machine`: it works on the machine's memories,
-pmaps and MMU structures, and never walks for the CPU.
+A collaborator of :class:`~visualizer.engine.machine.Machine`: it works on the machine's
+memories, pmaps and tables, never walks for the CPU, and asks the CPU (:class:`CpuPort`) for
+what only the CPU does — leaving the guest, invalidating cached translations.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Protocol
 
 from .events import (EptUpdate, ExitReason, FlushReason, Note, PageState, PmapChange, PmapReason, Refusal,
                      ShadowZapReason)
 from .memory import PAGE_SHIFT
 from .paging import FRAME_MASK
 from .ops import Mode, Op
+from .record import Record
 
 if TYPE_CHECKING:
-    from .machine import Vm
+    from .machine import Machine, Vm
 
 
-class VmmPolicy:
-    """Machine mixin: the VMM's pmap policy."""
+class CpuPort(Protocol):
+    """What the VMM needs from the CPU side (:class:`~visualizer.engine.mmu.Mmu`)."""
+
+    def exit(self, reason: ExitReason, address: int, rec: Record, fault=None):
+        """A context manager: the guest has left for the VMM until the block ends."""
+
+    def ept_violation_invalidates(self, vm: "Vm", gpa: int, key: Optional[int], rec: Record) -> None: ...
+
+    def invalidate_gvas(self, vm: "Vm", zapped: list, reason: FlushReason, rec: Record) -> None: ...
+
+    def invept(self, vm_names, rec: Record) -> None: ...
+
+
+class Vmm:
+    """The VMM's pmap policy for one machine."""
+
+    def __init__(self, machine: "Machine"):
+        self.m = machine
+        self.cpu: CpuPort = None  # type: ignore[assignment]  # set by the machine once both exist
 
     # -- guest-physical memory as the guest kernel touches it --------------------------------
-    def _resident(self, vm: "Vm", gppn: int, write: bool, events: list) -> int:
+    def resident(self, vm: "Vm", gppn: int, write: bool, rec: Record) -> int:
         """The MPN behind ``gppn`` for a guest kernel access; an unusable page exits first."""
         pm = vm.pmap
         st = pm.state[gppn]
         if st is PageState.PRIVATE or (st is PageState.SHARED and not write):
             return pm.mpn[gppn]
-        if self.mode is Mode.SHADOW:
-            self._exit(ExitReason.HIDDEN_FAULT, gppn << PAGE_SHIFT, events)
-        elif self.mode is Mode.NESTED:
-            self._exit(ExitReason.EPT_VIOLATION, gppn << PAGE_SHIFT, events)
-        return self._vmm_fix(vm, gppn, write, events)
+        mode = self.m.mode
+        if mode is Mode.NATIVE:
+            return self.back(vm, gppn, write, rec)
+        reason = ExitReason.HIDDEN_FAULT if mode is Mode.SHADOW else ExitReason.EPT_VIOLATION
+        with self.cpu.exit(reason, gppn << PAGE_SHIFT, rec):
+            if mode is Mode.NESTED:
+                self.cpu.ept_violation_invalidates(vm, gppn << PAGE_SHIFT, None, rec)
+            return self.back(vm, gppn, write, rec)
 
-    def _vmm_fix(self, vm: "Vm", gppn: int, write: bool, events: list) -> int:
+    def back(self, vm: "Vm", gppn: int, write: bool, rec: Record) -> int:
         """Make ``gppn`` resident (and private, for a write); returns its MPN."""
+        m = self.m
         pm = vm.pmap
         st = pm.state[gppn]
-        virt = self.mode is not Mode.NATIVE
-        if st is PageState.UNMAPPED and self.ept is not None and self.config.ept_large_pages and \
-                self._back_large(vm, gppn, events):
+        virt = m.mode is not Mode.NATIVE
+        if st is PageState.UNMAPPED and m.ept is not None and m.config.ept_large_pages and \
+                self._back_large(vm, gppn, rec):
             pass
         elif st is PageState.UNMAPPED:
-            mpn = self.mem.alloc()
+            mpn = m.mem.alloc()
             pm.set(gppn, PageState.PRIVATE, mpn)
-            events.append(PmapChange(vm.name, gppn, PmapReason.BACK, st, PageState.PRIVATE, None, mpn,
-                                     self.costs.page_zero if virt else 0))
-            self._pmap_changed(vm, gppn, events, stale=False)
+            rec.append(PmapChange(vm.name, gppn, PmapReason.BACK, st, PageState.PRIVATE, None, mpn,
+                                  m.costs.page_zero if virt else 0))
+            self._pmap_changed(vm, gppn, rec, stale=False)
         elif st is PageState.SWAPPED:
-            mpn = self.mem.alloc()
-            self.mem.load_page(mpn, pm.swap.pop(gppn))
+            mpn = m.mem.alloc()
+            m.mem.load_page(mpn, pm.swap.pop(gppn))
             pm.set(gppn, PageState.PRIVATE, mpn)
-            events.append(PmapChange(vm.name, gppn, PmapReason.SWAP_IN, st, PageState.PRIVATE, None, mpn,
-                                     self.costs.swap_in))
-            self._pmap_changed(vm, gppn, events, stale=False)
+            rec.append(PmapChange(vm.name, gppn, PmapReason.SWAP_IN, st, PageState.PRIVATE, None, mpn,
+                                  m.costs.swap_in))
+            self._pmap_changed(vm, gppn, rec, stale=False)
         elif st is PageState.SHARED and write:
-            self._break_share(vm, gppn, events)
+            self._break_share(vm, gppn, rec)
         return pm.mpn[gppn]
 
     def _back_large(self, vm: "Vm", gppn: int, events: list) -> bool:
@@ -68,17 +91,17 @@ class VmmPolicy:
         block = gppn >> 9
         first = block << 9
         if first + 512 > pm.pages or any(s is not PageState.UNMAPPED for s in pm.state[first:first + 512]) or \
-                not self.ept.can_map_large(vm.name, block):
+                not self.m.ept.can_map_large(vm.name, block):
             return False
-        base = self.mem.alloc_large()
+        base = self.m.mem.alloc_large()
         if base is None:
             return False
         for i in range(512):
             pm.set(first + i, PageState.PRIVATE, base + i)
         pm.large.add(block)
         events.append(PmapChange(vm.name, gppn, PmapReason.BACK, PageState.UNMAPPED, PageState.PRIVATE, None,
-                                 base + (gppn - first), self.costs.page_zero))
-        events.append(EptUpdate(first, self.ept.set_large_leaf(vm.name, block, base)))
+                                 base + (gppn - first), self.m.costs.page_zero))
+        events.append(EptUpdate(first, self.m.ept.set_large_leaf(vm.name, block, base)))
         return True
 
     def _split_large(self, vm: "Vm", gppn: int) -> None:
@@ -86,9 +109,9 @@ class VmmPolicy:
         leaf is split into 512 4 KiB entries and the machine block into 512 frames."""
         block = gppn >> 9
         vm.pmap.large.discard(block)
-        base = (self.mem.q[self.ept._pd_slot(vm.name, block << 21)] & FRAME_MASK) >> PAGE_SHIFT
-        self.ept.split(vm.name, block)
-        self.mem.split_large(base)
+        base = (self.m.mem.q[self.m.ept._pd_slot(vm.name, block << 21)] & FRAME_MASK) >> PAGE_SHIFT
+        self.m.ept.split(vm.name, block)
+        self.m.mem.split_large(base)
 
     def _pmap_changed(self, vm: "Vm", gppn: int, events: list, stale: bool = True) -> bool:
         """Propagate a pmap change to the MMU structures. ``stale``: the change removed the
@@ -100,15 +123,15 @@ class VmmPolicy:
         operation (:meth:`_invept`). In shadow mode the VMM knows the gVA of every shadow entry
         it drops and invalidates exactly those (INVVPID)."""
         st = vm.pmap.state[gppn]
-        if self.ept is not None:
+        if self.m.ept is not None:
             if vm.pmap.large and gppn >> 9 in vm.pmap.large:
                 self._split_large(vm, gppn)
-            e = self.ept.set_leaf(vm.name, gppn, vm.pmap.lookup(gppn), st is PageState.PRIVATE)
+            e = self.m.ept.set_leaf(vm.name, gppn, vm.pmap.lookup(gppn), st is PageState.PRIVATE)
             events.append(EptUpdate(gppn, e))
             return stale
-        if stale and self.shadow is not None:
-            zapped = self.shadow.zap_gppn(vm.name, gppn, ShadowZapReason.PMAP_CHANGE, events)
-            self._flush_zapped(vm, zapped, FlushReason.PMAP_CHANGE, events)
+        if stale and self.m.shadow is not None:
+            zapped = self.m.shadow.zap_gppn(vm.name, gppn, ShadowZapReason.PMAP_CHANGE, events)
+            self.cpu.invalidate_gvas(vm, zapped, FlushReason.PMAP_CHANGE, events)
         return False
 
     # -- transparent page sharing ------------------------------------------------------------
@@ -121,45 +144,45 @@ class VmmPolicy:
         page frame changes)."""
         pm = vm.pmap
         old = pm.mpn[gppn]
-        new = self.mem.alloc()
-        self.mem.copy_page(old, new)
+        new = self.m.mem.alloc()
+        self.m.mem.copy_page(old, new)
         pm.set(gppn, PageState.PRIVATE, new)
         events.append(PmapChange(vm.name, gppn, PmapReason.COW_BREAK, PageState.SHARED, PageState.PRIVATE,
-                                 old, new, self.costs.page_copy))
+                                 old, new, self.m.costs.page_copy))
         if self._pmap_changed(vm, gppn, events):
-            self._invept((vm.name,), events)
+            self.cpu.invept((vm.name,), events)
         self._leave_share(old, (vm.name, gppn), events)
 
     def _leave_share(self, mpn: int, page: tuple[str, int], events: list) -> None:
-        group = self.sharers[mpn]
+        group = self.m.sharers[mpn]
         group.discard(page)
         if len(group) == 1:
             (ovm_name, ogppn), = group
-            del self.sharers[mpn]
-            ovm = self.vms[ovm_name]
+            del self.m.sharers[mpn]
+            ovm = self.m.vms[ovm_name]
             ovm.pmap.set(ogppn, PageState.PRIVATE, mpn)
             events.append(PmapChange(ovm_name, ogppn, PmapReason.UNSHARE, PageState.SHARED,
                                      PageState.PRIVATE, mpn, mpn))
             self._pmap_changed(ovm, ogppn, events, stale=False)  # write access added: nothing stale
         elif not group:
-            del self.sharers[mpn]
-            self.mem.free(mpn)
+            del self.m.sharers[mpn]
+            self.m.mem.free(mpn)
 
     def _page_of(self, vm: "Vm", process: Optional[str], gva: Optional[int], gpa: Optional[int]) -> Optional[int]:
         """The gPPN an operation names: by gPA, or by a process's gVA (None: not mapped)."""
         if gpa is not None:
             return gpa >> PAGE_SHIFT
         proc = vm.guest.processes[process] if process else vm.guest.current
-        r = self.views.guest_translate(vm.name, proc.name, gva)
+        r = self.m.views.guest_translate(vm.name, proc.name, gva)
         return None if r is None else r >> PAGE_SHIFT
 
     def share(self, op: Op, events: list) -> None:
         """Transparent page sharing: point two gPPNs with identical contents at one read-only
         machine page (Waldspurger, OSDI'02) and free the duplicate."""
-        if self.mode is Mode.NATIVE:
+        if self.m.mode is Mode.NATIVE:
             events.append(Note(Refusal.NO_VMM_SHARE))
             return
-        a_vm, b_vm = self.vms[op.vm], self.vms[op.with_vm or op.vm]
+        a_vm, b_vm = self.m.vms[op.vm], self.m.vms[op.with_vm or op.vm]
         a = self._page_of(a_vm, op.process, op.gva, op.gpa)
         b = self._page_of(b_vm, op.with_process, op.with_gva, op.with_gpa)
         if a is None or b is None:
@@ -177,13 +200,13 @@ class VmmPolicy:
         if ma_ == mb:
             events.append(Note(Refusal.ALREADY_SHARED))
             return
-        if not self.mem.pages_equal(ma_, mb):
+        if not self.m.mem.pages_equal(ma_, mb):
             events.append(Note(Refusal.CONTENTS_DIFFER))
             return
         if pb.state[b] is PageState.SHARED and pa.state[a] is not PageState.SHARED:
             # the private page joins the existing group (not the other way round)
             a_vm, a, b_vm, b, pa, pb, ma_, mb = b_vm, b, a_vm, a, pb, pa, mb, ma_
-        group = self.sharers.setdefault(ma_, {(a_vm.name, a)})
+        group = self.m.sharers.setdefault(ma_, {(a_vm.name, a)})
         invept: set[str] = set()
         if pa.state[a] is not PageState.SHARED:
             pa.set(a, PageState.SHARED, ma_)
@@ -191,23 +214,23 @@ class VmmPolicy:
             if self._pmap_changed(a_vm, a, events):
                 invept.add(a_vm.name)
         # every page on mb (b alone, or b's whole group) moves to ma_, and mb is freed
-        for vname, g in sorted(self.sharers.pop(mb, {(b_vm.name, b)})):
-            v = self.vms[vname]
+        for vname, g in sorted(self.m.sharers.pop(mb, {(b_vm.name, b)})):
+            v = self.m.vms[vname]
             old_state = v.pmap.state[g]
             v.pmap.set(g, PageState.SHARED, ma_)
             group.add((vname, g))
             events.append(PmapChange(vname, g, PmapReason.SHARE, old_state, PageState.SHARED, mb, ma_))
             if self._pmap_changed(v, g, events):
                 invept.add(vname)
-        self._invept(invept, events)
-        self.mem.free(mb)
+        self.cpu.invept(invept, events)
+        self.m.mem.free(mb)
 
     # -- swapping ----------------------------------------------------------------------------
     def swap_out(self, op: Op, events: list) -> None:
-        if self.mode is Mode.NATIVE:
+        if self.m.mode is Mode.NATIVE:
             events.append(Note(Refusal.NO_VMM_SWAP))
             return
-        vm = self.vms[op.vm]
+        vm = self.m.vms[op.vm]
         g = self._page_of(vm, op.process, op.gva, op.gpa)
         if g is None:
             events.append(Note(Refusal.SWAP_NOT_MAPPED))
@@ -217,10 +240,10 @@ class VmmPolicy:
             events.append(Note(Refusal.SWAP_STATE, vm.name, g, st))
             return
         mpn = vm.pmap.mpn[g]
-        vm.pmap.swap[g] = self.mem.page_bytes(mpn)
+        vm.pmap.swap[g] = self.m.mem.page_bytes(mpn)
         vm.pmap.set(g, PageState.SWAPPED, None)
         events.append(PmapChange(vm.name, g, PmapReason.SWAP_OUT, st, PageState.SWAPPED, mpn, None))
         if self._pmap_changed(vm, g, events):
-            self._invept((vm.name,), events)
-        self.mem.free(mpn)
+            self.cpu.invept((vm.name,), events)
+        self.m.mem.free(mpn)
 
