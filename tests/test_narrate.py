@@ -39,7 +39,7 @@ def test_true_guest_fault_is_reflected_and_the_handler_summarised():
     _, recs = steps("esxi-figure", Mode.SHADOW)
     p = narrate(recs[0], "en")
     order(p, "VM1 starts running", "TLB miss", "a true guest page fault", "reflects the #PF",
-          "allocates 3 page tables and the frame gPA 0x4000", "4 first touches", "write-protected page table",
+          "allocates 3 page tables and the frame gPA 0x4000", "4 first touches", "a page table that the VMM write-protects",
           "the retry", "hidden page fault", "building 3 shadow tables", "the write stores 0xa")
 
 
@@ -78,7 +78,7 @@ def test_context_switch_and_shadow_root_cache():
 def test_page_table_updates_exit_in_shadow_mode_only():
     _, recs = steps("page-table-update", Mode.SHADOW)
     protect = narrate(recs[3], "en")
-    order(protect, "write-protects", "drops the shadow entry", "INVLPG")
+    order(protect, "makes gVA 0x401000 read-only", "write-protects (gPA", "drops the shadow entry", "INVLPG")
     segv = narrate(recs[5], "en")
     assert "segmentation fault" in segv[-1]
     _, nrecs = steps("page-table-update", Mode.NESTED)
@@ -131,17 +131,18 @@ def test_walk_cache_hits_are_narrated_in_both_languages():
     when the nested TLB answered every gPA."""
     from visualizer.engine.events import WalkCacheHit
     _, recs = steps("mmu-caches", Mode.NESTED)
-    st = recs[12]  # second round: PDE cache + nested TLB, 1 reference left
+    st = recs[12]  # second round: a combined PDE-cache hit, the data gPA's cached translation: 1 reference left
     hits = [e for e in st.events if e.__class__ is WalkCacheHit]
-    assert [h.cache for h in hits] == ["pde", "ntlb", "ntlb"]
+    assert [h.cache.value for h in hits] == ["pde", "gpa"] and hits[0].combined
     en = narrate(st, "en")
-    order(en, "TLB miss", "PDE cache hit: skips PML4, PDPT, PD (15 references saved)",
-          ": no nested walk (4 references saved)", ": no nested walk (4 references saved)",
+    order(en, "TLB miss", "PDE cache hit — a combined mapping: it holds the host-physical address of the guest's next "
+          "table, so the walk skips PML4, PDPT, PD and their nested walks (19 references saved)",
+          "guest-physical mapping hit for gPA 0x4000: no nested walk (4 references saved)",
           "in two dimensions (1 reference: 1 guest, 0 nested)", "the TLB caches", "the read returns")
-    assert sum("cache hit" in p or "TLB hit for gPA" in p for p in en) == len(hits)
+    assert sum(" hit" in p and "saved" in p for p in en) == len(hits)
     de = narrate(st, "de")
-    order(de, "TLB-Fehltreffer", "Treffer im PDE-Cache: überspringt PML4, PDPT, PD (15 Zugriffe gespart)",
-          "Treffer im verschachtelten TLB für gPA 0x", "zweidimensional (1 Zugriff: 1 Gast, 0 verschachtelt)")
+    order(de, "TLB-Fehltreffer", "Treffer im PDE-Cache — eine kombinierte Zuordnung",
+          "Treffer im Cache der Guest-Physical-Zuordnungen für gPA 0x", "zweidimensional (1 Zugriff: 1 Gast, 0 verschachtelt)")
     for mode in (Mode.SHADOW, Mode.NATIVE):  # one dimension: 3 references saved, 1 made
         _, recs = steps("mmu-caches", mode)
         p = narrate(recs[12], "en")

@@ -527,6 +527,11 @@ class EptUpdate:
     gppn: int
     entry: int
     cost: int = 0
+    pages: int = 1
+    """How many 4 KiB pages the entry maps (512: a 2 MiB EPT leaf)."""
+    split: bool = False
+    """The 2 MiB EPT leaf of ``gppn``'s block was split into a table of 512 4 KiB entries (the entry
+    written is the new PD entry), so that one 4 KiB part can change."""
     cause = Cause.VMM
 
 
@@ -542,6 +547,8 @@ class PmapChange:
     old_mpn: Optional[int]
     new_mpn: Optional[int]
     cost: int = 0
+    pages: int = 1
+    """How many 4 KiB pages changed together (512: a 2 MiB block backed by one 2 MiB machine page)."""
     cause = Cause.PMAP
 
 

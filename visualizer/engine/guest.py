@@ -383,17 +383,20 @@ class GuestOS:
             # entry is write-protected and old (accessed flag clear, pte_mkold / pmd_mkold)
             ro = e & ~RW
             note = " (copy-on-write)" if level == 1 else " (copy-on-write, 2 MiB page)"
+            pages = 512 if level == 2 else 1
             if e & RW:
                 self.port.kernel_write(self, slot, ro, events)
                 events.append(GuestAction(GA.WRITE_PTE, slot >> PAGE_SHIFT,
-                                          f"level {level} [{index_of(gva, level)}] = 0x{ro:x}{note}"))
+                                          f"level {level} [{index_of(gva, level)}] = 0x{ro:x}{note}", gva=gva,
+                                          process=parent.name, pages=pages))
             cslot = self._build(child, gva, events, False, (4, 3, 2) if level == 1 else (4, 3))
             if cslot is None:
                 break  # out of memory: the child keeps what was copied
             old = ro & ~A
             self.port.kernel_write(self, cslot, old, events)
             events.append(GuestAction(GA.WRITE_PTE, cslot >> PAGE_SHIFT,
-                                      f"level {level} [{index_of(gva, level)}] = 0x{old:x}{note}"))
+                                      f"level {level} [{index_of(gva, level)}] = 0x{old:x}{note}", gva=gva,
+                                      process=child.name, pages=pages))
             first = (e & FRAME_MASK) >> PAGE_SHIFT
             for gppn in range(first, first + (512 if level == 2 else 1)):
                 self.refs[gppn] = self.refs.get(gppn, 1) + 1

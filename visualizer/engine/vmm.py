@@ -99,19 +99,26 @@ class Vmm:
         for i in range(512):
             pm.set(first + i, PageState.PRIVATE, base + i)
         pm.large.add(block)
-        events.append(PmapChange(vm.name, gppn, PmapReason.BACK, PageState.UNMAPPED, PageState.PRIVATE, None,
-                                 base + (gppn - first), self.m.costs.page_zero))
-        events.append(EptUpdate(first, self.m.ept.set_large_leaf(vm.name, block, base)))
+        events.append(PmapChange(vm.name, first, PmapReason.BACK, PageState.UNMAPPED, PageState.PRIVATE, None,
+                                 base, self.m.costs.page_zero, pages=512))
+        events.append(EptUpdate(first, self.m.ept.set_large_leaf(vm.name, block, base), pages=512))
         return True
 
-    def _split_large(self, vm: "Vm", gppn: int) -> None:
+    def _split_large(self, vm: "Vm", gppn: int, events: list) -> None:
         """A 4 KiB part of a 2 MiB backing changes (sharing, swap-out, copy-on-write): the EPT
         leaf is split into 512 4 KiB entries and the machine block into 512 frames."""
         block = gppn >> 9
         vm.pmap.large.discard(block)
-        base = (self.m.mem.q[self.m.ept._pd_slot(vm.name, block << 21)] & FRAME_MASK) >> PAGE_SHIFT
+        slot = self.m.ept._pd_slot(vm.name, block << 21)
+        base = (self.m.mem.q[slot] & FRAME_MASK) >> PAGE_SHIFT
         self.m.ept.split(vm.name, block)
         self.m.mem.split_large(base)
+        events.append(EptUpdate(block << 9, self.m.mem.q[slot], pages=512, split=True))
+
+    def _unlarge(self, vm: "Vm", gppn: int, events: list) -> None:
+        """Before a 4 KiB part of a 2 MiB backing changes on its own: split the backing."""
+        if vm.pmap.large and gppn >> 9 in vm.pmap.large:
+            self._split_large(vm, gppn, events)
 
     def _pmap_changed(self, vm: "Vm", gppn: int, events: list, stale: bool = True) -> bool:
         """Propagate a pmap change to the MMU structures. ``stale``: the change removed the
@@ -124,8 +131,7 @@ class Vmm:
         it drops and invalidates exactly those (INVVPID)."""
         st = vm.pmap.state[gppn]
         if self.m.ept is not None:
-            if vm.pmap.large and gppn >> 9 in vm.pmap.large:
-                self._split_large(vm, gppn)
+            self._unlarge(vm, gppn, events)
             e = self.m.ept.set_leaf(vm.name, gppn, vm.pmap.lookup(gppn), st is PageState.PRIVATE)
             events.append(EptUpdate(gppn, e))
             return stale
@@ -146,6 +152,7 @@ class Vmm:
         old = pm.mpn[gppn]
         new = self.m.mem.alloc()
         self.m.mem.copy_page(old, new)
+        self._unlarge(vm, gppn, events)
         pm.set(gppn, PageState.PRIVATE, new)
         events.append(PmapChange(vm.name, gppn, PmapReason.COW_BREAK, PageState.SHARED, PageState.PRIVATE,
                                  old, new, self.m.costs.page_copy))
@@ -209,6 +216,7 @@ class Vmm:
         group = self.m.sharers.setdefault(ma_, {(a_vm.name, a)})
         invept: set[str] = set()
         if pa.state[a] is not PageState.SHARED:
+            self._unlarge(a_vm, a, events)
             pa.set(a, PageState.SHARED, ma_)
             events.append(PmapChange(a_vm.name, a, PmapReason.SHARE, PageState.PRIVATE, PageState.SHARED, ma_, ma_))
             if self._pmap_changed(a_vm, a, events):
@@ -217,6 +225,7 @@ class Vmm:
         for vname, g in sorted(self.m.sharers.pop(mb, {(b_vm.name, b)})):
             v = self.m.vms[vname]
             old_state = v.pmap.state[g]
+            self._unlarge(v, g, events)
             v.pmap.set(g, PageState.SHARED, ma_)
             group.add((vname, g))
             events.append(PmapChange(vname, g, PmapReason.SHARE, old_state, PageState.SHARED, mb, ma_))
@@ -241,6 +250,7 @@ class Vmm:
             return
         mpn = vm.pmap.mpn[g]
         vm.pmap.swap[g] = self.m.mem.page_bytes(mpn)
+        self._unlarge(vm, g, events)
         vm.pmap.set(g, PageState.SWAPPED, None)
         events.append(PmapChange(vm.name, g, PmapReason.SWAP_OUT, st, PageState.SWAPPED, mpn, None))
         if self._pmap_changed(vm, g, events):

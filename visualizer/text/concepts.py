@@ -148,7 +148,8 @@ _FLUSH = {FlushReason.VM_SWITCH_NO_VPID: VPID_PCID, FlushReason.VM_EXIT_NO_VPID:
           FlushReason.VMM_RUN_NO_VPID: VPID_PCID, FlushReason.CR3_NO_PCID: VPID_PCID,
           FlushReason.ADDRESS_SPACE_FLUSH: VPID_PCID, FlushReason.INVLPG: INVLPG_EXIT,
           FlushReason.SHADOW_ENTRY_DROPPED: WP_GUEST_PT, FlushReason.SHADOW_ROOT_EVICTED: SHADOW_ROOT_CACHE,
-          FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT}
+          FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT, FlushReason.PAGE_FAULT: MMU_CACHES,
+          FlushReason.EPT_VIOLATION: MMU_CACHES}
 _PMAP = {PmapReason.BACK: PMAP, PmapReason.SHARE: COW_SHARING, PmapReason.COW_BREAK: COW_SHARING,
          PmapReason.UNSHARE: COW_SHARING, PmapReason.SWAP_OUT: SWAPPING, PmapReason.SWAP_IN: SWAPPING}
 _ZAP = {ShadowZapReason.GUEST_PTE_WRITE: WP_GUEST_PT, ShadowZapReason.PMAP_CHANGE: PMAP,

@@ -1,11 +1,15 @@
-"""Plain-language narration of a step: its events, in order, as short phrases.
+"""Plain-language narration of a step: its episodes, in the order they happened, as short phrases.
 
-``narrate(step, lang)`` turns the engine's ordered records into what a teacher would say:
-"TLB miss → hidden page fault: exit to the VMM → the VMM walks the guest page tables in software
-(4 references) → the VMM fills the shadow entry → the retry misses the TLB → the CPU walks the
-shadow page tables (4 references) → …". Runs of records that belong together are told as one
-phrase: the references of one walk, the shadow entries of one fill, and the guest kernel's work
-in a #PF handler (with the exits it causes on the way).
+``narrate(step, lang)`` turns the engine's record into what a teacher would say:
+"TLB miss → the CPU walks the shadow page tables and finds no entry → hidden page fault: exit to
+the VMM → the VMM walks the guest page tables in software (4 references) → the VMM fills the
+shadow entry → the retry misses the TLB → …". The engine groups the events into episodes as it
+makes them (:mod:`visualizer.engine.record`: one walk, one exit and the VMM's work, one #PF and
+its handler, one job of the guest kernel); each kind of episode has a small teller here, and the
+events outside episodes are told one by one — so nothing is re-derived from a flat list, and the
+phrases follow the record's order. Where the design is AMD's (``Step.design``), the phrases use
+AMD's names (ASID, nested page fault, page-walk cache) where a catalogue entry ``<key>.amd``
+exists.
 """
 from __future__ import annotations
 
@@ -14,13 +18,14 @@ from typing import Optional
 from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FaultKind, FlushReason, FlushScope,
                              GuestAction, GuestActionKind, GuestPageFault, Note, PmapChange, PmapReason, ShadowFill,
                              ShadowInvalidate, ShadowRoot, ShadowZapReason, Stage, TlbFill, TlbFlush, TlbLookup,
-                             VmExit, VmSwitch, WalkCacheHit, Walker, WalkRef)
+                             TlbMiss, VmExit, VmSwitch, WalkCache, WalkCacheHit, Walker, WalkRef)
 from ..engine.ops import OpKind
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
+from ..engine.record import Episode, EpisodeKind, GuestWork
 from . import concepts as C
-from .i18n import t
+from .i18n import CATALOGUE, t
 
 ARROW = " → "
 _LEVEL = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
@@ -38,23 +43,13 @@ def op_text(op, lang: str = "en") -> str:
     return t("op." + kind, lang) + text[len(kind):].replace(" with ", t("op.with", lang))
 
 
-def _flush_reason(ev: TlbFlush, lang: str) -> str:
+def _flush_reason(ev: TlbFlush, lang: str, amd: bool = False) -> str:
     key = "reason." + ev.reason.name.lower()
     if ev.reason in _SCOPED and ev.scope is FlushScope.VM:
         key += ".vm"
+    if amd and key + ".amd" in CATALOGUE:
+        key += ".amd"
     return t(key, lang)
-
-
-def _flush_phrase(ev: TlbFlush, lang: str) -> Optional[str]:
-    """A TLB flush in words: INVEPT always (the VMM's instruction is the lesson), any other flush
-    when it dropped entries."""
-    if ev.reason is FlushReason.INVEPT:
-        if ev.scope is FlushScope.ALL:
-            return t("nar.invept_all", lang, n=ev.removed)
-        return t("nar.invept", lang, n=ev.removed, vm=ev.vm)
-    if ev.removed:
-        return t("nar.tlb_flush", lang, n=ev.removed, reason=_flush_reason(ev, lang))
-    return None
 
 
 def _fault_text(kind: FaultKind, level: int, lang: str) -> str:
@@ -63,148 +58,9 @@ def _fault_text(kind: FaultKind, level: int, lang: str) -> str:
     return t("fault." + kind.value, lang)
 
 
-def _exit_phrase(e: VmExit, lang: str) -> str:
-    """Why the CPU left the guest, as precisely as the exit's record says."""
-    r = e.reason
-    f = e.fault
-    if r is ExitReason.GUEST_FAULT:
-        why = (t("why.guest." + f.kind.value, lang, level=_LEVEL.get(f.level, str(f.level))) if f is not None
-               else t("why.guest.not-present", lang, level="?"))
-        return t("nar.exit_guest", lang, why=why)
-    if r is ExitReason.EPT_VIOLATION and f is not None:
-        if f.on_table:
-            return t("nar.exit_ept_table", lang, gpa=e.address, level=_LEVEL.get(f.level, str(f.level)),
-                     table=_LEVEL.get(f.table_level, str(f.table_level)))
-        if f.kind is FaultKind.NOT_PRESENT:
-            return t("nar.exit_ept_data", lang, gpa=e.address, level=_LEVEL.get(f.level, str(f.level)))
-        return t("nar.exit_ept_write", lang, gpa=e.address)
-    if r is ExitReason.EPT_VIOLATION:
-        return t("nar.exit_ept", lang, gpa=e.address)
-    if r is ExitReason.HIDDEN_FAULT:
-        return t("nar.exit_hidden", lang)
-    if r is ExitReason.CR3_LOAD:
-        return t("nar.exit_cr3", lang)
-    if r is ExitReason.INVLPG:
-        return t("nar.exit_invlpg", lang)
-    return t("nar.exit_ptw", lang, gpa=e.address)
-
-
 def _note(e: Note, lang: str) -> str:
     state = t("state." + e.state.value, lang) if e.state is not None else ""
     return t("refusal." + e.refusal.name.lower(), lang, vm=e.vm, gppn=e.gppn or 0, state=state)
-
-
-def _cache_hit_phrase(e: WalkCacheHit, lang: str) -> str:
-    """A walk cache used instead of reading tables: "PDE cache hit: skips PML4, PDPT, PD (15
-    references saved)", or the nested TLB answering a gPA."""
-    if e.cache == "ntlb":
-        return t("nar.ntlb_hit", lang, gpa=e.address, n=e.saved)
-    levels = ", ".join(_LEVEL.get(lv, str(lv)) for lv in e.skipped)
-    return t("nar.cache_hit", lang, cache=t("cache." + e.cache, lang), levels=levels, n=e.saved)
-
-
-def _walk_phrase(refs: list, lang: str, faulted: bool, nested: bool = False) -> str:
-    """One walk: its references (consecutive WalkRef records of one walker); ``faulted``: a
-    fault or an exit follows it; ``nested``: a two-dimensional walk even if the nested TLB
-    answered every gPA (no nested reference)."""
-    n = len(refs)
-    first = refs[0]
-    stages = {r.stage for r in refs}
-    if first.walker is Walker.VMM:
-        text = t("nar.walk_vmm", lang, n=n)
-    elif nested or Stage.NESTED in stages:
-        g = sum(1 for r in refs if r.stage is Stage.GUEST)
-        text = t("nar.walk_2d", lang, n=n, g=g, e=n - g)
-    elif Stage.SHADOW in stages:
-        text = t("nar.walk_shadow", lang, n=n)
-    else:
-        text = t("nar.walk_native", lang, n=n)
-    last = refs[-1]
-    fmt = EPT if last.stage is Stage.NESTED else X86
-    if not last.entry & fmt.present:
-        return t("nar.walk_missing", lang, walk=text, level=_LEVEL.get(last.level, str(last.level)))
-    if faulted:
-        return t("nar.walk_denied", lang, walk=text)
-    return text
-
-
-def _guest_work(events: list, lang: str) -> list[tuple[str, tuple]]:
-    """The guest kernel's work (its #PF handler, or an explicit operation), with the exits and
-    pmap changes it causes on the way, as at most four phrases, each with the concepts it
-    speaks of."""
-    parts: list[str] = []
-    tables = zeroed = ptes = 0
-    frames: list[int] = []
-    backs = ptws = novpid = 0
-    back_concepts: list[str] = []
-    tail: list[str] = []
-    for ev in events:
-        cls = ev.__class__
-        if cls is GuestAction:
-            k = ev.kind
-            if k is GuestActionKind.ALLOC_TABLE:
-                tables += 1
-            elif k is GuestActionKind.ALLOC_FRAME:
-                frames.append(ev.gppn)
-            elif k is GuestActionKind.ZERO_FRAME:
-                zeroed += 1
-            elif k is GuestActionKind.WRITE_PTE:
-                ptes += 1
-            elif k is GuestActionKind.FREE_FRAME:
-                tail.append(t("nar.gw_free", lang, gpa=ev.gppn << PAGE_SHIFT))
-            elif k is GuestActionKind.CR3_LOAD:
-                tail.append(t("nar.gw_cr3", lang, proc=ev.process))
-            elif k is GuestActionKind.INVLPG:
-                tail.append(t("nar.gw_invlpg", lang, gva=ev.gva or 0))
-            elif k is GuestActionKind.NOTHING_TO_DO:
-                detail = t("nothing." + ev.why.name.lower(), lang) if ev.why else ev.detail
-                tail.append(t("nar.gw_nothing", lang, detail=detail))
-            elif k is GuestActionKind.FORK:
-                tail.append(t("nar.gw_fork", lang, proc=ev.process))
-            elif k is GuestActionKind.COPY_PAGE:
-                tail.append(t("nar.gw_copy", lang, gpa=(ev.gppn or 0) << PAGE_SHIFT))
-            elif k is GuestActionKind.REUSE_PAGE:
-                tail.append(t("nar.gw_reuse", lang, gva=ev.gva or 0))
-            elif k is GuestActionKind.FLUSH_TLB_MM:
-                tail.append(t("nar.gw_flush_mm", lang))
-            elif k is GuestActionKind.EXIT:
-                tail.append(t("nar.gw_exit", lang, proc=ev.process))
-            elif k is GuestActionKind.SEGV:
-                detail = t("fault." + ev.fault.value, lang) if ev.fault else t("nar.segv_oom", lang)
-                tail.append(t("nar.gw_segv", lang, detail=detail))
-            elif k is GuestActionKind.OUT_OF_MEMORY:
-                tail.append(t("nar.gw_oom", lang))
-        elif cls is VmExit:
-            if ev.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
-                backs += 1
-                back_concepts += [c for c in C.concepts_of_event(ev) if c not in back_concepts]
-            elif ev.reason is ExitReason.PT_WRITE:
-                ptws += 1
-        elif cls is TlbFlush and ev.reason is FlushReason.VM_EXIT_NO_VPID:
-            novpid += 1
-    frames = [g for g in frames if g is not None]
-    if tables and len(frames) == 1:
-        parts.append(t("nar.gw_tables_frame", lang, n=tables, gpa=frames.pop() << PAGE_SHIFT))
-    elif tables:
-        parts.append(t("nar.gw_tables", lang, n=tables))
-    parts += [t("nar.gw_frame", lang, gpa=g << PAGE_SHIFT) for g in frames]
-    if zeroed:
-        parts.append(t("nar.gw_zero", lang, n=zeroed))
-    if ptes:
-        parts.append(t("nar.gw_ptes", lang, n=ptes))
-    parts += tail
-    out = []
-    if parts:
-        joined = ", ".join(parts[:-1]) + (t("nar.and", lang) if len(parts) > 1 else "") + parts[-1]
-        actions = [ev for ev in events if ev.__class__ is GuestAction]
-        out.append((t("nar.guest_work", lang, parts=joined), tuple(C.concepts_of_events(actions))))
-    if backs:
-        out.append((t("nar.during_back", lang, n=backs), (*back_concepts, C.PMAP)))
-    if ptws:
-        out.append((t("nar.during_ptw", lang, n=ptws), (C.WP_GUEST_PT,)))
-    if novpid:
-        out.append((t("nar.during_novpid", lang, n=novpid), (C.VPID_PCID,)))
-    return out
 
 
 def narrate(step: Optional[Step], lang: str = "en") -> list[str]:
@@ -284,143 +140,490 @@ def _ids(ev, vm: str, proc: str) -> list[str]:
     return []
 
 
+_LINEAR = (WalkCache.PML4E, WalkCache.PDPTE, WalkCache.PDE)
+_TRANSLATIONS = (WalkCache.GPA, WalkCache.NTLB)
+_EPT_PSC = (WalkCache.EPT_PML4E, WalkCache.EPT_PDPTE, WalkCache.EPT_PDE)
+_SPAN = {1: "4 KiB", 2: "2 MiB", 3: "1 GiB", 4: "512 GiB"}
+"""What one entry at each level maps."""
+_PMAP_KEY = {PmapReason.BACK: "nar.back", PmapReason.SHARE: "nar.share", PmapReason.COW_BREAK: "nar.cow",
+             PmapReason.UNSHARE: "nar.unshare", PmapReason.SWAP_OUT: "nar.swap_out", PmapReason.SWAP_IN: "nar.swap_in"}
+_EXIT_CONCEPT = {ExitReason.HIDDEN_FAULT: C.HIDDEN_FAULT, ExitReason.GUEST_FAULT: C.GUEST_FAULT,
+                 ExitReason.PT_WRITE: C.WP_GUEST_PT, ExitReason.CR3_LOAD: C.CR3_EXIT, ExitReason.INVLPG: C.INVLPG_EXIT,
+                 ExitReason.EPT_VIOLATION: C.EPT_VIOLATION}
+
+
+class _Teller:
+    """Tells one step's record episode by episode, in the order the engine made them: each
+    episode by its own small teller, the events outside episodes one by one. Collects
+    (phrase, (first, end) of the events it tells, concepts or None for those of its events)."""
+
+    def __init__(self, step: Step, lang: str):
+        self.step, self.lang = step, lang
+        self.ev = step.events
+        self.eps = step.episodes
+        self.amd = step.design == "amd"
+        self.out: list[tuple[str, tuple[int, int], Optional[tuple]]] = []
+        self.lookups = 0
+
+    # -- words ---------------------------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        """``key`` in the step's language — AMD's wording where the design is AMD's and one exists."""
+        if self.amd and key + ".amd" in CATALOGUE:
+            key += ".amd"
+        return t(key, self.lang, **values)
+
+    def say(self, phrase: str, a: int, b: int, concepts: Optional[tuple] = None) -> None:
+        self.out.append((phrase, (a, b), concepts))
+
+    def guest(self, parts: list[str], a: int, b: int, concepts: Optional[tuple] = None) -> None:
+        if parts:
+            joined = ", ".join(parts[:-1]) + (self.t("nar.and") if len(parts) > 1 else "") + parts[-1]
+            self.say(self.t("nar.guest_work", parts=joined), a, b, concepts)
+
+    # -- structure ------------------------------------------------------------------------------
+    def items(self, a: int, b: int, parent: int):
+        """The episodes directly inside ``parent`` and the loose events, in order, in [a, b)."""
+        kids = [k for k, e in enumerate(self.eps) if e.parent == parent and a <= e.start < b]
+        i, ki = a, 0
+        while i < b:
+            if ki < len(kids) and self.eps[kids[ki]].start <= i:
+                yield "episode", kids[ki]
+                i = max(i, self.eps[kids[ki]].end)
+                ki += 1
+            else:
+                yield "event", i
+                i += 1
+
+    def tell(self, a: int, b: int, parent: int = -1) -> None:
+        for what, x in self.items(a, b, parent):
+            if what == "episode":
+                self.episode(x)
+            else:
+                self.event(x)
+
+    def episode(self, k: int) -> None:
+        e = self.eps[k]
+        if e.start == e.end:
+            return
+        if e.kind is EpisodeKind.WALK:
+            self.walk(k)
+        elif e.kind is EpisodeKind.VM_EXIT:
+            self.vm_exit(k)
+        elif e.kind is EpisodeKind.GUEST_FAULT:
+            self.guest_fault(k)
+        elif e.kind is EpisodeKind.GUEST_WORK:
+            self.guest_work(k)
+        else:
+            self.tell(e.start, e.end, k)
+
+    def prior(self, k: int) -> Optional[Episode]:
+        """The episode before ``k`` at the same depth and in the same parent."""
+        e = self.eps[k]
+        for j in range(k - 1, -1, -1):
+            if self.eps[j].parent == e.parent:
+                return self.eps[j]
+        return None
+
+    # -- walks ------------------------------------------------------------------------------------
+    def walk(self, k: int) -> None:
+        e = self.eps[k]
+        evs = self.ev[e.start:e.end]
+        refs = [x for x in evs if x.__class__ is WalkRef]
+        hits = [x for x in evs if x.__class__ is WalkCacheHit]
+        span = (e.start, e.end)
+        for h in hits:
+            if h.cache in _LINEAR:
+                levels = ", ".join(_LEVEL[lv] for lv in h.skipped)
+                key = "nar.cache_hit_combined" if h.combined else "nar.cache_hit"
+                self.say(self.t(key, cache=self.t("cache." + h.cache.value), levels=levels, n=h.saved), *span,
+                         (C.MMU_CACHES,))
+        translated = [h for h in hits if h.cache in _TRANSLATIONS]
+        if translated:
+            self.say(self.t("nar.gpa_hits" if len(translated) > 1 else "nar.gpa_hit",
+                            cache=self.t("cache." + translated[0].cache.value), gpa=translated[0].address,
+                            k=len(translated), n=sum(h.saved for h in translated)), *span, (C.MMU_CACHES,))
+        psc = [h for h in hits if h.cache in _EPT_PSC]
+        if psc:
+            self.say(self.t("nar.ept_psc_hits", k=len(psc), n=sum(h.saved for h in psc)), *span, (C.MMU_CACHES,))
+        pwc = [h for h in hits if h.cache is WalkCache.PWC]
+        if pwc:
+            self.say(self.t("nar.pwc_hits", k=len(pwc), n=len(pwc)), *span, (C.MMU_CACHES,))
+        if not refs:
+            return
+        n = len(refs)
+        stages = {r.stage for r in refs}
+        nested = Stage.NESTED in stages or any(h.stage is Stage.NESTED or h.combined for h in hits)
+        if e.reason is Walker.VMM:
+            text = self.t("nar.walk_vmm", n=n)
+            failed = self._exit_reason(e) is ExitReason.GUEST_FAULT
+            concepts = (C.HIDDEN_FAULT,)
+        else:
+            failed = e.end >= len(self.ev) or self.ev[e.end].__class__ is not TlbFill
+            if nested:
+                g = sum(1 for r in refs if r.stage is Stage.GUEST)
+                text = self.t("nar.walk_2d", n=n, g=g, e=n - g)
+                concepts = (C.WALK_2D,)
+            elif Stage.SHADOW in stages:
+                text, concepts = self.t("nar.walk_shadow", n=n), (C.SHADOW_WALK,)
+            else:
+                text, concepts = self.t("nar.walk_native", n=n), ()
+        last = refs[-1]
+        fmt = EPT if last.stage is Stage.NESTED else X86
+        if not last.entry & fmt.present:
+            level = ("EPT " if last.stage is Stage.NESTED and not self.amd else "") + _LEVEL[last.level]
+            text = self.t("nar.walk_missing", walk=text, level=level)
+        elif failed:
+            text = self.t("nar.walk_denied", walk=text)
+        self.say(text, *span, concepts)
+
+    def _exit_reason(self, e: Episode) -> Optional[ExitReason]:
+        p = self.eps[e.parent] if e.parent >= 0 else None
+        return p.reason if p is not None and p.kind is EpisodeKind.VM_EXIT else None
+
+    # -- exits ------------------------------------------------------------------------------------
+    def vm_exit(self, k: int) -> None:
+        e = self.eps[k]
+        x = self.ev[e.start]
+        self.say(self.exit_phrase(x), e.start, e.start + 1, (_EXIT_CONCEPT[x.reason],))
+        self.tell(e.start + 1, e.end, k)
+        if x.reason is ExitReason.INVLPG and not any(
+                v.__class__ is ShadowInvalidate and v.reason is ShadowZapReason.INVLPG for v in self.ev[e.start:e.end]):
+            page = x.address & ~0xFFF
+            gone = any(v.__class__ is ShadowInvalidate and v.reason is ShadowZapReason.GUEST_PTE_WRITE and v.gva == page
+                       for v in self.ev[:e.start])
+            self.say(self.t("nar.invlpg_gone" if gone else "nar.invlpg_none", gva=page), e.start, e.end,
+                     (C.INVLPG_EXIT,))
+
+    def exit_phrase(self, e: VmExit) -> str:
+        """Why the CPU left the guest, as precisely as the exit's record says."""
+        r, f = e.reason, e.fault
+        if r is ExitReason.GUEST_FAULT:
+            why = (self.t("why.guest." + f.kind.value, level=_LEVEL.get(f.level, str(f.level))) if f is not None
+                   else self.t("why.guest.not-present", level="?"))
+            return self.t("nar.exit_guest", why=why)
+        if r is ExitReason.EPT_VIOLATION and f is not None:
+            if f.on_table:
+                return self.t("nar.exit_ept_table", gpa=e.address, level=_LEVEL.get(f.level, str(f.level)),
+                              table=_LEVEL.get(f.table_level, str(f.table_level)))
+            if f.kind is FaultKind.NOT_PRESENT:
+                return self.t("nar.exit_ept_data", gpa=e.address, level=_LEVEL.get(f.level, str(f.level)))
+            return self.t("nar.exit_ept_write", gpa=e.address)
+        if r is ExitReason.EPT_VIOLATION:
+            return self.t("nar.exit_ept", gpa=e.address)
+        if r is ExitReason.HIDDEN_FAULT:
+            return self.t("nar.exit_hidden")
+        if r is ExitReason.CR3_LOAD:
+            return self.t("nar.exit_cr3")
+        if r is ExitReason.INVLPG:
+            return self.t("nar.exit_invlpg")
+        return self.t("nar.exit_ptw", gpa=e.address)
+
+    def exits_on_the_way(self, k: int) -> None:
+        """The exits the guest kernel's own memory accesses caused in job ``k``, told as one
+        phrase per kind: the job is the story, the exits are what it cost."""
+        backs, ptws, novpid = [], [], 0
+        for j, e in enumerate(self.eps):
+            if e.parent != k or e.kind is not EpisodeKind.VM_EXIT:
+                continue
+            if e.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
+                backs.append(e)
+            elif e.reason is ExitReason.PT_WRITE:
+                ptws.append(e)
+            novpid += any(v.__class__ is TlbFlush and v.reason is FlushReason.VM_EXIT_NO_VPID
+                          for v in self.ev[e.start:e.end])
+        if backs:
+            reason = backs[0].reason
+            self.say(self.t("nar.during_back", n=len(backs)), backs[0].start, backs[-1].end,
+                     (_EXIT_CONCEPT[reason], C.PMAP))
+        if len(ptws) > 2:
+            self.say(self.t("nar.during_ptw", n=len(ptws)), ptws[0].start, ptws[-1].end, (C.WP_GUEST_PT,))
+        else:  # one or two: the lesson itself (the VMM emulates the write and drops shadow entries)
+            for j, e in enumerate(self.eps):
+                if e.parent == k and e.kind is EpisodeKind.VM_EXIT and e.reason is ExitReason.PT_WRITE:
+                    self.vm_exit(j)
+        if novpid:
+            self.say(self.t("nar.during_novpid", n=novpid), self.eps[k].start, self.eps[k].end, (C.VPID_PCID,))
+
+    # -- the guest ----------------------------------------------------------------------------------
+    def guest_fault(self, k: int) -> None:
+        e = self.eps[k]
+        pf = self.ev[e.start]
+        before = self.prior(k)
+        reflected = (before is not None and before.kind is EpisodeKind.VM_EXIT
+                     and before.reason is ExitReason.GUEST_FAULT and before.end == e.start)
+        self.say(self.t("nar.guest_pf_reflect" if reflected else "nar.guest_pf", kind=_fault_text(pf.kind, pf.level, self.lang)),
+                 e.start, e.start + 1, (C.GUEST_FAULT,))
+        self.tell(e.start + 1, e.end, k)
+
+    def own_actions(self, k: int) -> list[tuple[int, GuestAction]]:
+        """The guest's actions in job ``k`` that no episode inside it tells."""
+        e = self.eps[k]
+        inner = [x for x in self.eps if x.parent == k]
+        return [(i, self.ev[i]) for i in range(e.start, e.end)
+                if self.ev[i].__class__ is GuestAction and not any(x.holds(i) for x in inner)]
+
+    def guest_work(self, k: int) -> None:
+        e = self.eps[k]
+        job = e.reason
+        acts = self.own_actions(k)
+        kinds = [a.kind for _, a in acts]
+        span = (e.start, e.end)
+        nothing = [a for _, a in acts if a.kind is GuestActionKind.NOTHING_TO_DO]
+        if job in (GuestWork.DEMAND_ZERO, GuestWork.MAP) and not nothing:
+            self.populate(k, acts)
+        elif job is GuestWork.SPLIT_2M:
+            split = next((a for _, a in acts if a.kind is GuestActionKind.SPLIT_LARGE), None)
+            if split is not None:
+                self.guest([self.t("nar.gw_split", gva=split.gva or 0)], *span, (C.GUEST_FAULT,))
+        elif job is GuestWork.FORK:
+            self.fork(k, acts)
+        elif job is GuestWork.COPY_ON_WRITE:
+            self.tell_children(k)
+            for _, a in acts:
+                if a.kind is GuestActionKind.COPY_PAGE:
+                    self.guest([self.t("nar.gw_copy", gpa=(a.gppn or 0) << PAGE_SHIFT)], *span, (C.GUEST_FAULT,))
+                elif a.kind is GuestActionKind.REUSE_PAGE:
+                    key = "nar.gw_reuse_2m" if a.pages == 512 else "nar.gw_reuse"
+                    self.guest([self.t(key, gva=a.gva or 0)], *span, (C.GUEST_FAULT,))
+        elif job is GuestWork.TEARDOWN and GuestActionKind.EXIT in kinds:
+            ex = next(a for _, a in acts if a.kind is GuestActionKind.EXIT)
+            n = kinds.count(GuestActionKind.WRITE_PTE)
+            self.guest([self.t("nar.gw_exit", proc=ex.process), self.t("nar.gw_cleared", n=n)], *span)
+        elif job is GuestWork.RELEASE:
+            freed = [a for _, a in acts if a.kind is GuestActionKind.FREE_FRAME]
+            if len(freed) == 1:
+                self.guest([self.t("nar.gw_free", gpa=(freed[0].gppn or 0) << PAGE_SHIFT)], *span)
+            elif freed:
+                self.guest([self.t("nar.gw_free_n", n=len(freed))], *span)
+        elif job is GuestWork.UNMAP and not nothing:
+            self.tell_children(k)
+            self.guest([self.t("nar.gw_unmap", gva=e.address or 0)], *span)
+        elif job is GuestWork.PROTECT and not nothing:
+            self.tell_children(k)
+            self.guest([self.t("nar.gw_protect", gva=e.address or 0)], *span)
+        elif job in (GuestWork.CR3_LOAD, GuestWork.FLUSH_MM, GuestWork.INVLPG):
+            a = acts[0][1]
+            key = {GuestWork.CR3_LOAD: "nar.gw_cr3", GuestWork.FLUSH_MM: "nar.gw_flush_mm",
+                   GuestWork.INVLPG: "nar.gw_invlpg"}[job]
+            concept = {GuestWork.CR3_LOAD: C.CR3_EXIT, GuestWork.FLUSH_MM: C.VPID_PCID,
+                       GuestWork.INVLPG: C.INVLPG_EXIT}[job]
+            self.guest([self.t(key, proc=a.process, gva=a.gva or 0)], acts[0][0], acts[0][0] + 1, (concept,))
+            self.tell(acts[0][0] + 1, e.end, k)
+            return
+        for _, a in acts:
+            if a.kind is GuestActionKind.NOTHING_TO_DO:
+                detail = self.t("nothing." + a.why.name.lower()) if a.why else a.detail
+                self.guest([self.t("nar.gw_nothing", detail=detail)], *span)
+            elif a.kind is GuestActionKind.SEGV:
+                detail = self.t("fault." + a.fault.value) if a.fault else self.t("nar.segv_oom")
+                self.guest([self.t("nar.gw_segv", detail=detail)], *span, (C.GUEST_FAULT,))
+            elif a.kind is GuestActionKind.OUT_OF_MEMORY:
+                self.guest([self.t("nar.gw_oom")], *span)
+        self.exits_on_the_way(k)
+        self.tell_after_actions(k)
+
+    def tell_children(self, k: int) -> None:
+        """The guest jobs inside job ``k`` (a split before a copy), in order."""
+        for j, x in enumerate(self.eps):
+            if x.parent == k and x.kind is EpisodeKind.GUEST_WORK:
+                self.episode(j)
+
+    def tell_after_actions(self, k: int) -> None:
+        """Loose events of job ``k`` that are not the guest's actions (a SEGV's record is one)."""
+
+    def populate(self, k: int, acts) -> None:
+        """Demand-zero (or an explicit map): tables, the frame (or a 2 MiB page), zeroing, entries."""
+        e = self.eps[k]
+        kinds = [a.kind for _, a in acts]
+        tables = kinds.count(GuestActionKind.ALLOC_TABLE)
+        frames = [a for _, a in acts if a.kind is GuestActionKind.ALLOC_FRAME]
+        zeroed = [a for _, a in acts if a.kind is GuestActionKind.ZERO_FRAME]
+        ptes = kinds.count(GuestActionKind.WRITE_PTE)
+        parts = []
+        big = [f for f in frames if f.pages == 512]
+        if big:
+            gpa = (big[0].gppn or 0) << PAGE_SHIFT
+            parts.append(self.t("nar.gw_tables_2m", n=tables, gpa=gpa) if tables else self.t("nar.gw_2m", gpa=gpa))
+            small = sum(1 for z in zeroed if z.pages == 1)
+            parts.append(self.t("nar.gw_zero_2m", n=small) if small else self.t("nar.gw_zero_2m_only"))
+        else:
+            if tables and len(frames) == 1:
+                parts.append(self.t("nar.gw_tables_frame", n=tables, gpa=(frames[0].gppn or 0) << PAGE_SHIFT))
+            elif tables:
+                parts.append(self.t("nar.gw_tables", n=tables))
+            elif frames:
+                parts += [self.t("nar.gw_frame", gpa=(f.gppn or 0) << PAGE_SHIFT) for f in frames]
+            if zeroed:
+                parts.append(self.t("nar.gw_zero", n=len(zeroed)))
+        if ptes:
+            parts.append(self.t("nar.gw_ptes", n=ptes))
+        self.guest(parts, e.start, e.end, (C.GUEST_FAULT,))
+
+    def fork(self, k: int, acts) -> None:
+        e = self.eps[k]
+        fork = next((a for _, a in acts if a.kind is GuestActionKind.FORK), None)
+        if fork is None:
+            return
+        child = fork.process
+        writes = [a for _, a in acts if a.kind is GuestActionKind.WRITE_PTE]
+        copied = [a for a in writes if a.process == child]
+        protected = [a for a in writes if a.process != child]
+        tables = sum(1 for _, a in acts if a.kind is GuestActionKind.ALLOC_TABLE)
+        parts = [self.t("nar.gw_fork", proc=child, n=len(copied), m=len(protected), tables=tables)]
+        big = sum(1 for a in copied if a.pages == 512)
+        if big:
+            parts.append(self.t("nar.gw_fork_2m", n=big))
+        self.guest(parts, e.start, e.end)
+        self.exits_on_the_way(k)
+
+    # -- one event ------------------------------------------------------------------------------------
+    def event(self, i: int) -> None:
+        x = self.ev[i]
+        cls = x.__class__
+        if cls is AdUpdate or cls is WalkRef or cls is WalkCacheHit:
+            return
+        if cls is TlbLookup:
+            self.lookup(x, i)
+        elif cls is VmSwitch:
+            self.say(self.t("nar.vm_switch", old=x.from_vm, new=x.to_vm) if x.from_vm
+                     else self.t("nar.vm_enter", vm=x.to_vm), i, i + 1)
+        elif cls is PmapChange:
+            ma = x.new_mpn if x.new_mpn is not None else x.old_mpn
+            key = "nar.back_2m" if x.reason is PmapReason.BACK and x.pages == 512 else _PMAP_KEY[x.reason]
+            self.say(self.t(key, vm=x.vm, gpa=x.gppn << PAGE_SHIFT, ma=(ma or 0) << PAGE_SHIFT), i, i + 1)
+        elif cls is EptUpdate:
+            if x.split:
+                self.say(self.t("nar.ept_split", gpa=x.gppn << PAGE_SHIFT), i, i + 1, (C.PMAP,))
+            elif self.out and self.out[-1][1][1] == i:
+                # told with the pmap change it follows: extend that phrase
+                phrase, (a, _b), concepts = self.out.pop()
+                key = ("nar.ept_write_2m" if x.pages == 512 else "nar.ept_write") if x.entry else "nar.ept_clear"
+                self.say(phrase + ", " + self.t(key), a, i + 1, concepts)
+        elif cls is ShadowFill:
+            if i > 0 and self.ev[i - 1].__class__ is ShadowFill:
+                return  # told with the first of its run
+            j = i
+            while j < len(self.ev) and self.ev[j].__class__ is ShadowFill:
+                j += 1
+            leaf = self.ev[j - 1]
+            ro = "" if leaf.entry & RW else self.t("nar.shadow_fill_ro")
+            text = self.t("nar.shadow_fill", gva=leaf.gva & ~0xFFF, ma=leaf.entry & FRAME_MASK, ro=ro)
+            built = sum(1 for f in self.ev[i:j] if f.level > 1)
+            if built:
+                text += self.t("nar.shadow_tables", n=built)
+            self.say(text, i, j)
+        elif cls is ShadowInvalidate:
+            reason = self.t("zap." + x.reason.name.lower())
+            if x.level == 1:
+                self.say(self.t("nar.shadow_zap", gva=x.gva, reason=reason), i, i + 1)
+            else:
+                self.say(self.t("nar.shadow_zap_table", gva=x.gva, span=_SPAN[x.level], reason=reason,
+                                n=x.freed_tables), i, i + 1)
+        elif cls is ShadowRoot:
+            self.say(self.t("nar.shadow_root_cached" if x.cached else "nar.shadow_root_new"), i, i + 1)
+        elif cls is TlbFill:
+            self.say(self.t("nar.tlb_fill_2m" if x.large else "nar.tlb_fill", gva=x.gvpn << PAGE_SHIFT,
+                            ma=x.mpn << PAGE_SHIFT), i, i + 1)
+        elif cls is TlbFlush:
+            phrase = self.flush_phrase(x, i)
+            if phrase:
+                self.say(phrase, i, i + 1)
+        elif cls is DataAccess:
+            key = {"read": "nar.read", "write": "nar.write", "exec": "nar.exec"}[x.access.value]
+            self.say(self.t(key, value=x.value, ma=x.ma), i, i + 1)
+        elif cls is Note:
+            self.say(_note(x, self.lang), i, i + 1)
+        elif cls is GuestAction:
+            part = self.action(x)
+            if part:
+                self.guest([part], i, i + 1, (C.GUEST_FAULT,) if x.kind is GuestActionKind.SEGV else None)
+        elif cls is GuestPageFault:
+            self.say(self.t("nar.guest_pf", kind=_fault_text(x.kind, x.level, self.lang)), i, i + 1, (C.GUEST_FAULT,))
+        elif cls is VmExit:
+            self.say(self.exit_phrase(x), i, i + 1, (_EXIT_CONCEPT[x.reason],))
+
+    def action(self, a: GuestAction) -> str:
+        """One action of the guest on its own (the events table tells each record by itself)."""
+        k = a.kind
+        if k is GuestActionKind.ALLOC_TABLE:
+            return self.t("nar.gw_tables", n=1)
+        if k is GuestActionKind.ALLOC_FRAME:
+            return self.t("nar.gw_2m" if a.pages == 512 else "nar.gw_frame", gpa=(a.gppn or 0) << PAGE_SHIFT)
+        if k is GuestActionKind.ZERO_FRAME:
+            return self.t("nar.gw_zero_2m_only") if a.pages == 512 else self.t("nar.gw_zero", n=1)
+        if k is GuestActionKind.WRITE_PTE:
+            return self.t("nar.gw_ptes", n=1)
+        if k is GuestActionKind.FREE_FRAME:
+            return self.t("nar.gw_free", gpa=(a.gppn or 0) << PAGE_SHIFT)
+        if k is GuestActionKind.CR3_LOAD:
+            return self.t("nar.gw_cr3", proc=a.process)
+        if k is GuestActionKind.INVLPG:
+            return self.t("nar.gw_invlpg", gva=a.gva or 0)
+        if k is GuestActionKind.FLUSH_TLB_MM:
+            return self.t("nar.gw_flush_mm")
+        if k is GuestActionKind.FORK:
+            return self.t("nar.gw_fork_start", proc=a.process)
+        if k is GuestActionKind.COPY_PAGE:
+            return self.t("nar.gw_copy", gpa=(a.gppn or 0) << PAGE_SHIFT)
+        if k is GuestActionKind.REUSE_PAGE:
+            return self.t("nar.gw_reuse_2m" if a.pages == 512 else "nar.gw_reuse", gva=a.gva or 0)
+        if k is GuestActionKind.EXIT:
+            return self.t("nar.gw_exit", proc=a.process)
+        if k is GuestActionKind.SPLIT_LARGE:
+            return self.t("nar.gw_split", gva=a.gva or 0)
+        if k is GuestActionKind.NOTHING_TO_DO:
+            return self.t("nar.gw_nothing", detail=self.t("nothing." + a.why.name.lower()) if a.why else a.detail)
+        if k is GuestActionKind.SEGV:
+            return self.t("nar.gw_segv", detail=self.t("fault." + a.fault.value) if a.fault else self.t("nar.segv_oom"))
+        return self.t("nar.gw_oom")
+
+    def lookup(self, x: TlbLookup, i: int) -> None:
+        gva = x.gvpn << PAGE_SHIFT
+        if self.lookups == 0:
+            if x.hit:
+                key = "nar.tlb_hit"
+            else:
+                key = {TlbMiss.DENIED: "nar.tlb_denied", TlbMiss.CLEAN: "nar.tlb_clean"}.get(x.miss, "nar.tlb_miss")
+        else:
+            key = "nar.retry_hit" if x.hit else "nar.retry_miss"
+        self.lookups += 1
+        self.say(self.t(key, gva=gva), i, i + 1)
+
+    def flush_phrase(self, x: TlbFlush, i: int) -> Optional[str]:
+        """A TLB flush in words: INVEPT always (the VMM's instruction is the lesson), a fault's
+        invalidation and any other flush where it dropped something."""
+        if x.reason is FlushReason.INVEPT:
+            if x.scope is FlushScope.ALL:
+                return self.t("nar.invept_all", n=x.removed, c=x.caches)
+            return self.t("nar.invept", n=x.removed, vm=x.vm, c=x.caches)
+        if x.reason in (FlushReason.PAGE_FAULT, FlushReason.EPT_VIOLATION):
+            what = ([self.t("nar.tlb_entries", n=x.removed)] if x.removed else []) + \
+                ([self.t("nar.cache_entries", n=x.caches)] if x.caches else [])
+            key = "nar.pf_drops" if x.reason is FlushReason.PAGE_FAULT else "nar.eptv_drops"
+            return self.t(key, what=self.t("nar.and").join(what))
+        if x.removed or x.caches:
+            text = self.t("nar.tlb_flush", n=x.removed, reason=_flush_reason(x, self.lang, self.amd))
+            if x.caches:
+                text += self.t("nar.and_caches", n=x.caches)
+            return text
+        return None
+
+    def story(self) -> list[tuple[str, tuple[int, int], Optional[tuple]]]:
+        self.tell(0, len(self.ev))
+        op = self.step.op
+        if op.kind is OpKind.SHARE and (op.with_vm or op.vm) != op.vm and \
+                any(x.__class__ is PmapChange for x in self.ev):
+            n = len(self.ev)
+            self.say(self.t("nar.salting"), n, n, (C.COW_SHARING,))
+        return self.out
+
+
 def _narrate(step: Optional[Step], lang: str) -> list[tuple[str, tuple[int, int], Optional[tuple]]]:
-    """The phrases, each with the range of events it tells and, where several phrases tell one
-    range, the concepts this one speaks of (None: those of its range)."""
+    """The phrases in the order of the record's episodes, each with the range of events it tells
+    and the concepts it speaks of (None: those of its events)."""
     if step is None:
         return []
-    ev = list(step.events)
-    out: list[str] = []
-    hints: dict[int, tuple] = {}
-    spans: list[tuple[int, int]] = []
-    lookups = 0
-    i = 0
-    n = len(ev)
-    told = 0  # events before this index are told by the phrases so far
-    while i < n:
-        if len(out) > len(spans):
-            spans += [(told, i)] * (len(out) - len(spans))
-        if len(spans) == len(out):
-            told = i
-        e = ev[i]
-        cls = e.__class__
-        if cls is WalkRef or cls is WalkCacheHit:
-            # one walk: its references and the cache hits that spared others (the CPU's only)
-            walker = Walker.CPU if cls is WalkCacheHit else e.walker
-            j = i
-            refs = []
-            hits = []
-            while j < n:
-                c = ev[j].__class__
-                if c is WalkRef and ev[j].walker is walker:
-                    refs.append(ev[j])
-                elif c is WalkCacheHit and walker is Walker.CPU:
-                    hits.append(ev[j])
-                elif c is not AdUpdate:
-                    break
-                j += 1
-            faulted = j < n and ev[j].__class__ in (VmExit, GuestPageFault)
-            for h in hits:
-                hints[len(out)] = (C.MMU_CACHES,)
-                out.append(_cache_hit_phrase(h, lang))
-            if refs:
-                nested = any(h.stage is Stage.NESTED for h in hits)
-                hints[len(out)] = tuple(C.concepts_of_events(refs)) or ((C.WALK_2D,) if nested else ())
-                out.append(_walk_phrase(refs, lang, faulted, nested))
-            i = j
-            continue
-        if cls is AdUpdate:
-            i += 1
-            continue
-        if cls is TlbLookup:
-            if lookups == 0:
-                out.append(t("nar.tlb_hit" if e.hit else "nar.tlb_miss", lang, gva=e.gvpn << PAGE_SHIFT))
-            else:
-                out.append(t("nar.retry_hit" if e.hit else "nar.retry_miss", lang))
-            lookups += 1
-        elif cls is VmSwitch:
-            out.append(t("nar.vm_switch", lang, old=e.from_vm, new=e.to_vm) if e.from_vm
-                       else t("nar.vm_enter", lang, vm=e.to_vm))
-        elif cls is GuestPageFault or cls is GuestAction:
-            # the guest kernel's work runs until the access is retried (or the step ends)
-            j = i + 1 if cls is GuestPageFault else i
-            while j < n and ev[j].__class__ not in (TlbLookup, DataAccess, ShadowInvalidate) and not (
-                    ev[j].__class__ is TlbFlush and ev[j].reason is not FlushReason.VM_EXIT_NO_VPID) and not (
-                    ev[j].__class__ is VmExit and ev[j].reason in (ExitReason.INVLPG, ExitReason.CR3_LOAD)):
-                j += 1
-            if cls is GuestPageFault:
-                reflected = i > 0 and ev[i - 1].__class__ in (VmExit, WalkRef, AdUpdate) and any(
-                    x.__class__ is VmExit and x.reason is ExitReason.GUEST_FAULT for x in ev[max(0, i - 8):i])
-                hints[len(out)] = (C.GUEST_FAULT,)
-                out.append(t("nar.guest_pf_reflect" if reflected else "nar.guest_pf", lang,
-                             kind=_fault_text(e.kind, e.level, lang)))
-                work = _guest_work(ev[i + 1:j], lang)
-            else:
-                work = _guest_work(ev[i:j], lang)
-            for phrase, concepts in work:
-                hints[len(out)] = concepts
-                out.append(phrase)
-            i = max(j, i + 1)
-            continue
-        elif cls is VmExit:
-            r = e.reason
-            if r is ExitReason.HIDDEN_FAULT and i + 1 < n and ev[i + 1].__class__ is PmapChange:
-                i += 1
-                continue  # told by the pmap change that follows
-            out.append(_exit_phrase(e, lang))
-            if r is ExitReason.INVLPG and not any(x.__class__ is ShadowInvalidate and x.reason is ShadowZapReason.INVLPG
-                                                  for x in ev[i + 1:]):
-                page = e.address & ~0xFFF
-                gone = any(x.__class__ is ShadowInvalidate and x.reason is ShadowZapReason.GUEST_PTE_WRITE
-                           and x.gva == page for x in ev[:i])
-                out.append(t("nar.invlpg_gone" if gone else "nar.invlpg_none", lang, gva=page))
-        elif cls is PmapChange:
-            key = {PmapReason.BACK: "nar.back", PmapReason.SHARE: "nar.share", PmapReason.COW_BREAK: "nar.cow",
-                   PmapReason.UNSHARE: "nar.unshare", PmapReason.SWAP_OUT: "nar.swap_out",
-                   PmapReason.SWAP_IN: "nar.swap_in"}[e.reason]
-            ma = e.new_mpn if e.new_mpn is not None else e.old_mpn
-            out.append(t(key, lang, vm=e.vm, gpa=e.gppn << PAGE_SHIFT, ma=(ma or 0) << PAGE_SHIFT))
-        elif cls is EptUpdate:
-            if out and not out[-1].endswith(t("nar.ept_write", lang)):
-                out[-1] += ", " + t("nar.ept_write" if e.entry else "nar.ept_clear", lang)
-        elif cls is ShadowFill:
-            j = i
-            while j < n and ev[j].__class__ is ShadowFill:
-                j += 1
-            fills = ev[i:j]
-            leaf = fills[-1]
-            ro = "" if leaf.entry & RW else t("nar.shadow_fill_ro", lang)
-            text = t("nar.shadow_fill", lang, gva=leaf.gva & ~0xFFF, ma=leaf.entry & FRAME_MASK, ro=ro)
-            built = sum(1 for f in fills if f.level > 1)
-            if built:
-                text += t("nar.shadow_tables", lang, n=built)
-            out.append(text)
-            i = j
-            continue
-        elif cls is ShadowInvalidate:
-            out.append(t("nar.shadow_zap", lang, gva=e.gva, reason=t("zap." + e.reason.name.lower(), lang)))
-        elif cls is ShadowRoot:
-            out.append(t("nar.shadow_root_cached" if e.cached else "nar.shadow_root_new", lang))
-        elif cls is TlbFill:
-            out.append(t("nar.tlb_fill", lang, gva=e.gvpn << PAGE_SHIFT, ma=e.mpn << PAGE_SHIFT))
-        elif cls is TlbFlush:
-            phrase = _flush_phrase(e, lang)
-            if phrase:
-                out.append(phrase)
-        elif cls is DataAccess:
-            key = {"read": "nar.read", "write": "nar.write", "exec": "nar.exec"}[e.access.value]
-            out.append(t(key, lang, value=e.value, ma=e.ma))
-        elif cls is Note:
-            out.append(_note(e, lang))
-        i += 1
-    if len(out) > len(spans):
-        spans += [(told, n)] * (len(out) - len(spans))
-    op = step.op
-    if op.kind is OpKind.SHARE and (op.with_vm or op.vm) != op.vm and any(x.__class__ is PmapChange for x in ev):
-        hints[len(out)] = (C.COW_SHARING,)
-        out.append(t("nar.salting", lang))
-        spans.append((n, n))
-    return [(p, span, hints.get(k)) for k, (p, span) in enumerate(zip(out, spans, strict=True))]
+    return _Teller(step, lang).story()
 
 
 def sentence(step: Optional[Step], lang: str = "en", **kw) -> str:
