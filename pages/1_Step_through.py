@@ -11,13 +11,13 @@ from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepErro
 from visualizer.engine import Mode
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
-from visualizer.render.learn import result_html
+from visualizer.learn.html import result_html
 from visualizer.render.legend import legend_html
-from visualizer.render.plain import plain
+from visualizer.text.plain import plain
 from visualizer.render.walkgrid import walk_grid_html
-from visualizer.render import narrate as N
+from visualizer.text import narrate as N
 from visualizer.render import tables as T
-from visualizer.render.i18n import percent, t
+from visualizer.text.i18n import percent, t
 from visualizer.render.svg import LayoutError, fitted, layout_program, render, sized
 
 S = st.session_state

@@ -12,11 +12,11 @@ from visualizer.app.session import StepError
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
-from visualizer.render import narrate as N
+from visualizer.text import narrate as N
 from visualizer.render import tables as T
-from visualizer.render.learn import result_html
-from visualizer.render.i18n import percent, t
-from visualizer.render.plain import plain
+from visualizer.learn.html import result_html
+from visualizer.text.i18n import percent, t
+from visualizer.text.plain import plain
 from visualizer.render.svg import sized
 
 S = st.session_state
