@@ -17,9 +17,23 @@ import json
 import re
 import zlib
 
-_CUT = re.compile(r"(?<=\n)|(?=<g id=)|(?=<li[ >])|(?=<details[ >])|(?<=</details>)")
-"""Where markup is cut into pieces: after a line break (a diagram element a line), before a
-diagram group, a list item or a "why?", and after a "why?"."""
+_CUT = re.compile(r"(?=<li[ >])|(?=<details[ >])|(?<=</details>)")
+"""Where a line of markup is cut into pieces: before a list item or a "why?", and after a "why?"
+(a diagram has one element a line: its lines are its pieces)."""
+
+
+def pieces(markup: str) -> list[str]:
+    """``markup`` cut into pieces that join to it again."""
+    lines = markup.split("\n")
+    out = []
+    for k, line in enumerate(lines):
+        if k < len(lines) - 1:
+            line += "\n"
+        if "<li" in line or "<details" in line:
+            out.extend(p for p in _CUT.split(line) if p)
+        elif line:
+            out.append(line)
+    return out
 
 PLAIN_LIMIT = 2 << 20
 """A payload up to this many bytes of JSON stays plain; a larger one is compressed."""
@@ -35,9 +49,7 @@ class Pool:
     def doc(self, markup: str) -> list[int]:
         """``markup`` as indices of its pieces (new pieces are added)."""
         out = []
-        for piece in _CUT.split(markup):
-            if not piece:
-                continue
+        for piece in pieces(markup):
             i = self._index.get(piece)
             if i is None:
                 i = self._index[piece] = len(self.pieces)
