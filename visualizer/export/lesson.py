@@ -275,7 +275,7 @@ def lesson_html(les: L.Lesson, lang: str = "en") -> str:
         if qs:
             before = states[data["before"]]
             items = []
-            for q, d in zip(qs, data["qs"], strict=True):
+            for d in data["qs"]:
                 opts = ("".join(f"<div>○ {c}</div>" for c in d["choices"]) if "choices" in d
                         else '<span class="blank"></span>')
                 items.append(f'<div class="wq"><div>{d["prompt"]}</div><div class="opts">{opts}</div></div>')
