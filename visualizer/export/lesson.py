@@ -314,7 +314,7 @@ def lesson_html(les: L.Lesson, lang: str = "en") -> str:
     meta = (f'<meta name="esxi-export" content="lesson={e(les.name)}; scenario={e(les.scenario.name)}; '
             f'lang={lang}">\n')
     return shell.page(lang=lang, title=title, css=CSS, body=body, meta=meta,
-                      payload=payload.script(data) + "\n" + payload.script(texts, "texts"), script=JS,
+                      payload=payload.script(data) + "\n" + payload.script(texts, "texts", compress=False), script=JS,
                       print_css="@page { size: A4 portrait; margin: 14mm 14mm; }", print_body=print_body)
 
 

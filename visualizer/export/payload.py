@@ -70,11 +70,11 @@ def _json(value) -> str:
             .replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def script(value, element_id: str = "payload") -> str:
+def script(value, element_id: str = "payload", compress: bool = True) -> str:
     """``value`` (JSON-able) as a ``<script>`` element the file's script reads: plain JSON, or
-    base64 of its deflated UTF-8 when larger than :data:`PLAIN_LIMIT`."""
+    (``compress``) base64 of its deflated UTF-8 when larger than :data:`PLAIN_LIMIT`."""
     text = _json(value)
-    if len(text) <= PLAIN_LIMIT:
+    if not compress or len(text) <= PLAIN_LIMIT:
         return f'<script type="application/json" id="{element_id}" data-encoding="json">{text}</script>'
     packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
     return f'<script type="application/octet-stream" id="{element_id}" data-encoding="deflate">{packed}</script>'

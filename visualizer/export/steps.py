@@ -82,7 +82,7 @@ def parse_range(text: Optional[str], total: int, limit: int = MAX_STEPS) -> tupl
     each from 0 to ``total``. No range: the whole run — if it has at most ``limit`` steps."""
     if text is None or not text.strip():
         if total + 1 > limit:
-            raise ExportError(f"the run has {total} steps, more than {limit - 1} for one file: give a range, e.g. "
+            raise ExportError(f"the run has {total} steps and one file holds at most {limit}: give a range, e.g. "
                               f"--steps 0-{limit - 1}")
         return 0, total
     s = text.strip()
@@ -101,7 +101,7 @@ def parse_range(text: Optional[str], total: int, limit: int = MAX_STEPS) -> tupl
     if last > total:
         raise ExportError(f"--steps '{s}': the run has steps 0 to {total}")
     if last - first + 1 > limit:
-        raise ExportError(f"--steps '{s}': {last - first + 1} steps, more than {limit} for one file")
+        raise ExportError(f"--steps '{s}': {last - first + 1} steps, more than one file holds ({limit})")
     return first, last
 
 
@@ -393,7 +393,7 @@ def presentation(run: Run, handout: str = "pages", view: Optional[str] = None, s
             f'steps={run.first}-{run.last}; figure={int(run.figure)}; lang={lang}">\n')
     html = shell.page(lang=lang, title=f"{run.scenario.name} — {', '.join(t('mode.short.' + m, lang) for m in modes)}",
                       css=CSS + PRINT_CSS, body=body, meta=meta,
-                      payload=payload.script(data) + "\n" + payload.script(texts, "texts"),
+                      payload=payload.script(data) + "\n" + payload.script(texts, "texts", compress=False),
                       script=JS, print_css=PAGE_SIZE[handout], print_body=print_body)
     return html.replace("<body>", f'<body class="handout-{handout}">', 1)
 
