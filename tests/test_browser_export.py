@@ -357,3 +357,41 @@ def test_the_pdf_of_the_figure_in_both_modes_has_one_legible_step_per_page(brows
         for n in (2, 20):
             subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", str(n), "-l", str(n), "-singlefile", str(pdf),
                             str(OUT / f"esxi-figure-handout-{lang}-page{n:02d}")], check=True, timeout=60)
+
+
+def test_the_step_pages_and_lessons_downloads_are_the_exported_files(server, browser, tmp_path):  # noqa: F811
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = ctx.new_page()
+    page.set_default_timeout(90_000)
+    from browser_support import settle
+    s = builtin("esxi-figure")
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=both&step=3&lang=de&figure=1")
+        settle(page)
+        button = page.get_by_role("button", name="Präsentation herunterladen")
+        button.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "step-page-downloads-de-1366.png"))
+        with page.expect_download() as got:
+            button.click()
+        path = tmp_path / got.value.suggested_filename
+        got.value.save_as(path)
+        assert path.name == "esxi-figure-both-steps0-14.html"
+        want = presentation_html(s, [Mode.SHADOW, Mode.NESTED], "de", figure=True, view="both")
+        assert payload.read_script(path.read_text(encoding="utf-8")) == payload.read_script(want)
+        with page.expect_download() as got:
+            page.get_by_role("button", name="Druckfassung herunterladen").click()
+        pdf = tmp_path / got.value.suggested_filename
+        got.value.save_as(pdf)
+        assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
+
+        page.goto(f"{server}/Lessons?lesson=05-pmap&step=2&lang=en")
+        settle(page)
+        page.get_by_text("Export", exact=True).click()
+        with page.expect_download() as got:
+            page.get_by_role("button", name="Download presentation").click()
+        path = tmp_path / got.value.suggested_filename
+        got.value.save_as(path)
+        les = L.builtin_lesson("05-pmap")
+        assert payload.read_script(path.read_text(encoding="utf-8")) == payload.read_script(lesson_html(les, "en"))
+    finally:
+        ctx.close()

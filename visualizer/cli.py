@@ -182,16 +182,23 @@ def cmd_exercises(args, out) -> int:
     exs = exercises.generate(args.seed, kinds, args.count)
     if args.json:
         out.write(json.dumps([exercises.as_json(ex, args.lang) for ex in exs], ensure_ascii=False, indent=1) + "\n")
-    elif args.html:
+    elif args.html or args.pdf:
         kind_arg = f" --kind {','.join(kinds)}" if args.kind else ""
         command = (f"python -m visualizer exercises --seed {args.seed} --count {args.count}{kind_arg} "
                    f"--lang {args.lang}")
         text = exercise_sheet.html_sheet(exs, args.seed, args.lang, command)
+        target, data = args.html or args.pdf, text.encode("utf-8")
+        if args.pdf:
+            from .export import PdfError, to_pdf
+            try:
+                data = to_pdf(text)
+            except PdfError as exc:
+                raise UsageError(f"--pdf: {exc}") from None
         try:
-            Path(args.html).write_text(text, encoding="utf-8")
+            Path(target).write_bytes(data)
         except OSError as exc:
-            raise UsageError(f"cannot write HTML file '{args.html}': {exc.strerror}") from None
-        out.write(f"wrote {args.html} ({len(exs)} exercises, seed {args.seed})\n")
+            raise UsageError(f"cannot write {'PDF' if args.pdf else 'HTML'} file '{target}': {exc.strerror}") from None
+        out.write(f"wrote {target} ({len(exs)} exercises, seed {args.seed})\n")
     else:
         out.write(exercise_sheet.text_sheet(exs, args.seed, args.lang) + "\n")
     return 0
@@ -268,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = x.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print a JSON list of exercises with answers")
     fmt.add_argument("--html", metavar="FILE", help="write a printable A4 sheet with an answer key")
+    fmt.add_argument("--pdf", metavar="FILE", help="the same sheet as PDF (needs Chromium)")
     from .export import HANDOUTS, MAX_STEPS
     e = sub.add_parser("export", help="a run or a lesson as one self-contained HTML file (or its handout as PDF)",
                        description="One HTML file with everything inline (opens offline from file://): the step "

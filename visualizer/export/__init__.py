@@ -16,7 +16,8 @@ The diagrams are the app's own: the placed figure and its SVG come from
 """
 from .lesson import lesson_html
 from .pdf import PdfError, chromium, to_pdf
-from .steps import HANDOUTS, MAX_STEPS, ExportError, Run, collect, parse_range, presentation, presentation_html
+from .steps import (HANDOUTS, MAX_STEPS, ExportError, Run, collect, modes_of, parse_range, presentation,
+                    presentation_html, window)
 
 __all__ = ["HANDOUTS", "MAX_STEPS", "ExportError", "PdfError", "Run", "chromium", "collect", "lesson_html",
-           "parse_range", "presentation", "presentation_html", "to_pdf"]
+           "modes_of", "parse_range", "presentation", "presentation_html", "to_pdf", "window"]

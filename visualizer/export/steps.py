@@ -400,6 +400,21 @@ def presentation(run: Run, handout: str = "pages", view: Optional[str] = None, s
 
 def presentation_html(scenario: Scenario, modes: Sequence[Mode], lang: str = "en", steps: Optional[str] = None,
                       figure: Optional[bool] = None, handout: str = "pages", trace: Optional[Trace] = None,
-                      static: bool = False, view: Optional[str] = None) -> str:
+                      static: bool = False, view: Optional[str] = None,
+                      first_last: Optional[tuple[int, int]] = None) -> str:
     """:func:`collect` then :func:`presentation`: the file in one call."""
-    return presentation(collect(scenario, modes, lang, steps, figure, trace), handout, view, static)
+    return presentation(collect(scenario, modes, lang, steps, figure, trace, first_last), handout, view, static)
+
+
+def window(step: int, total: int, limit: int = MAX_STEPS) -> tuple[int, int]:
+    """The steps a file made from the step page holds: the whole run where it fits, else
+    ``limit`` steps from the current one (fewer before the run's end: then up to the end)."""
+    if total + 1 <= limit:
+        return 0, total
+    first = max(0, min(step, total - limit + 1))
+    return first, first + limit - 1
+
+
+def modes_of(view: str) -> list[Mode]:
+    """The modes a view shows: "both" is shadow and nested."""
+    return [Mode.SHADOW, Mode.NESTED] if view == "both" else [Mode(view)]

@@ -42,6 +42,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "Datei beantwortet und gewertet, Lösungen auf Wunsch) und Erläuterungen."),
     "exp.lesson_handout_help": ("The lesson to print: each step with its questions, the answers at the end.",
                                 "Die Lektion zum Drucken: jeder Schritt mit seinen Fragen, die Lösungen am Ende."),
+    "exp.sheet": ("Printable sheet", "Druckbares Blatt"),
     "exp.sheet_download": ("Printable sheet (HTML)", "Druckbares Blatt (HTML)"),
     "exp.sheet_download_pdf": ("Printable sheet (PDF)", "Druckbares Blatt (PDF)"),
     "exp.failed": ("The file could not be made: {error}", "Die Datei ließ sich nicht erstellen: {error}"),
