@@ -211,11 +211,13 @@ PRINT_CSS = """
   body.handout-pages .sheet-dia { flex: 1 1 auto; min-height: 70mm; }
   body.handout-pages .sheet-narr { flex: 0 0 auto; max-height: 110mm; overflow: hidden; }
   body.handout-pages .sheet-narr ol { font-size: 10pt !important; column-count: 2 !important; column-gap: 8mm; }
-  body.handout-grid .sheet { display: grid; grid-template-columns: 57% 43%; grid-template-rows: auto auto;
+  body.handout-grid .sheet { display: grid; grid-template-columns: 52fr 48fr; grid-template-rows: auto auto;
     column-gap: 3mm; break-inside: avoid; border-top: 0.6pt solid #90a4ae; padding: 1.5mm 0 2.5mm 0; }
   body.handout-grid .sheet-head { grid-column: 1 / 3; font-size: 9pt; margin-bottom: 1mm; }
-  body.handout-grid .sheet-dia { height: 54mm; }
-  body.handout-grid .sheet-narr ol { font-size: 8pt !important; column-count: 1 !important; padding-left: 5mm; }
+  body.handout-grid .sheet-dia { height: 52mm; }
+  body.handout-grid .sheet-narr { min-width: 0; }
+  body.handout-grid .sheet-narr ol { font-size: 7.5pt !important; column-count: 1 !important; padding-left: 5mm;
+    line-height: 1.25; }
 }
 """
 
