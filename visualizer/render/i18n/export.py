@@ -17,7 +17,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exp.lesson.number_bad": ("Type a whole number from 0 to {max}.", "Bitte eine ganze Zahl von 0 bis {max} eingeben."),
     "exp.lesson.link": ("In the app: {label} ({href})", "In der Anwendung: {label} ({href})"),
     "exp.lesson.answers": ("Answers", "Lösungen"),
-    "exp.lesson.before": ("Before operation {step}", "Vor Operation {step}"),
     # -- the buttons in the app --------------------------------------------------------------------------
     "exp.download": ("Download presentation", "Präsentation herunterladen"),
     "exp.download_help": ("One HTML file that opens offline in any browser (from a USB stick, no server): steps "
