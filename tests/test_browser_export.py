@@ -395,3 +395,11 @@ def test_the_step_pages_and_lessons_downloads_are_the_exported_files(server, bro
         assert payload.read_script(path.read_text(encoding="utf-8")) == payload.read_script(lesson_html(les, "en"))
     finally:
         ctx.close()
+
+
+def test_the_exercise_sheet_prints_to_pdf_by_the_same_machinery(tmp_path):
+    from visualizer.cli import main
+    pdf = tmp_path / "sheet.pdf"
+    assert main(["exercises", "--seed", "3", "--count", "4", "--lang", "de", "--pdf", str(pdf)]) == 0
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", data)) >= 2  # the key on its own page

@@ -188,3 +188,12 @@ def test_teacher_text_becomes_html_by_the_lessons_rules():
     html = L.safe_html("A **b** <script>x</script> *c* [l](/Compare?x=1)\n\n- one\n- _two_\n\n1. a\n2. b\n\n![i](p.png)")
     assert html == ("<p>A <strong>b</strong> &lt;script&gt;x&lt;/script&gt; <em>c</em> l (/Compare?x=1)</p>"
                     "<ul><li>one</li><li><em>two</em></li></ul><ol><li>a</li><li>b</li></ol><p>![i](p.png)</p>")
+
+
+def test_a_pdf_without_chromium_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-browser"))
+    for argv in (("export", "esxi-figure", "--pdf", "-o", str(tmp_path / "x.pdf")),
+                 ("exercises", "--count", "2", "--pdf", str(tmp_path / "s.pdf"))):
+        code, _out, err = cli(*argv)
+        assert code == 2 and "--pdf: a PDF needs Chromium" in err and err.count("\n") == 1
+        assert not (tmp_path / "x.pdf").exists()

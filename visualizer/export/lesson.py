@@ -217,7 +217,6 @@ JS = r"""
     const sc = score();
     if (i === n - 1 && !asking && sc.asked) left += `<div class="done">${T.done.replace('{right}', sc.right).replace('{asked}', sc.asked)}</div>`;
     $('text').innerHTML = left;
-    $('cap').textContent = '';
     $('cap').innerHTML = st.caption;
     $('fig').innerHTML = text(st.svg);
     $('fig').firstElementChild.dataset.lessonStep = i + 1;
