@@ -197,3 +197,17 @@ def test_a_pdf_without_chromium_says_what_to_do(tmp_path, monkeypatch):
         code, _out, err = cli(*argv)
         assert code == 2 and "--pdf: a PDF needs Chromium" in err and err.count("\n") == 1
         assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_run_that_runs_out_of_machine_memory_ends_where_the_step_page_ends(tmp_path):
+    from visualizer.engine import load_scenario_text
+    s = load_scenario_text('name = "oom"\nseed = 1\nmode = "shadow"\n[machine]\nmemory = "128KiB"\n[[vm]]\n'
+                           'name = "VM1"\nmemory = "128KiB"\nprocesses = ["p1"]\n[trace_generator]\n'
+                           'kind = "sequential"\nvm = "VM1"\nprocess = "p1"\naccesses = 40\npages = 30\n'
+                           'stride = 4096\n', "oom")
+    limit = Timeline(s.config, Mode.SHADOW, s.trace).precompute().limit
+    assert 0 < limit < len(s.trace)
+    run = collect(s, [Mode.SHADOW], "en")
+    assert (run.last, run.total) == (limit, limit) and "machine memory" in run.error
+    assert run.positions[-1].startswith(f"<b>Step {limit} of {limit}</b>")
+    assert "The run stops early" in presentation(run)

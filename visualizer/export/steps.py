@@ -162,9 +162,11 @@ def collect(scenario: Scenario, modes: Sequence[Mode], lang: str = "en", steps: 
             records.setdefault(k, rec)
         run.views[mode.value] = out
     run.last = stop
+    if run.error:  # as the step page's timeline: the run's last step is the last that can be reached
+        run.total = stop
     for mode in run.modes:
         del run.views[mode.value][stop - first + 1:]
-    run.positions = [_status(k, total, records[k], lang) for k in range(first, stop + 1)]
+    run.positions = [_status(k, run.total, records[k], lang) for k in range(first, stop + 1)]
     return run
 
 
@@ -176,6 +178,7 @@ body { overflow: hidden; }
 .lecture-status { font-size: 18px; line-height: 32px; height: 34px; padding: 0 14px; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }
 #diagrams { padding: 0 14px; }
+.note { position: fixed; left: 14px; bottom: 2px; font-size: 14px; color: #b71c1c; background: #fff; }
 .esxi-diagram.lecture { height: calc(100vh - 40px - 34px - 168px); min-height: 200px; overflow: hidden;
   background: white; display: flex; justify-content: center; }
 .esxi-diagram.lecture svg { width: 100%; height: 100%; }
@@ -384,7 +387,7 @@ def presentation(run: Run, handout: str = "pages", view: Optional[str] = None, s
             f'<div class="lecture-status" id="status"></div><div id="diagrams"></div>'
             f'<div id="narr-box" data-more="{e(t("lec.narration_more", lang))}">'
             f'<div id="narr" class="lecture-narration"></div></div>'
-            + (f'<div class="message">{e(t("exp.stopped", lang, error=run.error))}</div>' if run.error else ""))
+            + (f'<div class="note">{e(t("exp.stopped", lang, error=run.error))}</div>' if run.error else ""))
     print_body = ""
     if static:
         print_body = "".join(_sheet(data, pool, m, j) for m in modes for j in range(len(data["steps"]))) + \
