@@ -173,12 +173,12 @@ def collect(scenario: Scenario, modes: Sequence[Mode], lang: str = "en", steps: 
 # -- the file ------------------------------------------------------------------------------------------
 CSS = """
 body { overflow: hidden; }
-.bar .name { font-weight: 600; font-size: 15px; margin-left: 6px; max-width: 22vw; overflow: hidden;
+.bar .name { font-weight: 600; font-size: 15px; margin-left: 6px; max-width: 22vw; overflow: hidden; flex-shrink: 0;
   text-overflow: ellipsis; }
 .lecture-status { font-size: 18px; line-height: 32px; height: 34px; padding: 0 14px; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }
 #diagrams { padding: 0 14px; }
-.note { position: fixed; left: 14px; bottom: 2px; font-size: 14px; color: #b71c1c; background: #fff; }
+.bar .note { font-size: 14px; color: #b71c1c; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
 .esxi-diagram.lecture { height: calc(100vh - 40px - 34px - 168px); min-height: 200px; overflow: hidden;
   background: white; display: flex; justify-content: center; }
 .esxi-diagram.lecture svg { width: 100%; height: 100%; }
@@ -373,13 +373,15 @@ def presentation(run: Run, handout: str = "pages", view: Optional[str] = None, s
         raise ExportError(f"'{view}' is not a view of this file ({', '.join(modes + (['both'] if len(modes) > 1 else []))})")
     data, pool = _payload(run, handout, view)
     e = escape
+    stopped = t("exp.stopped", lang, error=run.error) if run.error else ""
+    note = f'<span class="note" title="{e(stopped)}">{e(stopped)}</span>' if stopped else ""
     mode_button = (f'<button id="b-mode" title="{e(t("lec.key.mode", lang))}">{e(t("mode.short." + view, lang))}'
                    f"</button>") if len(modes) > 1 else ""
     body = (f'<div class="bar"><button id="b-home" title="{e(t("lec.key.reset", lang))}">« {e(t("step.reset", lang))}'
             f'</button><button id="b-back" title="{e(t("lec.key.back", lang))}">‹ {e(t("step.back", lang))}</button>'
             f'<button id="b-next" class="primary" title="{e(t("lec.key.forward", lang))}">{e(t("step.forward", lang))} ›'
             f'</button>{mode_button}<span class="name" title="{e(run.scenario.describe(lang))}">{e(run.scenario.name)}'
-            f'</span><span class="spacer"></span>'
+            f'</span>{note}<span class="spacer"></span>'
             f'<label>{e(t("exp.handout", lang))} <select id="handout">'
             f'<option value="pages">{e(t("exp.handout.pages", lang))}</option>'
             f'<option value="grid">{e(t("exp.handout.grid", lang))}</option></select></label>'
@@ -387,7 +389,7 @@ def presentation(run: Run, handout: str = "pages", view: Optional[str] = None, s
             f'<div class="lecture-status" id="status"></div><div id="diagrams"></div>'
             f'<div id="narr-box" data-more="{e(t("lec.narration_more", lang))}">'
             f'<div id="narr" class="lecture-narration"></div></div>'
-            + (f'<div class="note">{e(t("exp.stopped", lang, error=run.error))}</div>' if run.error else ""))
+            )
     print_body = ""
     if static:
         print_body = "".join(_sheet(data, pool, m, j) for m in modes for j in range(len(data["steps"]))) + \
