@@ -219,7 +219,15 @@ JS = r"""
     $('text').innerHTML = left;
     $('cap').innerHTML = st.caption;
     $('fig').innerHTML = text(st.svg);
-    $('fig').firstElementChild.dataset.lessonStep = i + 1;
+    const box = $('fig').firstElementChild;
+    box.dataset.lessonStep = i + 1;
+    // a diagram wider than its column scrolls: keep the current access in view (as the page does)
+    const cur = [...box.querySelectorAll('g.node.current')].map(g => g.getBoundingClientRect());
+    if (cur.length && box.scrollWidth > box.clientWidth) {
+      const b = box.getBoundingClientRect();
+      const lo = Math.min(...cur.map(r => r.left)), hi = Math.max(...cur.map(r => r.right));
+      box.scrollLeft += (hi - lo > b.width ? cur[0].left : (lo + hi) / 2 - b.width / 2) - b.left;
+    }
     $('nar').innerHTML = !asking && st.nar.length ? `<div class="box narr-box"><b>${T.narration}</b> — ${st.op}${text(st.nar)}</div>` : '';
     $('pos').textContent = T.position.replace('{i}', i + 1).replace('{n}', n);
     $('score').textContent = T.score.replace('{right}', sc.right).replace('{asked}', sc.asked);
