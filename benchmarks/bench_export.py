@@ -62,8 +62,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, view, steps, figure, modes in CASES:
             s = builtin(name)
-            t_collect, run = best(lambda: collect(s, modes, "en", steps, figure), args.repeat)
-            t_write, html = best(lambda: presentation(run), args.repeat)
+            t_collect, run = best(lambda s=s, modes=modes, steps=steps, figure=figure:
+                                  collect(s, modes, "en", steps, figure), args.repeat)
+            t_write, html = best(lambda run=run: presentation(run), args.repeat)
             data = payload.read_script(html)
             raw = sum(len(p) for views in run.views.values() for v in views for p in (v.svg, v.narration))
             enc = re.search(r'id="payload" data-encoding="(\w+)"', html).group(1)
