@@ -6,7 +6,7 @@ from typing import Optional
 
 import streamlit as st
 
-from visualizer.app import ui
+from visualizer.app import downloads, ui
 from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access
 from visualizer.engine import Mode
 from visualizer.learn import questions as Q
@@ -577,6 +577,7 @@ def step_view() -> None:
         st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
                            on_click="ignore", icon=":material/download:", disabled=upto == 0,
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
+        downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
         st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),

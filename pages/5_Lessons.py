@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from visualizer.app import ui
+from visualizer.app import downloads, ui
 from visualizer.app.session import StepError
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
@@ -292,6 +292,8 @@ with text_col:
                         f'{N.esc(label)} ↗</a></div>' for href, label in links))
     if i == n - 1 and not asking and score.asked:
         st.success(t("lesson.done", lang, right=score.right, asked=score.asked))
+    with st.expander(t("step.exports", lang), icon=":material/download:"):
+        downloads.lesson_page(les, lang)  # the lesson as one offline file, and its worksheet
 
 with fig_col:
     total = len(les.scenario.trace)

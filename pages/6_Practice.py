@@ -11,8 +11,9 @@ import re
 
 import streamlit as st
 
-from visualizer.app import ui
+from visualizer.app import downloads, ui
 from visualizer.learn import exercises as X
+from visualizer.learn.exercise_sheet import html_sheet as sheet_html
 from visualizer.text.i18n import t
 from visualizer.text.narrate import esc
 from visualizer.text.plain import plain
@@ -29,6 +30,12 @@ PRESENT_KEYS = {"ArrowRight": "pxp_next", "PageDown": "pxp_next", " ": "pxp_next
 @st.cache_resource(show_spinner=False, max_entries=32)
 def exercise_set(seed: int, kinds: tuple, count: int) -> list:
     return X.generate(seed, kinds, count)
+
+
+def sheet_command(lg: str) -> str:
+    """The command line that writes the same sheet."""
+    kinds = f" --kind {','.join(S['px.kinds'])}" if tuple(S["px.kinds"]) != tuple(X.KINDS) else ""
+    return f"python -m visualizer exercises --seed {S['px.seed']} --count {S['px.count']}{kinds} --lang {lg} --html sheet.html"
 
 
 def result_key(ex) -> tuple:
@@ -390,6 +397,9 @@ with st.expander(t("ex.page.scenario", lang)):
     st.caption(t("ex.page.csv_steps", lang, step=X.step_number(ex.step), row=ex.step))
     st.download_button(t("ex.page.download", lang), ex.scenario, f"exercise-{ex.key}.toml", "application/toml",
                        key="px_dl", on_click="ignore", icon=":material/download:")
+
+with st.expander(t("exp.sheet", lang), icon=":material/print:"):  # the set on paper, with the answer key
+    downloads.sheet(sheet_html(exs, S["px.seed"], lang, sheet_command(lang)), f"exercises-seed{S['px.seed']}-{lang}", lang)
 
 ui.write_params(seed=S["px.seed"], kind=kind_param(), count=S["px.count"], q=S["px.i"] + 1, lang=lang,
                 present=None, done=done_param())
