@@ -17,9 +17,7 @@ from typing import Optional
 
 from .bulk import Bulk
 from .counters import Counters, Step
-from .events import (DataAccess, ExitReason, Fault, FlushReason, FlushScope, GuestAction, GuestActionKind as GA, GuestPageFault,
-                     Note, ShadowRoot,
-                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, WalkRef)
+from .events import (ExitReason, FlushReason, FlushScope, TlbFlush)
 from .record import EpisodeKind, GuestWork, Record
 from .guest import GuestOS, Process
 from .memory import PAGE_SHIFT, MachineMemory

@@ -322,7 +322,7 @@ class _Teller:
         """The exits the guest kernel's own memory accesses caused in job ``k``, told as one
         phrase per kind: the job is the story, the exits are what it cost."""
         backs, ptws, novpid = [], [], 0
-        for j, e in enumerate(self.eps):
+        for e in self.eps:
             if e.parent != k or e.kind is not EpisodeKind.VM_EXIT:
                 continue
             if e.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
@@ -420,16 +420,12 @@ class _Teller:
             elif a.kind is GuestActionKind.OUT_OF_MEMORY:
                 self.guest([self.t("nar.gw_oom")], *span)
         self.exits_on_the_way(k)
-        self.tell_after_actions(k)
 
     def tell_children(self, k: int) -> None:
         """The guest jobs inside job ``k`` (a split before a copy), in order."""
         for j, x in enumerate(self.eps):
             if x.parent == k and x.kind is EpisodeKind.GUEST_WORK:
                 self.episode(j)
-
-    def tell_after_actions(self, k: int) -> None:
-        """Loose events of job ``k`` that are not the guest's actions (a SEGV's record is one)."""
 
     def populate(self, k: int, acts) -> None:
         """Demand-zero (or an explicit map): tables, the frame (or a 2 MiB page), zeroing, entries."""
