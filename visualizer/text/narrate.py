@@ -285,14 +285,15 @@ class _Teller:
         e = self.eps[k]
         x = self.ev[e.start]
         self.say(self.exit_phrase(x), e.start, e.start + 1, (_EXIT_CONCEPT[x.reason],))
-        self.tell(e.start + 1, e.end, k)
         if x.reason is ExitReason.INVLPG and not any(
                 v.__class__ is ShadowInvalidate and v.reason is ShadowZapReason.INVLPG for v in self.ev[e.start:e.end]):
+            # what the VMM looked for and did not find, before it invalidates the address
             page = x.address & ~0xFFF
             gone = any(v.__class__ is ShadowInvalidate and v.reason is ShadowZapReason.GUEST_PTE_WRITE and v.gva == page
                        for v in self.ev[:e.start])
             self.say(self.t("nar.invlpg_gone" if gone else "nar.invlpg_none", gva=page), e.start, e.end,
                      (C.INVLPG_EXIT,))
+        self.tell(e.start + 1, e.end, k)
 
     def exit_phrase(self, e: VmExit) -> str:
         """Why the CPU left the guest, as precisely as the exit's record says."""
@@ -319,30 +320,40 @@ class _Teller:
         return self.t("nar.exit_ptw", gpa=e.address)
 
     def exits_on_the_way(self, k: int) -> None:
-        """The exits the guest kernel's own memory accesses caused in job ``k``, told as one
-        phrase per kind: the job is the story, the exits are what it cost."""
-        backs, ptws, novpid = [], [], 0
-        for e in self.eps:
+        """The exits the guest kernel's own memory accesses caused in job ``k``: the backing exits
+        told as one phrase (the job is the story, the exits are what it cost), one or two
+        page-table-write exits told in full (the VMM's emulation is the lesson), more as one
+        phrase; the phrases in the order their first exit happened."""
+        backs, ptws, novpid = [], [], []
+        for j, e in enumerate(self.eps):
             if e.parent != k or e.kind is not EpisodeKind.VM_EXIT:
                 continue
             if e.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
                 backs.append(e)
             elif e.reason is ExitReason.PT_WRITE:
-                ptws.append(e)
-            novpid += any(v.__class__ is TlbFlush and v.reason is FlushReason.VM_EXIT_NO_VPID
-                          for v in self.ev[e.start:e.end])
+                ptws.append((j, e))
+            if any(v.__class__ is TlbFlush and v.reason is FlushReason.VM_EXIT_NO_VPID for v in self.ev[e.start:e.end]):
+                novpid.append(e)
+        told = []
         if backs:
-            reason = backs[0].reason
-            self.say(self.t("nar.during_back", n=len(backs)), backs[0].start, backs[-1].end,
-                     (_EXIT_CONCEPT[reason], C.PMAP))
+            blocks = sum(1 for e in backs for v in self.ev[e.start:e.end]
+                         if v.__class__ is PmapChange and v.pages == 512)
+            key = "nar.during_back_2m" if blocks == len(backs) else "nar.during_back"
+            concepts = (_EXIT_CONCEPT[backs[0].reason], C.PMAP)
+            told.append((backs[0].start, lambda: self.say(self.t(key, n=len(backs)), backs[0].start, backs[-1].end,
+                                                          concepts)))
         if len(ptws) > 2:
-            self.say(self.t("nar.during_ptw", n=len(ptws)), ptws[0].start, ptws[-1].end, (C.WP_GUEST_PT,))
+            first, last = ptws[0][1], ptws[-1][1]
+            told.append((first.start, lambda: self.say(self.t("nar.during_ptw", n=len(ptws)), first.start, last.end,
+                                                       (C.WP_GUEST_PT,))))
         else:  # one or two: the lesson itself (the VMM emulates the write and drops shadow entries)
-            for j, e in enumerate(self.eps):
-                if e.parent == k and e.kind is EpisodeKind.VM_EXIT and e.reason is ExitReason.PT_WRITE:
-                    self.vm_exit(j)
+            told += [(e.start, lambda j=j: self.vm_exit(j)) for j, e in ptws]
+            novpid = [e for e in novpid if e.reason is not ExitReason.PT_WRITE]  # told with their exits
         if novpid:
-            self.say(self.t("nar.during_novpid", n=novpid), self.eps[k].start, self.eps[k].end, (C.VPID_PCID,))
+            told.append((novpid[0].start, lambda: self.say(self.t("nar.during_novpid", n=len(novpid)), novpid[0].start,
+                                                           novpid[-1].end, (C.VPID_PCID,))))
+        for _start, tell in sorted(told, key=lambda x: x[0]):  # stable: a summary before the flushes it caused
+            tell()
 
     # -- the guest ----------------------------------------------------------------------------------
     def guest_fault(self, k: int) -> None:
@@ -367,16 +378,19 @@ class _Teller:
         job = e.reason
         acts = self.own_actions(k)
         kinds = [a.kind for _, a in acts]
-        span = (e.start, e.end)
+        # the job's own phrase starts after any job inside it (a split is told first)
+        inner = [x for x in self.eps if x.parent == k and x.kind is EpisodeKind.GUEST_WORK]
+        first = next((i for i in range(e.start, e.end) if not any(x.holds(i) for x in inner)), e.start)
+        span = (first, e.end)
         nothing = [a for _, a in acts if a.kind is GuestActionKind.NOTHING_TO_DO]
         if job in (GuestWork.DEMAND_ZERO, GuestWork.MAP) and not nothing:
-            self.populate(k, acts)
+            self.populate(k, acts, span)
         elif job is GuestWork.SPLIT_2M:
             split = next((a for _, a in acts if a.kind is GuestActionKind.SPLIT_LARGE), None)
             if split is not None:
                 self.guest([self.t("nar.gw_split", gva=split.gva or 0)], *span, (C.GUEST_FAULT,))
         elif job is GuestWork.FORK:
-            self.fork(k, acts)
+            self.fork(k, acts, span)
         elif job is GuestWork.COPY_ON_WRITE:
             self.tell_children(k)
             for _, a in acts:
@@ -427,9 +441,8 @@ class _Teller:
             if x.parent == k and x.kind is EpisodeKind.GUEST_WORK:
                 self.episode(j)
 
-    def populate(self, k: int, acts) -> None:
+    def populate(self, k: int, acts, span: tuple[int, int]) -> None:
         """Demand-zero (or an explicit map): tables, the frame (or a 2 MiB page), zeroing, entries."""
-        e = self.eps[k]
         kinds = [a.kind for _, a in acts]
         tables = kinds.count(GuestActionKind.ALLOC_TABLE)
         frames = [a for _, a in acts if a.kind is GuestActionKind.ALLOC_FRAME]
@@ -453,10 +466,9 @@ class _Teller:
                 parts.append(self.t("nar.gw_zero", n=len(zeroed)))
         if ptes:
             parts.append(self.t("nar.gw_ptes", n=ptes))
-        self.guest(parts, e.start, e.end, (C.GUEST_FAULT,))
+        self.guest(parts, *span, (C.GUEST_FAULT,))
 
-    def fork(self, k: int, acts) -> None:
-        e = self.eps[k]
+    def fork(self, k: int, acts, span: tuple[int, int]) -> None:
         fork = next((a for _, a in acts if a.kind is GuestActionKind.FORK), None)
         if fork is None:
             return
@@ -465,12 +477,15 @@ class _Teller:
         copied = [a for a in writes if a.process == child]
         protected = [a for a in writes if a.process != child]
         tables = sum(1 for _, a in acts if a.kind is GuestActionKind.ALLOC_TABLE)
-        parts = [self.t("nar.gw_fork", proc=child, n=len(copied), m=len(protected), tables=tables)]
         big = sum(1 for a in copied if a.pages == 512)
-        if big:
-            parts.append(self.t("nar.gw_fork_2m", n=big))
-        self.guest(parts, e.start, e.end)
-        self.exits_on_the_way(k)
+        small = len(copied) - big
+        if small:
+            parts = [self.t("nar.gw_fork", proc=child, n=small, m=len(protected), tables=tables)]
+            if big:
+                parts.append(self.t("nar.gw_fork_2m", n=big))
+        else:
+            parts = [self.t("nar.gw_fork_2m_only", proc=child, n=big)]
+        self.guest(parts, *span)
 
     # -- one event ------------------------------------------------------------------------------------
     def event(self, i: int) -> None:
