@@ -206,3 +206,22 @@ def test_random_scenarios_are_told_in_the_records_order(seed):
         m = Machine(cfg, mode)
         for i, op in enumerate(ops):
             _check_in_order(m.execute(op, i))
+
+
+@pytest.mark.parametrize("period", [2, 16])
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED], ids=lambda m: m.value)
+def test_reclamation_is_told_in_the_records_order(mode, period):
+    """The host's passes, its state changes, the balloon with the guest's own paging, compression,
+    swapping and a VM blocked in the low state, under twofold overcommit: in the record's order,
+    in both languages."""
+    from test_reclaim import overcommitted, write_then_read
+    m = Machine(overcommitted(period=period), mode)
+    told = set()
+    for i, op in enumerate(write_then_read()[0]):
+        rec = m.execute(op, i)
+        _check_in_order(rec)
+        for lang in ("en", "de"):
+            told |= {p.split(":")[0][:30] for p in narrate(rec, lang)}
+    joined = " ".join(told)
+    assert "the host's periodic reclamation" in joined and "der periodische Durchgang" in joined
+    assert "free memory is down to" in joined and "the sharing scan hashes" in joined

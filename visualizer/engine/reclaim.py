@@ -118,42 +118,34 @@ class Reclaimer:
             self.note_state(rec)
 
     def before_alloc(self, vm: "Vm", rec: Record) -> None:
-        """Before a machine page is taken for ``vm``: in the low state the VM waits while the host
-        compresses and swaps until it leaves the low state (an allocation never fails while
-        anything is left to reclaim)."""
+        """Before a machine page is taken for ``vm``: where free memory is in the low band (or
+        gone), the VM waits while the host compresses and swaps until it is out of it (an
+        allocation never fails while anything is left to reclaim)."""
         if self.busy:
-            return
+            return  # the host's own compressing and swapping takes no guest page
         free = self.m.mem.guest_free
         low = self.threshold(HostState.HARD)
-        if free - 1 >= low:
+        if free >= 1 and free >= low:
             return
-        self.busy = True
-        try:
-            with rec.episode(EpisodeKind.RECLAIM, Reclaim.BLOCK, None):
-                self.note_state(rec)
-                self.compress_swap(max(math.floor(low) + 2, 2), rec, waiting=True)
-                self.note_state(rec)
-        finally:
-            self.busy = False
+        with rec.episode(EpisodeKind.RECLAIM, Reclaim.BLOCK, None):
+            self.note_state(rec)
+            self.compress_swap(max(math.floor(low) + 1 + self.margin, 2), rec, waiting=True)
+            self.note_state(rec)
 
     def run_pass(self, rec: Record) -> None:
         m = self.m
-        self.busy = True
-        try:
-            with rec.episode(EpisodeKind.RECLAIM, Reclaim.PASS):
-                self.note_state(rec)
-                self.share_scan(rec)
-                state = self.state
-                free = m.mem.guest_free
-                if state is HostState.SOFT and self.cfg.balloon:
-                    self.balloon(math.ceil(self.threshold(HostState.HIGH)) - free, rec)
-                elif free >= LARGE_BREAK * self.min_free and self.cfg.balloon:
-                    self.deflate(rec)
-                if state in (HostState.HARD, HostState.LOW):
-                    self.compress_swap(math.ceil(self.threshold(HostState.SOFT)), rec)
-                self.note_state(rec)
-        finally:
-            self.busy = False
+        with rec.episode(EpisodeKind.RECLAIM, Reclaim.PASS):
+            self.note_state(rec)
+            self.share_scan(rec)
+            state = self.state
+            free = m.mem.guest_free
+            if state is HostState.SOFT and self.cfg.balloon:
+                self.balloon(math.ceil(self.threshold(HostState.HIGH)) - free, rec)
+            elif free >= LARGE_BREAK * self.min_free and self.cfg.balloon:
+                self.deflate(rec)
+            if state in (HostState.HARD, HostState.LOW):
+                self.compress_swap(math.ceil(self.threshold(HostState.SOFT)), rec)
+            self.note_state(rec)
 
     # -- transparent page sharing ---------------------------------------------------------------------
     def _candidates(self) -> list[tuple["Vm", int]]:
@@ -267,6 +259,13 @@ class Reclaimer:
         m = self.m
         costs = m.costs
         cfg = self.cfg
+        self.busy = True
+        try:
+            self._compress_swap(target, rec, waiting, m, costs, cfg)
+        finally:
+            self.busy = False
+
+    def _compress_swap(self, target, rec, waiting, m, costs, cfg) -> None:
         with rec.episode(EpisodeKind.RECLAIM, Reclaim.COMPRESS_SWAP):
             tries = 0
             while m.mem.guest_free < target and tries < 4 * target + 16:

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from .costs import CostTable
 from .errors import ScenarioError
 from .machine import Machine
-from .memory import PAGE_SIZE
+from .memory import PAGE_SIZE, vmm_pool_frames
 from .ops import DESIGNS, MAX_MACHINE_BYTES, MAX_TRACE_OPS, ReclaimConfig, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
 from .paging import USER_TOP
 from .tomlcheck import MAX_SCENARIO_BYTES, check_toml_shape
@@ -113,10 +113,11 @@ _RECLAIM_KEYS = {"enabled", "period", "tps_scan_pages", "tps_salting", "balloon"
 
 def parse_reclaim(doc: dict, machine: dict, frames: int, vms: tuple) -> ReclaimConfig:
     """``[reclaim]`` and ``[machine] min_free``. Reclamation is on by default where the VMs' memory
-    adds up to more than the machine's (as on ESXi); ``enabled`` says otherwise."""
+    adds up to more than the machine has for them (its memory less the VMM's own tables), as on
+    ESXi; ``enabled`` says otherwise."""
     r = _get(doc, "reclaim", dict, "", default={})
     _check_keys(r, _RECLAIM_KEYS, "reclaim")
-    over = sum(v.pages for v in vms) > frames
+    over = sum(v.pages for v in vms) > frames - vmm_pool_frames(frames)  # the guests' share of the machine
     kw: dict = {"enabled": _get(r, "enabled", bool, "reclaim", default=over)}
     for key, lo, hi in (("period", 1, 1_000_000), ("tps_scan_pages", 0, 1 << 20), ("balloon_max_percent", 0, 100),
                         ("compression_cache_percent", 0, 100)):

@@ -51,6 +51,8 @@ VPID_PCID = "vpid-pcid"
 MMU_CACHES = "mmu-caches"
 COW_SHARING = "cow-sharing"
 SWAPPING = "swapping"
+BALLOONING = "ballooning"
+MEMORY_STATES = "memory-states"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,9 @@ CONCEPTS: tuple[Concept, ...] = (
             Example("mmu-caches", Mode.NESTED, 13)),
     Concept(COW_SHARING, f"{_OSDI02}; {_VSPHERE}", Example("esxi-figure", Mode.NESTED, 13)),
     Concept(SWAPPING, f"{_VSPHERE}; {_OSDI02}", Example("esxi-figure", Mode.SHADOW, 12)),
+    Concept(BALLOONING, f"{_OSDI02} §3; {_VSPHERE}", Example("overcommit", Mode.NESTED, 1)),
+    Concept(MEMORY_STATES, f"{_VSPHERE} (vSphere 6 memory states, minFree); {_OSDI02} §6",
+            Example("overcommit", Mode.NESTED, 1)),
 )
 """Every concept, in teaching order."""
 
@@ -151,7 +156,9 @@ _FLUSH = {FlushReason.VM_SWITCH_NO_VPID: VPID_PCID, FlushReason.VM_EXIT_NO_VPID:
           FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT, FlushReason.PAGE_FAULT: MMU_CACHES,
           FlushReason.EPT_VIOLATION: MMU_CACHES}
 _PMAP = {PmapReason.BACK: PMAP, PmapReason.SHARE: COW_SHARING, PmapReason.COW_BREAK: COW_SHARING,
-         PmapReason.UNSHARE: COW_SHARING, PmapReason.SWAP_OUT: SWAPPING, PmapReason.SWAP_IN: SWAPPING}
+         PmapReason.UNSHARE: COW_SHARING, PmapReason.SWAP_OUT: SWAPPING, PmapReason.SWAP_IN: SWAPPING,
+         PmapReason.BALLOON: BALLOONING, PmapReason.DEFLATE: BALLOONING, PmapReason.COMPRESS: SWAPPING,
+         PmapReason.DECOMPRESS: SWAPPING}
 _ZAP = {ShadowZapReason.GUEST_PTE_WRITE: WP_GUEST_PT, ShadowZapReason.PMAP_CHANGE: PMAP,
         ShadowZapReason.INVLPG: INVLPG_EXIT}
 _GUEST = {GuestActionKind.ALLOC_TABLE: GUEST_FAULT, GuestActionKind.ALLOC_FRAME: GUEST_FAULT,
@@ -199,6 +206,10 @@ def concepts_of_event(ev) -> tuple[str, ...]:
         return (_FLUSH[ev.reason],)
     if name == "VmSwitch":
         return (VPID_PCID,)
+    if name == "HostStateChange":
+        return (MEMORY_STATES,)
+    if name == "ShareScan":
+        return (COW_SHARING,)
     if isinstance(ev, Note):
         if ev.refusal in _SHARING_REFUSALS:
             return (COW_SHARING,)

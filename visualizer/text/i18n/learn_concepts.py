@@ -304,10 +304,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(Copy-on-Write) — der Gast merkt nichts. Seit 2015 nutzt ESXi Seiten standardmäßig nur innerhalb einer "
         "VM gemeinsam (Salting, Mem.ShareForceSalting=2)."),
     "concept.cow-sharing.model": (
-        "the scenario's share operation names the two pages (the contents are still compared); the hash scan "
-        "that finds candidates is not modelled.",
-        "die Operation share des Szenarios nennt die beiden Seiten (die Inhalte werden trotzdem verglichen); die "
-        "Suche nach Kandidaten über Hashwerte ist nicht modelliert."),
+        "a scenario's share operation names the two pages (the contents are still compared); where the host "
+        "reclaims memory (an overcommitted machine, [reclaim]), a periodic scan hashes pages chosen at random "
+        "and shares those whose hash and contents match. One operation is one tick of the host's clock.",
+        "die Operation share eines Szenarios nennt die beiden Seiten (die Inhalte werden trotzdem verglichen); "
+        "wo der Host Speicher zurückgewinnt (eine überbuchte Maschine, [reclaim]), hasht ein periodischer Scan "
+        "zufällig gewählte Seiten und nutzt die gemeinsam, deren Hash und Inhalt übereinstimmen. Eine Operation "
+        "ist ein Takt der Uhr des Hosts."),
 
     "concept.swapping.title": ("Swapping by the VMM", "Auslagern durch den VMM"),
     "concept.swapping.why": (
@@ -326,9 +329,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "unbenutzt hält, gewinnt ESXi Speicher zuerst durch gemeinsame Nutzung, Ballooning und Komprimierung "
         "zurück und lagert zuletzt aus."),
     "concept.swapping.model": (
-        "the scenario's swap_out operation picks the page; compression and ballooning are not modelled.",
-        "die Operation swap_out des Szenarios wählt die Seite; Komprimierung und Ballooning sind nicht "
-        "modelliert."),
+        "a scenario's swap_out operation picks the page; where the host reclaims memory ([reclaim]) it "
+        "compresses pages into a per-VM cache first and swaps those that do not compress to 2 KiB, choosing "
+        "pages at random, as ESXi does. Swap files and the guest's disk are kept outside machine memory.",
+        "die Operation swap_out eines Szenarios wählt die Seite; wo der Host Speicher zurückgewinnt "
+        "([reclaim]), komprimiert er Seiten zuerst in einen Cache je VM und lagert die aus, die sich nicht auf "
+        "2 KiB komprimieren lassen — die Seiten wählt er zufällig, wie ESXi. Auslagerungsdateien und die Platte "
+        "des Gasts liegen außerhalb des Maschinenspeichers."),
 
     # -- the glossary page ------------------------------------------------------------------------------
     "glossary.intro": (
