@@ -19,8 +19,8 @@ frame a whole run draws, in both modes), keeps each frame in one place for the w
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import NamedTuple, Optional
 
 from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
 from ..engine import Machine, MachineConfig, Mode, OutOfMemory, Step, Trace
@@ -515,8 +515,7 @@ class Scene:
         return self.view.data_only
 
 
-@dataclass(frozen=True, slots=True)
-class EdgeSpec:
+class EdgeSpec(NamedTuple):
     """An arrow before it is routed: from box ``tail`` down to box ``head``."""
 
     tail: str
@@ -1194,38 +1193,46 @@ def fit_text(text: str, size: float, room: float, min_font: float) -> tuple[str,
     return text, size
 
 
-def fit_box(b: Box, min_font: float) -> Box:
-    """``b`` with its text inside it (a new box; texts without a box unchanged): first drop what
-    the tooltip also says (a table's process name), then shrink, then shorten."""
+def fitted(b: Box, min_font: float) -> tuple[str, float, str, float]:
+    """A page's (top, font, bottom, bottom_font) kept inside its box (texts without a box as they
+    are): first drop what the tooltip also says (a table's process name), then shrink the text,
+    then shorten it with an ellipsis."""
     if b.text:
-        return b
+        return b.top, b.font, b.bottom, b.bottom_font
     room = b.w - 2
     bottom = b.bottom
     if bottom and text_width(bottom, b.bottom_font) > room:
         words = bottom.split(" ")
         if len(words) == 3 and words[0] in LEVEL_NAMES.values():  # "PML4 editor WP" → "PML4 WP"
             bottom = f"{words[0]} {words[2]}"
-    top, font = fit_text(b.top, b.font, room, min_font)
-    bottom, bottom_font = fit_text(bottom, b.bottom_font, room, min_font)
-    if (top, font, bottom, bottom_font) == (b.top, b.font, b.bottom, b.bottom_font):
-        return b
-    return replace(b, top=top, font=font, bottom=bottom, bottom_font=bottom_font)
-
-
-def compact_fonts(b: Box) -> Box:
-    """``b`` for the lecture view, read from the back of a room: no text under :data:`COMPACT_MIN_FONT`."""
-    if b.font >= COMPACT_MIN_FONT and b.bottom_font >= COMPACT_MIN_FONT:
-        return b
-    return replace(b, font=max(b.font, COMPACT_MIN_FONT), bottom_font=max(b.bottom_font, COMPACT_MIN_FONT))
+    return (*fit_text(b.top, b.font, room, min_font), *fit_text(bottom, b.bottom_font, room, min_font))
 
 
 # -- the composition ---------------------------------------------------------------------------------
-def shifted(boxes: list, areas: list, edges_: list, dy: float) -> tuple[list, list, list]:
-    """Boxes, areas and edges moved up by ``dy`` (new objects)."""
-    return ([replace(b, y=b.y + dy) for b in boxes],
-            [replace(a, y0=a.y0 + dy, y1=a.y1 + dy) for a in areas],
-            [replace(e, points=tuple(p + (dy if k % 2 else 0) for k, p in enumerate(e.points)),
-                     end=(e.end[0], e.end[1] + dy)) for e in edges_])
+def shifted_points(points: tuple, dy: float) -> tuple:
+    """Spline control points (x0, y0, x1, y1, …) moved up by ``dy``."""
+    return tuple(p + (dy if k % 2 else 0) for k, p in enumerate(points))
+
+
+def _settle(fig: Figure, dy: float, compact: bool) -> None:
+    """The last pass over the figure's own new objects, in place: move everything up by ``dy`` so
+    that the picture starts at (0, 0), raise the lecture view's text to :data:`COMPACT_MIN_FONT`
+    (it is read from the back of a room), and fit every text into its box."""
+    for b in fig.boxes:
+        b.y += dy
+    for a in fig.areas:
+        a.y0 += dy
+        a.y1 += dy
+    for e in fig.edges:
+        e.points = shifted_points(e.points, dy)
+        e.end = (e.end[0], e.end[1] + dy)
+    if compact:
+        for b in fig.boxes:
+            b.font, b.bottom_font = max(b.font, COMPACT_MIN_FONT), max(b.bottom_font, COMPACT_MIN_FONT)
+        for a in fig.areas:
+            a.font = max(a.font, COMPACT_MIN_FONT)
+    for b in fig.boxes:
+        b.top, b.font, b.bottom, b.bottom_font = fitted(b, COMPACT_MIN_FONT if compact else MIN_FIT_FONT)
 
 
 def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en",
@@ -1267,14 +1274,10 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
     compact = scene.view.compact
     top = ROW_GVA_Y + PAGE_H / 2 + 42 + (0 if compact else 28)
     bottom = scene.ma_y - PAGE_H / 2 - (6 if compact else 24)
-    placed, areas, lines_ = shifted(list(boxes.values()), vm_areas + groups, edges(scene, arrows, boxes, lanes, lang),
-                                    -bottom)
-    if compact:
-        placed = [compact_fonts(b) for b in placed]
-        areas = [replace(a, font=max(a.font, COMPACT_MIN_FONT)) for a in areas]
-    placed = [fit_box(b, COMPACT_MIN_FONT if compact else MIN_FIT_FONT) for b in placed]
-    return Figure("" if compact else t("dia.title." + machine.mode.value, lang), right, top - bottom, areas, placed,
-                  lines_, hidden)
+    fig = Figure("" if compact else t("dia.title." + machine.mode.value, lang), right, top - bottom,
+                 vm_areas + groups, list(boxes.values()), edges(scene, arrows, boxes, lanes, lang), hidden)
+    _settle(fig, -bottom, compact)
+    return fig
 
 
 # -- shared by the writers ------------------------------------------------------------------------
