@@ -15,6 +15,14 @@ engine to discover: this module places every page itself. Two writers draw the p
 :func:`figure` only reads the machine, through its read-only views; it never changes it. The
 machine row shows the frames in use, centred under the VMs — or, given :func:`ma_slots` (every
 frame a whole run draws, in both modes), keeps each frame in one place for the whole run.
+
+:func:`figure` composes the picture from parts, one function each, in the manner of
+python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page),
+:func:`gva_row` over it, :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
+then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`ma_slot_box`),
+:func:`row_names` and :func:`ma_captions`; then :func:`edges` (:func:`arrow_tips`,
+:func:`arrow_path`, :func:`arrow_style`, :func:`arrow_title`); last the text fitting
+(:func:`fit_text`, :func:`fitted`). Each reads a :class:`Scene` and returns what it placed.
 """
 from __future__ import annotations
 
