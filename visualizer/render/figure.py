@@ -1263,7 +1263,7 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         part = vm_part(scene, v, x, h, lang)
         for b in part.boxes:
             boxes[b.id] = b
-        vm_areas.insert(0, part.area)
+        vm_areas.insert(0, part.area)  # drawn first, behind their pages: the last VM's first, as ever
         groups += part.groups
         arrows += part.arrows
         links += part.links
