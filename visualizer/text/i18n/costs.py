@@ -37,10 +37,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cost.d.pt_write": ("guest PTE write, shadow: exit + emulation / nested: a plain store",
                         "Schreiben eines Gast-Seitentabelleneintrags, Schatten: Exit + Emulation / "
                         "verschachtelt: ein gewöhnlicher Speicherbefehl"),
-    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many nested TLB"
-                         " misses",
+    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many TLB misses"
+                         " in nested mode",
                          "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
-                         "vielen verschachtelten TLB-Fehltreffern"),
+                         "vielen TLB-Fehltreffern im verschachtelten Modus"),
     "cost.pwc": ("Paging-structure caches", "Paging-Structure-Caches"),
     "cost.pwc.off": (
                      "The MMU caches are modelled where a scenario turns them on ([mmu] pwc, [mmu] nested_tlb, [mmu] design = "
