@@ -23,7 +23,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.exit.hidden-fault": ("hidden page fault", "versteckter Seitenfehler"),
     "ex.exit.guest-fault": ("true guest page fault", "echter Seitenfehler des Gasts"),
     "ex.exit.pt-write": ("write to a write-protected guest page table",
-                         "Schreibzugriff auf eine schreibgeschützte Seitentabelle des Gasts"),
+                         "Schreiben in schreibgeschützte Seitentabelle des Gasts"),
     "ex.exit.cr3-load": ("CR3 load", "CR3-Laden"),
     "ex.exit.invlpg": ("INVLPG", "INVLPG"),
     "ex.exit.ept-violation": ("EPT violation", "EPT-Verletzung"),

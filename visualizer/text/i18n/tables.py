@@ -78,7 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # reasons of a VM exit (counter columns); English shows the identifier
     "exit.hidden-fault": ("hidden-fault", "versteckter Seitenfehler"),
     "exit.guest-fault": ("guest-fault", "echter Seitenfehler des Gasts"),
-    "exit.pt-write": ("pt-write", "Schreibzugriff auf eine schreibgeschützte Seitentabelle des Gasts"),
+    "exit.pt-write": ("pt-write", "Schreiben in schreibgeschützte Seitentabelle des Gasts"),
     "exit.cr3-load": ("cr3-load", "CR3-Laden"),
     "exit.invlpg": ("invlpg", "INVLPG"),
     "exit.ept-violation": ("ept-violation", "EPT-Verletzung"),
