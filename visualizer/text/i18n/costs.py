@@ -37,24 +37,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cost.d.pt_write": ("guest PTE write, shadow: exit + emulation / nested: a plain store",
                         "Schreiben eines Gast-Seitentabelleneintrags, Schatten: Exit + Emulation / "
                         "verschachtelt: ein gewöhnlicher Speicherbefehl"),
-    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many nested TLB"
-                         " misses",
+    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many TLB misses"
+                         " in nested mode",
                          "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
-                         "vielen verschachtelten TLB-Fehltreffern"),
+                         "vielen TLB-Fehltreffern im verschachtelten Modus"),
     "cost.pwc": ("Paging-structure caches", "Paging-Structure-Caches"),
-    "cost.pwc.off": ("Paging-structure caches (page-walk caches) and a nested TLB are modelled where a scenario "
-                     "turns them on ([mmu] pwc = true, nested_tlb = true; the built-in mmu-caches does): a cached "
-                     "entry saves the references of its own level and those above it — the walk goes on below the "
-                     "lowest level that hits. Otherwise every walk reference goes to the memory hierarchy at the cost above. For "
-                     "scale: real CPUs make about 1.5 references per walk natively and 4.4 virtualized with their "
-                     "caches (\"Every Walk's a Hit\", ASPLOS'22).",
-                     "Paging-Structure-Caches (Page-Walk-Caches) und ein verschachtelter TLB sind modelliert, wo ein "
-                     "Szenario sie einschaltet ([mmu] pwc = true, nested_tlb = true; das mitgelieferte mmu-caches "
-                     "tut es): ein zwischengespeicherter Eintrag spart die Zugriffe seiner Ebene und der Ebenen "
-                     "darüber — der Durchlauf geht unter der tiefsten getroffenen Ebene weiter. Sonst geht jeder Zugriff des "
-                     "Durchlaufs zum oben angegebenen Preis an die Speicherhierarchie. Zum Vergleich: echte CPUs "
-                     "machen mit ihren Caches etwa 1,5 Zugriffe je Durchlauf nativ und 4,4 virtualisiert "
-                     "(„Every Walk's a Hit“, ASPLOS'22)."),
+    "cost.pwc.off": (
+                     "The MMU caches are modelled where a scenario turns them on ([mmu] pwc, [mmu] nested_tlb, [mmu] design = "
+                     "\"intel\" or \"amd\"; the built-in mmu-caches does). Intel's paging-structure caches, found by the linear "
+                     "address, let a walk start below the lowest level that hits — under EPT a hit skips those levels' nested "
+                     "walks too, so a PDE-cache hit leaves 1 + 4 = 5 of 24 references — and its guest-physical mappings spare "
+                     "nested walks; AMD's page-walk cache spares the read of an upper-level entry it holds, and its nested TLB"
+                     " spares nested walks. Every other walk reference goes to the memory hierarchy at the cost above. For "
+                     "scale: simulations of CPUs with such caches give about 1.5 references per walk natively and 4.4 "
+                     "virtualized (\"Every Walk's a Hit\", ASPLOS'22).",
+                     "Die MMU-Caches sind modelliert, wo ein Szenario sie einschaltet ([mmu] pwc, [mmu] nested_tlb, [mmu] "
+                     "design = \"intel\" oder \"amd\"; das mitgelieferte mmu-caches tut es). Die Paging-Structure-Caches von "
+                     "Intel, gefunden über die lineare Adresse, lassen einen Durchlauf unter der tiefsten getroffenen Ebene "
+                     "beginnen — unter EPT überspringt ein Treffer auch die verschachtelten Durchläufe dieser Ebenen, ein "
+                     "Treffer im PDE-Cache lässt also 5 von 24 Zugriffen übrig (1 + 4) —, und seine Guest-Physical-Zuordnungen"
+                     " ersparen verschachtelte Durchläufe; der Page-Walk-Cache von AMD erspart das Lesen eines Eintrags einer "
+                     "oberen Ebene, den er hält, und sein verschachtelter TLB erspart verschachtelte Durchläufe. Jeder andere "
+                     "Zugriff des Durchlaufs geht zum oben angegebenen Preis an die Speicherhierarchie. Zum Vergleich: "
+                     "Simulationen von CPUs mit solchen Caches ergeben etwa 1,5 Zugriffe je Durchlauf nativ und 4,4 "
+                     "virtualisiert („Every Walk's a Hit“, ASPLOS'22)."),
     "cost.applies": ("These costs apply to the Compare page; the Step through page uses each scenario's own "
                      "cost table.",
                      "Diese Kosten gelten für den Vergleich; die Seite Schritt für Schritt nutzt die "
