@@ -3,6 +3,14 @@ balloon and the guest's own paging, and the concepts behind them (EN/DE)."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # -- record names (events table, cycles by cause) -------------------------------------------------
+    "event.HostStateChange": ("host memory state", "Speicherzustand des Hosts"),
+    "event.ShareScan": ("sharing scan", "Scan der gemeinsamen Nutzung"),
+    "evcause.reclaim": ("reclaim", "Rückgewinnung"),
+    "cause.reclaim": ("host reclamation the VM waited for", "Rückgewinnung, auf die die VM wartete"),
+    "cause.ad": ("A/D bits", "A/D-Bits"),
+    "cause.data": ("data accesses", "Datenzugriffe"),
+    "cause.vmm": ("VMM: shadow and nested entries", "VMM: Schatten- und verschachtelte Einträge"),
     # -- states ---------------------------------------------------------------------------------
     "hoststate.high": ("high", "high"),
     "hoststate.clear": ("clear", "clear"),
