@@ -229,7 +229,7 @@ class Reclaimer:
         with rec.episode(EpisodeKind.RECLAIM, Reclaim.BALLOON):
             for vm in vms:
                 cap = vm.pmap.pages * self.cfg.balloon_max_percent // 100 - len(vm.guest.balloon)
-                n = min(cap, max(1, vm.pmap.pages // 16), math.ceil(want * self._per_share(vm) / weight))
+                n = min(cap, max(1, vm.pmap.pages // 8), math.ceil(want * self._per_share(vm) / weight))
                 if n > 0:
                     self._guest_work(vm, rec, lambda sub, vm=vm, n=n: vm.guest.balloon_inflate(n, sub))
 
@@ -240,7 +240,7 @@ class Reclaimer:
             return
         with rec.episode(EpisodeKind.RECLAIM, Reclaim.BALLOON):
             for vm in vms:
-                n = max(1, vm.pmap.pages // 16)
+                n = max(1, vm.pmap.pages // 8)
                 self._guest_work(vm, rec, lambda sub, vm=vm, n=n: vm.guest.balloon_deflate(n, sub))
 
     def _guest_work(self, vm: "Vm", rec: Record, work) -> None:

@@ -114,9 +114,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(FAULT_INVALIDATES, f"{_SDM_3A_INV}; {_SDM_3C_VPID}", Example("mmu-caches", Mode.NESTED, 2)),
     Concept(COW_SHARING, f"{_OSDI02}; {_VSPHERE}", Example("esxi-figure", Mode.NESTED, 13)),
     Concept(SWAPPING, f"{_VSPHERE}; {_OSDI02}", Example("esxi-figure", Mode.SHADOW, 12)),
-    Concept(BALLOONING, f"{_OSDI02} §3; {_VSPHERE}", Example("overcommit", Mode.NESTED, 1)),
+    Concept(BALLOONING, f"{_OSDI02} §3; {_VSPHERE}", Example("overcommit", Mode.NESTED, 40)),
     Concept(MEMORY_STATES, f"{_VSPHERE} (vSphere 6 memory states, minFree); {_OSDI02} §6",
-            Example("overcommit", Mode.NESTED, 1)),
+            Example("overcommit", Mode.NESTED, 37)),
 )
 """Every concept, in teaching order."""
 

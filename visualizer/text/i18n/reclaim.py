@@ -114,7 +114,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nothing.swapped_out": ("swapped out: read-only when it comes back", "ausgelagert: schreibgeschützt, wenn sie "
                             "zurückkommt"),
     # -- concepts ----------------------------------------------------------------------------------------
-    "concept.ballooning.title": ("Ballooning", "Ballooning"),
+    "concept.ballooning.title": ("Ballooning", "Ballooning (Speicherballon)"),
     "concept.ballooning.why": (
         "A balloon driver inside the guest lets the host take memory back in a way the guest understands: when "
         "the host sets a target, the driver allocates guest pages and pins them, and the VMM frees their machine "
