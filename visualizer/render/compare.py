@@ -360,8 +360,9 @@ PUBLISHED_GAINS = {"pwc": (0.15, 0.38), "ntlb": (0.03, 0.07), "large": (0.03, 0.
 the nested dimension, then adding the nested TLB, then hypervisor large pages (DOMAIN §8a)."""
 
 
-def _range(lo: float, hi: float, lang: str) -> str:
-    return f"{percent(lo, lang)}–{percent(hi, lang)}" if lo != hi else percent(lo, lang)
+def _range(lo: float, hi: float, lang: str, decimals: Optional[int] = None) -> str:
+    a, b = percent(lo, lang, decimals=decimals), percent(hi, lang, decimals=decimals)
+    return f"{a}–{b}" if a != b else a
 
 
 def paper_gains_table(rows: list[PaperRow], lang: str) -> pd.DataFrame:
@@ -374,7 +375,7 @@ def paper_gains_table(rows: list[PaperRow], lang: str) -> pd.DataFrame:
     if rows:
         data.append([_range(min(g[n] for g in gains), max(g[n] for g in gains), lang) for n in names])
         index.append(t("paper.gains.model", lang))
-    data.append([_range(*PUBLISHED_GAINS[n], lang) for n in names])
+    data.append([_range(*PUBLISHED_GAINS[n], lang, decimals=0) for n in names])
     index.append(t("paper.gains.published", lang))
     df = pd.DataFrame(data, index=index, columns=[t(f"paper.gain.{n}", lang) for n in names])
     df.index.name = t("paper.workload", lang)
