@@ -100,7 +100,7 @@ def test_every_engine_name_shown_has_an_entry():
     need = [f"event.{c.__name__}" for c in vars(E).values() if isinstance(c, type) and hasattr(c, "cause")]
     need += [f"evcause.{c.cause}" for c in vars(E).values() if isinstance(c, type) and isinstance(
         getattr(c, "cause", None), str)]
-    need += [f"exit.{r.value}" for r in E.ExitReason] + [f"cause.{c}" for c in CAUSE_ORDER]
+    need += [f"exit.{r.value}" for r in E.ExitReason] + [f"cause.{c.value}" for c in CAUSE_ORDER]
     need += [f"fault.{k.value}" for k in E.FaultKind] + [f"stage.{s.value}" for s in E.Stage]
     need += [f"walker.{w.value}" for w in E.Walker] + [f"op.{k.value}" for k in OpKind]
     need += [f"mode.{m.value}" for m in Mode] + [f"mode.short.{m.value}" for m in Mode]

@@ -166,8 +166,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "Die TLB-Einträge tragen die ASID (Address Space Identifier) des Gasts: Sie überstehen "
                           "#VMEXIT, VMRUN und VM-Wechsel."),
     "cmp.design": ("MMU design", "MMU-Bauart"),
-    "cmp.design.intel": ("Intel (VT-x, EPT)", "Intel (VT-x, EPT)"),
-    "cmp.design.amd": ("AMD (SVM, NPT)", "AMD (SVM, NPT)"),
+    "cmp.design.intel": ("Intel (VT-x, EPT)", "Intel (VT-x mit EPT)"),
+    "cmp.design.amd": ("AMD (SVM, NPT)", "AMD (SVM mit NPT)"),
     "cmp.design.help": ("Whose MMU caches the machine has, and their names. Intel: paging-structure caches of "
                         "combined mappings (a PDE-cache hit leaves 1 + 4 references of a nested walk) and "
                         "guest-physical mappings (SDM Vol. 3C §29.4). AMD: a page-walk cache of guest and nested "

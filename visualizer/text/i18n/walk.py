@@ -133,12 +133,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Bhargava u. a. den verschachtelten Modus in AMDs Bauart macht."),
     "paper.run": ("Run the paper check", "Abgleich berechnen"),
     "paper.workload": ("workload", "Last"),
-    "paper.col": ("{mode}: {caches}", "{mode}: {caches}"),
+    "paper.col": ("{mode}: {caches}", "{mode}, {caches}"),
     "paper.set.none": ("no caches", "ohne Caches"),
-    "paper.set.intel_psc": ("Intel PSC", "Intel PSC"),
-    "paper.set.intel_gpm": ("Intel PSC + GPM", "Intel PSC + GPM"),
-    "paper.set.amd_pwc": ("AMD PWC", "AMD PWC"),
-    "paper.set.amd_ntlb": ("AMD PWC + NTLB", "AMD PWC + NTLB"),
+    "paper.set.intel_psc": ("Intel PSC", "Intel-PSC"),
+    "paper.set.intel_gpm": ("Intel PSC + GPM", "Intel-PSC + GPM"),
+    "paper.set.amd_pwc": ("AMD PWC", "AMD-PWC"),
+    "paper.set.amd_ntlb": ("AMD PWC + NTLB", "AMD-PWC + NTLB"),
     "paper.mean": ("mean", "Mittel"),
     "paper.gains.title": ("AMD's design: how much faster nested mode runs",
                           "AMDs Bauart: um wie viel schneller der verschachtelte Modus läuft"),
@@ -170,22 +170,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "(zweite Tabelle)."),
     "paper.retries": ("**Why a mean can exceed 24.** One nested walk reads at most 24 entries, yet without caches "
                       "{workload} averages **{refs}** references per TLB miss: a walk that meets a fault — a guest "
-                      "#PF or an EPT violation (1 in that run) — is made again once the fault is handled, and "
-                      "every walk counts.|"
-                      "**Why a mean can exceed 24.** One nested walk reads at most 24 entries, yet without caches "
-                      "{workload} averages **{refs}** references per TLB miss: a walk that meets a fault — a guest "
-                      "#PF or an EPT violation ({faults} in that run) — is made again once the fault is handled, "
-                      "and every walk counts.",
+                      "#PF or an EPT violation (faults in that run: {faults}) — is made again once the fault is "
+                      "handled, and every walk counts.",
                       "**Warum ein Mittel über 24 liegen kann.** Ein verschachtelter Durchlauf liest höchstens 24 "
                       "Einträge, doch ohne Caches kommt {workload} im Mittel auf **{refs}** Zugriffe je "
                       "TLB-Fehltreffer: Ein Durchlauf, der auf einen Fehler trifft — einen #PF im Gast oder eine "
-                      "EPT-Verletzung (1 in diesem Lauf) —, wird nach dessen Behandlung wiederholt, und jeder "
-                      "Durchlauf zählt.|"
-                      "**Warum ein Mittel über 24 liegen kann.** Ein verschachtelter Durchlauf liest höchstens 24 "
-                      "Einträge, doch ohne Caches kommt {workload} im Mittel auf **{refs}** Zugriffe je "
-                      "TLB-Fehltreffer: Ein Durchlauf, der auf einen Fehler trifft — einen #PF im Gast oder eine "
-                      "EPT-Verletzung ({faults} in diesem Lauf) —, wird nach dessen Behandlung wiederholt, und "
-                      "jeder Durchlauf zählt."),
+                      "EPT-Verletzung (Fehler in diesem Lauf: {faults}) —, wird nach dessen Behandlung wiederholt, "
+                      "und jeder Durchlauf zählt."),
     "paper.differs": ("**Where the model differs.** The runs are short and synthetic: cold misses and faults weigh "
                       "heavily, and every walk a miss needs counts. Every reference costs the same (no data caches "
                       "behind the walker) and walks are all a TLB miss costs, so speed-ups can exceed those of a "
