@@ -119,7 +119,9 @@ def with_large_page_room(config: MachineConfig, trace: Trace) -> MachineConfig:
     memory per 2 MiB region its trace touches, and the machine the frames to back them — the
     default machine is sized for 4 KiB pages, and a guest maps a 2 MiB page only where a free,
     aligned block exists. With 2 MiB EPT backing the machine gets room for every VM's memory in
-    aligned 2 MiB machine blocks. Memory only grows; without large pages ``config`` is returned."""
+    aligned 2 MiB machine blocks, and each VM's guest-physical memory is a whole number of 2 MiB
+    blocks (at least one): a VM smaller than 2 MiB has no block to back with a 2 MiB page, and a
+    real VM has thousands. Memory only grows; without large pages ``config`` is returned."""
     if not any(v.large_pages for v in config.vms) and not config.ept_large_pages:
         return config
     from .ops import MAX_MACHINE_BYTES, MAX_VM_BYTES
@@ -135,6 +137,8 @@ def with_large_page_room(config: MachineConfig, trace: Trace) -> MachineConfig:
     vms, extra = [], 0
     for v in config.vms:
         want = _pow2(v.pages + 512 * (by_name.get(v.name, 0) + 1)) if v.large_pages else v.pages
+        if config.ept_large_pages:
+            want = -(-want // 512) * 512
         want = max(v.pages, min(want, MAX_VM_BYTES >> 12))
         extra += want - v.pages
         vms.append(replace(v, pages=want))
@@ -703,6 +707,7 @@ class PaperRow:
     cycles: dict
     faults: dict = field(default_factory=dict)
     """Faults that make a walk be repeated: guest #PFs and EPT violations (nested mode)."""
+    tlb_misses: dict = field(default_factory=dict)
 
     def speedup(self, before: str = "none", after: str = "amd_ntlb") -> float:
         """Nested mode: cycles under setting ``before`` over cycles under ``after``, minus one (how
@@ -715,15 +720,17 @@ class PaperRow:
         return {name: self.speedup(a, b) for name, a, b in PAPER_GAINS}
 
 
-def _paper_task(kind: str, seed: int, accesses: int, setting: PaperSetting, mode: Mode) -> tuple[float, int, int]:
+def _paper_task(kind: str, seed: int, accesses: int, setting: PaperSetting, mode: Mode) -> tuple:
     t = generate(kind, seed, accesses=accesses)
-    cfg = replace(default_config(t), design=setting.design, pwc=setting.pwc, nested_tlb=setting.nested_tlb,
+    # every setting on the same machine: guest memory in whole 2 MiB blocks (what 2 MiB backing needs)
+    base = with_large_page_room(replace(default_config(t), ept_large_pages=True), t)
+    cfg = replace(base, design=setting.design, pwc=setting.pwc, nested_tlb=setting.nested_tlb,
                   ept_large_pages=setting.ept_large)
-    m = Machine(with_large_page_room(cfg, t), mode)
+    m = Machine(cfg, mode)
     m.run_bulk(t)
     tot = m.totals()
     faults = tot.guest_faults + tot.vm_exits.get(ExitReason.EPT_VIOLATION, 0)
-    return (tot.walk_refs / tot.tlb_misses if tot.tlb_misses else 0.0), tot.cycles, faults
+    return (tot.walk_refs / tot.tlb_misses if tot.tlb_misses else 0.0), tot.cycles, faults, tot.tlb_misses
 
 
 def paper_check(accesses: int = PAPER_ACCESSES, seed: int = 0, workloads: Sequence[str] = PAPER_WORKLOADS,
@@ -749,13 +756,12 @@ def paper_check(accesses: int = PAPER_ACCESSES, seed: int = 0, workloads: Sequen
             progress(1.0, "")
     out = []
     for kind in workloads:
-        refs, cyc, faults = {}, {}, {}
-        for (k, st, mode), (r, c, f) in zip(keys, rows, strict=True):
+        refs, cyc, faults, misses = {}, {}, {}, {}
+        for (k, st, mode), (r, c, f, n) in zip(keys, rows, strict=True):
             if k == kind:
-                refs[(mode.value, st.name)] = r
-                cyc[(mode.value, st.name)] = c
-                faults[(mode.value, st.name)] = f
-        out.append(PaperRow(kind, accesses, refs, cyc, faults))
+                key = (mode.value, st.name)
+                refs[key], cyc[key], faults[key], misses[key] = r, c, f, n
+        out.append(PaperRow(kind, accesses, refs, cyc, faults, misses))
     return out
 
 

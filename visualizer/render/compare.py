@@ -401,7 +401,8 @@ def paper_text(rows: list[PaperRow], lang: str) -> str:
     if over:
         refs, r = max(over, key=lambda x: x[0])
         parts.append(t("paper.retries", lang, refs=num(refs, lang, 1), workload=t(f"gen.{r.workload}", lang),
-                       faults=num(r.faults.get(("nested", "none"), 0), lang)))
+                       faults=num(r.faults.get(("nested", "none"), 0), lang),
+                       misses=num(r.tlb_misses.get(("nested", "none"), 0), lang)))
     parts.append(t("paper.differs", lang))
     return "\n\n".join(parts)
 
