@@ -34,7 +34,7 @@ APP_TRACE_BYTES = 16 << 20
 APP_TRACE_ROWS = 500_000
 KINDS = [k for k in GENERATORS if k != "program"]
 MACHINE_DEFAULTS = L.MACHINE_DEFAULTS
-MMU_SWITCHES = ("guest_large", "ept_large", "pwc", "nested_tlb")
+MMU_SWITCHES = ("pwc", "nested_tlb", "ept_large", "guest_large")
 PAPER_MAX_ACCESSES = 100_000  # per run: 63 runs keep the page responsive
 TLB_SIZES = L.TLB_SIZES
 
@@ -231,11 +231,10 @@ with st.container(border=True):
         st.number_input(t("cmp.root_cache", lang), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
                         on_change=store, args=("cmp.m.root_cache",))
         st.markdown(f"**{t('cmp.mmu', lang)}**")
-        m1, m2 = st.columns(2)
-        for i, k in enumerate(MMU_SWITCHES):  # in the design's words (AMD: page-walk cache, nested TLB)
-            (m1 if i % 2 == 0 else m2).toggle(t(R.design_key(f"cmp.mmu.{k}", design), lang), key=f"_cmp.m.{k}",
-                                               on_change=store, args=(f"cmp.m.{k}",),
-                                               help=t(R.design_key(f"cmp.mmu.{k}.help", design), lang))
+        # one under another: two side by side cut "guest-physical mappings" off at 1280 px
+        for k in MMU_SWITCHES:  # in the design's words (AMD: page-walk cache, nested TLB)
+            st.toggle(t(R.design_key(f"cmp.mmu.{k}", design), lang), key=f"_cmp.m.{k}", on_change=store,
+                      args=(f"cmp.m.{k}",), help=t(R.design_key(f"cmp.mmu.{k}.help", design), lang))
         st.caption(t("cmp.mmu.caption", lang))
         overrides = dict(S.get("cost_overrides", {}))
         costs = CostTable().with_overrides(overrides)

@@ -158,8 +158,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "paper.gains.title": ("AMD's design: how much faster nested mode runs",
                           "AMDs Bauart: um wie viel schneller der verschachtelte Modus läuft"),
     "paper.gain.pwc": ("page-walk cache (no caches → PWC)", "Page-Walk-Cache (ohne → PWC)"),
-    "paper.gain.ntlb": ("+ nested TLB (PWC → + NTLB)", "+ verschachtelter TLB (PWC → + NTLB)"),
-    "paper.gain.large": ("+ 2 MiB nested pages", "+ verschachtelte 2-MiB-Seiten"),
+    "paper.gain.ntlb": ("then the nested TLB (PWC → PWC + NTLB)", "dann der verschachtelte TLB (PWC → PWC + NTLB)"),
+    "paper.gain.large": ("then 2 MiB nested pages", "dann verschachtelte 2-MiB-Seiten"),
     "paper.gains.model": ("the model: range", "Modell: Spanne"),
     "paper.gains.published": ("Bhargava et al. (simulated)", "Bhargava u. a. (simuliert)"),
     "paper.asplos22": ("**\"Every Walk's a Hit\" (ASPLOS'22)** reports about **1.5** references per walk natively "
@@ -184,11 +184,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "**3–22 %**. AMDs Bauart im Modell auf diesen Lasten: **{pwc}**, **{ntlb}** und **{large}** "
                        "(zweite Tabelle)."),
     "paper.retries": ("**Why a mean can exceed 24.** One nested walk reads at most 24 entries, yet without caches "
-                      "{workload} averages **{refs}** references per TLB miss: a walk that meets a fault — a guest "
+                      "the workload “{workload}” averages **{refs}** references per TLB miss: a walk that meets a fault — a guest "
                       "#PF or an EPT violation (faults: {faults}, TLB misses: {misses}) — is made again once the fault is "
                       "handled, and every walk counts.",
                       "**Warum ein Mittel über 24 liegen kann.** Ein verschachtelter Durchlauf liest höchstens 24 "
-                      "Einträge, doch ohne Caches kommt {workload} im Mittel auf **{refs}** Zugriffe je "
+                      "Einträge, doch ohne Caches kommt die Last „{workload}“ im Mittel auf **{refs}** Zugriffe je "
                       "TLB-Fehltreffer: Ein Durchlauf, der auf einen Fehler trifft — einen #PF im Gast oder eine "
                       "EPT-Verletzung (Fehler: {faults}, TLB-Fehltreffer: {misses}) —, wird nach dessen Behandlung wiederholt, "
                       "und jeder Durchlauf zählt."),
