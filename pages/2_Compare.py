@@ -215,8 +215,9 @@ with st.container(border=True):
                              format_func=lambda p: t(f"cmp.preset.{p}", lang), help=t("cmp.preset.help", lang))
         if S["_cmp.preset"] is None:
             st.caption(t("cmp.preset.custom", lang))
-        st.radio(t("cmp.design", lang), C.DESIGNS, key="_cmp.m.design", on_change=store, args=("cmp.m.design",),
-                 horizontal=True, format_func=lambda d: t(f"cmp.design.{d}", lang), help=t("cmp.design.help", lang))
+        # labels differ by language: ui.localized keeps the value across a switch
+        ui.localized(st.radio, t("cmp.design", lang), C.DESIGNS, "cmp.m.design", lang, default="intel",
+                     horizontal=True, format_func=lambda d: t(f"cmp.design.{d}", lang), help=t("cmp.design.help", lang))
         c1, c2 = st.columns(2)
         c1.selectbox(t("cmp.tlb_entries", lang), TLB_SIZES, key="_cmp.m.tlb_entries", on_change=store,
                      args=("cmp.m.tlb_entries",))

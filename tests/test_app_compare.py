@@ -150,11 +150,15 @@ def test_an_upload_the_server_dropped_for_room_is_named_and_nothing_breaks():
 
 
 def test_upload_of_a_scenario_file_uses_its_machine():
-    at = compare_app(**{"cmp.source": "upload"})
+    at = compare_app(**{"cmp.source": "upload"}, **BARE)
     at.file_uploader(key="cmp.uploader.0").upload("ptu.toml", builtin("page-table-update").source.encode()).run()
     assert not at.exception and not at.error
     assert any(shown(c.value).startswith("Machine from the scenario file: VM1 64 KiB (p1)") for c in at.caption)
     assert at.table[0].value.loc["operations"].tolist() == ["8", "8", "8"]
+    # today's machine backs guest memory with 2 MiB pages: the VM's memory becomes one whole block
+    at.segmented_control(key="_cmp.preset").set_value("today").run()
+    machine = next(shown(c.value) for c in at.caption if "scenario file" in c.value)
+    assert machine.startswith("Machine from the scenario file: VM1 2 MiB (p1)") and "2 MiB backing" in machine
 
 
 def test_upload_of_a_lackey_trace(tmp_path):

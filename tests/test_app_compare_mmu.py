@@ -34,7 +34,7 @@ def test_todays_machine_is_the_default_and_the_bare_machine_one_click_away():
     assert not at.exception and not at.error
     assert at.segmented_control(key="_cmp.preset").value == "today"
     assert switches(at) == {"guest_large": False, "ept_large": True, "pwc": True, "nested_tlb": True}
-    assert at.radio(key="_cmp.m.design").value == "intel"
+    assert at.radio(key="_cmp.m.design.en").value == "intel"
     today = refs_per_miss(at)
     # the page's verdict is the engine's on the same machine
     trace = generate("mix", 1, accesses=20000)
@@ -114,7 +114,7 @@ def test_mmu_switches_in_german():
     assert "PML4E-, PDPTE- und PDE-Caches" in labels["Paging-Structure-Caches"]  # the detail is in the help
     assert all(len(label) <= 26 for label in labels), labels  # short enough for the column at 1280 px
     assert "Was die MMU-Caches (Intel) einsparen." in caches_text(at)
-    at.radio(key="_cmp.m.design").set_value("amd").run()
+    at.radio(key="_cmp.m.design.de").set_value("amd").run()
     labels = {w.label: w.help for w in at.toggle}
     assert {"Page-Walk-Cache", "verschachtelter TLB", "ASID-Tags", "2-MiB-Hinterlegung in NPT"} <= set(labels)
     assert all(len(label) <= 26 for label in labels), labels
@@ -126,7 +126,7 @@ def test_the_design_switch_speaks_the_designs_words():
     intel = {w.label for w in at.toggle}
     assert {"paging-structure caches", "guest-physical mappings", "VPID tags", "2 MiB EPT backing"} <= intel
     assert "  VM exits: EPT violations" in at.table[0].value.index
-    at.radio(key="_cmp.m.design").set_value("amd").run()
+    at.radio(key="_cmp.m.design.en").set_value("amd").run()
     assert not at.exception and not at.error
     amd = {w.label: w.help for w in at.toggle}
     assert {"page-walk cache", "nested TLB", "ASID tags", "2 MiB NPT backing"} <= set(amd)
@@ -141,6 +141,10 @@ def test_the_design_switch_speaks_the_designs_words():
     machine = next(shown(c.value) for c in at.caption if "VM1" in c.value)
     assert "AMD's MMU caches: page-walk cache and nested TLB; nested mode: 2 MiB backing" in machine
     assert "What AMD's MMU caches remove." in caches_text(at)
+    # a switch of language keeps the design (its labels differ: "AMD (SVM, NPT)", "AMD (SVM mit NPT)")
+    at.radio(key="_lang_widget").set_value("de").run()
+    assert not at.exception and at.radio(key="_cmp.m.design.de").value == "amd"
+    assert "Page-Walk-Cache" in {w.label for w in at.toggle}
 
 
 def test_design_sweep_puts_the_designs_side_by_side():

@@ -223,9 +223,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.sweep.design.none": ("Without MMU caches: {refs} references per miss, {cpa} cycles per access.",
                               "Ohne MMU-Caches: {refs} Zugriffe je Fehltreffer, {cpa} Takte je Zugriff."),
     "cmp.root_cache": ("Cached shadow roots per VM", "Zwischengespeicherte Schattenwurzeln je VM"),
-    "cmp.machine.from_scenario": ("Machine from the scenario file: {vms}. TLB and costs below apply on top.",
-                                  "Maschine aus der Szenariodatei: {vms}. TLB und Kosten unten gelten "
-                                  "zusätzlich."),
+    "cmp.machine.from_scenario": ("Machine from the scenario file: {vms}. The machine settings and costs above "
+                                  "apply on top (2 MiB backing gives each VM's memory whole 2 MiB blocks).",
+                                  "Maschine aus der Szenariodatei: {vms}. Die Maschineneinstellungen und Kosten "
+                                  "oben gelten zusätzlich (die 2-MiB-Hinterlegung gibt dem Speicher jeder VM "
+                                  "ganze 2-MiB-Blöcke)."),
     "cmp.machine.default": ("Default machine: {vms} (created on first mention, memory sized to the trace).",
                             "Standardmaschine: {vms} (bei erster Nennung angelegt, Speicher passend zum "
                             "Trace)."),
