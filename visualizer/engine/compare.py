@@ -8,7 +8,10 @@ where the winner changes (the crossover) shows. :func:`explain` says why the win
 from the numbers: which causes of cycles differ most between the two modes.
 
 A trace without a scenario runs on :func:`~visualizer.engine.traceio.default_config`'s
-machine: VMs and processes created on first mention, memory sized to the trace.
+machine: VMs and processes created on first mention, memory sized to the trace. The comparison
+page starts from today's machine (:data:`MACHINES`: the MMU caches of the chosen design, 2 MiB
+EPT backing) and offers the bare one; the ``design`` sweep runs one trace with each design's
+caches, and :func:`paper_check` sets both designs beside the published figures.
 
 Long runs can use worker processes (``workers=``): the modes of a comparison, or the points of
 a sweep, run side by side on the machine's cores with identical results. :func:`config_to_toml`
