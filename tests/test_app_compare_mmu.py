@@ -239,7 +239,7 @@ def test_paper_check_beside_the_published_figures(lang):
     if lang == "en":
         assert "about **1.5** references per walk natively and **4.4** virtualized" in text
         assert "figures from simulators, not measured on a CPU" in text and "on real CPUs" not in text
-        assert "evaluate AMD's design in simulation" in text and "**15–38 %**" in text
+        assert "evaluate AMD's design in simulation" in text and "**15–38%**" in text
         assert f"**{means[('nested', 'amd_ntlb')]:.1f}** with AMD's page-walk cache and nested TLB" in text
         assert gains.index[-1] == "Bhargava et al. (simulated)"
         if max(r.refs_per_walk[("nested", "none")] for r in rows) > 24:  # said why, with the run's numbers

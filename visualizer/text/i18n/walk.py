@@ -175,8 +175,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "**{nested_intel}** mit Intels Caches und Guest-Physical-Zuordnungen und **{nested_amd}** mit "
                        "AMDs Page-Walk-Cache und verschachteltem TLB ({nested_none} ganz ohne Caches)."),
     "paper.bhargava": ("**Bhargava et al. (ASPLOS'08)** evaluate AMD's design in simulation: extending the "
-                       "page-walk cache to the nested dimension makes guests **15–38 %** faster, the nested TLB "
-                       "adds **3–7 %**, 2 MiB pages in the nested dimension **3–22 %**. The model's AMD design on "
+                       "page-walk cache to the nested dimension makes guests **15–38%** faster, the nested TLB "
+                       "adds **3–7%**, 2 MiB pages in the nested dimension **3–22%**. The model's AMD design on "
                        "these workloads: **{pwc}**, **{ntlb}** and **{large}** (second table).",
                        "**Bhargava u. a. (ASPLOS'08)** bewerten AMDs Bauart in Simulation: Den Page-Walk-Cache auf "
                        "die verschachtelte Dimension auszudehnen, macht Gäste **15–38 %** schneller, der "
