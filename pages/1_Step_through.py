@@ -7,7 +7,7 @@ from typing import Optional
 import streamlit as st
 
 from visualizer.app import downloads, ui
-from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access
+from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access, step_error_text
 from visualizer.engine import Mode
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
@@ -62,7 +62,7 @@ if "mode" in link:
         try:
             sess.set_mode(Mode.SHADOW if wanted == "both" else Mode(wanted))
         except StepError as exc:
-            messages.append(t("err.out_of_memory", lang, error=exc))
+            messages.append(step_error_text(exc, lang))
     else:
         messages.append(t("err.mode", lang, value=plain(link["mode"]),
                           fallback=t("mode.short." + sess.mode.value, lang)))
@@ -76,9 +76,9 @@ if "step" in link:
     try:
         sess.goto(target)
     except StepError as exc:
-        messages.append(t("err.out_of_memory", lang, error=exc))
+        messages.append(step_error_text(exc, lang))
 if sess.timeline.error and sess.total < len(scenario.trace):
-    messages.append(t("err.out_of_memory", lang, error=sess.timeline.error))
+    messages.append(step_error_text(sess.timeline.error, lang))
 
 
 # -- callbacks (run before the script, on the session as it is then) ---------------------------
@@ -86,7 +86,7 @@ def act(fn, *args) -> None:
     try:
         fn(*args)
     except StepError as exc:
-        S["_step_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+        S["_step_error"] = step_error_text(exc, S.get("lang", "en"))
 
 
 def on_forward() -> None:
@@ -126,8 +126,8 @@ def reveal() -> None:
     lg = S.get("lang", "en")
     try:
         qs = next_questions(s)
-    except (StepError, RuntimeError, ValueError) as exc:
-        S["_step_error"] = t("err.out_of_memory", lg, error=exc)
+    except Exception as exc:  # noqa: BLE001 - told by its kind
+        S["_step_error"] = step_error_text(exc, lg)
         return
     results = []
     for q in qs:
@@ -154,8 +154,8 @@ def predict_questions(s: Session, lecture: bool) -> None:
     """The questions about the next step, as widgets (their answers are read when revealing)."""
     try:
         qs = next_questions(s)
-    except (StepError, RuntimeError, ValueError) as exc:
-        st.error(t("err.out_of_memory", lang, error=exc))
+    except Exception as exc:  # noqa: BLE001 - told by its kind
+        st.error(step_error_text(exc, lang))
         return
     op = T.op_text(s.trace[s.step], lang)
     with st.container(border=True, key="predict_box"):
@@ -324,7 +324,7 @@ def on_access() -> None:
         s.add_access(op)
         S["_added"] = (s.step, op)
     except StepError as exc:
-        S["_form_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+        S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
 
 
 # -- lecture mode: the diagram at the top, compact controls, keys, narration under it ----------------

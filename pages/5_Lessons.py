@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from visualizer.app import downloads, ui
-from visualizer.app.session import StepError
+from visualizer.app.session import StepError, step_error_text
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
@@ -135,7 +135,7 @@ def on_check(idx: int) -> None:
     try:
         qs = questions(les, idx)
     except StepError as exc:
-        S["_lesson_error"] = t("err.out_of_memory", lg, error=exc)
+        S["_lesson_error"] = step_error_text(exc, lg)
         return
     given = [S.get(widget_key(idx, q, lg)) for q in qs]
     S["lesson_answers"][(lesson_key(), idx)] = [(q, g, q.check(g)) for q, g in zip(qs, given, strict=True)]
@@ -159,7 +159,7 @@ def take_done(value: str) -> None:
                           problem=t(f"lesson.err.done.{exc.reason}", lang, **exc.fields)))
     except StepError as exc:
         got = {}
-        messages.append(t("err.out_of_memory", lang, error=exc))
+        messages.append(step_error_text(exc, lang))
     S["lesson_answers"] = {k: v for k, v in S["lesson_answers"].items() if k[0] != key}
     S["lesson_answers"].update({(key, idx): results for idx, results in got.items()})
 
@@ -245,7 +245,7 @@ try:
     machine, rec = state(les, shown, mode)
     qs = questions(les, i) if asking else []
 except StepError as exc:
-    st.error(t("err.out_of_memory", lang, error=exc))
+    st.error(step_error_text(exc, lang))
     st.stop()
 
 text_col, fig_col = st.columns([1, 1.9])

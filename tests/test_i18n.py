@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SAME_IN_BOTH = {"#", "{text}", "VM", "CPU", "TLB", "SPT", "EPT", "PML4", "PDPT", "PD", "PT", "INVLPG", "INVEPT", "pmap",
                 "Zoom", "Export",
-                "Generator", "{tlb} · {cycles} · {refs} · {exits}"}
-"""German strings that may equal the English: technical terms and words German shares."""
+                "Generator", "{tlb} · {cycles} · {refs} · {exits}",
+                "high", "clear", "soft", "hard", "low", "Ballooning"}
+"""German strings that may equal the English: technical terms and words German shares (ESXi's memory
+states are named as esxtop names them, in every language)."""
 
 
 def placeholders(s: str) -> set[tuple[str, str]]:
@@ -98,8 +100,9 @@ def test_lookup_plurals_and_numbers_per_language():
 def test_every_engine_name_shown_has_an_entry():
     missing = []
     need = [f"event.{c.__name__}" for c in vars(E).values() if isinstance(c, type) and hasattr(c, "cause")]
-    need += [f"evcause.{c.cause}" for c in vars(E).values() if isinstance(c, type) and isinstance(
-        getattr(c, "cause", None), str)]
+    need += [f"evcause.{c.cause.group}" for c in vars(E).values() if isinstance(c, type) and isinstance(
+        getattr(c, "cause", None), E.Cause)] + ["evcause.vm-exit"]
+    need += [f"cause.{c.value}" for c in E.Cause if c.exit_reason is None and c not in (E.Cause.FAULT, E.Cause.NOTE)]
     need += [f"exit.{r.value}" for r in E.ExitReason] + [f"cause.{c.value}" for c in CAUSE_ORDER]
     need += [f"fault.{k.value}" for k in E.FaultKind] + [f"stage.{s.value}" for s in E.Stage]
     need += [f"walker.{w.value}" for w in E.Walker] + [f"op.{k.value}" for k in OpKind]

@@ -20,9 +20,9 @@ ask = ["tlb"]
 '''
 
 
-def test_there_are_six_lessons_of_six_to_fifteen_steps_in_both_languages():
+def test_there_are_seven_lessons_of_six_to_fifteen_steps_in_both_languages():
     names = L.lesson_names()
-    assert len(names) >= 6
+    assert len(names) >= 7
     for name in names:
         les = L.builtin_lesson(name)
         assert 6 <= len(les.steps) <= 15, name
@@ -55,14 +55,38 @@ def test_every_asked_kind_has_an_answer_from_the_engine(name):
     assert asked >= 5
 
 
-def test_the_last_lesson_links_to_compare_presets():
-    les = L.builtin_lesson(L.lesson_names()[-1])
+def test_the_lesson_on_when_each_mode_wins_links_to_compare_presets():
+    les = L.builtin_lesson("06-when-each-wins")
     links = [s.link.href for s in les.steps if s.link]
     assert len(links) >= 3
     for href in links:
         assert href.startswith("/Compare?source=generator&kind=")
         kind = href.split("kind=")[1].split("&")[0]
         assert kind in GENERATORS
+
+
+def test_the_mmu_caches_lesson_says_what_the_engine_does():
+    """Lesson 7's claims against the records: a PDE-cache hit on a combined mapping leaves the guest PTE and
+    the data's nested walk (1 + 4 of 24), a #PF drops the PML4E/PDPTE/PDE entries of its address (SDM Vol. 3A
+    4.10.4.1) so the retry's guest walk starts at the PML4 again, and guest-physical mappings survive it."""
+    from visualizer.engine.events import FlushReason, Stage, TlbFlush, WalkCacheHit, WalkCache, WalkRef
+    les = L.builtin_lesson("07-mmu-caches")
+    assert les.scenario.name == "mmu-caches" and les.scenario.config.design == "intel"
+    m = les.scenario.machine(Mode.NESTED)
+    recs = [m.execute(les.scenario.trace[k], k) for k in range(13)]
+    second = recs[1].events  # link step 2: the first read of the second page
+    pf = next(i for i, e in enumerate(second) if isinstance(e, TlbFlush) and e.reason is FlushReason.PAGE_FAULT)
+    assert second[pf].caches == 3
+    before = [e for e in second[:pf] if isinstance(e, (WalkRef, WalkCacheHit))]
+    after = [e for e in second[pf:] if isinstance(e, (WalkRef, WalkCacheHit))]
+    assert isinstance(before[0], WalkCacheHit) and before[0].combined and before[0].cache is WalkCache.PDE
+    assert [e.level for e in after if isinstance(e, WalkRef) and e.stage is Stage.GUEST] == [4, 3, 2, 1]
+    assert sum(1 for e in after if isinstance(e, WalkCacheHit) and e.cache is WalkCache.GPA) == 4
+    assert recs[1].walk_refs == 9
+    hit = [e for e in recs[12].events if isinstance(e, WalkCacheHit)]
+    assert hit[0].combined and hit[0].saved == 19 and recs[12].walk_refs == 1  # 24 - 19 = 5, the data gPA's 4 cached
+    texts = " ".join(s.text for s in les.steps)
+    assert "§4.10.4.1" in texts and "combined mapping" in texts and "1 + 4 = 5" in texts
 
 
 def test_lessons_cover_both_modes_and_all_question_kinds():

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 import pytest
 
-from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin
+from helpers_invariants import scaled
+from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin, builtin_names
 from visualizer.text.narrate import html_list, narrate, sentence
 
 
@@ -156,3 +159,69 @@ def test_no_cache_phrases_without_caches():
             _, recs = steps(name, mode)
             for st in recs[:30]:
                 assert not any("cache hit" in p or "nested TLB hit" in p for p in narrate(st, "en"))
+
+
+# -- the narration follows the record's episodes ------------------------------------------------------
+def _check_in_order(rec):
+    """Each phrase tells a range of the record's events; the phrases follow the record: their
+    ranges start in non-decreasing order, and every walk, exit, #PF and guest job at the top of
+    the record is told by a phrase within it."""
+    from visualizer.engine.record import EpisodeKind
+    from visualizer.text.narrate import _narrate
+    told = _narrate(rec, "en")
+    starts = [span[0] for _p, span, _c in told]
+    assert starts == sorted(starts), (rec.op.describe(), [(s, p[:60]) for p, s, _ in told])
+    for e in rec.episodes:
+        if e.depth or e.start == e.end or e.kind is EpisodeKind.VMM_WORK:
+            continue
+        if e.kind is EpisodeKind.WALK and not any(x.__class__.__name__ in ("WalkRef", "WalkCacheHit")
+                                                  for x in rec.events[e.start:e.end]):
+            continue
+        assert any(e.start <= span[0] < e.end or span == (e.start, e.end) for _p, span, _c in told), \
+            (rec.op.describe(), e)
+
+
+@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+def test_every_builtin_is_told_in_the_records_order(name, mode):
+    sc = builtin(name)
+    m = sc.machine(mode)
+    for i in range(min(len(sc.trace), 120)):
+        _check_in_order(m.execute(sc.trace[i], i))
+
+
+@pytest.mark.parametrize("seed", range(scaled(6)))
+def test_random_scenarios_are_told_in_the_records_order(seed):
+    """Random operations of every kind (fork, exit, sharing, swapping, copy-on-write) with large
+    pages, both MMU-cache designs, with and without VPID."""
+    from helpers_invariants import random_ops
+    rng = np.random.default_rng(seed)
+    base = 0x40000000
+    pages = tuple(base + i * 0x1000 for i in (0, 1, 2, 511)) + (base + 0x200000,)
+    cfg = MachineConfig(4096, tuple(VmConfig(v, 1536, ("p1", "p2"), seed % 2 == 0) for v in ("VM1", "VM2")), seed,
+                        8, 2, bool(seed % 3), True, 2, ept_large_pages=seed % 3 == 0, pwc=True,
+                        nested_tlb=bool(seed % 2), design=("intel", "amd")[seed % 2])
+    ops = random_ops(rng, 60, ("VM1", "VM2"), ("p1", "p2"), pages, guest_pages=1536)
+    for mode in Mode:
+        m = Machine(cfg, mode)
+        for i, op in enumerate(ops):
+            _check_in_order(m.execute(op, i))
+
+
+@pytest.mark.parametrize("period", [2, 16])
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED], ids=lambda m: m.value)
+def test_reclamation_is_told_in_the_records_order(mode, period):
+    """The host's passes, its state changes, the balloon with the guest's own paging, compression,
+    swapping and a VM blocked in the low state, under twofold overcommit: in the record's order,
+    in both languages."""
+    from test_reclaim import overcommitted, write_then_read
+    m = Machine(overcommitted(period=period), mode)
+    told = set()
+    for i, op in enumerate(write_then_read()[0]):
+        rec = m.execute(op, i)
+        _check_in_order(rec)
+        for lang in ("en", "de"):
+            told |= {p.split(":")[0][:30] for p in narrate(rec, lang)}
+    joined = " ".join(told)
+    assert "the host's periodic reclamation" in joined and "der periodische Durchgang" in joined
+    assert "free memory is down to" in joined and "the sharing scan hashes" in joined

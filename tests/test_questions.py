@@ -104,6 +104,28 @@ def test_every_question_kind_speaks_english_and_german():
         assert en and de and en != de
 
 
+def test_one_term_per_exit_reason_on_the_step_page_in_practice_and_in_the_glossary():
+    """An exit reason has one name in each language: the step page's predict choice starts with the
+    term Practice uses (a gloss may follow), the step page's German counters use it too, and the
+    glossary's concept for that exit names it in its title."""
+    from visualizer.engine.events import ExitReason
+    from visualizer.text import concepts as C
+    from visualizer.text.i18n import t
+    core = {"hidden-fault": ("hidden page fault", "versteckter seitenfehler"),
+            "guest-fault": ("true guest page fault", "echter seitenfehler des gasts"),
+            "pt-write": ("write-protected guest page table", "schreibgeschützte seitentabelle"),
+            "cr3-load": ("cr3 load", "cr3-laden"), "invlpg": ("invlpg", "invlpg"),
+            "ept-violation": ("ept violation", "ept-verletzung")}
+    concept = {r.value: C.concepts_of_event(type("VmExit", (), {"reason": r})())[0] for r in ExitReason}
+    for reason in ExitReason:
+        r = reason.value
+        for i, lang in enumerate(("en", "de")):
+            term = t(f"ex.exit.{r}", lang)
+            assert t(f"q.choice.exit.{r}", lang).startswith(term), (r, lang)
+            assert core[r][i] in term.casefold() and core[r][i] in C.title(concept[r], lang).casefold(), (r, lang)
+        assert t(f"exit.{r}", "de") == t(f"ex.exit.{r}", "de") and t(f"exit.{r}", "en") == r
+
+
 def test_german_questions_hold_no_english():
     from test_i18n import english_in
     shown = []

@@ -25,7 +25,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
+from ..engine import EngineError, Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
 from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES
 from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
@@ -48,7 +48,39 @@ LOG_CAP = 2000
 
 
 class StepError(Exception):
-    """An operation could not run (e.g. machine memory ran out); the message says why."""
+    """An operation could not run; :attr:`kind` says why, so that only machine-memory exhaustion
+    is told as running out of machine pages:
+
+    - ``"memory"``: machine memory is exhausted (:class:`~visualizer.engine.OutOfMemory`);
+    - ``"input"``: the operation is not valid here (a ``ValueError``: an unknown VM or process…);
+    - ``"bug"``: anything else — the engine broke a rule of its own (:class:`EngineError`, or an
+      exception nobody expected), told as a bug with what to report.
+    """
+
+    def __init__(self, message: str, kind: str = "input"):
+        super().__init__(message)
+        self.kind = kind
+
+    @classmethod
+    def of(cls, exc: BaseException, prefix: str = "") -> "StepError":
+        if isinstance(exc, OutOfMemory):
+            kind = "memory"
+        elif isinstance(exc, ValueError) and not isinstance(exc, EngineError):
+            kind = "input"
+        else:
+            kind = "bug"
+        text = str(exc) if kind != "bug" else f"{type(exc).__name__}: {exc}"
+        return cls(prefix + text, kind)
+
+
+def step_error_text(err: BaseException, lang: str) -> str:
+    """What the page says about a failed operation, by its kind (:class:`StepError`; any other
+    exception is classified first)."""
+    from ..text.i18n import t
+    if not isinstance(err, StepError):
+        err = StepError.of(err)
+    key = {"memory": "err.out_of_memory", "bug": "err.engine_bug"}.get(err.kind, "err.engine")
+    return t(key, lang, error=str(err))
 
 
 def checkpoint_every(ops: int, nbytes: int) -> int:
@@ -122,7 +154,7 @@ class Timeline:
         self.last_used = time.monotonic()
         self.limit = len(trace)
         """Steps that can be reached (less than the trace where an operation fails)."""
-        self.error: Optional[str] = None
+        self.error: Optional[StepError] = None
         """Why the trace stops at ``limit`` (None: it does not)."""
         if base is not None:
             self.checkpoints = {k: m for k, m in base.checkpoints.items() if k <= shared}
@@ -183,16 +215,16 @@ class Timeline:
         try:
             m.run_bulk(self.trace, start, stop)
             return m
-        except (OutOfMemory, RuntimeError, ValueError):
+        except Exception:  # noqa: BLE001 - found again below, step by step, and told by its kind
             pass
         # find the failing operation, step by step from the last good state
         m = self._nearest(start)
         for i in range(start, stop):
             try:
                 m.execute(self.trace[i], i)
-            except (OutOfMemory, RuntimeError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - told by its kind (StepError.of)
                 self.limit = i
-                self.error = f"operation {i + 1} ({self.trace[i].describe()}): {exc}"
+                self.error = StepError.of(exc, f"operation {i + 1} ({self.trace[i].describe()}): ")
                 return None
         return m  # pragma: no cover - the bulk path failed where stepping did not
 
@@ -222,8 +254,8 @@ class Timeline:
         try:
             m = self._nearest(n - 1)
             step = m.execute(self.trace[n - 1], n - 1)
-        except (OutOfMemory, RuntimeError, ValueError) as exc:
-            raise StepError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - told by its kind
+            raise StepError.of(exc) from None
         return m, step
 
     def records(self, first: int, last: int) -> list[Step]:
@@ -234,8 +266,8 @@ class Timeline:
         try:
             m = self._nearest(first - 1)
             return [m.execute(self.trace[i], i) for i in range(first - 1, last)]
-        except (OutOfMemory, RuntimeError, ValueError) as exc:
-            raise StepError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - told by its kind
+            raise StepError.of(exc) from None
 
     private = False
     """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
@@ -355,9 +387,9 @@ class Session:
                 self.record = self.machine.execute(self.trace[self.step], self.step)
                 self.step = n
                 return
-            except (OutOfMemory, RuntimeError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - told by its kind
                 self.machine, self.record = self._timeline.state_at(self.step)
-                raise StepError(str(exc)) from None
+                raise StepError.of(exc) from None
         self.machine, self.record = self._timeline.state_at(n)  # StepError leaves the session as it was
         self.step = n
 
@@ -407,9 +439,9 @@ class Session:
         tl.private = True
         try:
             record = self.machine.execute(op, at)
-        except (OutOfMemory, RuntimeError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - told by its kind
             self.machine, self.record = self._timeline.state_at(self.step)
-            raise StepError(str(exc)) from None
+            raise StepError.of(exc) from None
         self._timeline = tl
         self.inserted.append((at, op))
         self.record = record

@@ -174,6 +174,9 @@ class Bulk:
         lookup_2m = tlb.lookup_2m
         q = mach.mem.q
         hit_cost = mach.costs.tlb_hit
+        # with the host's reclamation on, the operation that ends a period takes the recorded
+        # path, where the host's pass runs after it (bulk = step)
+        period = mach.config.reclaim.period if mach.reclaim is not None else 1 << 62
         READ, WRITE, EXEC = OP_CODES.index(OpKind.READ), OP_CODES.index(OpKind.WRITE), OP_CODES.index(OpKind.EXEC)
         accesses = {READ: Access.READ, WRITE: Access.WRITE, EXEC: Access.EXEC}
         hits = [0] * len(vm_names)
@@ -193,7 +196,7 @@ class Bulk:
             vm_idx, proc_idx, ops, gvas, values = trace.columns(start + c0, start + c1)
             h = m = refs = 0  # hits, quiet misses, their references, for cur_vm
             for i, op, vi, pi, gva in zip(range(c0, c1), ops, vm_idx, proc_idx, gvas, strict=True):
-                if op <= EXEC and vi == cur_vm and pi == cur_proc:
+                if op <= EXEC and vi == cur_vm and pi == cur_proc and (start + i + 1) % period:
                     gvpn = gva >> 12
                     key = gvpn | tag
                     s = sets[gvpn % nsets]

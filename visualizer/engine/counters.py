@@ -82,9 +82,11 @@ class Counters:
         """Cycles per :class:`~visualizer.engine.events.Cause` (a typed value; ``as_dict`` writes
         its name, e.g. "vm-exit:hidden-fault")."""
 
-    def fold(self, events: Iterable, is_access: bool) -> tuple[int, int, int, TlbOutcome, tuple, int]:
+    def fold(self, events: Iterable, is_access: bool, count_op: bool = True) -> tuple[int, int, int, TlbOutcome, tuple, int]:
         """Add one operation's events. Returns for that operation: (cycles, CPU walk references,
-        VM exits, the outcome of its first TLB lookup, the faults it met, VMM walk references)."""
+        VM exits, the outcome of its first TLB lookup, the faults it met, VMM walk references).
+        ``count_op`` False: work the VM did apart from an operation of its own (its balloon
+        driver's, during the host's reclamation pass) — its costs count, no operation does."""
         cycles = refs = vrefs = exits = walk_cycles = vwalk_cycles = 0
         by = self.by_cause
         tlb = TlbOutcome.NONE
@@ -101,7 +103,7 @@ class Counters:
                 continue
             c = ev.cost
             if cls is TlbLookup:
-                if not tlb:
+                if not tlb and count_op:
                     if ev.hit:
                         self.tlb_hits += 1
                         tlb = TlbOutcome.HIT
@@ -134,7 +136,8 @@ class Counters:
         if vrefs:
             cycles += vwalk_cycles
             by[Cause.VMM_WALK] = by.get(Cause.VMM_WALK, 0) + vwalk_cycles
-        self.ops += 1
+        if count_op:
+            self.ops += 1
         if is_access:
             self.accesses += 1
         self.walk_refs += refs

@@ -67,6 +67,8 @@ class Cause(Enum):
     VMM = "vmm"
     """The VMM's table maintenance (shadow entries, EPT entries)."""
     VM_SWITCH = "vm-switch"
+    RECLAIM = "reclaim"
+    """The host's memory reclamation (sharing scan, compression, swap-out) where the VM waits for it."""
     TLB = "tlb"
     AD = "ad"
     DATA = "data"
@@ -131,7 +133,13 @@ class PageState(Enum):
     SHARED = "shared"
     """Backed by a read-only machine page that other gPPNs map too (transparent page sharing)."""
     SWAPPED = "swapped"
-    """Contents kept off machine memory; the next touch swaps the page in."""
+    """Contents kept off machine memory, in the VM's swap file; the next touch swaps the page in."""
+    BALLOONED = "ballooned"
+    """Held by the guest's balloon driver (pinned, never used by the guest): the VMM has freed its
+    machine page. The guest gets it back when the balloon deflates."""
+    COMPRESSED = "compressed"
+    """Contents compressed (to at most 2 KiB) into the VM's compression cache in machine memory;
+    the next touch decompresses the page into a machine page of its own."""
 
 
 class PmapReason(Enum):
@@ -149,6 +157,14 @@ class PmapReason(Enum):
     """The page's contents were written out and its machine page freed."""
     SWAP_IN = "swap-in"
     """A touch of a swapped page read it back into a new machine page."""
+    BALLOON = "balloon"
+    """The balloon driver pinned the page and handed it to the VMM, which freed its machine page."""
+    DEFLATE = "deflate"
+    """The balloon deflated: the page is the guest's again (backed lazily on its next touch)."""
+    COMPRESS = "compress"
+    """The page's contents went into the VM's compression cache; its machine page was freed."""
+    DECOMPRESS = "decompress"
+    """A touch of a compressed page decompressed it into a new machine page."""
 
 
 class GuestActionKind(Enum):
@@ -180,9 +196,50 @@ class GuestActionKind(Enum):
     EXIT = "exit"
     """exit: the guest tears down the address space of ``process`` (every user PTE and page
     table); frames no PTE maps any more are freed after the TLB flush."""
+    BALLOON_INFLATE = "balloon-inflate"
+    """The balloon driver allocated the frame ``gppn`` and pinned it for the VMM."""
+    BALLOON_DEFLATE = "balloon-deflate"
+    """The balloon driver gave the frame ``gppn`` back to the guest's free list."""
+    SWAP_OUT = "swap-out"
+    """The guest paged its page at ``gva`` (frame ``gppn``) out to its virtual disk (its least
+    recently used page with the accessed flag clear: a second chance for the rest) and freed the frame."""
+    SWAP_IN = "swap-in"
+    """The guest's #PF handler read the page at ``gva`` back from its virtual disk into ``gppn``."""
     SPLIT_LARGE = "split-large"
     """The guest splits a 2 MiB page (``gppn``: its first frame) into a new page table of 512
     PTEs with the same frames and rights (Linux ``split_huge_pmd``)."""
+
+
+class HostState(Enum):
+    """The host's memory state from its free memory relative to ``minFree`` (vSphere 6): the state
+    whose threshold free memory has fallen below, else high. Each threshold is the point below
+    which its actions start."""
+
+    HIGH = "high"
+    """Free memory at least 100% of minFree. Below 400% the next sharing scan breaks large pages."""
+    CLEAR = "clear"
+    """Below 100%: large pages broken, pages shared actively."""
+    SOFT = "soft"
+    """Below 64%: sharing and ballooning."""
+    HARD = "hard"
+    """Below 32%: sharing, compression and swapping; ballooning stops."""
+    LOW = "low"
+    """Below 16%: compression and swapping, and a VM that allocates is blocked until memory frees."""
+
+
+class ScanResult(Enum):
+    """What the sharing scan found for one page (OSDI'02 §3.2: a hash, then a hint or a full compare)."""
+
+    ZERO = "zero"
+    """A page of zeros: shared with the zero page of its sharing domain."""
+    SHARED = "shared"
+    """Its hash matched a page's and a full compare confirmed it: the two now share one page."""
+    HINT = "hint"
+    """Its hash matched nothing: a hint entry remembers it (the page stays private)."""
+    STALE = "stale"
+    """Its hash matched a hint whose page has changed since (the compare failed): it becomes the hint."""
+    LARGE = "large"
+    """Part of a 2 MiB backing: not scanned while free memory is above 400% of minFree."""
 
 
 class GuestNothing(Enum):
@@ -195,6 +252,8 @@ class GuestNothing(Enum):
     """fork: the child process has page tables (it must exit before it can be a fork child)."""
     NOTHING_MAPPED = "nothing mapped"
     """exit: the process has no address space to tear down."""
+    SWAPPED_OUT = "swapped out"
+    """protect: the page is on the guest's swap space; it comes back read-only."""
 
 
 class FlushScope(Enum):
@@ -575,6 +634,35 @@ class VmSwitch:
     to_vm: str
     cost: int
     cause = Cause.VM_SWITCH
+
+
+@dataclass(frozen=True, slots=True)
+class HostStateChange:
+    """The host's memory state changed (free memory crossed a threshold of minFree)."""
+
+    old: HostState
+    new: HostState
+    free: int
+    """Free machine pages (of the guest-backing pool)."""
+    min_free: int
+    """minFree in pages."""
+    cost: int = 0
+    cause = Cause.NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class ShareScan:
+    """The sharing scan hashed one page."""
+
+    vm: str
+    gppn: int
+    result: ScanResult
+    hash: int
+    """The page's 64-bit content hash."""
+    other: Optional[tuple] = None
+    """SHARED: the (vm, gPPN) it now shares a machine page with (the first such page)."""
+    cost: int = 0
+    cause = Cause.RECLAIM
 
 
 class DataAccess(NamedTuple):

@@ -17,9 +17,7 @@ from typing import Optional
 
 from .bulk import Bulk
 from .counters import Counters, Step
-from .events import (DataAccess, ExitReason, Fault, FlushReason, FlushScope, GuestAction, GuestActionKind as GA, GuestPageFault,
-                     Note, ShadowRoot,
-                     TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, WalkRef)
+from .events import (ExitReason, FlushReason, FlushScope, TlbFlush)
 from .record import EpisodeKind, GuestWork, Record
 from .guest import GuestOS, Process
 from .memory import PAGE_SHIFT, MachineMemory
@@ -30,6 +28,7 @@ from .pmap import Pmap
 from .shadow import ShadowTables
 from .tlb import Tlb
 from .views import Views
+from .reclaim import Reclaimer
 from .vmm import Vmm
 
 _tnew = tuple.__new__
@@ -43,6 +42,7 @@ class Vm:
     guest: GuestOS
     ept_root: Optional[int] = None
     shadow_root: Optional[int] = None
+    shares: int = 1000
 
 
 class Machine:
@@ -67,11 +67,13 @@ class Machine:
         self.ept = NestedTables(self.mem) if mode is Mode.NESTED else None
         self.current_vm: Optional[Vm] = None
         self.steps_done = 0
+        self.reclaim = None
         self._collaborators()
         boot = Record()
         for i, vc in enumerate(config.vms):
-            vm = Vm(vc.name, i, i + 1, Pmap(vc.pages), None)  # type: ignore[arg-type]
+            vm = Vm(vc.name, i, i + 1, Pmap(vc.pages), None, shares=vc.shares)  # type: ignore[arg-type]
             vm.guest = GuestOS(vc.name, vc.pages, self, self.costs, vc.large_pages)
+            vm.guest.swap = config.reclaim.enabled
             self.vms[vc.name] = vm
             if self.ept is not None:
                 vm.ept_root = self.ept.create(vc.name)
@@ -80,6 +82,9 @@ class Machine:
             if self.shadow is not None:
                 vm.shadow_root = self.shadow.get_root(vc.name, vm.guest.current.root_gppn)[0]
         self.counters: dict[str, Counters] = {name: Counters() for name in self.vms}
+        self.reclaim: Optional[Reclaimer] = (Reclaimer(self) if config.reclaim.enabled and mode is not Mode.NATIVE
+                                             else None)
+        """The host's memory reclamation (:mod:`.reclaim`; None where it is off, and natively: no VMM)."""
 
     @cached_property
     def views(self) -> Views:
@@ -106,13 +111,14 @@ class Machine:
             g.pt_pages = set(vm.guest.pt_pages)
             g.processes = {k: Process(p.name, p.pcid, p.root_gppn) for k, p in vm.guest.processes.items()}
             g.current = g.processes[vm.guest.current.name] if vm.guest.current else None
-            c.vms[name] = Vm(vm.name, vm.index, vm.vpid, vm.pmap.copy(), g, vm.ept_root, vm.shadow_root)
+            c.vms[name] = Vm(vm.name, vm.index, vm.vpid, vm.pmap.copy(), g, vm.ept_root, vm.shadow_root, vm.shares)
         c.current_vm = c.vms[self.current_vm.name] if self.current_vm else None
         c.counters = {}
         for name, ct in self.counters.items():
             n = Counters()
             n.merge(ct)
             c.counters[name] = n
+        c.reclaim = self.reclaim.copy_onto(c) if self.reclaim is not None else None
         return c
 
     # -- guest-physical memory as the guest kernel touches it (GuestMemoryPort) --------------
@@ -137,6 +143,25 @@ class Machine:
     def kernel_zero(self, guest: GuestOS, gppn: int, events: Record) -> None:
         vm = self.vms[guest.vm_name]
         self.mem.zero(self.vmm.resident(vm, gppn, True, events))
+
+    def kernel_page(self, guest: GuestOS, gppn: int, events: Record) -> bytes:
+        """The guest reads a whole page (to write it to its disk)."""
+        vm = self.vms[guest.vm_name]
+        return self.mem.page_bytes(self.vmm.resident(vm, gppn, False, events))
+
+    def kernel_load(self, guest: GuestOS, gppn: int, data: bytes, events: Record) -> None:
+        """The guest fills a page (from its disk)."""
+        vm = self.vms[guest.vm_name]
+        self.mem.load_page(self.vmm.resident(vm, gppn, True, events), data)
+
+    def invalidate_page(self, guest: GuestOS, gva: int, events: Record) -> None:
+        self.mmu.invlpg(self.vms[guest.vm_name], gva, events)
+
+    def balloon_pinned(self, guest: GuestOS, gppn: int, events: Record) -> None:
+        self.vmm.balloon_take(self.vms[guest.vm_name], gppn, events)
+
+    def balloon_released(self, guest: GuestOS, gppn: int, events: Record) -> None:
+        self.vmm.balloon_return(self.vms[guest.vm_name], gppn, events)
 
     def kernel_copy(self, guest: GuestOS, src_gppn: int, dst_gppn: int, events: Record) -> None:
         """The guest copies a page (copy-on-write break): both made resident, then 4 KiB copied."""
@@ -209,10 +234,12 @@ class Machine:
                     mmu.flush_mm(vm, proc, rec)
                     with rec.episode(EpisodeKind.GUEST_WORK, GuestWork.RELEASE):
                         vm.guest.release_pages(freed, rec)
-        self.bulk.note_changes(rec)
         cycles, refs, exits, tlb, faults, vrefs = self.counters[vm.name].fold(rec, kind in ACCESS_OPS)
         if index is None:
             index = self.steps_done
+        if self.reclaim is not None:
+            self.reclaim.after_step(rec, index)  # its work is folded into the VMs it concerns
+        self.bulk.note_changes(rec)
         self.steps_done += 1
         return _tnew(Step, (index, op, tuple(rec), gpa, ma, tlb, faults, value, cycles, refs, exits, vrefs,
                             rec.episodes(), self.config.design))

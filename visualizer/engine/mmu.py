@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional, Protocol
 
+from .errors import EngineError
 from .events import (Access, DataAccess, ExitReason, Fault, FaultKind, FlushReason, FlushScope, GuestAction,
                      GuestActionKind as GA, GuestPageFault, PageState, ShadowRoot, ShadowZapReason, Stage,
                      TlbFill, TlbFlush, TlbLookup, TlbMiss, VmExit, VmSwitch, WalkCache, WalkCacheHit, Walker, WalkRef)
@@ -33,10 +34,6 @@ MAX_RETRIES = 16
 _LIN = {4: WalkCache.PML4E, 3: WalkCache.PDPTE, 2: WalkCache.PDE}
 _EPT = {4: WalkCache.EPT_PML4E, 3: WalkCache.EPT_PDPTE, 2: WalkCache.EPT_PDE}
 _LEVELS_DOWN = (4, 3, 2, 1)
-
-
-class EngineError(RuntimeError):
-    """The engine broke one of its own rules (a bug, not bad input): the message says what to report."""
 
 
 class VmmPort(Protocol):

@@ -34,6 +34,8 @@ class EpisodeKind(Enum):
     VMM_WORK = "vmm-work"
     """A VMM operation on guest-physical memory (sharing, swapping). ``reason``: the
     :class:`~.ops.OpKind`."""
+    RECLAIM = "reclaim"
+    """The host reclaiming memory. ``reason``: the :class:`Reclaim` step."""
 
 
 class GuestWork(Enum):
@@ -64,6 +66,27 @@ class GuestWork(Enum):
     """Flush one address space (a CR3 reload without the PCID no-flush bit)."""
     INVLPG = "invlpg"
     """Invalidate one page's TLB entry."""
+    PAGE_OUT = "page-out"
+    """Page one of its own pages out to its virtual disk to free a frame."""
+    SWAP_IN = "swap-in"
+    """The #PF handler reads a page back from the virtual disk."""
+    BALLOON = "balloon"
+    """The balloon driver inflates (pins frames for the VMM) or deflates."""
+
+
+class Reclaim(Enum):
+    """The host's reclamation, each step one episode (vSphere 6 memory states; OSDI'02)."""
+
+    PASS = "pass"
+    """The periodic pass: the host state, then what that state calls for."""
+    SHARE_SCAN = "share-scan"
+    """Transparent page sharing: hash pages, share those that match."""
+    BALLOON = "balloon"
+    """Ballooning: the host sets balloon targets; the drivers inflate or deflate."""
+    COMPRESS_SWAP = "compress-swap"
+    """Compression and swapping of pages chosen at random (the host cannot know what a guest uses)."""
+    BLOCK = "block"
+    """Low state: the VM that allocates waits while the host reclaims."""
 
 
 @dataclass(frozen=True, slots=True)

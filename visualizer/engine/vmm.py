@@ -8,12 +8,14 @@ what only the CPU does — leaving the guest, invalidating cached translations.
 """
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING, Optional, Protocol
 
 from .events import (EptUpdate, ExitReason, FlushReason, Note, PageState, PmapChange, PmapReason, Refusal,
                      ShadowZapReason)
 from .memory import PAGE_SHIFT
 from .paging import FRAME_MASK
+from .pmap import SLOT_BYTES
 from .ops import Mode, Op
 from .record import Record
 
@@ -66,14 +68,24 @@ class Vmm:
         if st is PageState.UNMAPPED and m.ept is not None and m.config.ept_large_pages and \
                 self._back_large(vm, gppn, rec):
             pass
-        elif st is PageState.UNMAPPED:
-            mpn = m.mem.alloc()
+        elif st is PageState.UNMAPPED or st is PageState.BALLOONED:
+            mpn = self.alloc_frame(vm, rec)
             pm.set(gppn, PageState.PRIVATE, mpn)
             rec.append(PmapChange(vm.name, gppn, PmapReason.BACK, st, PageState.PRIVATE, None, mpn,
                                   m.costs.page_zero if virt else 0))
             self._pmap_changed(vm, gppn, rec, stale=False)
+        elif st is PageState.COMPRESSED:
+            mpn = self.alloc_frame(vm, rec)
+            slot, n = pm.zcache.pages.pop(gppn)
+            ma = pm.zcache.ma_of(slot)
+            m.mem.load_page(mpn, zlib.decompress(m.mem.image[ma:ma + n].tobytes()))
+            self._free_slot(vm, slot)
+            pm.set(gppn, PageState.PRIVATE, mpn)
+            rec.append(PmapChange(vm.name, gppn, PmapReason.DECOMPRESS, st, PageState.PRIVATE, None, mpn,
+                                  m.costs.decompress))
+            self._pmap_changed(vm, gppn, rec, stale=False)
         elif st is PageState.SWAPPED:
-            mpn = m.mem.alloc()
+            mpn = self.alloc_frame(vm, rec)
             m.mem.load_page(mpn, pm.swap.pop(gppn))
             pm.set(gppn, PageState.PRIVATE, mpn)
             rec.append(PmapChange(vm.name, gppn, PmapReason.SWAP_IN, st, PageState.PRIVATE, None, mpn,
@@ -82,6 +94,13 @@ class Vmm:
         elif st is PageState.SHARED and write:
             self._break_share(vm, gppn, rec)
         return pm.mpn[gppn]
+
+    def alloc_frame(self, vm: "Vm", rec: Record) -> int:
+        """A machine page for ``vm``: where the host reclaims memory, it first makes sure there
+        is one to take (in the low state the VM waits while the host reclaims)."""
+        if self.m.reclaim is not None:
+            self.m.reclaim.before_alloc(vm, rec)
+        return self.m.mem.alloc()
 
     def _back_large(self, vm: "Vm", gppn: int, events: list) -> bool:
         """Nested mode, EPT large pages: back the whole 2 MiB block around ``gppn`` with one
@@ -150,7 +169,7 @@ class Vmm:
         page frame changes)."""
         pm = vm.pmap
         old = pm.mpn[gppn]
-        new = self.m.mem.alloc()
+        new = self.alloc_frame(vm, events)
         self.m.mem.copy_page(old, new)
         self._unlarge(vm, gppn, events)
         pm.set(gppn, PageState.PRIVATE, new)
@@ -197,7 +216,7 @@ class Vmm:
             return
         pa, pb = a_vm.pmap, b_vm.pmap
         for v, g in ((a_vm, a), (b_vm, b)):
-            if v.pmap.state[g] in (PageState.UNMAPPED, PageState.SWAPPED):
+            if v.pmap.state[g] not in (PageState.PRIVATE, PageState.SHARED):
                 events.append(Note(Refusal.SHARE_STATE, v.name, g, v.pmap.state[g]))
                 return
             if g in v.guest.pt_pages:
@@ -210,6 +229,13 @@ class Vmm:
         if not self.m.mem.pages_equal(ma_, mb):
             events.append(Note(Refusal.CONTENTS_DIFFER))
             return
+        self.share_pages(a_vm, a, b_vm, b, events)
+
+    def share_pages(self, a_vm: "Vm", a: int, b_vm: "Vm", b: int, events: list) -> int:
+        """Point two resident gPPNs of identical contents (checked by the caller) at one read-only
+        machine page and free the duplicate; returns the shared MPN."""
+        pa, pb = a_vm.pmap, b_vm.pmap
+        ma_, mb = pa.mpn[a], pb.mpn[b]
         if pb.state[b] is PageState.SHARED and pa.state[a] is not PageState.SHARED:
             # the private page joins the existing group (not the other way round)
             a_vm, a, b_vm, b, pa, pb, ma_, mb = b_vm, b, a_vm, a, pb, pa, mb, ma_
@@ -233,6 +259,7 @@ class Vmm:
                 invept.add(vname)
         self.cpu.invept(invept, events)
         self.m.mem.free(mb)
+        return ma_
 
     # -- swapping ----------------------------------------------------------------------------
     def swap_out(self, op: Op, events: list) -> None:
@@ -248,12 +275,84 @@ class Vmm:
         if st is not PageState.PRIVATE:
             events.append(Note(Refusal.SWAP_STATE, vm.name, g, st))
             return
+        self.host_swap(vm, g, events)
+
+    def host_swap(self, vm: "Vm", g: int, events: list, cost: int = 0) -> None:
+        """Write a private page out to the VM's swap file and free its machine page."""
+        st = vm.pmap.state[g]
         mpn = vm.pmap.mpn[g]
         vm.pmap.swap[g] = self.m.mem.page_bytes(mpn)
         self._unlarge(vm, g, events)
         vm.pmap.set(g, PageState.SWAPPED, None)
-        events.append(PmapChange(vm.name, g, PmapReason.SWAP_OUT, st, PageState.SWAPPED, mpn, None))
+        events.append(PmapChange(vm.name, g, PmapReason.SWAP_OUT, st, PageState.SWAPPED, mpn, None, cost))
         if self._pmap_changed(vm, g, events):
             self.cpu.invept((vm.name,), events)
         self.m.mem.free(mpn)
 
+
+    # -- reclamation primitives (the host's policy, reclaim.py, decides when) ----------------------
+    def compress(self, vm: "Vm", g: int, events: list, cost: int = 0) -> bool:
+        """Compress a private page into the VM's compression cache and free its machine page.
+        False (nothing changed): it does not compress to 2 KiB, or the cache is full."""
+        m = self.m
+        pm = vm.pmap
+        mpn = pm.mpn[g]
+        z = zlib.compress(m.mem.page_bytes(mpn), 6)
+        if len(z) > SLOT_BYTES:
+            return False
+        limit = vm.pmap.pages * m.config.reclaim.compression_cache_percent // 100  # frames
+        cache = pm.zcache
+
+        def frame():
+            if len(cache.frames) >= limit or m.mem.free_count == 0:
+                return None
+            return m.mem.alloc()
+        slot = cache.take_slot(frame)
+        if slot is None:
+            return False
+        ma = cache.ma_of(slot)
+        m.mem.image[ma:ma + len(z)] = memoryview(z)
+        cache.pages[g] = (slot, len(z))
+        self._unlarge(vm, g, events)
+        st = pm.state[g]
+        pm.set(g, PageState.COMPRESSED, None)
+        events.append(PmapChange(vm.name, g, PmapReason.COMPRESS, st, PageState.COMPRESSED, mpn, None, cost))
+        if self._pmap_changed(vm, g, events):
+            self.cpu.invept((vm.name,), events)
+        m.mem.free(mpn)
+        return True
+
+    def _free_slot(self, vm: "Vm", slot: int) -> None:
+        cache = vm.pmap.zcache
+        ma = cache.ma_of(slot)
+        self.m.mem.image[ma:ma + SLOT_BYTES] = 0
+        empty = cache.release_slot(slot)
+        if empty is not None:
+            self.m.mem.free(empty)
+
+    def balloon_take(self, vm: "Vm", g: int, events: list) -> None:
+        """The guest's balloon driver pinned ``g``: the VMM frees whatever holds its contents (the
+        guest will not use the page)."""
+        m = self.m
+        pm = vm.pmap
+        st = pm.state[g]
+        old = pm.mpn[g]
+        if st is PageState.SWAPPED:
+            pm.swap.pop(g, None)
+        elif st is PageState.COMPRESSED:
+            self._free_slot(vm, pm.zcache.pages.pop(g)[0])
+        self._unlarge(vm, g, events)
+        pm.set(g, PageState.BALLOONED, None)
+        events.append(PmapChange(vm.name, g, PmapReason.BALLOON, st, PageState.BALLOONED,
+                                 None if old < 0 else old, None))
+        if self._pmap_changed(vm, g, events, stale=st in (PageState.PRIVATE, PageState.SHARED)):
+            self.cpu.invept((vm.name,), events)
+        if st is PageState.PRIVATE:
+            m.mem.free(old)
+        elif st is PageState.SHARED:
+            self._leave_share(old, (vm.name, g), events)
+
+    def balloon_return(self, vm: "Vm", g: int, events: list) -> None:
+        """The balloon deflated by ``g``: the guest may use it again (backed on its next touch)."""
+        vm.pmap.set(g, PageState.UNMAPPED, None)
+        events.append(PmapChange(vm.name, g, PmapReason.DEFLATE, PageState.BALLOONED, PageState.UNMAPPED, None, None))

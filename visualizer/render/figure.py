@@ -15,18 +15,27 @@ engine to discover: this module places every page itself. Two writers draw the p
 :func:`figure` only reads the machine, through its read-only views; it never changes it. The
 machine row shows the frames in use, centred under the VMs — or, given :func:`ma_slots` (every
 frame a whole run draws, in both modes), keeps each frame in one place for the whole run.
+
+:func:`figure` composes the picture from parts, one function each, in the manner of
+python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page),
+:func:`gva_row` over it, :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
+then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`ma_slot_box`),
+:func:`row_names` and :func:`ma_captions`; then :func:`edges` (:func:`arrow_tips`,
+:func:`arrow_path`, :func:`arrow_style`, :func:`arrow_title`); last the text fitting
+(:func:`fit_text`, :func:`fitted`). Each reads a :class:`Scene` and returns what it placed.
 """
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
 from ..engine import Machine, MachineConfig, Mode, OutOfMemory, Step, Trace
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import PS, RW, decode_entry
 from ..engine.pmap import NO_MPN
+from ..engine.views import Views
 from ..text.i18n import t
 
 FULL_ROW = 32
@@ -333,9 +342,8 @@ class _VmView:
     """Guest table pages write-protected by the VMM (shadow mode)."""
 
 
-def _vm_views(machine: Machine) -> list[_VmView]:
+def _vm_views(views: Views) -> list[_VmView]:
     out = []
-    views = machine.views
     for vm in views.vms():
         v = _VmView(vm.name, vm.index, vm.pages, vm.state, vm.mpn)
         for proc in vm.processes:
@@ -432,45 +440,6 @@ def _curve(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
     return (x0, y0, x0, y0 - k, x1, ys + k, x1, ys), (x1, y1)
 
 
-def _fit(b: Box, min_font: float) -> None:
-    """Keep a page's text inside its box: drop what the tooltip also says (a table's process
-    name), then shrink the text, then shorten it with an ellipsis."""
-    if b.text:
-        return
-    room = b.w - 2
-    if b.bottom and text_width(b.bottom, b.bottom_font) > room:
-        words = b.bottom.split(" ")
-        if len(words) == 3 and words[0] in LEVEL_NAMES.values():  # "PML4 editor WP" → "PML4 WP"
-            b.bottom = f"{words[0]} {words[2]}"
-    for attr, size_attr in (("top", "font"), ("bottom", "bottom_font")):
-        text, size = getattr(b, attr), getattr(b, size_attr)
-        if not text or "\n" in text or text_width(text, size) <= room:
-            continue
-        size = max(min_font, room / (len(text) * 0.6))
-        setattr(b, size_attr, size)
-        while text_width(text, size) > room and len(text) > 2:
-            text = text[:-2] + "…"
-        setattr(b, attr, text)
-
-
-def _vm_title(v: _VmView) -> str:
-    return f"{v.name} · {v.pages} × 4 KiB · gPA 0x0 – 0x{v.pages * 4096 - 1:x}"
-
-
-def _mark_changed(b: Box, lang: str) -> None:
-    """A page this step changed (a pmap change: shared, swapped, backed, freed): a dashed orange
-    border, unless it already has the solid one of the current access or of a walked table."""
-    b.classes += " changed"
-    b.tooltip += "\n" + t("dia.tip.changed", lang)
-    if b.border != CURRENT:
-        b.border, b.pen, b.dashed = CURRENT, CHANGED_PEN, True
-
-
-def _name(b: Box) -> str:
-    """A page as a screen reader should say it: the first line of its tooltip, else its label."""
-    return b.tooltip.split("\n", 1)[0] if b.tooltip else (b.top or b.id)
-
-
 def _curve_around(x0: float, y0: float, lane_x: float, y_in: float, y_out: float, x1: float,
                   y1: float) -> tuple[tuple, tuple]:
     """From (x0, y0) over to ``lane_x`` above the guest-physical row (``y_in``), straight down the
@@ -492,349 +461,667 @@ def _curve_below(x0: float, y0: float, y_turn: float, x1: float, y1: float) -> t
     return (x0, y0, x0, y0 - d / 3, x0, y0 - 2 * d / 3) + pts, end
 
 
-# -- building the figure ---------------------------------------------------------------------------
-def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en",
-           view: Optional["View"] = None) -> Figure:
-    """Place the memory-mapping diagram of ``machine`` (``view``: every page, or the vSphere
-    figure's data pages only)."""
-    h = highlight or Highlight()
+def _vm_title(v: _VmView) -> str:
+    return f"{v.name} · {v.pages} × 4 KiB · gPA 0x0 – 0x{v.pages * 4096 - 1:x}"
+
+
+def _mark_changed(b: Box, lang: str) -> None:
+    """A page this step changed (a pmap change: shared, swapped, backed, freed): a dashed orange
+    border, unless it already has the solid one of the current access or of a walked table."""
+    b.classes += " changed"
+    b.tooltip += "\n" + t("dia.tip.changed", lang)
+    if b.border != CURRENT:
+        b.border, b.pen, b.dashed = CURRENT, CHANGED_PEN, True
+
+
+def _mark_current(b: Box, current: bool, walked: bool = False) -> None:
+    """The page of the current access (a solid orange border), or a table page the step walked
+    (a thinner one)."""
+    if current:
+        b.classes += " current"
+        b.border, b.pen = CURRENT, 2.4
+    elif walked:
+        b.classes += " walked"
+        b.border, b.pen = CURRENT, 1.8
+
+
+def _name(b: Box) -> str:
+    """A page as a screen reader should say it: the first line of its tooltip, else its label."""
+    return b.tooltip.split("\n", 1)[0] if b.tooltip else (b.top or b.id)
+
+
+# -- the parts ------------------------------------------------------------------------------------
+# figure() composes the diagram from parts, as the rows read top to bottom: per VM its
+# guest-physical row, the guest-virtual row placed over it and the VM's box around both; then
+# the machine row under all VMs, the row names and the caption; then the arrows between the
+# boxes placed; last, every text fitted into its box. Each part is a function of what it reads
+# (a Scene: the machine's state through its read-only views, and the view) to what it places;
+# none changes the machine or what another part returned.
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """What the parts read, gathered once per figure: the machine (through its read-only views)
+    and the view's choices."""
+
+    views: Views
+    mode: Mode
+    vms: tuple
+    """The :class:`_VmView` s, in the machine's order."""
+    view: View
+    labels: dict
+    """(vm, process, gvpn) → the name the scenario gives the page."""
+    gpa_labels: dict
+    """(vm, gppn) → that name, followed to the guest-physical page it maps."""
+    ma_large: frozenset
+    """First MPN of each 2 MiB machine block (a 2 MiB EPT leaf): one wide box."""
+    table_pages: dict
+    """MPN → :class:`~visualizer.engine.views.TablePage` of the VMM's own tables."""
+    gpa_y: float
+    ma_y: float
+
+    @property
+    def data_only(self) -> bool:
+        return self.view.data_only
+
+
+class EdgeSpec(NamedTuple):
+    """An arrow before it is routed: from box ``tail`` down to box ``head``."""
+
+    tail: str
+    head: str
+    cls: str
+    """"guest-map" (gVA → gPA), "vmm-map" (gPA → MA) or "shadow-map" (gVA → MA)."""
+    current: bool = False
+    """On the current access's path."""
+
+
+def scene_of(machine: Machine, view: Optional[View] = None) -> Scene:
+    """Read what the parts need of ``machine`` for ``view`` (default: every page)."""
     view = view or View()
-    data_only = view.data_only
+    views = machine.views
     labels = {k: v for k, v in view.labels}
+    vms = tuple(_vm_views(views))
     gpa_y, ma_y = (ROW_GPA_Y, ROW_MA_Y) if not view.compact else (COMPACT_GPA_Y, COMPACT_MA_Y)
-    gpa_labels: dict[tuple[str, int], str] = {}
-    for v_ in machine.views.vms():
-        for p_ in v_.processes:
-            for gvpn_, gppn_, _pte in machine.views.guest_mappings(v_.name, p_.name) if labels else ():
-                lab = labels.get((v_.name, p_.name, gvpn_))
+    return Scene(views, machine.mode, vms, view, labels, _gpa_labels(views, labels), _ma_large(views, vms),
+                 views.table_pages(), gpa_y, ma_y)
+
+
+def _gpa_labels(views: Views, labels: dict) -> dict[tuple[str, int], str]:
+    """A named guest-virtual page's name for the guest-physical page it maps (the first name, if
+    several processes map one page)."""
+    out: dict[tuple[str, int], str] = {}
+    if not labels:
+        return out
+    for vm in views.vms():
+        for proc in vm.processes:
+            for gvpn, gppn, _pte in views.guest_mappings(vm.name, proc.name):
+                lab = labels.get((vm.name, proc.name, gvpn))
                 if lab:
-                    gpa_labels.setdefault((v_.name, gppn_), lab)
-    mode = machine.mode
-    views = _vm_views(machine)
-    first_word = machine.views.first_word
-    table_pages = machine.views.table_pages()
-    fig = Figure("" if view.compact else t("dia.title." + mode.value, lang), 0, 0)
-    ma_labels: dict[int, list[str]] = {}
-    lanes: list[tuple[str, float]] = []  # data-only view: shadow arrows pass the gPA row in a lane
-    boxes: dict[str, Box] = {}
-    edge_specs: list[tuple[str, str, str, bool]] = []  # tail, head, class, current
-    ma_owner: dict[int, list[tuple[str, int]]] = {}
-    ma_pt: dict[int, tuple[int, str]] = {}
-    x = LABEL_W
-    ma_wanted_x: dict[int, list[float]] = {}
-    # 2 MiB machine blocks (a 2 MiB EPT leaf): one wide box, id that of its first frame
-    ma_large: set[int] = set()
-    for v_ in views:
-        for blk in machine.views.ept_large_blocks(v_.name):
-            first = machine.views.vmm_mpn(v_.name, blk << 9)
+                    out.setdefault((vm.name, gppn), lab)
+    return out
+
+
+def _ma_large(views: Views, vms: tuple) -> frozenset[int]:
+    """First MPNs of the 2 MiB machine blocks the EPT maps with one leaf."""
+    out: set[int] = set()
+    for v in vms:
+        for blk in views.ept_large_blocks(v.name):
+            first = views.vmm_mpn(v.name, blk << 9)
             if first is not None:
-                ma_large.add(first & ~(LARGE - 1))
+                out.add(first & ~(LARGE - 1))
+    return frozenset(out)
 
-    def ma_box(m: int) -> int:
-        """The machine box a frame is drawn in: its 2 MiB block's first frame, or itself."""
-        return m & ~(LARGE - 1) if ma_large and m & ~(LARGE - 1) in ma_large else m
-    h_ma = None if h.mpn is None else ma_box(h.mpn)
 
-    for v in views:
-        vm_x0 = x
-        rowx = x + VM_PAD
-        # guest-physical row first: the gVA row is placed over it
-        wanted: set[int] = set() if data_only else set(v.pt_level)
-        for leaves in v.mappings.values():
-            wanted.update(g for _, g, _ in leaves if g < v.pages)
-        # guest 2 MiB pages (their first gPPN): one wide box in the gVA and the gPA row
-        glarge = frozenset(g for leaves in v.mappings.values() for _, g, pte in leaves if pte & PS)
-        h_gppn = h.gppn if h.vm == v.name else None
-        if h_gppn is not None and glarge and h_gppn & ~(LARGE - 1) in glarge:
-            h_gppn &= ~(LARGE - 1)
-        if h_gppn is not None:
-            wanted.add(h_gppn)
-        gppns, hidden = (sorted(wanted), 0) if data_only else _shown_gppns(v, wanted, glarge)
-        fig.hidden += hidden
-        prev = None
-        for g in gppns:
-            if prev is not None and g > prev + 1 and not data_only:
-                gid = f"gap-{v.name}-{prev + 1:x}-{g - 1:x}"
-                boxes[gid] = Box(gid, rowx + GAP_W / 2, gpa_y, GAP_W, PAGE_H, top="⋯",
-                                 bottom=t("dia.gap", lang, n=g - prev - 1), text=True, font=10,
-                                 font_colour=MUTED, classes="gap")
-                rowx += GAP_W + SEP
-            big = g in glarge
-            prev = g + LARGE - 1 if big else g
-            st = v.state[g]
-            narrow = st is PageState.UNMAPPED and v.pages <= FULL_ROW and g not in wanted
-            w = LARGE_W if big else (NARROW_W if narrow else PAGE_W)
-            nid = gpa_id(v.name, g)
-            b = Box(nid, rowx + w / 2, gpa_y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
-                    classes=f"page gpa {st.value}" + (" large" if big else ""))
-            tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {t('state.' + st.value, lang)}"]
-            if big:
-                tip[0] = f"{v.name} gPA 0x{g << PAGE_SHIFT:x} · 2 MiB (gPPN 0x{g:x}–0x{g + LARGE - 1:x})"
-            if g in v.pt_level:
-                level, pname = v.pt_level[g]
-                b.fill = FILL_GPT
-                b.classes += " gpt"
-                b.bottom = LEVEL_NAMES[level] + (f" {pname}" if len(v.mappings) > 1 and level == 4 else "")
-                tip.append(t("dia.tip.gpt", lang, level=LEVEL_NAMES[level], proc=pname))
-                if g in v.tracked:
-                    b.classes += " write-protected"
-                    b.border, b.pen = WP_BORDER, 1.8
-                    b.bottom += " WP"
-                    b.bottom_colour = WP_BORDER
-                    tip.append(t("dia.tip.wp", lang))
-            if st is PageState.SHARED:
-                b.fill, b.bottom = FILL_SHARED, t("dia.shared", lang)
-            elif st is PageState.SWAPPED:
-                b.fill, b.dashed, b.bottom = FILL_SWAPPED, True, t("dia.swapped", lang)
-            elif st is PageState.UNMAPPED and narrow:
-                # a page never touched in a small VM: a clean, quiet placeholder
-                b.fill, b.border, b.pen, b.font_colour = FILL_EMPTY, EMPTY_BORDER, 0.6, MUTED
-            elif st is PageState.UNMAPPED:
-                b.dashed, b.border, b.font_colour = True, MUTED, MUTED
-                b.bottom = t("dia.unmapped", lang)
-            elif big:
-                b.bottom = "2 MiB"
-            elif g not in v.pt_level:
-                b.bottom = _content(first_word(v.mpn[g]))
-            lab = gpa_labels.get((v.name, g))
-            if lab:
-                b.top, b.bottom, b.font = lab, f"0x{g << PAGE_SHIFT:x}", LABEL_FONT
-                b.classes += " labelled"
-                tip.insert(0, t("dia.tip.page", lang, label=lab))
-            if h_gppn == g:
-                b.classes += " current"
-                b.border, b.pen = CURRENT, 2.4
-            elif h.vm == v.name and g in h.walked_gpt:
-                b.classes += " walked"
-                b.border, b.pen = CURRENT, 1.8
-            b.tooltip = "\n".join(tip)
-            if (v.name, g) in h.changed:
-                _mark_changed(b, lang)
-            boxes[nid] = b
-            rowx += w + SEP
-            # the VMM's mapping: the pmap, or in nested mode the nested tables themselves (a guest
-            # 2 MiB page: its parts' frames, or the one 2 MiB machine block backing it)
-            heads: list[int] = []
-            for part in range(g, g + LARGE) if big else (g,):
-                m = machine.views.vmm_mpn(v.name, part)
-                if m is not None and ma_box(m) not in heads:
-                    heads.append(ma_box(m))
-            for m in heads:
-                ma_owner.setdefault(m, []).append((v.name, g))
-                if lab and lab not in ma_labels.get(m, []):
-                    ma_labels.setdefault(m, []).append(lab)
-                ma_wanted_x.setdefault(m, []).append(b.x)
-                if g in v.pt_level:
-                    ma_pt[m] = (v.pt_level[g][0], v.name)
-                edge_specs.append((nid, ma_id(m), "vmm-map", h_gppn == g and h_ma == m))
-        if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW and not data_only:
-            gid = f"gap-{v.name}-{prev + 1:x}-{v.pages - 1:x}"
-            boxes[gid] = Box(gid, rowx + GAP_W / 2, gpa_y, GAP_W, PAGE_H, top="⋯",
-                             bottom=t("dia.gap", lang, n=v.pages - 1 - prev), text=True, font=10,
-                             font_colour=MUTED, classes="gap")
-            rowx += GAP_W + SEP
-        gpa_end = rowx - SEP
-        # guest-virtual row: each page over its guest-physical page, in process groups
-        gx = x + VM_PAD
-        shown_gva: set[tuple[str, int]] = set()
-        gva_large: set[tuple[str, int]] = set()
+def ma_box(mpn: int, ma_large: frozenset) -> int:
+    """The machine box a frame is drawn in: its 2 MiB block's first frame, or itself."""
+    return mpn & ~(LARGE - 1) if ma_large and mpn & ~(LARGE - 1) in ma_large else mpn
 
-        def gva_box(pname: str, gvpn: int, large: set = gva_large) -> int:
-            """The gVA box a page is drawn in: its 2 MiB page's first page, or itself."""
-            return gvpn & ~(LARGE - 1) if large and (pname, gvpn & ~(LARGE - 1)) in large else gvpn
-        budget = ROW_CAP
-        for pname, leaves in v.mappings.items():
-            keep = leaves[:budget]
 
-            def covers(gvpn: int, pte: int, x: Optional[int]) -> bool:
-                return x is not None and gvpn <= x < gvpn + (LARGE if pte & PS else 1)
-            hv = h.gvpn if h.vm == v.name and h.process == pname else None
-            if hv is not None and not any(covers(g, pte, hv) for g, _, pte in keep):
-                keep = keep + [lf for lf in leaves if covers(lf[0], lf[2], hv)]
-            fig.hidden += len(leaves) - len(keep)
-            budget = max(0, budget - len(keep))
-            gw = max([PAGE_W] + [text_width(f"0x{gvpn << PAGE_SHIFT:x}", 8.5) + 6 for gvpn, _, _ in keep])
-            widths = [max(gw, LARGE_W) if pte & PS else gw for _, _, pte in keep]
-            targets = [boxes[gpa_id(v.name, g)].x - wd / 2 if gpa_id(v.name, g) in boxes else gx
-                       for (_, g, _), wd in zip(keep, widths, strict=True)]
-            xs = _spread(targets, gx, gw, widths if any(pte & PS for _, _, pte in keep) else None)
-            group_x0 = xs[0] if keep else gx
-            if not keep:
-                nid = f"none-{v.name}-{pname}"
-                w = max(PAGE_W * 2, text_width(t("dia.no_pages", lang), 8) + 8)
-                boxes[nid] = Box(nid, gx + w / 2, ROW_GVA_Y, w, PAGE_H, top=t("dia.no_pages", lang), text=True,
-                                 font=8, font_colour=MUTED, classes="none")
-                group_x1 = gx + w
-            else:
-                group_x1 = xs[-1] + widths[-1]
-            for (gvpn, gppn, pte), bx, wd in zip(keep, xs, widths, strict=True):
-                nid = gva_id(v.name, pname, gvpn)
-                cur = covers(gvpn, pte, hv)
-                big = bool(pte & PS)
-                size = " · 2 MiB" if big else ""
-                b = Box(nid, bx + wd / 2, ROW_GVA_Y, wd, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
-                        bottom=("2 MiB" if big else "") + ("" if pte & RW else (" " if big else "") +
-                                                            t("dia.read_only", lang)),
-                        fill=FILL_GVA, classes="page gva" + (" large" if big else ""),
-                        tooltip=f"{v.name}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x}{size} → gPA 0x{gppn << PAGE_SHIFT:x}\n"
-                                f"{t('dia.tip.pte', lang)} 0x{pte:x}: {decode_entry(pte)}")
-                lab = labels.get((v.name, pname, gvpn))
-                if lab:
-                    b.top, b.bottom, b.font = lab, f"0x{gvpn << PAGE_SHIFT:x}", LABEL_FONT
-                    b.classes += " labelled"
-                if cur:
-                    b.classes += " current"
-                    b.border, b.pen = CURRENT, 2.4
-                boxes[nid] = b
-                shown_gva.add((pname, gvpn))
-                if big:
-                    gva_large.add((pname, gvpn))
-                if gpa_id(v.name, gppn) in boxes:
-                    edge_specs.append((nid, gpa_id(v.name, gppn), "guest-map", cur))
-            fig.areas.append(Area(f"cluster-proc-{v.name}-{pname}", group_x0 - 5, ROW_GVA_Y - PAGE_H / 2 - 5,
-                                  group_x1 + 5, ROW_GVA_Y + PAGE_H / 2 + 17, t("dia.process", lang, name=pname),
-                                  "#ffffff", MUTED, dashed=True, font=8.5))
-            gx = group_x1 + GROUP_SEP
-        vm_x1 = max(gpa_end, gx - GROUP_SEP) + VM_PAD
-        if data_only and mode is Mode.SHADOW:
-            # shadow arrows skip the gPA row: they pass it in lanes to its right, inside the VM's box
-            n_sh = sum(1 for pname, gva, _m, _e in machine.views.shadow_leaves(v.name)
-                       if pname is not None and (pname, gva_box(pname, gva >> PAGE_SHIFT)) in shown_gva)
-            lane0 = gpa_end + LANE_SEP
-            vm_x1 = max(vm_x1, lane0 + LANE_SEP * n_sh + VM_PAD / 2)
-            lanes.extend((v.name, lane0 + LANE_SEP * k) for k in range(n_sh))
-        title = _vm_title(v)
-        vm_x1 = max(vm_x1, vm_x0 + text_width(title, 11) + 2 * VM_PAD)
-        fig.areas.insert(0, Area(f"cluster-vm-{v.name}", vm_x0, gpa_y - PAGE_H / 2 - 12, vm_x1,
-                                 ROW_GVA_Y + PAGE_H / 2 + 42, title, VM_TINTS[v.index % len(VM_TINTS)], MUTED,
-                                 font=11, bold=True))
-        # shadow entries present now: gVA → MA, dashed
-        if mode is Mode.SHADOW:
-            for pname, gva, m, _entry in machine.views.shadow_leaves(v.name):
-                if pname is None or (pname, gva_box(pname, gva >> PAGE_SHIFT)) not in shown_gva:
-                    continue
-                cur = h.vm == v.name and h.process == pname and h.gvpn == gva >> PAGE_SHIFT and h.mpn == m
-                edge_specs.append((gva_id(v.name, pname, gva_box(pname, gva >> PAGE_SHIFT)), ma_id(m), "shadow-map",
-                                   cur))
-                if data_only:
-                    ma_owner.setdefault(m, [])
-                ma_wanted_x.setdefault(m, [])
-        x = vm_x1 + VM_SEP
+def _gva_box(pname: str, gvpn: int, large: frozenset) -> int:
+    """The gVA box a page is drawn in: its process's 2 MiB page's first page, or itself."""
+    return gvpn & ~(LARGE - 1) if large and (pname, gvpn & ~(LARGE - 1)) in large else gvpn
 
-    # machine row: frames in use, in MPN order, centred under the VMs — or, with slots, every
-    # frame the run draws, each in its place at every step (a free one as a faint placeholder)
-    table_frames = {} if data_only else {m: (tp.kind, tp.vm, tp.level) for m, tp in table_pages.items()}
-    frames = sorted(set(ma_owner) | set(table_frames))
-    slots = view.ma_slots
-    if slots is not None and (ma_large or not set(frames) <= set(slots)):
-        slots = None  # a frame the slots did not foresee, or a 2 MiB block: the layout of frames in use
-    drawn = set(frames)
-    vm_index = {v.name: v.index for v in views}
-    vms_right = x - VM_SEP
-    row: list[tuple[str, float, int]] = []  # id, width, mpn (-1: gap)
+
+def _covers(gvpn: int, pte: int, x: Optional[int]) -> bool:
+    """Whether the leaf for ``gvpn`` (a 2 MiB one with PS in ``pte``) maps page ``x``."""
+    return x is not None and gvpn <= x < gvpn + (LARGE if pte & PS else 1)
+
+
+def gap_box(nid: str, x: float, y: float, n: int, lang: str) -> Box:
+    """A marker for ``n`` guest-physical pages left out of a row, its left edge at ``x``."""
+    return Box(nid, x + GAP_W / 2, y, GAP_W, PAGE_H, top="⋯", bottom=t("dia.gap", lang, n=n), text=True, font=10,
+               font_colour=MUTED, classes="gap")
+
+
+# -- the guest-physical row ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class GpaRow:
+    """A VM's guest-physical row, placed."""
+
+    boxes: tuple
+    """Pages and gap markers, left to right."""
+    end: float
+    """The right edge of its last box."""
+    hidden: int
+    """Pages in use left out (the row is capped at :data:`ROW_CAP`)."""
+    links: tuple
+    """The VMM's mapping of the pages drawn: (gPA box id, vm, gPPN, machine box MPN, current), in
+    row order — the pmap, or in nested mode the nested tables themselves."""
+
+
+def guest_large(v: _VmView) -> frozenset[int]:
+    """First gPPNs of the guest's 2 MiB pages: one wide box in the gVA and the gPA row."""
+    return frozenset(g for leaves in v.mappings.values() for _, g, pte in leaves if pte & PS)
+
+
+def current_gppn(h: Highlight, v: _VmView, glarge: frozenset) -> Optional[int]:
+    """The gPA box of the current access in ``v``: its page, or its 2 MiB page's first (None: the
+    access is not in this VM, or there is none)."""
+    g = h.gppn if h.vm == v.name else None
+    if g is not None and glarge and g & ~(LARGE - 1) in glarge:
+        g &= ~(LARGE - 1)
+    return g
+
+
+def gpa_wanted(v: _VmView, data_only: bool, h_gppn: Optional[int]) -> set[int]:
+    """The gPPNs the row must show: those the guest maps, its table pages (unless ``data_only``)
+    and the current access's."""
+    wanted: set[int] = set() if data_only else set(v.pt_level)
+    for leaves in v.mappings.values():
+        wanted.update(g for _, g, _ in leaves if g < v.pages)
+    if h_gppn is not None:
+        wanted.add(h_gppn)
+    return wanted
+
+
+def vmm_heads(scene: Scene, vm: str, g: int, big: bool) -> list[int]:
+    """The machine boxes the VMM maps gPPN ``g`` to (a guest 2 MiB page: its parts' frames, or
+    the one 2 MiB machine block backing it), in order, each once."""
+    heads: list[int] = []
+    for part in range(g, g + LARGE) if big else (g,):
+        m = scene.views.vmm_mpn(vm, part)
+        if m is not None and ma_box(m, scene.ma_large) not in heads:
+            heads.append(ma_box(m, scene.ma_large))
+    return heads
+
+
+def gpa_page(scene: Scene, v: _VmView, g: int, x: float, *, big: bool = False, wanted: bool = True,
+             current: bool = False, walked: bool = False, changed: bool = False, lang: str = "en") -> Box:
+    """The box of guest-physical page ``g`` of ``v``, its left edge at ``x``: its state (shared,
+    swapped, unmapped), a guest table page's level and write protection, a scenario's name, and
+    the highlight (``wanted``: the row must show it, so an untouched page of a small VM is not
+    drawn narrow)."""
+    st = v.state[g]
+    narrow = st is PageState.UNMAPPED and v.pages <= FULL_ROW and not wanted
+    w = LARGE_W if big else (NARROW_W if narrow else PAGE_W)
+    b = Box(gpa_id(v.name, g), x + w / 2, scene.gpa_y, w, PAGE_H, top="" if narrow else f"0x{g << PAGE_SHIFT:x}",
+            classes=f"page gpa {st.value}" + (" large" if big else ""))
+    tip = [f"{v.name} gPA 0x{g << PAGE_SHIFT:x} (gPPN 0x{g:x}): {t('state.' + st.value, lang)}"]
+    if big:
+        tip[0] = f"{v.name} gPA 0x{g << PAGE_SHIFT:x} · 2 MiB (gPPN 0x{g:x}–0x{g + LARGE - 1:x})"
+    if g in v.pt_level:
+        tip += _gpt_page(b, v, g, lang)
+    if st is PageState.SHARED:
+        b.fill, b.bottom = FILL_SHARED, t("dia.shared", lang)
+    elif st is PageState.SWAPPED:
+        b.fill, b.dashed, b.bottom = FILL_SWAPPED, True, t("dia.swapped", lang)
+    elif st is PageState.UNMAPPED and narrow:
+        # a page never touched in a small VM: a clean, quiet placeholder
+        b.fill, b.border, b.pen, b.font_colour = FILL_EMPTY, EMPTY_BORDER, 0.6, MUTED
+    elif st is PageState.UNMAPPED:
+        b.dashed, b.border, b.font_colour = True, MUTED, MUTED
+        b.bottom = t("dia.unmapped", lang)
+    elif big:
+        b.bottom = "2 MiB"
+    elif g not in v.pt_level:
+        b.bottom = _content(scene.views.first_word(v.mpn[g]))
+    lab = scene.gpa_labels.get((v.name, g))
+    if lab:
+        b.top, b.bottom, b.font = lab, f"0x{g << PAGE_SHIFT:x}", LABEL_FONT
+        b.classes += " labelled"
+        tip.insert(0, t("dia.tip.page", lang, label=lab))
+    _mark_current(b, current, walked)
+    b.tooltip = "\n".join(tip)
+    if changed:
+        _mark_changed(b, lang)
+    return b
+
+
+def _gpt_page(b: Box, v: _VmView, g: int, lang: str) -> list[str]:
+    """Mark ``b`` a guest page-table page (its level; "WP" if the VMM write-protects it) and
+    return the tooltip lines that say so."""
+    level, pname = v.pt_level[g]
+    b.fill = FILL_GPT
+    b.classes += " gpt"
+    b.bottom = LEVEL_NAMES[level] + (f" {pname}" if len(v.mappings) > 1 and level == 4 else "")
+    tip = [t("dia.tip.gpt", lang, level=LEVEL_NAMES[level], proc=pname)]
+    if g in v.tracked:
+        b.classes += " write-protected"
+        b.border, b.pen = WP_BORDER, 1.8
+        b.bottom += " WP"
+        b.bottom_colour = WP_BORDER
+        tip.append(t("dia.tip.wp", lang))
+    return tip
+
+
+def gpa_row(scene: Scene, v: _VmView, x: float, h: Highlight, lang: str = "en") -> GpaRow:
+    """Place ``v``'s guest-physical row from ``x``: its pages in address order (every page of a
+    small VM; of a larger one the pages in use, with gap markers), and the VMM's mapping of each."""
+    glarge = guest_large(v)
+    h_gppn = current_gppn(h, v, glarge)
+    h_ma = None if h.mpn is None else ma_box(h.mpn, scene.ma_large)
+    wanted = gpa_wanted(v, scene.data_only, h_gppn)
+    gppns, hidden = (sorted(wanted), 0) if scene.data_only else _shown_gppns(v, wanted, glarge)
+    boxes: list[Box] = []
+    links: list[tuple[str, str, int, int, bool]] = []
     prev = None
-    for m in frames if slots is None else sorted(set(slots)):
+    for g in gppns:
+        if prev is not None and g > prev + 1 and not scene.data_only:
+            boxes.append(gap_box(f"gap-{v.name}-{prev + 1:x}-{g - 1:x}", x, scene.gpa_y, g - prev - 1, lang))
+            x += GAP_W + SEP
+        big = g in glarge
+        prev = g + LARGE - 1 if big else g
+        b = gpa_page(scene, v, g, x, big=big, wanted=g in wanted, current=h_gppn == g,
+                     walked=h.vm == v.name and g in h.walked_gpt, changed=(v.name, g) in h.changed, lang=lang)
+        boxes.append(b)
+        x += b.w + SEP
+        links += [(b.id, v.name, g, m, h_gppn == g and h_ma == m) for m in vmm_heads(scene, v.name, g, big)]
+    if prev is not None and prev < v.pages - 1 and v.pages > FULL_ROW and not scene.data_only:
+        boxes.append(gap_box(f"gap-{v.name}-{prev + 1:x}-{v.pages - 1:x}", x, scene.gpa_y, v.pages - 1 - prev, lang))
+        x += GAP_W + SEP
+    return GpaRow(tuple(boxes), x - SEP, hidden, tuple(links))
+
+
+def vmm_arrows(links: tuple) -> list[EdgeSpec]:
+    """The VMM's mapping as arrows gPA → MA (solid)."""
+    return [EdgeSpec(nid, ma_id(m), "vmm-map", cur) for nid, _vm, _g, m, cur in links]
+
+
+# -- the guest-virtual row ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class GvaRow:
+    """A VM's guest-virtual row, placed: one group per process."""
+
+    boxes: tuple
+    groups: tuple
+    """The process groups' :class:`Area` s."""
+    arrows: tuple
+    """The guest's page tables as :class:`EdgeSpec` s gVA → gPA."""
+    shown: frozenset
+    """(process, gvpn) of every gVA box."""
+    large: frozenset
+    """(process, gvpn) of the 2 MiB pages among them."""
+    hidden: int
+    end: float
+    """The right edge of the last group."""
+
+
+def gva_kept(leaves: list, budget: int, hv: Optional[int]) -> list:
+    """The first ``budget`` of a process's leaves, and the one mapping the current access's page
+    ``hv`` if it is not among them."""
+    keep = leaves[:budget]
+    if hv is not None and not any(_covers(g, pte, hv) for g, _, pte in keep):
+        keep = keep + [lf for lf in leaves if _covers(lf[0], lf[2], hv)]
+    return keep
+
+
+def gva_places(vm: str, keep: list, x: float, gpa_boxes: dict) -> tuple[list[float], list[float]]:
+    """Left edges and widths of a process's gVA boxes from ``x``: each as close over its gPA box as
+    the order allows (every box wide enough for its address; a 2 MiB page wider)."""
+    gw = max([PAGE_W] + [text_width(f"0x{gvpn << PAGE_SHIFT:x}", 8.5) + 6 for gvpn, _, _ in keep])
+    widths = [max(gw, LARGE_W) if pte & PS else gw for _, _, pte in keep]
+    targets = [gpa_boxes[gpa_id(vm, g)].x - wd / 2 if gpa_id(vm, g) in gpa_boxes else x
+               for (_, g, _), wd in zip(keep, widths, strict=True)]
+    return _spread(targets, x, gw, widths if any(pte & PS for _, _, pte in keep) else None), widths
+
+
+def gva_page(scene: Scene, vm: str, pname: str, leaf: tuple, x: float, w: float, current: bool = False,
+             lang: str = "en") -> Box:
+    """The box of a guest-virtual page, ``leaf`` = (gvpn, gppn, pte), its left edge at ``x``."""
+    gvpn, gppn, pte = leaf
+    big = bool(pte & PS)
+    size = " · 2 MiB" if big else ""
+    b = Box(gva_id(vm, pname, gvpn), x + w / 2, ROW_GVA_Y, w, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
+            bottom=("2 MiB" if big else "") + ("" if pte & RW else (" " if big else "") + t("dia.read_only", lang)),
+            fill=FILL_GVA, classes="page gva" + (" large" if big else ""),
+            tooltip=f"{vm}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x}{size} → gPA 0x{gppn << PAGE_SHIFT:x}\n"
+                    f"{t('dia.tip.pte', lang)} 0x{pte:x}: {decode_entry(pte)}")
+    lab = scene.labels.get((vm, pname, gvpn))
+    if lab:
+        b.top, b.bottom, b.font = lab, f"0x{gvpn << PAGE_SHIFT:x}", LABEL_FONT
+        b.classes += " labelled"
+    _mark_current(b, current)
+    return b
+
+
+def no_pages_box(vm: str, pname: str, x: float, lang: str = "en") -> Box:
+    """The text standing for a process that maps no page, its left edge at ``x``."""
+    w = max(PAGE_W * 2, text_width(t("dia.no_pages", lang), 8) + 8)
+    return Box(f"none-{vm}-{pname}", x + w / 2, ROW_GVA_Y, w, PAGE_H, top=t("dia.no_pages", lang), text=True,
+               font=8, font_colour=MUTED, classes="none")
+
+
+def process_area(vm: str, pname: str, x0: float, x1: float, lang: str = "en") -> Area:
+    """A process's group around its gVA boxes from ``x0`` to ``x1`` (dashed, named below)."""
+    return Area(f"cluster-proc-{vm}-{pname}", x0 - 5, ROW_GVA_Y - PAGE_H / 2 - 5, x1 + 5, ROW_GVA_Y + PAGE_H / 2 + 17,
+                t("dia.process", lang, name=pname), "#ffffff", MUTED, dashed=True, font=8.5)
+
+
+def gva_row(scene: Scene, v: _VmView, x: float, gpa_boxes: dict, h: Highlight, lang: str = "en") -> GvaRow:
+    """Place ``v``'s guest-virtual row from ``x``: per process a group of its mapped pages, each
+    over its guest-physical page in ``gpa_boxes`` (the VM's gPA row), and the guest's mappings as
+    arrows. At most :data:`ROW_CAP` pages in all, and always the current access's."""
+    boxes: list[Box] = []
+    groups: list[Area] = []
+    arrows: list[EdgeSpec] = []
+    shown: set[tuple[str, int]] = set()
+    large: set[tuple[str, int]] = set()
+    hidden = 0
+    budget = ROW_CAP
+    for pname, leaves in v.mappings.items():
+        hv = h.gvpn if h.vm == v.name and h.process == pname else None
+        keep = gva_kept(leaves, budget, hv)
+        hidden += len(leaves) - len(keep)
+        budget = max(0, budget - len(keep))
+        xs, widths = gva_places(v.name, keep, x, gpa_boxes)
+        x0 = xs[0] if keep else x
+        if not keep:
+            boxes.append(no_pages_box(v.name, pname, x, lang))
+            x1 = x + boxes[-1].w
+        else:
+            x1 = xs[-1] + widths[-1]
+        for leaf, bx, wd in zip(keep, xs, widths, strict=True):
+            gvpn, gppn, pte = leaf
+            b = gva_page(scene, v.name, pname, leaf, bx, wd, _covers(gvpn, pte, hv), lang)
+            boxes.append(b)
+            shown.add((pname, gvpn))
+            if pte & PS:
+                large.add((pname, gvpn))
+            if gpa_id(v.name, gppn) in gpa_boxes:
+                arrows.append(EdgeSpec(b.id, gpa_id(v.name, gppn), "guest-map", _covers(gvpn, pte, hv)))
+        groups.append(process_area(v.name, pname, x0, x1, lang))
+        x = x1 + GROUP_SEP
+    return GvaRow(tuple(boxes), tuple(groups), tuple(arrows), frozenset(shown), frozenset(large), hidden,
+                  x - GROUP_SEP)
+
+
+# -- a VM: both rows in a box, and the shadow arrows -----------------------------------------------
+def shadow_arrows(scene: Scene, vm: str, shown: frozenset, large: frozenset,
+                  h: Highlight) -> tuple[list[EdgeSpec], list[int]]:
+    """The shadow page-table entries present now as arrows gVA → MA (dashed; shadow mode only),
+    from the gVA boxes drawn, and the MPNs they point to."""
+    arrows: list[EdgeSpec] = []
+    frames: list[int] = []
+    if scene.mode is not Mode.SHADOW:
+        return arrows, frames
+    for pname, gva, m, _entry in scene.views.shadow_leaves(vm):
+        if pname is None or (pname, _gva_box(pname, gva >> PAGE_SHIFT, large)) not in shown:
+            continue
+        cur = h.vm == vm and h.process == pname and h.gvpn == gva >> PAGE_SHIFT and h.mpn == m
+        arrows.append(EdgeSpec(gva_id(vm, pname, _gva_box(pname, gva >> PAGE_SHIFT, large)), ma_id(m), "shadow-map",
+                               cur))
+        frames.append(m)
+    return arrows, frames
+
+
+def vm_area(scene: Scene, v: _VmView, x0: float, gpa_end: float, gva_end: float,
+            n_shadow: int = 0) -> tuple[Area, tuple]:
+    """The VM's box from ``x0`` around its rows (wide enough for its title), and in the figure
+    view of shadow mode the lanes (vm, x) its ``n_shadow`` shadow arrows take past the gPA row,
+    inside the box to the row's right."""
+    x1 = max(gpa_end, gva_end) + VM_PAD
+    lanes: tuple = ()
+    if scene.data_only and scene.mode is Mode.SHADOW:
+        lane0 = gpa_end + LANE_SEP
+        x1 = max(x1, lane0 + LANE_SEP * n_shadow + VM_PAD / 2)
+        lanes = tuple((v.name, lane0 + LANE_SEP * k) for k in range(n_shadow))
+    title = _vm_title(v)
+    x1 = max(x1, x0 + text_width(title, 11) + 2 * VM_PAD)
+    return Area(f"cluster-vm-{v.name}", x0, scene.gpa_y - PAGE_H / 2 - 12, x1, ROW_GVA_Y + PAGE_H / 2 + 42, title,
+                VM_TINTS[v.index % len(VM_TINTS)], MUTED, font=11, bold=True), lanes
+
+
+@dataclass(frozen=True, slots=True)
+class VmPart:
+    """One VM, placed: its rows, its box, and the arrows from its pages."""
+
+    boxes: tuple
+    area: Area
+    groups: tuple
+    arrows: tuple
+    """VMM arrows, guest arrows, shadow arrows, in that order."""
+    links: tuple
+    """:attr:`GpaRow.links`."""
+    shadow_frames: tuple
+    lanes: tuple
+    hidden: int
+
+
+def vm_part(scene: Scene, v: _VmView, x: float, h: Highlight, lang: str = "en") -> VmPart:
+    """Place VM ``v`` with its box's left edge at ``x``: the gPA row first, the gVA row over it."""
+    gpa = gpa_row(scene, v, x + VM_PAD, h, lang)
+    gva = gva_row(scene, v, x + VM_PAD, {b.id: b for b in gpa.boxes}, h, lang)
+    shadow, frames = shadow_arrows(scene, v.name, gva.shown, gva.large, h)
+    area, lanes = vm_area(scene, v, x, gpa.end, gva.end, len(shadow))
+    return VmPart(gpa.boxes + gva.boxes, area, gva.groups, (*vmm_arrows(gpa.links), *gva.arrows, *shadow),
+                  gpa.links, tuple(frames), lanes, gpa.hidden + gva.hidden)
+
+
+# -- the machine row -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """What the machine row draws of each frame."""
+
+    owners: dict
+    """MPN → [(vm, gPPN)] the VMM maps to it, in the order drawn (a frame only a shadow arrow
+    reaches, in the figure view: [])."""
+    names: dict
+    """MPN → the scenario's names of the pages it backs."""
+    gpt: dict
+    """MPN → (level, vm) of a guest page-table page it backs."""
+    tables: dict
+    """MPN → (kind, vm, level) of a page of the VMM's own tables (none in the figure view)."""
+
+
+def machine_frames(scene: Scene, links: list, shadow_frames: list = ()) -> Frames:
+    """The frames the machine row draws, from the VMs' :attr:`GpaRow.links` and shadow arrows."""
+    owners: dict[int, list[tuple[str, int]]] = {}
+    names: dict[int, list[str]] = {}
+    gpt: dict[int, tuple[int, str]] = {}
+    pt_level = {v.name: v.pt_level for v in scene.vms}
+    for _nid, vm, g, m, _cur in links:
+        owners.setdefault(m, []).append((vm, g))
+        lab = scene.gpa_labels.get((vm, g))
+        if lab and lab not in names.get(m, []):
+            names.setdefault(m, []).append(lab)
+        if g in pt_level[vm]:
+            gpt[m] = (pt_level[vm][g][0], vm)
+    if scene.data_only:
+        for m in shadow_frames:
+            owners.setdefault(m, [])
+    tables = {} if scene.data_only else {m: (tp.kind, tp.vm, tp.level) for m, tp in scene.table_pages.items()}
+    return Frames(owners, names, gpt, tables)
+
+
+def row_slots(scene: Scene, frames: Frames) -> Optional[tuple]:
+    """The view's slots, if they hold every frame drawn now and no 2 MiB block is drawn (else
+    None: the layout of the frames in use)."""
+    slots = scene.view.ma_slots
+    if slots is not None and (scene.ma_large or not (set(frames.owners) | set(frames.tables)) <= set(slots)):
+        return None
+    return slots
+
+
+def ma_layout(frames: Frames, slots: Optional[tuple], ma_large: frozenset = frozenset()) -> list[tuple[str, float, int]]:
+    """The machine row's boxes left to right as (id, width, MPN; -1 for a gap marker): the frames
+    drawn in MPN order, or with ``slots`` every slot — one width for all, so that no frame's place
+    depends on what another holds now."""
+    row: list[tuple[str, float, int]] = []
+    prev = None
+    for m in sorted(set(frames.owners) | set(frames.tables)) if slots is None else sorted(set(slots)):
         if prev is not None and m > prev + 1:
             row.append((f"gap-ma-{prev + 1:x}-{m - 1:x}", MA_GAP_W, -1))
         prev = m + LARGE - 1 if m in ma_large else m
-        # slots: one width for all, so that no frame's place depends on what another holds now
         row.append((ma_id(m), PAGE_W if slots is not None else
-                    TABLE_W if m in table_frames else (LARGE_W if m in ma_large else PAGE_W), m))
+                    TABLE_W if m in frames.tables else (LARGE_W if m in ma_large else PAGE_W), m))
+    return row
+
+
+def ma_row_x(scene: Scene, row: list, vms_right: float, slots: Optional[tuple]) -> float:
+    """The machine row's left edge: centred under the VMs (which end at ``vms_right``) — with
+    slots, under their narrowest extent (their titles, the same at every step, in every mode and
+    language), so that a VM growing as pages come does not move the row."""
     row_w = sum(w for _, w, _ in row) + SEP * max(0, len(row) - 1)
     centre_right = vms_right
     if slots is not None:
-        # centred under the VMs' narrowest extent (their titles, the same at every step, in every
-        # mode and language), so that a VM growing as pages come does not move the row
-        centre_right = LABEL_W + sum(text_width(_vm_title(v), 11) + 2 * VM_PAD + VM_SEP for v in views) - VM_SEP
-    mx = max(LABEL_W, LABEL_W + ((centre_right - LABEL_W) - row_w) / 2)
-    changed_ma = {ma_box(c) for c in h.changed_ma}
+        centre_right = LABEL_W + sum(text_width(_vm_title(v), 11) + 2 * VM_PAD + VM_SEP for v in scene.vms) - VM_SEP
+    return max(LABEL_W, LABEL_W + ((centre_right - LABEL_W) - row_w) / 2)
+
+
+def ma_gap_box(nid: str, x: float, y: float, w: float) -> Box:
+    """A dot between frames that are not neighbours."""
+    return Box(nid, x + w / 2, y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED, classes="gap")
+
+
+def ma_slot_box(m: int, x: float, y: float, w: float, free: bool, changed: bool = False, lang: str = "en") -> Box:
+    """A faint placeholder for frame ``m``'s slot while it draws no page (``free``: no page uses
+    the frame now)."""
+    b = Box(ma_id(m), x + w / 2, y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}",
+            bottom=t("dia.free", lang) if free else "", fill=FILL_EMPTY, border=EMPTY_BORDER, pen=0.6,
+            font=7.5, font_colour=MUTED, classes="ma slot" + (" free" if free else ""),
+            tooltip=f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})\n" +
+            t("dia.tip.free" if free else "dia.tip.not_drawn", lang))
+    if changed:
+        _mark_changed(b, lang)
+    return b
+
+
+def ma_page(scene: Scene, frames: Frames, m: int, x: float, w: float, *, current: bool = False,
+            walked: bool = False, changed: bool = False, lang: str = "en") -> Box:
+    """The box of machine page ``m`` (a 2 MiB block's first frame stands for the block), its left
+    edge at ``x``: a VMM table page, or what it backs — shared, a guest table, a VM's page."""
+    big = m in scene.ma_large
+    b = Box(ma_id(m), x + w / 2, scene.ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}",
+            classes="page ma large" if big else "page ma")
+    tip = [f"MA 0x{m << PAGE_SHIFT:x} · 2 MiB (MPN 0x{m:x}–0x{m + LARGE - 1:x})" if big else
+           f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})"]
+    if m in frames.tables:
+        kind, vm_name, level = frames.tables[m]
+        b.classes += f" {kind}"
+        b.fill = FILL_SPT if kind == "spt" else FILL_EPT
+        b.font = 7.5
+        b.bottom = f"{t('dia.' + kind, lang)} {LEVEL_NAMES[level]}"
+        tip.append(t("dia.tip." + kind, lang, level=LEVEL_NAMES[level], vm=vm_name))
+    else:
+        tip += _backed_page(scene, frames, b, m, big, lang)
+    _mark_current(b, current, walked)
+    b.tooltip = "\n".join(tip)
+    if changed:
+        _mark_changed(b, lang)
+    return b
+
+
+def _backed_page(scene: Scene, frames: Frames, b: Box, m: int, big: bool, lang: str) -> list[str]:
+    """Mark ``b`` with what frame ``m`` backs (shared, a guest table, a VM's page, a scenario's
+    names) and return the tooltip lines naming its guest-physical pages."""
+    owners = frames.owners[m]
+    tip = [t("dia.tip.backs", lang, vm=vm, gpa=g << PAGE_SHIFT) for vm, g in owners]
+    if (len(owners) > 1 and not big) or any(scene.views.page_state(*o) is PageState.SHARED for o in owners):
+        b.classes += " shared"
+        b.fill, b.bottom = FILL_SHARED, t("dia.shared_n", lang, n=len(owners))
+    elif m in frames.gpt:
+        b.classes += " gpt"
+        b.fill = FILL_GPT
+        level, vm_name = frames.gpt[m]
+        b.bottom = LEVEL_NAMES[level] + (f" {vm_name}" if len(scene.vms) > 1 else "")
+    elif owners:
+        index = next(v.index for v in scene.vms if v.name == owners[0][0])
+        b.fill = VM_FILLS[index % len(VM_FILLS)]
+        b.bottom = "2 MiB" if big else _content(scene.views.first_word(m))
+    if frames.names.get(m):
+        b.bottom, b.top, b.font = f"0x{m << PAGE_SHIFT:x}", " ".join(frames.names[m]), LABEL_FONT
+        b.classes += " labelled"
+    return tip
+
+
+@dataclass(frozen=True, slots=True)
+class MaRow:
+    """The machine row, placed."""
+
+    boxes: tuple
+    end: float
+    """The right edge of its last box."""
+    slots: Optional[tuple]
+    """The slots it keeps (None: the frames in use)."""
+
+
+def ma_row(scene: Scene, frames: Frames, vms_right: float, h: Highlight, lang: str = "en") -> MaRow:
+    """Place the machine row under the VMs (which end at ``vms_right``): the frames in use, in
+    MPN order, centred under the VMs — or, with the view's slots, every frame the run draws, each
+    in its place at every step (a frame not drawn now as a faint placeholder)."""
+    slots = row_slots(scene, frames)
+    row = ma_layout(frames, slots, scene.ma_large)
+    x = ma_row_x(scene, row, vms_right, slots)
+    drawn = set(frames.owners) | set(frames.tables)
+    h_ma = None if h.mpn is None else ma_box(h.mpn, scene.ma_large)
+    changed = {ma_box(c, scene.ma_large) for c in h.changed_ma}
     busy = set() if slots is None else \
-        {mpn for v in views for mpn in v.mpn if mpn != NO_MPN} | set(table_pages)
+        {mpn for v in scene.vms for mpn in v.mpn if mpn != NO_MPN} | set(scene.table_pages)
+    boxes: list[Box] = []
     for nid, w, m in row:
         if m < 0:
-            boxes[nid] = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top="·", text=True, font=9, font_colour=MUTED,
-                             classes="gap")
-            mx += w + SEP
-            continue
-        if m not in drawn:
-            free = m not in busy
-            b = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}",
-                    bottom=t("dia.free", lang) if free else "", fill=FILL_EMPTY, border=EMPTY_BORDER, pen=0.6,
-                    font=7.5, font_colour=MUTED, classes="ma slot" + (" free" if free else ""),
-                    tooltip=f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})\n" +
-                    t("dia.tip.free" if free else "dia.tip.not_drawn", lang))
-            if m in changed_ma:
-                _mark_changed(b, lang)
-            boxes[nid] = b
-            mx += w + SEP
-            continue
-        big = m in ma_large
-        b = Box(nid, mx + w / 2, ma_y, w, PAGE_H, top=f"0x{m << PAGE_SHIFT:x}",
-                classes="page ma large" if big else "page ma")
-        tip = [f"MA 0x{m << PAGE_SHIFT:x} · 2 MiB (MPN 0x{m:x}–0x{m + LARGE - 1:x})" if big else
-               f"MA 0x{m << PAGE_SHIFT:x} (MPN 0x{m:x})"]
-        if m in table_frames:
-            kind, vm_name, level = table_frames[m]
-            b.classes += f" {kind}"
-            b.fill = FILL_SPT if kind == "spt" else FILL_EPT
-            b.font = 7.5
-            b.bottom = f"{t('dia.' + kind, lang)} {LEVEL_NAMES[level]}"
-            tip.append(t("dia.tip." + kind, lang, level=LEVEL_NAMES[level], vm=vm_name))
+            boxes.append(ma_gap_box(nid, x, scene.ma_y, w))
+        elif m not in drawn:
+            boxes.append(ma_slot_box(m, x, scene.ma_y, w, m not in busy, m in changed, lang))
         else:
-            owners = ma_owner[m]
-            tip += [t("dia.tip.backs", lang, vm=vm, gpa=g << PAGE_SHIFT) for vm, g in owners]
-            if (len(owners) > 1 and not big) or any(machine.views.page_state(*o) is PageState.SHARED for o in owners):
-                b.classes += " shared"
-                b.fill, b.bottom = FILL_SHARED, t("dia.shared_n", lang, n=len(owners))
-            elif m in ma_pt:
-                b.classes += " gpt"
-                b.fill = FILL_GPT
-                level, vm_name = ma_pt[m]
-                b.bottom = LEVEL_NAMES[level] + (f" {vm_name}" if len(views) > 1 else "")
-            elif owners:
-                b.fill = VM_FILLS[vm_index[owners[0][0]] % len(VM_FILLS)]
-                b.bottom = "2 MiB" if big else _content(first_word(m))
-            if ma_labels.get(m):
-                b.bottom, b.top, b.font = f"0x{m << PAGE_SHIFT:x}", " ".join(ma_labels[m]), LABEL_FONT
-                b.classes += " labelled"
-        if h_ma == m:
-            b.classes += " current"
-            b.border, b.pen = CURRENT, 2.4
-        elif m in h.walked_ma:
-            b.classes += " walked"
-            b.border, b.pen = CURRENT, 1.8
-        b.tooltip = "\n".join(tip)
-        if m in changed_ma:
-            _mark_changed(b, lang)
-        boxes[nid] = b
-        mx += w + SEP
-    right = max(vms_right, mx - SEP) + 12
-    # row names in the left margin
-    for key, y in (("dia.gva_row", ROW_GVA_Y), ("dia.gpa_row", gpa_y), ("dia.ma_row", ma_y)):
+            boxes.append(ma_page(scene, frames, m, x, w, current=h_ma == m, walked=m in h.walked_ma,
+                                 changed=m in changed, lang=lang))
+        x += w + SEP
+    return MaRow(tuple(boxes), x - SEP, slots)
+
+
+# -- row names and captions ------------------------------------------------------------------------
+def row_names(scene: Scene, lang: str = "en") -> list[Box]:
+    """The rows' names in the left margin."""
+    out = []
+    for key, y in (("dia.gva_row", ROW_GVA_Y), ("dia.gpa_row", scene.gpa_y), ("dia.ma_row", scene.ma_y)):
         nid = "row-" + key.split(".")[1].split("_")[0]
-        boxes[nid] = Box(nid, 2, y, LABEL_W - 6, PAGE_H, top=t(key, lang), text=True, font=8.5, font_colour=MUTED,
-                         anchor="start", classes="row-label")
-    ma_used, ma_total = machine.views.frames()
-    if not view.compact:
-        nid = "ma-caption"
-        boxes[nid] = Box(nid, LABEL_W, ma_y - PAGE_H / 2 - 12, 10, 12,
-                         top=t(("dia.ma_caption_figure" if view.data_only else "dia.ma_caption") +
-                               ("_slots" if slots is not None else ""), lang, used=ma_used, total=ma_total),
-                         text=True, font=8.5,
-                         font_colour=MUTED, anchor="start", classes="caption")
-        cap_end = LABEL_W + 2 + text_width(boxes[nid].top, 8.5)
-        if fig.hidden:  # after the caption, not over it
-            boxes["more"] = Box("more", cap_end + 10, ma_y - PAGE_H / 2 - 12, 10, 12,
-                                top=t("dia.more", lang, n=fig.hidden), text=True, font=8.5, font_colour=MUTED,
-                                anchor="start", classes="caption")
-            cap_end += 12 + text_width(boxes["more"].top, 8.5)
-        # a long caption (German, figure view) widens the picture rather than being cut off
-        right = max(right, cap_end + 12)
-    # edges: fan the arrow tips out over the top of a box that several arrows reach
+        out.append(Box(nid, 2, y, LABEL_W - 6, PAGE_H, top=t(key, lang), text=True, font=8.5, font_colour=MUTED,
+                       anchor="start", classes="row-label"))
+    return out
+
+
+def ma_captions(scene: Scene, slots: Optional[tuple], hidden: int, lang: str = "en") -> tuple[list[Box], float]:
+    """The caption over the machine row (frames in use; with ``slots``, that each keeps its
+    place) and after it how many pages the figure leaves out, with the right edge of the last;
+    none in the compact view (then the edge is 0)."""
+    if scene.view.compact:
+        return [], 0.0
+    used, total = scene.views.frames()
+    y = scene.ma_y - PAGE_H / 2 - 12
+    key = ("dia.ma_caption_figure" if scene.data_only else "dia.ma_caption") + ("_slots" if slots is not None else "")
+    caption = Box("ma-caption", LABEL_W, y, 10, 12, top=t(key, lang, used=used, total=total), text=True, font=8.5,
+                  font_colour=MUTED, anchor="start", classes="caption")
+    out = [caption]
+    end = LABEL_W + 2 + text_width(caption.top, 8.5)
+    if hidden:  # after the caption, not over it
+        more = Box("more", end + 10, y, 10, 12, top=t("dia.more", lang, n=hidden), text=True, font=8.5,
+                   font_colour=MUTED, anchor="start", classes="caption")
+        out.append(more)
+        end += 12 + text_width(more.top, 8.5)
+    return out, end
+
+
+# -- the arrows --------------------------------------------------------------------------------------
+EDGE_COLOURS = {"guest-map": GUEST_MAP, "vmm-map": VMM_MAP, "shadow-map": SHADOW_MAP}
+
+
+def arrow_tips(arrows: list, boxes: dict) -> dict[int, float]:
+    """Arrow index → the x of its tip: fanned out over the top of a box that several arrows reach,
+    in the order of their tails. Arrows whose tail or head is not drawn get none."""
     incoming: dict[str, list[tuple[float, int]]] = {}
-    for i, (tail, head, _cls, _cur) in enumerate(edge_specs):
-        if tail in boxes and head in boxes:
-            incoming.setdefault(head, []).append((boxes[tail].x, i))
+    for i, a in enumerate(arrows):
+        if a.tail in boxes and a.head in boxes:
+            incoming.setdefault(a.head, []).append((boxes[a.tail].x, i))
     tip_x: dict[int, float] = {}
     for head, lst in incoming.items():
         lst.sort()
@@ -843,60 +1130,161 @@ def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = 
         span = min(hb.w * 0.6, 8.0 * (n - 1))
         for k, (_, i) in enumerate(lst):
             tip_x[i] = hb.x + (0 if n == 1 else -span / 2 + span * k / (n - 1))
+    return tip_x
+
+
+def arrow_path(cls: str, tb: Box, hb: Box, tip_x: float, gpa_y: float,
+               lane_x: Optional[float] = None) -> tuple[tuple, tuple]:
+    """The spline of an arrow of class ``cls`` from box ``tb`` down to ``tip_x`` on box ``hb``:
+    an S-curve; a shadow arrow drops past the gPA row first (down the lane at ``lane_x``, if
+    given, else behind the page under it)."""
+    x0 = tb.x + (8 if cls == "shadow-map" else (-4 if cls == "guest-map" else 0))
+    if cls == "shadow-map" and lane_x is not None:
+        return _curve_around(x0, tb.y - tb.h / 2, lane_x, gpa_y + PAGE_H / 2 + 8, gpa_y - PAGE_H / 2 - 8, tip_x,
+                             hb.y + hb.h / 2)
+    if cls == "shadow-map":
+        return _curve_below(x0, tb.y - tb.h / 2, gpa_y - PAGE_H / 2 - 6, tip_x, hb.y + hb.h / 2)
+    return _curve(x0, tb.y - tb.h / 2, tip_x, hb.y + hb.h / 2)
+
+
+def arrow_style(cls: str, current: bool, faint: bool = False) -> tuple[str, float]:
+    """An arrow's colour and pen: its class's, thicker in orange on the current path; ``faint``
+    (many arrows): all but the current path translucent and thin."""
+    colour = EDGE_COLOURS[cls]
+    pen = 2.6 if current else (1.1 if cls == "shadow-map" else 1.0)
+    if faint and not current:
+        colour, pen = colour + "66", 0.8
+    return (CURRENT if current else colour), pen
+
+
+def arrow_title(a: EdgeSpec, tb: Box, hb: Box, mode: Mode, lang: str = "en") -> str:
+    """What an arrow means, in words (read by screen readers)."""
+    meaning = t({"guest-map": "leg.guest_map", "shadow-map": "leg.shadow_map"}.get(
+        a.cls, "leg.vmm_map_nested" if mode is Mode.NESTED else "leg.vmm_map"), lang)
+    return f"{meaning}: {_name(tb)} → {_name(hb)}" + (f" ({t('leg.current', lang)})" if a.current else "")
+
+
+def edges(scene: Scene, arrows: list, boxes: dict, lanes: list = (), lang: str = "en") -> list[Edge]:
+    """Route and style the arrows between the boxes placed (those whose ends are both drawn):
+    the current path last, so that it is drawn over the rest. In the figure view of shadow mode a
+    shadow arrow takes the next free lane of its VM (``lanes``: (vm, x))."""
+    tip_x = arrow_tips(arrows, boxes)
+    faint = len(tip_x) > DIM_EDGES
+    lanes = list(lanes)
     normal, current = [], []
-    # many arrows: fade all but the current path, so that it stands out
-    faint = sum(1 for i in tip_x) > DIM_EDGES
-    for i, (tail, head, cls, cur) in enumerate(edge_specs):
+    for i, a in enumerate(arrows):
         if i not in tip_x:
             continue
-        tb, hb = boxes[tail], boxes[head]
-        x0 = tb.x + (8 if cls == "shadow-map" else (-4 if cls == "guest-map" else 0))
-        if cls == "shadow-map" and data_only and lanes:
-            lane = next((k for k, (vn, _x) in enumerate(lanes) if tail.startswith(f"gva-{vn}-")), None)
-            if lane is None:
-                pts, end = _curve_below(x0, tb.y - tb.h / 2, gpa_y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
-            else:
-                lane_x = lanes.pop(lane)[1]
-                pts, end = _curve_around(x0, tb.y - tb.h / 2, lane_x, gpa_y + PAGE_H / 2 + 8,
-                                         gpa_y - PAGE_H / 2 - 8, tip_x[i], hb.y + hb.h / 2)
-        elif cls == "shadow-map":
-            pts, end = _curve_below(x0, tb.y - tb.h / 2, gpa_y - PAGE_H / 2 - 6, tip_x[i], hb.y + hb.h / 2)
-        else:
-            pts, end = _curve(x0, tb.y - tb.h / 2, tip_x[i], hb.y + hb.h / 2)
-        colour = {"guest-map": GUEST_MAP, "vmm-map": VMM_MAP, "shadow-map": SHADOW_MAP}[cls]
-        pen = 2.6 if cur else (1.1 if cls == "shadow-map" else 1.0)
-        if faint and not cur:
-            colour, pen = colour + "66", 0.8
-        meaning = t({"guest-map": "leg.guest_map", "shadow-map": "leg.shadow_map"}.get(
-            cls, "leg.vmm_map_nested" if mode is Mode.NESTED else "leg.vmm_map"), lang)
-        e = Edge(tail, head, cls + (" current" if cur else ""), pts, end, CURRENT if cur else colour, pen,
-                 dashed=cls == "shadow-map",
-                 title=f"{meaning}: {_name(boxes[tail])} → {_name(boxes[head])}" + (f" ({t('leg.current', lang)})"
-                                                                                   if cur else ""))
-        (current if cur else normal).append(e)
-    fig.edges = normal + current
-    top = ROW_GVA_Y + PAGE_H / 2 + 42 + (0 if view.compact else 28)
-    bottom = ma_y - PAGE_H / 2 - (6 if view.compact else 24)
-    # shift everything so that the picture starts at (0, 0)
-    dy = -bottom
-    for b in boxes.values():
+        lane_x = None
+        if a.cls == "shadow-map" and scene.data_only and lanes:
+            k = next((k for k, (vn, _x) in enumerate(lanes) if a.tail.startswith(f"gva-{vn}-")), None)
+            if k is not None:
+                lane_x = lanes.pop(k)[1]
+        tb, hb = boxes[a.tail], boxes[a.head]
+        pts, end = arrow_path(a.cls, tb, hb, tip_x[i], scene.gpa_y, lane_x)
+        colour, pen = arrow_style(a.cls, a.current, faint)
+        e = Edge(a.tail, a.head, a.cls + (" current" if a.current else ""), pts, end, colour, pen,
+                 dashed=a.cls == "shadow-map", title=arrow_title(a, tb, hb, scene.mode, lang))
+        (current if a.current else normal).append(e)
+    return normal + current
+
+
+# -- the text, fitted -------------------------------------------------------------------------------
+def fit_text(text: str, size: float, room: float, min_font: float) -> tuple[str, float]:
+    """A line of text in ``size`` points within ``room`` points: as it is if it fits (or has
+    several lines), else shrunk — never below ``min_font`` — and then shortened with an ellipsis."""
+    if not text or "\n" in text or text_width(text, size) <= room:
+        return text, size
+    size = max(min_font, room / (len(text) * 0.6))
+    while text_width(text, size) > room and len(text) > 2:
+        text = text[:-2] + "…"
+    return text, size
+
+
+def fitted(b: Box, min_font: float) -> tuple[str, float, str, float]:
+    """A page's (top, font, bottom, bottom_font) kept inside its box (texts without a box as they
+    are): first drop what the tooltip also says (a table's process name), then shrink the text,
+    then shorten it with an ellipsis."""
+    if b.text:
+        return b.top, b.font, b.bottom, b.bottom_font
+    room = b.w - 2
+    bottom = b.bottom
+    if bottom and text_width(bottom, b.bottom_font) > room:
+        words = bottom.split(" ")
+        if len(words) == 3 and words[0] in LEVEL_NAMES.values():  # "PML4 editor WP" → "PML4 WP"
+            bottom = f"{words[0]} {words[2]}"
+    return (*fit_text(b.top, b.font, room, min_font), *fit_text(bottom, b.bottom_font, room, min_font))
+
+
+# -- the composition ---------------------------------------------------------------------------------
+def shifted_points(points: tuple, dy: float) -> tuple:
+    """Spline control points (x0, y0, x1, y1, …) moved up by ``dy``."""
+    return tuple(p + (dy if k % 2 else 0) for k, p in enumerate(points))
+
+
+def _settle(fig: Figure, dy: float, compact: bool) -> None:
+    """The last pass over the figure's own new objects, in place: move everything up by ``dy`` so
+    that the picture starts at (0, 0), raise the lecture view's text to :data:`COMPACT_MIN_FONT`
+    (it is read from the back of a room), and fit every text into its box."""
+    for b in fig.boxes:
         b.y += dy
     for a in fig.areas:
         a.y0 += dy
         a.y1 += dy
     for e in fig.edges:
-        e.points = tuple(p + (dy if k % 2 else 0) for k, p in enumerate(e.points))
+        e.points = shifted_points(e.points, dy)
         e.end = (e.end[0], e.end[1] + dy)
-    fig.boxes = list(boxes.values())
-    if view.compact:
-        # the lecture view is read from the back of a room: no text smaller than COMPACT_MIN_FONT
+    if compact:
         for b in fig.boxes:
             b.font, b.bottom_font = max(b.font, COMPACT_MIN_FONT), max(b.bottom_font, COMPACT_MIN_FONT)
         for a in fig.areas:
             a.font = max(a.font, COMPACT_MIN_FONT)
     for b in fig.boxes:
-        _fit(b, COMPACT_MIN_FONT if view.compact else MIN_FIT_FONT)
-    fig.width, fig.height = right, top - bottom
+        b.top, b.font, b.bottom, b.bottom_font = fitted(b, COMPACT_MIN_FONT if compact else MIN_FIT_FONT)
+
+
+def figure(machine: Machine, highlight: Optional[Highlight] = None, lang: str = "en",
+           view: Optional["View"] = None) -> Figure:
+    """Place the memory-mapping diagram of ``machine`` (``view``: every page, or the vSphere
+    figure's data pages only): the VMs left to right, the machine row under them, then the
+    arrows, then the text fitted, each by its part."""
+    h = highlight or Highlight()
+    scene = scene_of(machine, view)
+    boxes: dict[str, Box] = {}
+    vm_areas: list[Area] = []
+    groups: list[Area] = []
+    arrows: list[EdgeSpec] = []
+    links: list = []
+    shadow_frames: list[int] = []
+    lanes: list = []
+    hidden = 0
+    x = LABEL_W
+    for v in scene.vms:
+        part = vm_part(scene, v, x, h, lang)
+        for b in part.boxes:
+            boxes[b.id] = b
+        vm_areas.insert(0, part.area)  # drawn first, behind their pages: the last VM's first, as ever
+        groups += part.groups
+        arrows += part.arrows
+        links += part.links
+        shadow_frames += part.shadow_frames
+        lanes += part.lanes
+        hidden += part.hidden
+        x = part.area.x1 + VM_SEP
+    vms_right = x - VM_SEP
+    row = ma_row(scene, machine_frames(scene, links, shadow_frames), vms_right, h, lang)
+    captions, caption_end = ma_captions(scene, row.slots, hidden, lang)
+    for b in (*row.boxes, *row_names(scene, lang), *captions):
+        boxes[b.id] = b
+    right = max(vms_right, row.end) + 12
+    if captions:  # a long caption (German, figure view) widens the picture rather than being cut off
+        right = max(right, caption_end + 12)
+    compact = scene.view.compact
+    top = ROW_GVA_Y + PAGE_H / 2 + 42 + (0 if compact else 28)
+    bottom = scene.ma_y - PAGE_H / 2 - (6 if compact else 24)
+    fig = Figure("" if compact else t("dia.title." + machine.mode.value, lang), right, top - bottom,
+                 vm_areas + groups, list(boxes.values()), edges(scene, arrows, boxes, lanes, lang), hidden)
+    _settle(fig, -bottom, compact)
     return fig
 
 

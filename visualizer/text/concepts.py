@@ -49,8 +49,11 @@ EPT_VIOLATION = "ept-violation"
 INVEPT = "invept"
 VPID_PCID = "vpid-pcid"
 MMU_CACHES = "mmu-caches"
+FAULT_INVALIDATES = "fault-invalidates"
 COW_SHARING = "cow-sharing"
 SWAPPING = "swapping"
+BALLOONING = "ballooning"
+MEMORY_STATES = "memory-states"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,9 @@ _KVM = "KVM Documentation/virt/kvm/x86/mmu.rst"
 _VSPHERE = "vSphere Resource Management, “Memory Virtualization”"
 _OSDI02 = "Waldspurger, “Memory Resource Management in VMware ESX Server”, OSDI 2002"
 _ASPLOS08 = "Bhargava et al., “Accelerating Two-Dimensional Page Walks for Virtualized Systems”, ASPLOS 2008"
+_SDM_3A_PSC = "Intel SDM Vol. 3A §4.10.3, “Paging-Structure Caches”"
+_SDM_3C_CACHE = "Intel SDM Vol. 3C §29.4 (§28.3 {older}), “Caching Translation Information”"
+_APM_NPT = "AMD64 APM Vol. 2, §15.25, “Nested Paging”"
 
 CONCEPTS: tuple[Concept, ...] = (
     Concept(TLB, f"{_SDM_3A_CACHE}; {_VSPHERE}", Example("esxi-figure", Mode.SHADOW, 6)),
@@ -103,10 +109,14 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(EPT_VIOLATION, _SDM_3C_EXITS, Example("esxi-figure", Mode.NESTED, 12)),
     Concept(INVEPT, f"{_SDM_3C_INV}; Linux KVM ept_sync_global", Example("esxi-figure", Mode.NESTED, 8)),
     Concept(VPID_PCID, f"{_SDM_3C_VPID}; {_SDM_3A_INV}", Example("no-vpid", Mode.SHADOW, 5)),
-    Concept(MMU_CACHES, f"Intel SDM Vol. 3A §4.10.3, “Paging-Structure Caches”; {_ASPLOS08}",
+    Concept(MMU_CACHES, f"{_SDM_3A_PSC}; {_SDM_3C_CACHE}; {_ASPLOS08}; {_APM_NPT}",
             Example("mmu-caches", Mode.NESTED, 13)),
+    Concept(FAULT_INVALIDATES, f"{_SDM_3A_INV}; {_SDM_3C_VPID}", Example("mmu-caches", Mode.NESTED, 2)),
     Concept(COW_SHARING, f"{_OSDI02}; {_VSPHERE}", Example("esxi-figure", Mode.NESTED, 13)),
     Concept(SWAPPING, f"{_VSPHERE}; {_OSDI02}", Example("esxi-figure", Mode.SHADOW, 12)),
+    Concept(BALLOONING, f"{_OSDI02} §3; {_VSPHERE}", Example("overcommit", Mode.NESTED, 1)),
+    Concept(MEMORY_STATES, f"{_VSPHERE} (vSphere 6 memory states, minFree); {_OSDI02} §6",
+            Example("overcommit", Mode.NESTED, 1)),
 )
 """Every concept, in teaching order."""
 
@@ -148,10 +158,12 @@ _FLUSH = {FlushReason.VM_SWITCH_NO_VPID: VPID_PCID, FlushReason.VM_EXIT_NO_VPID:
           FlushReason.VMM_RUN_NO_VPID: VPID_PCID, FlushReason.CR3_NO_PCID: VPID_PCID,
           FlushReason.ADDRESS_SPACE_FLUSH: VPID_PCID, FlushReason.INVLPG: INVLPG_EXIT,
           FlushReason.SHADOW_ENTRY_DROPPED: WP_GUEST_PT, FlushReason.SHADOW_ROOT_EVICTED: SHADOW_ROOT_CACHE,
-          FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT, FlushReason.PAGE_FAULT: MMU_CACHES,
-          FlushReason.EPT_VIOLATION: MMU_CACHES}
+          FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT, FlushReason.PAGE_FAULT: FAULT_INVALIDATES,
+          FlushReason.EPT_VIOLATION: FAULT_INVALIDATES}
 _PMAP = {PmapReason.BACK: PMAP, PmapReason.SHARE: COW_SHARING, PmapReason.COW_BREAK: COW_SHARING,
-         PmapReason.UNSHARE: COW_SHARING, PmapReason.SWAP_OUT: SWAPPING, PmapReason.SWAP_IN: SWAPPING}
+         PmapReason.UNSHARE: COW_SHARING, PmapReason.SWAP_OUT: SWAPPING, PmapReason.SWAP_IN: SWAPPING,
+         PmapReason.BALLOON: BALLOONING, PmapReason.DEFLATE: BALLOONING, PmapReason.COMPRESS: SWAPPING,
+         PmapReason.DECOMPRESS: SWAPPING}
 _ZAP = {ShadowZapReason.GUEST_PTE_WRITE: WP_GUEST_PT, ShadowZapReason.PMAP_CHANGE: PMAP,
         ShadowZapReason.INVLPG: INVLPG_EXIT}
 _GUEST = {GuestActionKind.ALLOC_TABLE: GUEST_FAULT, GuestActionKind.ALLOC_FRAME: GUEST_FAULT,
@@ -199,6 +211,10 @@ def concepts_of_event(ev) -> tuple[str, ...]:
         return (_FLUSH[ev.reason],)
     if name == "VmSwitch":
         return (VPID_PCID,)
+    if name == "HostStateChange":
+        return (MEMORY_STATES,)
+    if name == "ShareScan":
+        return (COW_SHARING,)
     if isinstance(ev, Note):
         if ev.refusal in _SHARING_REFUSALS:
             return (COW_SHARING,)

@@ -18,12 +18,13 @@ from typing import Optional
 from ..engine.events import (AdUpdate, DataAccess, EptUpdate, ExitReason, FaultKind, FlushReason, FlushScope,
                              GuestAction, GuestActionKind, GuestPageFault, Note, PmapChange, PmapReason, ShadowFill,
                              ShadowInvalidate, ShadowRoot, ShadowZapReason, Stage, TlbFill, TlbFlush, TlbLookup,
-                             TlbMiss, VmExit, VmSwitch, WalkCache, WalkCacheHit, Walker, WalkRef)
+                             TlbMiss, VmExit, VmSwitch, WalkCache, WalkCacheHit, Walker, WalkRef, HostState,
+                             HostStateChange, ScanResult, ShareScan)
 from ..engine.ops import OpKind
 from ..engine.counters import Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, FRAME_MASK, RW
-from ..engine.record import Episode, EpisodeKind, GuestWork
+from ..engine.record import Episode, EpisodeKind, GuestWork, Reclaim
 from . import concepts as C
 from .i18n import CATALOGUE, t
 
@@ -146,7 +147,10 @@ _EPT_PSC = (WalkCache.EPT_PML4E, WalkCache.EPT_PDPTE, WalkCache.EPT_PDE)
 _SPAN = {1: "4 KiB", 2: "2 MiB", 3: "1 GiB", 4: "512 GiB"}
 """What one entry at each level maps."""
 _PMAP_KEY = {PmapReason.BACK: "nar.back", PmapReason.SHARE: "nar.share", PmapReason.COW_BREAK: "nar.cow",
-             PmapReason.UNSHARE: "nar.unshare", PmapReason.SWAP_OUT: "nar.swap_out", PmapReason.SWAP_IN: "nar.swap_in"}
+             PmapReason.UNSHARE: "nar.unshare", PmapReason.SWAP_OUT: "nar.swap_out", PmapReason.SWAP_IN: "nar.swap_in",
+             PmapReason.BALLOON: "nar.balloon", PmapReason.DEFLATE: "nar.deflate", PmapReason.COMPRESS: "nar.compress",
+             PmapReason.DECOMPRESS: "nar.decompress"}
+_STATE_ORDER = {s: i for i, s in enumerate(HostState)}
 _EXIT_CONCEPT = {ExitReason.HIDDEN_FAULT: C.HIDDEN_FAULT, ExitReason.GUEST_FAULT: C.GUEST_FAULT,
                  ExitReason.PT_WRITE: C.WP_GUEST_PT, ExitReason.CR3_LOAD: C.CR3_EXIT, ExitReason.INVLPG: C.INVLPG_EXIT,
                  ExitReason.EPT_VIOLATION: C.EPT_VIOLATION}
@@ -164,6 +168,8 @@ class _Teller:
         self.amd = step.design == "amd"
         self.out: list[tuple[str, tuple[int, int], Optional[tuple]]] = []
         self.lookups = 0
+        self.done: set[int] = set()
+        """Episodes told already (a job tells the jobs inside it where they belong)."""
 
     # -- words ---------------------------------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -203,9 +209,12 @@ class _Teller:
 
     def episode(self, k: int) -> None:
         e = self.eps[k]
-        if e.start == e.end:
+        if e.start == e.end or k in self.done:
             return
-        if e.kind is EpisodeKind.WALK:
+        self.done.add(k)
+        if e.kind is EpisodeKind.RECLAIM:
+            self.reclaim(k)
+        elif e.kind is EpisodeKind.WALK:
             self.walk(k)
         elif e.kind is EpisodeKind.VM_EXIT:
             self.vm_exit(k)
@@ -285,14 +294,15 @@ class _Teller:
         e = self.eps[k]
         x = self.ev[e.start]
         self.say(self.exit_phrase(x), e.start, e.start + 1, (_EXIT_CONCEPT[x.reason],))
-        self.tell(e.start + 1, e.end, k)
         if x.reason is ExitReason.INVLPG and not any(
                 v.__class__ is ShadowInvalidate and v.reason is ShadowZapReason.INVLPG for v in self.ev[e.start:e.end]):
+            # what the VMM looked for and did not find, before it invalidates the address
             page = x.address & ~0xFFF
             gone = any(v.__class__ is ShadowInvalidate and v.reason is ShadowZapReason.GUEST_PTE_WRITE and v.gva == page
                        for v in self.ev[:e.start])
             self.say(self.t("nar.invlpg_gone" if gone else "nar.invlpg_none", gva=page), e.start, e.end,
                      (C.INVLPG_EXIT,))
+        self.tell(e.start + 1, e.end, k)
 
     def exit_phrase(self, e: VmExit) -> str:
         """Why the CPU left the guest, as precisely as the exit's record says."""
@@ -319,30 +329,45 @@ class _Teller:
         return self.t("nar.exit_ptw", gpa=e.address)
 
     def exits_on_the_way(self, k: int) -> None:
-        """The exits the guest kernel's own memory accesses caused in job ``k``, told as one
-        phrase per kind: the job is the story, the exits are what it cost."""
-        backs, ptws, novpid = [], [], 0
+        """The exits the guest kernel's own memory accesses caused in job ``k``: the backing exits
+        told as one phrase (the job is the story, the exits are what it cost), one or two
+        page-table-write exits told in full (the VMM's emulation is the lesson), more as one
+        phrase; the phrases in the order their first exit happened."""
+        backs, ptws, novpid = [], [], []
         for j, e in enumerate(self.eps):
             if e.parent != k or e.kind is not EpisodeKind.VM_EXIT:
                 continue
             if e.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
                 backs.append(e)
             elif e.reason is ExitReason.PT_WRITE:
-                ptws.append(e)
-            novpid += any(v.__class__ is TlbFlush and v.reason is FlushReason.VM_EXIT_NO_VPID
-                          for v in self.ev[e.start:e.end])
+                ptws.append((j, e))
+            if any(v.__class__ is TlbFlush and v.reason is FlushReason.VM_EXIT_NO_VPID for v in self.ev[e.start:e.end]):
+                novpid.append(e)
+        told = []
         if backs:
-            reason = backs[0].reason
-            self.say(self.t("nar.during_back", n=len(backs)), backs[0].start, backs[-1].end,
-                     (_EXIT_CONCEPT[reason], C.PMAP))
+            blocks = sum(1 for e in backs for v in self.ev[e.start:e.end]
+                         if v.__class__ is PmapChange and v.pages == 512)
+            key = "nar.during_back_2m" if blocks == len(backs) else "nar.during_back"
+            concepts = (_EXIT_CONCEPT[backs[0].reason], C.PMAP)
+            told.append((backs[0].start, lambda: self.say(self.t(key, n=len(backs)), backs[0].start, backs[-1].end,
+                                                          concepts)))
+            # the host's reclamation inside one of them (the VM blocked in the low state) is told in full
+            inside = {j for j, x in enumerate(self.eps) if any(x.parent == self.eps.index(b) for b in backs)}
+            for j in sorted(inside):
+                if self.eps[j].kind is EpisodeKind.RECLAIM:
+                    told.append((self.eps[j].start, lambda j=j: self.episode(j)))
         if len(ptws) > 2:
-            self.say(self.t("nar.during_ptw", n=len(ptws)), ptws[0].start, ptws[-1].end, (C.WP_GUEST_PT,))
+            first, last = ptws[0][1], ptws[-1][1]
+            told.append((first.start, lambda: self.say(self.t("nar.during_ptw", n=len(ptws)), first.start, last.end,
+                                                       (C.WP_GUEST_PT,))))
         else:  # one or two: the lesson itself (the VMM emulates the write and drops shadow entries)
-            for j, e in enumerate(self.eps):
-                if e.parent == k and e.kind is EpisodeKind.VM_EXIT and e.reason is ExitReason.PT_WRITE:
-                    self.vm_exit(j)
+            told += [(e.start, lambda j=j: self.vm_exit(j)) for j, e in ptws]
+            novpid = [e for e in novpid if e.reason is not ExitReason.PT_WRITE]  # told with their exits
         if novpid:
-            self.say(self.t("nar.during_novpid", n=novpid), self.eps[k].start, self.eps[k].end, (C.VPID_PCID,))
+            told.append((novpid[0].start, lambda: self.say(self.t("nar.during_novpid", n=len(novpid)), novpid[0].start,
+                                                           novpid[-1].end, (C.VPID_PCID,))))
+        for _start, tell in sorted(told, key=lambda x: x[0]):  # stable: a summary before the flushes it caused
+            tell()
 
     # -- the guest ----------------------------------------------------------------------------------
     def guest_fault(self, k: int) -> None:
@@ -367,16 +392,26 @@ class _Teller:
         job = e.reason
         acts = self.own_actions(k)
         kinds = [a.kind for _, a in acts]
-        span = (e.start, e.end)
+        # the job's own phrase starts after any job inside it (a split is told first)
+        inner = [x for x in self.eps if x.parent == k and x.kind is EpisodeKind.GUEST_WORK]
+        first = next((i for i in range(e.start, e.end) if not any(x.holds(i) for x in inner)), e.start)
+        span = (first, e.end)
+        if job is GuestWork.BALLOON:  # its page-outs are told as one phrase
+            self.guest_paging(k, acts, (e.start, e.end))
+            return
+        self.tell_children(k, before=first)  # jobs that came first (a page-out to free a frame)
+        if job in (GuestWork.PAGE_OUT, GuestWork.SWAP_IN):
+            self.guest_paging(k, acts, span)
+            return
         nothing = [a for _, a in acts if a.kind is GuestActionKind.NOTHING_TO_DO]
         if job in (GuestWork.DEMAND_ZERO, GuestWork.MAP) and not nothing:
-            self.populate(k, acts)
+            self.populate(k, acts, span)
         elif job is GuestWork.SPLIT_2M:
             split = next((a for _, a in acts if a.kind is GuestActionKind.SPLIT_LARGE), None)
             if split is not None:
                 self.guest([self.t("nar.gw_split", gva=split.gva or 0)], *span, (C.GUEST_FAULT,))
         elif job is GuestWork.FORK:
-            self.fork(k, acts)
+            self.fork(k, acts, span)
         elif job is GuestWork.COPY_ON_WRITE:
             self.tell_children(k)
             for _, a in acts:
@@ -420,20 +455,82 @@ class _Teller:
             elif a.kind is GuestActionKind.OUT_OF_MEMORY:
                 self.guest([self.t("nar.gw_oom")], *span)
         self.exits_on_the_way(k)
-        self.tell_after_actions(k)
 
-    def tell_children(self, k: int) -> None:
-        """The guest jobs inside job ``k`` (a split before a copy), in order."""
+    def guest_paging(self, k: int, acts, span: tuple[int, int]) -> None:
+        """The guest's own paging (page-out to its virtual disk, swap-in) and its balloon driver."""
+        e = self.eps[k]
+        job = e.reason
+        kinds = [a.kind for _, a in acts]
+        if job is GuestWork.PAGE_OUT:
+            a = next(a for _, a in acts if a.kind is GuestActionKind.SWAP_OUT)
+            self.guest([self.t("nar.gw_page_out", gva=a.gva or 0)], *span, (C.BALLOONING,))
+            self.exits_on_the_way(k)
+            self.tell_children(k)  # its INVLPG
+        elif job is GuestWork.SWAP_IN:
+            a = next((a for _, a in acts if a.kind is GuestActionKind.SWAP_IN), None)
+            if a is not None:
+                self.guest([self.t("nar.gw_swap_in", gva=a.gva or 0)], *span, (C.BALLOONING,))
+            self.exits_on_the_way(k)
+        else:
+            vm = self.step.op.vm if not self.vm_of(k) else self.vm_of(k)
+            pinned = kinds.count(GuestActionKind.BALLOON_INFLATE)
+            freed = kinds.count(GuestActionKind.BALLOON_DEFLATE)
+            paged = sum(1 for x in self.eps if x.parent == k and x.reason is GuestWork.PAGE_OUT)
+            for x in (j for j, x in enumerate(self.eps) if x.parent == k):
+                self.done.add(x)  # its page-outs are told here, as one phrase
+            if pinned:
+                self.say(self.t("nar.balloon_inflate", vm=vm, n=pinned), e.start, e.end, (C.BALLOONING,))
+                if paged:
+                    self.say(self.t("nar.balloon_paged", vm=vm, n=paged), e.start, e.end, (C.BALLOONING,))
+            if freed:
+                self.say(self.t("nar.balloon_deflate", vm=vm, n=freed), e.start, e.end, (C.BALLOONING,))
+
+    def vm_of(self, k: int) -> Optional[str]:
+        """The VM whose pages an episode's pmap changes concern (a balloon's)."""
+        e = self.eps[k]
+        return next((x.vm for x in self.ev[e.start:e.end] if x.__class__ is PmapChange), None)
+
+    # -- the host's reclamation ------------------------------------------------------------------------
+    def reclaim(self, k: int) -> None:
+        e = self.eps[k]
+        what = e.reason
+        evs = self.ev[e.start:e.end]
+        if what is Reclaim.PASS:
+            self.say(self.t("nar.rc_pass"), e.start, e.start + 1, (C.MEMORY_STATES,))
+            self.tell(e.start, e.end, k)
+        elif what is Reclaim.BLOCK:
+            self.say(self.t("nar.rc_block", vm=self.step.op.vm), e.start, e.end, (C.MEMORY_STATES,))
+            self.tell(e.start, e.end, k)
+        elif what is Reclaim.SHARE_SCAN:
+            scans = [x for x in evs if x.__class__ is ShareScan]
+            by = {r: sum(1 for x in scans if x.result is r) for r in ScanResult}
+            parts = [self.t("nar.rc_scan." + r.value, n=by[r]) for r in ScanResult if by[r]]
+            if scans:
+                self.say(self.t("nar.rc_scan", n=len(scans), parts=", ".join(parts)), e.start, e.end,
+                         (C.COW_SHARING,))
+            if any(x.__class__ is ShareScan and x.other and x.other[0] != x.vm for x in scans):
+                self.say(self.t("nar.salting"), e.start, e.end, (C.COW_SHARING,))
+        elif what is Reclaim.BALLOON:
+            self.tell(e.start, e.end, k)
+        else:
+            changes = [x for x in evs if x.__class__ is PmapChange]
+            comp = sum(1 for x in changes if x.reason is PmapReason.COMPRESS)
+            swap = sum(1 for x in changes if x.reason is PmapReason.SWAP_OUT)
+            if comp or swap:
+                parts = ([self.t("nar.rc_compressed", n=comp)] if comp else []) + \
+                    ([self.t("nar.rc_swapped", n=swap)] if swap else [])
+                self.say(self.t("nar.rc_compress_swap", parts=self.t("nar.and").join(parts)), e.start, e.end,
+                         (C.SWAPPING,))
+
+    def tell_children(self, k: int, before: Optional[int] = None) -> None:
+        """The guest jobs inside job ``k`` (a split before a copy, a page-out to free a frame), in
+        order; ``before``: only those that begin before that event."""
         for j, x in enumerate(self.eps):
-            if x.parent == k and x.kind is EpisodeKind.GUEST_WORK:
+            if x.parent == k and x.kind is EpisodeKind.GUEST_WORK and (before is None or x.start < before):
                 self.episode(j)
 
-    def tell_after_actions(self, k: int) -> None:
-        """Loose events of job ``k`` that are not the guest's actions (a SEGV's record is one)."""
-
-    def populate(self, k: int, acts) -> None:
+    def populate(self, k: int, acts, span: tuple[int, int]) -> None:
         """Demand-zero (or an explicit map): tables, the frame (or a 2 MiB page), zeroing, entries."""
-        e = self.eps[k]
         kinds = [a.kind for _, a in acts]
         tables = kinds.count(GuestActionKind.ALLOC_TABLE)
         frames = [a for _, a in acts if a.kind is GuestActionKind.ALLOC_FRAME]
@@ -457,10 +554,9 @@ class _Teller:
                 parts.append(self.t("nar.gw_zero", n=len(zeroed)))
         if ptes:
             parts.append(self.t("nar.gw_ptes", n=ptes))
-        self.guest(parts, e.start, e.end, (C.GUEST_FAULT,))
+        self.guest(parts, *span, (C.GUEST_FAULT,))
 
-    def fork(self, k: int, acts) -> None:
-        e = self.eps[k]
+    def fork(self, k: int, acts, span: tuple[int, int]) -> None:
         fork = next((a for _, a in acts if a.kind is GuestActionKind.FORK), None)
         if fork is None:
             return
@@ -469,12 +565,15 @@ class _Teller:
         copied = [a for a in writes if a.process == child]
         protected = [a for a in writes if a.process != child]
         tables = sum(1 for _, a in acts if a.kind is GuestActionKind.ALLOC_TABLE)
-        parts = [self.t("nar.gw_fork", proc=child, n=len(copied), m=len(protected), tables=tables)]
         big = sum(1 for a in copied if a.pages == 512)
-        if big:
-            parts.append(self.t("nar.gw_fork_2m", n=big))
-        self.guest(parts, e.start, e.end)
-        self.exits_on_the_way(k)
+        small = len(copied) - big
+        if small:
+            parts = [self.t("nar.gw_fork", proc=child, n=small, m=len(protected), tables=tables)]
+            if big:
+                parts.append(self.t("nar.gw_fork_2m", n=big))
+        else:
+            parts = [self.t("nar.gw_fork_2m_only", proc=child, n=big)]
+        self.guest(parts, *span)
 
     # -- one event ------------------------------------------------------------------------------------
     def event(self, i: int) -> None:
@@ -539,6 +638,14 @@ class _Teller:
                 self.guest([part], i, i + 1, (C.GUEST_FAULT,) if x.kind is GuestActionKind.SEGV else None)
         elif cls is GuestPageFault:
             self.say(self.t("nar.guest_pf", kind=_fault_text(x.kind, x.level, self.lang)), i, i + 1, (C.GUEST_FAULT,))
+        elif cls is HostStateChange:
+            worse = _STATE_ORDER[x.new] > _STATE_ORDER[x.old]
+            self.say(self.t("nar.rc_state_down" if worse else "nar.rc_state_up", n=x.free, min_free=x.min_free,
+                            state=self.t("hoststate." + x.new.value), does=self.t("hostdoes." + x.new.value)),
+                     i, i + 1, (C.MEMORY_STATES,))
+        elif cls is ShareScan:
+            self.say(self.t("nar.rc_scan", n=1, parts=self.t("nar.rc_scan." + x.result.value, n=1)), i, i + 1,
+                     (C.COW_SHARING,))
         elif cls is VmExit:
             self.say(self.exit_phrase(x), i, i + 1, (_EXIT_CONCEPT[x.reason],))
 
@@ -571,6 +678,14 @@ class _Teller:
             return self.t("nar.gw_exit", proc=a.process)
         if k is GuestActionKind.SPLIT_LARGE:
             return self.t("nar.gw_split", gva=a.gva or 0)
+        if k is GuestActionKind.SWAP_OUT:
+            return self.t("nar.gw_page_out", gva=a.gva or 0)
+        if k is GuestActionKind.SWAP_IN:
+            return self.t("nar.gw_swap_in", gva=a.gva or 0)
+        if k is GuestActionKind.BALLOON_INFLATE:
+            return self.t("nar.gw_balloon_pin", gpa=(a.gppn or 0) << PAGE_SHIFT)
+        if k is GuestActionKind.BALLOON_DEFLATE:
+            return self.t("nar.gw_balloon_free", gpa=(a.gppn or 0) << PAGE_SHIFT)
         if k is GuestActionKind.NOTHING_TO_DO:
             return self.t("nar.gw_nothing", detail=self.t("nothing." + a.why.name.lower()) if a.why else a.detail)
         if k is GuestActionKind.SEGV:

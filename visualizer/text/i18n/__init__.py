@@ -30,11 +30,11 @@ from types import MappingProxyType
 from typing import Mapping, Optional
 
 from . import (app, compare, costs, diagram, errors, export, learn_concepts, learn_exercises, learn_lessons,
-               narration, step, tables, walk)
+               narration, reclaim, step, tables, walk)
 
 LANGS = ("en", "de")
 LANG_NAMES = {"en": "English", "de": "Deutsch"}
-MODULES = (app, step, narration, diagram, tables, compare, costs, errors, walk, learn_concepts, learn_lessons,
+MODULES = (app, step, narration, reclaim, diagram, tables, compare, costs, errors, walk, learn_concepts, learn_lessons,
            learn_exercises, export)
 
 

@@ -37,24 +37,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cost.d.pt_write": ("guest PTE write, shadow: exit + emulation / nested: a plain store",
                         "Schreiben eines Gast-Seitentabelleneintrags, Schatten: Exit + Emulation / "
                         "verschachtelt: ein gewöhnlicher Speicherbefehl"),
-    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many nested TLB"
-                         " misses",
+    "cost.d.breakeven": ("break-even: one VM exit costs as much as the extra walking of this many TLB misses"
+                         " in nested mode",
                          "Gleichstand: ein VM-Exit kostet so viel wie der zusätzliche Durchlauf von so "
-                         "vielen verschachtelten TLB-Fehltreffern"),
+                         "vielen TLB-Fehltreffern im verschachtelten Modus"),
     "cost.pwc": ("Paging-structure caches", "Paging-Structure-Caches"),
-    "cost.pwc.off": ("Paging-structure caches (page-walk caches) and a nested TLB are modelled where a scenario "
-                     "turns them on ([mmu] pwc = true, nested_tlb = true; the built-in mmu-caches does): a cached "
-                     "entry saves the references of its own level and those above it — the walk goes on below the "
-                     "lowest level that hits. Otherwise every walk reference goes to the memory hierarchy at the cost above. For "
-                     "scale: real CPUs make about 1.5 references per walk natively and 4.4 virtualized with their "
-                     "caches (\"Every Walk's a Hit\", ASPLOS'22).",
-                     "Paging-Structure-Caches (Page-Walk-Caches) und ein verschachtelter TLB sind modelliert, wo ein "
-                     "Szenario sie einschaltet ([mmu] pwc = true, nested_tlb = true; das mitgelieferte mmu-caches "
-                     "tut es): ein zwischengespeicherter Eintrag spart die Zugriffe seiner Ebene und der Ebenen "
-                     "darüber — der Durchlauf geht unter der tiefsten getroffenen Ebene weiter. Sonst geht jeder Zugriff des "
-                     "Durchlaufs zum oben angegebenen Preis an die Speicherhierarchie. Zum Vergleich: echte CPUs "
-                     "machen mit ihren Caches etwa 1,5 Zugriffe je Durchlauf nativ und 4,4 virtualisiert "
-                     "(„Every Walk's a Hit“, ASPLOS'22)."),
+    "cost.pwc.off": (
+                     "The MMU caches are modelled where a scenario turns them on ([mmu] pwc, [mmu] nested_tlb, [mmu] design = "
+                     "\"intel\" or \"amd\"; the built-in mmu-caches does). Intel's paging-structure caches, found by the linear "
+                     "address, let a walk start below the lowest level that hits — under EPT a hit skips those levels' nested "
+                     "walks too, so a PDE-cache hit leaves 1 + 4 = 5 of 24 references — and its guest-physical mappings spare "
+                     "nested walks; AMD's page-walk cache spares the read of an upper-level entry it holds, and its nested TLB"
+                     " spares nested walks. Every other walk reference goes to the memory hierarchy at the cost above. For "
+                     "scale: simulations of CPUs with such caches give about 1.5 references per walk natively and 4.4 "
+                     "virtualized (\"Every Walk's a Hit\", ASPLOS'22).",
+                     "Die MMU-Caches sind modelliert, wo ein Szenario sie einschaltet ([mmu] pwc, [mmu] nested_tlb, [mmu] "
+                     "design = \"intel\" oder \"amd\"; das mitgelieferte mmu-caches tut es). Die Paging-Structure-Caches von "
+                     "Intel, gefunden über die lineare Adresse, lassen einen Durchlauf unter der tiefsten getroffenen Ebene "
+                     "beginnen — unter EPT überspringt ein Treffer auch die verschachtelten Durchläufe dieser Ebenen, ein "
+                     "Treffer im PDE-Cache lässt also 5 von 24 Zugriffen übrig (1 + 4) —, und seine Guest-Physical-Zuordnungen"
+                     " ersparen verschachtelte Durchläufe; der Page-Walk-Cache von AMD erspart das Lesen eines Eintrags einer "
+                     "oberen Ebene, den er hält, und sein verschachtelter TLB erspart verschachtelte Durchläufe. Jeder andere "
+                     "Zugriff des Durchlaufs geht zum oben angegebenen Preis an die Speicherhierarchie. Zum Vergleich: "
+                     "Simulationen von CPUs mit solchen Caches ergeben etwa 1,5 Zugriffe je Durchlauf nativ und 4,4 "
+                     "virtualisiert („Every Walk's a Hit“, ASPLOS'22)."),
     "cost.applies": ("These costs apply to the Compare page; the Step through page uses each scenario's own "
                      "cost table.",
                      "Diese Kosten gelten für den Vergleich; die Seite Schritt für Schritt nutzt die "
@@ -79,12 +85,20 @@ COSTS_DE: dict[str, tuple[str, str]] = {
                     "Schätzung: Ausnahmezustellung plus kurze Behandlung."),
     "page_zero": ("Eine 4-KiB-Seite nullen", "Schätzung: 4 KiB Speicherbefehle plus Cache-Fehlzugriffe."),
     "page_copy": ("Eine 4-KiB-Seite kopieren (Copy-on-Write)", "Schätzung: 4 KiB Lade- und Speicherbefehle."),
-    "decompress": ("Eine Seite aus dem Kompressions-Cache entpacken",
-                   "vSphere-Dokumentation: etwa 20 µs. Noch nicht verwendet: Seitenkompression ist nicht "
-                   "modelliert."),
+    "decompress": ("Eine Seite aus dem Kompressions-Cache entpacken", "vSphere-Dokumentation: etwa 20 µs."),
     "swap_in": ("Eine Seite von der Platte einlagern", "vSphere-Dokumentation: Millisekunden; 1 ms bei 3 GHz."),
     "vm_switch": ("CPU auf eine andere VM umschalten (World Switch)",
                   "Schätzung: zwei Exit-/Eintritts-Rundläufe plus Umschalten des VMM-Zustands."),
+    "compress": ("Eine Seite in den Kompressions-Cache komprimieren",
+                 "Schätzung: etwa 30 µs, ein Mehrfaches des Entpackens (Kompressoren der zlib-Klasse "
+                 "komprimieren um ein Mehrfaches langsamer, als sie entpacken). Einer VM nur angerechnet, "
+                 "während sie darauf wartet."),
+    "swap_out": ("Eine Seite auf die Platte schreiben",
+                 "Schätzung: wie ein Einlagern (Millisekunden). Einer VM nur angerechnet, während sie darauf "
+                 "wartet (der Host blockiert sie im Zustand low, oder der Gast lagert aus, um einen "
+                 "Seitenrahmen frei zu bekommen)."),
+    "share_scan": ("Eine Seite für den Scan der gemeinsamen Nutzung hashen",
+                   "Schätzung: ein 64-Bit-Hash über 4 KiB. Hintergrundarbeit des Hosts: keiner VM angerechnet."),
 }
 """German label and source of each cost; the English ones are the engine's (``costs.COSTS``)."""
 

@@ -28,6 +28,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "„{value}“ ist kein 64-Bit-Wert: bitte eine Hex-Zahl wie 0x2a angeben."),
     "err.engine": ("The operation could not run: {error}",
                    "Die Operation konnte nicht ausgeführt werden: {error}"),
+    "err.engine_bug": ("The engine broke one of its own rules at this step — a bug in the tool, not in your input "
+                       "({error}). Please report it with the scenario, the mode and the step: the address bar holds "
+                       "all three.",
+                       "Die Engine hat in diesem Schritt eine ihrer eigenen Regeln verletzt — ein Fehler des "
+                       "Werkzeugs, nicht Ihrer Eingabe ({error}). Bitte melden Sie ihn mit Szenario, Modus und "
+                       "Schritt: die Adresszeile enthält alle drei."),
     "err.out_of_memory": ("The machine ran out of machine pages at this step: {error}. Use a scenario with "
                           "more machine memory.",
                           "Der Maschine gingen in diesem Schritt die Maschinenseiten aus: {error}. Bitte ein"

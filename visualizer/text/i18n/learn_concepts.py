@@ -34,9 +34,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Schattenseitentabellen bis zu 4 Speicherzugriffe, mit verschachtelten Seitentabellen bis zu 24."),
     "concept.tlb.model": (
         "a set-associative TLB with LRU replacement, its size set by the scenario; 4 KiB and 2 MiB entries live "
-        "in separate arrays, as on real cores.",
+        "in separate arrays, as on real cores. An entry whose rights forbid an access (a write to a read-only or "
+        "still clean page) is not used: the CPU walks the tables again. The SDM allows that or a page fault "
+        "straight from the entry (Vol. 3A §4.10.4.3); the model chose the walk.",
         "ein satzassoziativer TLB mit LRU-Ersetzung, dessen Größe das Szenario festlegt; Einträge für 4 KiB und "
-        "2 MiB liegen wie bei echten Prozessorkernen in getrennten Feldern."),
+        "2 MiB liegen wie bei echten Prozessorkernen in getrennten Feldern. Ein Eintrag, dessen Rechte einen "
+        "Zugriff verbieten (Schreiben auf eine schreibgeschützte oder noch saubere Seite), wird nicht benutzt: "
+        "die CPU durchläuft die Tabellen erneut. Das SDM erlaubt das oder einen Seitenfehler direkt aus dem "
+        "Eintrag (Band 3A §4.10.4.3); das Modell hat den Durchlauf gewählt."),
 
     "concept.guest-fault.title": ("True guest page fault (demand paging)",
                                   "Echter Seitenfehler des Gasts (Demand Paging)"),
@@ -130,23 +135,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "A shadow entry is a copy of what the guest's tables said; when the guest changes its tables, the copy "
         "is stale. The CPU does not report ordinary memory writes to the VMM, so the VMM write-protects every "
         "guest page-table page that a shadow page mirrors. A guest write to one exits; the VMM emulates the "
-        "write, drops the shadow entries it affects and invalidates their gVAs in the TLB. Writes to table pages "
+        "write, drops the shadow entries it affects and invalidates their translations in the TLB. Writes to table pages "
         "that no shadow mirrors run at full speed. This is why shadow paging is expensive for guests that create "
         "and change mappings often, and why nested paging, where such writes need no exit, helps them most.",
         "Ein Schatteneintrag ist eine Kopie dessen, was in den Seitentabellen des Gasts stand; ändert der Gast "
         "seine Tabellen, ist die Kopie veraltet. Gewöhnliche Schreibzugriffe meldet die CPU dem VMM nicht, also "
         "schützt der VMM jede Seitentabellenseite des Gasts, die eine Schattenseite spiegelt, gegen Schreiben. "
         "Ein Schreibzugriff des Gasts darauf führt zum VM-Exit; der VMM emuliert ihn, verwirft die betroffenen "
-        "Schatteneinträge und macht ihre gVAs im TLB ungültig. Schreibzugriffe auf Tabellenseiten, die kein "
+        "Schatteneinträge und macht ihre Übersetzungen im TLB ungültig. Schreibzugriffe auf Tabellenseiten, die kein "
         "Schatten spiegelt, laufen mit voller Geschwindigkeit. Deshalb sind Schattenseitentabellen teuer für "
         "Gäste, die oft Abbildungen anlegen und ändern — und deshalb helfen verschachtelte Seitentabellen, bei "
         "denen solche Schreibzugriffe keinen VM-Exit brauchen, gerade ihnen."),
     "concept.wp-guest-pt.model": (
         "every write to a mirrored table page exits. KVM can also let leaf tables go “unsync” until the next "
-        "INVLPG or CR3 load, so that writes to them need no exit; the model does not.",
+        "INVLPG or CR3 load, so that writes to them need no exit; the model does not. Each shadow table has one "
+        "parent here, so the VMM knows the one gVA of every entry it drops and invalidates just that address; "
+        "KVM's shadow pages can have several parents, and it flushes the whole VPID after such zaps.",
         "jeder Schreibzugriff auf eine gespiegelte Tabellenseite führt zum VM-Exit. KVM kann Blatt-Tabellen "
         "außerdem bis zum nächsten INVLPG oder CR3-Laden „unsync“ werden lassen, sodass Schreibzugriffe darauf "
-        "keinen VM-Exit brauchen; das Modell tut das nicht."),
+        "keinen VM-Exit brauchen; das Modell tut das nicht. Jede Schattentabelle hat hier genau einen "
+        "Elterneintrag, daher kennt der VMM die eine gVA jedes verworfenen Eintrags und macht nur diese Adresse "
+        "ungültig; die Schattenseiten von KVM können mehrere Eltern haben, und KVM leert nach solchen Verwerfungen "
+        "die ganze VPID."),
 
     "concept.cr3-exit.title": ("CR3 loads: an exit with shadow tables, none with nested tables",
                                "CR3-Laden: VM-Exit mit Schattenseitentabellen, keiner mit verschachtelten"),
@@ -203,16 +213,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "references to find the guest's PML4 in machine memory, then the guest's entry; the same for the PDPT, "
         "the PD and the PT; and finally 4 nested references for the data page's gPA — (4+1)×(4+1)−1 = 24 "
         "references instead of 4. That is the price for needing no exits on page-table updates and context "
-        "switches. 2 MiB pages shorten the walk (19 references with large pages in one dimension, 15 in both), "
-        "and MMU caches cut it much further.",
+        "switches. 2 MiB pages shorten the walk: (3+1)×(4+1)−1 = 19 references with large pages in one "
+        "dimension, (3+1)×(3+1)−1 = 15 in both. MMU caches cut it further: on Intel a PDE-cache hit leaves "
+        "1 + 4 = 5, and a cached translation of the data page's gPA leaves 1.",
         "Im verschachtelten Modus enthalten die Seitentabellen des Gasts physische Adressen des Gasts, und jede "
         "davon muss selbst über die verschachtelten (EPT-)Seitentabellen des VMM übersetzt werden. Ein "
         "TLB-Fehltreffer durchläuft die Tabellen daher in zwei Dimensionen: 4 verschachtelte Zugriffe, um die "
         "PML4 des Gasts im Maschinenspeicher zu finden, dann der Eintrag des Gasts; dasselbe für PDPT, PD und PT; "
         "zuletzt 4 verschachtelte Zugriffe für die gPA der Datenseite — (4+1)×(4+1)−1 = 24 Speicherzugriffe "
         "statt 4. Das ist der Preis dafür, dass Änderungen an Seitentabellen und Kontextwechsel keine VM-Exits "
-        "brauchen. Seiten von 2 MiB verkürzen den Durchlauf (19 Zugriffe mit großen Seiten in einer Dimension, "
-        "15 in beiden), MMU-Caches verkürzen ihn noch viel mehr."),
+        "brauchen. Seiten von 2 MiB verkürzen den Durchlauf: (3+1)×(4+1)−1 = 19 Zugriffe mit großen Seiten in "
+        "einer Dimension, (3+1)×(3+1)−1 = 15 in beiden. MMU-Caches verkürzen ihn weiter: Bei Intel lässt ein "
+        "Treffer im PDE-Cache 1 + 4 = 5 übrig, eine gespeicherte Übersetzung der gPA der Datenseite 1."),
 
     "concept.ept-violation.title": ("EPT violation", "EPT-Verletzung"),
     "concept.ept-violation.why": (
@@ -247,6 +259,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "hinzufügt, etwa das Hinterlegen einer Seite nach einer EPT-Verletzung, braucht kein INVEPT: Die Verletzung "
         "selbst hat die gespeicherten Zuordnungen für diese Adresse verworfen."),
 
+    "concept.invept.model": (
+        "single-context by default, all-context with nested.invept = all. The AMD design has no INVEPT: the VMM "
+        "has the next VMRUN flush the guest's ASID (the VMCB's TLB control), which takes its TLB entries, its "
+        "nested TLB and its page-walk-cache entries.",
+        "Single-Context als Voreinstellung, All-Context mit nested.invept = all. Der AMD-Entwurf kennt kein "
+        "INVEPT: Der VMM lässt beim nächsten VMRUN die ASID des Gasts leeren (TLB-Control im VMCB); das nimmt "
+        "ihre TLB-Einträge, ihren verschachtelten TLB und ihre Einträge im Page-Walk-Cache mit."),
+
     "concept.vpid-pcid.title": ("TLB tags: VPID and PCID", "TLB-Markierungen: VPID und PCID"),
     "concept.vpid-pcid.why": (
         "A TLB entry is valid only in the VM and the address space it was made in. Without tags the CPU must "
@@ -263,30 +283,90 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Mit PCID (je Adressraum) und VPID (je virtueller CPU) trägt jeder Eintrag eine Markierung, und die "
         "Einträge bleiben erhalten, wenn Prozess oder VM wechseln oder die CPU zum VMM und zurück wechselt."),
     "concept.vpid-pcid.model": (
-        "one VPID per VM (each VM has one virtual CPU) and one PCID per process; the scenario turns each on or off.",
-        "eine VPID je VM (jede VM hat eine virtuelle CPU) und eine PCID je Prozess; das Szenario schaltet beide "
-        "einzeln ein oder aus."),
+        "one VPID per VM (each VM has one virtual CPU, so there are no remote TLB shootdowns) and one PCID per "
+        "process; the scenario turns each on or off. With PCID on, every CR3 load keeps the entries, as if its "
+        "no-flush bit 63 were set; INVPCID is not modelled. In the AMD design ASIDs play the part of VPIDs.",
+        "eine VPID je VM (jede VM hat eine virtuelle CPU, daher gibt es keine TLB-Shootdowns auf anderen CPUs) und "
+        "eine PCID je Prozess; das Szenario schaltet beide einzeln ein oder aus. Mit PCID behält jedes Laden von "
+        "CR3 die Einträge, als wäre sein No-Flush-Bit 63 gesetzt; INVPCID ist nicht modelliert. Im AMD-Entwurf "
+        "übernehmen ASIDs die Rolle der VPIDs."),
 
-    "concept.mmu-caches.title": ("MMU caches: paging-structure caches and the nested TLB",
-                                 "MMU-Caches: Paging-Structure-Caches und der verschachtelte TLB"),
+    "concept.mmu-caches.title": ("MMU caches beside the TLB: Intel's and AMD's",
+                                 "MMU-Caches neben dem TLB: die von Intel und von AMD"),
     "concept.mmu-caches.why": (
-        "Besides the TLB, CPUs cache entries of the upper page-table levels (Intel: PML4E, PDPTE and PDE caches), "
-        "so the walk for a page near one walked recently starts below the lowest level that hits. For the 2D "
-        "walk a nested TLB also keeps gPA → MA translations, so guest tables and data pages whose gPA it holds "
-        "need no nested walk. Together they turn most 24-reference walks into a few references; this is why "
-        "nested paging costs far less in practice than its worst case.",
-        "Neben dem TLB speichern CPUs Einträge der oberen Seitentabellenebenen (Intel: PML4E-, PDPTE- und "
-        "PDE-Caches); der Durchlauf für eine Seite in der Nähe einer eben durchlaufenen beginnt daher unterhalb "
-        "der niedrigsten Ebene mit Treffer. Für den zweidimensionalen Durchlauf hält ein verschachtelter TLB "
-        "außerdem Übersetzungen gPA → MA, sodass Seitentabellen und Datenseiten des Gasts, deren gPA er kennt, "
-        "keinen verschachtelten Durchlauf brauchen. Zusammen machen sie aus den meisten Durchläufen mit 24 "
-        "Zugriffen einige wenige; deshalb kosten verschachtelte Seitentabellen in der Praxis weit weniger als im "
+        "Besides the TLB, CPUs cache entries of the upper page-table levels, so the walk for a page near one "
+        "walked recently starts below the levels that hit. Intel finds its PML4E, PDPTE and PDE caches by the "
+        "linear address; under EPT each entry is a combined mapping that holds the host-physical address of the "
+        "next guest table, so one PDE-cache hit skips the guest PML4, PDPT and PD with all their nested walks and "
+        "leaves 1 + 4 = 5 of the 24 references: the guest PTE and the nested walk of the data page. Intel's "
+        "guest-physical mappings, tagged by the EPT root, add gPA → MA translations and EPT paging-structure "
+        "caches, which shorten or spare the nested walks that remain. AMD's design, the one Bhargava et al. "
+        "study, keeps guest and nested entries in a page-walk cache found by the physical address they are "
+        "stored at, so a guest table's machine address must be known first — from a nested TLB of gPA → MA "
+        "translations or from a nested walk. Either way most 24-reference walks shrink to a few references, "
+        "which is why nested paging costs far less in practice than in its worst case.",
+        "Neben dem TLB speichern CPUs Einträge der oberen Seitentabellenebenen; der Durchlauf für eine Seite in "
+        "der Nähe einer eben durchlaufenen beginnt daher unterhalb der Ebenen mit Treffer. Intel sucht in seinen "
+        "PML4E-, PDPTE- und PDE-Caches nach der linearen Adresse; unter EPT ist jeder Eintrag eine kombinierte "
+        "Zuordnung, die die hostphysische Adresse der nächsten Tabelle des Gasts hält — ein Treffer im PDE-Cache "
+        "überspringt also PML4, PDPT und PD des Gasts samt aller ihrer verschachtelten Durchläufe und lässt "
+        "1 + 4 = 5 der 24 Zugriffe übrig: den PTE des Gasts und den verschachtelten Durchlauf der Datenseite. Die "
+        "Guest-Physical-Zuordnungen von Intel, markiert mit der EPT-Wurzel, ergänzen Übersetzungen gPA → MA und "
+        "Paging-Structure-Caches des EPT, die die übrigen verschachtelten Durchläufe verkürzen oder ersparen. "
+        "AMDs Entwurf, den Bhargava u. a. untersuchen, hält Einträge des Gasts und der verschachtelten Tabellen in "
+        "einem Page-Walk-Cache, der sie nach der physischen Adresse findet, an der sie stehen; die Maschinenadresse "
+        "einer Tabelle des Gasts muss also zuerst bekannt sein — aus einem verschachtelten TLB mit Übersetzungen "
+        "gPA → MA oder aus einem verschachtelten Durchlauf. So oder so schrumpfen die meisten Durchläufe mit 24 "
+        "Zugriffen auf wenige; deshalb kosten verschachtelte Seitentabellen in der Praxis weit weniger als im "
         "ungünstigsten Fall."),
     "concept.mmu-caches.model": (
-        "Intel-style PML4E, PDPTE and PDE caches (4, 16 and 32 entries) and a 64-entry nested TLB, on only where "
-        "a scenario turns them on (built-in mmu-caches).",
-        "PML4E-, PDPTE- und PDE-Caches nach Intel-Art (4, 16 und 32 Einträge) und ein verschachtelter TLB mit 64 "
-        "Einträgen, nur eingeschaltet, wo ein Szenario sie einschaltet (mitgeliefertes Szenario mmu-caches)."),
+        "both designs, chosen per scenario (mmu.design: intel, the default, or amd) and off unless the scenario "
+        "turns them on (mmu.pwc: the paging-structure caches or AMD's page-walk cache; mmu.nested_tlb: Intel's "
+        "guest-physical mappings or AMD's nested TLB; built-in mmu-caches). The sizes are the model's choice, as "
+        "CPUs do not document theirs: Intel 4 PML4E, 16 PDPTE and 32 PDE entries, 64 guest-physical translations, "
+        "16 entries per EPT paging-structure cache; AMD 24 page-walk-cache entries and a 64-entry nested TLB. "
+        "Caches are filled only by walks that succeed, and the AMD design keeps its nested tables in the EPT "
+        "format where real nested page tables use the ordinary x86-64 format.",
+        "beide Entwürfe, je Szenario gewählt (mmu.design: intel, die Voreinstellung, oder amd) und aus, solange "
+        "das Szenario sie nicht einschaltet (mmu.pwc: die Paging-Structure-Caches oder AMDs Page-Walk-Cache; "
+        "mmu.nested_tlb: die Guest-Physical-Zuordnungen von Intel oder AMDs verschachtelter TLB; mitgeliefertes "
+        "Szenario mmu-caches). Die Größen wählt das Modell, denn CPUs nennen ihre nicht: Intel 4 PML4E-, 16 "
+        "PDPTE- und 32 PDE-Einträge, 64 Guest-Physical-Übersetzungen, 16 Einträge je Paging-Structure-Cache des "
+        "EPT; AMD 24 Einträge im Page-Walk-Cache und ein verschachtelter TLB mit 64 Einträgen. Nur erfolgreiche "
+        "Durchläufe füllen die Caches, und der AMD-Entwurf hält seine verschachtelten Tabellen im EPT-Format, wo "
+        "echte verschachtelte Seitentabellen das gewöhnliche x86-64-Format benutzen."),
+
+    "concept.fault-invalidates.title": ("A fault invalidates what would translate its address",
+                                        "Ein Fehler macht ungültig, was seine Adresse übersetzen würde"),
+    "concept.fault-invalidates.why": (
+        "A page fault invalidates the TLB entries for the faulting page and the PML4E, PDPTE and PDE-cache "
+        "entries that would be used to translate the faulting linear address; an EPT violation likewise drops "
+        "the guest-physical mappings for its guest-physical address and the combined mappings for the linear "
+        "address. The reason is the retry: after the handler the faulting instruction runs again, and it must "
+        "not fault again on a stale cached entry once the tables in memory are right. So the retry after a fault "
+        "walks from the top, even where the paging-structure caches held the upper levels just before. It also "
+        "means that a handler that only added a mapping or widened rights needs no flush of its own — neither "
+        "the guest after mapping a page nor the VMM after backing a page on an EPT violation (no INVEPT). "
+        "Entries for other addresses stay, and so do the guest-physical mappings after a guest page fault.",
+        "Ein Seitenfehler macht die TLB-Einträge der fehlerhaften Seite ungültig und die Einträge der PML4E-, "
+        "PDPTE- und PDE-Caches, die für die Übersetzung der fehlerhaften linearen Adresse benutzt würden; eine "
+        "EPT-Verletzung verwirft ebenso die Guest-Physical-Zuordnungen ihrer physischen Adresse des Gasts und die "
+        "kombinierten Zuordnungen der linearen Adresse. Der Grund ist die Wiederholung: Nach der Behandlung läuft "
+        "der fehlerhafte Befehl noch einmal, und er darf nicht erneut an einem veralteten gespeicherten Eintrag "
+        "scheitern, wenn die Tabellen im Speicher schon stimmen. Deshalb beginnt der Durchlauf nach einem Fehler "
+        "oben, auch wo die Paging-Structure-Caches die oberen Ebenen eben noch hielten. Es heißt auch, dass eine "
+        "Behandlung, die nur eine Abbildung hinzufügt oder Rechte erweitert, selbst nichts leeren muss — weder der "
+        "Gast, nachdem er eine Seite abgebildet hat, noch der VMM, nachdem er eine Seite nach einer EPT-Verletzung "
+        "hinterlegt hat (kein INVEPT). Einträge für andere Adressen bleiben, ebenso nach einem Seitenfehler des "
+        "Gasts die Guest-Physical-Zuordnungen."),
+    "concept.fault-invalidates.model": (
+        "Intel's rules in both designs: the AMD design drops the faulting page's TLB entry, and on a nested page "
+        "fault the nested TLB's entry for the gPA, but nothing of its page-walk cache, which is found by "
+        "physical address — the model's choice, as the APM states no such rule.",
+        "die Regeln von Intel in beiden Entwürfen: der AMD-Entwurf verwirft den TLB-Eintrag der fehlerhaften Seite "
+        "und bei einem verschachtelten Seitenfehler den Eintrag des verschachtelten TLB für die gPA, aber nichts "
+        "aus seinem Page-Walk-Cache, der nach physischer Adresse sucht — die Wahl des Modells, denn das APM nennt "
+        "keine solche Regel."),
 
     "concept.cow-sharing.title": ("Transparent page sharing and copy-on-write",
                                   "Transparente gemeinsame Nutzung von Seiten und Copy-on-Write"),
@@ -304,10 +384,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(Copy-on-Write) — der Gast merkt nichts. Seit 2015 nutzt ESXi Seiten standardmäßig nur innerhalb einer "
         "VM gemeinsam (Salting, Mem.ShareForceSalting=2)."),
     "concept.cow-sharing.model": (
-        "the scenario's share operation names the two pages (the contents are still compared); the hash scan "
-        "that finds candidates is not modelled.",
-        "die Operation share des Szenarios nennt die beiden Seiten (die Inhalte werden trotzdem verglichen); die "
-        "Suche nach Kandidaten über Hashwerte ist nicht modelliert."),
+        "a scenario's share operation names the two pages (the contents are still compared); where the host "
+        "reclaims memory (an overcommitted machine, [reclaim]), a periodic scan hashes pages chosen at random "
+        "and shares those whose hash and contents match. One operation is one tick of the host's clock.",
+        "die Operation share eines Szenarios nennt die beiden Seiten (die Inhalte werden trotzdem verglichen); "
+        "wo der Host Speicher zurückgewinnt (eine überbuchte Maschine, [reclaim]), hasht ein periodischer Scan "
+        "zufällig gewählte Seiten und nutzt die gemeinsam, deren Hash und Inhalt übereinstimmen. Eine Operation "
+        "ist ein Takt der Uhr des Hosts."),
 
     "concept.swapping.title": ("Swapping by the VMM", "Auslagern durch den VMM"),
     "concept.swapping.why": (
@@ -326,9 +409,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "unbenutzt hält, gewinnt ESXi Speicher zuerst durch gemeinsame Nutzung, Ballooning und Komprimierung "
         "zurück und lagert zuletzt aus."),
     "concept.swapping.model": (
-        "the scenario's swap_out operation picks the page; compression and ballooning are not modelled.",
-        "die Operation swap_out des Szenarios wählt die Seite; Komprimierung und Ballooning sind nicht "
-        "modelliert."),
+        "a scenario's swap_out operation picks the page; where the host reclaims memory ([reclaim]) it "
+        "compresses pages into a per-VM cache first and swaps those that do not compress to 2 KiB, choosing "
+        "pages at random, as ESXi does. Swap files and the guest's disk are kept outside machine memory.",
+        "die Operation swap_out eines Szenarios wählt die Seite; wo der Host Speicher zurückgewinnt "
+        "([reclaim]), komprimiert er Seiten zuerst in einen Cache je VM und lagert die aus, die sich nicht auf "
+        "2 KiB komprimieren lassen — die Seiten wählt er zufällig, wie ESXi. Auslagerungsdateien und die Platte "
+        "des Gasts liegen außerhalb des Maschinenspeichers."),
 
     # -- the glossary page ------------------------------------------------------------------------------
     "glossary.intro": (

@@ -21,10 +21,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.field.cheaper": ("the cheaper mode", "der günstigere Modus"),
     "ex.field_in_mode": ("{field} with {mode}", "{field} mit {mode}"),
     "ex.exit.hidden-fault": ("hidden page fault", "versteckter Seitenfehler"),
-    "ex.exit.guest-fault": ("reflected guest fault", "weitergereichter Seitenfehler des Gasts"),
-    "ex.exit.pt-write": ("write to a guest page table", "Schreibzugriff auf eine Gast-Seitentabelle"),
-    "ex.exit.cr3-load": ("CR3 load", "CR3 laden"),
-    "ex.exit.invlpg": ("INVLPG", "INVLPG-Befehl"),
+    "ex.exit.guest-fault": ("true guest page fault", "echter Seitenfehler des Gasts"),
+    "ex.exit.pt-write": ("write to a write-protected guest page table",
+                         "Schreiben in schreibgeschützte Seitentabelle des Gasts"),
+    "ex.exit.cr3-load": ("CR3 load", "CR3-Laden"),
+    "ex.exit.invlpg": ("INVLPG", "INVLPG"),
     "ex.exit.ept-violation": ("EPT violation", "EPT-Verletzung"),
     "ex.none": ("none", "keine"),
     "ex.on": ("on", "an"),
@@ -210,7 +211,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.why.guest-fault": ("the guest's own tables lacked the mapping: a true #PF, which the VMM reflects into the "
                            "guest",
                            "den Tabellen des Gasts selbst fehlte die Abbildung: ein echter #PF, den der VMM an den "
-                           "Gast weiterreicht"),
+                           "Gast weiterleitet"),
     "ex.why.pt-write": ("the guest wrote a page-table page that a shadow page mirrors; the VMM write-protects such "
                         "pages, emulates the write and drops the affected shadow entries",
                         "der Gast schrieb in eine Seitentabellenseite, die eine Schattenseite spiegelt; der VMM "

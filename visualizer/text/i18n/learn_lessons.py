@@ -24,21 +24,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "q.choice.exit.none": ("no VM exit", "kein VM-Exit"),
     "q.choice.exit.hidden-fault": ("hidden page fault (the VMM fills the shadow or backs the page)",
                                    "versteckter Seitenfehler (der VMM füllt den Schatten oder hinterlegt die Seite)"),
-    "q.choice.exit.guest-fault": ("true guest page fault (reflect #PF)",
-                                  "echter Seitenfehler des Gasts (#PF weiterreichen)"),
+    "q.choice.exit.guest-fault": ("true guest page fault (#PF reflected to the guest)",
+                                  "echter Seitenfehler des Gasts (#PF an den Gast)"),
     "q.choice.exit.pt-write": ("write to a write-protected guest page table",
-                               "Schreiben in eine schreibgeschützte Gast-Seitentabelle"),
-    "q.choice.exit.cr3-load": ("CR3 load (context switch)", "CR3 laden (Kontextwechsel)"),
-    "q.choice.exit.invlpg": ("INVLPG by the guest", "INVLPG des Gasts"),
+                               "Schreiben in schreibgeschützte Seitentabelle des Gasts"),
+    "q.choice.exit.cr3-load": ("CR3 load (context switch)", "CR3-Laden (Kontextwechsel)"),
+    "q.choice.exit.invlpg": ("INVLPG (by the guest)", "INVLPG (des Gasts)"),
     "q.choice.exit.ept-violation": ("EPT violation", "EPT-Verletzung"),
     "q.choice.fault.none": ("no fault", "kein Fehler"),
-    "q.choice.fault.guest-pf": ("a guest page fault (#PF)", "ein Seitenfehler im Gast (#PF)"),
+    "q.choice.fault.guest-pf": ("a guest page fault (#PF)", "ein Seitenfehler des Gasts (#PF)"),
     "q.choice.fault.hidden-fault": ("a hidden page fault (shadow)", "ein versteckter Seitenfehler (Schatten)"),
     "q.choice.fault.ept-violation": ("an EPT violation", "eine EPT-Verletzung"),
     "q.choice.fault.guest-pf+hidden-fault": ("both: a guest page fault and a hidden page fault",
-                                             "beides: ein Seitenfehler im Gast und ein versteckter Seitenfehler"),
+                                             "beides: ein Seitenfehler des Gasts und ein versteckter Seitenfehler"),
     "q.choice.fault.guest-pf+ept-violation": ("both: a guest page fault and an EPT violation",
-                                              "beides: ein Seitenfehler im Gast und eine EPT-Verletzung"),
+                                              "beides: ein Seitenfehler des Gasts und eine EPT-Verletzung"),
     # -- questions: why the answer is right ------------------------------------------------------------
     "q.explain.tlb.hit": ("TLB hit: an earlier step left a translation of gVA page 0x{gva:x} in the TLB, so "
                           "the CPU needs no page walk.",
@@ -90,9 +90,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "q.explain.fault.guest-pf": ("A guest page fault: the guest's own page tables lacked the mapping or denied "
                                  "the access, so the guest OS's #PF handler ran (in shadow mode the VMM reflects "
                                  "it into the guest; in nested mode the CPU delivers it without a VM exit).",
-                                 "Ein Seitenfehler im Gast: Den Seitentabellen des Gasts fehlte die Abbildung oder "
+                                 "Ein Seitenfehler des Gasts: Den Seitentabellen des Gasts fehlte die Abbildung oder "
                                  "sie verboten den Zugriff, also lief der #PF-Handler des Gast-Betriebssystems (mit "
-                                 "Schattenseitentabellen reicht der VMM ihn an den Gast weiter; mit verschachtelten "
+                                 "Schattenseitentabellen leitet der VMM ihn an den Gast weiter; mit verschachtelten "
                                  "Seitentabellen stellt die CPU ihn ohne VM-Exit zu)."),
     "q.explain.fault.hidden-fault": ("A hidden page fault: the shadow page tables lacked (or denied) what the "
                                      "guest's tables allow; the VMM fixed the shadow and the guest never saw "
@@ -111,14 +111,14 @@ STRINGS: dict[str, tuple[str, str]] = {
                                               "reflected by the VMM), and on the way the shadow lacked entries the "
                                               "guest's tables then had (hidden page faults).",
                                               "Beides: Den Tabellen des Gasts fehlte die Abbildung (ein Seitenfehler "
-                                              "im Gast, vom VMM weitergereicht), und unterwegs fehlten dem Schatten "
+                                              "des Gasts, vom VMM an den Gast weitergeleitet), und unterwegs fehlten dem Schatten "
                                               "Einträge, die die Tabellen des Gasts dann hatten (versteckte "
                                               "Seitenfehler)."),
     "q.explain.fault.guest-pf_ept-violation": ("Both: the guest's own tables lacked the mapping (a guest page "
                                                "fault, no VM exit), and the guest-physical pages its handler touched "
                                                "had no machine page yet (EPT violations).",
                                                "Beides: Den Tabellen des Gasts fehlte die Abbildung (ein Seitenfehler "
-                                               "im Gast, ohne VM-Exit), und die gastphysischen Seiten, die sein "
+                                               "des Gasts, ohne VM-Exit), und die gastphysischen Seiten, die sein "
                                                "Handler berührte, hatten noch keine Maschinenseite "
                                                "(EPT-Verletzungen)."),
     # -- predict mode on the step page ------------------------------------------------------------------

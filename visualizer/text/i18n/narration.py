@@ -314,6 +314,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "whole, write-protected in both (copy_huge_pmd)",
                        "eine 2-MiB-Seite bleibt ganz, in beiden schreibgeschützt (copy_huge_pmd)|{n} 2-MiB-Seiten "
                        "bleiben ganz, in beiden schreibgeschützt (copy_huge_pmd)"),
+    "nar.gw_fork_2m_only": ("forks: child {proc} gets the PD entry of a 2 MiB page, which stays whole, "
+                            "write-protected in both address spaces (copy_huge_pmd)|forks: child {proc} gets the PD "
+                            "entries of {n} 2 MiB pages, which stay whole, write-protected in both address spaces "
+                            "(copy_huge_pmd)",
+                            "forkt: Kindprozess {proc} erhält den PD-Eintrag einer 2-MiB-Seite, die ganz bleibt, in "
+                            "beiden Adressräumen schreibgeschützt (copy_huge_pmd)|forkt: Kindprozess {proc} erhält "
+                            "die PD-Einträge von {n} 2-MiB-Seiten, die ganz bleiben, in beiden Adressräumen "
+                            "schreibgeschützt (copy_huge_pmd)"),
+    "nar.during_back_2m": ("its first touch of an unbacked 2 MiB block exits, and the VMM backs the whole block with "
+                           "one 2 MiB machine page|its {n} first touches of unbacked 2 MiB blocks exit, and the VMM "
+                           "backs each whole block with one 2 MiB machine page",
+                           "sein erster Zugriff auf einen nicht hinterlegten 2-MiB-Block führt zum Exit, und der VMM "
+                           "hinterlegt den ganzen Block mit einer 2-MiB-Maschinenseite|seine ersten {n} Zugriffe auf "
+                           "nicht hinterlegte 2-MiB-Blöcke führen zum Exit, und der VMM hinterlegt jeden ganzen Block "
+                           "mit einer 2-MiB-Maschinenseite"),
     "nar.back_2m": ("the VMM backs the whole 2 MiB block at gPA 0x{gpa:x} with one 2 MiB machine page at MA "
                     "0x{ma:x}",
                     "der VMM hinterlegt den ganzen 2-MiB-Block bei gPA 0x{gpa:x} mit einer 2-MiB-Maschinenseite bei "

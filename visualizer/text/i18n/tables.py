@@ -77,9 +77,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evcause.note": ("note", "Hinweis"),
     # reasons of a VM exit (counter columns); English shows the identifier
     "exit.hidden-fault": ("hidden-fault", "versteckter Seitenfehler"),
-    "exit.guest-fault": ("guest-fault", "Seitenfehler im Gast"),
-    "exit.pt-write": ("pt-write", "Schreiben in Seitentabelle"),
-    "exit.cr3-load": ("cr3-load", "CR3 laden"),
+    "exit.guest-fault": ("guest-fault", "echter Seitenfehler des Gasts"),
+    "exit.pt-write": ("pt-write", "Schreiben in schreibgeschützte Seitentabelle des Gasts"),
+    "exit.cr3-load": ("cr3-load", "CR3-Laden"),
     "exit.invlpg": ("invlpg", "INVLPG"),
     "exit.ept-violation": ("ept-violation", "EPT-Verletzung"),
 }
