@@ -199,10 +199,10 @@ def test_costs_page_lists_every_cost_with_default_source_and_estimates():
     at = costs_app()
     assert not at.exception
     from visualizer.engine import COSTS
-    assert len(at.number_input) == len(COSTS) == 11
+    assert len(at.number_input) == len(COSTS) >= 11
     texts = " ".join(m.value for m in at.markdown)
     assert "**One page-walk memory reference**" in texts
-    assert texts.count(":orange-badge[estimate]") == sum(c.estimate for c in COSTS) == 7
+    assert texts.count(":orange-badge[estimate]") == sum(c.estimate for c in COSTS) >= 7
     assert any("default 600 · RDTSC round trips" in c.value for c in at.caption)
 
 
