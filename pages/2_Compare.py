@@ -34,8 +34,8 @@ APP_TRACE_BYTES = 16 << 20
 APP_TRACE_ROWS = 500_000
 KINDS = [k for k in GENERATORS if k != "program"]
 MACHINE_DEFAULTS = L.MACHINE_DEFAULTS
-MMU_SWITCHES = ("guest_large", "ept_large", "pwc", "nested_tlb")
-PAPER_MAX_ACCESSES = 100_000  # per run: 42 runs keep the page responsive
+MMU_SWITCHES = ("pwc", "nested_tlb", "ept_large", "guest_large")
+PAPER_MAX_ACCESSES = 100_000  # per run: 63 runs keep the page responsive
 TLB_SIZES = L.TLB_SIZES
 
 
@@ -49,6 +49,14 @@ def keep(key: str, default):
 
 def store(key: str):
     S[key] = S["_" + key]
+
+
+def on_preset():
+    """Today's machine or the bare one: set its switches (deselecting the chosen one changes nothing)."""
+    if S.get("_cmp.preset") in L.PRESETS:
+        L.set_preset(S, S["_cmp.preset"])
+        for k in C.MACHINES[S["_cmp.preset"]]:
+            S[f"_cmp.m.{k}"] = S[f"cmp.m.{k}"]
 
 
 # -- cached results: st.cache_data keyed by a hash of (trace, settings) ---------------------------
@@ -200,6 +208,16 @@ with st.container(border=True):
 
     with right:
         st.subheader(t("cmp.machine", lang))
+        design = S["cmp.m.design"] if S.get("cmp.m.design") in C.DESIGNS else "intel"
+        # today's machine or the bare one in one click; the switches below change either
+        S["_cmp.preset"] = L.preset_of(S)
+        st.segmented_control(t("cmp.preset", lang), L.PRESETS, key="_cmp.preset", on_change=on_preset,
+                             format_func=lambda p: t(f"cmp.preset.{p}", lang), help=t("cmp.preset.help", lang))
+        if S["_cmp.preset"] is None:
+            st.caption(t("cmp.preset.custom", lang))
+        # labels differ by language: ui.localized keeps the value across a switch
+        ui.localized(st.radio, t("cmp.design", lang), C.DESIGNS, "cmp.m.design", lang, default="intel",
+                     horizontal=True, format_func=lambda d: t(f"cmp.design.{d}", lang), help=t("cmp.design.help", lang))
         c1, c2 = st.columns(2)
         c1.selectbox(t("cmp.tlb_entries", lang), TLB_SIZES, key="_cmp.m.tlb_entries", on_change=store,
                      args=("cmp.m.tlb_entries",))
@@ -209,15 +227,15 @@ with st.container(border=True):
         t1, t2 = st.columns(2)
         t1.toggle(t("cmp.pcid", lang), key="_cmp.m.pcid", on_change=store, args=("cmp.m.pcid",),
                   help=t("cmp.pcid.help", lang))
-        t2.toggle(t("cmp.vpid", lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",),
-                  help=t("cmp.vpid.help", lang))
+        t2.toggle(t(R.design_key("cmp.vpid", design), lang), key="_cmp.m.vpid", on_change=store, args=("cmp.m.vpid",),
+                  help=t(R.design_key("cmp.vpid.help", design), lang))
         st.number_input(t("cmp.root_cache", lang), min_value=1, max_value=64, step=1, key="_cmp.m.root_cache",
                         on_change=store, args=("cmp.m.root_cache",))
         st.markdown(f"**{t('cmp.mmu', lang)}**")
-        m1, m2 = st.columns(2)
-        for i, k in enumerate(MMU_SWITCHES):
-            (m1 if i % 2 == 0 else m2).toggle(t(f"cmp.mmu.{k}", lang), key=f"_cmp.m.{k}", on_change=store,
-                                               args=(f"cmp.m.{k}",), help=t(f"cmp.mmu.{k}.help", lang))
+        # one under another: two side by side cut "guest-physical mappings" off at 1280 px
+        for k in MMU_SWITCHES:  # in the design's words (AMD: page-walk cache, nested TLB)
+            st.toggle(t(R.design_key(f"cmp.mmu.{k}", design), lang), key=f"_cmp.m.{k}", on_change=store,
+                      args=(f"cmp.m.{k}",), help=t(R.design_key(f"cmp.mmu.{k}.help", design), lang))
         st.caption(t("cmp.mmu.caption", lang))
         overrides = dict(S.get("cost_overrides", {}))
         costs = CostTable().with_overrides(overrides)
@@ -286,8 +304,8 @@ for col, mode in zip(cols, R.MODE_ORDER, strict=True):
                    delta_color="inverse", border=True)
 
 with st.container(border=True):
-    st.markdown(R.explanation_text(explanation, lang))
-    st.markdown(R.cache_effect_text(C.cache_effect(cmp), lang))
+    st.markdown(R.explanation_text(explanation, lang, cmp.design))
+    st.markdown(R.cache_effect_text(C.cache_effect(cmp), lang, cmp.design))
     st.caption(t("cmp.ran", lang, ops=number(cmp.operations, lang), seconds=number(cmp.seconds, lang, 1)))
 
 tab_causes, tab_curve, tab_counters, tab_cli = st.tabs(
@@ -346,12 +364,18 @@ if values is None:
 elif param == "tlb_entries" and not all(1 <= v <= 65536 for v in values):
     st.error(t("cmp.sweep.bad_tlb", lang))
     values = None
-elif spec.categorical and not all(v < len(C.FEATURE_SETS) for v in values):
+elif param == "features" and not all(v < len(C.FEATURE_SETS) for v in values):
     st.error(t("cmp.sweep.bad_values", lang, text=plain(values_text)))
     values = None
-if spec.categorical:
-    st.caption(t("cmp.sweep.features", lang,
-                 points=", ".join(f"{i} = {R.feature_label(i, lang)}" for i in range(len(C.FEATURE_SETS)))))
+elif param == "design" and not all(v < len(C.DESIGN_SETS) for v in values):
+    st.error(t("cmp.sweep.bad_values", lang, text=plain(values_text)))
+    values = None
+if param == "features":
+    st.caption(t("cmp.sweep.features", lang, points=", ".join(f"{i} = {R.feature_label(i, lang, design)}"
+                                                               for i in range(len(C.FEATURE_SETS)))))
+elif param == "design":
+    st.caption(t("cmp.sweep.design.intro", lang) + " " +
+               ", ".join(f"{i} = {R.design_label(i, lang)}" for i in range(len(C.DESIGN_SETS))) + ".")
 sweep_trace = None if spec.target == "workload" else trace
 # workload sweeps start from the mix parameters chosen above, if the mix generator is chosen
 sweep_workload = ({k: v for k, v in generator_spec[1].items() if k != "accesses"}
@@ -377,10 +401,12 @@ if done is not None:
     r = done["result"]
     if done["key"] != sweep_key:
         st.caption(t("cmp.sweep.stale", lang))
-    st.vega_lite_chart(R.sweep_chart(r, lang), width="stretch")
-    text = R.sweep_text(r, lang)
+    st.vega_lite_chart(R.sweep_chart(r, lang, design), width="stretch")
+    text = R.sweep_text(r, lang, design)
     if text:
         st.markdown(text)
+    if C.SWEEPS[r.param].categorical:
+        st.table(R.sweep_table(r, lang, design))
     st.caption(t("cmp.sweep.ran", lang, points=len(r.values), modes=len(r.modes),
                   accesses=number(done["accesses"], lang), seconds=number(r.seconds, lang, 1)))
 
@@ -391,7 +417,7 @@ p1, p2 = st.columns([1, 3])
 paper_accesses = p1.number_input(t("cmp.sweep.accesses", lang), min_value=1000, max_value=PAPER_MAX_ACCESSES,
                                  step=5000, key="_cmp.paper.accesses", on_change=store, args=("cmp.paper.accesses",))
 st.caption(t("paper.intro", lang, accesses=number(int(paper_accesses), lang)))
-paper_key = f"paper:{int(paper_accesses)}"
+paper_key = f"paper:v2:{int(paper_accesses)}"
 paper = S.get("cmp.paper") if (S.get("cmp.paper") or {}).get("key") == paper_key else None
 if p2.button(t("paper.run", lang), key="cmp.paper.run", type="primary"):
     pbar = st.empty()
@@ -406,6 +432,8 @@ if p2.button(t("paper.run", lang), key="cmp.paper.run", type="primary"):
     pbar.empty()
 if paper is not None:
     st.table(R.paper_table(paper["rows"], lang))
+    st.markdown(f"**{t('paper.gains.title', lang)}**")
+    st.table(R.paper_gains_table(paper["rows"], lang))
     st.markdown(R.paper_text(paper["rows"], lang))
-    st.caption(t("paper.ran", lang, runs=len(paper["rows"]) * 6, accesses=number(int(paper_accesses), lang),
+    st.caption(t("paper.ran", lang, runs=C.paper_runs(paper["rows"]), accesses=number(int(paper_accesses), lang),
                  seconds=number(paper["seconds"], lang, 1)))

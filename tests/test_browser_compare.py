@@ -50,7 +50,8 @@ def charts_drawn(page, at_least: int) -> int:
     ("de", "Reihe berechnen", "Schnittpunkt bei", "gewinnt"),
 ])
 def test_compare_page_runs_a_comparison_and_a_sweep(server, page, lang, run, crossover, wins):
-    page.goto(f"{server}/Compare?lang={lang}")
+    # the bare machine (no MMU caches, 4 KiB backing): the walk-cost sweep crosses over there
+    page.goto(f"{server}/Compare?lang={lang}&machine=bare")
     settle(page)
     # the three figures (cycles under shadow, under nested, the ratio); the page streams them in
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 3")
@@ -140,3 +141,80 @@ def test_the_uploaders_own_texts_speak_the_pages_language_and_the_apps_limit(ser
     assert drawn["button_hidden"] and drawn["note_hidden"], drawn  # Streamlit's English is not drawn
     assert drawn["width"] > 40, drawn  # and the button's own text takes room
     assert not drawn["clipped"], drawn  # the note wraps rather than being cut off
+
+
+def top(locator) -> None:
+    """Scroll ``locator`` to the top of the window (a screenshot then shows what follows it)."""
+    locator.evaluate("e => e.scrollIntoView({block: 'start'})")
+    locator.page.wait_for_timeout(400)
+
+
+def clipped_labels(page) -> list[str]:
+    """Widget labels Streamlit cuts off with an ellipsis (their text is wider than their box)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stCheckbox] [data-testid=stMarkdownContainer], [data-testid=stRadio] label '
+        + '[data-testid=stMarkdownContainer], [data-testid=stWidgetLabel] [data-testid=stMarkdownContainer]')]
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+
+
+PAPER = {"en": ("Run the paper check", "Paper check: references per TLB miss", "Bhargava et al. (simulated)",
+                "today's machine", "bare machine", "page-walk cache", "ASID tags"),
+         "de": ("Abgleich berechnen", "Abgleich mit der Literatur: Zugriffe je TLB-Fehltreffer",
+                "Bhargava u. a. (simuliert)", "heutige Maschine", "Minimalmaschine", "Page-Walk-Cache", "ASID-Tags")}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_machine_switches_and_the_paper_check_at_projector_and_laptop_sizes(server, browser, lang):
+    """The machine column (today's or the bare machine, the MMU design, the switches in the design's
+    words) and the paper check's two tables and text at 1280×720 (projector) and 1366×768
+    (laptop): nothing cut off, no table wider than the page. Screenshots of both, both sizes."""
+    run, title, published, today, bare, pwc, asid = PAPER[lang]
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{server}/Compare?lang={lang}&accesses=5000&design=amd")
+        settle(page)
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 3")
+        assert page.get_by_text(today, exact=True).first.is_visible()
+        assert page.get_by_text(bare, exact=True).first.is_visible()
+        # AMD's words on the switches; every switch label whole (not cut off with an ellipsis)
+        labels = page.locator("[data-testid=stCheckbox] [data-testid=stMarkdownContainer] p")
+        texts = labels.all_inner_texts()
+        assert pwc in texts and asid in texts, texts
+        assert clipped_labels(page) == []
+        for w, h in ((1280, 720), (1366, 768)):
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(800)
+            assert clipped_labels(page) == [], (w, h)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            top(page.get_by_text(today, exact=True).first)
+            page.screenshot(path=str(SHOTS / f"compare-machine-top-{w}x{h}-{lang}.png"))
+            top(page.get_by_text(pwc, exact=True).first)
+            page.screenshot(path=str(SHOTS / f"compare-machine-{w}x{h}-{lang}.png"))
+        page.set_viewport_size({"width": 1280, "height": 720})
+        box = page.get_by_label("Accesses per point" if lang == "en" else "Zugriffe je Punkt").last
+        box.fill("2000")
+        box.press("Enter")
+        settle(page)
+        page.get_by_role("button", name=run).click()
+        page.get_by_text(published, exact=True).first.wait_for(timeout=300_000)
+        settle(page, 300)
+        assert page.get_by_role("heading", name=title).is_visible()
+        assert page.locator("[data-testid=stException]").count() == 0
+        tables = page.locator("[data-testid=stTable]")
+        n = tables.count()
+        assert n >= 3  # the counters, the references per miss, the AMD steps
+        for w, h in ((1280, 720), (1366, 768)):
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(800)
+            wide = page.evaluate("""() => { const main = document.querySelector('[data-testid=stMainBlockContainer]');
+                return [...document.querySelectorAll('[data-testid=stTable]')].slice(-2)
+                  .map(t => t.getBoundingClientRect().right <= main.getBoundingClientRect().right + 1); }""")
+            assert all(wide), (w, wide)
+            top(page.get_by_role("heading", name=title))
+            page.screenshot(path=str(SHOTS / f"compare-paper-{w}x{h}-{lang}.png"))
+            top(tables.nth(n - 1))
+            page.screenshot(path=str(SHOTS / f"compare-paper-text-{w}x{h}-{lang}.png"))
+    finally:
+        ctx.close()

@@ -31,7 +31,8 @@ def test_a_link_sets_workload_parameters_and_machine_settings():
 @pytest.mark.parametrize("name, value", [
     ("kind", "nope"), ("source", "upload"), ("seed", "-1"), ("seed", "²"), ("seed", "9" * 5000),
     ("accesses", "0"), ("write_ratio", "2"), ("write_ratio", "nan"), ("tlb_entries", "100"),
-    ("vpid", "maybe"), ("root_cache", "65"), ("program", "../../etc/passwd"),
+    ("vpid", "maybe"), ("root_cache", "65"), ("program", "../../etc/passwd"), ("design", "arm"),
+    ("design", "vmx"), ("machine", "old"), ("machine", "bare\u0000"),
 ])
 def test_a_bad_value_is_named_and_changes_nothing(name, value):
     before = {"cmp.kind": "mix", "cmp.seed": 3, "cmp.m.vpid": True}
@@ -65,3 +66,31 @@ def test_the_page_opens_a_linked_comparison_and_warns_about_a_bad_parameter():
     assert at.number_input(key="_cmp.p.pt_churn.accesses").value == 20000
     assert at.toggle(key="_cmp.m.vpid").value is False
     assert at.query_params["accesses"] == "20000" and at.query_params["vpid"] == "0"
+
+
+def test_design_and_machine_in_a_link():
+    state, problems = apply({"design": "amd", "machine": "bare"})
+    assert problems == []
+    assert state == {"cmp.m.design": "amd", "cmp.m.pwc": False, "cmp.m.nested_tlb": False, "cmp.m.ept_large": False,
+                     "cmp.m.guest_large": False}
+    link = {k: v for k, v in L.link_of(state).items() if v is not None}
+    assert link == {"source": "generator", "kind": "mix", "seed": "1", **{p.name: str(L.param_default(p))
+                    for p in L.generator_params("mix")}, "design": "amd", "machine": "bare"}
+    # a switch named beside the machine wins; the link then names the switches, not a machine
+    state, problems = apply({"machine": "bare", "pwc": "1"})
+    assert problems == [] and state["cmp.m.pwc"] is True and state["cmp.m.ept_large"] is False
+    link = L.link_of(state)
+    assert link["machine"] is None and link["ept_large"] == "0" and link["nested_tlb"] == "0" and link["pwc"] is None
+
+
+def test_old_links_keep_working():
+    """Links written before the design switch: no design (Intel's, as then); their switches keep
+    their meaning; what they leave out is today's machine now."""
+    state, problems = apply({"kind": "tlb_thrash", "seed": "1", "accesses": "3000"})  # lesson 6's link
+    assert problems == [] and not any(k.startswith("cmp.m.") for k in state)
+    assert L.preset_of(state) == "today" and L.MACHINE_DEFAULTS["design"] == "intel"
+    state, problems = apply({"kind": "mix", "pwc": "1", "nested_tlb": "1", "ept_large": "0", "guest_large": "1"})
+    assert problems == []
+    assert (state["cmp.m.pwc"], state["cmp.m.nested_tlb"], state["cmp.m.ept_large"], state["cmp.m.guest_large"]) == \
+        (True, True, False, True)
+    assert "cmp.m.design" not in state and L.preset_of(state) is None

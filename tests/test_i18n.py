@@ -103,7 +103,7 @@ def test_every_engine_name_shown_has_an_entry():
     need += [f"evcause.{c.cause.group}" for c in vars(E).values() if isinstance(c, type) and isinstance(
         getattr(c, "cause", None), E.Cause)] + ["evcause.vm-exit"]
     need += [f"cause.{c.value}" for c in E.Cause if c.exit_reason is None and c not in (E.Cause.FAULT, E.Cause.NOTE)]
-    need += [f"exit.{r.value}" for r in E.ExitReason] + [f"cause.{c}" for c in CAUSE_ORDER]
+    need += [f"exit.{r.value}" for r in E.ExitReason] + [f"cause.{c.value}" for c in CAUSE_ORDER]
     need += [f"fault.{k.value}" for k in E.FaultKind] + [f"stage.{s.value}" for s in E.Stage]
     need += [f"walker.{w.value}" for w in E.Walker] + [f"op.{k.value}" for k in OpKind]
     need += [f"mode.{m.value}" for m in Mode] + [f"mode.short.{m.value}" for m in Mode]

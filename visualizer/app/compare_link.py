@@ -1,11 +1,17 @@
 """The Compare page's deep links: a workload and machine settings in the address, so a lesson
 or a slide can open a ready comparison (``/Compare?source=generator&kind=pt_churn&seed=1&
-accesses=20000&vpid=0``).
+accesses=20000&vpid=0``, ``…&machine=bare``, ``…&design=amd``).
 
 Plain Python (no Streamlit): :func:`apply_link` checks the parameters of a link being opened
 and writes the good ones into the page's state keys (``cmp.source``, ``cmp.kind``, ``cmp.seed``,
 ``cmp.p.<kind>.<param>``, ``cmp.program``, ``cmp.m.<setting>``); :func:`link_of` is the inverse,
 for the address bar. A bad value is reported (name, value, what was expected) and changes nothing.
+
+The machine starts as today's (:data:`~visualizer.engine.compare.MACHINES`: the MMU caches of the
+chosen design and 2 MiB EPT backing); ``machine=bare`` (or ``today``) sets those four switches at
+once, and a switch named in the link as well wins. Links written before the design switch
+existed (no ``design``) open Intel's design, as they always did; their switches keep their
+meaning (``pwc=1``, ``nested_tlb=0``, …), and a switch they leave out now starts as today's.
 """
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, MutableMapping, Optional
 
 from visualizer.engine import traceio
+from visualizer.engine.compare import MACHINES
+from visualizer.engine.ops import DESIGNS
 from visualizer.engine.workloads import GENERATORS
 
 SOURCES = ("generator", "program", "scenario")
@@ -23,7 +31,10 @@ PAGE_ACCESSES = 100_000
 """Generated workloads default to 100,000 accesses here: steady state dominates."""
 MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
 MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4,
-                    "guest_large": False, "ept_large": False, "pwc": False, "nested_tlb": False}
+                    **MACHINES["today"], "design": "intel"}
+"""The page's machine at the start: today's (the MMU caches of the design, 2 MiB EPT backing)."""
+PRESETS = tuple(MACHINES)
+"""``machine=`` values: "today", "bare"."""
 TLB_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 1536, 2048]
 TLB_WAYS = [1, 2, 4, 8, 16]
 ROOT_CACHE = (1, 64)
@@ -53,9 +64,23 @@ def param_bounds(p: inspect.Parameter) -> tuple:
     return lo, hi
 
 
+def preset_of(state: MutableMapping) -> Optional[str]:
+    """The machine the switches in ``state`` make ("today", "bare"), or None (another mix)."""
+    for name, values in MACHINES.items():
+        if all(state.get(f"cmp.m.{k}", MACHINE_DEFAULTS[k]) == v for k, v in values.items()):
+            return name
+    return None
+
+
+def set_preset(state: MutableMapping, name: str) -> None:
+    """Set the switches of machine ``name`` (one of :data:`PRESETS`) in ``state``."""
+    for k, v in MACHINES[name].items():
+        state[f"cmp.m.{k}"] = v
+
+
 def link_names() -> tuple[str, ...]:
     """Every parameter a Compare link may carry."""
-    names = ["source", "kind", "seed", "program", *MACHINE_DEFAULTS]
+    names = ["source", "kind", "seed", "program", "machine", *MACHINE_DEFAULTS]
     for kind in GENERATORS:
         if kind != "program":
             names += [p.name for p in generator_params(kind) if p.name not in names]
@@ -129,10 +154,23 @@ def apply_link(link: dict[str, str], state: MutableMapping, *, kinds: Iterable[s
                     problems.append(LinkProblem(p.name, link[p.name], "cmp.link.range", {"lo": lo, "hi": hi}))
                 else:
                     state[f"cmp.p.{kind}.{p.name}"] = v
+    if "machine" in link:  # first: a switch named in the link as well wins
+        v = link["machine"].strip().lower()
+        if v in PRESETS:
+            set_preset(state, v)
+        else:
+            problems.append(LinkProblem("machine", link["machine"], "cmp.link.one_of",
+                                        {"options": ", ".join(PRESETS)}))
     for name, default in MACHINE_DEFAULTS.items():
         if name not in link:
             continue
         raw = link[name].strip().lower()
+        if name == "design":
+            if raw in DESIGNS:
+                state["cmp.m.design"] = raw
+            else:
+                problems.append(LinkProblem(name, link[name], "cmp.link.one_of", {"options": ", ".join(DESIGNS)}))
+            continue
         if isinstance(default, bool):
             if raw in _TRUE + _FALSE:
                 state[f"cmp.m.{name}"] = raw in _TRUE
@@ -172,8 +210,13 @@ def link_of(state: MutableMapping) -> dict[str, Optional[str]]:
             out[p.name] = str(v)
     elif source == "program":
         out["program"] = str(state.get("cmp.program", "listwalk"))
+    preset = preset_of(state)
+    if preset is not None and preset != "today":
+        out["machine"] = preset  # one word on a slide instead of three switches
     for name, default in MACHINE_DEFAULTS.items():
         v = state.get(f"cmp.m.{name}", default)
+        if preset is not None and name in MACHINES[preset]:
+            continue
         if v != default:
             out[name] = str(int(v)) if isinstance(v, bool) else str(v)
     return out

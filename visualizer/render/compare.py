@@ -9,9 +9,10 @@ from typing import Optional
 
 import pandas as pd
 
-from ..engine.compare import (CAUSE_ORDER, FEATURE_SETS, PAPER_CACHES, SWEEPS, CacheEffect, Comparison, Explanation,
-                               PaperRow, SweepResult, causes, paper_means)
+from ..engine.compare import (CAUSE_ORDER, DESIGN_SETS, FEATURE_SETS, MAX_WALK_REFS, PAPER_GAINS, SWEEPS,
+                               CacheEffect, Comparison, Explanation, PaperRow, SweepResult, causes, paper_means)
 from ..engine.costs import COSTS, CostInfo, CostTable
+from ..engine.events import Cause
 from ..engine.ops import MachineConfig
 from ..text.i18n import CATALOGUE, number, percent, t
 
@@ -19,10 +20,11 @@ MODE_ORDER = ("native", "shadow", "nested")
 MODE_COLORS = {"native": "#8c8c8c", "shadow": "#e4572e", "nested": "#2e86ab"}
 """One colour per mode on every chart: grey baseline, warm software, cool hardware."""
 CAUSE_COLORS = {
-    "walk": "#2e86ab", "vmm-walk": "#6fb1cf",
-    "vm-exit:hidden-fault": "#f6ae2d", "vm-exit:guest-fault": "#f26419", "vm-exit:pt-write": "#c1292e",
-    "vm-exit:invlpg": "#ff8c94", "vm-exit:cr3-load": "#8f2d56", "vm-exit:ept-violation": "#d17a22",
-    "guest-fault": "#7d5ba6", "guest": "#b8b8b8", "pmap": "#8d6e63", "vm-switch": "#4f6d7a", "tlb": "#a8dadc",
+    Cause.WALK: "#2e86ab", Cause.VMM_WALK: "#6fb1cf",
+    Cause.EXIT_HIDDEN_FAULT: "#f6ae2d", Cause.EXIT_GUEST_FAULT: "#f26419", Cause.EXIT_PT_WRITE: "#c1292e",
+    Cause.EXIT_INVLPG: "#ff8c94", Cause.EXIT_CR3_LOAD: "#8f2d56", Cause.EXIT_EPT_VIOLATION: "#d17a22",
+    Cause.GUEST_FAULT: "#7d5ba6", Cause.GUEST: "#b8b8b8", Cause.PMAP: "#8d6e63", Cause.VM_SWITCH: "#4f6d7a",
+    Cause.TLB: "#a8dadc",
 }
 
 
@@ -35,9 +37,15 @@ def mode_label(mode: str, lang: str, long: bool = False) -> str:
     return t(f"mode.{'long' if long else 'short'}.{mode}", lang)
 
 
-def cause_label(cause: str, lang: str) -> str:
-    key = f"cause.{cause}"
-    return t(key, lang) if key in CATALOGUE else cause
+def design_key(key: str, design: str) -> str:
+    """``key.design`` where the catalogue words it for that MMU design (AMD's names: page-walk
+    cache, nested TLB, ASID, nested page fault), else ``key``."""
+    return f"{key}.{design}" if f"{key}.{design}" in CATALOGUE else key
+
+
+def cause_label(cause: Cause, lang: str, design: str = "intel") -> str:
+    key = f"cause.{cause.value}"
+    return t(design_key(key, design), lang) if key in CATALOGUE else cause.value
 
 
 def _modes(cmp: Comparison) -> list[str]:
@@ -50,7 +58,7 @@ def counters_table(cmp: Comparison, lang: str) -> pd.DataFrame:
     modes = _modes(cmp)
     res = [cmp[m] for m in modes]
     native = cmp["native"] if "native" in cmp else None
-    reasons = sorted({r for x in res for r in x.counters["vm_exits_by_reason"]})
+    reasons = sorted({r for x in res for r in x.exits_by_reason}, key=lambda r: r.value)
     rows: list[tuple[str, list[str]]] = []
 
     def add(key: str, values, decimals: int = 0, **fmt):
@@ -65,8 +73,8 @@ def counters_table(cmp: Comparison, lang: str) -> pd.DataFrame:
     add("row.refs_per_miss", [r.refs_per_miss for r in res], 1)
     add("row.vm_exits", [r.exits for r in res])
     for reason in reasons:
-        rows.append(("  " + cause_label(f"vm-exit:{reason}", lang),
-                     [num(r.counters["vm_exits_by_reason"].get(reason, 0), lang) for r in res]))
+        rows.append(("  " + cause_label(Cause.of_exit(reason), lang, cmp.design),
+                     [num(r.exits_by_reason.get(reason, 0), lang) for r in res]))
     add("row.guest_faults", [r.counters["guest_faults"] for r in res])
     add("row.cycles", [r.cycles for r in res])
     add("row.cycles_per_access", [r.cycles_per_access for r in res], 1)
@@ -90,7 +98,7 @@ def causes_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
         for i, c in enumerate(order):
             v = r.by_cause.get(c, 0)
             if v:
-                rows.append({"mode": mode_label(m, lang), "cause": cause_label(c, lang), "key": c,
+                rows.append({"mode": mode_label(m, lang), "cause": cause_label(c, lang, cmp.design), "key": c.value,
                              "cycles": int(v), "cycles_per_access": v / r.accesses if r.accesses else 0.0,
                              "share": v / r.cycles if r.cycles else 0.0, "order": i})
     return pd.DataFrame(rows, columns=["mode", "cause", "key", "cycles", "cycles_per_access", "share", "order"])
@@ -119,7 +127,7 @@ def causes_chart(cmp: Comparison, lang: str) -> dict:
             "x": {"field": "cycles_per_access", "type": "quantitative", "stack": "zero",
                   "title": t("col.cycles_per_access", lang)},
             "color": {"field": "cause", "type": "nominal", "title": t("col.cause", lang),
-                      "scale": {"domain": [cause_label(c, lang) for c in keys],
+                      "scale": {"domain": [cause_label(c, lang, cmp.design) for c in keys],
                                 "range": [CAUSE_COLORS.get(c, "#999999") for c in keys]},
                       "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320}},
             "order": {"field": "order", "type": "quantitative"},
@@ -170,31 +178,66 @@ def curve_chart(cmp: Comparison, lang: str) -> dict:
 
 
 # -- sweeps ------------------------------------------------------------------------------------
-def feature_label(index: int, lang: str) -> str:
-    """A point of the ``features`` sweep by name ("PWC + nested TLB")."""
-    return t(f"feat.{FEATURE_SETS[int(index)][0]}", lang) if 0 <= int(index) < len(FEATURE_SETS) else str(index)
+def feature_label(index: int, lang: str, design: str = "intel") -> str:
+    """A point of the ``features`` sweep by name ("paging-structure caches + guest-physical
+    mappings"; AMD's names where the design is AMD's)."""
+    if not 0 <= int(index) < len(FEATURE_SETS):
+        return str(index)
+    return t(design_key(f"feat.{FEATURE_SETS[int(index)][0]}", design), lang)
 
 
-def sweep_frame(r: SweepResult, lang: str) -> pd.DataFrame:
+def design_label(index: int, lang: str) -> str:
+    """A point of the ``design`` sweep by name ("no MMU caches", "Intel's MMU caches", …)."""
+    return t(f"dsgn.{DESIGN_SETS[int(index)][0]}", lang) if 0 <= int(index) < len(DESIGN_SETS) else str(index)
+
+
+def point_label(r: SweepResult, v, lang: str, design: str = "intel") -> str:
+    """A categorical sweep's point by name."""
+    return design_label(v, lang) if r.param == "design" else feature_label(v, lang, design)
+
+
+def _categorical(r: SweepResult) -> bool:
+    return SWEEPS[r.param].categorical if r.param in SWEEPS else False
+
+
+def sweep_frame(r: SweepResult, lang: str, design: str = "intel") -> pd.DataFrame:
     rows = []
-    categorical = SWEEPS[r.param].categorical if r.param in SWEEPS else False
+    categorical = _categorical(r)
     for m in [x for x in MODE_ORDER if x in r.modes]:
-        for v, cpa, miss, ex in zip(r.values, r.cycles_per_access[m], r.tlb_misses[m], r.vm_exits[m], strict=True):
-            rows.append({"x": feature_label(v, lang) if categorical else float(v), "mode": mode_label(m, lang),
-                         "cycles_per_access": round(cpa, 2), "tlb_misses": miss, "vm_exits": ex})
-    return pd.DataFrame(rows, columns=["x", "mode", "cycles_per_access", "tlb_misses", "vm_exits"])
+        rpm = r.refs_per_miss(m) or [0.0] * len(r.values)
+        for v, cpa, miss, ex, refs in zip(r.values, r.cycles_per_access[m], r.tlb_misses[m], r.vm_exits[m], rpm,
+                                          strict=True):
+            rows.append({"x": point_label(r, v, lang, design) if categorical else float(v), "mode": mode_label(m, lang),
+                         "cycles_per_access": round(cpa, 2), "tlb_misses": miss, "vm_exits": ex,
+                         "refs_per_miss": round(refs, 2)})
+    return pd.DataFrame(rows, columns=["x", "mode", "cycles_per_access", "tlb_misses", "vm_exits", "refs_per_miss"])
 
 
-def sweep_chart(r: SweepResult, lang: str) -> dict:
+def sweep_table(r: SweepResult, lang: str, design: str = "intel") -> pd.DataFrame:
+    """A categorical sweep as a table: one row per point, per mode its cycles per access and
+    CPU walk references per TLB miss (formatted text)."""
+    modes = [m for m in MODE_ORDER if m in r.modes]
+    cols = [t("sweep.col.cpa", lang, mode=mode_label(m, lang)) for m in modes] + \
+        [t("sweep.col.refs", lang, mode=mode_label(m, lang)) for m in modes]
+    data = [[num(r.cycles_per_access[m][i], lang, 1) for m in modes] +
+            [num(r.refs_per_miss(m)[i], lang, 2) if r.walk_refs else "—" for m in modes]
+            for i in range(len(r.values))]
+    df = pd.DataFrame(data, index=[point_label(r, v, lang, design) for v in r.values], columns=cols)
+    df.index.name = t(f"sweep.{r.param}", lang)
+    return df
+
+
+def sweep_chart(r: SweepResult, lang: str, design: str = "intel") -> dict:
     """Vega-Lite spec: cycles per access against the swept value, one line per mode, a rule at
     each crossover of shadow and nested."""
-    df = sweep_frame(r, lang)
+    df = sweep_frame(r, lang, design)
     modes = [m for m in MODE_ORDER if m in r.modes]
     title = t(f"sweep.{r.param}", lang)
     x_enc = {"field": "x", "type": "quantitative", "title": title}
     xs = [float(v) for v in r.values]
-    if SWEEPS[r.param].categorical:  # named settings, in sweep order
-        x_enc = {"field": "x", "type": "nominal", "title": title, "sort": [feature_label(v, lang) for v in r.values],
+    if _categorical(r):  # named settings, in sweep order
+        x_enc = {"field": "x", "type": "nominal", "title": title,
+                 "sort": [point_label(r, v, lang, design) for v in r.values],
                  "axis": {"labelAngle": 0, "labelLimit": 160}}
     elif SWEEPS[r.param].log and all(v > 0 for v in xs):
         x_enc["scale"] = {"type": "log", "domain": [min(xs), max(xs)], "nice": False}
@@ -211,6 +254,7 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
             "tooltip": [{"field": "mode", "title": t("col.mode", lang)}, {"field": "x", "title": title},
                         {"field": "cycles_per_access", "format": ",.1f", "title": t("col.cycles_per_access", lang)},
                         {"field": "tlb_misses", "format": ",", "title": t("row.tlb_misses", lang)},
+                        {"field": "refs_per_miss", "format": ",.2f", "title": t("row.refs_per_miss", lang)},
                         {"field": "vm_exits", "format": ",", "title": t("row.vm_exits", lang)}],
         },
     }
@@ -233,15 +277,39 @@ def sweep_chart(r: SweepResult, lang: str) -> dict:
     return {"data": {"values": df.to_dict("records")}, "height": 340, "layer": layers, **_locale(lang)}
 
 
+def design_sweep_text(r: SweepResult, lang: str) -> str:
+    """Markdown: the two designs on this trace, in nested mode, from the sweep's numbers."""
+    at = {DESIGN_SETS[int(v)][0]: i for i, v in enumerate(r.values) if 0 <= int(v) < len(DESIGN_SETS)}
+    if "nested" not in r.modes or not {"intel", "amd"} <= set(at):
+        return ""
+    cpa, refs = r.cycles_per_access["nested"], r.refs_per_miss("nested")
+    i, a = cpa[at["intel"]], cpa[at["amd"]]
+    if i == a:
+        verdict = t("cmp.sweep.design.same", lang)
+    else:
+        cheaper, dearer = ("intel", "amd") if i < a else ("amd", "intel")
+        verdict = t("cmp.sweep.design.cheaper", lang, cheaper=t(f"dsgn.who.{cheaper}", lang),
+                    margin=percent(max(i, a) / min(i, a) - 1, lang), dearer=t(f"dsgn.who.{dearer}", lang))
+    parts = [t("cmp.sweep.design", lang, intel_refs=num(refs[at["intel"]], lang, 2),
+               amd_refs=num(refs[at["amd"]], lang, 2), intel_cpa=num(i, lang, 1), amd_cpa=num(a, lang, 1)), verdict]
+    if "none" in at:
+        parts.append(t("cmp.sweep.design.none", lang, refs=num(refs[at["none"]], lang, 2),
+                       cpa=num(cpa[at["none"]], lang, 1)))
+    return " ".join(parts)
+
+
 def _decimals(r: SweepResult) -> int:
     cross = r.crossovers()
     return 0 if all(float(v).is_integer() for v in r.values) and all(abs(x) >= 10 for x, _, _ in cross) else 1
 
 
-def sweep_text(r: SweepResult, lang: str) -> str:
+def sweep_text(r: SweepResult, lang: str, design: str = "intel") -> str:
     param = t(f"sweep.{r.param}", lang)
-    if r.param in SWEEPS and SWEEPS[r.param].categorical:  # named settings: the chart tells it
-        return t("cmp.sweep.features", lang, points=", ".join(f"{v} = {feature_label(v, lang)}" for v in r.values))
+    if r.param == "design":
+        return design_sweep_text(r, lang)
+    if _categorical(r):  # named settings: the chart and the table tell it
+        return t("cmp.sweep.features", lang,
+                 points=", ".join(f"{v} = {feature_label(v, lang, design)}" for v in r.values))
     cross = r.crossovers()
     if not cross:
         if "shadow" not in r.modes or "nested" not in r.modes:
@@ -255,58 +323,101 @@ def sweep_text(r: SweepResult, lang: str) -> str:
 
 
 # -- MMU caches: what they remove, and the paper check ------------------------------------------------
-def cache_effect_text(e: Optional[CacheEffect], lang: str) -> str:
+def cache_effect_text(e: Optional[CacheEffect], lang: str, design: str = "intel") -> str:
     """Markdown: how much of nested paging's cost the MMU caches remove (``None``: caches off)."""
     if e is None:
-        return t("why.caches.off", lang)
-    return t("why.caches", lang, on=num(e.refs_per_miss_on, lang, 1), off=num(e.refs_per_miss_off, lang, 1),
-             walk=percent(e.walk_removed, lang), gap=percent(e.gap_removed, lang),
-             over_off=percent(e.overhead_off, lang, signed=True), over_on=percent(e.overhead_on, lang, signed=True))
+        return t(f"why.caches.off.{design}", lang)
+    return t("why.caches", lang, whose=t(f"dsgn.whose.{design}", lang), on=num(e.refs_per_miss_on, lang, 1),
+             off=num(e.refs_per_miss_off, lang, 1), walk=percent(e.walk_removed, lang),
+             gap=percent(e.gap_removed, lang), over_off=percent(e.overhead_off, lang, signed=True),
+             over_on=percent(e.overhead_on, lang, signed=True))
 
 
-def _paper_columns(lang: str) -> list[tuple[tuple[str, str], str]]:
-    return [((m, c), t("paper.col", lang, mode=mode_label(m, lang), caches=t(f"paper.caches.{c}", lang)))
-            for m in ("native", "nested") for c, _, _ in PAPER_CACHES]
+PAPER_COLUMNS = (("native", "none"), ("native", "intel_psc"), ("native", "amd_pwc"), ("nested", "none"),
+                 ("nested", "intel_psc"), ("nested", "intel_gpm"), ("nested", "amd_pwc"), ("nested", "amd_ntlb"))
+"""The paper table's columns: (mode, setting) — native only where its caches differ (native mode
+has no nested dimension: neither the nested TLB nor guest-physical mappings apply there)."""
 
 
 def paper_table(rows: list[PaperRow], lang: str) -> pd.DataFrame:
-    """One row per workload and the mean: references per walk natively and nested under each cache
-    setting, and nested mode's speed-up from both caches."""
-    cols = _paper_columns(lang)
-    data = [[num(r.refs_per_walk[k], lang, 2) for k, _ in cols] + [percent(r.speedup(), lang)] for r in rows]
+    """One row per workload and the mean: CPU walk references per TLB miss natively and nested
+    without MMU caches and with each design's."""
+    cols = [(k, t("paper.col", lang, mode=mode_label(k[0], lang), caches=t(f"paper.set.{k[1]}", lang)))
+            for k in PAPER_COLUMNS]
+    data = [[num(r.refs_per_walk[k], lang, 2) for k, _ in cols] for r in rows]
     index = [t(f"gen.{r.workload}", lang) for r in rows]
     if rows:
         means = paper_means(rows)
-        data.append([num(means[k], lang, 2) for k, _ in cols] + ["—"])
+        data.append([num(means[k], lang, 2) for k, _ in cols])
         index.append(t("paper.mean", lang))
-    df = pd.DataFrame(data, index=index, columns=[label for _, label in cols] + [t("paper.speedup", lang)])
+    df = pd.DataFrame(data, index=index, columns=[label for _, label in cols])
+    df.index.name = t("paper.workload", lang)
+    return df
+
+
+PUBLISHED_GAINS = {"pwc": (0.15, 0.38), "ntlb": (0.03, 0.07), "large": (0.03, 0.22)}
+"""Bhargava et al. (ASPLOS'08, abstract): guest speed-ups from extending the page-walk cache to
+the nested dimension, then adding the nested TLB, then hypervisor large pages (DOMAIN §8a)."""
+
+
+def _range(lo: float, hi: float, lang: str, decimals: Optional[int] = None) -> str:
+    a, b = percent(lo, lang, decimals=decimals), percent(hi, lang, decimals=decimals)
+    return f"{a}–{b}" if a != b else a
+
+
+def paper_gains_table(rows: list[PaperRow], lang: str) -> pd.DataFrame:
+    """AMD's design, nested mode: how much faster each of Bhargava et al.'s three steps makes a
+    workload, the model's range over the workloads and the published range."""
+    names = [n for n, _, _ in PAPER_GAINS]
+    gains = [r.gains() for r in rows]
+    data = [[percent(g[n], lang, signed=True) for n in names] for g in gains]
+    index = [t(f"gen.{r.workload}", lang) for r in rows]
+    if rows:
+        data.append([_range(min(g[n] for g in gains), max(g[n] for g in gains), lang) for n in names])
+        index.append(t("paper.gains.model", lang))
+    data.append([_range(*PUBLISHED_GAINS[n], lang, decimals=0) for n in names])
+    index.append(t("paper.gains.published", lang))
+    df = pd.DataFrame(data, index=index, columns=[t(f"paper.gain.{n}", lang) for n in names])
     df.index.name = t("paper.workload", lang)
     return df
 
 
 def paper_text(rows: list[PaperRow], lang: str) -> str:
-    """Markdown: the model's figures beside the published ones, and where the model differs."""
+    """Markdown: the model's figures beside the published ones (both simulated), why a mean can
+    exceed one walk's references, and where the model differs."""
     if not rows:
         return ""
     means = paper_means(rows)
-    speed = [r.speedup() for r in rows]
-    return "\n\n".join([
-        t("paper.compare", lang, native=num(means[("native", "both")], lang, 1),
-          nested=num(means[("nested", "both")], lang, 1), nested_none=num(means[("nested", "none")], lang, 1),
-          lo=percent(min(speed), lang), hi=percent(max(speed), lang)),
-        t("paper.differs", lang)])
+    f = lambda k: num(means[k], lang, 1)  # noqa: E731
+    parts = [t("paper.asplos22", lang, native_intel=f(("native", "intel_psc")), native_amd=f(("native", "amd_pwc")),
+               nested_intel=f(("nested", "intel_gpm")), nested_amd=f(("nested", "amd_ntlb")),
+               nested_none=f(("nested", "none")))]
+    gains = [r.gains() for r in rows]
+    rng = {n: _range(min(g[n] for g in gains), max(g[n] for g in gains), lang) for n, _, _ in PAPER_GAINS}
+    parts.append(t("paper.bhargava", lang, pwc=rng["pwc"], ntlb=rng["ntlb"], large=rng["large"]))
+    # a mean above what one walk reads: say why, with that run's numbers
+    over = [(r.refs_per_walk[("nested", "none")], r) for r in rows
+            if r.refs_per_walk[("nested", "none")] > MAX_WALK_REFS["nested"]]
+    if over:
+        refs, r = max(over, key=lambda x: x[0])
+        parts.append(t("paper.retries", lang, refs=num(refs, lang, 1), workload=t(f"gen.{r.workload}", lang),
+                       faults=num(r.faults.get(("nested", "none"), 0), lang),
+                       misses=num(r.tlb_misses.get(("nested", "none"), 0), lang)))
+    parts.append(t("paper.differs", lang))
+    return "\n\n".join(parts)
 
 
 # -- explanation ---------------------------------------------------------------------------------
-def _item(d, lang: str) -> str:
+def _item(d, lang: str, design: str = "intel") -> str:
     count = ""
-    if d.cause.startswith("vm-exit:") and d.count > 0:
-        count = t("why.count.exits", lang, n=num(d.count, lang))
-    elif d.cause in ("walk", "vmm-walk") and d.count > 0:
-        count = t("why.count.refs", lang, n=num(d.count, lang))
-    elif d.cause == "guest-fault" and d.count > 0:
-        count = t("why.count.faults", lang, n=num(d.count, lang))
-    return t("why.item", lang, cause=cause_label(d.cause, lang), cycles=num(d.cycles, lang), count=count)
+    if d.count > 0:
+        if d.cause.exit_reason is not None:
+            count = t("why.count.exits", lang, n=num(d.count, lang))
+        elif d.cause in (Cause.WALK, Cause.VMM_WALK):
+            count = t("why.count.refs", lang, n=num(d.count, lang))
+        elif d.cause is Cause.GUEST_FAULT:
+            count = t("why.count.faults", lang, n=num(d.count, lang))
+    return t("why.item", lang, cause=cause_label(d.cause, lang, design), cycles=num(d.cycles, lang), count=count)
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -315,7 +426,21 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + f" {t('why.and', lang)} " + items[-1]
 
 
-def explanation_text(e: Explanation, lang: str) -> str:
+def walks_text(e: Explanation, lang: str, design: str = "intel") -> str:
+    """Markdown: CPU walk references per TLB miss as this run measured them, what one walk reads
+    at most, and — where a mean exceeds that — why (walks repeated after faults)."""
+    native = num(e.native_refs_per_miss, lang, 1) if e.native_refs_per_miss is not None else "—"
+    parts = [t("why.walks", lang, native=native, shadow=num(e.shadow_refs_per_miss, lang, 1),
+               nested=num(e.nested_refs_per_miss, lang, 1))]
+    over = [m for m, v in (("native", e.native_refs_per_miss), ("shadow", e.shadow_refs_per_miss),
+                           ("nested", e.nested_refs_per_miss)) if v is not None and v > MAX_WALK_REFS[m]]
+    if over:
+        where = _join([t(f"why.walks.where.{m}", lang) for m in over], lang)
+        parts.append(t(design_key("why.walks.retries", design), lang, where=where))
+    return " ".join(parts)
+
+
+def explanation_text(e: Explanation, lang: str, design: str = "intel") -> str:
     """Markdown: who wins, by how much, and which causes of cycles decide it."""
     if e.tie:
         return t("why.tie", lang, cycles=num(e.winner_cycles, lang))
@@ -326,14 +451,13 @@ def explanation_text(e: Explanation, lang: str) -> str:
                 loser_cpa=per(e.loser_cycles), winner_cpa=per(e.winner_cycles))]
     significant = [d for d in e.loser_extra if d.cycles >= 0.05 * (e.loser_cycles - e.winner_cycles)][:3]
     if significant:
-        parts.append(t("why.loser_extra", lang, Loser=cap(lose), items=_join([_item(d, lang) for d in significant],
-                                                                               lang)))
+        parts.append(t("why.loser_extra", lang, Loser=cap(lose),
+                       items=_join([_item(d, lang, design) for d in significant], lang)))
     if e.winner_extra:
         parts.append(t("why.winner_extra", lang, Winner=cap(win),
-                        items=_join([_item(d, lang) for d in e.winner_extra[:2]], lang)))
+                       items=_join([_item(d, lang, design) for d in e.winner_extra[:2]], lang)))
     if e.tlb_misses:
-        parts.append(t("why.walks", lang, shadow=num(e.shadow_refs_per_miss, lang, 1),
-                        nested=num(e.nested_refs_per_miss, lang, 1)))
+        parts.append(walks_text(e, lang, design))
     parts.append(t(f"why.rule.{e.winner}", lang))
     if e.native_cycles:
         parts.append(t("why.native", lang, native_cpa=per(e.native_cycles),
@@ -357,7 +481,12 @@ def _size(pages: int, lang: str) -> str:
 def machine_summary(config: MachineConfig, lang: str) -> str:
     vms = "; ".join(f"{v.name} {_size(v.pages, lang)} ({', '.join(v.processes)})" for v in config.vms)
     tlb = f"TLB {config.tlb_entries}×{config.tlb_ways}"
-    return f"{vms}; {_size(config.frames, lang)} {t('cmp.machine_memory', lang)}; {tlb}"
+    mmu = [t(design_key(f"cmp.mmu.{k}", config.design), lang) for k, on in
+           (("pwc", config.pwc), ("nested_tlb", config.nested_tlb)) if on]
+    caches = t("cmp.summary.caches", lang, whose=t(f"dsgn.whose.{config.design}", lang), caches=_join(mmu, lang)) \
+        if mmu else t("cmp.summary.no_caches", lang)
+    backing = t("cmp.summary.backing_2m" if config.ept_large_pages else "cmp.summary.backing_4k", lang)
+    return f"{vms}; {_size(config.frames, lang)} {t('cmp.machine_memory', lang)}; {tlb}; {caches}; {backing}"
 
 
 def cost_label(info: CostInfo, lang: str) -> str:
@@ -415,6 +544,7 @@ def parse_values(text: str, integer: bool, limit: Optional[int] = 20) -> Optiona
 
 
 __all__ = ["CAUSE_ORDER", "MODE_ORDER", "counters_table", "causes_frame", "causes_chart", "curve_frame", "curve_chart",
-           "sweep_frame", "sweep_chart", "sweep_text", "explanation_text", "machine_summary", "cost_rows",
-           "derived_costs", "cost_overrides", "parse_values", "mode_label", "cause_label", "feature_label",
-           "cache_effect_text", "paper_table", "paper_text"]
+           "sweep_frame", "sweep_chart", "sweep_table", "sweep_text", "explanation_text", "walks_text",
+           "machine_summary", "cost_rows", "derived_costs", "cost_overrides", "parse_values", "mode_label",
+           "cause_label", "feature_label", "design_label", "design_key", "cache_effect_text", "paper_table",
+           "paper_gains_table", "paper_text"]

@@ -13,6 +13,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cause.vm-exit:cr3-load": ("VM exits: CR3 loads (context switches)",
                                "VM-Exits: CR3-Ladevorgänge (Kontextwechsel)"),
     "cause.vm-exit:ept-violation": ("VM exits: EPT violations", "VM-Exits: EPT-Verletzungen"),
+    "cause.vm-exit:ept-violation.amd": ("VM exits: nested page faults (#NPF)",
+                                        "VM-Exits: verschachtelte Seitenfehler (#NPF)"),
     "cause.guest-fault": ("guest page faults (handler)", "Gast-Seitenfehler (Behandlung)"),
     "cause.guest": ("guest kernel: zeroing pages", "Gastkernel: Seiten nullen"),
     "cause.pmap": ("VMM: backing, copies, swap-in", "VMM: Hinterlegen, Kopien, Einlagern"),
@@ -52,15 +54,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "why.count.exits": (", {n} exits", ", {n} Exits"),
     "why.count.refs": (", {n} references", ", {n} Zugriffe"),
     "why.count.faults": (", {n} faults", ", {n} Fehler"),
-    "why.walks": ("Walk references per TLB miss, every walk counted (in shadow mode the VMM's software walks"
-                  " on hidden faults too): shadow {shadow}, nested {nested}. Once its shadow entry exists, a"
-                  " shadow-mode miss walks 4 entries (gVA → MA directly); a nested miss walks 24 (every "
-                  "guest-table reference is itself translated through the nested tables).",
-                  "Zugriffe je TLB-Fehltreffer, alle Durchläufe gezählt (im Schattenmodus auch die des VMM bei"
-                  " versteckten Seitenfehlern): Schatten {shadow}, verschachtelt {nested}. Ist der "
-                  "Schatteneintrag vorhanden, liest ein Fehltreffer im Schattenmodus 4 Einträge (gVA direkt → "
-                  "MA); verschachtelt sind es 24 (jeder Zugriff auf die Gast-Seitentabellen wird selbst "
-                  "durch die verschachtelten Seitentabellen übersetzt)."),
+    "why.walks": ("CPU walk references per TLB miss in this run, every walk counted: native {native}, shadow "
+                  "{shadow}, nested {nested}. One walk reads at most 4 entries natively and in shadow mode (the "
+                  "shadow maps gVA → MA directly) and at most 24 in nested mode (each guest-table reference is "
+                  "itself translated through the nested tables); MMU caches and 2 MiB pages make walks shorter.",
+                  "Zugriffe der CPU je TLB-Fehltreffer in diesem Lauf, jeder Durchlauf gezählt: nativ {native}, "
+                  "Schatten {shadow}, verschachtelt {nested}. Ein Durchlauf liest nativ und im Schattenmodus "
+                  "höchstens 4 Einträge (die Schattentabelle bildet gVA direkt auf MA ab), verschachtelt höchstens "
+                  "24 (jeder Zugriff auf eine Gast-Seitentabelle wird selbst durch die verschachtelten "
+                  "Seitentabellen übersetzt); MMU-Caches und 2-MiB-Seiten verkürzen die Durchläufe."),
+    "why.walks.retries": ("The mean {where} is higher than one walk reads: a walk that meets a fault (a hidden "
+                          "page fault, a guest #PF, an EPT violation) is made again once the fault is handled, and "
+                          "every walk counts.",
+                          "Das Mittel {where} liegt über dem, was ein Durchlauf liest: Ein Durchlauf, der auf einen "
+                          "Fehler trifft (versteckter Seitenfehler, #PF im Gast, EPT-Verletzung), wird nach dessen "
+                          "Behandlung wiederholt, und jeder Durchlauf zählt."),
+    "why.walks.retries.amd": ("The mean {where} is higher than one walk reads: a walk that meets a fault (a "
+                              "hidden page fault, a guest #PF, a nested page fault) is made again once the fault is "
+                              "handled, and every walk counts.",
+                              "Das Mittel {where} liegt über dem, was ein Durchlauf liest: Ein Durchlauf, der auf "
+                              "einen Fehler trifft (versteckter Seitenfehler, #PF im Gast, verschachtelter "
+                              "Seitenfehler), wird nach dessen Behandlung wiederholt, und jeder Durchlauf zählt."),
+    "why.walks.where.native": ("natively", "nativ"),
+    "why.walks.where.shadow": ("in shadow mode", "im Schattenmodus"),
+    "why.walks.where.nested": ("in nested mode", "im verschachtelten Modus"),
     "why.rule.nested": ("Rule of thumb: shadow paging pays on page-table updates and context switches (VM "
                         "exits); nested paging pays on TLB misses. This trace has more of the former.",
                         "Faustregel: Schattenseitentabellen zahlen bei Seitentabellen-Änderungen und "
@@ -79,17 +96,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.title": ("Shadow vs nested paging on one trace",
                   "Schatten- gegen verschachtelte Seitentabellen an einem Trace"),
     "cmp.intro": ("The same trace of memory accesses runs three times on identical machines: natively (no "
-                  "virtualization — the baseline, a 4-reference walk per TLB miss), with **shadow page "
-                  "tables** (software: the VMM keeps gVA → MA tables and intercepts context switches and "
-                  "the guest's writes to the page-table pages its shadows mirror) and with **nested page tables** (hardware: no such "
-                  "exits, but a TLB miss walks two dimensions — up to 24 references). Costs come from the "
-                  "cost model (see *Costs*).",
+                  "virtualization — the baseline), with **shadow page tables** (software: the VMM keeps gVA → MA "
+                  "tables and intercepts context switches and the guest's writes to the page-table pages its "
+                  "shadows mirror) and with **nested page tables** (hardware: no such exits, but a TLB miss walks "
+                  "two dimensions — up to 24 references without MMU caches). The machine starts as today's: MMU "
+                  "caches on and guest memory backed with 2 MiB pages, as ESXi does by default; the *bare "
+                  "machine* shows what those buy. Costs come from the cost model (see *Costs*).",
                   "Derselbe Trace von Speicherzugriffen läuft dreimal auf gleichen Maschinen: nativ (ohne "
-                  "Virtualisierung — die Basis, 4 Zugriffe je TLB-Fehltreffer), mit **Schattenseitentabellen**"
-                  " (Software: der VMM pflegt Tabellen gVA → MA und fängt Kontextwechsel sowie "
-                  "Schreibzugriffe des Gasts auf die von Schatten gespiegelten Seitentabellenseiten ab) und mit **verschachtelten "
-                  "Seitentabellen** (Hardware: keine solchen Exits, aber ein TLB-Fehltreffer läuft durch zwei "
-                  "Dimensionen — bis zu 24 Zugriffe). Die Kosten stammen aus dem Kostenmodell (siehe "
+                  "Virtualisierung — die Basis), mit **Schattenseitentabellen** (Software: der VMM pflegt Tabellen "
+                  "gVA → MA und fängt Kontextwechsel sowie Schreibzugriffe des Gasts auf die von Schatten "
+                  "gespiegelten Seitentabellenseiten ab) und mit **verschachtelten Seitentabellen** (Hardware: "
+                  "keine solchen Exits, aber ein TLB-Fehltreffer läuft durch zwei Dimensionen — ohne MMU-Caches "
+                  "bis zu 24 Zugriffe). Die Maschine ist zu Beginn eine heutige: MMU-Caches an und der "
+                  "Gastspeicher mit 2-MiB-Seiten hinterlegt, wie ESXi es standardmäßig tut; die "
+                  "*Minimalmaschine* zeigt, was beides bringt. Die Kosten stammen aus dem Kostenmodell (siehe "
                   "*Kosten*)."),
     "cmp.workload": ("Workload", "Last"),
     "cmp.source": ("Trace from", "Trace aus"),
@@ -140,10 +160,74 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "switches.",
                       "Die TLB-Einträge tragen die VPID der virtuellen CPU: Sie überstehen VM-Exits, "
                       "Wiedereintritte und VM-Wechsel."),
+    "cmp.vpid.amd": ("ASID tags", "ASID-Tags"),
+    "cmp.vpid.help.amd": ("The TLB's entries carry the guest's ASID (address space identifier): they survive "
+                          "#VMEXIT, VMRUN and switches between VMs.",
+                          "Die TLB-Einträge tragen die ASID (Address Space Identifier) des Gasts: Sie überstehen "
+                          "#VMEXIT, VMRUN und VM-Wechsel."),
+    "cmp.design": ("MMU design", "MMU-Bauart"),
+    "cmp.design.intel": ("Intel (VT-x, EPT)", "Intel (VT-x mit EPT)"),
+    "cmp.design.amd": ("AMD (SVM, NPT)", "AMD (SVM mit NPT)"),
+    "cmp.design.help": ("Whose MMU caches the machine has, and their names. Intel: paging-structure caches of "
+                        "combined mappings (a PDE-cache hit leaves 1 + 4 references of a nested walk) and "
+                        "guest-physical mappings (SDM Vol. 3C §29.4). AMD: a page-walk cache of guest and nested "
+                        "entries by physical address and a nested TLB (Bhargava et al., ASPLOS'08).",
+                        "Wessen MMU-Caches die Maschine hat, und wie sie heißen. Intel: Paging-Structure-Caches "
+                        "mit kombinierten Zuordnungen (ein Treffer im PDE-Cache lässt von einem verschachtelten "
+                        "Durchlauf 1 + 4 Zugriffe übrig) und Guest-Physical-Zuordnungen (SDM Band 3C §29.4). AMD: "
+                        "ein Page-Walk-Cache für Einträge des Gasts und der verschachtelten Tabellen nach "
+                        "physischer Adresse und ein verschachtelter TLB (Bhargava u. a., ASPLOS'08)."),
+    "cmp.preset": ("Start from", "Ausgangspunkt"),
+    "cmp.preset.today": ("today's machine", "heutige Maschine"),
+    "cmp.preset.bare": ("bare machine", "Minimalmaschine"),
+    "cmp.preset.help": ("Today's machine: the MMU caches of the chosen design on and, in nested mode, guest "
+                        "memory backed with 2 MiB machine pages (ESXi's default under a hardware MMU). Bare "
+                        "machine: no MMU caches, 4 KiB backing — every cold nested walk reads 24 entries. The "
+                        "switches below change either.",
+                        "Heutige Maschine: die MMU-Caches der gewählten Bauart an und, mit verschachtelten "
+                        "Seitentabellen, der Gastspeicher mit 2-MiB-Maschinenseiten hinterlegt (ESXis Standard mit "
+                        "Hardware-MMU). Minimalmaschine: keine MMU-Caches, 4-KiB-Hinterlegung — jeder kalte "
+                        "verschachtelte Durchlauf liest 24 Einträge. Die Schalter darunter ändern beide."),
+    "cmp.preset.custom": ("Your own mix of the switches below (neither today's nor the bare machine).",
+                          "Eigene Mischung der Schalter unten (weder heutige noch Minimalmaschine)."),
+    "cmp.summary.caches": ("{whose} MMU caches: {caches}", "MMU-Caches ({whose}): {caches}"),
+    "cmp.summary.no_caches": ("no MMU caches", "keine MMU-Caches"),
+    "cmp.summary.backing_2m": ("nested mode: 2 MiB backing", "verschachtelt: 2-MiB-Hinterlegung"),
+    "cmp.summary.backing_4k": ("4 KiB backing", "4-KiB-Hinterlegung"),
+    "dsgn.whose.intel": ("Intel's", "Intel"),
+    "dsgn.whose.amd": ("AMD's", "AMD"),
+    "dsgn.who.intel": ("Intel's design", "Intels Bauart"),
+    "dsgn.who.amd": ("AMD's design", "AMDs Bauart"),
+    "dsgn.none": ("no MMU caches", "keine MMU-Caches"),
+    "dsgn.intel": ("Intel's MMU caches", "MMU-Caches nach Intel"),
+    "dsgn.amd": ("AMD's MMU caches", "MMU-Caches nach AMD"),
+    "sweep.design": ("MMU design", "MMU-Bauart"),
+    "sweep.col.cpa": ("{mode}: cycles per access", "{mode}: Takte je Zugriff"),
+    "sweep.col.refs": ("{mode}: references per TLB miss", "{mode}: Zugriffe je TLB-Fehltreffer"),
+    "cmp.sweep.design.intro": ("Points: the same trace without MMU caches, with Intel's (paging-structure caches "
+                               "and guest-physical mappings) and with AMD's (page-walk cache and nested TLB); "
+                               "large pages, TLB and costs as chosen above.",
+                               "Punkte: derselbe Trace ohne MMU-Caches, mit denen nach Intel (Paging-Structure-"
+                               "Caches und Guest-Physical-Zuordnungen) und mit denen nach AMD (Page-Walk-Cache "
+                               "und verschachtelter TLB); große Seiten, TLB und Kosten wie oben gewählt."),
+    "cmp.sweep.design": ("On this trace a nested TLB miss walks **{intel_refs}** references on average with Intel's "
+                         "MMU caches and **{amd_refs}** with AMD's ({intel_cpa} and {amd_cpa} cycles per access).",
+                         "Auf diesem Trace liest ein verschachtelter TLB-Fehltreffer im Mittel **{intel_refs}** "
+                         "Einträge mit den MMU-Caches nach Intel und **{amd_refs}** mit denen nach AMD ({intel_cpa} "
+                         "und {amd_cpa} Takte je Zugriff)."),
+    "cmp.sweep.design.cheaper": ("Nested mode runs **{margin}** cheaper with {cheaper} than with {dearer}.",
+                                 "Der verschachtelte Modus läuft mit {cheaper} **{margin}** günstiger als mit "
+                                 "{dearer}."),
+    "cmp.sweep.design.same": ("Nested mode costs the same with either design.",
+                              "Der verschachtelte Modus kostet mit beiden Bauarten gleich viel."),
+    "cmp.sweep.design.none": ("Without MMU caches: {refs} references per miss, {cpa} cycles per access.",
+                              "Ohne MMU-Caches: {refs} Zugriffe je Fehltreffer, {cpa} Takte je Zugriff."),
     "cmp.root_cache": ("Cached shadow roots per VM", "Zwischengespeicherte Schattenwurzeln je VM"),
-    "cmp.machine.from_scenario": ("Machine from the scenario file: {vms}. TLB and costs below apply on top.",
-                                  "Maschine aus der Szenariodatei: {vms}. TLB und Kosten unten gelten "
-                                  "zusätzlich."),
+    "cmp.machine.from_scenario": ("Machine from the scenario file: {vms}. The machine settings and costs above "
+                                  "apply on top (2 MiB backing gives each VM's memory whole 2 MiB blocks).",
+                                  "Maschine aus der Szenariodatei: {vms}. Die Maschineneinstellungen und Kosten "
+                                  "oben gelten zusätzlich (die 2-MiB-Hinterlegung gibt dem Speicher jeder VM "
+                                  "ganze 2-MiB-Blöcke)."),
     "cmp.machine.default": ("Default machine: {vms} (created on first mention, memory sized to the trace).",
                             "Standardmaschine: {vms} (bei erster Nennung angelegt, Speicher passend zum "
                             "Trace)."),
