@@ -115,12 +115,11 @@ with st.container(border=True):
                   args=("zero_pct",), help=t("oc.content.help", lang))
         c2.slider(t("oc.image_pct", lang), min_value=0, max_value=100, step=5, key="_oc.image_pct",
                   on_change=store, args=("image_pct",), help=t("oc.content.help", lang))
-        c1, c2, c3 = st.columns([2, 3, 2])
+        c1, c2 = st.columns(2)
         number_box(c1, "work", t("oc.work", lang), help=t("oc.work.help", lang))
-        with c2:
-            ui.localized(st.radio, t("oc.mode", lang), L.MODES, "oc.mode", lang, default="nested",
-                         format_func=lambda m: t(f"mode.long.{m}", lang))
-        number_box(c3, "seed", t("oc.seed", lang))
+        number_box(c2, "seed", t("oc.seed", lang))
+        ui.localized(st.radio, t("oc.mode", lang), L.MODES, "oc.mode", lang, default="nested", horizontal=True,
+                     format_func=lambda m: t(f"mode.long.{m}", lang))
     with right:
         st.subheader(t("oc.host_box", lang))
         number_box(st, "machine_kib", t("oc.machine_kib", lang))
@@ -130,10 +129,10 @@ with st.container(border=True):
         for col, name in ((c1, "salting"), (c2, "balloon"), (c1, "compression"), (c2, "host_swap")):
             col.toggle(t(f"oc.{name}", lang), key=f"_oc.{name}", on_change=store, args=(name,),
                        help=t(f"oc.{name}.help", lang))
-        c1, c2, c3 = st.columns(3)
+        c1, c2 = st.columns(2)
         number_box(c1, "scan_pages", t("oc.scan_pages", lang), help=t("oc.scan_pages.help", lang))
         number_box(c2, "period", t("oc.period", lang), help=t("oc.period.help", lang))
-        number_box(c3, "min_free_pct", t("oc.min_free_pct", lang), format="%.1f")
+        number_box(st, "min_free_pct", t("oc.min_free_pct", lang), format="%.1f", help=t("oc.min_free_pct.help", lang))
         minfree_caption = st.empty()
 
 ui.write_params(**L.link_of(S))  # the address bar is a link to this lab
@@ -197,9 +196,11 @@ m1.metric(t("oc.metric.states", lang), t(f"hoststate.{R.lowest_state(result)}", 
 m2.metric(t("oc.metric.free", lang), number(R.fewest_free(result), lang), border=True,
           delta=t("oc.metric.free.delta", lang, min_free=number(result.min_free, lang)), delta_color="off",
           delta_arrow="off")
-m3.metric(t("oc.metric.shared", lang), number(end["shared"], lang), border=True)
+of_all = t("oc.metric.of", lang, n=number(result.config.vms * result.config.vm_pages, lang))
+m3.metric(t("oc.metric.shared", lang), number(end["shared"], lang), border=True, help=t("oc.metric.shared.help", lang),
+          delta=of_all, delta_color="off", delta_arrow="off")
 m4.metric(t("oc.metric.reclaimed", lang), number(end["ballooned"] + end["compressed"] + end["swapped"], lang),
-          border=True, delta=t("oc.metric.reclaimed.delta", lang), delta_color="off", delta_arrow="off")
+          border=True, help=t("oc.metric.reclaimed.help", lang), delta=of_all, delta_color="off", delta_arrow="off")
 st.caption(t("oc.ran", lang, ops=number(result.ops, lang), vms=result.config.vms, samples=len(result.samples),
              seconds=number(S["oc.result"]["seconds"], lang, 2)))
 
@@ -210,6 +211,7 @@ st.vega_lite_chart(R.bands_chart(result, lang), width="stretch")
 st.subheader(t("oc.host.title", lang))
 st.caption(t("oc.host.caption", lang, min_free=number(result.min_free, lang)))
 st.vega_lite_chart(R.host_chart(result, lang), width="stretch")
+st.vega_lite_chart(R.states_chart(result, lang), width="stretch")
 st.markdown(R.transitions_text(result, lang))
 st.table(R.thresholds_table(result, lang))
 

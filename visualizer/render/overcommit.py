@@ -42,6 +42,9 @@ TECH_COLORS = {"backing": "#90a4ae", "sharing": "#43a047", "balloon": "#8e63c7",
                "compression": "#26a69a", "swap": "#fb8c00", "other": "#546e7a"}
 LAB_CAUSE_KEYS = {"guest": "oc.cause.guest", "pmap": "oc.cause.pmap"}
 """Causes whose general label says less than they hold in the lab (the guest's own paging; decompression)."""
+LAB_CAUSE_COLORS = {Cause.GUEST: "#c62828", Cause.RECLAIM: "#37474f"}
+"""The guest's own paging in the colour of its pages on the guest's disk (the Compare page's grey says
+"little")."""
 
 
 def _pct(f: float, lang: str) -> str:
@@ -137,9 +140,9 @@ def thresholds_table(result: LabResult, lang: str) -> pd.DataFrame:
         else:
             state, does = t(f"hoststate.{what}", lang), t(f"hostdoes.{what}", lang)
         if what == HostState.CLEAR.value:  # at or above 100 %: high
-            rows.append([f"≥ {_pct(fraction, lang)}", f"≥ {number(pages, lang, 1)}", t("hoststate.high", lang),
+            rows.append([f"≥ {_pct(fraction, lang)}", f"≥ {number(round(pages, 1), lang)}", t("hoststate.high", lang),
                          t("hostdoes.high", lang)])
-        rows.append([f"< {_pct(fraction, lang)}", f"< {number(pages, lang, 1)}", state, does])
+        rows.append([f"< {_pct(fraction, lang)}", f"< {number(round(pages, 1), lang)}", state, does])
     return pd.DataFrame(rows, columns=[t("oc.col.below", lang), t("oc.col.free", lang),
                                        t("oc.col.host_state", lang), t("oc.col.does", lang)])
 
@@ -158,66 +161,83 @@ def state_segments(result: LabResult) -> list[tuple[int, int, str]]:
     return out
 
 
+AXIS_EXTENT = 40
+"""Pixels both host charts give their y axis, so that their time axes line up."""
+
+
 def host_chart(result: LabResult, lang: str) -> dict:
-    """Vega-Lite spec: free pages over time against the thresholds (bands coloured by the state
-    they start), and a strip of the state the host was in."""
+    """Vega-Lite spec: free pages over time against the thresholds, on a symlog scale (the
+    thresholds lie a few pages apart near zero, free memory starts at the whole pool), in bands
+    coloured by the state each starts."""
     op_title = t("oc.col.op", lang)
     free_title = t("oc.col.free", lang)
     marks = thresholds(result)
-    top = max([s.free for s in result.samples] + [marks[0][2]]) * 1.05
+    top = max([s.free for s in result.samples] + [marks[0][2]]) * 1.1
     # each state's band: from the threshold below which the next state starts up to its own
     # (high: from 100 % of minFree up; low: below 16 %)
     levels = [top] + [pages for _, _, pages in marks[1:]] + [0.0]
-    edges = [(state, levels[i + 1], levels[i]) for i, state in enumerate(HOST_STATES)]
-    band_rows = [{"state": t(f"hoststate.{s}", lang), "key": s, "lo": lo, "hi": hi, "mid": (lo + hi) / 2}
-                 for s, lo, hi in edges]
-    rule_rows = [{"pages": p, "label": f"{_pct(f, lang)} · {number(p, lang, 1)}"} for _, f, p in marks]
+    band_rows = [{"state": t(f"hoststate.{s}", lang), "key": s, "lo": levels[i + 1], "hi": levels[i],
+                  "mid": (levels[i + 1] * levels[i]) ** 0.5 if levels[i + 1] else levels[i] / 2}
+                 for i, s in enumerate(HOST_STATES)]
+    rule_rows = [{"pages": p, "label": f"{_pct(f, lang)} · {number(round(p, 1), lang)}"} for _, f, p in marks]
     free_rows = [{"op": s.op, "free": s.free} for s in result.samples]
-    seg_rows = [{"start": a, "end": b, "state": t(f"hoststate.{s}", lang), "key": s}
-                for a, b, s in state_segments(result)]
     domain = [t(f"hoststate.{s}", lang) for s in HOST_STATES]
     colours = [HOST_COLORS[s] for s in HOST_STATES]
-    x_max = max(1, result.ops)
-    x = {"field": "op", "type": "quantitative", "title": None, "scale": {"domain": [0, x_max]}}
+    y_scale = {"type": "symlog", "domain": [0, top], "nice": False}
+    ticks = [v for v in (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if v <= top]
     return {
-        "vconcat": [
-            {"width": "container", "height": 220,
-             "layer": [
-                 {"data": {"values": band_rows}, "mark": {"type": "rect", "opacity": 0.18},
-                  "encoding": {"y": {"field": "lo", "type": "quantitative", "title": free_title,
-                                     "scale": {"domain": [0, top], "nice": False}},
-                               "y2": {"field": "hi"},
-                               "color": {"field": "state", "type": "nominal", "legend": None,
-                                         "scale": {"domain": domain, "range": colours}}}},
-                 {"data": {"values": band_rows}, "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 12,
-                                                          "color": "#37474f"},
-                  "encoding": {"y": {"field": "mid", "type": "quantitative"}, "x": {"value": 0},
-                               "text": {"field": "state"}}},
-                 {"data": {"values": rule_rows}, "mark": {"type": "rule", "strokeDash": [3, 3], "color": "#78909c"},
-                  "encoding": {"y": {"field": "pages", "type": "quantitative"}}},
-                 {"data": {"values": rule_rows}, "mark": {"type": "text", "align": "right", "baseline": "bottom",
-                                                          "dy": -1, "fontSize": 11, "color": "#546e7a"},
-                  "encoding": {"y": {"field": "pages", "type": "quantitative"}, "x": {"value": "width"},
-                               "text": {"field": "label"}}},
-                 {"data": {"values": free_rows}, "mark": {"type": "line", "color": "#263238", "strokeWidth": 2,
-                                                          "interpolate": "step-after", "tooltip": True},
-                  "encoding": {"x": {**x, "title": None},
-                               "y": {"field": "free", "type": "quantitative"},
-                               "tooltip": [{"field": "op", "title": op_title},
-                                           {"field": "free", "title": free_title}]}},
-             ]},
-            {"width": "container", "height": 26, "data": {"values": seg_rows},
-             "mark": {"type": "rect", "tooltip": True},
-             "encoding": {"x": {"field": "start", "type": "quantitative", "title": op_title,
-                                "scale": {"domain": [0, x_max]}},
-                          "x2": {"field": "end"},
-                          "color": {"field": "state", "type": "nominal", "title": t("oc.col.host_state", lang),
-                                    "scale": {"domain": domain, "range": colours},
-                                    "legend": {"orient": "bottom", "direction": "horizontal"}},
-                          "tooltip": [{"field": "state", "title": t("oc.col.host_state", lang)},
-                                      {"field": "start", "title": op_title}, {"field": "end", "title": op_title}]}},
+        "width": "container", "height": 260,
+        "layer": [
+            {"data": {"values": band_rows}, "mark": {"type": "rect", "opacity": 0.2},
+             "encoding": {"y": {"field": "lo", "type": "quantitative", "title": free_title, "scale": y_scale,
+                                "axis": {"values": ticks, "minExtent": AXIS_EXTENT, "maxExtent": AXIS_EXTENT}},
+                          "y2": {"field": "hi"},
+                          "color": {"field": "state", "type": "nominal", "legend": None,
+                                    "scale": {"domain": domain, "range": colours}}}},
+            {"data": {"values": band_rows}, "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 6,
+                                                     "fontSize": 13, "fontWeight": "bold", "color": "#37474f"},
+             "encoding": {"y": {"field": "mid", "type": "quantitative", "scale": y_scale}, "x": {"value": 0},
+                          "text": {"field": "state"}}},
+            {"data": {"values": rule_rows}, "mark": {"type": "rule", "strokeDash": [3, 3], "color": "#78909c"},
+             "encoding": {"y": {"field": "pages", "type": "quantitative", "scale": y_scale}}},
+            {"data": {"values": rule_rows}, "mark": {"type": "text", "align": "right", "baseline": "bottom",
+                                                     "dx": -4, "dy": -1, "fontSize": 11, "color": "#455a64"},
+             "encoding": {"y": {"field": "pages", "type": "quantitative", "scale": y_scale}, "x": {"value": "width"},
+                          "text": {"field": "label"}}},
+            {"data": {"values": free_rows}, "mark": {"type": "line", "color": "#263238", "strokeWidth": 2,
+                                                     "interpolate": "step-after", "tooltip": True},
+             "encoding": {"x": {"field": "op", "type": "quantitative", "title": op_title,
+                                "scale": {"domain": [0, max(1, result.ops)]}},
+                          "y": {"field": "free", "type": "quantitative", "scale": y_scale},
+                          "tooltip": [{"field": "op", "title": op_title}, {"field": "free", "title": free_title}]}},
         ],
-        "spacing": 4,
+        **_locale(lang),
+    }
+
+
+def states_chart(result: LabResult, lang: str) -> dict:
+    """Vega-Lite spec: a strip of the state the host was in over the run (from its state changes)."""
+    op_title = t("oc.col.op", lang)
+    state_title = t("oc.col.host_state", lang)
+    rows = [{"start": a, "end": b, "state": t(f"hoststate.{s}", lang), "key": s, "lane": state_title}
+            for a, b, s in state_segments(result)]
+    return {
+        "width": "container",
+        "data": {"values": rows},
+        "mark": {"type": "rect", "tooltip": True},
+        "height": {"step": 30},
+        "encoding": {"x": {"field": "start", "type": "quantitative", "title": op_title,
+                           "scale": {"domain": [0, max(1, result.ops)]}},
+                     "x2": {"field": "end"},
+                     "y": {"field": "lane", "type": "nominal", "title": "\u00a0",
+                           "axis": {"labels": False, "ticks": False, "domain": False, "minExtent": AXIS_EXTENT,
+                                    "maxExtent": AXIS_EXTENT}},
+                     "color": {"field": "state", "type": "nominal", "title": state_title,
+                               "scale": {"domain": [t(f"hoststate.{s}", lang) for s in HOST_STATES],
+                                         "range": [HOST_COLORS[s] for s in HOST_STATES]},
+                               "legend": {"orient": "bottom", "direction": "horizontal"}},
+                     "tooltip": [{"field": "state", "title": state_title}, {"field": "start", "title": op_title},
+                                 {"field": "end", "title": op_title}]},
         **_locale(lang),
     }
 
@@ -311,9 +331,7 @@ def _cause_colour(key: str) -> str:
         c = Cause(key)
     except ValueError:
         return "#999999"
-    if c is Cause.RECLAIM:
-        return "#6d4c41"
-    return CAUSE_COLORS.get(c, "#999999")
+    return LAB_CAUSE_COLORS.get(c) or CAUSE_COLORS.get(c, "#999999")
 
 
 def cycles_frame(result: LabResult, lang: str) -> pd.DataFrame:
@@ -360,7 +378,7 @@ def cycles_chart(result: LabResult, lang: str) -> dict:
 
 
 def _rate(back: int, out: int, lang: str) -> str:
-    return t("oc.double.rate", lang, pct=_pct(back / out, lang)) if out else "—"
+    return _pct(back / out, lang) if out else "—"
 
 
 def double_paging_text(result: LabResult, lang: str, costs: Optional[CostTable] = None) -> str:

@@ -35,7 +35,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "Das mitgelieferte Szenario „overcommit“ Schritt für Schritt ansehen (drei VMs, jede "
                      "Technik einmal)"),
     "oc.vms_box": ("The VMs", "Die VMs"),
-    "oc.host_box": ("The machine and the host's policies", "Die Maschine und die Richtlinien des Hosts"),
+    "oc.host_box": ("The host", "Der Host"),
     "oc.vms": ("number of VMs", "Anzahl der VMs"),
     "oc.vm_kib": ("memory of each VM", "Speicher jeder VM"),
     "oc.touched_pct": ("pages each VM touches (% of its memory)", "Seiten, die jede VM berührt (% ihres "
@@ -45,7 +45,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Jede VM berührt {touched} ihrer {pages} Seiten (der Rest bleibt Platz für ihre "
                            "Seitentabellen und ohne Maschinenseite)."),
     "oc.zero_pct": ("zero pages (%)", "Nullseiten (%)"),
-    "oc.image_pct": ("pages of the OS image (%)", "Seiten des Betriebssystem-Images (%)"),
+    "oc.image_pct": ("image pages (%)", "Image-Seiten (%)"),
     "oc.content.help": ("The content model: of the pages a VM touches, a share stays zero, a share holds what "
                         "every VM of the image holds at the same place (the same OS and libraries), the rest is "
                         "the VM's own.",
@@ -56,7 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "VM's own.",
                            "Inhalt: {zero} Nullseiten, {image} aus dem Image (in jeder VM gleich), {private} "
                            "gehören der VM allein."),
-    "oc.work": ("operations of the working phase", "Operationen der Arbeitsphase"),
+    "oc.work": ("work: operations", "Arbeit: Operationen"),
     "oc.work.help": ("After loading its image (every VM touches its pages) the VMs take turns reading and "
                      "writing their own pages: this many operations, all VMs together.",
                      "Nachdem jede VM ihr Image geladen (alle ihre Seiten berührt) hat, lesen und schreiben die "
@@ -75,7 +75,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "haben zusammen {vm_total} Seiten — sie passen: nichts ist überbelegt, nur der Scan der "
                          "gemeinsamen Nutzung läuft."),
     "oc.policies": ("Reclamation", "Rückgewinnung"),
-    "oc.salting": ("salting: share only within a VM", "Salting: nur innerhalb einer VM gemeinsam nutzen"),
+    "oc.salting": ("salting", "Salting"),
     "oc.salting.help": ("ESXi's default since 2015 (Mem.ShareForceSalting=2): pages are shared only within one "
                         "VM. Off: across VMs, as in 2002 and in the vSphere figure.",
                         "Die Voreinstellung von ESXi seit 2015 (Mem.ShareForceSalting=2): Seiten werden nur "
@@ -94,22 +94,28 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "In den Zuständen hard und low kommt eine Seite, die sich auf 2 KiB oder weniger "
                             "komprimieren lässt, in den Kompressions-Cache der VM (höchstens 10 % ihres "
                             "Speichers) statt in die Auslagerungsdatei."),
-    "oc.host_swap": ("host swapping", "Auslagern durch den Host"),
+    "oc.host_swap": ("host swapping", "Host-Auslagerung"),
     "oc.host_swap.help": ("In the hard and low states the host writes pages chosen at random to the VM's swap "
                           "file; a touch reads them back (milliseconds).",
                           "In den Zuständen hard und low schreibt der Host zufällig gewählte Seiten in die "
                           "Auslagerungsdatei der VM; ein Zugriff liest sie zurück (Millisekunden)."),
-    "oc.scan_pages": ("pages the sharing scan hashes per pass", "Seiten, die der Scan je Durchgang hasht"),
-    "oc.scan_pages.help": ("At the scan's normal rate; from the clear state down it scans twice as many "
-                           "(“share actively”).",
-                           "Im normalen Takt des Scans; ab dem Zustand clear doppelt so viele („aktiv gemeinsam "
-                           "nutzen“)."),
-    "oc.period": ("operations between the host's passes", "Operationen zwischen zwei Durchgängen des Hosts"),
-    "oc.period.help": ("One operation is one tick of the host's clock; every this many the host notes its state, "
-                       "scans, and reclaims as its state calls for.",
-                       "Eine Operation ist ein Takt der Uhr des Hosts; nach so vielen stellt der Host seinen "
+    "oc.scan_pages": ("scan pages", "Scan-Seiten"),
+    "oc.scan_pages.help": ("Pages the sharing scan hashes per pass, at its normal rate; from the clear state down "
+                           "twice as many (“share actively”).",
+                           "Seiten, die der Scan der gemeinsamen Nutzung je Durchgang hasht, im normalen Takt; ab "
+                           "dem Zustand clear doppelt so viele („aktiv gemeinsam nutzen“)."),
+    "oc.period": ("period", "Periode"),
+    "oc.period.help": ("Operations between the host's passes. One operation is one tick of the host's clock; every "
+                       "this many the host notes its state, scans, and reclaims as its state calls for.",
+                       "Operationen zwischen zwei Durchgängen des Hosts. Eine Operation ist ein Takt der Uhr des "
+                       "Hosts; nach so vielen stellt der Host seinen "
                        "Zustand fest, scannt und gewinnt Speicher zurück, wie es sein Zustand verlangt."),
-    "oc.min_free_pct": ("minFree (% of the memory for guests)", "minFree (% des Speichers für die Gäste)"),
+    "oc.min_free_pct": ("minFree (% of the machine memory for guests)", "minFree (% des Maschinenspeichers für die "
+                        "Gäste)"),
+    "oc.min_free_pct.help": ("minFree in percent of the machine memory for guests; the host's states are fractions "
+                             "of it (below).",
+                             "minFree in Prozent des Maschinenspeichers für die Gäste; die Zustände des Hosts sind "
+                             "Anteile davon (unten)."),
     "oc.minfree.caption": (
         "minFree is {pages} pages here ({pct} of the {pool} pages for the guests). ESXi's minFree is 899 MB for "
         "the first 28 GB of host memory plus 1% of the rest — about {esxi} of a 28 GB host. On a machine of a "
@@ -173,14 +179,20 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "geschriebenen: Das Modell hat Daten verloren, ein Fehler im Modell. Bitte melden Sie diese "
                      "Einstellungen (die Adresse enthält sie)."),
     # -- metrics -----------------------------------------------------------------------------------------
-    "oc.metric.states": ("lowest host state", "niedrigster Zustand des Hosts"),
+    "oc.metric.states": ("lowest host state", "niedrigster Zustand"),
     "oc.metric.changes": ("state changes: {n}", "Zustandswechsel: {n}"),
     "oc.metric.free": ("fewest free pages", "wenigste freie Seiten"),
     "oc.metric.free.delta": ("minFree is {min_free}", "minFree ist {min_free}"),
-    "oc.metric.shared": ("pages shared at the end", "gemeinsam genutzte Seiten am Ende"),
-    "oc.metric.reclaimed": ("pages off machine memory at the end", "Seiten außerhalb des Maschinenspeichers am "
-                            "Ende"),
-    "oc.metric.reclaimed.delta": ("ballooned, compressed, swapped", "im Balloon, komprimiert, ausgelagert"),
+    "oc.metric.shared": ("shared", "gemeinsam genutzt"),
+    "oc.metric.of": ("at the end, of {n} guest pages", "am Ende, von {n} Gastseiten"),
+    "oc.metric.shared.help": ("Guest pages backed by a shared machine page at the end of the run, all VMs.",
+                              "Gastseiten, die am Ende des Laufs auf eine gemeinsam genutzte Maschinenseite "
+                              "abgebildet sind, alle VMs."),
+    "oc.metric.reclaimed": ("reclaimed", "zurückgewonnen"),
+    "oc.metric.reclaimed.help": ("Guest pages without a machine page of their own at the end of the run: "
+                                 "ballooned, compressed or swapped by the host, all VMs.",
+                                 "Gastseiten ohne eigene Maschinenseite am Ende des Laufs: im Balloon, komprimiert "
+                                 "oder vom Host ausgelagert, alle VMs."),
     # -- the bands --------------------------------------------------------------------------------------
     "oc.bands.title": ("Where each VM's memory is, over time", "Wo der Speicher jeder VM liegt, im Lauf der Zeit"),
     "oc.bands.caption": (
@@ -244,7 +256,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "oc.tech.balloon": ("ballooning", "Ballooning"),
     "oc.tech.guest": ("the guest's own paging", "eigenes Auslagern des Gasts"),
     "oc.tech.compression": ("compression", "Komprimierung"),
-    "oc.tech.swap": ("host swapping", "Auslagern durch den Host"),
+    "oc.tech.swap": ("host swapping", "Host-Auslagerung"),
     "oc.tech.other": ("other", "Sonstiges"),
     "oc.ev.pmap:back": ("machine page given on first touch", "Maschinenseite beim ersten Zugriff zugeteilt"),
     "oc.ev.scan:hint": ("page hashed, remembered as a hint", "Seite gehasht, als Hinweis vermerkt"),
@@ -317,21 +329,30 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "hard state (below 32% of minFree).",
                             "**Auslagern durch den Host und Komprimierung** nahmen in diesem Lauf keine Seiten: "
                             "Sie beginnen im Zustand hard (unter 32 % von minFree)."),
-    "oc.double.rate": ("{pct} of them", "{pct} davon"),
     "oc.double.why": ("Why ESXi balloons before it swaps: the guest knows which of its pages are idle, the host "
                       "does not. A page the host swapped out may be one the guest itself later picks to page out "
                       "— the host then reads it back from its swap file only for the guest to write it to its "
-                      "virtual disk: **double paging** (Waldspurger, OSDI'02 §3). Ballooning lets the guest "
-                      "choose, so it cannot happen.",
+                      "virtual disk: **double paging** (Waldspurger, OSDI'02 §3). With ballooning the guest "
+                      "chooses, and nothing is paged behind its back.",
                       "Warum ESXi Ballooning vor dem Auslagern einsetzt: Der Gast weiß, welche seiner Seiten "
                       "unbenutzt sind, der Host nicht. Eine Seite, die der Host ausgelagert hat, kann der Gast "
                       "später selbst zum Auslagern wählen — dann liest der Host sie aus seiner Auslagerungsdatei "
                       "zurück, nur damit der Gast sie auf seine virtuelle Platte schreibt: **Double Paging** "
-                      "(Waldspurger, OSDI'02 §3). Beim Ballooning wählt der Gast, so kann es nicht vorkommen."),
+                      "(Waldspurger, OSDI'02 §3). Beim Ballooning wählt der Gast, und nichts wird hinter seinem "
+                      "Rücken ausgelagert."),
     "oc.double.costs": ("Per page, by the cost table: a disk write or read {disk} cycles (milliseconds), "
-                        "compressing {compress}, decompressing {decompress}.",
+                        "compressing {compress}, decompressing {decompress}. The model charges a guest's page-outs "
+                        "to its VM as the guest writes them (its balloon driver waits for the frames), the host's "
+                        "swap-outs to no VM (they are the host's background work) — so the bars above make "
+                        "ballooning look dear; what tells the two apart is what comes back: every page read back "
+                        "is a disk read the VM waits for.",
                         "Je Seite laut Kostentabelle: Schreiben oder Lesen auf der Platte {disk} Takte "
-                        "(Millisekunden), Komprimieren {compress}, Entpacken {decompress}."),
+                        "(Millisekunden), Komprimieren {compress}, Entpacken {decompress}. Das Modell rechnet das "
+                        "Auslagern eines Gasts seiner VM an, während der Gast schreibt (sein Balloon-Treiber wartet "
+                        "auf die Seitenrahmen), das Auslagern des Hosts keiner VM (es ist Hintergrundarbeit des "
+                        "Hosts) — die Balken oben lassen Ballooning daher teuer aussehen; was die beiden "
+                        "unterscheidet, ist, was zurückkommt: Jede zurückgelesene Seite ist ein Lesen von der "
+                        "Platte, auf das die VM wartet."),
     # -- Figure 4 ------------------------------------------------------------------------------------
     "oc.fig4.title": ("Waldspurger's Figure 4: sharing as the VMs grow", "Waldspurgers Abbildung 4: gemeinsame "
                       "Nutzung bei wachsender Zahl der VMs"),
