@@ -95,7 +95,7 @@ def bands_chart(result: LabResult, lang: str) -> dict:
                   "header": {"labelFontSize": 14, "labelFontWeight": "bold", "labelAnchor": "start"}},
         "columns": columns,
         "spec": {
-            "width": "container" if columns == 1 else 300,
+            "width": "container" if columns == 1 else 340,
             "height": 120,
             "layer": [
                 {"mark": {"type": "area", "tooltip": True, "interpolate": "step-after"},
@@ -302,7 +302,7 @@ def events_chart(result: LabResult, lang: str) -> dict:
             "color": {"field": "technique", "type": "nominal", "title": t("oc.col.technique", lang),
                       "scale": {"domain": [t(f"oc.tech.{x}", lang) for x in techs],
                                 "range": [TECH_COLORS[x] for x in techs]},
-                      "legend": {"orient": "bottom", "columns": 3, "labelLimit": 300}},
+                      "legend": {"orient": "bottom", "columns": 3, "labelLimit": 220}},
             "tooltip": [{"field": "technique", "title": t("oc.col.technique", lang)},
                         {"field": "event", "title": t("oc.col.event", lang)},
                         {"field": "count", "title": t("oc.col.count", lang)}],
@@ -433,11 +433,13 @@ def fig4_frame(off: list[SweepPoint], on: list[SweepPoint], lang: str) -> pd.Dat
                 series.append(("zero", p.zero_fraction))
             for what, value in series:
                 rows.append({"vms": p.vms, "series": f"{t(f'oc.fig4.{what}', lang)}, {label}", "what": what,
-                             "salting": label, "fraction": value})
-    return pd.DataFrame(rows, columns=["vms", "series", "what", "salting", "fraction"])
+                             "salting": label, "key": salting, "fraction": value})
+    return pd.DataFrame(rows, columns=["vms", "series", "what", "salting", "key", "fraction"])
 
 
-FIG4_COLORS = {"shared": "#2e7d32", "reclaimed": "#1565c0", "zero": "#9e9e9e"}
+FIG4_COLORS = {("shared", "off"): "#2e7d32", ("reclaimed", "off"): "#1565c0", ("zero", "off"): "#757575",
+               ("shared", "on"): "#9ccc65", ("reclaimed", "on"): "#64b5f6"}
+"""Salting off in dark tones (solid lines), on in light ones (dashed)."""
 
 
 def fig4_chart(off: list[SweepPoint], on: list[SweepPoint], lang: str) -> dict:
@@ -445,8 +447,7 @@ def fig4_chart(off: list[SweepPoint], on: list[SweepPoint], lang: str) -> dict:
     salting off solid and on dashed, and the paper's 67 % at 10 VMs as a point."""
     df = fig4_frame(off, on, lang)
     series = list(dict.fromkeys(df["series"]))
-    what_of = dict(zip(df["series"], df["what"], strict=False))
-    salting_of = dict(zip(df["series"], df["salting"], strict=False))
+    colour_of = {row.series: FIG4_COLORS[(row.what, row.key)] for row in df.itertuples()}
     on_label = t("oc.fig4.on", lang)
     paper = [{"vms": PAPER_FIG4["vms"], "fraction": PAPER_FIG4["shared_fraction"], "label": t("oc.fig4.paper", lang)}]
     x = {"field": "vms", "type": "quantitative", "title": t("oc.fig4.x", lang),
@@ -455,17 +456,18 @@ def fig4_chart(off: list[SweepPoint], on: list[SweepPoint], lang: str) -> dict:
          "scale": {"domain": [0, 1]}}
     return {
         "width": "container", "height": 300,
+        # the legend below the plot adds to the height instead of squeezing the plot into it
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "layer": [
             {"data": {"values": df.to_dict("records")},
              "mark": {"type": "line", "point": True, "tooltip": True},
              "encoding": {
                  "x": x, "y": y,
                  "color": {"field": "series", "type": "nominal", "title": t("oc.fig4.series", lang),
-                           "scale": {"domain": series, "range": [FIG4_COLORS[what_of[s]] for s in series]},
+                           "scale": {"domain": series, "range": [colour_of[s] for s in series]},
                            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 360}},
-                 "strokeDash": {"field": "series", "type": "nominal", "legend": None,
-                                "scale": {"domain": series,
-                                          "range": [[5, 4] if salting_of[s] == on_label else [1, 0] for s in series]}},
+                 "strokeDash": {"field": "salting", "type": "nominal", "legend": None,
+                                "scale": {"domain": [t("oc.fig4.off", lang), on_label], "range": [[1, 0], [5, 4]]}},
                  "tooltip": [{"field": "vms", "title": t("oc.fig4.col.vms", lang)},
                              {"field": "series", "title": t("oc.fig4.series", lang)},
                              {"field": "fraction", "type": "quantitative", "format": ".1%",
@@ -473,8 +475,8 @@ def fig4_chart(off: list[SweepPoint], on: list[SweepPoint], lang: str) -> dict:
             {"data": {"values": paper}, "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True,
                                                  "color": "#b71c1c", "tooltip": True},
              "encoding": {"x": x, "y": y, "tooltip": [{"field": "label", "title": t("oc.fig4.col.paper", lang)}]}},
-            {"data": {"values": paper}, "mark": {"type": "text", "align": "right", "dx": -10, "dy": -10,
-                                                 "fontSize": 12, "color": "#b71c1c"},
+            {"data": {"values": paper}, "mark": {"type": "text", "align": "right", "baseline": "top", "dx": -10,
+                                                 "dy": 10, "fontSize": 12, "color": "#b71c1c"},
              "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
         ],
         **_locale(lang),
