@@ -243,7 +243,7 @@ def test_the_bands_add_up_to_each_vms_memory(lab):
 def test_the_state_strip_covers_the_run_in_order(lab):
     segments = R.state_segments(lab)
     assert segments[0][0] == 0 and segments[-1][1] == lab.ops
-    assert all(a[1] == b[0] for a, b in zip(segments, segments[1:]))
+    assert all(a[1] == b[0] for a, b in zip(segments, segments[1:], strict=False))
     assert segments[0][2] == lab.samples[0].state and segments[-1][2] == lab.transitions[-1][2]
 
 
@@ -278,8 +278,8 @@ def test_figure_4_shape_with_salting_off(sweeps):
     assert [p.vms for p in off] == list(range(1, 11))
     shared = [p.shared_fraction for p in off]
     reclaimed = [p.reclaimed_fraction for p in off]
-    assert all(a <= b for a, b in zip(shared, shared[1:])) and shared[-1] > shared[0]
-    assert all(a < b for a, b in zip(reclaimed, reclaimed[1:]))
+    assert all(a <= b for a, b in zip(shared, shared[1:], strict=False)) and shared[-1] > shared[0]
+    assert all(a < b for a, b in zip(reclaimed, reclaimed[1:], strict=False))
     assert off[0].cross_vm == 0 and all(p.cross_vm > 0 for p in off[1:])
     assert all(p.zero > 0 for p in off) and off[-1].zero / off[-1].shared > 0.2
     # the model's level at 10 VMs is of the paper's order (its content fractions are chosen, not measured)

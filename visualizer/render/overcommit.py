@@ -153,7 +153,7 @@ def state_segments(result: LabResult) -> list[tuple[int, int, str]]:
     first = result.samples[0].state if result.samples else "high"
     end = result.ops
     out, start, state = [], 0, first
-    for op, old, new in result.transitions:
+    for op, _old, new in result.transitions:
         if op > start:
             out.append((start, op, state))
         start, state = op, new

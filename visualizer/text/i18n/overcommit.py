@@ -368,7 +368,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "auf einer Maschine mit Platz für alle, gemeinsame Nutzung als einzige Rückgewinnung, der Scan mit "
         "genug Durchgängen, um jede Seite zu hashen — einmal ohne Salting wie 2002, einmal mit Salting, wie "
         "ESXi seit 2015 Seiten gemeinsam nutzt."),
-    "oc.fig4.run": ("Run the sweep (20 runs, about 10 s)", "Reihe berechnen (20 Läufe, etwa 10 s)"),
+    "oc.fig4.run": ("Run the sweep (20 runs, a few seconds)", "Reihe berechnen (20 Läufe, einige Sekunden)"),
     "oc.fig4.running": ("Sweeping 1 to 10 VMs, salting off and on …", "Reihe mit 1 bis 10 VMs, ohne und mit "
                         "Salting …"),
     "oc.fig4.ran": ("20 runs in {seconds} s.", "20 Läufe in {seconds} s."),
