@@ -48,7 +48,8 @@ LAB_CAUSE_COLORS = {Cause.GUEST: "#c62828", Cause.RECLAIM: "#37474f"}
 
 
 def _pct(f: float, lang: str) -> str:
-    return percent(f, lang, decimals=0)
+    """A whole percentage; in German the space before the sign does not break ("29 %" stays on one line)."""
+    return percent(f, lang, decimals=0).replace(" %", "\u00a0%")
 
 
 # -- nothing lost ------------------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def bands_chart(result: LabResult, lang: str) -> dict:
                   "header": {"labelFontSize": 14, "labelFontWeight": "bold", "labelAnchor": "start"}},
         "columns": columns,
         "spec": {
-            "width": "container" if columns == 1 else 340,
+            "width": 680 if columns == 1 else 340,
             "height": 120,
             "layer": [
                 {"mark": {"type": "area", "tooltip": True, "interpolate": "step-after"},
@@ -302,7 +303,7 @@ def events_chart(result: LabResult, lang: str) -> dict:
             "color": {"field": "technique", "type": "nominal", "title": t("oc.col.technique", lang),
                       "scale": {"domain": [t(f"oc.tech.{x}", lang) for x in techs],
                                 "range": [TECH_COLORS[x] for x in techs]},
-                      "legend": {"orient": "bottom", "columns": 3, "labelLimit": 220}},
+                      "legend": {"orient": "bottom", "columns": 3, "labelLimit": 200}},
             "tooltip": [{"field": "technique", "title": t("oc.col.technique", lang)},
                         {"field": "event", "title": t("oc.col.event", lang)},
                         {"field": "count", "title": t("oc.col.count", lang)}],
@@ -366,7 +367,7 @@ def cycles_chart(result: LabResult, lang: str) -> dict:
             "color": {"field": "cause", "type": "nominal", "title": t("oc.col.cause", lang),
                       "scale": {"domain": [cause_label(k, lang) for k in keys],
                                 "range": [_cause_colour(k) for k in keys]},
-                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 420}},
+                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 340}},
             "order": {"field": "order", "type": "quantitative"},
             "tooltip": [{"field": "vm", "title": t("oc.col.vm", lang)},
                         {"field": "cause", "title": t("oc.col.cause", lang)},

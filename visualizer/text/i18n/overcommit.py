@@ -393,9 +393,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "oc.fig4.col.shared_on": ("shared, salting on", "gemeinsam genutzt, mit Salting"),
     "oc.fig4.col.reclaimed_on": ("reclaimed, salting on", "zurückgewonnen, mit Salting"),
     "oc.fig4.col.cross_on": ("across VMs, salting on", "zwischen VMs, mit Salting"),
-    "oc.fig4.col.paper": ("OSDI'02 (paper)", "OSDI'02 (Artikel)"),
-    "oc.fig4.paper_cell": ("~67% shared, a large part zero pages", "~67 % gemeinsam genutzt, ein großer Teil "
-                           "Nullseiten"),
+    "oc.fig4.col.paper": ("OSDI'02: shared", "OSDI'02: gemeinsam genutzt"),
+    "oc.fig4.paper_cell": ("~67%", "~67 %"),
     "oc.fig4.model": (
         "**The model**, salting off: {shared1} of the memory shared with one VM (its zero pages), {shared10} with "
         "10 VMs, {zero10} of it zero pages; the memory reclaimed (shared pages less the machine pages they keep) "
