@@ -77,6 +77,9 @@ def test_the_lab_its_controls_and_figure_4_at_projector_and_laptop_sizes(server,
         page.goto(f"{server}/Overcommit?lang={lang}")
         settle(page)
         page.get_by_text(w["lost"], exact=False).first.wait_for()
+        # the page streams its results in: wait for the last of them
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 4")
+        settle(page)
         assert page.locator("[data-testid=stMetric]").count() == 4
         assert charts_drawn(page, 5) == 5  # bands, host state, state strip, events, cycles
         for width, height in SIZES:
@@ -131,6 +134,8 @@ def test_bad_settings_and_a_bad_link_give_messages_and_keep_the_lab(server, brow
         assert any("“period” = “zero” ignored" in x for x in warnings), warnings
         assert any("“salting” = “2” ignored" in x for x in warnings), warnings
         page.get_by_text(w["lost"], exact=False).first.wait_for()
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 4")
+        settle(page)
         shown = page.locator("[data-testid=stMetricValue]").all_inner_texts()
         box = page.get_by_label(w["machine"])
         box.fill("802")

@@ -196,12 +196,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- the bands --------------------------------------------------------------------------------------
     "oc.bands.title": ("Where each VM's memory is, over time", "Wo der Speicher jeder VM liegt, im Lauf der Zeit"),
     "oc.bands.caption": (
-        "Each VM's guest-physical pages by state, stacked up to its memory (the grey line); above it the pages "
+        "Each VM's guest-physical pages by state, stacked up to its memory (the dashed line); above it the pages "
         "its guest wrote to its own virtual disk — pages of its processes, not guest-physical memory. Private: "
         "a machine page of its own; shared: one read-only machine page for pages alike; ballooned: pinned by "
         "the balloon driver, its machine page freed; compressed: in the VM's compression cache; swapped: in "
         "the VM's swap file on the host; unbacked: never touched, or given back by the balloon.",
-        "Die gastphysischen Seiten jeder VM nach Zustand, gestapelt bis zu ihrem Speicher (die graue Linie); "
+        "Die gastphysischen Seiten jeder VM nach Zustand, gestapelt bis zu ihrem Speicher (die gestrichelte Linie); "
         "darüber die Seiten, die ihr Gast auf seine eigene virtuelle Platte geschrieben hat — Seiten seiner "
         "Prozesse, kein gastphysischer Speicher. Privat: eine eigene Maschinenseite; gemeinsam genutzt: eine "
         "schreibgeschützte Maschinenseite für gleiche Seiten; im Balloon: vom Balloon-Treiber reserviert, ihre "
