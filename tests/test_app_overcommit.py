@@ -90,7 +90,7 @@ def test_the_page_in_german():
     assert not at.exception and not at.error
     assert at.title[0].value == "Speicherüberbelegung: das Labor der Speicherrückgewinnung"
     assert [s for s in texts(at, "success") if s.startswith("**Nichts verloren**: Jeder der")]
-    assert [m.label for m in at.metric] == ["niedrigster Zustand", "wenigste freie Seiten", "gemeinsam genutzt",
+    assert [m.label for m in at.metric] == ["niedrigster Zustand", "Minimum freier Seiten", "gemeinsam genutzt",
                                            "zurückgewonnen"]
     specs = " ".join(charts(at))
     assert "auf der virtuellen Platte des Gasts" in specs and "Takte" in specs
@@ -260,9 +260,20 @@ def test_the_events_and_cycles_are_the_labs(lab):
 
 
 def test_nothing_lost_counts_the_reads(lab):
+    from dataclasses import replace
     ok, text = R.lost_text(lab, "en")
     assert ok and f"every one of the {R.reads(lab)} reads" in text
     assert R.reads(lab) > 0
+    ok, text = R.lost_text(replace(lab, lost=2), "de")
+    assert not ok and text.startswith(f"2 der {R.reads(lab)} Lesezugriffe lieferten einen anderen Wert")
+
+
+def test_the_lab_in_shadow_mode():
+    at = page(link={"mode": "shadow", "vms": "3"})
+    assert not at.exception and not at.error
+    assert at.session_state["oc.mode"] == "shadow"
+    assert [s for s in texts(at, "success") if s.startswith("**Nothing lost**")]
+    assert "VM exits: hidden page faults" in " ".join(charts(at))
 
 
 # -- Waldspurger's Figure 4 ------------------------------------------------------------------------------

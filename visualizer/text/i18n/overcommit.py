@@ -62,7 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "Nachdem jede VM ihr Image geladen (alle ihre Seiten berührt) hat, lesen und schreiben die "
                      "VMs abwechselnd ihre eigenen Seiten: so viele Operationen, alle VMs zusammen."),
     "oc.mode": ("paging mode", "Paging-Modus"),
-    "oc.seed": ("seed", "Startwert"),
+    "oc.seed": ("seed", "Startwert (Seed)"),
     "oc.machine_kib": ("machine memory (KiB)", "Maschinenspeicher (KiB)"),
     "oc.machine.caption": ("{pool} pages for the guests ({vmm} more for the VMM's own tables); the VMs have "
                            "{vm_total} pages together: {ratio} times the memory for guests.",
@@ -181,7 +181,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- metrics -----------------------------------------------------------------------------------------
     "oc.metric.states": ("lowest host state", "niedrigster Zustand"),
     "oc.metric.changes": ("state changes: {n}", "Zustandswechsel: {n}"),
-    "oc.metric.free": ("fewest free pages", "wenigste freie Seiten"),
+    "oc.metric.free": ("fewest free pages", "Minimum freier Seiten"),
     "oc.metric.free.delta": ("minFree is {min_free}", "minFree ist {min_free}"),
     "oc.metric.shared": ("shared", "gemeinsam genutzt"),
     "oc.metric.of": ("at the end, of {n} guest pages", "am Ende, von {n} Gastseiten"),
