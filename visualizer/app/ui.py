@@ -49,6 +49,7 @@ PAGES = (
     PageSpec("pages/5_Lessons.py", "nav.lessons", "page.lessons", "Lessons", ":material/school:"),
     PageSpec("pages/6_Practice.py", "nav.practice", "page.practice", "Practice", ":material/quiz:"),
     PageSpec("pages/2_Compare.py", "nav.compare", "page.compare", "Compare", ":material/compare_arrows:"),
+    PageSpec("pages/8_Overcommit.py", "nav.overcommit", "page.overcommit", "Overcommit", ":material/memory_alt:"),
     PageSpec("pages/3_Costs.py", "nav.costs", "page.costs", "Costs", ":material/payments:"),
     PageSpec("pages/7_Glossary.py", "nav.glossary", "page.glossary", "Glossary", ":material/menu_book:"),
     PageSpec("pages/4_About.py", "nav.about", "page.about", "About", ":material/info:"),
