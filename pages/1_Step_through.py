@@ -62,7 +62,7 @@ if "mode" in link:
         try:
             sess.set_mode(Mode.SHADOW if wanted == "both" else Mode(wanted))
         except StepError as exc:
-            messages.append(t("err.out_of_memory", lang, error=exc))
+            messages.append(ui.step_error(exc, lang, sess.step))
     else:
         messages.append(t("err.mode", lang, value=plain(link["mode"]),
                           fallback=t("mode.short." + sess.mode.value, lang)))
@@ -76,9 +76,9 @@ if "step" in link:
     try:
         sess.goto(target)
     except StepError as exc:
-        messages.append(t("err.out_of_memory", lang, error=exc))
+        messages.append(ui.step_error(exc, lang, sess.step))
 if sess.timeline.error and sess.total < len(scenario.trace):
-    messages.append(t("err.out_of_memory", lang, error=sess.timeline.error))
+    messages.append(ui.step_error(sess.timeline, lang, sess.total))
 
 
 # -- callbacks (run before the script, on the session as it is then) ---------------------------
@@ -86,7 +86,7 @@ def act(fn, *args) -> None:
     try:
         fn(*args)
     except StepError as exc:
-        S["_step_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+        S["_step_error"] = ui.step_error(exc, S.get("lang", "en"), session().step)
 
 
 def on_forward() -> None:
@@ -127,7 +127,7 @@ def reveal() -> None:
     try:
         qs = next_questions(s)
     except (StepError, RuntimeError, ValueError) as exc:
-        S["_step_error"] = t("err.out_of_memory", lg, error=exc)
+        S["_step_error"] = ui.step_error(exc, lg, s.step)
         return
     results = []
     for q in qs:
@@ -155,7 +155,7 @@ def predict_questions(s: Session, lecture: bool) -> None:
     try:
         qs = next_questions(s)
     except (StepError, RuntimeError, ValueError) as exc:
-        st.error(t("err.out_of_memory", lang, error=exc))
+        st.error(ui.step_error(exc, lang, s.step))
         return
     op = T.op_text(s.trace[s.step], lang)
     with st.container(border=True, key="predict_box"):
@@ -324,7 +324,7 @@ def on_access() -> None:
         s.add_access(op)
         S["_added"] = (s.step, op)
     except StepError as exc:
-        S["_form_error"] = t("err.out_of_memory", S.get("lang", "en"), error=exc)
+        S["_form_error"] = ui.step_error(exc, S.get("lang", "en"), session().step)
 
 
 # -- lecture mode: the diagram at the top, compact controls, keys, narration under it ----------------

@@ -7,7 +7,8 @@ import re
 
 import streamlit as st
 
-from visualizer.app import ui
+from visualizer import executor
+from visualizer.app import budget, ui
 from visualizer.app.session import StepError
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
@@ -15,7 +16,7 @@ from visualizer.render import figure as F
 from visualizer.render import narrate as N
 from visualizer.render import tables as T
 from visualizer.render.learn import result_html
-from visualizer.render.i18n import percent, t
+from visualizer.render.i18n import number, percent, t
 from visualizer.render.plain import plain
 from visualizer.render.svg import sized
 
@@ -135,7 +136,7 @@ def on_check(idx: int) -> None:
     try:
         qs = questions(les, idx)
     except StepError as exc:
-        S["_lesson_error"] = t("err.out_of_memory", lg, error=exc)
+        S["_lesson_error"] = ui.step_error(exc, lg, les.steps[idx].at - 1)
         return
     given = [S.get(widget_key(idx, q, lg)) for q in qs]
     S["lesson_answers"][(lesson_key(), idx)] = [(q, g, q.check(g)) for q, g in zip(qs, given, strict=True)]
@@ -159,7 +160,7 @@ def take_done(value: str) -> None:
                           problem=t(f"lesson.err.done.{exc.reason}", lang, **exc.fields)))
     except StepError as exc:
         got = {}
-        messages.append(t("err.out_of_memory", lang, error=exc))
+        messages.append(ui.step_error(exc, lang, 0))
     S["lesson_answers"] = {k: v for k, v in S["lesson_answers"].items() if k[0] != key}
     S["lesson_answers"].update({(key, idx): results for idx, results in got.items()})
 
@@ -179,13 +180,17 @@ def on_upload() -> None:
         S["_lesson_error"] = t("lesson.err.utf8", lg)
         return
     try:
-        les = L.load_lesson_text(text, f.name.rsplit(".", 1)[0] or "lesson")
-        L.check_answers(les)
+        # read and checked in a worker (memory- and time-limited, stopped with the session)
+        les = ui.run_task(executor.Task(budget.load_lesson_checked, (text, f.name.rsplit(".", 1)[0] or "lesson")))
+    except budget.ScenarioTooLarge as exc:
+        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=t(
+            "err.scenario_budget", lg, need=exc.need >> 20, limit=exc.limit >> 20, ops=number(exc.ops, lg)))
+        return
     except (L.LessonError, ValueError, OverflowError) as exc:
         S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=plain(exc))
         return
-    except (RecursionError, MemoryError):
-        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error="-")
+    except (RecursionError, MemoryError, executor.JobError):
+        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=t("err.upload_shape", lg))
         return
     S["lesson_upload"] = les
     S["lesson_name"] = CUSTOM
@@ -245,7 +250,7 @@ try:
     machine, rec = state(les, shown, mode)
     qs = questions(les, i) if asking else []
 except StepError as exc:
-    st.error(t("err.out_of_memory", lang, error=exc))
+    st.error(ui.step_error(exc, lang, shown))
     st.stop()
 
 text_col, fig_col = st.columns([1, 1.9])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -26,9 +27,23 @@ PRESENT_KEYS = {"ArrowRight": "pxp_next", "PageDown": "pxp_next", " ": "pxp_next
                 "PageUp": "pxp_prev", "r": "pxp_reveal", "R": "pxp_reveal", "Enter": "pxp_reveal"}
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def exercise_set(seed: int, kinds: tuple, count: int) -> list:
-    return X.generate(seed, kinds, count)
+class Item(NamedTuple):
+    """One exercise of the set, before it is made (what its result is filed under)."""
+
+    seed: int
+    index: int
+    kind: str
+
+
+def exercise_set(seed: int, kinds: tuple, count: int) -> list[Item]:
+    """The set's exercises by kind, unmade: a set of 200 costs nothing until one is shown."""
+    return [Item(seed, i, k) for i, k in enumerate(X.set_kinds(seed, kinds, count))]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def exercise(seed: int, index: int, kind: str) -> X.Exercise:
+    """One exercise, made when it is shown (tens of milliseconds), kept by its value for all."""
+    return X.make(kind, seed, index)
 
 
 def result_key(ex) -> tuple:
@@ -177,7 +192,7 @@ def score_text() -> str:
     return t("ex.page.score", lang, right=sum(mine), n=len(mine))
 
 
-ex = exs[S["px.i"]]
+ex = exercise(*exs[S["px.i"]])
 position = t("ex.page.position", lang, i=S["px.i"] + 1, n=len(exs))
 
 

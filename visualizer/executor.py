@@ -24,6 +24,7 @@ A job reports how far it is with :func:`report_progress` (a fraction; a no-op ou
 """
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import pickle
@@ -262,7 +263,8 @@ def _child(conn, task: Task, memory: int, cpu: Optional[float], nice: int, slot)
         if cpu is not None:
             used = resource.getrusage(resource.RUSAGE_SELF)
             start = used.ru_utime + used.ru_stime
-            resource.setrlimit(resource.RLIMIT_CPU, (int(start + cpu) + 1, int(start + cpu) + 2))
+            soft = max(1, math.ceil(start + cpu))  # whole seconds; a fork starts from 0
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
     except (ImportError, ValueError, OSError):
         pass
     try:

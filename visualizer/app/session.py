@@ -26,9 +26,10 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
-from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES
+from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES, MemoryBudgetExceeded
 from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
+from ..executor import JobError, Task
 
 CHECKPOINT_BYTES = 64 << 20
 """Memory budget of one timeline's checkpoints, in bytes as :func:`machine_bytes` counts them
@@ -45,10 +46,21 @@ MODES = (Mode.SHADOW, Mode.NESTED)
 """The modes the step page offers (native has no VMM to show)."""
 LOG_CAP = 2000
 """The event-log export covers at most this many steps (the last ones up to the current step)."""
+INLINE_OPS = 20_000
+"""A timeline with a runner (the app's executor) runs longer stretches — precomputing, a jump
+that replays more operations than this — in a worker process: bounded, and stopped when the
+viewer leaves; shorter ones run here (a worker costs a fork and the pickled result)."""
+Runner = Callable[[Task], object]
+"""Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
 
 class StepError(Exception):
-    """An operation could not run (e.g. machine memory ran out); the message says why."""
+    """An operation could not run (e.g. machine memory ran out); the message says why.
+    ``over_budget``: it stopped at the session's memory budget, not at the machine's end."""
+
+    def __init__(self, message: str, over_budget: bool = False):
+        super().__init__(message)
+        self.over_budget = over_budget
 
 
 def checkpoint_every(ops: int, nbytes: int) -> int:
@@ -111,7 +123,9 @@ class Timeline:
     """
 
     def __init__(self, config: MachineConfig, mode: Mode, trace: Trace, *,
-                 base: Optional["Timeline"] = None, shared: int = 0, every: Optional[int] = None):
+                 base: Optional["Timeline"] = None, shared: int = 0, every: Optional[int] = None,
+                 budget: Optional[int] = None, runner: Optional[Runner] = None,
+                 start: Optional[tuple[int, Machine]] = None, ledger: Optional["CheckpointLedger"] = None):
         self.config = config
         self.mode = mode
         self.trace = trace
@@ -124,21 +138,31 @@ class Timeline:
         """Steps that can be reached (less than the trace where an operation fails)."""
         self.error: Optional[str] = None
         """Why the trace stops at ``limit`` (None: it does not)."""
+        self.over_budget = False
+        """Whether it stops at the memory budget its machine was given (not at the machine's end)."""
+        self.runner = runner if runner is not None else (base.runner if base is not None else None)
         if base is not None:
             self.checkpoints = {k: m for k, m in base.checkpoints.items() if k <= shared}
             if base.limit < shared:
-                self.limit, self.error = base.limit, base.error
+                self.limit, self.error, self.over_budget = base.limit, base.error, base.over_budget
+        elif start is not None:
+            self.checkpoints[start[0]] = start[1]
         else:
-            self.checkpoints[0] = Machine(config, mode)
+            boot = Machine(config, mode)
+            boot.mem.budget = budget
+            self.checkpoints[0] = boot
         self.every = every or (base.every if base is not None else
-                               checkpoint_every(len(trace), machine_bytes(self.checkpoints[0])))
-        LEDGER.register(self)
+                               checkpoint_every(len(trace), machine_bytes(self.checkpoints[min(self.checkpoints)])))
+        self.ledger = ledger or LEDGER
+        self.ledger.register(self)
 
     def _keep(self, k: int, m: Machine) -> None:
         """Keep a clone of ``m`` as the checkpoint after ``k`` steps, within the budgets: past
         this timeline's, every other checkpoint goes and the distance doubles; past the
         server's, other timelines' checkpoints go (or, failing that, this one is not kept)."""
         size = machine_bytes(m)
+        if size > CHECKPOINT_BYTES // 2:
+            return  # one checkpoint would take half the budget: replaying is cheaper than holding it
         while self.checkpoint_bytes + size > CHECKPOINT_BYTES and len(self._sizes) >= 2:
             self.every *= 2
             cps = {c: v for c, v in self.checkpoints.items() if c % self.every == 0 or c not in self._sizes}
@@ -147,7 +171,7 @@ class Timeline:
             self.checkpoints = cps
             if k % self.every:
                 return
-        if not LEDGER.make_room(size, self):
+        if self.checkpoint_bytes + size > CHECKPOINT_BYTES or not self.ledger.make_room(size, self):
             return
         cps = dict(self.checkpoints)
         cps[k] = m.clone()
@@ -162,8 +186,11 @@ class Timeline:
         self.checkpoint_bytes = 0
 
     def precompute(self, progress: Optional[Callable[[int, int], None]] = None) -> "Timeline":
-        """Run the whole trace once on the bulk path, keeping a checkpoint every ``every`` steps."""
+        """Run the whole trace once on the bulk path, keeping a checkpoint every ``every`` steps
+        (in a worker, through the runner, where that is more than :data:`INLINE_OPS` operations)."""
         top = max(self.checkpoints)
+        if self.runner is not None and self.limit - top > INLINE_OPS:
+            return self._precompute_elsewhere(top)
         m = self.checkpoints[top].clone()
         k = top
         while k < self.limit:
@@ -176,6 +203,24 @@ class Timeline:
                 self._keep(k, m)
             if progress is not None:
                 progress(k, self.limit)
+        return self
+
+    def _precompute_elsewhere(self, top: int) -> "Timeline":
+        boot = self.checkpoints[top]
+        try:
+            got = self.runner(Task(_precomputed, (boot, top, self.trace, self.limit, self.every),
+                                   label="timeline", reserve=_reserve(boot, MAX_CHECKPOINTS + 3)))
+        except (JobError, MemoryError) as exc:
+            self.limit, self.error, self.over_budget = top, f"operation {top + 1} onwards: {exc}", True
+            return self
+        sizes = got["sizes"]
+        total = sum(sizes.values())
+        if total and not self.ledger.make_room(total, self):
+            sizes = {}
+        cps = dict(self.checkpoints)
+        cps.update({k: got["checkpoints"][k] for k in sizes})
+        self.checkpoints, self._sizes, self.checkpoint_bytes = cps, dict(sizes), sum(sizes.values())
+        self.every, self.limit, self.error, self.over_budget = got["every"], got["limit"], got["error"], got["over_budget"]
         return self
 
     def _advance(self, m: Machine, start: int, stop: int) -> Optional[Machine]:
@@ -193,6 +238,7 @@ class Timeline:
             except (OutOfMemory, RuntimeError, ValueError) as exc:
                 self.limit = i
                 self.error = f"operation {i + 1} ({self.trace[i].describe()}): {exc}"
+                self.over_budget = isinstance(exc, MemoryBudgetExceeded)
                 return None
         return m  # pragma: no cover - the bulk path failed where stepping did not
 
@@ -202,6 +248,12 @@ class Timeline:
         self.last_used = time.monotonic()
         cps = self.checkpoints  # one dict: eviction may replace the attribute meanwhile
         k = max(c for c in cps if c <= n)
+        if self.runner is not None and n - k > INLINE_OPS:
+            try:
+                return self.runner(Task(_replayed, (cps[k], self.trace, k, n), label="replay",
+                                        reserve=_reserve(cps[k], 3)))
+            except (JobError, MemoryError) as exc:
+                raise StepError(str(exc), over_budget=True) from None
         m = cps[k].clone()
         while k < n:
             stop = min(n, (k // self.every + 1) * self.every)
@@ -223,7 +275,7 @@ class Timeline:
             m = self._nearest(n - 1)
             step = m.execute(self.trace[n - 1], n - 1)
         except (OutOfMemory, RuntimeError, ValueError) as exc:
-            raise StepError(str(exc)) from None
+            raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
         return m, step
 
     def records(self, first: int, last: int) -> list[Step]:
@@ -235,10 +287,43 @@ class Timeline:
             m = self._nearest(first - 1)
             return [m.execute(self.trace[i], i) for i in range(first - 1, last)]
         except (OutOfMemory, RuntimeError, ValueError) as exc:
-            raise StepError(str(exc)) from None
+            raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
 
     private = False
     """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
+
+
+def _reserve(m: Machine, machines: int) -> int:
+    """Address space a job that holds ``machines`` clones of ``m`` maps without using: a sparse
+    image declares its whole size (see :func:`visualizer.engine.memory.new_image`)."""
+    return m.mem.image.nbytes * machines if m.mem.image.nbytes >= SPARSE_MIN_BYTES else 0
+
+
+def _precomputed(boot: Machine, top: int, trace: Trace, limit: int, every: int) -> dict:
+    """In a worker: a timeline from ``boot`` (the state after ``top`` steps) precomputed to
+    ``limit``; what the caller's timeline adopts (its checkpoints, where and why it stops)."""
+    # a ledger of its own: the job holds one timeline (and must not evict the caller's)
+    tl = Timeline(boot.config, boot.mode, trace, every=every, start=(top, boot),
+                  ledger=CheckpointLedger(SERVER_CHECKPOINT_BYTES))
+    tl.limit = limit
+    tl.precompute(progress=lambda k, n: _report(k / max(1, n)))
+    return {"checkpoints": {k: tl.checkpoints[k] for k in tl._sizes}, "sizes": tl._sizes, "every": tl.every,
+            "limit": tl.limit, "error": tl.error, "over_budget": tl.over_budget}
+
+
+def _replayed(m: Machine, trace: Trace, start: int, stop: int) -> Machine:
+    """In a worker: a clone of ``m`` (the state after ``start`` steps) after ``stop`` steps."""
+    m = m.clone()
+    step = max(1, (stop - start) // 20)
+    for k in range(start, stop, step):
+        m.run_bulk(trace, k, min(stop, k + step))
+        _report((k - start) / max(1, stop - start))
+    return m
+
+
+def _report(fraction: float) -> None:
+    from ..executor import report_progress
+    report_progress(fraction)
 
 
 def insert_op(trace: Trace, at: int, op: Op) -> Trace:
@@ -357,7 +442,7 @@ class Session:
                 return
             except (OutOfMemory, RuntimeError, ValueError) as exc:
                 self.machine, self.record = self._timeline.state_at(self.step)
-                raise StepError(str(exc)) from None
+                raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
         self.machine, self.record = self._timeline.state_at(n)  # StepError leaves the session as it was
         self.step = n
 
@@ -409,7 +494,7 @@ class Session:
             record = self.machine.execute(op, at)
         except (OutOfMemory, RuntimeError, ValueError) as exc:
             self.machine, self.record = self._timeline.state_at(self.step)
-            raise StepError(str(exc)) from None
+            raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
         self._timeline = tl
         self.inserted.append((at, op))
         self.record = record

@@ -12,6 +12,7 @@ from typing import Optional
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from .. import executor
 from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
 from ..engine.isolate import IsolationError, run_isolated
 from ..learn import exercises as X
@@ -20,6 +21,7 @@ from ..render.figure import Figure
 from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..render.plain import plain
 from ..render.svg import to_svg
+from . import budget
 from .session import Timeline, scenario_key
 from .uploads import UploadStore
 
@@ -64,8 +66,52 @@ def builtin_scenario(name: str) -> Scenario:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _shared_timeline(key: str, mode_value: str, _scenario: Scenario) -> Timeline:
-    # keyed by the scenario's digest; sessions clone checkpoints and never change them
-    return Timeline(_scenario.config, Mode(mode_value), _scenario.trace).precompute()
+    # keyed by the scenario's digest; sessions clone checkpoints and never change them. Its
+    # machines keep to the session budget; long stretches run in a worker (see run_task)
+    return Timeline(_scenario.config, Mode(mode_value), _scenario.trace, budget=budget.MACHINE_FRAMES,
+                    runner=run_task).precompute()
+
+
+# -- work that ends with its session -------------------------------------------------------------
+def yield_check() -> None:
+    """Raise what Streamlit raises at its own yield points (every ``st`` call) when this run has
+    been asked to stop — the tab closed, the session ended — or to rerun: a wait for a worker
+    calls it about every 0.1 s, so the worker's job ends with the run that wanted it. Outside a
+    script run (a test, a thread of its own) it does nothing."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    except ImportError:  # another Streamlit: its own st calls still stop the run
+        return
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(ctx, "script_requests", None)
+    if requests is None:
+        return
+    request = requests.on_scriptrunner_yield()
+    if request is None:
+        return
+    if request.type == ScriptRequestType.RERUN:
+        raise RerunException(request.rerun_data)
+    raise StopException()
+
+
+def run_task(task: executor.Task):
+    """Run ``task`` in a worker of the server's executor and wait for it; the wait ends (and the
+    worker with it) when this session's run stops. A task without a CPU limit gets a session's."""
+    if task.cpu is None:
+        task = executor.Task(task.fn, task.args, task.kwargs, task.label, task.memory, task.reserve,
+                             budget.TASK_CPU_SECONDS)
+    return executor.default().submit(task).result(poll=yield_check)
+
+
+def step_error(exc, lang: str, step: int) -> str:
+    """The message for an operation that could not run (a :class:`StepError`, or a timeline
+    that stops early, after ``step``): the machine's own end, or the session's budget."""
+    if getattr(exc, "over_budget", False):
+        return t("err.session_budget", lang, step=number(step, lang), mib=budget.MACHINE_BYTES >> 20,
+                 cpu=number(int(budget.TASK_CPU_SECONDS), lang))
+    return t("err.out_of_memory", lang, error=getattr(exc, "error", None) or exc)
 
 
 @st.cache_resource(show_spinner=False)
@@ -286,9 +332,13 @@ def load_upload(name: str, data: bytes, lang: str = "en") -> tuple[Optional[Scen
     except UnicodeDecodeError:
         return None, t("err.upload_utf8", lang)
     try:
-        # parsed in a child process (lower priority, memory-limited): a hostile file ends the
-        # child, not the server, and the server's thread only waits
-        return run_isolated(load_scenario_text, text, name.rsplit(".", 1)[0] or "upload"), None
+        # parsed in a child process (lower priority, memory-limited, stopped when the session
+        # is): a hostile file ends the child, not the server, and the server's thread only waits;
+        # a scenario too large for a session is refused there, with the figure
+        return run_isolated(budget.load_checked, text, name.rsplit(".", 1)[0] or "upload", poll=yield_check), None
+    except budget.ScenarioTooLarge as exc:
+        return None, t("err.scenario_budget", lang, need=exc.need >> 20, limit=exc.limit >> 20,
+                       ops=number(exc.ops, lang))
     except (ScenarioError, ValueError, OverflowError) as exc:
         return None, str(exc)
     except (RecursionError, MemoryError, IsolationError):
