@@ -21,9 +21,11 @@ from ..render.figure import Figure
 from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..render.plain import plain
 from ..render.svg import to_svg
-from . import budget
+from . import budget, guard
 from .session import Timeline, scenario_key
 from .uploads import UploadStore
+
+guard.install()  # browser messages are checked before Streamlit decodes them
 
 ROOT = Path(__file__).resolve().parents[2]
 """The folder holding Home.py and pages/."""
@@ -409,6 +411,7 @@ def page_config(lang: str, title: str, icon: str, entry: bool = False, **kw) -> 
         st.rerun()
     st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=icon, layout="wide",
                        menu_items={"About": about(lang)}, **kw)
+    dropped_warning(lang)
     if entry:
         return
     S = st.session_state
@@ -737,6 +740,13 @@ def page_keys(mapping: dict[str, str], key: str, actions: dict) -> None:
     ran = st.session_state.get(f"_{key}.ran")
     comp(data={"keys": dict(mapping), "ack": list(ran) if ran else None}, key=key,
          on_press_change=lambda: _run_presses(key, actions))
+    dropped_warning(st.session_state.get("lang", "en"))
+
+
+def dropped_warning(lang: str) -> None:
+    """A quiet note when a message of this browser was dropped unread (see :mod:`.guard`)."""
+    if guard.take_dropped() is not None:
+        st.toast(t("err.message_dropped", lang), icon=":material/block:")
 
 
 def presses_to_run(press, ran: Optional[tuple], buttons) -> tuple[list[str], Optional[tuple]]:

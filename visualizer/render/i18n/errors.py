@@ -45,6 +45,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "das Szenario braucht {need} MiB im Server ({ops} Operationen), mehr als die {limit} "
                             "MiB, die eine Sitzung halten darf; bitte über die Kommandozeile ausführen "
                             "(python -m visualizer run DATEI)"),
+    "err.message_dropped": ("A message from this browser was malformed or too large and was ignored; the page goes "
+                            "on as before.",
+                            "Eine Nachricht dieses Browsers war fehlerhaft oder zu groß und wurde ignoriert; die "
+                            "Seite läuft weiter wie bisher."),
     "err.upload_size": ("the file is larger than {kib} KiB", "die Datei ist größer als {kib} KiB"),
     "err.upload_utf8": ("the file is not UTF-8 text", "die Datei ist kein UTF-8-Text"),
     "err.upload_shape": ("the file is too large or nested too deeply to read",
