@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -91,15 +92,18 @@ def cmd_run(args, out) -> int:
             f = open(args.csv, "w", newline="", encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write CSV file '{args.csv}': {exc.strerror}") from None
-        with f:
-            w = csv.writer(f)
-            w.writerow(fields)
-            for i in range(len(trace)):
-                op = trace[i]
-                st = machine.execute(op, i)
-                w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
-                            st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles,
-                            st.vmm_walk_refs])
+        try:
+            with f:
+                w = csv.writer(f)
+                w.writerow(fields)
+                for i in range(len(trace)):
+                    op = trace[i]
+                    st = machine.execute(op, i)
+                    w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
+                                st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles,
+                                st.vmm_walk_refs])
+        except OSError as exc:  # a full disk, a device that takes nothing (/dev/full)
+            raise UsageError(f"cannot write CSV file '{args.csv}': {exc.strerror or exc}") from None
     else:
         machine.run_bulk(trace)
     if args.json:
@@ -230,8 +234,40 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class OutputError(Exception):
+    """The standard output could not be written."""
+
+
+def _quiet_stdout() -> None:
+    """After a failed write to standard output: what is still buffered goes nowhere (else the
+    interpreter's own flush at exit fails again and prints a traceback)."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Optional[list[str]] = None, out=None) -> int:
     out = out or sys.stdout
+    if out is None:  # started with standard output closed
+        sys.stderr.write("error: cannot write the output: standard output is closed\n")
+        return 2
+    try:
+        code = _main(argv, out)
+        out.flush()  # buffered output fails here, not at exit
+        return code
+    except BrokenPipeError:  # a reader that stopped early (| head): not an error
+        _quiet_stdout()
+        return 0
+    except OSError as exc:
+        _quiet_stdout()
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        return 2
+
+
+def _main(argv: Optional[list[str]], out) -> int:
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "base", None):
@@ -254,6 +290,4 @@ def main(argv: Optional[list[str]] = None, out=None) -> int:
     except (RecursionError, MemoryError) as exc:
         sys.stderr.write(f"error: the input is too large or nested too deeply ({type(exc).__name__})\n")
         return 2
-    except BrokenPipeError:
-        return 0
 
