@@ -1,4 +1,4 @@
-"""Command line: ``python -m visualizer scenarios | run | dump`` (see README)."""
+"""Command line: ``python -m visualizer scenarios | run | dump | exercises | serve`` (see README)."""
 from __future__ import annotations
 
 import argparse
@@ -201,6 +201,31 @@ def cmd_exercises(args, out) -> int:
     return 0
 
 
+def _replicas(value: str) -> int:
+    from .serve import MAX_REPLICAS
+    n = _steps(value)
+    if not 1 <= n <= MAX_REPLICAS:
+        raise argparse.ArgumentTypeError(f"{n} is not from 1 to {MAX_REPLICAS}")
+    return n
+
+
+def _port(value: str) -> int:
+    n = _steps(value)
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{n} is not a port (1 to 65535)")
+    return n
+
+
+def cmd_serve(args, out) -> int:
+    from .serve import serve
+    try:
+        return serve(args.replicas, args.address, args.port, out)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except RuntimeError as exc:
+        raise UsageError(f"could not start the servers: {exc}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m visualizer", description="ESXi memory-virtualization engine.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -231,6 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = x.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print a JSON list of exercises with answers")
     fmt.add_argument("--html", metavar="FILE", help="write a printable A4 sheet with an answer key")
+    v = sub.add_parser("serve", help="serve the app from N Streamlit replicas behind HAProxy",
+                       description="Serve the app from N Streamlit processes behind HAProxy (installed separately), "
+                                   "each browser kept on one replica by a cookie. Ctrl-C stops them all.")
+    v.add_argument("--replicas", type=_replicas, default=2, help="Streamlit processes (default 2: one per core)")
+    v.add_argument("--port", type=_port, default=8501, help="the port browsers connect to (default 8501)")
+    v.add_argument("--address", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     return p
 
 
@@ -280,6 +312,8 @@ def _main(argv: Optional[list[str]], out) -> int:
             return cmd_run(args, out)
         if args.command == "exercises":
             return cmd_exercises(args, out)
+        if args.command == "serve":
+            return cmd_serve(args, out)
         return cmd_dump(args, out)
     except (UsageError, ScenarioError, OutOfMemory) as exc:
         sys.stderr.write(f"error: {_one_line(exc)}\n")
