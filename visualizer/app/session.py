@@ -36,7 +36,7 @@ CHECKPOINT_BYTES = 64 << 20
 (the frames a machine has written, not what it declares): a machine that has touched 4 MiB gets
 16 checkpoints, so a jump replays at most 1/16 of the trace (on the bulk path). Past the budget
 a timeline keeps every other checkpoint and doubles the distance."""
-SERVER_CHECKPOINT_BYTES = 768 << 20
+SERVER_CHECKPOINT_BYTES = 512 << 20
 """Memory budget of all timelines' checkpoints in this process (a classroom server): past it, the
 least recently used timelines lose their checkpoints (all but the boot state; they replay from
 there, slower but the same)."""

@@ -123,8 +123,20 @@ def upload_store() -> UploadStore:
 
 
 def timeline_for(scenario: Scenario, mode: Mode) -> Timeline:
-    """The precomputed timeline of a scenario's own trace in ``mode``, shared between viewers."""
-    return _shared_timeline(scenario_key(scenario), mode.value, scenario)
+    """The precomputed timeline of a scenario's own trace in ``mode``: a built-in's is shared
+    between viewers; any other's (an upload, an exercise, a lesson's own) is the session's, so
+    that it goes when the session ends (at most the two modes of one scenario per session)."""
+    if scenario.name in builtin_names() and builtin_scenario(scenario.name) is scenario:
+        return _shared_timeline(scenario_key(scenario), mode.value, scenario)
+    S = st.session_state
+    key = (scenario_key(scenario), mode.value)
+    mine = S.get("_timelines") or {}
+    if key not in mine:
+        mine = {k: v for k, v in mine.items() if k[0] == key[0]}  # another scenario's go
+        mine[key] = Timeline(scenario.config, mode, scenario.trace, budget=budget.MACHINE_FRAMES,
+                             runner=run_task).precompute()
+        S["_timelines"] = mine
+    return mine[key]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
