@@ -80,7 +80,10 @@ def test_the_compose_file_builds_the_container_and_puts_haproxy_in_front():
     assert app["deploy"]["replicas"] >= 2
     cfg = lb["volumes"][0].split(":")[0]
     assert (DEPLOY / cfg).exists() and lb["ports"] == ["8501:8501"]
-    assert "cookie ESXI_REPLICA insert" in (DEPLOY / cfg).read_text()
+    text = (DEPLOY / cfg).read_text()
+    assert "cookie ESXI_REPLICA insert" in text
+    from visualizer.serve import MAX_BODY
+    assert f"req.hdr_val(content-length) gt {MAX_BODY} }}" in text  # what serve's configuration refuses too
 
 
 @needs_haproxy

@@ -91,6 +91,27 @@ def test_without_the_cookie_a_resumed_session_on_the_other_replica_is_lost(clust
     assert then != first and step == "0"  # a new session: the state stayed on the first replica
 
 
+def test_an_oversize_upload_is_refused_by_the_load_balancer_before_a_replica_reads_it(cluster):
+    from wsclient import put_file
+
+    def cpu(pid: int) -> float:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def main():
+        async with Session(cluster.url) as s:
+            await s.rerun("", "lang=en")
+            url = f"{cluster.url}/_stcore/upload_file/{s.session_id}/big"
+            before = sum(cpu(p) for p in cluster.pids())
+            big = await asyncio.to_thread(put_file, url, "big.toml", s.cookies, size=190 << 20)
+            spent = sum(cpu(p) for p in cluster.pids()) - before
+            fits = await asyncio.to_thread(put_file, url.replace("/big", "/fits"), "ok.toml", s.cookies, size=1 << 20)
+            return big, spent, fits
+    big, spent, fits = asyncio.run(main())
+    assert big == 413 and spent < 0.3  # a replica reading 190 MB spends ~0.6 s
+    assert fits == 204  # what the app takes goes through, to the session's replica
+
+
 @pytest.mark.browser
 def test_a_browser_steps_through_esxi_figure_through_the_load_balancer(cluster):
     if not os.path.exists(CHROMIUM):

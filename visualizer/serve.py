@@ -27,6 +27,9 @@ from typing import Optional, Sequence
 ROOT = Path(__file__).resolve().parents[1]
 """The folder holding Home.py (and .streamlit/config.toml, the app's own settings)."""
 MAX_REPLICAS = 64
+MAX_BODY = 17 << 20
+"""The largest request body HAProxy passes on: the app's largest upload (16 MiB, the
+``server.maxUploadSize`` of .streamlit/config.toml) and 1 MiB of multipart framing."""
 MALLOC_ENV = {
     # freed memory goes back to the system: a fixed mmap threshold (glibc raises it as large
     # blocks are freed, and then keeps them in the heap), few arenas, and trimming
@@ -60,6 +63,9 @@ defaults
 
 frontend app
     bind {listen}
+    # an upload larger than the app takes (16 MiB and its multipart framing) is refused here, by
+    # its declared length, before a replica reads any of it
+    http-request deny deny_status 413 if {{ req.hdr_val(content-length) gt {MAX_BODY} }}
     default_backend replicas
 
 backend replicas

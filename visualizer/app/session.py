@@ -46,10 +46,11 @@ MODES = (Mode.SHADOW, Mode.NESTED)
 """The modes the step page offers (native has no VMM to show)."""
 LOG_CAP = 2000
 """The event-log export covers at most this many steps (the last ones up to the current step)."""
-INLINE_OPS = 20_000
+INLINE_OPS = 2_000
 """A timeline with a runner (the app's executor) runs longer stretches — precomputing, a jump
 that replays more operations than this — in a worker process: bounded, and stopped when the
-viewer leaves; shorter ones run here (a worker costs a fork and the pickled result)."""
+viewer leaves; shorter ones run here (a worker costs a fork and the pickled result; 2,000
+operations that each fault take about 0.4 s of the server's one interpreter)."""
 Runner = Callable[[Task], object]
 """Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
