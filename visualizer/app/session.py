@@ -51,6 +51,8 @@ INLINE_OPS = 2_000
 that replays more operations than this — in a worker process: bounded, and stopped when the
 viewer leaves; shorter ones run here (a worker costs a fork and the pickled result; 2,000
 operations that each fault take about 0.4 s of the server's one interpreter)."""
+FIND_STRETCH = 512
+"""Operations run at once on the bulk path while looking for the one that fails."""
 Runner = Callable[[Task], object]
 """Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
@@ -231,9 +233,19 @@ class Timeline:
             return m
         except (OutOfMemory, RuntimeError, ValueError):
             pass
-        # find the failing operation, step by step from the last good state
+        # find the failing operation: on the bulk path in short stretches from the last good
+        # state, then step by step through the stretch that fails
         m = self._nearest(start)
-        for i in range(start, stop):
+        k = start
+        while k < stop:
+            probe = m.clone()
+            nxt = min(stop, k + FIND_STRETCH)
+            try:
+                probe.run_bulk(self.trace, k, nxt)
+            except (OutOfMemory, RuntimeError, ValueError):
+                break
+            m, k = probe, nxt
+        for i in range(k, stop):
             try:
                 m.execute(self.trace[i], i)
             except (OutOfMemory, RuntimeError, ValueError) as exc:
