@@ -141,9 +141,19 @@ class Sampler(threading.Thread):
         return max(x[1] for x in s), max(x[2] for x in s), max(x[3] for x in s), max(x[4] for x in s)
 
 
+ROOT_OVERRIDE: list = []
+
+
 def start_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = start_replica(port)
+    if ROOT_OVERRIDE:  # another checkout of the app (e.g. before a change), started the same way
+        from visualizer.serve import MALLOC_ENV
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+                                 "--server.address", "127.0.0.1", "--server.port", str(port)],
+                                cwd=ROOT_OVERRIDE[0], env={**os.environ, **MALLOC_ENV}, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT)
+    else:
+        proc = start_replica(port)
     url = f"http://127.0.0.1:{port}"
     wait_healthy(f"{url}/_stcore/health", proc=proc)
     return proc, url
@@ -185,7 +195,7 @@ async def visit(base: str, page: str, query: str):
 
 async def upload_scenario(base: str, text: str, name: str, then_step: bool = False) -> str:
     """Upload a scenario on Home (and open the step page, jump to its end): what the page said."""
-    async with Session(base) as s:
+    async with Session(base, timeout=600) as s:
         run = await open_page(s, "", "lang=en")
         got = await s.upload("", run, "_home_upload", name, 0, data=text.encode())
         if isinstance(got, int):
@@ -350,10 +360,17 @@ async def soak_sessions(base: str, steppers: int, hostile: int, duration: float,
     await asyncio.gather(*[stepper(k) for k in range(steppers)], *[attacker(k) for k in range(hostile)])
 
 
-def soak(duration: float, steppers: int, hostile: int, settle: float) -> None:
+def soak(duration: float, steppers: int, hostile: int, settle: float, warmup: float) -> None:
     proc, base = start_server()
     sampler = Sampler(proc.pid, 1.0)
     try:
+        if warmup > 0:
+            # the server's steady state first: its caches (drawn diagrams, built-in timelines)
+            # fill with stepping sessions, which then close and are let go
+            asyncio.run(soak_sessions(base, steppers, 0, warmup, 3, {"latencies": [], "errors": 0, "hostile": {}}))
+            time.sleep(settle)
+            asyncio.run(visit(base, "", "lang=en"))
+            time.sleep(5)
         async def warm():
             for page, q in [("", "lang=en"), ("Step_through", "scenario=esxi-figure&mode=shadow&step=3&lang=en"),
                             ("Practice", "lang=en"), ("Lessons", "lang=en"), ("Compare", "lang=en"),
@@ -395,7 +412,8 @@ def soak(duration: float, steppers: int, hostile: int, settle: float) -> None:
           f"hostile actions: {out['hostile']}; session errors: {out['errors']}")
     print(f"server process tree: peak RSS {mib(tree)} summed over its processes (PSS {mib(pss)}); server alone "
           f"peak {mib(own)}; workers at most {kids}; CPU {cpu:,.0f} s")
-    print(f"server RSS: start {mib(start_rss)} (after a warm-up visit of each page), end {mib(end_rss)} "
+    print(f"server RSS: start {mib(start_rss)} (after {warmup:.0f} s of stepping sessions, closed and let go, and a "
+          f"visit of each page), end {mib(end_rss)} "
           f"({end_rss / start_rss - 1:+.0%}); processes left below the server: {len(orphans)}")
     ok = tree <= TREE_BUDGET and p(0.95) <= P95_BUDGET_MS and not orphans and end_rss <= start_rss * 1.2
     print(f"budgets (tree ≤ 2 GiB, p95 ≤ 1 s, no orphans, end RSS within 20 % of the start): "
@@ -411,11 +429,17 @@ def main() -> None:
     ap.add_argument("--steppers", type=int, default=30, help="stepping sessions (at most 60)")
     ap.add_argument("--hostile", type=int, default=5, help="hostile sessions (at most 10)")
     ap.add_argument("--settle", type=float, default=150.0, help="seconds to wait after the sessions close")
+    ap.add_argument("--warmup", type=float, default=60.0,
+                    help="seconds of stepping sessions (then closed and settled) before the start is measured")
+    ap.add_argument("--root", help="run the app of another checkout (for a before/after comparison)")
     args = ap.parse_args()
+    if args.root:
+        ROOT_OVERRIDE.append(args.root)
     if args.repro or not args.soak:
         repro()
     if args.soak:
-        soak(min(args.duration, 1800.0), min(args.steppers, 60), min(args.hostile, 10), min(args.settle, 600.0))
+        soak(min(args.duration, 1800.0), min(args.steppers, 60), min(args.hostile, 10), min(args.settle, 600.0),
+             min(args.warmup, 600.0))
 
 
 if __name__ == "__main__":

@@ -435,7 +435,10 @@ class LocalExecutor(Executor):
 
     def __init__(self, max_workers: Optional[int] = None, memory_limit: int = MEMORY_LIMIT,
                  cpu_limit: Optional[float] = None, nice: int = NICE):
-        self.max_workers = max_workers or max(1, _cores() - 1)
+        # one core is left to the server's own threads; at least two workers, so that a short
+        # job (an upload's parse) need not wait behind a long one (they are niced: the
+        # server's threads come first)
+        self.max_workers = max_workers or max(2, _cores() - 1)
         self.memory_limit = memory_limit
         self.cpu_limit = cpu_limit
         self.nice = nice

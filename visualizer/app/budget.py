@@ -32,7 +32,7 @@ SCENARIO_BYTES = 40 << 20
 """A scenario's own weight in a session: its trace and a boot machine (bytes)."""
 SESSION_BYTES = 256 << 20
 """What the limits above add up to for one session (see the module docstring)."""
-TASK_CPU_SECONDS = 120.0
+TASK_CPU_SECONDS = 30.0
 """CPU time one job of a session may take (a parse, a timeline, a replay)."""
 
 

@@ -21,11 +21,12 @@ from ..render.figure import Figure
 from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..render.plain import plain
 from ..render.svg import to_svg
-from . import budget, guard
+from . import budget, guard, housekeeping
 from .session import Timeline, scenario_key
 from .uploads import UploadStore
 
 guard.install()  # browser messages are checked before Streamlit decodes them
+housekeeping.start()  # what ended sessions leave goes back to the system, once a minute
 
 ROOT = Path(__file__).resolve().parents[2]
 """The folder holding Home.py and pages/."""
