@@ -51,8 +51,8 @@ INLINE_OPS = 2_000
 that replays more operations than this — in a worker process: bounded, and stopped when the
 viewer leaves; shorter ones run here (a worker costs a fork and the pickled result; 2,000
 operations that each fault take about 0.4 s of the server's one interpreter)."""
-FIND_STRETCH = 512
-"""Operations run at once on the bulk path while looking for the one that fails."""
+FIND_STRETCH = 4096
+"""Operations a precompute runs at once on the bulk path (see :meth:`Timeline._advance`)."""
 Runner = Callable[[Task], object]
 """Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
@@ -227,33 +227,32 @@ class Timeline:
         return self
 
     def _advance(self, m: Machine, start: int, stop: int) -> Optional[Machine]:
-        """Run ops [start, stop) on ``m``; on failure note where the trace stops and return None."""
-        try:
-            m.run_bulk(self.trace, start, stop)
-            return m
-        except (OutOfMemory, RuntimeError, ValueError):
-            pass
-        # find the failing operation: on the bulk path in short stretches from the last good
-        # state, then step by step through the stretch that fails
-        m = self._nearest(start)
+        """Run ops [start, stop) on ``m``; on failure note where the trace stops and return None.
+
+        The bulk path keeps no record of where it failed, so the run goes in stretches of
+        :data:`FIND_STRETCH` operations, and a stretch that could run out of frames (the machine's
+        or its budget) starts from a clone kept for that case; the stretch that fails is then
+        stepped through, with records, to name the operation."""
         k = start
         while k < stop:
-            probe = m.clone()
             nxt = min(stop, k + FIND_STRETCH)
+            keep = m.clone() if _headroom(m) < _frames_per_op(m) * (nxt - k) else None
             try:
-                probe.run_bulk(self.trace, k, nxt)
+                m.run_bulk(self.trace, k, nxt)
+                k = nxt
+                continue
             except (OutOfMemory, RuntimeError, ValueError):
-                break
-            m, k = probe, nxt
-        for i in range(k, stop):
-            try:
-                m.execute(self.trace[i], i)
-            except (OutOfMemory, RuntimeError, ValueError) as exc:
-                self.limit = i
-                self.error = f"operation {i + 1} ({self.trace[i].describe()}): {exc}"
-                self.over_budget = isinstance(exc, MemoryBudgetExceeded)
-                return None
-        return m  # pragma: no cover - the bulk path failed where stepping did not
+                m = keep if keep is not None else self._nearest(k)
+            for i in range(k, nxt):
+                try:
+                    m.execute(self.trace[i], i)
+                except (OutOfMemory, RuntimeError, ValueError) as exc:
+                    self.limit = i
+                    self.error = f"operation {i + 1} ({self.trace[i].describe()}): {exc}"
+                    self.over_budget = isinstance(exc, MemoryBudgetExceeded)
+                    return None
+            k = nxt  # pragma: no cover - the bulk path failed where stepping did not
+        return m
 
     def _nearest(self, n: int) -> Machine:
         """A private clone of the machine after ``n`` steps (no record). A private timeline
@@ -304,6 +303,21 @@ class Timeline:
 
     private = False
     """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
+
+
+def _headroom(m: Machine) -> int:
+    """Frames ``m`` may still take: the machine's free ones, within its budget."""
+    free = m.mem.free_count
+    if m.mem.budget is not None:
+        free = min(free, m.mem.budget - len(m.mem.pools.used))
+    return free
+
+
+def _frames_per_op(m: Machine) -> int:
+    """At most about this many frames one operation takes: its page, guest tables on three
+    levels, shadow or EPT tables — a whole 2 MiB block with large pages on."""
+    c = m.config
+    return 1024 if c.ept_large_pages or any(v.large_pages for v in c.vms) else 8
 
 
 def _reserve(m: Machine, machines: int) -> int:
