@@ -8,9 +8,9 @@ from visualizer.app.session import Timeline
 from visualizer.engine import Mode, builtin_names
 from visualizer.render.figure import figure, highlight_of
 from visualizer.render.legend import legend_html
-from visualizer.render.plain import plain
+from visualizer.text.plain import plain
 from visualizer.engine.ops import MAX_MACHINE_BYTES, MAX_PROCESSES, MAX_VMS
-from visualizer.render.i18n import number, t
+from visualizer.text.i18n import number, t
 from visualizer.render.svg import sized
 
 S = st.session_state

@@ -6,18 +6,18 @@ from typing import Optional
 
 import streamlit as st
 
-from visualizer.app import ui
-from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access
+from visualizer.app import downloads, ui
+from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access, step_error_text
 from visualizer.engine import Mode
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
-from visualizer.render.learn import result_html
+from visualizer.learn.html import result_html
 from visualizer.render.legend import legend_html
-from visualizer.render.plain import plain
+from visualizer.text.plain import plain
 from visualizer.render.walkgrid import walk_grid_html
-from visualizer.render import narrate as N
+from visualizer.text import narrate as N
 from visualizer.render import tables as T
-from visualizer.render.i18n import percent, t
+from visualizer.text.i18n import percent, t
 from visualizer.render.svg import LayoutError, fitted, layout_program, render, sized
 
 S = st.session_state
@@ -62,7 +62,7 @@ if "mode" in link:
         try:
             sess.set_mode(Mode.SHADOW if wanted == "both" else Mode(wanted))
         except StepError as exc:
-            messages.append(ui.step_error(exc, lang, sess.step))
+            messages.append(step_error_text(exc, lang))
     else:
         messages.append(t("err.mode", lang, value=plain(link["mode"]),
                           fallback=t("mode.short." + sess.mode.value, lang)))
@@ -76,9 +76,9 @@ if "step" in link:
     try:
         sess.goto(target)
     except StepError as exc:
-        messages.append(ui.step_error(exc, lang, sess.step))
+        messages.append(step_error_text(exc, lang))
 if sess.timeline.error and sess.total < len(scenario.trace):
-    messages.append(ui.step_error(sess.timeline, lang, sess.total))
+    messages.append(step_error_text(sess.timeline.error, lang))
 
 
 # -- callbacks (run before the script, on the session as it is then) ---------------------------
@@ -86,7 +86,7 @@ def act(fn, *args) -> None:
     try:
         fn(*args)
     except StepError as exc:
-        S["_step_error"] = ui.step_error(exc, S.get("lang", "en"), session().step)
+        S["_step_error"] = step_error_text(exc, S.get("lang", "en"))
 
 
 def on_forward() -> None:
@@ -126,8 +126,8 @@ def reveal() -> None:
     lg = S.get("lang", "en")
     try:
         qs = next_questions(s)
-    except (StepError, RuntimeError, ValueError) as exc:
-        S["_step_error"] = ui.step_error(exc, lg, s.step)
+    except Exception as exc:  # noqa: BLE001 - told by its kind
+        S["_step_error"] = step_error_text(exc, lg)
         return
     results = []
     for q in qs:
@@ -154,8 +154,8 @@ def predict_questions(s: Session, lecture: bool) -> None:
     """The questions about the next step, as widgets (their answers are read when revealing)."""
     try:
         qs = next_questions(s)
-    except (StepError, RuntimeError, ValueError) as exc:
-        st.error(ui.step_error(exc, lang, s.step))
+    except Exception as exc:  # noqa: BLE001 - told by its kind
+        st.error(step_error_text(exc, lang))
         return
     op = T.op_text(s.trace[s.step], lang)
     with st.container(border=True, key="predict_box"):
@@ -324,7 +324,7 @@ def on_access() -> None:
         s.add_access(op)
         S["_added"] = (s.step, op)
     except StepError as exc:
-        S["_form_error"] = ui.step_error(exc, S.get("lang", "en"), session().step)
+        S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
 
 
 # -- lecture mode: the diagram at the top, compact controls, keys, narration under it ----------------
@@ -577,6 +577,7 @@ def step_view() -> None:
         st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
                            on_click="ignore", icon=":material/download:", disabled=upto == 0,
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
+        downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
         st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),

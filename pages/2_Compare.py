@@ -17,8 +17,8 @@ from visualizer.engine.isolate import IsolationError, run_isolated
 from visualizer.engine.scenario import ScenarioError
 from visualizer.engine.workloads import GENERATORS, program_names
 from visualizer.render import compare as R
-from visualizer.render.i18n import CATALOGUE, number, percent, t
-from visualizer.render.plain import plain
+from visualizer.text.i18n import CATALOGUE, number, percent, t
+from visualizer.text.plain import plain
 
 S = st.session_state
 messages: list[str] = []

@@ -6,7 +6,7 @@ import streamlit as st
 from visualizer.app import ui
 from visualizer.engine.costs import COSTS, PRESETS_VM_EXIT, PRESETS_WALK_REF, CostTable
 from visualizer.render import compare as R
-from visualizer.render.i18n import number, t
+from visualizer.text.i18n import number, t
 
 S = st.session_state
 messages: list[str] = []

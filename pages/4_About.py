@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from visualizer.app import ui
-from visualizer.render.i18n import UNTRANSLATED_STREAMLIT_TEXTS, t
+from visualizer.text.i18n import UNTRANSLATED_STREAMLIT_TEXTS, t
 
 messages: list[str] = []
 lang = ui.language(messages)

@@ -8,16 +8,16 @@ import re
 import streamlit as st
 
 from visualizer import executor
-from visualizer.app import budget, ui
-from visualizer.app.session import StepError
+from visualizer.app import budget, downloads, ui
+from visualizer.app.session import StepError, step_error_text
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
-from visualizer.render import narrate as N
+from visualizer.text import narrate as N
 from visualizer.render import tables as T
-from visualizer.render.learn import result_html
-from visualizer.render.i18n import number, percent, t
-from visualizer.render.plain import plain
+from visualizer.learn.html import result_html
+from visualizer.text.i18n import number, percent, t
+from visualizer.text.plain import plain
 from visualizer.render.svg import sized
 
 S = st.session_state
@@ -136,7 +136,7 @@ def on_check(idx: int) -> None:
     try:
         qs = questions(les, idx)
     except StepError as exc:
-        S["_lesson_error"] = ui.step_error(exc, lg, les.steps[idx].at - 1)
+        S["_lesson_error"] = step_error_text(exc, lg)
         return
     given = [S.get(widget_key(idx, q, lg)) for q in qs]
     S["lesson_answers"][(lesson_key(), idx)] = [(q, g, q.check(g)) for q, g in zip(qs, given, strict=True)]
@@ -160,7 +160,7 @@ def take_done(value: str) -> None:
                           problem=t(f"lesson.err.done.{exc.reason}", lang, **exc.fields)))
     except StepError as exc:
         got = {}
-        messages.append(ui.step_error(exc, lang, 0))
+        messages.append(step_error_text(exc, lang))
     S["lesson_answers"] = {k: v for k, v in S["lesson_answers"].items() if k[0] != key}
     S["lesson_answers"].update({(key, idx): results for idx, results in got.items()})
 
@@ -250,7 +250,7 @@ try:
     machine, rec = state(les, shown, mode)
     qs = questions(les, i) if asking else []
 except StepError as exc:
-    st.error(ui.step_error(exc, lang, shown))
+    st.error(step_error_text(exc, lang))
     st.stop()
 
 text_col, fig_col = st.columns([1, 1.9])
@@ -297,6 +297,8 @@ with text_col:
                         f'{N.esc(label)} ↗</a></div>' for href, label in links))
     if i == n - 1 and not asking and score.asked:
         st.success(t("lesson.done", lang, right=score.right, asked=score.asked))
+    with st.expander(t("step.exports", lang), icon=":material/download:"):
+        downloads.lesson_page(les, lang)  # the lesson as one offline file, and its worksheet
 
 with fig_col:
     total = len(les.scenario.trace)

@@ -12,11 +12,12 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from visualizer.app import ui
+from visualizer.app import downloads, ui
 from visualizer.learn import exercises as X
-from visualizer.render.i18n import t
-from visualizer.render.narrate import esc
-from visualizer.render.plain import plain
+from visualizer.learn.exercise_sheet import html_sheet as sheet_html
+from visualizer.text.i18n import t
+from visualizer.text.narrate import esc
+from visualizer.text.plain import plain
 
 S = st.session_state
 messages: list[str] = []
@@ -44,6 +45,12 @@ def exercise_set(seed: int, kinds: tuple, count: int) -> list[Item]:
 def exercise(seed: int, index: int, kind: str) -> X.Exercise:
     """One exercise, made when it is shown (tens of milliseconds), kept by its value for all."""
     return X.make(kind, seed, index)
+
+
+def sheet_command(lg: str) -> str:
+    """The command line that writes the same sheet."""
+    kinds = f" --kind {','.join(S['px.kinds'])}" if tuple(S["px.kinds"]) != tuple(X.KINDS) else ""
+    return f"python -m visualizer exercises --seed {S['px.seed']} --count {S['px.count']}{kinds} --lang {lg} --html sheet.html"
 
 
 def result_key(ex) -> tuple:
@@ -405,6 +412,9 @@ with st.expander(t("ex.page.scenario", lang)):
     st.caption(t("ex.page.csv_steps", lang, step=X.step_number(ex.step), row=ex.step))
     st.download_button(t("ex.page.download", lang), ex.scenario, f"exercise-{ex.key}.toml", "application/toml",
                        key="px_dl", on_click="ignore", icon=":material/download:")
+
+with st.expander(t("exp.sheet", lang), icon=":material/print:"):  # the set on paper, with the answer key
+    downloads.sheet(sheet_html(exs, S["px.seed"], lang, sheet_command(lang)), f"exercises-seed{S['px.seed']}-{lang}", lang)
 
 ui.write_params(seed=S["px.seed"], kind=kind_param(), count=S["px.count"], q=S["px.i"] + 1, lang=lang,
                 present=None, done=done_param())

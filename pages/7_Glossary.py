@@ -4,10 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from visualizer.app import ui
-from visualizer.learn import concepts as C
-from visualizer.render.i18n import t
-from visualizer.render.narrate import esc
-from visualizer.render.plain import plain
+from visualizer.text import concepts as C
+from visualizer.text.i18n import t
+from visualizer.text.narrate import esc
+from visualizer.text.plain import plain
 
 S = st.session_state
 messages: list[str] = []

@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from visualizer.cli import main as cli_main  # noqa: E402
 from visualizer.engine import Mode, builtin, builtin_names  # noqa: E402
-from visualizer.render import dot, figure, narrate  # noqa: E402
+from visualizer.render import dot, figure  # noqa: E402
+from visualizer.text import narrate  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MODES = (Mode.SHADOW, Mode.NESTED, Mode.NATIVE)

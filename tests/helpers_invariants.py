@@ -150,7 +150,7 @@ def check_frames(m: Machine) -> None:
     """(c) Machine frames are conserved, each used frame has exactly one use, and only shared
     pages are mapped by more than one gPPN."""
     f = m.views.frames_in_use()
-    assert f["guest"] + f["shadow"] + f["nested"] + f["free"] == f["total"], f
+    assert f["guest"] + f["shadow"] + f["nested"] + f["zcache"] + f["free"] == f["total"], f
     owners = Counter()
     data: dict[int, set] = {}
     for name, vm in m.vms.items():
@@ -163,8 +163,15 @@ def check_frames(m: Machine) -> None:
             else:
                 assert mpn == -1, f"{name} gPPN 0x{g:x} is {st.value} but maps MPN 0x{mpn:x}"
             assert (g in pm.swap) == (st is PageState.SWAPPED), f"{name} gPPN 0x{g:x}: swap store vs state {st}"
+            assert (g in pm.zcache.pages) == (st is PageState.COMPRESSED), \
+                f"{name} gPPN 0x{g:x}: compression cache vs state {st}"
+            assert (g in vm.guest.balloon) == (st is PageState.BALLOONED), \
+                f"{name} gPPN 0x{g:x}: balloon vs state {st}"
     for mpn in data:
         owners[mpn] += 1
+    for vm in m.vms.values():
+        for mpn in vm.pmap.zcache.frames.values():
+            owners[mpn] += 1
     shadow_pages = set(m.shadow.pages) if m.shadow is not None else set()
     nested_pages = set().union(*m.ept.table_pages.values()) if m.ept is not None else set()
     for mpn in shadow_pages:
@@ -176,6 +183,7 @@ def check_frames(m: Machine) -> None:
     assert set(owners) == set(m.mem.used), "frames in use differ from the allocator's used set"
     assert len(owners) + m.mem.free_count == m.mem.frames
     assert f["guest"] == len(data) and f["shadow"] == len(shadow_pages) and f["nested"] == len(nested_pages)
+    assert f["zcache"] == sum(len(vm.pmap.zcache.frames) for vm in m.vms.values())
     # sharing
     for mpn, pages in data.items():
         states = {m.vms[v].pmap.state[g] for v, g in pages}

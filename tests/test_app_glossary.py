@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from visualizer.learn import concepts as C
+from visualizer.text import concepts as C
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "7_Glossary.py")
 

@@ -362,7 +362,7 @@ def test_markdown_in_a_mode_link_is_shown_as_text():
     payload = 'x". **Your session expired.** [Log in again](http://example.invalid)'
     at = app(STEP, scenario="esxi-figure", mode=payload)
     assert not at.exception
-    from visualizer.render.plain import plain
+    from visualizer.text.plain import plain
     warning = next(w for w in texts(at, "warning") if "mode" in w.lower())
     assert plain(payload) in warning
 

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from visualizer.learn import exercises as X
-from visualizer.render.i18n import t
-from visualizer.render.plain import JOINER
+from visualizer.text.i18n import t
+from visualizer.text.plain import JOINER
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "6_Practice.py")

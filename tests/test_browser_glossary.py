@@ -10,9 +10,9 @@ import os
 import pytest
 
 from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
-from visualizer.learn import concepts as C
-from visualizer.render.i18n import t
-from visualizer.render.narrate import narrate
+from visualizer.text import concepts as C
+from visualizer.text.i18n import t
+from visualizer.text.narrate import narrate
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
-from visualizer.render.i18n import t
+from visualizer.text.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 
 from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.engine import Mode, builtin
-from visualizer.render.narrate import narrate
+from visualizer.text.narrate import narrate
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import pytest
 
 from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.learn import exercises as X
-from visualizer.render.i18n import t
+from visualizer.text.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -354,7 +354,8 @@ LARGE_PROBES = LARGE_PAGES + (LARGE_BASE + 0x100000, LARGE_BASE + 0x1FF000, FRES
 def _large_machine(mode: Mode, seed: int, ept_large: bool = False, caches: bool = False) -> Machine:
     from visualizer.engine import MachineConfig, VmConfig
     cfg = MachineConfig(4096, tuple(VmConfig(v, 1536, PROCS, True) for v in VMS), seed, 8, 2, bool(seed % 2),
-                        bool(seed % 3), 1 + seed % 3, ept_large_pages=ept_large, pwc=caches, nested_tlb=caches)
+                        bool(seed % 3), 1 + seed % 3, ept_large_pages=ept_large, pwc=caches, nested_tlb=caches,
+                        design=("intel", "amd")[seed // 2 % 2])  # both MMU-cache designs over the seeds
     return Machine(cfg, mode)
 
 

@@ -17,7 +17,7 @@ import pytest
 from visualizer import cli
 from visualizer.learn import exercise_sheet
 from visualizer.learn import exercises as X
-from visualizer.render.i18n import CATALOGUE
+from visualizer.text.i18n import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_FIELDS = ("gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles")

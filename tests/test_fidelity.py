@@ -15,7 +15,7 @@ from helpers_invariants import BASE, INVLPG, PAGE, PROTECT, R, SHARE, SWAP, SWAP
 from visualizer.cli import main as cli_main
 from visualizer.engine import (COSTS, CostTable, FlushReason, FlushScope, GuestAction, GuestActionKind, Mode,
                                TlbFlush, VmExit, Walker, WalkRef, builtin)
-from visualizer.render.narrate import narrate
+from visualizer.text.narrate import narrate
 
 VIRT = (Mode.SHADOW, Mode.NESTED)
 TWO_VMS = (("VM1", 32, ("p1",)), ("VM2", 32, ("p1",)))

@@ -2,7 +2,7 @@
 
 Each case gets one line naming the problem (``error: …``, exit status 2 in the command line;
 a ScenarioError/TraceError in the engine), or runs within bounded memory; text from a user is
-shown inert (:func:`visualizer.render.plain.plain`)."""
+shown inert (:func:`visualizer.text.plain.plain`)."""
 from __future__ import annotations
 
 import os
@@ -21,7 +21,7 @@ from visualizer.engine.ops import MAX_PROCESSES, MAX_VMS
 from visualizer.engine.tlb import PCID_SHIFT, VPID_SHIFT, tlb_key
 from visualizer.engine.tomlcheck import check_toml_shape
 from visualizer.engine.traceio import default_config, parse_csv
-from visualizer.render.plain import plain
+from visualizer.text.plain import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 

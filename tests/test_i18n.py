@@ -20,7 +20,7 @@ from visualizer.engine.traceio import default_config
 from visualizer.engine.workloads import GENERATORS, generate
 from visualizer.render import compare as R
 from visualizer.render import tables as T
-from visualizer.render.i18n import CATALOGUE, UNTRANSLATED_STREAMLIT_TEXTS, number, percent, t
+from visualizer.text.i18n import CATALOGUE, UNTRANSLATED_STREAMLIT_TEXTS, number, percent, t
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,6 +8,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
+from visualizer.engine.events import Cause
+
 from helpers_invariants import (BASE, MAP, PAGE, R, SWITCH, W, X, check_all, make_config, make_machine, of,
                                 random_ops)
 from visualizer.engine import (CostTable, Walker, GuestAction, GuestActionKind, Machine, Mode, Op, OpKind, OutOfMemory,
@@ -82,9 +84,9 @@ def test_costs_come_from_the_cost_table():
                 elif isinstance(e, VmExit):
                     assert e.cost == 1000
         ca, cb = a.totals(), b.totals()
-        assert cb.by_cause.get("walk", 0) == 5 * ca.by_cause.get("walk", 0)
-        assert cb.by_cause.get("vmm-walk", 0) == 300 * cb.vmm_walk_refs and (cb.vmm_walk_refs > 0) == (mode is Mode.SHADOW)
-        assert cb.by_cause.get("guest-fault", 0) == 7 * cb.guest_faults
+        assert cb.by_cause.get(Cause.WALK, 0) == 5 * ca.by_cause.get(Cause.WALK, 0)
+        assert cb.by_cause.get(Cause.VMM_WALK, 0) == 300 * cb.vmm_walk_refs and (cb.vmm_walk_refs > 0) == (mode is Mode.SHADOW)
+        assert cb.by_cause.get(Cause.GUEST_FAULT, 0) == 7 * cb.guest_faults
     with pytest.raises(ValueError, match="unknown cost"):
         CostTable().with_overrides({"nope": 1})
     assert CostTable().exit_total == 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from visualizer.engine import Mode, load_scenario_text
-from visualizer.engine.events import PageState, WalkCacheHit, WalkRef, Walker
+from visualizer.engine.events import PageState, WalkCache, WalkCacheHit, WalkRef, Walker
 from visualizer.engine.paging import EPT_PS, PS
 
 X = 0x40000000  # 1 GiB: a 2 MiB-aligned region
@@ -82,19 +82,123 @@ def test_csv_walk_refs_column_for_one_miss(tmp_path):
         assert rows[-1].split(",")[head.index("walk_refs")] == str(refs)
 
 
-def test_neighbour_of_a_just_walked_page_with_both_caches():
-    trace = (op("write", X, value=1) + op("write", X + 0x1000, value=2) + op("invlpg", X) +
+def design_scenario(design, pwc=True, ntlb=False, trace="", **kw):
+    sc = scenario(pwc=pwc, ntlb=ntlb, trace=trace, **kw)
+    return load_scenario_text(sc.source.replace("[mmu]\n", f'[mmu]\ndesign = "{design}"\n'), "t")
+
+
+NEIGHBOUR = (op("write", X, value=1) + op("write", X + 0x1000, value=2) + op("invlpg", X) +
              op("invlpg", X + 0x1000) + op("read", X) + op("read", X + 0x1000))
-    for pwc, ntlb, most in ((True, True, 5), (False, False, 24)):
-        m, steps = run(scenario(pwc=pwc, ntlb=ntlb, trace=trace))
-        assert steps[-1].tlb.value == "miss" and steps[-1].value == 2
-        assert steps[-1].walk_refs <= most if pwc else steps[-1].walk_refs == 24
-    hits = [e for e in steps[-1].events if e.__class__ is WalkCacheHit]
-    assert not hits
-    m, steps = run(scenario(pwc=True, ntlb=True, trace=trace))
-    hits = [e for e in steps[-1].events if e.__class__ is WalkCacheHit]
-    assert hits[0].cache == "pde" and hits[0].skipped == (4, 3, 2)
-    assert any(h.cache == "ntlb" for h in hits)
+
+
+def hits_of(step):
+    return [e for e in step.events if e.__class__ is WalkCacheHit]
+
+
+@pytest.mark.parametrize("ntlb,refs", [(False, 5), (True, 1)])
+def test_intel_combined_pde_hit_leaves_the_pte_and_the_data_gpas_nested_walk(ntlb, refs):
+    """SDM Vol. 3C §29.4.1: under EPT the PDE cache holds a *combined* mapping — the host-physical
+    address of the guest page table — so a hit leaves the guest PTE read and the EPT walk of the
+    data gPA: 1 + 4 = 5 references of 24 (19 saved). With the guest-physical mappings on, the
+    data gPA's translation (cached when the page was first walked) spares that walk too."""
+    m, steps = run(design_scenario("intel", ntlb=ntlb, trace=NEIGHBOUR))
+    last = steps[-1]
+    assert last.tlb.value == "miss" and last.value == 2
+    assert last.walk_refs == refs == cpu_refs(last)
+    hits = hits_of(last)
+    assert hits[0].cache is WalkCache.PDE and hits[0].combined and hits[0].skipped == (4, 3, 2) and hits[0].saved == 19
+    # the guest PTE is read right after the hit, at the page table's gPA, with no nested reference before it
+    refs_ = [e for e in last.events if e.__class__ is WalkRef]
+    assert refs_[0].stage.value == "guest" and refs_[0].level == 1
+    assert [h.cache for h in hits[1:]] == ([WalkCache.GPA] if ntlb else [])
+    assert last.walk_refs + sum(h.saved for h in hits) == 24
+
+
+@pytest.mark.parametrize("pwc,ntlb,refs", [(True, False, 6), (False, True, 4), (True, True, 1)])
+def test_amd_page_walk_cache_and_nested_tlb(pwc, ntlb, refs):
+    """Bhargava et al.'s model: the page-walk cache finds upper-level entries by the machine
+    address they are stored at, so each guest table still needs its machine address from the
+    nested TLB or a nested walk (whose upper levels the page-walk cache holds); the nested TLB
+    spares whole nested walks."""
+    m, steps = run(design_scenario("amd", pwc=pwc, ntlb=ntlb, trace=NEIGHBOUR))
+    last = steps[-1]
+    assert last.tlb.value == "miss" and last.value == 2
+    assert last.walk_refs == refs == cpu_refs(last)
+    kinds = {h.cache for h in hits_of(last)}
+    assert kinds == ({WalkCache.PWC} if pwc else set()) | ({WalkCache.NTLB} if ntlb else set())
+    assert last.walk_refs + sum(h.saved for h in hits_of(last)) == 24
+
+
+@pytest.mark.parametrize("design", ["intel", "amd"])
+@pytest.mark.parametrize("mode", [Mode.NESTED, Mode.SHADOW, Mode.NATIVE], ids=lambda m: m.value)
+def test_walk_references_plus_saved_is_the_cold_walk(design, mode):
+    """Every reference a cache spares is counted once: a successful walk's references plus the
+    saved ones of its cache hits are what the same walk costs with no caches."""
+    trace = "".join(op("write", X + i * 0x1000, value=i) for i in range(6)) + \
+        "".join(op("invlpg", X + i * 0x1000) + op("read", X + i * 0x1000) for i in range(6))
+    cold = {Mode.NESTED: 24, Mode.SHADOW: 4, Mode.NATIVE: 4}[mode]
+    m, steps = run(design_scenario(design, ntlb=True, trace=trace), mode)
+    reads = [s for s in steps if s.op.kind.value == "read"]
+    assert reads and all(s.value == i for i, s in enumerate(reads))
+    from visualizer.engine.record import EpisodeKind
+    for s in reads:
+        last = [e for e in s.episodes if e.kind is EpisodeKind.WALK and e.reason is Walker.CPU][-1]
+        events = s.events[last.start:last.end]
+        refs = sum(1 for e in events if e.__class__ is WalkRef)
+        assert refs + sum(e.saved for e in events if e.__class__ is WalkCacheHit) == cold
+
+
+LINEAR = (WalkCache.PML4E, WalkCache.PDPTE, WalkCache.PDE)
+
+
+def retry_walks(step):
+    """The CPU walks of a step after its first fault, each as its events."""
+    from visualizer.engine.record import EpisodeKind
+    walks = [step.events[e.start:e.end] for e in step.episodes
+             if e.kind is EpisodeKind.WALK and e.reason is Walker.CPU]
+    return walks[1:]
+
+
+@pytest.mark.parametrize("mode", [Mode.NESTED, Mode.SHADOW, Mode.NATIVE], ids=lambda m: m.value)
+def test_a_page_fault_drops_the_linear_and_combined_entries_for_its_address(mode):
+    """SDM Vol. 3A §4.10.4.1: a page fault invalidates the TLB entries and the PML4E/PDPTE/PDE-cache
+    entries that would be used for the faulting linear address; the retry after the handler
+    walks from the top. (Guest-physical mappings may still answer its nested walks.)"""
+    from visualizer.engine.events import FlushReason, TlbFlush
+    trace = op("write", X, value=1) + op("write", X + 0x1000, value=2)
+    m, steps = run(design_scenario("intel", ntlb=True, trace=trace), mode)
+    second = steps[-1]
+    # the neighbour's first touch: the PDE cache answers the first walk, which finds no PTE
+    first_walk = [e for e in second.events if e.__class__ is WalkCacheHit][0]
+    assert first_walk.cache is WalkCache.PDE
+    drop = [e for e in second.events if e.__class__ is TlbFlush and e.reason is FlushReason.PAGE_FAULT]
+    assert drop and drop[0].caches == 3  # the PML4E, PDPTE and PDE entries for the address
+    for walk_ in retry_walks(second):
+        assert not any(e.__class__ is WalkCacheHit and e.cache in LINEAR for e in walk_)
+    assert second.value == 2
+
+
+def test_an_ept_violation_drops_the_combined_mappings_of_its_linear_address_and_its_gpas_mappings():
+    """SDM Vol. 3C §29.4.3.1: an EPT violation invalidates the guest-physical mappings used for
+    the faulting gPA and, where it came from translating a linear address, the combined mappings
+    for that linear address — not the other addresses' entries."""
+    from visualizer.engine.record import Record
+    trace = op("write", X, value=1) + op("write", X + 0x1000, value=2) + op("read", X) + op("read", X + 0x1000)
+    m, steps = run(design_scenario("intel", ntlb=True, trace=trace))
+    caches = m.tlb.caches
+    vm = m.vms["VM1"]
+    key = m.tlb_tag(vm, vm.guest.current) | (X >> 12)
+    gpa = steps[0].gpa & ~0xFFF
+    other_gpa = steps[1].gpa & ~0xFFF
+    assert caches.gpa_lookup(vm.vpid, gpa >> 12) and caches.lin_lookup(key & ~0xFFFFFFFFF, X)
+    rec = Record()
+    m.mmu.ept_violation_invalidates(vm, gpa, key, rec)
+    assert caches.gpa_lookup(vm.vpid, gpa >> 12) is None
+    assert caches.lin_lookup(key & ~0xFFFFFFFFF, X) is None
+    assert caches.gpa_lookup(vm.vpid, other_gpa >> 12) is not None  # another gPA's translation stays
+    assert m.tlb.peek(key) is None and m.tlb.peek(key + 1) is not None  # the neighbour's TLB entry stays
+    (flush,) = rec
+    assert flush.reason.name == "EPT_VIOLATION" and flush.removed == 1 and flush.caches >= 4
 
 
 def test_pwc_in_shadow_and_native_skip_upper_levels():
@@ -106,18 +210,21 @@ def test_pwc_in_shadow_and_native_skip_upper_levels():
             assert [s.tlb.value for s in steps[-2:]] == ["miss", "miss"] and steps[-1].value == 2
             assert steps[-2].walk_refs == steps[-1].walk_refs == refs, mode
             hits = [e for e in steps[-1].events if e.__class__ is WalkCacheHit]
-            assert [(h.cache, h.skipped) for h in hits] == ([("pde", (4, 3, 2))] if pwc else [])
+            assert [(h.cache, h.skipped, h.combined) for h in hits] == \
+                ([(WalkCache.PDE, (4, 3, 2), False)] if pwc else [])
 
 
-def test_nested_tlb_survives_cr3_load_and_invlpg_but_not_invept():
+@pytest.mark.parametrize("design,cache", [("intel", WalkCache.GPA), ("amd", WalkCache.NTLB)])
+def test_gpa_translations_survive_cr3_load_and_invlpg_but_not_invept(design, cache):
+    from visualizer.engine.record import Record
     trace = (op("write", X, value=1) + op("invlpg", X) + op("read", X) + op("invlpg", X) + op("read", X))
-    m, steps = run(scenario(ntlb=True, trace=trace))
-    # second read: every gPA (4 guest tables + data) from the nested TLB: 4 guest references
+    m, steps = run(design_scenario(design, pwc=False, ntlb=True, trace=trace))
+    # second read: every gPA (4 guest tables + data) from the translations: 4 guest references
     assert steps[-1].walk_refs == 4
-    assert sum(1 for e in steps[-1].events if e.__class__ is WalkCacheHit and e.cache == "ntlb") == 5
-    # INVEPT (swap-out of the page) empties the VM's nested TLB
-    m._invept(("VM1",), [])
-    assert not m.tlb.caches.ntlb
+    assert sum(1 for e in steps[-1].events if e.__class__ is WalkCacheHit and e.cache is cache) == 5
+    # INVEPT (AMD: the TLB-control flush of the guest's ASID) empties the VM's translations
+    m.mmu.invept(("VM1",), Record())
+    assert len(m.tlb.caches) == 0
 
 
 def test_guest_large_page_split_on_unmap_and_protect_every_mode():

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 import pytest
 
-from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin
-from visualizer.render.narrate import html_list, narrate, sentence
+from helpers_invariants import scaled
+from visualizer.engine import Machine, MachineConfig, Mode, Op, OpKind, VmConfig, builtin, builtin_names
+from visualizer.text.narrate import html_list, narrate, sentence
 
 
 def steps(name: str, mode: Mode):
@@ -39,7 +42,7 @@ def test_true_guest_fault_is_reflected_and_the_handler_summarised():
     _, recs = steps("esxi-figure", Mode.SHADOW)
     p = narrate(recs[0], "en")
     order(p, "VM1 starts running", "TLB miss", "a true guest page fault", "reflects the #PF",
-          "allocates 3 page tables and the frame gPA 0x4000", "4 first touches", "write-protected page table",
+          "allocates 3 page tables and the frame gPA 0x4000", "4 first touches", "a page table that the VMM write-protects",
           "the retry", "hidden page fault", "building 3 shadow tables", "the write stores 0xa")
 
 
@@ -78,7 +81,7 @@ def test_context_switch_and_shadow_root_cache():
 def test_page_table_updates_exit_in_shadow_mode_only():
     _, recs = steps("page-table-update", Mode.SHADOW)
     protect = narrate(recs[3], "en")
-    order(protect, "write-protects", "drops the shadow entry", "INVLPG")
+    order(protect, "makes gVA 0x401000 read-only", "write-protects (gPA", "drops the shadow entry", "INVLPG")
     segv = narrate(recs[5], "en")
     assert "segmentation fault" in segv[-1]
     _, nrecs = steps("page-table-update", Mode.NESTED)
@@ -131,17 +134,18 @@ def test_walk_cache_hits_are_narrated_in_both_languages():
     when the nested TLB answered every gPA."""
     from visualizer.engine.events import WalkCacheHit
     _, recs = steps("mmu-caches", Mode.NESTED)
-    st = recs[12]  # second round: PDE cache + nested TLB, 1 reference left
+    st = recs[12]  # second round: a combined PDE-cache hit, the data gPA's cached translation: 1 reference left
     hits = [e for e in st.events if e.__class__ is WalkCacheHit]
-    assert [h.cache for h in hits] == ["pde", "ntlb", "ntlb"]
+    assert [h.cache.value for h in hits] == ["pde", "gpa"] and hits[0].combined
     en = narrate(st, "en")
-    order(en, "TLB miss", "PDE cache hit: skips PML4, PDPT, PD (15 references saved)",
-          ": no nested walk (4 references saved)", ": no nested walk (4 references saved)",
+    order(en, "TLB miss", "PDE cache hit — a combined mapping: it holds the host-physical address of the guest's next "
+          "table, so the walk skips PML4, PDPT, PD and their nested walks (19 references saved)",
+          "guest-physical mapping hit for gPA 0x4000: no nested walk (4 references saved)",
           "in two dimensions (1 reference: 1 guest, 0 nested)", "the TLB caches", "the read returns")
-    assert sum("cache hit" in p or "TLB hit for gPA" in p for p in en) == len(hits)
+    assert sum(" hit" in p and "saved" in p for p in en) == len(hits)
     de = narrate(st, "de")
-    order(de, "TLB-Fehltreffer", "Treffer im PDE-Cache: überspringt PML4, PDPT, PD (15 Zugriffe gespart)",
-          "Treffer im verschachtelten TLB für gPA 0x", "zweidimensional (1 Zugriff: 1 Gast, 0 verschachtelt)")
+    order(de, "TLB-Fehltreffer", "Treffer im PDE-Cache — eine kombinierte Zuordnung",
+          "Treffer im Cache der Guest-Physical-Zuordnungen für gPA 0x", "zweidimensional (1 Zugriff: 1 Gast, 0 verschachtelt)")
     for mode in (Mode.SHADOW, Mode.NATIVE):  # one dimension: 3 references saved, 1 made
         _, recs = steps("mmu-caches", mode)
         p = narrate(recs[12], "en")
@@ -155,3 +159,50 @@ def test_no_cache_phrases_without_caches():
             _, recs = steps(name, mode)
             for st in recs[:30]:
                 assert not any("cache hit" in p or "nested TLB hit" in p for p in narrate(st, "en"))
+
+
+# -- the narration follows the record's episodes ------------------------------------------------------
+def _check_in_order(rec):
+    """Each phrase tells a range of the record's events; the phrases follow the record: their
+    ranges start in non-decreasing order, and every walk, exit, #PF and guest job at the top of
+    the record is told by a phrase within it."""
+    from visualizer.engine.record import EpisodeKind
+    from visualizer.text.narrate import _narrate
+    told = _narrate(rec, "en")
+    starts = [span[0] for _p, span, _c in told]
+    assert starts == sorted(starts), (rec.op.describe(), [(s, p[:60]) for p, s, _ in told])
+    for e in rec.episodes:
+        if e.depth or e.start == e.end or e.kind is EpisodeKind.VMM_WORK:
+            continue
+        if e.kind is EpisodeKind.WALK and not any(x.__class__.__name__ in ("WalkRef", "WalkCacheHit")
+                                                  for x in rec.events[e.start:e.end]):
+            continue
+        assert any(e.start <= span[0] < e.end or span == (e.start, e.end) for _p, span, _c in told), \
+            (rec.op.describe(), e)
+
+
+@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+def test_every_builtin_is_told_in_the_records_order(name, mode):
+    sc = builtin(name)
+    m = sc.machine(mode)
+    for i in range(min(len(sc.trace), 120)):
+        _check_in_order(m.execute(sc.trace[i], i))
+
+
+@pytest.mark.parametrize("seed", range(scaled(6)))
+def test_random_scenarios_are_told_in_the_records_order(seed):
+    """Random operations of every kind (fork, exit, sharing, swapping, copy-on-write) with large
+    pages, both MMU-cache designs, with and without VPID."""
+    from helpers_invariants import random_ops
+    rng = np.random.default_rng(seed)
+    base = 0x40000000
+    pages = tuple(base + i * 0x1000 for i in (0, 1, 2, 511)) + (base + 0x200000,)
+    cfg = MachineConfig(4096, tuple(VmConfig(v, 1536, ("p1", "p2"), seed % 2 == 0) for v in ("VM1", "VM2")), seed,
+                        8, 2, bool(seed % 3), True, 2, ept_large_pages=seed % 3 == 0, pwc=True,
+                        nested_tlb=bool(seed % 2), design=("intel", "amd")[seed % 2])
+    ops = random_ops(rng, 60, ("VM1", "VM2"), ("p1", "p2"), pages, guest_pages=1536)
+    for mode in Mode:
+        m = Machine(cfg, mode)
+        for i, op in enumerate(ops):
+            _check_in_order(m.execute(op, i))

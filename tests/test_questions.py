@@ -9,7 +9,7 @@ import pytest
 from visualizer.engine import Mode, builtin
 from visualizer.engine.events import VmExit
 from visualizer.learn import questions as Q
-from visualizer.render.i18n import CATALOGUE
+from visualizer.text.i18n import CATALOGUE
 
 
 def records(name: str, mode: Mode, limit: int = 40):
@@ -118,7 +118,7 @@ def test_german_questions_hold_no_english():
 
 
 def test_a_revealed_answers_narration_lines_carry_their_why():
-    from visualizer.render.learn import result_html
+    from visualizer.learn.html import result_html
     for rec, m in records("esxi-figure", Mode.NESTED):
         q = Q.make_question("exit", rec, Mode.NESTED, m)
         if q is not None and q.answer == "ept-violation":

@@ -265,7 +265,7 @@ def test_svg_titles_say_what_pages_and_arrows_are():
     assert root.get("role") == "img" and root.get("aria-label")
     titles = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if "edge" in (g.get("class") or "")]
     assert titles and all("→" in x and not x.startswith(("gva-", "gpa-", "ma-")) for x in titles)
-    from visualizer.render.i18n import t
+    from visualizer.text.i18n import t
     assert any(x.startswith(t("leg.guest_map", "de")) and "gVA 0x400000" in x for x in titles)
     pages = [g.find(f"{ns}title").text for g in root.iter(f"{ns}g") if (g.get("id") or "").startswith("gpa-")]
     assert all(x.startswith("VM") and "gPA" in x for x in pages)

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from visualizer.engine import Mode, builtin
-from visualizer.engine.events import Stage, WalkRef
+from visualizer.engine.events import Cause, Stage, WalkRef
 from visualizer.engine.memory import PAGE_SHIFT
 from visualizer.engine.paging import EPT, X86, decode_entry
 from visualizer.render import tables as T
@@ -119,7 +119,7 @@ def test_step_summary_names_what_the_cycles_paid_for():
     assert switch.startswith("TLB hit · 3,000 cycles (VM switches 3,000)"), switch
     first = T.step_summary(recs[0], "de")
     paid = T.cycles_by_cause(recs[0])
-    assert sum(n for _, n in paid) == recs[0].cycles and paid[0][0] == "vm-exit:hidden-fault"
+    assert sum(n for _, n in paid) == recs[0].cycles and paid[0][0] is Cause.EXIT_HIDDEN_FAULT
     assert "23.440 Takte (VM-Exits: versteckte Seitenfehler 10.000" in first, first
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m visualizer scenarios | run | dump | exercises | serve`` (see README)."""
+"""Command line: ``python -m visualizer scenarios | run | dump | exercises | export | serve`` (see README)."""
 from __future__ import annotations
 
 import argparse
@@ -186,18 +186,66 @@ def cmd_exercises(args, out) -> int:
     exs = exercises.generate(args.seed, kinds, args.count)
     if args.json:
         out.write(json.dumps([exercises.as_json(ex, args.lang) for ex in exs], ensure_ascii=False, indent=1) + "\n")
-    elif args.html:
+    elif args.html or args.pdf:
         kind_arg = f" --kind {','.join(kinds)}" if args.kind else ""
         command = (f"python -m visualizer exercises --seed {args.seed} --count {args.count}{kind_arg} "
                    f"--lang {args.lang}")
         text = exercise_sheet.html_sheet(exs, args.seed, args.lang, command)
+        target, data = args.html or args.pdf, text.encode("utf-8")
+        if args.pdf:
+            from .export import PdfError, to_pdf
+            try:
+                data = to_pdf(text)
+            except PdfError as exc:
+                raise UsageError(f"--pdf: {exc}") from None
         try:
-            Path(args.html).write_text(text, encoding="utf-8")
+            Path(target).write_bytes(data)
         except OSError as exc:
-            raise UsageError(f"cannot write HTML file '{args.html}': {exc.strerror}") from None
-        out.write(f"wrote {args.html} ({len(exs)} exercises, seed {args.seed})\n")
+            raise UsageError(f"cannot write {'PDF' if args.pdf else 'HTML'} file '{target}': {exc.strerror}") from None
+        out.write(f"wrote {target} ({len(exs)} exercises, seed {args.seed})\n")
     else:
         out.write(exercise_sheet.text_sheet(exs, args.seed, args.lang) + "\n")
+    return 0
+
+
+def _view(value: str) -> str:
+    if value.strip().lower() not in ("shadow", "nested", "both"):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a mode of the step page (shadow, nested or both)")
+    return value.strip().lower()
+
+
+def cmd_export(args, out) -> int:
+    import time
+    from . import export
+    from .export.lesson import lesson_by_name
+    started = time.perf_counter()
+    if args.lesson:
+        if args.scenario or args.trace or args.mode or args.steps or args.figure is not None:
+            raise UsageError("--lesson exports a lesson as it is: no SCENARIO, --trace, --mode, --steps or --figure")
+        lesson = lesson_by_name(args.lesson)
+        html = export.lesson_html(lesson, args.lang)
+        what = f"lesson {lesson.name}, {len(lesson.steps)} steps"
+    else:
+        scenario = _load(args)
+        view = args.mode or (scenario.mode.value if scenario.mode in (Mode.SHADOW, Mode.NESTED) else "shadow")
+        modes = [Mode.SHADOW, Mode.NESTED] if view == "both" else [Mode(view)]
+        run = export.collect(scenario, modes, args.lang, args.steps, args.figure)
+        html = export.presentation(run, args.handout, view, static=args.pdf)
+        what = (f"{scenario.name}, steps {run.first} to {run.last} of {run.total}, "
+                f"{' and '.join(m.value for m in modes)}{', figure view' if run.figure else ''}")
+        if run.error:
+            sys.stderr.write(f"note: the run stops early: {run.error}\n")
+    data = html.encode("utf-8")
+    if args.pdf:
+        try:
+            data = export.to_pdf(html)
+        except export.PdfError as exc:
+            raise UsageError(f"--pdf: {exc}") from None
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{args.output}': {exc.strerror}") from None
+    out.write(f"wrote {args.output} ({what}; {len(data) / 1e6:.2f} MB in {time.perf_counter() - started:.1f} s)\n")
     return 0
 
 
@@ -256,6 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = x.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print a JSON list of exercises with answers")
     fmt.add_argument("--html", metavar="FILE", help="write a printable A4 sheet with an answer key")
+    fmt.add_argument("--pdf", metavar="FILE", help="the same sheet as PDF (needs Chromium)")
+    from .export import HANDOUTS, MAX_STEPS
+    e = sub.add_parser("export", help="a run or a lesson as one self-contained HTML file (or its handout as PDF)",
+                       description="One HTML file with everything inline (opens offline from file://): the step "
+                                   "page's lecture view of a run, stepped with its keys, that prints as a handout; "
+                                   "or a lesson with its questions.")
+    e.add_argument("scenario", nargs="?", help="built-in name or scenario file (TOML)")
+    e.add_argument("--lesson", metavar="NAME|FILE", help="export a lesson (a built-in's name or a lesson file)")
+    e.add_argument("--mode", type=_view, help="shadow, nested or both (m switches in the file; default: the "
+                                              "scenario's mode)")
+    e.add_argument("--lang", type=_lang, default="en", help="en or de (default en)")
+    e.add_argument("--steps", metavar="A-B", help=f"the steps to include (default all; at most {MAX_STEPS})")
+    e.add_argument("--figure", action=argparse.BooleanOptionalAction, default=None,
+                   help="the figure view: data pages only (default: where the scenario names its pages)")
+    e.add_argument("--handout", choices=HANDOUTS, default="pages",
+                   help="print layout: one step per page (default) or several per page")
+    e.add_argument("--pdf", action="store_true", help="write the handout as PDF (needs Chromium)")
+    e.add_argument("--trace", metavar="FILE", help="CSV or Valgrind lackey trace replacing the scenario's trace")
+    e.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
     v = sub.add_parser("serve", help="serve the app from N Streamlit replicas behind HAProxy",
                        description="Serve the app from N Streamlit processes behind HAProxy (installed separately), "
                                    "each browser kept on one replica by a cookie. Ctrl-C stops them all.")
@@ -312,6 +379,8 @@ def _main(argv: Optional[list[str]], out) -> int:
             return cmd_run(args, out)
         if args.command == "exercises":
             return cmd_exercises(args, out)
+        if args.command == "export":
+            return cmd_export(args, out)
         if args.command == "serve":
             return cmd_serve(args, out)
         return cmd_dump(args, out)

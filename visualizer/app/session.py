@@ -25,7 +25,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..engine import Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
+from ..engine import EngineError, Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
 from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES, MemoryBudgetExceeded
 from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
@@ -58,12 +58,57 @@ Runner = Callable[[Task], object]
 
 
 class StepError(Exception):
-    """An operation could not run (e.g. machine memory ran out); the message says why.
-    ``over_budget``: it stopped at the session's memory budget, not at the machine's end."""
+    """An operation could not run; :attr:`kind` says why, so that only machine-memory exhaustion
+    is told as running out of machine pages:
 
-    def __init__(self, message: str, over_budget: bool = False):
+    - ``"memory"``: machine memory is exhausted (:class:`~visualizer.engine.OutOfMemory`);
+    - ``"input"``: the operation is not valid here (a ``ValueError``: an unknown VM or process…);
+    - ``"budget"``: the run would go past what one session may use on a class server (its
+      machine's frame budget, :class:`~visualizer.engine.memory.MemoryBudgetExceeded`, or a
+      worker's memory or CPU-time limit, :class:`~visualizer.executor.JobError`);
+    - ``"bug"``: anything else — the engine broke a rule of its own (:class:`EngineError`, or an
+      exception nobody expected), told as a bug with what to report.
+    """
+
+    def __init__(self, message: str, kind: str = "input"):
         super().__init__(message)
-        self.over_budget = over_budget
+        self.kind = kind
+
+    def __reduce__(self):  # pickles with its kind (it comes back from a worker)
+        return (StepError, (str(self), self.kind))
+
+    @property
+    def over_budget(self) -> bool:
+        return self.kind == "budget"
+
+    @classmethod
+    def of(cls, exc: BaseException, prefix: str = "") -> "StepError":
+        if isinstance(exc, StepError):
+            return cls(prefix + str(exc), exc.kind)
+        if isinstance(exc, (MemoryBudgetExceeded, JobError, MemoryError)):
+            kind = "budget"
+        elif isinstance(exc, OutOfMemory):
+            kind = "memory"
+        elif isinstance(exc, ValueError) and not isinstance(exc, EngineError):
+            kind = "input"
+        else:
+            kind = "bug"
+        text = str(exc) if kind != "bug" else f"{type(exc).__name__}: {exc}"
+        return cls(prefix + text, kind)
+
+
+def step_error_text(err: BaseException, lang: str) -> str:
+    """What the page says about a failed operation, by its kind (:class:`StepError`; any other
+    exception is classified first)."""
+    from ..text.i18n import t
+    if not isinstance(err, StepError):
+        err = StepError.of(err)
+    if err.kind == "budget":
+        from .budget import MACHINE_BYTES, TASK_CPU_SECONDS
+        from ..text.i18n import number
+        return t("err.session_budget", lang, mib=MACHINE_BYTES >> 20, cpu=number(int(TASK_CPU_SECONDS), lang))
+    key = {"memory": "err.out_of_memory", "bug": "err.engine_bug"}.get(err.kind, "err.engine")
+    return t(key, lang, error=str(err))
 
 
 def checkpoint_every(ops: int, nbytes: int) -> int:
@@ -139,15 +184,13 @@ class Timeline:
         self.last_used = time.monotonic()
         self.limit = len(trace)
         """Steps that can be reached (less than the trace where an operation fails)."""
-        self.error: Optional[str] = None
+        self.error: Optional[StepError] = None
         """Why the trace stops at ``limit`` (None: it does not)."""
-        self.over_budget = False
-        """Whether it stops at the memory budget its machine was given (not at the machine's end)."""
         self.runner = runner if runner is not None else (base.runner if base is not None else None)
         if base is not None:
             self.checkpoints = {k: m for k, m in base.checkpoints.items() if k <= shared}
             if base.limit < shared:
-                self.limit, self.error, self.over_budget = base.limit, base.error, base.over_budget
+                self.limit, self.error = base.limit, base.error
         elif start is not None:
             self.checkpoints[start[0]] = start[1]
         else:
@@ -214,7 +257,7 @@ class Timeline:
             got = self.runner(Task(_precomputed, (boot, top, self.trace, self.limit, self.every),
                                    label="timeline", reserve=_reserve(boot, MAX_CHECKPOINTS + 3)))
         except (JobError, MemoryError) as exc:
-            self.limit, self.error, self.over_budget = top, f"operation {top + 1} onwards: {exc}", True
+            self.limit, self.error = top, StepError.of(exc, f"operation {top + 1} onwards: ")
             return self
         sizes = got["sizes"]
         total = sum(sizes.values())
@@ -223,7 +266,7 @@ class Timeline:
         cps = dict(self.checkpoints)
         cps.update({k: got["checkpoints"][k] for k in sizes})
         self.checkpoints, self._sizes, self.checkpoint_bytes = cps, dict(sizes), sum(sizes.values())
-        self.every, self.limit, self.error, self.over_budget = got["every"], got["limit"], got["error"], got["over_budget"]
+        self.every, self.limit, self.error = got["every"], got["limit"], got["error"]
         return self
 
     def _advance(self, m: Machine, start: int, stop: int) -> Optional[Machine]:
@@ -241,15 +284,14 @@ class Timeline:
                 m.run_bulk(self.trace, k, nxt)
                 k = nxt
                 continue
-            except (OutOfMemory, RuntimeError, ValueError):
+            except Exception:  # noqa: BLE001 - found again below, step by step, and told by its kind
                 m = keep if keep is not None else self._nearest(k)
             for i in range(k, nxt):
                 try:
                     m.execute(self.trace[i], i)
-                except (OutOfMemory, RuntimeError, ValueError) as exc:
+                except Exception as exc:  # noqa: BLE001 - told by its kind (StepError.of)
                     self.limit = i
-                    self.error = f"operation {i + 1} ({self.trace[i].describe()}): {exc}"
-                    self.over_budget = isinstance(exc, MemoryBudgetExceeded)
+                    self.error = StepError.of(exc, f"operation {i + 1} ({self.trace[i].describe()}): ")
                     return None
             k = nxt  # pragma: no cover - the bulk path failed where stepping did not
         return m
@@ -265,7 +307,7 @@ class Timeline:
                 return self.runner(Task(_replayed, (cps[k], self.trace, k, n), label="replay",
                                         reserve=_reserve(cps[k], 3)))
             except (JobError, MemoryError) as exc:
-                raise StepError(str(exc), over_budget=True) from None
+                raise StepError.of(exc) from None
         m = cps[k].clone()
         while k < n:
             stop = min(n, (k // self.every + 1) * self.every)
@@ -286,8 +328,8 @@ class Timeline:
         try:
             m = self._nearest(n - 1)
             step = m.execute(self.trace[n - 1], n - 1)
-        except (OutOfMemory, RuntimeError, ValueError) as exc:
-            raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
+        except Exception as exc:  # noqa: BLE001 - told by its kind
+            raise StepError.of(exc) from None
         return m, step
 
     def records(self, first: int, last: int) -> list[Step]:
@@ -298,11 +340,16 @@ class Timeline:
         try:
             m = self._nearest(first - 1)
             return [m.execute(self.trace[i], i) for i in range(first - 1, last)]
-        except (OutOfMemory, RuntimeError, ValueError) as exc:
-            raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
+        except Exception as exc:  # noqa: BLE001 - told by its kind
+            raise StepError.of(exc) from None
 
     private = False
     """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
+
+    @property
+    def over_budget(self) -> bool:
+        """Whether it stops at what one session may use (not at the machine's end)."""
+        return self.error is not None and self.error.kind == "budget"
 
 
 def _headroom(m: Machine) -> int:
@@ -335,7 +382,7 @@ def _precomputed(boot: Machine, top: int, trace: Trace, limit: int, every: int) 
     tl.limit = limit
     tl.precompute(progress=lambda k, n: _report(k / max(1, n)))
     return {"checkpoints": {k: tl.checkpoints[k] for k in tl._sizes}, "sizes": tl._sizes, "every": tl.every,
-            "limit": tl.limit, "error": tl.error, "over_budget": tl.over_budget}
+            "limit": tl.limit, "error": tl.error}
 
 
 def _replayed(m: Machine, trace: Trace, start: int, stop: int) -> Machine:
@@ -467,9 +514,9 @@ class Session:
                 self.record = self.machine.execute(self.trace[self.step], self.step)
                 self.step = n
                 return
-            except (OutOfMemory, RuntimeError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - told by its kind
                 self.machine, self.record = self._timeline.state_at(self.step)
-                raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
+                raise StepError.of(exc) from None
         self.machine, self.record = self._timeline.state_at(n)  # StepError leaves the session as it was
         self.step = n
 
@@ -519,9 +566,9 @@ class Session:
         tl.private = True
         try:
             record = self.machine.execute(op, at)
-        except (OutOfMemory, RuntimeError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - told by its kind
             self.machine, self.record = self._timeline.state_at(self.step)
-            raise StepError(str(exc), isinstance(exc, MemoryBudgetExceeded)) from None
+            raise StepError.of(exc) from None
         self._timeline = tl
         self.inserted.append((at, op))
         self.record = record

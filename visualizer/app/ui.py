@@ -18,8 +18,8 @@ from ..engine.isolate import IsolationError, run_isolated
 from ..learn import exercises as X
 from ..render.dot import to_dot
 from ..render.figure import Figure
-from ..render.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
-from ..render.plain import plain
+from ..text.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
+from ..text.plain import plain
 from ..render.svg import to_svg
 from . import budget, guard, housekeeping
 from .session import Timeline, scenario_key
@@ -106,15 +106,6 @@ def run_task(task: executor.Task):
         task = executor.Task(task.fn, task.args, task.kwargs, task.label, task.memory, task.reserve,
                              budget.TASK_CPU_SECONDS)
     return executor.default().submit(task).result(poll=yield_check)
-
-
-def step_error(exc, lang: str, step: int) -> str:
-    """The message for an operation that could not run (a :class:`StepError`, or a timeline
-    that stops early, after ``step``): the machine's own end, or the session's budget."""
-    if getattr(exc, "over_budget", False):
-        return t("err.session_budget", lang, step=number(step, lang), mib=budget.MACHINE_BYTES >> 20,
-                 cpu=number(int(budget.TASK_CPU_SECONDS), lang))
-    return t("err.out_of_memory", lang, error=getattr(exc, "error", None) or exc)
 
 
 @st.cache_resource(show_spinner=False)

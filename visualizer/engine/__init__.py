@@ -28,7 +28,7 @@ turn its state into DOT and tables; pages only hold widgets.
 """
 from .costs import COSTS, CostInfo, CostTable
 from .counters import Counters, Step, StepFault, TlbOutcome
-from .errors import ScenarioError, TraceError
+from .errors import EngineError, ScenarioError, TraceError
 from .events import (Access, AdUpdate, DataAccess, EptUpdate, ExitReason, Fault, FaultKind, FlushReason,
                      FlushScope, GuestAction, GuestActionKind, GuestNothing, GuestPageFault, Note, PageState,
                      PmapChange, PmapReason, Refusal, ShadowFill, ShadowInvalidate, ShadowRoot, ShadowZapReason,
@@ -41,7 +41,8 @@ from .builtins import builtin, builtin_names, resolve
 from .trace import Trace
 
 __all__ = [
-    "COSTS", "CostInfo", "CostTable", "Counters", "Step", "StepFault", "TlbOutcome", "ScenarioError", "TraceError",
+    "COSTS", "CostInfo", "CostTable", "Counters", "Step", "StepFault", "TlbOutcome", "EngineError", "ScenarioError",
+    "TraceError",
     "Access", "AdUpdate", "DataAccess", "EptUpdate", "ExitReason", "Fault", "FaultKind", "FlushReason",
     "FlushScope", "GuestAction", "GuestActionKind", "GuestNothing", "GuestPageFault", "Note", "PageState",
     "PmapChange", "PmapReason", "Refusal", "ShadowFill", "ShadowInvalidate", "ShadowRoot", "ShadowZapReason",

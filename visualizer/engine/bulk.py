@@ -2,13 +2,17 @@
 
 TLB hits and "quiet" misses (a walk that succeeds with nothing for the OS or the VMM to do)
 take a short path; everything else goes through ``execute`` and is folded into the counters.
-A mixin of :class:`~visualizer.engine.machine.Machine`; ``bulk = step`` is a property test.
+A collaborator of :class:`~visualizer.engine.machine.Machine`; ``bulk = step`` is a property
+test. For speed, the nested dimension of a quiet walk reads EPT entries itself
+(:func:`ept_leaf`); a test proves it equal to :func:`~.paging.walk` on random tables.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from .events import Access, Fault, FaultKind, PageState, Stage, Walker
+from .events import (Access, DataAccess, Fault, FaultKind, GuestAction, GuestActionKind as GA, GuestPageFault, Note,
+                     PageState, ShadowRoot, Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, Walker,
+                     WalkRef)
 from .memory import PAGE_SHIFT
 from .ops import OP_CODES, Mode, OpKind
 from .paging import EPT, EPT_PS, EPT_R, EPT_W, EPT_X, FRAME_MASK, X86, Translation, walk
@@ -17,14 +21,61 @@ from .tlb import PCID_SHIFT, VPID_SHIFT, TlbEntry
 
 if TYPE_CHECKING:
     from .guest import Process
-    from .machine import Vm
+    from .machine import Machine, Vm
 
 _ACCESS_BITS = {Access.READ: 0, Access.WRITE: 1 << 62, Access.EXEC: 2 << 62}
 _NOT_RESIDENT = Fault(FaultKind.NOT_PRESENT, Stage.GUEST, 0, 0, Access.READ)
+_PURE_EVENTS = frozenset({TlbLookup, TlbFill, TlbFlush, DataAccess, VmSwitch, WalkRef, Fault, GuestPageFault,
+                          Note, VmExit, WalkCacheHit})
+_PURE_GUEST_ACTIONS = frozenset({GA.CR3_LOAD, GA.INVLPG, GA.NOTHING_TO_DO, GA.SEGV, GA.OUT_OF_MEMORY})
+
+
+def changes_tables(ev) -> bool:
+    """Whether an event may have changed memory a walk reads (guest, shadow or nested tables,
+    A/D bits, the pmap, the current shadow root). Conservative: unknown kinds count as changes."""
+    cls = ev.__class__
+    if cls in _PURE_EVENTS:
+        return False
+    if cls is GuestAction:
+        return ev.kind not in _PURE_GUEST_ACTIONS
+    if cls is ShadowRoot:
+        return not ev.cached
+    return True
+
+
+def ept_leaf(q, root_mpn: int, gpa: int) -> int:
+    """The 4 KiB EPT leaf entry for ``gpa`` under the EPT root ``root_mpn`` as the walker sees it:
+    its R/W/X are ANDed with those of the levels above (the engine's upper entries allow all
+    three). -1 where the walk would not end in a present 4 KiB leaf (a missing upper entry or a
+    2 MiB leaf: the recorded path handles those); the leaf's rights are the caller's to check."""
+    t = root_mpn
+    present = EPT.present
+    rights = EPT_R | EPT_W | EPT_X
+    for shift in (39, 30, 21):
+        e = q[(t << 9) + ((gpa >> shift) & 0x1FF)]
+        if not e & present or e & EPT_PS:
+            return -1
+        rights &= e
+        t = (e & FRAME_MASK) >> PAGE_SHIFT
+    e = q[(t << 9) + ((gpa >> PAGE_SHIFT) & 0x1FF)]
+    return e & ~(EPT_R | EPT_W | EPT_X) | (e & rights)
 
 
 class Bulk:
-    """Machine mixin: :meth:`run_bulk`."""
+    """The bulk path of one machine: :meth:`run`."""
+
+    def __init__(self, machine: "Machine"):
+        self.m = machine
+        self.memo: dict[int, tuple] = {}
+        self.gen = 0
+        self.cached_walks = machine.config.pwc or machine.config.nested_tlb
+
+    def note_changes(self, events) -> None:
+        """After a recorded step: memoised walks may be stale if it changed any table."""
+        for ev in events:
+            if ev.__class__ not in _PURE_EVENTS and changes_tables(ev):
+                self.gen += 1
+                return
 
     def _quiet_miss(self, vm: "Vm", proc: "Process", gva: int, access: Access, key: int):
         """Bulk path for a TLB miss whose walk succeeds with nothing for the OS or VMM to do:
@@ -35,45 +86,36 @@ class Bulk:
         # walk sets A/D bits. So a walk repeated with nothing changed in between (a page that
         # keeps falling out of the TLB) is answered from a memo: same translation, same
         # references counted, no walking again.
-        if self._cached_walks:
+        if self.cached_walks:
             # with MMU caches a walk's references depend on the caches' state: no memo, and the
             # access takes the recorded path (same walk code, same cache fills)
             return None
         mkey = (gva >> PAGE_SHIFT) | proc.pcid << PCID_SHIFT | vm.vpid << VPID_SHIFT | _ACCESS_BITS[access]
-        memo = self._walk_memo.get(mkey)
-        if memo is not None and memo[0] == self._walk_gen:
-            self.tlb.insert(key, memo[1])
+        m = self.m
+        memo = self.memo.get(mkey)
+        if memo is not None and memo[0] == self.gen:
+            m.tlb.insert(key, memo[1])
             return memo[1], memo[2]
-        q = self.mem.q
-        mode = self.mode
+        q = m.mem.q
+        mode = m.mode
         if mode is Mode.NESTED:
             # The 2D walk of _walk2d, with the nested walks written out: EPT entries have no
             # A/D here, so a nested walk only reads; anything unusual (not present, large
             # pages, missing rights) leaves the access to the recorded path.
             ept_root = vm.ept_root
-            present = EPT.present
-
-            def ept(gpa: int) -> int:
-                t = ept_root
-                for shift in (39, 30, 21):
-                    e = q[(t << 9) + ((gpa >> shift) & 0x1FF)]
-                    if not e & present or e & EPT_PS:
-                        return -1
-                    t = (e & FRAME_MASK) >> PAGE_SHIFT
-                return q[(t << 9) + ((gpa >> PAGE_SHIFT) & 0x1FF)]
 
             def to_ma(gpa: int, level: int):
-                e = ept(gpa)
+                e = ept_leaf(q, ept_root, gpa)
                 return _NOT_RESIDENT if e < 0 or not e & EPT_R else (e & FRAME_MASK) | (gpa & 0xFFF)
             g = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
             if g.__class__ is Fault or g.level != 1:
-                self._walk_gen += 1  # a failed walk may have set A bits on the way
+                self.gen += 1  # a failed walk may have set A bits on the way
                 return None
             ad_set = g.ad_set
-            e = ept(g.address)
+            e = ept_leaf(q, ept_root, g.address)
             if e < 0 or not e & EPT_R or (access is Access.WRITE and not e & EPT_W) or \
                     (access is Access.EXEC and not e & EPT_X):
-                self._walk_gen += 1
+                self.gen += 1
                 return None
             gppn = g.address >> PAGE_SHIFT
             t = Translation((e & FRAME_MASK) | (gva & 0xFFF), g.writable and bool(e & EPT_W),
@@ -82,10 +124,10 @@ class Bulk:
         elif mode is Mode.SHADOW:
             t = walk(q, vm.shadow_root << PAGE_SHIFT, gva, access, X86, Stage.SHADOW, Walker.CPU, None, 0)
             if t.__class__ is Fault or t.level != 1:  # a 2 MiB leaf fills a 2 MiB entry: recorded path
-                self._walk_gen += 1
+                self.gen += 1
                 return None
             ad_set = t.ad_set
-            gppn = self.shadow.leaf_gppn[t.leaf_slot][1]
+            gppn = m.shadow.leaf_gppn[t.leaf_slot][1]
             refs = 5 - t.level
         else:
             mpns = vm.pmap.mpn
@@ -95,24 +137,24 @@ class Bulk:
                 return _NOT_RESIDENT if m == NO_MPN else (m << PAGE_SHIFT) | (gpa & 0xFFF)
             t = walk(q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.CPU, None, 0, table_to_ma=to_ma)
             if t.__class__ is Fault or t.level != 1:  # a 2 MiB leaf fills a 2 MiB entry: recorded path
-                self._walk_gen += 1
+                self.gen += 1
                 return None
             ad_set = t.ad_set
             gppn = t.address >> PAGE_SHIFT
             st = vm.pmap.state[gppn]
             if not (st is PageState.PRIVATE or (st is PageState.SHARED and access is not Access.WRITE)):
-                self._walk_gen += 1
+                self.gen += 1
                 return None
             t = t._replace(address=(mpns[gppn] << PAGE_SHIFT) | (gva & 0xFFF))
             refs = 5 - t.level
         entry = TlbEntry(t.address >> PAGE_SHIFT, t.writable, t.dirty, t.executable, gppn)
-        self.tlb.insert(key, entry)
+        m.tlb.insert(key, entry)
         if ad_set:
-            self._walk_gen += 1  # the tables changed: earlier answers may be stale
-        self._walk_memo[mkey] = (self._walk_gen, entry, refs)
+            self.gen += 1  # the tables changed: earlier answers may be stale
+        self.memo[mkey] = (self.gen, entry, refs)
         return entry, refs
 
-    def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
+    def run(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
         """Run ``trace[start:stop]`` keeping no records, with the semantics of ``execute``.
 
         Accesses by the current process of the current VM take a short path: a TLB hit, or a
@@ -120,17 +162,21 @@ class Bulk:
         faults, exits, switches, guest and VMM operations — goes through ``execute`` (whose
         record is dropped). Memory use is bounded by the touched pages, not the trace length.
         """
+        mach = self.m
         stop = len(trace) if stop is None else stop
-        self._walk_gen += 1  # tables may have changed since the last call
-        self._walk_memo.clear()
+        self.gen += 1  # tables may have changed since the last call
+        self.memo.clear()
         vm_names, proc_names = trace.vm_names, trace.proc_names
-        tlb = self.tlb
+        tlb = mach.tlb
         sets = tlb.sets
         nsets = tlb.nsets
         large = tlb.large_used  # 2 MiB entries are filled only inside execute: refreshed after it
         lookup_2m = tlb.lookup_2m
-        q = self.mem.q
-        hit_cost = self.costs.tlb_hit
+        q = mach.mem.q
+        hit_cost = mach.costs.tlb_hit
+        # with the host's reclamation on, the operation that ends a period takes the recorded
+        # path, where the host's pass runs after it (bulk = step)
+        period = mach.config.reclaim.period if mach.reclaim is not None else 1 << 62
         READ, WRITE, EXEC = OP_CODES.index(OpKind.READ), OP_CODES.index(OpKind.WRITE), OP_CODES.index(OpKind.EXEC)
         accesses = {READ: Access.READ, WRITE: Access.WRITE, EXEC: Access.EXEC}
         hits = [0] * len(vm_names)
@@ -150,7 +196,7 @@ class Bulk:
             vm_idx, proc_idx, ops, gvas, values = trace.columns(start + c0, start + c1)
             h = m = refs = 0  # hits, quiet misses, their references, for cur_vm
             for i, op, vi, pi, gva in zip(range(c0, c1), ops, vm_idx, proc_idx, gvas, strict=True):
-                if op <= EXEC and vi == cur_vm and pi == cur_proc:
+                if op <= EXEC and vi == cur_vm and pi == cur_proc and (start + i + 1) % period:
                     gvpn = gva >> 12
                     key = gvpn | tag
                     s = sets[gvpn % nsets]
@@ -183,16 +229,16 @@ class Bulk:
                     misses[cur_vm] += m
                     miss_refs[cur_vm] += refs
                 h = m = refs = 0
-                self.execute(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
+                mach.execute(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
                 large = tlb.large_used
-                vm = self.current_vm  # VMM operations (share, swap_out) do not enter a VM
+                vm = mach.current_vm  # VMM operations (share, swap_out) do not enter a VM
                 if vm is None:
                     cur_vm = cur_proc = -1
                 else:
                     cur_vm = vm_index.get(vm.name, -2)
                     proc = vm.guest.current
                     cur_proc = proc_index.get((vm.name, proc.name), -2)
-                    tag = self.tlb_tag(vm, proc)
+                    tag = mach.mmu.tlb_tag(vm, proc)
             if cur_vm >= 0:
                 hits[cur_vm] += h
                 misses[cur_vm] += m
@@ -201,7 +247,7 @@ class Bulk:
                 progress(c1, total)
         for vi, name in enumerate(vm_names):
             if hits[vi]:
-                self.counters[name].add_hits(hits[vi], hit_cost)
+                mach.counters[name].add_hits(hits[vi], hit_cost)
             if misses[vi]:
-                self.counters[name].add_quiet_misses(misses[vi], miss_refs[vi], self.costs.walk_ref)
-        self.steps_done += sum(hits) + sum(misses)
+                mach.counters[name].add_quiet_misses(misses[vi], miss_refs[vi], mach.costs.walk_ref)
+        mach.steps_done += sum(hits) + sum(misses)

@@ -41,11 +41,20 @@ COSTS: tuple[CostInfo, ...] = (
     CostInfo("page_copy", 2000, "Copying a 4 KiB page (copy-on-write break)",
              "Estimate: 4 KiB of loads and stores.", estimate=True),
     CostInfo("decompress", 60000, "Decompressing a page from the compression cache",
-             "vSphere docs: about 20 µs. Not used yet: page compression is not modelled."),
+             "vSphere docs: about 20 µs."),
     CostInfo("swap_in", 3000000, "Swapping a page in from disk",
              "vSphere docs: milliseconds; 1 ms at 3 GHz.", estimate=True),
     CostInfo("vm_switch", 3000, "Switching the CPU to another VM (world switch)",
              "Estimate: two exit/entry round trips plus VMM state switch.", estimate=True),
+    CostInfo("compress", 90000, "Compressing a page into the compression cache",
+             "Estimate: about 30 µs, a few times decompression (zlib-class compressors compress several "
+             "times slower than they decompress). Charged to a VM only while it waits for it.", estimate=True),
+    CostInfo("swap_out", 3000000, "Writing a page out to disk",
+             "Estimate: like a swap-in (milliseconds). Charged to a VM only while it waits for it (the host "
+             "blocking it in the low state, or the guest paging out to free a frame).", estimate=True),
+    CostInfo("share_scan", 4000, "Hashing one page for the sharing scan",
+             "Estimate: a 64-bit hash of 4 KiB. Background work of the host: not charged to a VM.",
+             estimate=True),
 )
 
 PRESETS_WALK_REF = {"L1": 4, "L2": 10, "L3": 40, "DRAM": 200}
@@ -69,6 +78,9 @@ class CostTable:
     decompress: int = 60000
     swap_in: int = 3000000
     vm_switch: int = 3000
+    compress: int = 90000
+    swap_out: int = 3000000
+    share_scan: int = 4000
 
     @property
     def exit_total(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Iterable, NamedTuple, Optional
 
-from .events import ExitReason, GuestAction, GuestActionKind as GA, GuestPageFault, TlbLookup, VmExit, Walker, WalkRef
+from .events import Cause, ExitReason, GuestAction, GuestActionKind as GA, GuestPageFault, TlbLookup, VmExit, Walker, WalkRef
 from .ops import Op
 
 
@@ -53,6 +53,11 @@ class Step(NamedTuple):
     vm_exits: int
     vmm_walk_refs: int = 0
     """References of the VMM's software walks of the guest tables."""
+    episodes: tuple = ()
+    """The :class:`~visualizer.engine.record.Episode` s that group ``events``, in the order they
+    began (an episode inside another follows it)."""
+    design: str = "intel"
+    """The machine's MMU design ("intel" or "amd"): whose names the record's events go by."""
 
     @property
     def fault(self) -> str:
@@ -73,11 +78,15 @@ class Counters:
         self.accesses = self.tlb_hits = self.tlb_misses = self.walk_refs = self.vmm_walk_refs = 0
         self.guest_faults = self.cycles = self.ops = 0
         self.vm_exits: dict[str, int] = {}
-        self.by_cause: dict[str, int] = {}
+        self.by_cause: dict[Cause, int] = {}
+        """Cycles per :class:`~visualizer.engine.events.Cause` (a typed value; ``as_dict`` writes
+        its name, e.g. "vm-exit:hidden-fault")."""
 
-    def fold(self, events: Iterable, is_access: bool) -> tuple[int, int, int, TlbOutcome, tuple, int]:
+    def fold(self, events: Iterable, is_access: bool, count_op: bool = True) -> tuple[int, int, int, TlbOutcome, tuple, int]:
         """Add one operation's events. Returns for that operation: (cycles, CPU walk references,
-        VM exits, the outcome of its first TLB lookup, the faults it met, VMM walk references)."""
+        VM exits, the outcome of its first TLB lookup, the faults it met, VMM walk references).
+        ``count_op`` False: work the VM did apart from an operation of its own (its balloon
+        driver's, during the host's reclamation pass) — its costs count, no operation does."""
         cycles = refs = vrefs = exits = walk_cycles = vwalk_cycles = 0
         by = self.by_cause
         tlb = TlbOutcome.NONE
@@ -94,7 +103,7 @@ class Counters:
                 continue
             c = ev.cost
             if cls is TlbLookup:
-                if not tlb:
+                if not tlb and count_op:
                     if ev.hit:
                         self.tlb_hits += 1
                         tlb = TlbOutcome.HIT
@@ -105,7 +114,8 @@ class Counters:
                 exits += 1
                 r = ev.reason.value
                 self.vm_exits[r] = self.vm_exits.get(r, 0) + 1
-                by["vm-exit:" + r] = by.get("vm-exit:" + r, 0) + c
+                cause = ev.cause
+                by[cause] = by.get(cause, 0) + c
                 cycles += c
                 label = _FAULT_OF_EXIT.get(ev.reason)
                 if label and label not in faults:
@@ -122,11 +132,12 @@ class Counters:
                 by[ev.cause] = by.get(ev.cause, 0) + c
         if refs:
             cycles += walk_cycles
-            by["walk"] = by.get("walk", 0) + walk_cycles
+            by[Cause.WALK] = by.get(Cause.WALK, 0) + walk_cycles
         if vrefs:
             cycles += vwalk_cycles
-            by["vmm-walk"] = by.get("vmm-walk", 0) + vwalk_cycles
-        self.ops += 1
+            by[Cause.VMM_WALK] = by.get(Cause.VMM_WALK, 0) + vwalk_cycles
+        if count_op:
+            self.ops += 1
         if is_access:
             self.accesses += 1
         self.walk_refs += refs
@@ -141,7 +152,7 @@ class Counters:
         self.tlb_hits += n
         if cost:
             self.cycles += n * cost
-            self.by_cause["tlb"] = self.by_cause.get("tlb", 0) + n * cost
+            self.by_cause[Cause.TLB] = self.by_cause.get(Cause.TLB, 0) + n * cost
 
     def add_quiet_misses(self, n: int, refs: int, ref_cost: int) -> None:
         """Bulk path: ``n`` accesses that missed the TLB and walked ``refs`` references in all,
@@ -152,7 +163,7 @@ class Counters:
         self.walk_refs += refs
         if refs and ref_cost:
             self.cycles += refs * ref_cost
-            self.by_cause["walk"] = self.by_cause.get("walk", 0) + refs * ref_cost
+            self.by_cause[Cause.WALK] = self.by_cause.get(Cause.WALK, 0) + refs * ref_cost
 
     def merge(self, other: "Counters") -> None:
         for k in ("accesses", "tlb_hits", "tlb_misses", "walk_refs", "vmm_walk_refs", "guest_faults", "cycles", "ops"):
@@ -168,4 +179,4 @@ class Counters:
                 "vm_exits": sum(self.vm_exits.values()),
                 "vm_exits_by_reason": dict(sorted(self.vm_exits.items())),
                 "guest_faults": self.guest_faults, "cycles": self.cycles,
-                "cycles_by_cause": dict(sorted(self.by_cause.items())), "operations": self.ops}
+                "cycles_by_cause": dict(sorted((c.value, v) for c, v in self.by_cause.items())), "operations": self.ops}

@@ -43,6 +43,52 @@ class Access(Enum):
     EXEC = "exec"
 
 
+
+class Cause(Enum):
+    """What a record's cycles pay for (the counters' cycles by cause). A typed value: each record
+    class names its cause; a VM exit's cause is its reason (:meth:`of_exit`)."""
+
+    WALK = "walk"
+    """References of the CPU's page walker."""
+    VMM_WALK = "vmm-walk"
+    """The VMM's software walks of the guest tables (shadow mode, on an exit)."""
+    EXIT_HIDDEN_FAULT = "vm-exit:hidden-fault"
+    EXIT_GUEST_FAULT = "vm-exit:guest-fault"
+    EXIT_PT_WRITE = "vm-exit:pt-write"
+    EXIT_INVLPG = "vm-exit:invlpg"
+    EXIT_CR3_LOAD = "vm-exit:cr3-load"
+    EXIT_EPT_VIOLATION = "vm-exit:ept-violation"
+    GUEST_FAULT = "guest-fault"
+    """Delivering a #PF to the guest."""
+    GUEST = "guest"
+    """The guest kernel's work (zeroing, copying pages)."""
+    PMAP = "pmap"
+    """The VMM's changes of guest-physical memory (backing, copying, swapping pages)."""
+    VMM = "vmm"
+    """The VMM's table maintenance (shadow entries, EPT entries)."""
+    VM_SWITCH = "vm-switch"
+    RECLAIM = "reclaim"
+    """The host's memory reclamation (sharing scan, compression, swap-out) where the VM waits for it."""
+    TLB = "tlb"
+    AD = "ad"
+    DATA = "data"
+    FAULT = "fault"
+    NOTE = "note"
+
+    @property
+    def exit_reason(self) -> Optional["ExitReason"]:
+        """The exit reason of a VM-exit cause (None for every other cause)."""
+        return _EXIT_OF_CAUSE.get(self)
+
+    @property
+    def group(self) -> str:
+        """The record kind as the CSV's ``cause`` column writes it: "vm-exit" for every exit."""
+        return "vm-exit" if self in _EXIT_OF_CAUSE else self.value
+
+    @staticmethod
+    def of_exit(reason: "ExitReason") -> "Cause":
+        return _CAUSE_OF_EXIT[reason]
+
 class FaultKind(Enum):
     """Why a walk failed."""
 
@@ -73,6 +119,10 @@ class ExitReason(Enum):
     """Nested mode: the gPA has no usable nested entry (unbacked, swapped, shared on write)."""
 
 
+
+_CAUSE_OF_EXIT = {r: Cause("vm-exit:" + r.value) for r in ExitReason}
+_EXIT_OF_CAUSE = {c: r for r, c in _CAUSE_OF_EXIT.items()}
+
 class PageState(Enum):
     """The state of a guest-physical page in the VMM's pmap (the seed's four states)."""
 
@@ -83,7 +133,13 @@ class PageState(Enum):
     SHARED = "shared"
     """Backed by a read-only machine page that other gPPNs map too (transparent page sharing)."""
     SWAPPED = "swapped"
-    """Contents kept off machine memory; the next touch swaps the page in."""
+    """Contents kept off machine memory, in the VM's swap file; the next touch swaps the page in."""
+    BALLOONED = "ballooned"
+    """Held by the guest's balloon driver (pinned, never used by the guest): the VMM has freed its
+    machine page. The guest gets it back when the balloon deflates."""
+    COMPRESSED = "compressed"
+    """Contents compressed (to at most 2 KiB) into the VM's compression cache in machine memory;
+    the next touch decompresses the page into a machine page of its own."""
 
 
 class PmapReason(Enum):
@@ -101,6 +157,14 @@ class PmapReason(Enum):
     """The page's contents were written out and its machine page freed."""
     SWAP_IN = "swap-in"
     """A touch of a swapped page read it back into a new machine page."""
+    BALLOON = "balloon"
+    """The balloon driver pinned the page and handed it to the VMM, which freed its machine page."""
+    DEFLATE = "deflate"
+    """The balloon deflated: the page is the guest's again (backed lazily on its next touch)."""
+    COMPRESS = "compress"
+    """The page's contents went into the VM's compression cache; its machine page was freed."""
+    DECOMPRESS = "decompress"
+    """A touch of a compressed page decompressed it into a new machine page."""
 
 
 class GuestActionKind(Enum):
@@ -132,6 +196,50 @@ class GuestActionKind(Enum):
     EXIT = "exit"
     """exit: the guest tears down the address space of ``process`` (every user PTE and page
     table); frames no PTE maps any more are freed after the TLB flush."""
+    BALLOON_INFLATE = "balloon-inflate"
+    """The balloon driver allocated the frame ``gppn`` and pinned it for the VMM."""
+    BALLOON_DEFLATE = "balloon-deflate"
+    """The balloon driver gave the frame ``gppn`` back to the guest's free list."""
+    SWAP_OUT = "swap-out"
+    """The guest paged its page at ``gva`` (frame ``gppn``) out to its virtual disk (its least
+    recently used page with the accessed flag clear: a second chance for the rest) and freed the frame."""
+    SWAP_IN = "swap-in"
+    """The guest's #PF handler read the page at ``gva`` back from its virtual disk into ``gppn``."""
+    SPLIT_LARGE = "split-large"
+    """The guest splits a 2 MiB page (``gppn``: its first frame) into a new page table of 512
+    PTEs with the same frames and rights (Linux ``split_huge_pmd``)."""
+
+
+class HostState(Enum):
+    """The host's memory state from its free memory relative to ``minFree`` (vSphere 6): the state
+    whose threshold free memory has fallen below, else high. Each threshold is the point below
+    which its actions start."""
+
+    HIGH = "high"
+    """Free memory at least 100% of minFree. Below 400% the next sharing scan breaks large pages."""
+    CLEAR = "clear"
+    """Below 100%: large pages broken, pages shared actively."""
+    SOFT = "soft"
+    """Below 64%: sharing and ballooning."""
+    HARD = "hard"
+    """Below 32%: sharing, compression and swapping; ballooning stops."""
+    LOW = "low"
+    """Below 16%: compression and swapping, and a VM that allocates is blocked until memory frees."""
+
+
+class ScanResult(Enum):
+    """What the sharing scan found for one page (OSDI'02 §3.2: a hash, then a hint or a full compare)."""
+
+    ZERO = "zero"
+    """A page of zeros: shared with the zero page of its sharing domain."""
+    SHARED = "shared"
+    """Its hash matched a page's and a full compare confirmed it: the two now share one page."""
+    HINT = "hint"
+    """Its hash matched nothing: a hint entry remembers it (the page stays private)."""
+    STALE = "stale"
+    """Its hash matched a hint whose page has changed since (the compare failed): it becomes the hint."""
+    LARGE = "large"
+    """Part of a 2 MiB backing: not scanned while free memory is above 400% of minFree."""
 
 
 class GuestNothing(Enum):
@@ -144,6 +252,8 @@ class GuestNothing(Enum):
     """fork: the child process has page tables (it must exit before it can be a fork child)."""
     NOTHING_MAPPED = "nothing mapped"
     """exit: the process has no address space to tear down."""
+    SWAPPED_OUT = "swapped out"
+    """protect: the page is on the guest's swap space; it comes back read-only."""
 
 
 class FlushScope(Enum):
@@ -193,6 +303,14 @@ class FlushReason(Enum):
     """Nested mode: the VMM removed or downgraded a nested entry (sharing, copy-on-write, swapping)
     and makes it visible with INVEPT — single-context (every combined mapping of that VM's EPT
     root) or all-context. x86 cannot invalidate combined mappings by guest-physical address."""
+    PAGE_FAULT = "page fault"
+    """A page fault invalidates the TLB entries and the PML4E/PDPTE/PDE-cache entries that would
+    be used for the faulting linear address (Intel SDM Vol. 3A §4.10.4.1), so the access retried
+    after the handler walks the tables again from the top."""
+    EPT_VIOLATION = "EPT violation"
+    """An EPT violation invalidates the guest-physical mappings used for the faulting gPA and,
+    where that gPA came from translating a linear address, the combined mappings for that linear
+    address (Intel SDM Vol. 3C §29.4.3.1)."""
 
 
 class ShadowZapReason(Enum):
@@ -238,24 +356,70 @@ class WalkRef(NamedTuple):
     """The address being translated: a gVA (guest and shadow walks) or, for nested references,
     the gPA."""
 
-    cause = "walk"
+    cause = Cause.WALK
+
+
+class WalkCache(Enum):
+    """Which MMU cache answered part of a walk (``[mmu] design`` says whose caches these are)."""
+
+    PML4E = "pml4e"
+    """Intel PML4E cache: linear-address bits 47:39 → the PDPT (SDM Vol. 3A §4.10.3.1)."""
+    PDPTE = "pdpte"
+    """Intel PDPTE cache: bits 47:30 → the page directory."""
+    PDE = "pde"
+    """Intel PDE cache: bits 47:21 → the page table. Under EPT these three hold *combined*
+    mappings: the host-physical address of the next guest table (SDM Vol. 3C §29.4.1)."""
+    GPA = "gpa"
+    """Intel guest-physical translation: gPA → MA, tagged by the EPT root (SDM Vol. 3C §29.4.1)."""
+    EPT_PML4E = "ept-pml4e"
+    """Intel EPT paging-structure caches (guest-physical mappings): gPA bits 47:39 → EPT PDPT,"""
+    EPT_PDPTE = "ept-pdpte"
+    """… bits 47:30 → EPT page directory,"""
+    EPT_PDE = "ept-pde"
+    """… bits 47:21 → EPT page table."""
+    PWC = "pwc"
+    """AMD page-walk cache: one upper-level entry (guest or nested) found by the machine address
+    it is stored at (Bhargava et al., ASPLOS'08: the 2D PWC)."""
+    NTLB = "ntlb"
+    """AMD nested TLB: gPA → MA, so the gPA needs no nested walk (Bhargava et al.)."""
 
 
 class WalkCacheHit(NamedTuple):
-    """A walk used a cached entry instead of reading tables: a paging-structure cache (``cache``
-    "pml4e", "pdpte" or "pde": the walk starts below the levels in ``skipped``) or the nested
-    TLB (``cache`` "ntlb": the gPA ``address`` needs no nested walk, ``skipped`` its EPT levels).
+    """A walk used a cached entry instead of reading tables. A paging-structure cache
+    (PML4E/PDPTE/PDE, or their EPT counterparts): the walk starts below the levels in
+    ``skipped``; a translation cache (Intel's guest-physical translations, AMD's nested TLB):
+    the gPA ``address`` needs no nested walk, ``skipped`` its EPT levels; AMD's page-walk cache:
+    the one entry at level ``skipped[0]`` of the table at ``address`` came from the cache.
     ``saved``: the references the walk did not make."""
 
     stage: Stage
-    cache: str
+    cache: WalkCache
     skipped: tuple
     address: int
+    """The table the walk goes on with (paging-structure caches: its gPA for guest tables, the
+    host-physical address being cached for display only), the gPA (translations) or the table
+    holding the cached entry (AMD's page-walk cache)."""
     saved: int
     gva: int
     cost: int = 0
+    combined: bool = False
+    """An Intel PML4E/PDPTE/PDE-cache hit under EPT: a combined mapping, which also spares the
+    nested walks of the skipped guest tables and of the next one."""
 
-    cause = "walk"
+    cause = Cause.WALK
+
+
+class TlbMiss(Enum):
+    """Why a TLB lookup did not answer the access."""
+
+    ABSENT = "absent"
+    """No entry for the page."""
+    DENIED = "denied"
+    """An entry whose cached rights forbid the access. The SDM allows either a #PF straight from
+    the entry or a new walk (Vol. 3A §4.10.4.3); the model walks again, and the walk decides."""
+    CLEAN = "clean"
+    """A write through a writable entry whose dirty flag is clear: the CPU walks again to set D
+    in the tables (the entry caches D; SDM Vol. 3A §4.8)."""
 
 
 class TlbLookup(NamedTuple):
@@ -266,8 +430,10 @@ class TlbLookup(NamedTuple):
     vpid: int
     pcid: int
     cost: int = 0
+    miss: Optional[TlbMiss] = None
+    """Why it missed (None for a hit)."""
 
-    cause = "tlb"
+    cause = Cause.TLB
 
 
 class TlbFill(NamedTuple):
@@ -282,7 +448,7 @@ class TlbFill(NamedTuple):
     large: bool = False
     """A 2 MiB entry (it answers every 4 KiB page of its 2 MiB page)."""
 
-    cause = "tlb"
+    cause = Cause.TLB
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +458,14 @@ class TlbFlush:
     scope: FlushScope
     reason: FlushReason
     removed: int
-    """How many entries were dropped."""
+    """How many TLB entries were dropped."""
     cost: int = 0
     vm: Optional[str] = None
     """INVEPT single-context: the VM whose EPT root's mappings went."""
-    cause = "tlb"
+    caches: int = 0
+    """How many MMU-cache entries (paging-structure caches, guest-physical mappings, page-walk
+    cache, nested TLB) went with them."""
+    cause = Cause.TLB
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +485,7 @@ class Fault:
     table_level: int = 0
     """Nested faults on a guest table: the guest level of that table (4 = the PML4 …)."""
     cost: int = 0
-    cause = "fault"
+    cause = Cause.FAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +499,10 @@ class VmExit:
     fault: Optional["Fault"] = None
     """GUEST_FAULT: the guest walk's fault (what the guest tables lack or deny); EPT_VIOLATION:
     the nested walk's fault (which nested level, and whether a guest table or the data page)."""
-    cause = "vm-exit"
+
+    @property
+    def cause(self) -> Cause:
+        return _CAUSE_OF_EXIT[self.reason]
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +514,7 @@ class GuestPageFault:
     cost: int
     level: int = 0
     """The guest level whose entry failed (4 = PML4 … 1 = PT; for rights faults the leaf)."""
-    cause = "guest-fault"
+    cause = Cause.GUEST_FAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +534,9 @@ class GuestAction:
     """NOTHING_TO_DO: why."""
     fault: Optional[FaultKind] = None
     """SEGV: the fault the handler could not fix (None: out of memory)."""
-    cause = "guest"
+    pages: int = 1
+    """How many 4 KiB pages it covers (512 for a 2 MiB page allocated, zeroed or split)."""
+    cause = Cause.GUEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +550,7 @@ class ShadowFill:
     index: int
     entry: int
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +564,7 @@ class ShadowInvalidate:
     reason: ShadowZapReason
     freed_tables: int = 0
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +576,7 @@ class ShadowRoot:
     cached: bool
     evicted: Optional[int] = None
     cost: int = 0
-    cause = "vmm"
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +586,12 @@ class EptUpdate:
     gppn: int
     entry: int
     cost: int = 0
-    cause = "vmm"
+    pages: int = 1
+    """How many 4 KiB pages the entry maps (512: a 2 MiB EPT leaf)."""
+    split: bool = False
+    """The 2 MiB EPT leaf of ``gppn``'s block was split into a table of 512 4 KiB entries (the entry
+    written is the new PD entry), so that one 4 KiB part can change."""
+    cause = Cause.VMM
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +606,9 @@ class PmapChange:
     old_mpn: Optional[int]
     new_mpn: Optional[int]
     cost: int = 0
-    cause = "pmap"
+    pages: int = 1
+    """How many 4 KiB pages changed together (512: a 2 MiB block backed by one 2 MiB machine page)."""
+    cause = Cause.PMAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +623,7 @@ class AdUpdate:
     """"A", "D" or "AD"."""
     walker: Walker
     cost: int = 0
-    cause = "ad"
+    cause = Cause.AD
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +633,36 @@ class VmSwitch:
     from_vm: Optional[str]
     to_vm: str
     cost: int
-    cause = "vm-switch"
+    cause = Cause.VM_SWITCH
+
+
+@dataclass(frozen=True, slots=True)
+class HostStateChange:
+    """The host's memory state changed (free memory crossed a threshold of minFree)."""
+
+    old: HostState
+    new: HostState
+    free: int
+    """Free machine pages (of the guest-backing pool)."""
+    min_free: int
+    """minFree in pages."""
+    cost: int = 0
+    cause = Cause.NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class ShareScan:
+    """The sharing scan hashed one page."""
+
+    vm: str
+    gppn: int
+    result: ScanResult
+    hash: int
+    """The page's 64-bit content hash."""
+    other: Optional[tuple] = None
+    """SHARED: the (vm, gPPN) it now shares a machine page with (the first such page)."""
+    cost: int = 0
+    cause = Cause.RECLAIM
 
 
 class DataAccess(NamedTuple):
@@ -465,7 +675,7 @@ class DataAccess(NamedTuple):
     value: int
     cost: int = 0
 
-    cause = "data"
+    cause = Cause.DATA
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +687,7 @@ class Note:
     gppn: Optional[int] = None
     state: Optional[PageState] = None
     cost: int = 0
-    cause = "note"
+    cause = Cause.NOTE
 
     @property
     def text(self) -> str:

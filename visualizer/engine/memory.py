@@ -125,6 +125,11 @@ class FramePools:
     def free_count(self) -> int:
         return len(self.free) + len(self.vmm_free) + self.untouched
 
+    @property
+    def guest_free(self) -> int:
+        """Free frames of the guest-backing pool (what the host's memory state is measured by)."""
+        return len(self.free) + self.untouched
+
 
 SPARSE_MIN_BYTES = 1 << 20
 """Images at least this large are held sparsely (see :func:`new_image`)."""
@@ -269,6 +274,10 @@ class MachineMemory:
     @property
     def free_count(self) -> int:
         return self.pools.free_count
+
+    @property
+    def guest_free(self) -> int:
+        return self.pools.guest_free
 
     @property
     def used(self) -> frozenset[int]:

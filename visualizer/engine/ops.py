@@ -14,6 +14,8 @@ MAX_MACHINE_BYTES = 4 << 30
 MAX_VM_BYTES = 4 << 30
 """Largest guest-physical memory of one VM."""
 MAX_TRACE_OPS = 5_000_000
+DESIGNS = ("intel", "amd")
+"""The MMU designs (``[mmu] design``): Intel's caches and VMX names, or AMD's and SVM names."""
 MAX_VMS = 65_535
 """Most VMs on one machine: each gets its own VPID, a 16-bit tag (0 is the host's)."""
 MAX_PROCESSES = 4_095
@@ -110,6 +112,42 @@ class VmConfig:
     large_pages: bool = False
     """The guest maps 2 MiB pages where it can (Linux THP: a first touch of a 2 MiB-aligned
     region with a free, aligned 2 MiB block of guest-physical memory)."""
+    shares: int = 1000
+    """Memory shares (ESXi's default for normal priority: 10 per MB; here one number per VM): a
+    balloon target is set in proportion to a VM's memory per share — the more memory per share,
+    the more it gives (Waldspurger, OSDI'02 §5)."""
+
+
+ESXI_MINFREE_FRACTION = 899 / (28 * 1024)
+"""ESXi's minFree is 899 MB for the first 28 GB of host memory (plus 1 % of the rest, vSphere 6):
+about 3.1 % of a 28 GB host — less than one page of a simulated machine of a few MiB."""
+MINFREE_FRACTION = 1 / 8
+"""The model's default minFree: one eighth of the guest-backing pool, so that on a teaching machine
+of a few MiB each memory state spans a few pages and every state can be seen. ``[machine]
+min_free = "3.1%"`` gives ESXi's share instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReclaimConfig:
+    """The host's memory reclamation (``[reclaim]``; on by default where the VMs' memory adds up to
+    more than the machine's, as on ESXi). Defaults from ESXi where it has one, else the model's."""
+
+    enabled: bool = False
+    min_free: int = 0
+    """minFree in pages (0: :data:`MINFREE_FRACTION` of the guest-backing pool)."""
+    period: int = 16
+    """Operations between two passes of the host's reclamation (its clock: one operation is one tick)."""
+    tps_scan_pages: int = 8
+    """Pages the sharing scan hashes per pass (ESXi scans at Mem.ShareScanGHz; the model per pass)."""
+    tps_salting: bool = True
+    """Share only within a VM (ESXi's default since 2015, Mem.ShareForceSalting=2); off: across VMs."""
+    balloon: bool = True
+    balloon_max_percent: int = 65
+    """The most of a VM's memory its balloon may hold (Mem.CtlMaxPercent = 65)."""
+    compression: bool = True
+    compression_cache_percent: int = 10
+    """The compression cache's limit per VM, in percent of its memory (ESXi: 10 %)."""
+    host_swap: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,17 +171,24 @@ class MachineConfig:
     """Nested mode: back guest memory with 2 MiB machine pages where an aligned 2 MiB block is
     free (ESXi's default with a hardware MMU); sharing or swapping a 4 KiB part splits it."""
     pwc: bool = False
-    """Paging-structure caches (Intel PML4E/PDPTE/PDE caches, SDM §4.10.3) for the guest
-    dimension of a nested walk and for shadow and native walks."""
+    """Intel: the paging-structure caches (PML4E/PDPTE/PDE, SDM Vol. 3A §4.10.3) — combined
+    mappings under EPT; AMD: the page-walk cache of upper-level entries by physical address."""
     nested_tlb: bool = False
-    """A nested TLB of gPA → MA translations used by the 2D walk (guest-physical mappings)."""
+    """Intel: the guest-physical mappings (gPA → MA translations and EPT's paging-structure
+    caches, SDM Vol. 3C §29.4.1); AMD: the nested TLB of gPA → MA translations."""
     tlb_entries_2m: int = 32
     """The TLB's array of 2 MiB entries (a translation 2 MiB in every dimension)."""
     tlb_ways_2m: int = 4
+    reclaim: ReclaimConfig = field(default_factory=ReclaimConfig)
+    design: str = "intel"
+    """Whose MMU caches (and names): "intel" (VMX: VPID, EPT, INVEPT) or "amd" (SVM: ASID, NPT,
+    TLB control on VMRUN)."""
 
     def __post_init__(self):
         # the caps every way of building a machine respects (scenario files, traces' default
         # machines, the app): VPID and PCID must fit their TLB tag fields, memory the host
+        if self.design not in DESIGNS:
+            raise ScenarioError(f"mmu.design: {self.design!r} is not one of {', '.join(DESIGNS)}")
         if self.frames * 4096 > MAX_MACHINE_BYTES:
             raise ScenarioError(f"machine memory: {self.frames * 4096:,} bytes is more than the limit of "
                                 f"{MAX_MACHINE_BYTES >> 30} GiB")

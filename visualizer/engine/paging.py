@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Optional, Union
 
-from .events import Access, AdUpdate, Fault, FaultKind, Stage, Walker, WalkRef
+from .events import Access, AdUpdate, Fault, FaultKind, Stage, WalkCache, WalkCacheHit, Walker, WalkRef
 from .memory import PAGE_SHIFT
 
 LEVELS = 4
@@ -93,6 +93,7 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
          walker: Walker, events: Optional[list], ref_cost: int, *,
          table_to_ma: Optional[TableToMa] = None, user: bool = True, set_ad: bool = True,
          start: int = 4, bits: tuple = (-1, 0), pwc_out: Optional[list] = None,
+         root_ma: Optional[int] = None, entry_cache=None, slot_out: Optional[list] = None,
          ) -> WalkOutcome:
     """Walk the 4-level tables at ``root`` for ``address``.
 
@@ -104,10 +105,17 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
     faults; at the leaf the combined rights (AND of R/W and U/S, OR of NX) are checked first,
     then A — and D for a write — are set.
 
-    Paging-structure caches: ``start`` < 4 begins at that level with ``root`` the table a cached
-    entry pointed to and ``bits`` the (AND, OR) of the rights of the levels above it, as the
-    cache holds them (SDM §4.10.3.1); ``pwc_out`` receives (level, next table, AND, OR) for each
-    non-leaf entry used — what a cache may keep.
+    MMU caches (the caller looks them up and fills them; the walker only reads what it is given):
+
+    - Paging-structure caches: ``start`` < 4 begins at that level with ``root`` the table a
+      cached entry pointed to and ``bits`` the (AND, OR) of the rights of the levels above it, as
+      the cache holds them (SDM §4.10.3.1); ``root_ma``: that table's machine address where the
+      cache held it (a combined mapping: no translation of the first table). ``pwc_out``
+      receives (level, next table, AND, OR) for each non-leaf entry used.
+    - A cache of entries by where they are stored (AMD's page-walk cache): ``entry_cache(slot)``
+      gives the cached entry of an upper level (4–2) or None; a cached one is recorded as a
+      :class:`WalkCacheHit` instead of a reference. ``slot_out`` receives (slot, entry) of each
+      upper-level entry read from memory and used.
     """
     table = root & FRAME_MASK
     present, large = fmt.present, fmt.large
@@ -117,16 +125,25 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
     all_bits, any_bits = bits  # AND over the levels: R/W, U/S (x86); R, W, X (EPT) / OR: NX (x86)
     for level, shift in (_LEVEL_SHIFTS if start == 4 else _LEVEL_SHIFTS[4 - start:]):
         idx = (address >> shift) & 0x1FF
-        if table_to_ma is None:
+        if root_ma is not None:
+            tma, root_ma = root_ma & FRAME_MASK, None
+        elif table_to_ma is None:
             tma = table
         else:
             tma = table_to_ma(table, level)
             if tma.__class__ is Fault:
                 return tma
         slot = (tma >> 3) + idx
-        e = q[slot]
-        if append is not None:
-            append(_tnew(WalkRef, (stage, level, table, idx, e, walker, ref_cost, address)))
+        e = entry_cache(slot) if entry_cache is not None and level > 1 else None
+        if e is None:
+            e = q[slot]
+            cached = False
+            if append is not None:
+                append(_tnew(WalkRef, (stage, level, table, idx, e, walker, ref_cost, address)))
+        else:
+            cached = True
+            if append is not None:
+                append(WalkCacheHit(stage, WalkCache.PWC, (level,), table, 1, address))
         if not e & present:
             return Fault(FaultKind.NOT_PRESENT, stage, level, address, access)
         all_bits &= e
@@ -134,13 +151,16 @@ def walk(q, root: int, address: int, access: Access, fmt: EntryFormat, stage: St
         if level == 1 or (e & large and level < 4):  # PS is reserved in a PML4E
             break
         if abit and not e & abit:
-            q[slot] = e | abit
+            e |= abit
+            q[slot] = e
             changed = True
             if append is not None:
                 append(AdUpdate(stage, level, table, idx, "A", walker))
         table = e & FRAME_MASK
         if pwc_out is not None:
             pwc_out.append((level, table, all_bits, any_bits))
+        if slot_out is not None and not cached:
+            slot_out.append((slot, e))
     # leaf: rights first, then A/D
     if fmt.user and not all_bits & fmt.user and user:
         return Fault(FaultKind.USER, stage, level, address, access)

@@ -16,7 +16,7 @@ from .costs import CostTable
 from .errors import ScenarioError
 from .machine import Machine
 from .memory import PAGE_SIZE
-from .ops import MAX_MACHINE_BYTES, MAX_TRACE_OPS, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
+from .ops import DESIGNS, MAX_MACHINE_BYTES, MAX_TRACE_OPS, ReclaimConfig, MAX_VM_BYTES, MachineConfig, Mode, Op, OpKind, VmConfig
 from .paging import USER_TOP
 from .tomlcheck import MAX_SCENARIO_BYTES, check_toml_shape
 from .trace import Trace
@@ -107,6 +107,42 @@ def _get(table: dict, key: str, typ, where: str, default=None, required=False):
     return v
 
 
+_RECLAIM_KEYS = {"enabled", "period", "tps_scan_pages", "tps_salting", "balloon", "balloon_max_percent", "compression",
+                 "compression_cache_percent", "host_swap"}
+
+
+def parse_reclaim(doc: dict, machine: dict, frames: int, vms: tuple) -> ReclaimConfig:
+    """``[reclaim]`` and ``[machine] min_free``. Reclamation is on by default where the VMs' memory
+    adds up to more than the machine's (as on ESXi); ``enabled`` says otherwise."""
+    r = _get(doc, "reclaim", dict, "", default={})
+    _check_keys(r, _RECLAIM_KEYS, "reclaim")
+    over = sum(v.pages for v in vms) > frames
+    kw: dict = {"enabled": _get(r, "enabled", bool, "reclaim", default=over)}
+    for key, lo, hi in (("period", 1, 1_000_000), ("tps_scan_pages", 0, 1 << 20), ("balloon_max_percent", 0, 100),
+                        ("compression_cache_percent", 0, 100)):
+        if key in r:
+            v = _get(r, key, int, "reclaim")
+            if not lo <= v <= hi:
+                raise ScenarioError(f"reclaim.{key}: {v} is not a whole number from {lo} to {hi:,}")
+            kw[key] = v
+    for key in ("tps_salting", "balloon", "compression", "host_swap"):
+        if key in r:
+            kw[key] = _get(r, key, bool, "reclaim")
+    if "min_free" in machine:
+        raw = machine["min_free"]
+        if isinstance(raw, str) and raw.strip().endswith("%"):
+            try:
+                pct = float(raw.strip()[:-1])
+            except ValueError:
+                raise ScenarioError(f"machine.min_free: '{raw}' is not a percentage such as \"3%\"") from None
+            if not 0 < pct <= 50:
+                raise ScenarioError(f"machine.min_free: {raw} is not between 0% and 50% of machine memory")
+            kw["min_free"] = max(1, round(frames * pct / 100))
+        else:
+            kw["min_free"] = parse_size(raw, "machine.min_free", frames * PAGE_SIZE // 2)
+    return ReclaimConfig(**kw)
+
+
 def parse_mode(value: Any, where: str = "mode") -> Mode:
     try:
         return Mode(value)
@@ -115,6 +151,7 @@ def parse_mode(value: Any, where: str = "mode") -> Mode:
 
 
 _TOP = {"name", "description", "description_de", "seed", "mode", "machine", "tlb", "shadow", "nested", "mmu", "costs", "vm",
+        "reclaim",
         "trace", "trace_generator"}
 _OP_FIELDS = {"op", "vm", "process", "gva", "value", "gpa", "with_vm", "with_process", "with_gva", "with_gpa", "label",
               "child"}
@@ -273,7 +310,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         raise ScenarioError(f"seed: {seed} is negative (use a whole number from 0)")
     mode = parse_mode(doc.get("mode", "shadow"))
     machine = _get(doc, "machine", dict, "", default={})
-    _check_keys(machine, {"memory"}, "machine")
+    _check_keys(machine, {"memory", "min_free"}, "machine")
     frames = parse_size(machine.get("memory", "16MiB"), "machine.memory", MAX_MACHINE_BYTES)
     tlb = _get(doc, "tlb", dict, "", default={})
     _check_keys(tlb, {"entries", "ways", "vpid", "pcid", "entries_2m", "ways_2m"}, "tlb")
@@ -298,9 +335,12 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
     invept = _get(nested, "invept", str, "nested", default="single")
     ept_large = _get(nested, "large_pages", bool, "nested", default=False)
     mmu = _get(doc, "mmu", dict, "", default={})
-    _check_keys(mmu, {"pwc", "nested_tlb"}, "mmu")
+    _check_keys(mmu, {"pwc", "nested_tlb", "design"}, "mmu")
     pwc = _get(mmu, "pwc", bool, "mmu", default=False)
     nested_tlb = _get(mmu, "nested_tlb", bool, "mmu", default=False)
+    design = _get(mmu, "design", str, "mmu", default="intel")
+    if design not in DESIGNS:
+        raise ScenarioError(f"mmu.design: '{design}' is not an MMU design (intel or amd)")
     if invept not in ("single", "all"):
         raise ScenarioError(f"nested.invept: '{invept}' is not an INVEPT type (single or all)")
     try:
@@ -315,7 +355,7 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         where = f"vm[{i}]"
         if not isinstance(v, dict):
             raise ScenarioError(f"{where}: expected a table ([[vm]])")
-        _check_keys(v, {"name", "memory", "processes", "large_pages"}, where)
+        _check_keys(v, {"name", "memory", "processes", "large_pages", "shares"}, where)
         vname = _get(v, "name", str, where, default=f"VM{i + 1}")
         if not vname or not re.fullmatch(r"[A-Za-z0-9_.-]+", vname):
             raise ScenarioError(f"{where}.name: '{vname}' — use letters, digits, '_', '.' or '-'")
@@ -332,7 +372,10 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
             raise ScenarioError(f"{where}.processes: duplicate process names")
         if len(procs) >= pages:
             raise ScenarioError(f"{where}.memory: {pages} pages cannot hold {len(procs)} processes' tables")
-        vms[vname] = VmConfig(vname, pages, tuple(procs), _get(v, "large_pages", bool, where, default=False))
+        shares = _get(v, "shares", int, where, default=1000)
+        if not 1 <= shares <= 1_000_000:
+            raise ScenarioError(f"{where}.shares: {shares} is not a whole number from 1 to 1,000,000")
+        vms[vname] = VmConfig(vname, pages, tuple(procs), _get(v, "large_pages", bool, where, default=False), shares)
     if "trace" in doc and "trace_generator" in doc:
         raise ScenarioError("trace: give either [[trace]] operations or a [trace_generator], not both")
     labels: tuple = ()
@@ -345,8 +388,9 @@ def load_scenario_text(text: str, name_hint: str = "scenario") -> Scenario:
         ops = [parse_op(t, f"trace[{i}]", vms) for i, t in enumerate(items)]
         trace = Trace.from_ops(ops)
         labels = _labels(items, ops, vms)
+    reclaim = parse_reclaim(doc, machine, frames, tuple(vms.values()))
     config = MachineConfig(frames, tuple(vms.values()), seed, entries, ways, vpid, pcid, root_cache, costs, invept,
-                           ept_large, pwc, nested_tlb, entries_2m, ways_2m)
+                           ept_large, pwc, nested_tlb, entries_2m, ways_2m, reclaim=reclaim, design=design)
     needed = sum(3 + len(v.processes) for v in vms.values())
     if frames < needed:
         raise ScenarioError(f"machine.memory: {frames} frames is too small for the VMs' tables (need ≥ {needed})")

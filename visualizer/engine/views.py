@@ -6,6 +6,8 @@ asks these questions instead of reading memories and walking tables itself
 """
 from __future__ import annotations
 
+import zlib
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
@@ -109,6 +111,8 @@ class Views:
         if mpn != NO_MPN:
             return self._m.mem.image.view(np.uint64)[mpn * 512:(mpn + 1) * 512]
         data = pm.swap.get(gppn)
+        if data is None and gppn in pm.zcache.pages:
+            data = self.compressed_page(vm, gppn)
         if data is not None:
             return np.frombuffer(data, dtype="<u8")
         return np.zeros(512, dtype=np.uint64)
@@ -123,7 +127,16 @@ class Views:
                 img[g * PAGE_SIZE:(g + 1) * PAGE_SIZE] = mimg[mpn * PAGE_SIZE:(mpn + 1) * PAGE_SIZE]
         for g, data in pm.swap.items():
             img[g * PAGE_SIZE:(g + 1) * PAGE_SIZE] = np.frombuffer(data, dtype=np.uint8)
+        for g in pm.zcache.pages:
+            img[g * PAGE_SIZE:(g + 1) * PAGE_SIZE] = np.frombuffer(self.compressed_page(vm, g), dtype=np.uint8)
         return img
+
+    def compressed_page(self, vm: str, gppn: int) -> bytes:
+        """The contents of a compressed page, decompressed from its slot in machine memory."""
+        pm = self._m.vms[vm].pmap
+        slot, n = pm.zcache.pages[gppn]
+        ma = pm.zcache.ma_of(slot)
+        return zlib.decompress(self._m.mem.image[ma:ma + n].tobytes())
 
     # -- the guest's page tables -------------------------------------------------------------
     def guest_translate(self, vm: str, process: str, gva: int) -> Optional[int]:
@@ -138,8 +151,8 @@ class Views:
         if mpns[proc.root_gppn] == NO_MPN:
             return self._translate_image(vm, proc.cr3, gva)
         r = peek(self._m.mem.q, proc.cr3, gva, X86, to_ma)
-        if r is None and any(v.pmap.state[g] is PageState.SWAPPED for g in v.guest.pt_pages):
-            return self._translate_image(vm, proc.cr3, gva)  # a table page is swapped out
+        if r is None and any(v.pmap.state[g] in (PageState.SWAPPED, PageState.COMPRESSED) for g in v.guest.pt_pages):
+            return self._translate_image(vm, proc.cr3, gva)  # a table page is swapped out or compressed
         return r
 
     def _translate_image(self, vm: str, cr3: int, gva: int) -> Optional[int]:
@@ -241,7 +254,24 @@ class Views:
         return {"guest": len(data),
                 "shadow": m.shadow.page_count() if m.shadow else 0,
                 "nested": m.ept.page_count() if m.ept else 0,
+                "zcache": sum(len(vm.pmap.zcache.frames) for vm in m.vms.values()),
                 "free": m.mem.free_count, "total": m.mem.frames}
+
+    def page_counts(self, vm: str) -> dict[str, int]:
+        """A VM's guest-physical pages by where their contents are (each page in exactly one
+        state), and its guest's pages on its own virtual disk (``guest_swapped``: pages of its
+        processes, not guest-physical pages)."""
+        v = self._m.vms[vm]
+        st = v.pmap.state
+        return {"private": st.count(PageState.PRIVATE), "shared": st.count(PageState.SHARED),
+                "ballooned": st.count(PageState.BALLOONED), "compressed": st.count(PageState.COMPRESSED),
+                "swapped": st.count(PageState.SWAPPED), "guest_swapped": len(v.guest.disk),
+                "unbacked": st.count(PageState.UNMAPPED)}
+
+    def host_state(self):
+        """(state, free pages of the guest-backing pool, minFree) where the host reclaims, else None."""
+        r = self._m.reclaim
+        return None if r is None else (r.state, self._m.mem.guest_free, r.min_free)
 
     def tlb_entries(self) -> list[tuple[int, Optional[str], Optional[str], int, int, int, object]]:
         """Every valid TLB entry as (set, VM, process, vpid tag, pcid tag, gvpn, entry), by set

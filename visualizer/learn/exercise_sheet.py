@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..render.i18n import t
+from ..text.i18n import t
 from . import exercises as X
 
 _CSS = """

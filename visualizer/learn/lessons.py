@@ -26,6 +26,7 @@ links (shown with their targets); everything else is shown as the characters it 
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import tomllib
@@ -39,7 +40,7 @@ from ..engine.counters import TlbOutcome
 from ..engine.errors import ScenarioError
 from ..engine.scenario import load_scenario_text
 from ..engine.tomlcheck import check_toml_shape
-from ..render.plain import plain
+from ..text.plain import plain
 from .questions import KINDS, Score, make_question
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
@@ -439,7 +440,7 @@ def _inline(s: str) -> str:
 def safe_markdown(text: str) -> str:
     """Teacher text as Markdown that can only emphasise, list and show links with their
     targets (as text): no raw HTML, no images, no headings, tables or code — those are shown
-    as the characters they are (:func:`visualizer.render.plain.plain`)."""
+    as the characters they are (:func:`visualizer.text.plain.plain`)."""
     lines = []
     for line in text.replace("\r\n", "\n").split("\n"):
         m = _ITEM.match(line)
@@ -450,3 +451,59 @@ def safe_markdown(text: str) -> str:
         else:
             lines.append(_inline(line.strip()))
     return "\n".join(lines)
+
+
+def _inline_html(s: str) -> str:
+    out, pos = [], 0
+    for m in _INLINE.finditer(s):
+        out.append(html.escape(s[pos:m.start()], quote=False))
+        if m.group(1) is not None:
+            out.append(f"{html.escape(m.group(1), quote=False)} ({html.escape(m.group(2), quote=False)})")
+        elif m.group(3) is not None:
+            out.append(f"<strong>{html.escape(m.group(3), quote=False)}</strong>")
+        elif m.group(4) is not None or m.group(5) is not None:
+            out.append(f"<em>{html.escape(m.group(4) or m.group(5), quote=False)}</em>")
+        else:
+            out.append(html.escape(m.group(0), quote=False))
+        pos = m.end()
+    out.append(html.escape(s[pos:], quote=False))
+    return "".join(out)
+
+
+def safe_html(text: str) -> str:
+    """Teacher text as HTML by the rules of :func:`safe_markdown` (for a page without Markdown,
+    such as an exported lesson): paragraphs, lists, emphasis, links shown as their label and
+    target in text; everything else escaped, shown as the characters it is."""
+    blocks: list[str] = []
+    para: list[str] = []
+    items: list[str] = []
+    ordered = False
+
+    def flush() -> None:
+        nonlocal ordered
+        if para:
+            blocks.append("<p>" + " ".join(para) + "</p>")
+            para.clear()
+        if items:
+            tag = "ol" if ordered else "ul"
+            blocks.append(f"<{tag}>" + "".join(f"<li>{x}</li>" for x in items) + f"</{tag}>")
+            items.clear()
+
+    for line in text.replace("\r\n", "\n").split("\n"):
+        m = _ITEM.match(line)
+        if m:
+            if para:
+                flush()
+            is_ordered = m.group(2) not in "-*+"
+            if items and is_ordered != ordered:
+                flush()
+            ordered = is_ordered
+            items.append(_inline_html(m.group(3)))
+        elif not line.strip():
+            flush()
+        else:
+            if items:
+                flush()
+            para.append(_inline_html(line.strip()))
+    flush()
+    return "".join(blocks)

@@ -10,7 +10,7 @@ addresses of the machine (other mapped pages of the VM), chosen deterministicall
 A :class:`Question` holds no text: the page asks :func:`prompt`, :func:`choice_label` and
 :func:`explanation` for it in the viewer's language (so a language switch between asking and
 revealing changes nothing else). The explanation reuses the narration's phrases
-(:mod:`visualizer.render.narrate`) of the events the question is about.
+(:mod:`visualizer.text.narrate`) of the events the question is about.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from ..engine.counters import Step, StepFault, TlbOutcome
 from ..engine.events import (ExitReason, GuestAction, GuestActionKind, GuestPageFault, PmapChange, PmapReason,
                               TlbLookup, VmExit, WalkCacheHit, Walker, WalkRef)
 from ..engine.memory import PAGE_SHIFT
-from ..render import narrate as N
-from ..render.i18n import t
+from ..text import narrate as N
+from ..text.i18n import t
 
 KINDS = ("tlb", "exit", "walk_refs", "gpa", "ma", "fault")
 """Every question kind (a lesson's ``ask`` names some of these)."""
@@ -250,7 +250,7 @@ def _phrases_about(record: Step, kind: str, lang: str) -> list[str]:
 
 
 def _lines_about(record: Step, kind: str, lang: str) -> list:
-    """:func:`_phrases_about` as the narration's lines (:class:`~visualizer.render.narrate.Line`:
+    """:func:`_phrases_about` as the narration's lines (:class:`~visualizer.text.narrate.Line`:
     with the pages they speak of and their concepts, for the "why?")."""
     about, limit = _about(kind), (16 if kind == "walk_refs" else 4)
     out, seen = [], set()
@@ -274,7 +274,7 @@ def explanation(q: Question, lang: str) -> list[str]:
 
 def explanation_lines(q: Question, lang: str) -> list:
     """:func:`explanation` with the narration's phrases as lines that know their pages and
-    concepts (:func:`visualizer.render.narrate.html_list` adds a "why?" to each)."""
+    concepts (:func:`visualizer.text.narrate.html_list` adds a "why?" to each)."""
     r = q.record
     op = r.op
     if q.kind == "tlb":

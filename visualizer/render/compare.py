@@ -13,7 +13,7 @@ from ..engine.compare import (CAUSE_ORDER, FEATURE_SETS, PAPER_CACHES, SWEEPS, C
                                PaperRow, SweepResult, causes, paper_means)
 from ..engine.costs import COSTS, CostInfo, CostTable
 from ..engine.ops import MachineConfig
-from .i18n import CATALOGUE, number, percent, t
+from ..text.i18n import CATALOGUE, number, percent, t
 
 MODE_ORDER = ("native", "shadow", "nested")
 MODE_COLORS = {"native": "#8c8c8c", "shadow": "#e4572e", "nested": "#2e86ab"}

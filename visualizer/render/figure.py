@@ -27,7 +27,7 @@ from ..engine import Machine, MachineConfig, Mode, OutOfMemory, Step, Trace
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import PS, RW, decode_entry
 from ..engine.pmap import NO_MPN
-from .i18n import t
+from ..text.i18n import t
 
 FULL_ROW = 32
 """A VM with at most this many guest-physical pages shows every one; larger VMs show the pages

@@ -6,7 +6,7 @@ from typing import Optional
 from ..engine import Mode
 from .figure import (CHANGED_PEN, CURRENT, FILL_EPT, FILL_GPT, FILL_GVA, FILL_PAGE, FILL_SHARED, FILL_SPT, FILL_SWAPPED,
                      GUEST_MAP, INK, MUTED, SHADOW_MAP, VM_FILLS, VMM_MAP, WP_BORDER)
-from .i18n import t
+from ..text.i18n import t
 
 
 def _html(s: str) -> str:

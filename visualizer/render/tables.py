@@ -10,11 +10,12 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from ..engine.events import AdUpdate, EptUpdate, Stage, TlbLookup, VmExit, Walker, WalkRef
+from ..engine.events import AdUpdate, Cause, EptUpdate, Stage, TlbLookup, Walker, WalkRef
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import EPT, X86, decode_entry
-from .i18n import CATALOGUE, number, percent, t
+from ..text.i18n import CATALOGUE, number, percent, t
+from ..text.narrate import op_text
 
 _ADDRESS_FIELDS = {"gva", "gpa", "ma", "table", "address", "guest_cr3", "root", "evicted"}
 _PAGE_FIELDS = {"gvpn", "gppn", "mpn", "old_mpn", "new_mpn"}
@@ -61,15 +62,6 @@ def _label(prefix: str, value: str, lang: str) -> str:
 
 def event_name(ev, lang: str = "en") -> str:
     return _label("event.", ev.__class__.__name__, lang)
-
-
-def op_text(op, lang: str = "en") -> str:
-    """An operation as the trace describes it ("read VM1/p1 0x400000"), its kind named in ``lang``."""
-    text = op.describe()
-    kind = op.kind.value
-    if not text.startswith(kind):
-        return text
-    return t("op." + kind, lang) + text[len(kind):].replace(" with ", t("op.with", lang))
 
 
 def walk_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
@@ -144,14 +136,14 @@ def events_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
     if step is not None:
         for i, ev in enumerate(step.events, 1):
             rows.append((i, event_name(ev, lang), event_sentence(ev, step, lang), number(ev.cost, lang),
-                         _label("evcause.", ev.cause, lang)))
+                         _label("evcause.", ev.cause.group, lang)))
     return pd.DataFrame(rows, columns=cols)
 
 
 def event_sentence(ev, step: Step, lang: str = "en") -> str:
     """One event as a sentence: a walk reference or an A/D update as what the walker read or set,
     anything else as the narration tells it on its own."""
-    from .narrate import narrate
+    from ..text.narrate import narrate
     cls = ev.__class__
     if cls is WalkRef or cls is AdUpdate:
         space = "gPA" if ev.stage is Stage.GUEST else "MA"
@@ -168,7 +160,7 @@ def event_sentence(ev, step: Step, lang: str = "en") -> str:
     if cls is EptUpdate:
         return t("ev.ept", lang, gpa=ev.gppn << PAGE_SHIFT, decoded=decode_entry(ev.entry, EPT) if ev.entry
                  else t("fault.not-present", lang))
-    phrases = narrate(step._replace(events=(ev,)), lang)
+    phrases = narrate(step._replace(events=(ev,), episodes=()), lang)
     if phrases:
         text = phrases[0]
         return text[0].upper() + text[1:]
@@ -189,7 +181,7 @@ def event_log_csv(steps: Iterable[Step], first_step: int = 1) -> str:
     for k, step in enumerate(steps):
         op = step.op.describe()
         for i, ev in enumerate(step.events, 1):
-            w.writerow((first_step + k, op, i, ev.__class__.__name__, ev.cause, ev.cost, event_detail(ev)))
+            w.writerow((first_step + k, op, i, ev.__class__.__name__, ev.cause.group, ev.cost, event_detail(ev)))
     return buf.getvalue()
 
 
@@ -207,9 +199,10 @@ def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) ->
         # the line's own figures (walk references, VM exits) explain those cycles; anything else
         # that paid most is named, so "TLB hit · 3,000 cycles · 0 VM exits" does not read as a
         # TLB hit costing 3,000 cycles
-        if paid and not paid[0][0].startswith(("walk", "vm-exit:", "vmm-walk")):
+        if paid and paid[0][0] not in (Cause.WALK, Cause.VMM_WALK) and paid[0][0].exit_reason is None:
             cause, n = paid[0]
-            name = t(f"cause.one.{cause}", lang) if f"cause.one.{cause}" in CATALOGUE else _cause(cause, lang)
+            key = f"cause.one.{cause.value}"
+            name = t(key, lang) if key in CATALOGUE else _cause(cause, lang)
             cycles += (t("step.cycles_for", lang, cause=name) if n == step.cycles else
                        t("step.cycles_of_for", lang, n=number(n, lang), cause=name))
     elif paid:
@@ -218,22 +211,20 @@ def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) ->
     return t("step.result", lang, tlb=tlb, cycles=cycles, refs=refs, exits=t("step.exits", lang, n=step.vm_exits))
 
 
-def cycles_by_cause(step: Step) -> list[tuple[str, int]]:
+def cycles_by_cause(step: Step) -> list[tuple[Cause, int]]:
     """What a step's cycles paid for: (cause, cycles), largest first (the causes the counters and
-    the Compare page use: "walk", "vm-exit:hidden-fault", "vm-switch", …)."""
-    by: dict[str, int] = {}
+    the Compare page use)."""
+    by: dict[Cause, int] = {}
     for ev in step.events:
         if ev.cost:
-            cause = ev.cause if ev.__class__ is not VmExit else "vm-exit:" + ev.reason.value
-            if ev.__class__ is WalkRef and ev.walker is Walker.VMM:
-                cause = "vmm-walk"
+            cause = Cause.VMM_WALK if ev.__class__ is WalkRef and ev.walker is Walker.VMM else ev.cause
             by[cause] = by.get(cause, 0) + ev.cost
-    return sorted(by.items(), key=lambda kv: (-kv[1], kv[0]))
+    return sorted(by.items(), key=lambda kv: (-kv[1], kv[0].value))
 
 
-def _cause(cause: str, lang: str) -> str:
-    key = f"cause.{cause}"
-    return t(key, lang) if key in CATALOGUE else cause
+def _cause(cause: Cause, lang: str) -> str:
+    key = f"cause.{cause.value}"
+    return t(key, lang) if key in CATALOGUE else cause.value
 
 
 __all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",

@@ -15,7 +15,7 @@ from typing import Optional
 
 from ..engine.counters import Step
 from ..engine.events import Stage, TlbLookup, WalkCacheHit, Walker, WalkRef
-from .i18n import t
+from ..text.i18n import t
 
 DONE, CACHED, UNNEEDED, NOT_REACHED = "done", "cached", "unneeded", "not-reached"
 COLOURS = {DONE: "#4c78a8", CACHED: "#f2b134", UNNEEDED: "#d9d9d9", NOT_REACHED: "#ffffff"}

@@ -28,18 +28,23 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "„{value}“ ist kein 64-Bit-Wert: bitte eine Hex-Zahl wie 0x2a angeben."),
     "err.engine": ("The operation could not run: {error}",
                    "Die Operation konnte nicht ausgeführt werden: {error}"),
+    "err.engine_bug": ("The engine broke one of its own rules at this step — a bug in the tool, not in your input "
+                       "({error}). Please report it with the scenario, the mode and the step: the address bar holds "
+                       "all three.",
+                       "Die Engine hat in diesem Schritt eine ihrer eigenen Regeln verletzt — ein Fehler des "
+                       "Werkzeugs, nicht Ihrer Eingabe ({error}). Bitte melden Sie ihn mit Szenario, Modus und "
+                       "Schritt: die Adresszeile enthält alle drei."),
     "err.out_of_memory": ("The machine ran out of machine pages at this step: {error}. Use a scenario with "
                           "more machine memory.",
                           "Der Maschine gingen in diesem Schritt die Maschinenseiten aus: {error}. Bitte ein"
                           " Szenario mit mehr Maschinenspeicher verwenden."),
-    "err.session_budget": ("The run stops after step {step}: going further would take more memory or time than one "
-                           "session may use on this server (at most {mib} MiB of machine memory, {cpu} s of "
-                           "computing at a time). The command line runs the whole scenario: python -m visualizer "
-                           "run FILE.",
-                           "Der Lauf endet nach Schritt {step}: weiter ginge es nur mit mehr Speicher oder Zeit, als "
-                           "eine Sitzung auf diesem Server nutzen darf (höchstens {mib} MiB Maschinenspeicher, {cpu} s "
-                           "Rechenzeit am Stück). Die Kommandozeile führt das ganze Szenario aus: python -m "
-                           "visualizer run DATEI."),
+    "err.session_budget": ("The run stops here: going further would take more memory or time than one session may "
+                           "use on this server (at most {mib} MiB of machine memory, {cpu} s of computing at a "
+                           "time). The command line runs the whole scenario: python -m visualizer run FILE.",
+                           "Der Lauf endet hier: weiter ginge es nur mit mehr Speicher oder Zeit, als eine Sitzung "
+                           "auf diesem Server nutzen darf (höchstens {mib} MiB Maschinenspeicher, {cpu} s Rechenzeit "
+                           "am Stück). Die Kommandozeile führt das ganze Szenario aus: python -m visualizer run "
+                           "DATEI."),
     "err.scenario_budget": ("the scenario needs {need} MiB in the server ({ops} operations), more than the {limit} "
                             "MiB one session may hold; run it from the command line (python -m visualizer run FILE)",
                             "das Szenario braucht {need} MiB im Server ({ops} Operationen), mehr als die {limit} "

@@ -6,7 +6,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cache.pml4e": ("PML4E cache", "PML4E-Cache"),
     "cache.pdpte": ("PDPTE cache", "PDPTE-Cache"),
     "cache.pde": ("PDE cache", "PDE-Cache"),
-    "cache.ntlb": ("nested TLB", "verschachtelter TLB"),
+    "cache.ntlb": ("nested TLB", "verschachtelten TLB"),
+    "cache.gpa": ("guest-physical mapping", "Cache der Guest-Physical-Zuordnungen"),
+    "cache.pwc": ("page-walk cache", "Page-Walk-Cache"),
+    "cache.ept-pml4e": ("EPT PML4E cache", "EPT-PML4E-Cache"),
+    "cache.ept-pdpte": ("EPT PDPTE cache", "EPT-PDPTE-Cache"),
+    "cache.ept-pde": ("EPT PDE cache", "EPT-PDE-Cache"),
     "nar.cache_hit": ("{cache} hit: skips {levels} (1 reference saved)|"
                       "{cache} hit: skips {levels} ({n} references saved)",
                       "Treffer im {cache}: überspringt {levels} (1 Zugriff gespart)|"

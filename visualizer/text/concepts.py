@@ -4,7 +4,7 @@ Pure Python (no streamlit, no graphviz). Each :class:`Concept` has an id, a cita
 source it rests on (DOMAIN.md's sources: the Intel SDM, the KVM documentation, the vSphere
 text, the papers it names) and an :class:`Example`: a built-in scenario, a mode and a link step
 where the engine's record shows it. Titles and explanations live in the string catalogue
-(:mod:`visualizer.render.i18n.learn_concepts`): ``concept.<id>.title``, ``concept.<id>.why``
+(:mod:`visualizer.text.i18n.learn_concepts`): ``concept.<id>.title``, ``concept.<id>.why``
 and, where the engine simplifies, ``concept.<id>.model``.
 
 The API other modules use (kept small):
@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from ..engine.events import (ExitReason, FlushReason, GuestActionKind, Note, PmapReason, Refusal, ShadowZapReason,
                              Stage, Walker)
 from ..engine.ops import Mode
-from ..render.i18n import CATALOGUE, t
+from .i18n import CATALOGUE, t
 
 TLB = "tlb"
 GUEST_FAULT = "guest-fault"
@@ -148,7 +148,8 @@ _FLUSH = {FlushReason.VM_SWITCH_NO_VPID: VPID_PCID, FlushReason.VM_EXIT_NO_VPID:
           FlushReason.VMM_RUN_NO_VPID: VPID_PCID, FlushReason.CR3_NO_PCID: VPID_PCID,
           FlushReason.ADDRESS_SPACE_FLUSH: VPID_PCID, FlushReason.INVLPG: INVLPG_EXIT,
           FlushReason.SHADOW_ENTRY_DROPPED: WP_GUEST_PT, FlushReason.SHADOW_ROOT_EVICTED: SHADOW_ROOT_CACHE,
-          FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT}
+          FlushReason.PMAP_CHANGE: PMAP, FlushReason.INVEPT: INVEPT, FlushReason.PAGE_FAULT: MMU_CACHES,
+          FlushReason.EPT_VIOLATION: MMU_CACHES}
 _PMAP = {PmapReason.BACK: PMAP, PmapReason.SHARE: COW_SHARING, PmapReason.COW_BREAK: COW_SHARING,
          PmapReason.UNSHARE: COW_SHARING, PmapReason.SWAP_OUT: SWAPPING, PmapReason.SWAP_IN: SWAPPING}
 _ZAP = {ShadowZapReason.GUEST_PTE_WRITE: WP_GUEST_PT, ShadowZapReason.PMAP_CHANGE: PMAP,

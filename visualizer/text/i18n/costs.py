@@ -79,12 +79,20 @@ COSTS_DE: dict[str, tuple[str, str]] = {
                     "Schätzung: Ausnahmezustellung plus kurze Behandlung."),
     "page_zero": ("Eine 4-KiB-Seite nullen", "Schätzung: 4 KiB Speicherbefehle plus Cache-Fehlzugriffe."),
     "page_copy": ("Eine 4-KiB-Seite kopieren (Copy-on-Write)", "Schätzung: 4 KiB Lade- und Speicherbefehle."),
-    "decompress": ("Eine Seite aus dem Kompressions-Cache entpacken",
-                   "vSphere-Dokumentation: etwa 20 µs. Noch nicht verwendet: Seitenkompression ist nicht "
-                   "modelliert."),
+    "decompress": ("Eine Seite aus dem Kompressions-Cache entpacken", "vSphere-Dokumentation: etwa 20 µs."),
     "swap_in": ("Eine Seite von der Platte einlagern", "vSphere-Dokumentation: Millisekunden; 1 ms bei 3 GHz."),
     "vm_switch": ("CPU auf eine andere VM umschalten (World Switch)",
                   "Schätzung: zwei Exit-/Eintritts-Rundläufe plus Umschalten des VMM-Zustands."),
+    "compress": ("Eine Seite in den Kompressions-Cache komprimieren",
+                 "Schätzung: etwa 30 µs, ein Mehrfaches des Entpackens (Kompressoren der zlib-Klasse "
+                 "komprimieren um ein Mehrfaches langsamer, als sie entpacken). Einer VM nur angerechnet, "
+                 "während sie darauf wartet."),
+    "swap_out": ("Eine Seite auf die Platte schreiben",
+                 "Schätzung: wie ein Einlagern (Millisekunden). Einer VM nur angerechnet, während sie darauf "
+                 "wartet (der Host blockiert sie im Zustand low, oder der Gast lagert aus, um einen "
+                 "Seitenrahmen frei zu bekommen)."),
+    "share_scan": ("Eine Seite für den Scan der gemeinsamen Nutzung hashen",
+                   "Schätzung: ein 64-Bit-Hash über 4 KiB. Hintergrundarbeit des Hosts: keiner VM angerechnet."),
 }
 """German label and source of each cost; the English ones are the engine's (``costs.COSTS``)."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from visualizer.learn import questions as Q
+from . import questions as Q
 
-from .i18n import t
-from .narrate import esc, html_list
+from ..text.i18n import t
+from ..text.narrate import esc, html_list
 
 
 def result_html(q: Q.Question, given: Any, ok: bool, lang: str, compact: bool = False) -> str:

@@ -76,12 +76,15 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "pages; no MMU caches.",
                             "Der Gast bildet 2-MiB-Seiten ab, und mit verschachtelten Seitentabellen hinterlegt der "
                             "VMM sie mit 2-MiB-Maschinenseiten; keine MMU-Caches."),
-    "ex.g.feature.pwc": ("4 KiB pages; paging-structure caches on (PML4E, PDPTE and PDE caches); no nested TLB.",
-                         "4-KiB-Seiten; Paging-Structure-Caches an (PML4E-, PDPTE- und PDE-Cache); kein "
-                         "verschachtelter TLB."),
-    "ex.g.feature.pwc+ntlb": ("4 KiB pages; paging-structure caches (PML4E, PDPTE, PDE) and the nested TLB on.",
-                              "4-KiB-Seiten; Paging-Structure-Caches (PML4E, PDPTE, PDE) und der verschachtelte TLB "
-                              "an."),
+    "ex.g.feature.pwc": ("4 KiB pages; Intel's paging-structure caches on (PML4E, PDPTE and PDE caches: under EPT "
+                         "they hold combined mappings); no guest-physical mappings cached.",
+                         "4-KiB-Seiten; die Paging-Structure-Caches nach Intel an (PML4E-, PDPTE- und PDE-Cache: "
+                         "unter EPT halten sie kombinierte Zuordnungen); keine Guest-Physical-Zuordnungen im Cache."),
+    "ex.g.feature.pwc+ntlb": ("4 KiB pages; Intel's paging-structure caches (PML4E, PDPTE, PDE) and its cached "
+                              "guest-physical mappings (gPA → MA translations, EPT paging-structure caches) on.",
+                              "4-KiB-Seiten; die Paging-Structure-Caches nach Intel (PML4E, PDPTE, PDE) und die "
+                              "zwischengespeicherten Guest-Physical-Zuordnungen (Übersetzungen gPA → MA, "
+                              "Paging-Structure-Caches des EPT) an."),
     "ex.g.tlb_tags": ("TLB: 64 entries, 4-way; VPID {vpid}, PCID {pcid}.",
                       "TLB: 64 Einträge, 4-fach assoziativ; VPID {vpid}, PCID {pcid}."),
     "ex.g.workload": ("Workload: {name} ({params}).", "Last: {name} ({params})."),
@@ -90,6 +93,16 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Der Trace ist kurz: Auch die erste Berührung jeder Seite (ein Seitenfehler, mit "
                    "Schattenseitentabellen zusätzlich Exits zum VMM) zählt mit, nicht nur der eingeschwungene "
                    "Zustand."),
+    "ex.g.today": ("Today's machine, as ESXi runs on it by default: Intel's MMU caches on (paging-structure "
+                   "caches, guest-physical mappings); in nested mode the VMM backs guest memory with 2 MiB machine "
+                   "pages where it can.",
+                   "Die Maschine von heute, wie ESXi standardmäßig auf ihr läuft: die MMU-Caches nach Intel an "
+                   "(Paging-Structure-Caches, Guest-Physical-Zuordnungen); mit verschachtelten Seitentabellen "
+                   "hinterlegt der VMM den Gastspeicher, wo er kann, mit 2-MiB-Maschinenseiten."),
+    "ex.g.bare": ("A bare machine: no MMU caches, and the VMM backs guest memory with 4 KiB pages only — against "
+                  "today's machine it shows what the caches and large pages buy.",
+                  "Eine nackte Maschine: keine MMU-Caches, und der VMM hinterlegt den Gastspeicher nur mit "
+                  "4-KiB-Seiten — gegenüber der Maschine von heute zeigt sie, was Caches und große Seiten bringen."),
     "ex.g.machine": ("One VM, {ops} operations; TLB {entries} entries, 4-way, VPID and PCID on. A page-walk reference "
                      "costs {walk_ref} cycles; the other costs are the defaults (a VM exit: 600 cycles round trip "
                      "plus an estimated 1,400 for the VMM's handler).",
@@ -158,18 +171,26 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "4 KiB entries: 4.",
                                  "2-MiB-Seiten in beiden Dimensionen: 4 × 3 + 3 = 15 Zugriffe. Die "
                                  "Schattentabellen bilden weiter 4-KiB-Einträge ab: 4."),
-    "ex.e.walk.feature.pwc": ("The paging-structure caches (Intel SDM Vol. 3 §4.10.3) kept the upper entries of "
-                              "the neighbouring page's walk: a walk starts below the lowest level that hits.",
-                              "Die Paging-Structure-Caches (Intel SDM Band 3 §4.10.3) haben die oberen Einträge "
+    "ex.e.walk.feature.pwc": ("The paging-structure caches (Intel SDM Vol. 3A §4.10.3) kept the upper entries of "
+                              "the neighbouring page's walk: a walk starts below the lowest level that hits. Under "
+                              "EPT the PDE cache holds a combined mapping — the host-physical address of the guest's "
+                              "page table (Vol. 3C §29.4.1) — so a hit leaves the guest PTE and the EPT walk of the "
+                              "data's gPA: 1 + 4 = 5 references.",
+                              "Die Paging-Structure-Caches (Intel SDM Band 3A §4.10.3) haben die oberen Einträge "
                               "aus dem Durchlauf der Nachbarseite behalten: ein Durchlauf beginnt unterhalb der "
-                              "tiefsten Ebene, die trifft."),
-    "ex.e.walk.feature.pwc+ntlb": ("The paging-structure caches (Intel SDM Vol. 3 §4.10.3) kept the upper guest "
-                                   "entries, and the nested TLB keeps the gPA → MA translations of earlier 2D walks: "
-                                   "a gPA it holds needs no EPT walk.",
-                                   "Die Paging-Structure-Caches (Intel SDM Band 3 §4.10.3) haben die oberen "
-                                   "Einträge des Gasts behalten, und der verschachtelte TLB hält die "
-                                   "Übersetzungen gPA → MA früherer zweidimensionaler Durchläufe: eine gPA, die er "
-                                   "kennt, braucht keinen EPT-Durchlauf."),
+                              "tiefsten Ebene, die trifft. Unter EPT hält der PDE-Cache eine kombinierte Zuordnung — "
+                              "die hostphysische Adresse der Seitentabelle des Gasts (Band 3C §29.4.1) —, also bleiben "
+                              "nach einem Treffer der PTE des Gasts und der EPT-Durchlauf der gPA der Daten: "
+                              "1 + 4 = 5 Zugriffe."),
+    "ex.e.walk.feature.pwc+ntlb": ("The paging-structure caches (Intel SDM Vol. 3A §4.10.3) kept the upper guest "
+                                   "entries as combined mappings (the guest page table's host-physical address), and "
+                                   "the cached guest-physical mappings (Vol. 3C §29.4.1) keep the gPA → MA "
+                                   "translations of earlier walks: a gPA they hold needs no EPT walk.",
+                                   "Die Paging-Structure-Caches (Intel SDM Band 3A §4.10.3) haben die oberen "
+                                   "Einträge des Gasts als kombinierte Zuordnungen behalten (die hostphysische Adresse "
+                                   "der Seitentabelle des Gasts), und die zwischengespeicherten "
+                                   "Guest-Physical-Zuordnungen (Band 3C §29.4.1) halten die Übersetzungen gPA → MA "
+                                   "früherer Durchläufe: eine gPA, die sie kennen, braucht keinen EPT-Durchlauf."),
     # explanations: exits
     "ex.e.exits.mode": ("With {mode}: {parts}.", "Mit {mode}: {parts}."),
     "ex.e.exits.none": ("With {mode}: no VM exit.", "Mit {mode}: kein VM-Exit."),

@@ -1,4 +1,4 @@
-"""The narration of a step (visualizer.render.narrate); its output is golden, EN and DE."""
+"""The narration of a step (visualizer.text.narrate); its output is golden, EN and DE."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -102,10 +102,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nothing.already_read_only": ("already read-only", "schon schreibgeschützt"),
     "nothing.child_not_empty": ("the child already has an address space", "das Kind hat schon einen Adressraum"),
     "nothing.nothing_mapped": ("nothing mapped", "nichts abgebildet"),
-    "nar.gw_fork": ("forks process {proc}: copies the page-table entries and write-protects the pages in both "
-                    "address spaces (copy-on-write)",
-                    "forkt Prozess {proc}: kopiert die Seitentabelleneinträge und schützt die Seiten in beiden "
-                    "Adressräumen gegen Schreiben (Copy-on-Write)"),
+    "nar.gw_fork": ("forks: child {proc} gets a copy of one page-table entry, write-protected in both address "
+                    "spaces (copy-on-write)|forks: child {proc} gets copies of {n} page-table entries, "
+                    "write-protected in both address spaces (copy-on-write)",
+                    "forkt: Kindprozess {proc} erhält eine Kopie eines Seitentabelleneintrags, in beiden Adressräumen "
+                    "schreibgeschützt (Copy-on-Write)|forkt: Kindprozess {proc} erhält Kopien von {n} "
+                    "Seitentabelleneinträgen, in beiden Adressräumen schreibgeschützt (Copy-on-Write)"),
+    "nar.gw_fork_start": ("forks: child process {proc} gets a copy of the address space, write-protected in both "
+                          "(copy-on-write)",
+                          "forkt: Kindprozess {proc} erhält eine Kopie des Adressraums, in beiden schreibgeschützt "
+                          "(Copy-on-Write)"),
     "nar.gw_copy": ("copies the shared page into the new frame gPA 0x{gpa:x} (copy-on-write)",
                     "kopiert die gemeinsam genutzte Seite in den neuen Seitenrahmen gPA 0x{gpa:x} (Copy-on-Write)"),
     "nar.gw_reuse": ("finds no other sharer of gVA page 0x{gva:x} and makes it writable again without a copy",
@@ -233,4 +239,173 @@ STRINGS: dict[str, tuple[str, str]] = {
                                 "nicht ausgelagert: die Seite ist im Gast nicht abgebildet"),
     "refusal.swap_state": ("not swapped: gPPN 0x{gppn:x} is {state}",
                            "nicht ausgelagert: gPPN 0x{gppn:x} ist {state}"),
+    # -- the MMU caches in a walk, the #PF's and EPT violation's invalidations ------------------------
+    "nar.cache_hit_combined": ("{cache} hit — a combined mapping: it holds the host-physical address of the guest's "
+                               "next table, so the walk skips {levels} and their nested walks (1 reference saved)|"
+                               "{cache} hit — a combined mapping: it holds the host-physical address of the guest's "
+                               "next table, so the walk skips {levels} and their nested walks ({n} references saved)",
+                               "Treffer im {cache} — eine kombinierte Zuordnung: sie hält die hostphysische Adresse "
+                               "der nächsten Tabelle des Gasts, also überspringt der Durchlauf {levels} samt ihrer "
+                               "verschachtelten Durchläufe (1 Zugriff gespart)|"
+                               "Treffer im {cache} — eine kombinierte Zuordnung: sie hält die hostphysische Adresse "
+                               "der nächsten Tabelle des Gasts, also überspringt der Durchlauf {levels} samt ihrer "
+                               "verschachtelten Durchläufe ({n} Zugriffe gespart)"),
+    "nar.gpa_hit": ("{cache} hit for gPA 0x{gpa:x}: no nested walk (1 reference saved)|"
+                    "{cache} hit for gPA 0x{gpa:x}: no nested walk ({n} references saved)",
+                    "Treffer im {cache} für gPA 0x{gpa:x}: kein verschachtelter Durchlauf (1 Zugriff gespart)|"
+                    "Treffer im {cache} für gPA 0x{gpa:x}: kein verschachtelter Durchlauf ({n} Zugriffe gespart)"),
+    "nar.gpa_hits": ("{cache} hits for {k} gPAs: no nested walk for them (1 reference saved)|"
+                     "{cache} hits for {k} gPAs: no nested walk for them ({n} references saved)",
+                     "Treffer im {cache} für {k} gPAs: kein verschachtelter Durchlauf für sie (1 Zugriff gespart)|"
+                     "Treffer im {cache} für {k} gPAs: kein verschachtelter Durchlauf für sie ({n} Zugriffe gespart)"),
+    "nar.ept_psc_hits": ("EPT paging-structure-cache hits shorten the nested walks (1 reference saved)|"
+                         "EPT paging-structure-cache hits shorten the nested walks ({n} references saved)",
+                         "Treffer in den Paging-Structure-Caches des EPT verkürzen die verschachtelten Durchläufe "
+                         "(1 Zugriff gespart)|Treffer in den Paging-Structure-Caches des EPT verkürzen die "
+                         "verschachtelten Durchläufe ({n} Zugriffe gespart)"),
+    "nar.pwc_hits": ("the page-walk cache holds one of the entries (1 reference saved)|"
+                     "the page-walk cache holds {n} of the entries ({n} references saved)",
+                     "der Page-Walk-Cache hält einen der Einträge (1 Zugriff gespart)|"
+                     "der Page-Walk-Cache hält {n} der Einträge ({n} Zugriffe gespart)"),
+    "nar.tlb_denied": ("the TLB entry for gVA page 0x{gva:x} does not allow this access: the CPU walks the tables "
+                       "again (the SDM also allows a #PF straight from the entry)",
+                       "der TLB-Eintrag für gVA-Seite 0x{gva:x} erlaubt diesen Zugriff nicht: die CPU durchläuft "
+                       "die Tabellen erneut (das SDM erlaubt auch einen #PF direkt aus dem Eintrag)"),
+    "nar.tlb_clean": ("the TLB entry for gVA page 0x{gva:x} is writable but clean: the CPU walks the tables again to "
+                      "set the dirty flag",
+                      "der TLB-Eintrag für gVA-Seite 0x{gva:x} ist beschreibbar, aber sauber: die CPU durchläuft die "
+                      "Tabellen erneut, um das Dirty-Bit zu setzen"),
+    "nar.tlb_entries": ("1 TLB entry|{n} TLB entries", "1 TLB-Eintrag|{n} TLB-Einträge"),
+    "nar.cache_entries": ("1 MMU-cache entry|{n} MMU-cache entries", "1 MMU-Cache-Eintrag|{n} MMU-Cache-Einträge"),
+    "nar.pf_drops": ("the #PF invalidates what the CPU cached for the faulting address: {what}",
+                     "der #PF macht ungültig, was die CPU für die fehlerhafte Adresse zwischengespeichert hat: {what}"),
+    "nar.eptv_drops": ("the EPT violation invalidates the cached translations of its gPA and linear address: {what}",
+                       "die EPT-Verletzung macht die zwischengespeicherten Übersetzungen ihrer gPA und linearen "
+                       "Adresse ungültig: {what}"),
+    "nar.eptv_drops.amd": ("the nested page fault invalidates the cached translations of its gPA and linear "
+                           "address: {what}",
+                           "der verschachtelte Seitenfehler macht die zwischengespeicherten Übersetzungen seiner gPA "
+                           "und linearen Adresse ungültig: {what}"),
+    "nar.and_caches": (" and 1 MMU-cache entry| and {n} MMU-cache entries",
+                       " und 1 MMU-Cache-Eintrag| und {n} MMU-Cache-Einträge"),
+    "nar.tlb_fill_2m": ("the TLB caches a 2 MiB entry for gVA page 0x{gva:x} → MA 0x{ma:x}: it answers all 512 "
+                        "pages of the 2 MiB page",
+                        "der TLB speichert einen 2-MiB-Eintrag für gVA-Seite 0x{gva:x} → MA 0x{ma:x}: er beantwortet "
+                        "alle 512 Seiten der 2-MiB-Seite"),
+    # -- large pages ----------------------------------------------------------------------------------
+    "nar.gw_tables_2m": ("allocates a page table and a 2 MiB page at gPA 0x{gpa:x}|allocates {n} page tables "
+                         "and a 2 MiB page at gPA 0x{gpa:x}",
+                         "legt eine Seitentabelle und eine 2-MiB-Seite bei gPA 0x{gpa:x} an|legt {n} "
+                         "Seitentabellen und eine 2-MiB-Seite bei gPA 0x{gpa:x} an"),
+    "nar.gw_2m": ("allocates a 2 MiB page at gPA 0x{gpa:x}", "legt eine 2-MiB-Seite bei gPA 0x{gpa:x} an"),
+    "nar.gw_zero_2m": ("zeroes the table and all 512 pages of the 2 MiB page|zeroes the {n} tables and all 512 "
+                       "pages of the 2 MiB page",
+                       "nullt die Tabelle und alle 512 Seiten der 2-MiB-Seite|nullt die {n} Tabellen und alle 512 "
+                       "Seiten der 2-MiB-Seite"),
+    "nar.gw_zero_2m_only": ("zeroes all 512 pages of the 2 MiB page", "nullt alle 512 Seiten der 2-MiB-Seite"),
+    "nar.gw_split": ("splits the 2 MiB page at gVA 0x{gva:x} into a new page table of 512 PTEs (split_huge_pmd)",
+                     "teilt die 2-MiB-Seite bei gVA 0x{gva:x} in eine neue Seitentabelle mit 512 PTEs auf "
+                     "(split_huge_pmd)"),
+    "nar.gw_reuse_2m": ("finds no other sharer of the 2 MiB page at gVA 0x{gva:x} and makes it writable again, "
+                        "whole, without a copy",
+                        "findet für die 2-MiB-Seite bei gVA 0x{gva:x} keinen anderen Teilhaber und macht sie als "
+                        "Ganzes ohne Kopie wieder beschreibbar"),
+    "nar.gw_fork_2m": ("a 2 MiB page stays whole, write-protected in both (copy_huge_pmd)|{n} 2 MiB pages stay "
+                       "whole, write-protected in both (copy_huge_pmd)",
+                       "eine 2-MiB-Seite bleibt ganz, in beiden schreibgeschützt (copy_huge_pmd)|{n} 2-MiB-Seiten "
+                       "bleiben ganz, in beiden schreibgeschützt (copy_huge_pmd)"),
+    "nar.gw_fork_2m_only": ("forks: child {proc} gets the PD entry of a 2 MiB page, which stays whole, "
+                            "write-protected in both address spaces (copy_huge_pmd)|forks: child {proc} gets the PD "
+                            "entries of {n} 2 MiB pages, which stay whole, write-protected in both address spaces "
+                            "(copy_huge_pmd)",
+                            "forkt: Kindprozess {proc} erhält den PD-Eintrag einer 2-MiB-Seite, die ganz bleibt, in "
+                            "beiden Adressräumen schreibgeschützt (copy_huge_pmd)|forkt: Kindprozess {proc} erhält "
+                            "die PD-Einträge von {n} 2-MiB-Seiten, die ganz bleiben, in beiden Adressräumen "
+                            "schreibgeschützt (copy_huge_pmd)"),
+    "nar.during_back_2m": ("its first touch of an unbacked 2 MiB block exits, and the VMM backs the whole block with "
+                           "one 2 MiB machine page|its {n} first touches of unbacked 2 MiB blocks exit, and the VMM "
+                           "backs each whole block with one 2 MiB machine page",
+                           "sein erster Zugriff auf einen nicht hinterlegten 2-MiB-Block führt zum Exit, und der VMM "
+                           "hinterlegt den ganzen Block mit einer 2-MiB-Maschinenseite|seine ersten {n} Zugriffe auf "
+                           "nicht hinterlegte 2-MiB-Blöcke führen zum Exit, und der VMM hinterlegt jeden ganzen Block "
+                           "mit einer 2-MiB-Maschinenseite"),
+    "nar.back_2m": ("the VMM backs the whole 2 MiB block at gPA 0x{gpa:x} with one 2 MiB machine page at MA "
+                    "0x{ma:x}",
+                    "der VMM hinterlegt den ganzen 2-MiB-Block bei gPA 0x{gpa:x} mit einer 2-MiB-Maschinenseite bei "
+                    "MA 0x{ma:x}"),
+    "nar.ept_write_2m": ("the VMM writes one 2 MiB nested (EPT) entry",
+                         "der VMM schreibt einen verschachtelten (EPT-)Eintrag für 2 MiB"),
+    "nar.ept_write_2m.amd": ("the VMM writes one 2 MiB nested (NPT) entry",
+                             "der VMM schreibt einen verschachtelten (NPT-)Eintrag für 2 MiB"),
+    "nar.ept_split": ("the VMM splits the 2 MiB EPT mapping of the block at gPA 0x{gpa:x} into a table of 512 "
+                      "4 KiB entries, so that one 4 KiB part can change",
+                      "der VMM teilt die 2-MiB-Abbildung des Blocks bei gPA 0x{gpa:x} im EPT in eine Tabelle mit "
+                      "512 Einträgen für 4 KiB auf, damit sich ein 4-KiB-Teil ändern kann"),
+    "nar.ept_split.amd": ("the VMM splits the 2 MiB NPT mapping of the block at gPA 0x{gpa:x} into a table of 512 "
+                          "4 KiB entries, so that one 4 KiB part can change",
+                          "der VMM teilt die 2-MiB-Abbildung des Blocks bei gPA 0x{gpa:x} in der NPT in eine Tabelle "
+                          "mit 512 Einträgen für 4 KiB auf, damit sich ein 4-KiB-Teil ändern kann"),
+    "nar.shadow_zap_table": ("the VMM drops the shadow entry covering {span} from gVA 0x{gva:x} ({reason}) and the "
+                             "shadow table below it|the VMM drops the shadow entry covering {span} from gVA "
+                             "0x{gva:x} ({reason}) and the {n} shadow tables below it",
+                             "der VMM verwirft den Schatteneintrag für {span} ab gVA 0x{gva:x} ({reason}) und die "
+                             "Schattentabelle darunter|der VMM verwirft den Schatteneintrag für {span} ab gVA "
+                             "0x{gva:x} ({reason}) und die {n} Schattentabellen darunter"),
+    # -- the guest's jobs -------------------------------------------------------------------------------
+    "nar.gw_cleared": ("clears 1 entry|clears {n} entries", "löscht 1 Eintrag|löscht {n} Einträge"),
+    "nar.gw_free_n": ("frees {n} guest-physical pages", "gibt {n} physische Seiten frei"),
+    "nar.gw_unmap": ("clears the PTE of gVA 0x{gva:x}", "löscht den PTE von gVA 0x{gva:x}"),
+    "nar.gw_protect": ("makes gVA 0x{gva:x} read-only", "macht gVA 0x{gva:x} schreibgeschützt"),
+    # -- AMD's names (SVM) --------------------------------------------------------------------------------
+    "nar.exit_ept.amd": ("nested page fault (#NPF) at gPA 0x{gpa:x}: #VMEXIT to the VMM",
+                         "verschachtelter Seitenfehler (#NPF) bei gPA 0x{gpa:x}: #VMEXIT zum VMM"),
+    "nar.exit_ept_table.amd": ("nested page fault (#NPF) at gPA 0x{gpa:x}: the nested page tables have no entry at "
+                               "the {level} level for the guest's {table} table — #VMEXIT to the VMM",
+                               "verschachtelter Seitenfehler (#NPF) bei gPA 0x{gpa:x}: die verschachtelten "
+                               "Seitentabellen haben auf Ebene {level} keinen Eintrag für die {table}-Tabelle des "
+                               "Gasts — #VMEXIT zum VMM"),
+    "nar.exit_ept_data.amd": ("nested page fault (#NPF) at gPA 0x{gpa:x}: the nested page tables have no entry at "
+                              "the {level} level for the data page — #VMEXIT to the VMM",
+                              "verschachtelter Seitenfehler (#NPF) bei gPA 0x{gpa:x}: die verschachtelten "
+                              "Seitentabellen haben auf Ebene {level} keinen Eintrag für die Datenseite — #VMEXIT zum "
+                              "VMM"),
+    "nar.exit_ept_write.amd": ("nested page fault (#NPF) at gPA 0x{gpa:x}: the nested entry is read-only (a shared "
+                               "page) and this is a write — #VMEXIT to the VMM",
+                               "verschachtelter Seitenfehler (#NPF) bei gPA 0x{gpa:x}: der verschachtelte Eintrag ist "
+                               "schreibgeschützt (eine gemeinsam genutzte Seite), und dies ist ein Schreibzugriff — "
+                               "#VMEXIT zum VMM"),
+    "nar.ept_write.amd": ("the VMM writes the nested (NPT) entry", "der VMM schreibt den verschachtelten (NPT-)Eintrag"),
+    "nar.ept_clear.amd": ("the VMM clears the nested (NPT) entry", "der VMM löscht den verschachtelten (NPT-)Eintrag"),
+    "nar.invept.amd": ("the VMM has the next VMRUN flush {vm}'s ASID (TLB control): its cached translations go — "
+                       "one entry|the VMM has the next VMRUN flush {vm}'s ASID (TLB control): its cached "
+                       "translations go — {n} entries",
+                       "der VMM lässt beim nächsten VMRUN die ASID von {vm} leeren (TLB-Control): ihre "
+                       "zwischengespeicherten Übersetzungen werden verworfen — ein Eintrag|der VMM lässt beim nächsten "
+                       "VMRUN die ASID von {vm} leeren (TLB-Control): ihre zwischengespeicherten Übersetzungen werden "
+                       "verworfen — {n} Einträge"),
+    "nar.invept_all.amd": ("the VMM has the next VMRUN flush every ASID (TLB control): every cached translation goes "
+                           "— one entry|the VMM has the next VMRUN flush every ASID (TLB control): every cached "
+                           "translation goes — {n} entries",
+                           "der VMM lässt beim nächsten VMRUN alle ASIDs leeren (TLB-Control): alle "
+                           "zwischengespeicherten Übersetzungen werden verworfen — ein Eintrag|der VMM lässt beim "
+                           "nächsten VMRUN alle ASIDs leeren (TLB-Control): alle zwischengespeicherten Übersetzungen "
+                           "werden verworfen — {n} Einträge"),
+    "nar.during_novpid.amd": ("without ASIDs each of its #VMEXITs and VMRUNs flushes the TLB|without ASIDs each of "
+                              "its {n} #VMEXITs and VMRUNs flushes the TLB",
+                              "ohne ASIDs leert sein #VMEXIT samt VMRUN den TLB|ohne ASIDs leeren seine {n} #VMEXITs "
+                              "samt VMRUN jeweils den TLB"),
+    "reason.vm_switch_no_vpid.amd": ("VM switch without ASIDs", "VM-Wechsel ohne ASIDs"),
+    "reason.vm_exit_no_vpid.amd": ("#VMEXIT and VMRUN without ASIDs", "#VMEXIT und VMRUN ohne ASIDs"),
+    "reason.vmm_run_no_vpid.amd": ("the VMM ran: VMRUN without ASIDs", "der VMM lief: VMRUN ohne ASIDs"),
+    "reason.shadow_entry_dropped.amd": ("INVLPGA of the dropped shadow entry's gVA",
+                                        "INVLPGA für die gVA des verworfenen Schatteneintrags"),
+    "reason.shadow_entry_dropped.vm.amd": ("a flush of the guest's ASID: a shadow table was dropped",
+                                           "Leerung der ASID des Gasts: eine Schattentabelle wurde verworfen"),
+    "reason.pmap_change.amd": ("pmap change: INVLPGA of each dropped shadow entry's gVA",
+                               "pmap-Änderung: INVLPGA für die gVA jedes verworfenen Schatteneintrags"),
+    "reason.pmap_change.vm.amd": ("pmap change: a flush of the guest's ASID", "pmap-Änderung: Leerung der ASID des Gasts"),
+    "reason.invept.amd": ("TLB control: ASID flush", "TLB-Control: Leerung der ASID"),
+    "reason.page_fault": ("page fault", "Seitenfehler"),
+    "reason.ept_violation": ("EPT violation", "EPT-Verletzung"),
+    "reason.ept_violation.amd": ("nested page fault", "verschachtelter Seitenfehler"),
 }

@@ -1,4 +1,4 @@
-"""Strings of learning mode: concepts (see :mod:`visualizer.learn.concepts`) and the glossary page.
+"""Strings of learning mode: concepts (see :mod:`visualizer.text.concepts`) and the glossary page.
 
 ``concept.<id>.title`` and ``concept.<id>.why`` for every concept; ``concept.<id>.model`` where
 the engine simplifies. Explanations are shown inside HTML and Markdown: no ``*``, backticks,
