@@ -142,6 +142,8 @@ class Sampler(threading.Thread):
 
 
 ROOT_OVERRIDE: list = []
+PROXY: list = []
+"""Non-empty: the server runs behind HAProxy (then it holds the cluster, to stop it)."""
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -152,11 +154,27 @@ def start_server() -> tuple[subprocess.Popen, str]:
                                  "--server.address", "127.0.0.1", "--server.port", str(port)],
                                 cwd=ROOT_OVERRIDE[0], env={**os.environ, **MALLOC_ENV}, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.STDOUT)
+    elif PROXY:  # as `python -m visualizer serve --replicas 1` runs it: behind HAProxy
+        from visualizer.serve import Cluster
+        c = Cluster(1, "127.0.0.1", port).start()
+        PROXY.append(c)
+        return c.procs[0], c.url
     else:
         proc = start_replica(port)
     url = f"http://127.0.0.1:{port}"
     wait_healthy(f"{url}/_stcore/health", proc=proc)
     return proc, url
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    for c in PROXY:
+        if not isinstance(c, bool):
+            c.stop()
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def mib(n: float) -> str:
@@ -301,11 +319,7 @@ def repro() -> None:
               f"{len(descendants(proc.pid))}")
     finally:
         sampler.stopped.set()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 # -- --soak -------------------------------------------------------------------------------------------------
@@ -421,11 +435,7 @@ def soak(duration: float, steppers: int, hostile: int, settle: float, warmup: fl
         orphans = descendants(proc.pid)
         sampler.stopped.set()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     lat = sorted(out["latencies"])
 
     def p(q: float) -> float:
@@ -456,7 +466,10 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=60.0,
                     help="seconds of stepping sessions (then closed and settled) before the start is measured")
     ap.add_argument("--root", help="run the app of another checkout (for a before/after comparison)")
+    ap.add_argument("--proxy", action="store_true", help="behind HAProxy, as `python -m visualizer serve` runs it")
     args = ap.parse_args()
+    if args.proxy:
+        PROXY.append(True)
     if args.root:
         ROOT_OVERRIDE.append(args.root)
     if args.repro or not args.soak:
