@@ -62,7 +62,7 @@ HOSTILE_MIX = ('name = "m"\nseed = 1\nmode = "nested"\n[machine]\nmemory = "4GiB
 HOSTILE_BUDGET = ('name = "b"\nseed = 1\n[machine]\nmemory = "4GiB"\n[[vm]]\nname = "VM1"\nmemory = "1GiB"\n'
                   'processes = ["p1"]\n[trace_generator]\nkind = "uniform"\naccesses = 1000000\npages = 262144\n')
 """23 MiB of trace and 6 MiB of pmap (under the 40 MiB a session may hold); almost every access
-is a new frame, so its run reaches the 64 MiB machine budget early."""
+is a new frame, so its run reaches the 32 MiB machine budget early."""
 
 
 # -- the server and its process tree ----------------------------------------------------------------

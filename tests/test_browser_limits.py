@@ -24,6 +24,7 @@ def test_the_apps_config_bounds_uploads_and_messages_by_what_the_app_accepts():
     compare_cap = 16 << 20  # pages/2_Compare.py APP_TRACE_BYTES (importing the page would run it)
     assert srv["maxUploadSize"] << 20 == max(compare_cap, ui.MAX_UPLOAD_BYTES)
     assert srv["maxWidgetStateSize"] <= 1 and srv["maxMessageSize"] <= 16
+    assert srv["disconnectedSessionTTL"] <= 60  # a closed tab's state does not linger for long
 
 
 def rss(pid: int) -> int:

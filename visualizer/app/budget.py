@@ -15,8 +15,9 @@ The web app's engine state per session is bounded where it is allocated:
   CPU-time limit, and end with the session.
 
 So one session holds about: the scenario (≤ 40 MiB), its live machine and one clone in
-flight (≤ 2 × 64 MiB), the checkpoints of the timeline it added accesses to (≤ 64 MiB) —
-≤ 256 MiB — and its uploaded trace on Compare is in the server's upload store (256 MiB for all).
+flight (≤ 2 × 32 MiB), the checkpoints of its timelines (≤ 64 MiB each, ≤ 512 MiB for the
+server) — ≤ 256 MiB — and its uploaded trace on Compare is in the server's upload store (256 MiB
+for all). A closed tab's session is let go after ``server.disconnectedSessionTTL`` (60 s).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ..engine.memory import PAGE_SIZE
 from ..engine.scenario import load_scenario_text
 from .uploads import trace_bytes
 
-MACHINE_BYTES = 64 << 20
+MACHINE_BYTES = 32 << 20
 """Frames in use one machine of the step page may have (bytes)."""
 MACHINE_FRAMES = MACHINE_BYTES // PAGE_SIZE
 SCENARIO_BYTES = 40 << 20
