@@ -60,6 +60,9 @@ async def session(base: str, k: int, duration: float, out: dict) -> None:
                 if s.widgets.get(STEP_FORWARD) is None:  # a first run may hand over to the navigation
                     run = await s.rerun("Step_through", f"scenario={name}&mode={mode}&step={start}&lang=en")
                 out["replicas"].setdefault(s.replica, set()).add(k)
+                # the step the session is at now: a link back to a step this session showed lately
+                # is taken for an echo of its own address (ui.incoming), so the count starts here
+                start = int(run.param("step") or start)
                 for j in range(1, 9):
                     await asyncio.sleep(rng.uniform(0.5, 2.0))
                     if j % 2:

@@ -46,7 +46,7 @@ def haproxy_config(listen: str, replicas: Sequence[tuple[str, str, int]], *, sta
     """HAProxy's configuration: ``listen`` ("ADDRESS:PORT") in front of ``replicas`` (name, host,
     port), sticky by cookie, websockets kept open, health-checked; ``stats`` ("ADDRESS:PORT") adds
     HAProxy's statistics page there."""
-    servers = "\n".join(f"    server {name} {host}:{port} cookie {name} check inter 2s fall 3 rise 2"
+    servers = "\n".join(f"    server {name} {host}:{port} cookie {name} check inter 5s fall 3 rise 1"
                         for name, host, port in replicas)
     out = f"""# HAProxy in front of Streamlit replicas of the app: sticky by cookie, websockets kept open.
 global
@@ -73,8 +73,14 @@ backend replicas
     # there (Streamlit holds a session's state in one process)
     balance leastconn
     cookie ESXI_REPLICA insert indirect nocache httponly
+    # a busy replica answers its health check late: it is taken out only after 30 s without an
+    # answer (taking out the only one would turn a slow class into no class); a browser whose
+    # replica is gone goes to another (a new session there)
     option httpchk GET /_stcore/health
     http-check expect status 200
+    timeout check 10s
+    option redispatch
+    retries 2
 {servers}
 """
     if stats:
