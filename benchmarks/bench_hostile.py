@@ -224,7 +224,7 @@ async def upload_scenario(base: str, text: str, name: str, then_step: bool = Fal
         run = await s.rerun("Step_through", "")
         run = await s.rerun("Step_through", "step=1000000")
         said = texts(run)
-        return next((line for line in said.splitlines() if "stops after step" in line), said[-160:])[:200]
+        return next((line for line in said.splitlines() if "The run stops" in line), said[-160:])[:200]
 
 
 async def big_uploads(base: str, n: int, size: int) -> list:
