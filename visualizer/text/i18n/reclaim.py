@@ -38,6 +38,15 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "der freie Speicher ist wieder auf 1 Seite bei minFree {min_free} gestiegen: der Host ist "
                         "wieder im Zustand {state} — {does}|der freie Speicher ist wieder auf {n} Seiten bei minFree "
                         "{min_free} gestiegen: der Host ist wieder im Zustand {state} — {does}"),
+    "host.label": ("Host memory:", "Speicher des Hosts:"),
+    "host.summary": ("1 page free, {pct} of minFree ({min_free} pages)|{n} pages free, {pct} of minFree "
+                     "({min_free} pages)",
+                     "1 Seite frei, {pct} von minFree ({min_free} Seiten)|{n} Seiten frei, {pct} von minFree "
+                     "({min_free} Seiten)"),
+    "host.bar": ("free memory against minFree; the marks are where the states low, hard, soft and clear begin "
+                 "(16, 32, 64 and 100% of minFree)",
+                 "freier Speicher im Verhältnis zu minFree; die Striche markieren, wo die Zustände low, hard, soft "
+                 "und clear beginnen (16, 32, 64 und 100 % von minFree)"),
     # -- the pass ------------------------------------------------------------------------------------
     "nar.rc_pass": ("the host's periodic reclamation pass", "der periodische Durchgang des Hosts zur "
                     "Speicherrückgewinnung"),
