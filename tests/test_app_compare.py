@@ -28,7 +28,7 @@ def compare_app(lang=None, accesses=20000, **state) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """What Markdown text shows: backslash escapes and entities (from render.plain) undone."""
+    """What Markdown text shows: backslash escapes and entities (from text.plain) undone."""
     import html
     import re
     return html.unescape(re.sub(r"\\(.)", r"\1", markdown))

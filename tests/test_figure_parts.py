@@ -18,7 +18,7 @@ from visualizer.engine.memory import PAGE_SHIFT
 from visualizer.engine.paging import PS, RW
 from visualizer.render import dot as D
 from visualizer.render import figure as F
-from visualizer.render.i18n import t
+from visualizer.text.i18n import t
 
 MODES = (Mode.SHADOW, Mode.NESTED)
 

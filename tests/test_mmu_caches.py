@@ -279,3 +279,17 @@ def test_ept_large_backing_breaks_on_share_and_swap():
     assert m.execute(Op(OpKind.READ, "VM1", "p1", X + 0x2000)).value == 3
     free = m.mem.free_count
     assert free == m.mem.frames - len(m.mem.used)
+
+
+@pytest.mark.parametrize("design,ntlb,refs", [("intel", False, 5), ("intel", True, 1), ("amd", False, 6), ("amd", True, 1)])
+def test_csv_walk_refs_of_a_neighbours_miss_with_the_caches(tmp_path, design, ntlb, refs):
+    """The same counts from the command line's per-step CSV (SDM Vol. 3C §29.4.1 for Intel)."""
+    from visualizer.cli import main
+    import io
+    p = tmp_path / "s.toml"
+    p.write_text(design_scenario(design, ntlb=ntlb, trace=NEIGHBOUR).source)
+    csv = tmp_path / "out.csv"
+    assert main(["run", str(p), "--mode", "nested", "--csv", str(csv)], io.StringIO()) in (0, None)
+    rows = csv.read_text().splitlines()
+    head = rows[0].split(",")
+    assert rows[-1].split(",")[head.index("walk_refs")] == str(refs)

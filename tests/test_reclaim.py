@@ -223,3 +223,33 @@ def test_pages_brought_back_translate_as_an_x86_mmu_does(mode, period):
         assert u.value == step.value == expect[(v, p)]
         checked.update(back)
     assert sum(checked.values()) >= 5, checked
+
+
+def test_a_2mib_backing_is_broken_before_its_parts_are_reclaimed():
+    """Item 6: nested mode backs guest memory with 2 MiB machine pages (ESXi's default); before a
+    4 KiB part is shared, compressed or swapped, the backing is split into 512 4 KiB EPT entries (and
+    the change made visible with INVEPT). The contents survive."""
+    from visualizer.engine.events import EptUpdate, FlushReason, TlbFlush
+    vms = tuple(VmConfig(f"VM{i + 1}", 1024, ("p1",)) for i in range(2))
+    cfg = MachineConfig(1536, vms, 3, 64, 4, ept_large_pages=True,
+                        reclaim=ReclaimConfig(enabled=True, period=4, tps_scan_pages=16))
+    m = Machine(cfg, Mode.NESTED)
+    ops = [Op(OpKind.WRITE, f"VM{v + 1}", "p1", BASE + p * 0x1000, 0x77 if p % 2 else v * 1000 + p)
+           for p in range(600) for v in range(2)]
+    ops += [Op(OpKind.READ, f"VM{v + 1}", "p1", BASE + p * 0x1000) for p in range(0, 600, 7) for v in range(2)]
+    large_backed = sum(len(vm.pmap.large) for vm in m.vms.values())  # backed at boot (the first tables)
+    split = invept_after_split = 0
+    for i, op in enumerate(ops):
+        step = m.execute(op, i)
+        if op.kind is OpKind.READ:
+            p, v = (op.gva - BASE) >> 12, int(op.vm[2:]) - 1
+            assert step.value == (0x77 if p % 2 else v * 1000 + p)
+        evs = step.events
+        for k, e in enumerate(evs):
+            if e.__class__ is EptUpdate and e.pages == 512 and not e.split:
+                large_backed += 1
+            if e.__class__ is EptUpdate and e.split:
+                split += 1
+                invept_after_split += any(x.__class__ is TlbFlush and x.reason is FlushReason.INVEPT for x in evs[k:])
+    check_frames(m)
+    assert large_backed and split and invept_after_split == split
