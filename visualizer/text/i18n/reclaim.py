@@ -76,17 +76,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "lagert eine in die Auslagerungsdatei der VM aus|lagert {n} in die Auslagerungsdateien der "
                        "VMs aus"),
     "nar.rc_compress_swap": ("the host {parts} — pages chosen at random: the host cannot know which pages a guest "
-                             "still uses, so it may take a busy one (and a guest that pages out the same page "
-                             "later reads it back twice: double paging)",
+                             "still uses, so it may take a busy one (and if the guest later pages out a page the host "
+                             "swapped, the host must first read it back from disk, only for the guest to write it to "
+                             "its own disk: double paging)",
                              "der Host {parts} — die Seiten zufällig gewählt: der Host kann nicht wissen, welche "
-                             "Seiten ein Gast noch braucht, also trifft er auch benutzte (und lagert der Gast "
-                             "dieselbe Seite später selbst aus, wird sie zweimal gelesen: Double Paging)"),
+                             "Seiten ein Gast noch braucht, also trifft er auch benutzte (und lagert der Gast später "
+                             "eine Seite aus, die der Host ausgelagert hat, muss der Host sie erst von der Platte "
+                             "zurücklesen, nur damit der Gast sie auf seine eigene Platte schreibt: Double Paging)"),
     # -- the balloon and the guest's own paging --------------------------------------------------------
-    "nar.balloon_inflate": ("{vm}'s balloon driver pins a page for the VMM, which frees its machine page|{vm}'s "
-                            "balloon driver pins {n} pages for the VMM, which frees their machine pages",
-                            "der Balloon-Treiber von {vm} reserviert eine Seite für den VMM, der ihre "
-                            "Maschinenseite freigibt|der Balloon-Treiber von {vm} reserviert {n} Seiten für den "
-                            "VMM, der ihre Maschinenseiten freigibt"),
+    "nar.balloon_inflate": ("{vm}'s balloon driver pins a page for the VMM, which frees the machine page behind it "
+                            "(none if the page was never touched)|{vm}'s balloon driver pins {n} pages for the VMM, "
+                            "which frees the machine pages behind them (none where a page was never touched)",
+                            "der Balloon-Treiber von {vm} reserviert eine Seite für den VMM, der die Maschinenseite "
+                            "dahinter freigibt (keine, wenn die Seite nie berührt wurde)|der Balloon-Treiber von {vm} "
+                            "reserviert {n} Seiten für den VMM, der die Maschinenseiten dahinter freigibt (keine, wo "
+                            "eine Seite nie berührt wurde)"),
     "nar.balloon_paged": ("to find free pages for it, {vm}'s guest pages one of its own pages out to its virtual "
                           "disk — the guest chooses, its least recently used first|to find free pages for it, {vm}'s "
                           "guest pages {n} of its own pages out to its virtual disk — the guest chooses, its least "
