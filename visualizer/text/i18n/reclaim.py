@@ -68,6 +68,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "eine ersetzte einen veralteten Hinweis|{n} ersetzten veraltete Hinweise"),
     "nar.rc_scan.large": ("one skipped inside a 2 MiB page|{n} skipped inside 2 MiB pages",
                           "eine in einer 2-MiB-Seite übersprungen|{n} in 2-MiB-Seiten übersprungen"),
+    "nar.rc_unsalted": ("(salting is off here: pages are shared across VMs, as in 2002; ESXi shares only within a "
+                        "VM by default since 2015, Mem.ShareForceSalting=2)",
+                        "(Salting ist hier aus: Seiten werden über VMs hinweg gemeinsam genutzt, wie 2002; ESXi "
+                        "nutzt Seiten seit 2015 standardmäßig nur innerhalb einer VM gemeinsam, "
+                        "Mem.ShareForceSalting=2)"),
     "nar.rc_compressed": ("compresses a page into the compression cache|compresses {n} pages into the compression "
                           "cache",
                           "komprimiert eine Seite in den Kompressions-Cache|komprimiert {n} Seiten in den "
