@@ -134,41 +134,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- concepts ----------------------------------------------------------------------------------------
     "concept.ballooning.title": ("Ballooning", "Ballooning (Speicherballon)"),
     "concept.ballooning.why": (
-        "A balloon driver inside the guest lets the host take memory back in a way the guest understands: when "
-        "the host sets a target, the driver allocates guest pages and pins them, and the VMM frees their machine "
-        "pages. A guest short of free pages then pages out its own least valuable pages to its virtual disk — it "
-        "knows which are idle, unlike the host. So the cost of ballooning shows up inside the guest, as its own "
-        "paging, and it is cheaper than the host swapping pages it chose blindly (OSDI'02 §3).",
-        "Ein Balloon-Treiber im Gast lässt den Host Speicher so zurückholen, dass der Gast es versteht: Setzt der "
-        "Host ein Ziel, belegt der Treiber Gastseiten und hält sie fest, und der VMM gibt ihre Maschinenseiten "
-        "frei. Einem Gast, dem freie Seiten fehlen, bleibt dann, seine eigenen am wenigsten wertvollen Seiten auf "
-        "seine virtuelle Platte auszulagern — er weiß, welche unbenutzt sind, anders als der Host. Die Kosten des "
-        "Ballooning zeigen sich also im Gast, als sein eigenes Auslagern, und sie sind geringer, als wenn der Host "
-        "blind gewählte Seiten auslagert (OSDI'02 §3)."),
+        "A balloon driver inside the guest lets the host take memory back in a way the guest understands. Below "
+        "64% of minFree (the soft state) the host sets balloon targets, most for the VMs that hold the most "
+        "memory per share, at most 65% of a VM (Mem.CtlMaxPercent); the driver allocates guest pages and pins "
+        "them, and the VMM frees the machine pages behind them. A guest short of free pages then pages out its "
+        "own least valuable pages to its virtual disk — it knows which are idle, the host does not. So the cost "
+        "of ballooning shows up inside the guest, as its own paging, and it is cheaper than the host swapping "
+        "pages it picks blindly: those may be pages the guest needs, and a page the host has swapped and the "
+        "guest later pages out itself is read back from the host's swap only to be written to the guest's disk "
+        "(double paging; OSDI'02 §3). Below 32% (the hard state) ballooning stops and the host compresses and "
+        "swaps instead.",
+        "Ein Balloon-Treiber im Gast lässt den Host Speicher so zurückholen, dass der Gast es versteht. Unter "
+        "64 % von minFree (Zustand soft) setzt der Host Ziele für die Balloons, die höchsten für die VMs, die je "
+        "Anteil den meisten Speicher halten, höchstens 65 % einer VM (Mem.CtlMaxPercent); der Treiber belegt "
+        "Gastseiten und hält sie fest, und der VMM gibt die Maschinenseiten dahinter frei. Einem Gast, dem freie "
+        "Seiten fehlen, bleibt dann, seine eigenen am wenigsten wertvollen Seiten auf seine virtuelle Platte "
+        "auszulagern — er weiß, welche unbenutzt sind, der Host nicht. Die Kosten des Ballooning zeigen sich also "
+        "im Gast, als sein eigenes Auslagern, und sie sind geringer, als wenn der Host blind gewählte Seiten "
+        "auslagert: Das können Seiten sein, die der Gast braucht, und eine Seite, die der Host ausgelagert hat und "
+        "der Gast später selbst auslagert, wird aus der Auslagerung des Hosts zurückgelesen, nur um auf die Platte "
+        "des Gasts geschrieben zu werden (Double Paging; OSDI'02 §3). Unter 32 % (Zustand hard) endet das "
+        "Ballooning, und der Host komprimiert und lagert stattdessen aus."),
     "concept.ballooning.model": (
         "the host sets targets in proportion to memory per share (at most 65% of a VM, Mem.CtlMaxPercent); each "
-        "driver inflates a step per pass; the guest pages out the current process's oldest page whose accessed "
-        "flag is clear (a second chance for the rest). The balloon's work is recorded without a world switch to "
+        "driver inflates a step per pass (an eighth of its VM at most), taking the guest's free frames first — a "
+        "frame never touched has no machine page, so pinning it frees nothing; then the guest pages out the "
+        "current process's oldest page whose accessed flag is clear (a second chance for the rest). Above 400% of "
+        "minFree the balloons deflate a step per pass. The balloon's work is recorded without a world switch to "
         "its VM.",
         "der Host setzt Ziele im Verhältnis zum Speicher je Anteil (höchstens 65 % einer VM, Mem.CtlMaxPercent); "
-        "jeder Treiber bläst je Durchgang einen Schritt auf; der Gast lagert die älteste Seite des laufenden "
-        "Prozesses aus, deren Accessed-Bit gelöscht ist (die übrigen bekommen eine zweite Chance). Die Arbeit des "
-        "Balloons wird ohne World Switch zu seiner VM aufgezeichnet."),
+        "jeder Treiber bläst je Durchgang einen Schritt auf (höchstens ein Achtel seiner VM) und nimmt zuerst die "
+        "freien Seitenrahmen des Gasts — ein nie berührter Seitenrahmen hat keine Maschinenseite, ihn festzuhalten "
+        "gibt also nichts frei; dann lagert der Gast die älteste Seite des laufenden Prozesses aus, deren "
+        "Accessed-Bit gelöscht ist (die übrigen bekommen eine zweite Chance). Über 400 % von minFree lassen die "
+        "Balloons je Durchgang einen Schritt ab. Die Arbeit des Balloons wird ohne World Switch zu seiner VM "
+        "aufgezeichnet."),
     "concept.memory-states.title": ("The host's memory states", "Die Speicherzustände des Hosts"),
     "concept.memory-states.why": (
         "ESXi decides how to reclaim memory by how much is free, relative to minFree (899 MB for the first 28 GB "
-        "of host memory, plus 1% of the rest). Each threshold is the point below which its actions start: below "
-        "400% large pages are broken at the next sharing scan; below 100% (clear) pages are shared actively; "
-        "below 64% (soft) the host also balloons; below 32% (hard) it compresses and swaps, and ballooning "
-        "stops; below 16% (low) a VM that allocates memory is blocked until memory frees. The cheapest "
-        "technique comes first, swapping last.",
+        "of host memory, plus 1% of the rest). Each threshold is the point below which its actions start: at or "
+        "above 100% the host is in the high state and shares pages at the scan's normal rate, and below 400% it "
+        "breaks large pages at the next scan; below 100% (clear) it breaks large pages and shares actively; below "
+        "64% (soft) it also balloons; below 32% (hard) it compresses and swaps, and ballooning stops; below 16% "
+        "(low) a VM that allocates memory is blocked until memory frees. The cheapest technique comes first, "
+        "swapping last. (ESX Server in 2002 had four states at fixed thresholds of 6, 4, 2 and 1% of memory "
+        "free, OSDI'02 §6.)",
         "ESXi entscheidet nach dem freien Speicher im Verhältnis zu minFree (899 MB für die ersten 28 GB des "
         "Hosts, plus 1 % des Rests), wie er Speicher zurückgewinnt. Jede Schwelle ist der Punkt, unter dem ihre "
-        "Maßnahmen beginnen: unter 400 % werden große Seiten beim nächsten Scan zerlegt; unter 100 % (clear) "
-        "werden Seiten aktiv gemeinsam genutzt; unter 64 % (soft) setzt der Host zusätzlich Ballooning ein; unter "
-        "32 % (hard) komprimiert er und lagert aus, und das Ballooning endet; unter 16 % (low) wird eine VM, die "
-        "Speicher belegt, blockiert, bis Speicher frei wird. Die billigste Technik kommt zuerst, das Auslagern "
-        "zuletzt."),
+        "Maßnahmen beginnen: ab 100 % ist der Host im Zustand high und nutzt Seiten im normalen Takt des Scans "
+        "gemeinsam, und unter 400 % zerlegt er große Seiten beim nächsten Scan; unter 100 % (clear) zerlegt er "
+        "große Seiten und nutzt Seiten aktiv gemeinsam; unter 64 % (soft) setzt er zusätzlich Ballooning ein; "
+        "unter 32 % (hard) komprimiert er und lagert aus, und das Ballooning endet; unter 16 % (low) wird eine "
+        "VM, die Speicher belegt, blockiert, bis Speicher frei wird. Die billigste Technik kommt zuerst, das "
+        "Auslagern zuletzt. (Der ESX Server von 2002 hatte vier Zustände mit festen Schwellen bei 6, 4, 2 und 1 % "
+        "freiem Speicher, OSDI'02 §6.)"),
     "concept.memory-states.model": (
         "minFree is one eighth of the guest-backing pool by default (ESXi's 3.1% of a 28 GB host is less than "
         "a page of a teaching machine; [machine] min_free sets it); one operation is one tick of the host's "
