@@ -257,7 +257,8 @@ def host_state_html(host, lang: str = "en") -> str:
            f'aria-label="{_esc(t("host.bar", lang))}" style="vertical-align:middle;margin:0 6px">'
            f'<rect x="0.5" y="0.5" width="{w - 1}" height="{h - 1}" fill="#eceff1" stroke="#90a4ae"/>'
            f'<rect x="0" y="0" width="{fill:.1f}" height="{h}" fill="{HOST_STATE_COLOURS[name]}"/>{ticks}</svg>')
-    badge = (f'<span class="host-state-badge" style="background:{HOST_STATE_COLOURS[name]};color:#263238;'
+    badge = (f'<span class="host-state-badge" title="{_esc(t("host.badge", lang))}" '
+             f'style="background:{HOST_STATE_COLOURS[name]};color:#263238;'
              f'border-radius:4px;padding:0 6px;font-weight:600;border:1px solid #90a4ae">{_esc(t("hoststate." + name, lang))}</span>')
     text = t("host.summary", lang, n=free, pct=percent(frac, lang), min_free=min_free)
     does = t("hostdoes." + name, lang)

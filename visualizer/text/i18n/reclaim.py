@@ -38,7 +38,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "der freie Speicher ist wieder auf 1 Seite bei minFree {min_free} gestiegen: der Host ist "
                         "wieder im Zustand {state} — {does}|der freie Speicher ist wieder auf {n} Seiten bei minFree "
                         "{min_free} gestiegen: der Host ist wieder im Zustand {state} — {does}"),
-    "host.label": ("Host memory:", "Speicher des Hosts:"),
+    "host.label": ("Host:", "Host:"),
+    "host.badge": ("the host's memory state", "der Speicherzustand des Hosts"),
     "host.summary": ("1 page free, {pct} of minFree ({min_free} pages)|{n} pages free, {pct} of minFree "
                      "({min_free} pages)",
                      "1 Seite frei, {pct} von minFree ({min_free} Seiten)|{n} Seiten frei, {pct} von minFree "
