@@ -145,3 +145,23 @@ def test_host_state_beside_the_summary_follows_the_engine():
     assert "1 Seite frei, 17 % von minFree (6 Seiten)" in de and "Ballooning" in de
     plenty = builtin("esxi-figure").machine(Mode.NESTED)  # its VMs fit the machine: no reclamation, no line
     assert plenty.views.host_state() is None
+
+
+def test_a_state_held_by_the_hosts_margin_says_so():
+    held = T.host_state_html((HostState.HARD, 2, 6), "en")  # 33% of minFree: above 32%, still hard
+    assert "still hard" in held and "margin" in held
+    assert "still" not in T.host_state_html((HostState.HARD, 1, 6), "en")
+    assert "noch low" in T.host_state_html((HostState.LOW, 1, 6), "de")  # 17%: above 16%, still low
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: m.value)
+def test_a_steps_causes_add_up_to_its_cycles_when_a_pass_follows_it(mode):
+    """The pass after an operation is not the operation's: a balloon's paging in another VM (its
+    cost is that VM's) is not among the causes of the step's cycles."""
+    passes = 0
+    for k, (_m, rec) in enumerate(steps(mode), 1):
+        assert sum(n for _c, n in T.cycles_by_cause(rec)) == rec.cycles, f"step {k}"
+        passes += any(e.kind.value == "reclaim" and e.reason.value == "pass" for e in rec.episodes)
+    assert passes >= 10
+    m, rec = steps(mode)[39]  # step 40: VM2 writes; VM1's guest pages out for its balloon
+    assert "3,001,000" not in T.step_summary(rec, "en")  # the guest swap-out of VM1 is not VM2's step

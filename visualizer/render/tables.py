@@ -13,6 +13,7 @@ import pandas as pd
 from ..engine.events import AdUpdate, Cause, EptUpdate, Stage, TlbLookup, Walker, WalkRef
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
+from ..engine.record import EpisodeKind, Reclaim
 from ..engine.paging import EPT, X86, decode_entry
 from ..text.i18n import CATALOGUE, number, percent, t
 from ..text.narrate import op_text
@@ -213,9 +214,14 @@ def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) ->
 
 def cycles_by_cause(step: Step) -> list[tuple[Cause, int]]:
     """What a step's cycles paid for: (cause, cycles), largest first (the causes the counters and
-    the Compare page use)."""
+    the Compare page use). The host's reclamation pass after the operation is left out: it is not
+    the step's (its balloons' work is their VMs', the rest the host's own), so the causes add up
+    to the step's cycles."""
     by: dict[Cause, int] = {}
-    for ev in step.events:
+    passes = [(e.start, e.end) for e in step.episodes if e.kind is EpisodeKind.RECLAIM and e.reason is Reclaim.PASS]
+    for i, ev in enumerate(step.events):
+        if passes and any(a <= i < b for a, b in passes):
+            continue
         if ev.cost:
             cause = Cause.VMM_WALK if ev.__class__ is WalkRef and ev.walker is Walker.VMM else ev.cause
             by[cause] = by.get(cause, 0) + ev.cost
@@ -261,6 +267,10 @@ def host_state_html(host, lang: str = "en") -> str:
              f'style="background:{HOST_STATE_COLOURS[name]};color:#263238;'
              f'border-radius:4px;padding:0 6px;font-weight:600;border:1px solid #90a4ae">{_esc(t("hoststate." + name, lang))}</span>')
     text = t("host.summary", lang, n=free, pct=percent(frac, lang), min_free=min_free)
+    by_threshold = next((s for s, f in (("high", 1.0), ("clear", 0.64), ("soft", 0.32), ("hard", 0.16))
+                         if frac >= f), "low")
+    if by_threshold != name:  # back above a threshold, but not yet by the host's margin
+        text += " " + t("host.held", lang, state=t("hoststate." + name, lang))
     does = t("hostdoes." + name, lang)
     return (f'<div class="host-state" data-state="{name}" data-free="{free}" data-min-free="{min_free}" '
             f'title="{_esc(does)}" style="font-size:0.9rem;color:#37474f;margin:-0.4rem 0 0.4rem 0">'

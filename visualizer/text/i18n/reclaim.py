@@ -44,6 +44,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "({min_free} pages)",
                      "1 Seite frei, {pct} von minFree ({min_free} Seiten)|{n} Seiten frei, {pct} von minFree "
                      "({min_free} Seiten)"),
+    "host.held": ("(still {state}: the host counts itself in a better state only once free memory is a margin "
+                  "above the threshold)",
+                  "(noch {state}: der Host sieht sich erst im besseren Zustand, wenn der freie Speicher eine Spanne "
+                  "über der Schwelle liegt)"),
     "host.bar": ("free memory against minFree; the marks are where the states low, hard, soft and clear begin "
                  "(16, 32, 64 and 100% of minFree)",
                  "freier Speicher im Verhältnis zu minFree; die Striche markieren, wo die Zustände low, hard, soft "
