@@ -1,5 +1,5 @@
 """The app's entry file (``streamlit run Home.py``): the sidebar's pages, named in the session's
-language, at their fixed addresses (/, /Step_through, /Compare, /Costs). The pages are the files
+language, at their fixed addresses (/, /Step_through, /Compare, /Overcommit, /Costs, …). The pages are the files
 in pages/; each sets itself up, so each also runs on its own."""
 from __future__ import annotations
 

@@ -130,10 +130,10 @@ def test_every_literal_key_in_the_code_exists():
 
 def test_the_pages_keep_their_addresses_and_are_all_in_the_navigation():
     assert {p.path for p in ui.PAGES} == {f"pages/{f.name}" for f in (ROOT / "pages").glob("*.py")}
-    assert [p.url_path for p in ui.PAGES] == ["", "Step_through", "Lessons", "Practice", "Compare", "Costs",
-                                              "Glossary", "About"]
+    assert [p.url_path for p in ui.PAGES] == ["", "Step_through", "Lessons", "Practice", "Compare", "Overcommit",
+                                              "Costs", "Glossary", "About"]
     assert [t(p.title, "de") for p in ui.PAGES] == ["Start", "Schritt für Schritt", "Lektionen", "Übungen", "Vergleich",
-                                                   "Kosten", "Glossar", "Über das Modell"]
+                                                   "Überbelegung", "Kosten", "Glossar", "Über das Modell"]
 
 
 # -- the German interface shows no English -----------------------------------------------------------
@@ -239,6 +239,7 @@ def page_texts(at: AppTest) -> list[str]:
     ("pages/7_Glossary.py", {}),
     ("pages/5_Lessons.py", {}),
     ("pages/6_Practice.py", {}),
+    ("pages/8_Overcommit.py", {}),
 ])
 def test_the_german_pages_show_no_english(page, state):
     at = AppTest.from_file(str(ROOT / page), default_timeout=120)

@@ -130,7 +130,7 @@ def test_the_short_summary_names_cycles_its_own_figures_do_not_explain():
     assert T.step_summary(recs[4], "en", short=True).startswith("TLB hit · 3,000 cycles (for the VM switch) ·")
     assert "3.000 Takte (für den VM-Wechsel)" in T.step_summary(recs[4], "de", short=True)
     assert "5,480 cycles (3,000 of them for the VM switch)" in T.step_summary(recs[8], "en", short=True)
-    assert "(davon 3.000.000 für VMM: Hinterlegen, Kopien, Einlagern)" in T.step_summary(recs[11], "de", short=True)
+    assert "(davon 3.000.000 für VMM: Hinterlegen, Kopien, Einlagern, Entpacken)" in T.step_summary(recs[11], "de", short=True)
     first = T.step_summary(recs[0], "en", short=True)  # exits and walks: their own figures say it
     assert "(" not in first.split(" · ")[1], first
     assert T.step_summary(recs[5], "en", short=True).startswith("TLB hit · 0 cycles ·")

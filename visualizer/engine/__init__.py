@@ -13,7 +13,9 @@ ma          machine address: host RAM, shared by all VMs, not contiguous per VM.
             in every mode.
 gpt         the guest OS's page tables, gva → gpa, x86-64 4-level, in guest-physical memory.
 pmap        the VMM's per-VM map gppn → mpn, with page states unmapped / private / shared /
-            swapped (the seed's "shared, unmapped or swapped-out pages").
+            swapped (the seed's "shared, unmapped or swapped-out pages"), and ballooned /
+            compressed where the host reclaims memory (``reclaim``: its memory states by free
+            memory against minFree; sharing scan, balloon, compression, host swap).
 spt         shadow page tables (software MMU): gva → ma, x86-64 format, in machine memory,
             maintained by the VMM from gpt ∘ pmap; the CPU walks these in shadow mode.
 ept         nested page tables (Intel EPT format; AMD NPT): gpa → ma, in machine memory; in

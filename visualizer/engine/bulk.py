@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from .events import (Access, DataAccess, Fault, FaultKind, GuestAction, GuestActionKind as GA, GuestPageFault, Note,
+from .events import (Access, AdUpdate, DataAccess, Fault, FaultKind, GuestAction, GuestActionKind as GA, GuestPageFault, Note,
                      PageState, ShadowRoot, Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, Walker,
                      WalkRef)
 from .memory import PAGE_SHIFT
 from .ops import OP_CODES, Mode, OpKind
 from .paging import EPT, EPT_PS, EPT_R, EPT_W, EPT_X, FRAME_MASK, X86, Translation, walk
 from .pmap import NO_MPN
-from .tlb import PCID_SHIFT, VPID_SHIFT, TlbEntry
+from .tlb import GVPN_MASK, PCID_SHIFT, VPID_SHIFT, TlbEntry
 
 if TYPE_CHECKING:
     from .guest import Process
@@ -87,9 +87,8 @@ class Bulk:
         # keeps falling out of the TLB) is answered from a memo: same translation, same
         # references counted, no walking again.
         if self.cached_walks:
-            # with MMU caches a walk's references depend on the caches' state: no memo, and the
-            # access takes the recorded path (same walk code, same cache fills)
-            return None
+            # with MMU caches a walk's references depend on the caches' state: no memo
+            return self._quiet_cached(vm, proc, gva, access, key)
         mkey = (gva >> PAGE_SHIFT) | proc.pcid << PCID_SHIFT | vm.vpid << VPID_SHIFT | _ACCESS_BITS[access]
         m = self.m
         memo = self.memo.get(mkey)
@@ -152,6 +151,54 @@ class Bulk:
         if ad_set:
             self.gen += 1  # the tables changed: earlier answers may be stale
         self.memo[mkey] = (self.gen, entry, refs)
+        return entry, refs
+
+    def _quiet_cached(self, vm: "Vm", proc: "Process", gva: int, access: Access, key: int):
+        """With MMU caches: the recorded path's own walk (the same code, the same cache lookups and
+        fills), keeping only its references. Where it does not end quietly, the caches are put back
+        as they were (their contents and LRU order) and the access takes the recorded path, which
+        walks again from the same state."""
+        m = self.m
+        tlb = m.tlb
+        saved = tlb.caches.copy()
+        evs: list = []
+        tag = key & ~GVPN_MASK
+        mode = m.mode
+        gppn = None
+        if mode is Mode.NESTED:
+            t, gppn = m.mmu.walk2d(vm, proc, gva, access, evs, tag)
+            ok = t.__class__ is not Fault and t.level == 1
+        elif mode is Mode.SHADOW:
+            t = m.mmu.walk1d(vm.shadow_root << PAGE_SHIFT, gva, access, Stage.SHADOW, tag, evs)
+            ok = t.__class__ is not Fault and t.level == 1
+            if ok:
+                gppn = m.shadow.leaf_gppn[t.leaf_slot][1]
+        else:
+            mpns = vm.pmap.mpn
+
+            def to_ma(gpa: int, level: int):
+                mpn = mpns[gpa >> PAGE_SHIFT]
+                return _NOT_RESIDENT if mpn == NO_MPN else (mpn << PAGE_SHIFT) | (gpa & 0xFFF)
+            t = m.mmu.walk1d(proc.cr3, gva, access, Stage.GUEST, tag, evs, to_ma)
+            ok = t.__class__ is not Fault and t.level == 1
+            if ok:
+                gppn = t.address >> PAGE_SHIFT
+                st = vm.pmap.state[gppn]
+                ok = st is PageState.PRIVATE or (st is PageState.SHARED and access is not Access.WRITE)
+                if ok:
+                    t = t._replace(address=(mpns[gppn] << PAGE_SHIFT) | (gva & 0xFFF))
+        if not ok:
+            tlb.caches = saved
+            self.gen += 1  # a failed walk may have set A bits on the way
+            return None
+        refs = 0
+        for e in evs:
+            if e.__class__ is WalkRef:
+                refs += 1
+            elif e.__class__ is AdUpdate:
+                self.gen += 1
+        entry = TlbEntry(t.address >> PAGE_SHIFT, t.writable, t.dirty, t.executable, gppn)
+        tlb.insert(key, entry)
         return entry, refs
 
     def run(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:

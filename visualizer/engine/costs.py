@@ -51,7 +51,8 @@ COSTS: tuple[CostInfo, ...] = (
              "times slower than they decompress). Charged to a VM only while it waits for it.", estimate=True),
     CostInfo("swap_out", 3000000, "Writing a page out to disk",
              "Estimate: like a swap-in (milliseconds). Charged to a VM only while it waits for it (the host "
-             "blocking it in the low state, or the guest paging out to free a frame).", estimate=True),
+             "blocking it in the low state); other writes, the host's and the guest's own page-outs, go out in "
+             "the background — what a VM waits for is reading a page back.", estimate=True),
     CostInfo("share_scan", 4000, "Hashing one page for the sharing scan",
              "Estimate: a 64-bit hash of 4 KiB. Background work of the host: not charged to a VM.",
              estimate=True),

@@ -330,7 +330,9 @@ class GuestOS:
                     self.disk[n] = (self.port.kernel_page(self, frame, events), e & ~FRAME_MASK & ~A)
                     swap_pte = (n << PAGE_SHIFT) | SWAP_PTE
                     self.port.kernel_write(self, slot, swap_pte, events)
-                    events.append(GuestAction(GA.SWAP_OUT, frame, f"gVA 0x{gva:x} → slot {n}", self.costs.swap_out,
+                    # the write goes out in the background (Linux writes swap asynchronously): what the
+                    # guest waits for is reading a page back, as with the host's swapping
+                    events.append(GuestAction(GA.SWAP_OUT, frame, f"gVA 0x{gva:x} → slot {n}", 0,
                                               gva=gva, process=proc.name))
                     self.lru.pop(key, None)
                     self.port.invalidate_page(self, gva, events)

@@ -10,7 +10,7 @@ One module per page or topic holds its entries, ``key: (english, german)``:
 :mod:`.app` (app, home, navigation, about), :mod:`.step` (step page, op names),
 :mod:`.narration`, :mod:`.diagram`, :mod:`.tables`, :mod:`.compare`, :mod:`.costs`,
 :mod:`.errors`, :mod:`.walk` (MMU caches, walk grid), :mod:`.learn_concepts` (the why of each
-event, glossary), :mod:`.learn_lessons` (lessons, predict mode), :mod:`.learn_exercises` (Practice), :mod:`.export` (exported files). A key lives in exactly one module.
+event, glossary), :mod:`.learn_lessons` (lessons, predict mode), :mod:`.learn_exercises` (Practice), :mod:`.export` (exported files), :mod:`.overcommit` (the Overcommit page). A key lives in exactly one module.
 
 ``t(key, lang, **values)`` is the only lookup:
 
@@ -30,12 +30,12 @@ from types import MappingProxyType
 from typing import Mapping, Optional
 
 from . import (app, compare, costs, diagram, errors, export, learn_concepts, learn_exercises, learn_lessons,
-               narration, reclaim, step, tables, walk)
+               narration, overcommit, reclaim, step, tables, walk)
 
 LANGS = ("en", "de")
 LANG_NAMES = {"en": "English", "de": "Deutsch"}
 MODULES = (app, step, narration, reclaim, diagram, tables, compare, costs, errors, walk, learn_concepts, learn_lessons,
-           learn_exercises, export)
+           learn_exercises, export, overcommit)
 
 
 def _merge() -> Mapping[str, tuple[str, str]]:

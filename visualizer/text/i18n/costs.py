@@ -95,8 +95,9 @@ COSTS_DE: dict[str, tuple[str, str]] = {
                  "während sie darauf wartet."),
     "swap_out": ("Eine Seite auf die Platte schreiben",
                  "Schätzung: wie ein Einlagern (Millisekunden). Einer VM nur angerechnet, während sie darauf "
-                 "wartet (der Host blockiert sie im Zustand low, oder der Gast lagert aus, um einen "
-                 "Seitenrahmen frei zu bekommen)."),
+                 "wartet (der Host blockiert sie im Zustand low); andere Schreibvorgänge, das Auslagern des Hosts "
+                 "und das eigene des Gasts, laufen im Hintergrund — worauf eine VM wartet, ist das Zurücklesen "
+                 "einer Seite."),
     "share_scan": ("Eine Seite für den Scan der gemeinsamen Nutzung hashen",
                    "Schätzung: ein 64-Bit-Hash über 4 KiB. Hintergrundarbeit des Hosts: keiner VM angerechnet."),
 }
