@@ -17,9 +17,11 @@ machine row shows the frames in use, centred under the VMs — or, given :func:`
 frame a whole run draws, in both modes), keeps each frame in one place for the whole run.
 
 :func:`figure` composes the picture from parts, one function each, in the manner of
-python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page),
-:func:`gva_row` over it, :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
-then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`ma_slot_box`),
+python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page,
+:func:`reclaimed_page` for one the host ballooned or compressed), :func:`gva_row` over it (with
+:func:`disk_page` for a page the guest paged out to its own disk), :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
+then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`zcache_frame` for a
+frame of a compression cache, :func:`ma_slot_box`),
 :func:`row_names` and :func:`ma_captions`; then :func:`edges` (:func:`arrow_tips`,
 :func:`arrow_path`, :func:`arrow_style`, :func:`arrow_title`); last the text fitting
 (:func:`fit_text`, :func:`fitted`). Each reads a :class:`Scene` and returns what it placed.
