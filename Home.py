@@ -7,5 +7,5 @@ from visualizer.app import ui
 
 # the language decides the page names; the page itself reports a bad ?lang= value
 lang = ui.language([])
-ui.page_config(lang, "nav.home", ":material/memory:", entry=True)
+ui.page_config(lang, "nav.home", entry=True)
 ui.navigation(lang).run()

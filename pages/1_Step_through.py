@@ -23,7 +23,7 @@ from visualizer.render.svg import LayoutError, fitted, layout_program, render, s
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.step", ":material/footprint:", initial_sidebar_state="collapsed")
+ui.page_config(lang, "nav.step", initial_sidebar_state="collapsed")
 scenario = ui.scenario(messages, lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
 BOTH = "both"  # the side-by-side view: shadow and nested at the same step

@@ -23,7 +23,7 @@ from visualizer.text.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.compare", ":material/compare_arrows:")
+ui.page_config(lang, "nav.compare")
 active = ui.scenario(messages, lang)
 ui.language_switch(lang)
 ui.write_params(lang=lang)

@@ -11,7 +11,7 @@ from visualizer.text.i18n import number, t
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.costs", ":material/payments:")
+ui.page_config(lang, "nav.costs")
 ui.language_switch(lang)
 ui.write_params(lang=lang)
 DEFAULTS = CostTable()
