@@ -70,9 +70,11 @@ if "step" in link:
     raw = link["step"].strip()
     target = ui.link_number(raw, sess.total)
     if target is None:
-        # a whole number beyond the end shows the end; anything else ("²", "١٢", 5,000 digits) stays put
-        target = sess.total if raw.isascii() and raw.isdigit() else sess.step
-        messages.append(t("err.step", lang, value=plain(link["step"]), last=sess.total, fallback=target))
+        # a whole number beyond the end shows the end; anything else ("²", "١٢", "-3") stays put
+        beyond = raw.isascii() and raw.isdigit()
+        target = sess.total if beyond else sess.step
+        messages.append(t("err.step_range" if beyond else "err.step", lang, value=plain(link["step"], 24),
+                          last=sess.total, fallback=target))
     try:
         sess.goto(target)
     except StepError as exc:
@@ -581,7 +583,6 @@ def step_view() -> None:
                            on_click="ignore", icon=":material/download:", disabled=upto == 0,
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
         downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
-        st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),

@@ -11,13 +11,16 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "Das Übungsszenario „{value}“ im Link gibt es auf der Übungsseite nicht "
                               "(exercise:ART:SEED:N — ART eine von {kinds}; SEED eine ganze Zahl von 0 bis {seed}; "
                               "N von 1 bis {n}); gezeigt wird „{fallback}“."),
-    "err.mode": ("Unknown mode “{value}” in the link (shadow or nested); showing {fallback}.",
-                 "Unbekannter Modus „{value}“ im Link (shadow oder nested); gezeigt wird {fallback}."),
+    "err.mode": ("Unknown mode “{value}” in the link (shadow, nested or both); showing {fallback}.",
+                 "Unbekannter Modus „{value}“ im Link (shadow, nested oder both); gezeigt wird {fallback}."),
     "err.jump": ("Step {value} is beyond the last step ({last}); showing step {fallback}.",
                  "Schritt {value} liegt hinter dem letzten Schritt ({last}); gezeigt wird Schritt {fallback}."),
     "err.step": ("Step “{value}” in the link is not a whole number from 0 to {last}; showing step {fallback}.",
                  "Schritt „{value}“ im Link ist keine ganze Zahl von 0 bis {last}; gezeigt wird Schritt "
                  "{fallback}."),
+    "err.step_range": ("Step {value} in the link is beyond the last step ({last}); showing step {fallback}.",
+                       "Schritt {value} im Link liegt hinter dem letzten Schritt ({last}); gezeigt wird Schritt "
+                       "{fallback}."),
     "err.lang": ("Unknown language “{value}” in the link (en or de); showing English.",
                  "Unbekannte Sprache „{value}“ im Link (en oder de); gezeigt wird Englisch."),
     "err.gva": ("“{value}” is not a guest-virtual address: write a hex address below 0x800000000000, e.g. "

@@ -59,7 +59,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "export needs Graphviz (`dot`).",
                        "Graphviz ist auf diesem Server nicht installiert: Die Anwendung zeichnet das "
                        "Diagramm selbst. Der PNG-Export braucht Graphviz (`dot`)."),
-    "step.drawn_by": ("SVG drawn by {engine}", "SVG gezeichnet von {engine}"),
     "step.fit": ("Fit to width", "An Breite anpassen"),
     "step.hidden_pages": ("{n} more pages are not drawn (the diagram shows at most {cap} per row).",
                           "{n} weitere Seiten sind nicht gezeichnet (höchstens {cap} pro Zeile)."),
