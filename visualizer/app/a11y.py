@@ -31,6 +31,8 @@ export default function(component) {
   window.__esxiA11y = d;
   if (window.__esxiA11yOn) { window.__esxiA11yRun && window.__esxiA11yRun(); return; }
   window.__esxiA11yOn = true;
+  // the machine's pages and places (not the row names, gaps or the caption, which are drawn as nodes too)
+  const PAGE = 'g.node.page, g.node.slot';
   const rowOf = (g) => { const r = g.getBoundingClientRect(); return r.top + r.height / 2; };
   const colOf = (g) => { const r = g.getBoundingClientRect(); return r.left + r.width / 2; };
   const label = (g) => {
@@ -51,13 +53,13 @@ export default function(component) {
   };
   const show = (box, g) => {
     const p = panelOf(box);
-    box.querySelectorAll('g.node.picked').forEach(n => n.classList.remove('picked'));
+    box.querySelectorAll('g.picked').forEach(n => n.classList.remove('picked'));
     if (!g) { p.textContent = ''; p.classList.remove('on'); return; }
     g.classList.add('picked');
     p.textContent = label(g);
     p.classList.add('on');
   };
-  const pages = (box) => [...box.querySelectorAll('svg g.node')];
+  const pages = (box) => [...box.querySelectorAll('svg :is(' + PAGE + ')')];
   const rows = (box) => {
     // pages whose centres lie within a few pixels of each other form a row (top to bottom)
     const all = pages(box).map(g => ({g, y: rowOf(g), x: colOf(g)})).sort((a, b) => a.y - b.y || a.x - b.x);
@@ -80,14 +82,14 @@ export default function(component) {
     const box = ev.currentTarget;
     const keys = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'Enter', ' ', 'Escape'];
     if (!keys.includes(ev.key)) return;
-    const g = ev.target.closest && ev.target.closest('g.node');
+    const g = ev.target.closest && ev.target.closest(PAGE);
     ev.preventDefault();
     ev.stopPropagation();  // the diagram's keys do not also step the page
     if (ev.key === 'Escape') { show(box, null); window.__esxiFocusId = null; box.focus(); return; }
     const rs = rows(box);
     if (!rs.length) return;
     if (!g) {  // from the diagram itself: the current access's page, else the first page
-      const cur = box.querySelector('svg g.node.current');
+      const cur = box.querySelector('svg g.node.page.current');
       go(box, cur || rs[0][0].g);
       return;
     }
@@ -105,7 +107,7 @@ export default function(component) {
     } else show(box, g);  // Enter or Space: say it again
   };
   const onTap = (ev) => {
-    const g = ev.target.closest && ev.target.closest('g.node');
+    const g = ev.target.closest && ev.target.closest(PAGE);
     if (!g) return;
     const box = g.closest('.esxi-diagram');
     window.__esxiFocusId = g.id;
@@ -119,12 +121,12 @@ export default function(component) {
       if (!svg || box.dataset.a11y === '1') return;
       box.dataset.a11y = '1';
       const name = svg.getAttribute('aria-label') || '';
-      const n = svg.querySelectorAll('g.node').length;
+      const n = pages(box).length;
       box.tabIndex = 0;
       box.setAttribute('role', 'group');
       box.setAttribute('aria-label', (name ? name + ' — ' : '') + (text.diagram || '').replace('{n}', n));
       svg.setAttribute('role', 'group');  // not an image: its pages are reached one by one
-      svg.querySelectorAll('g.node').forEach(g => {
+      pages(box).forEach(g => {
         g.setAttribute('tabindex', '-1');
         g.setAttribute('role', 'img');
         g.setAttribute('aria-label', label(g));
