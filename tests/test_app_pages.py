@@ -157,7 +157,7 @@ def test_deep_link_reproduces_the_view():
 
 @pytest.mark.parametrize("params, needle, step", [
     ({"step": "abc"}, "“abc”", 0),
-    ({"step": "999"}, "“999”", 14),
+    ({"step": "999"}, "Step 999 in the link is beyond the last step (14)", 14),
     ({"step": "-3"}, "“\\-3”", 0),  # shown as Markdown: the escaped minus renders as "-"
     ({"mode": "turbo", "step": "3"}, "“turbo”", 3),
     ({"scenario": "no-such", "step": "2"}, "“no-such”", 2),
