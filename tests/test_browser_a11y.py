@@ -193,3 +193,51 @@ def test_every_control_has_a_name_and_axe_finds_no_label_or_contrast_problem(ser
         for v in result.response["violations"]:
             problems += [f"{path}: axe {v['id']}: {n['html'][:120]}" for n in v["nodes"]]
     assert not problems, "\n".join(problems)
+
+
+def test_a_reload_and_a_copied_link_show_the_same_work(server, browser, page):
+    def state(pg) -> dict:
+        score = pg.locator(".predict-score").first
+        return {"right": score.get_attribute("data-right"), "asked": score.get_attribute("data-asked"),
+                "step": pg.locator(".esxi-diagram").first.get_attribute("data-step"),
+                "verdicts": pg.locator(".st-key-predict_results .q-result").count(),
+                "added": pg.locator("code").filter(has_text="0x7000").count()}
+
+    open_page(page, server, "/Step_through?scenario=esxi-figure&mode=shadow&step=4&predict=1&lang=en")
+    page.locator("#esxi-step").click()
+    settle(page)
+    page.locator(".st-key-predict_box [role=radiogroup]").first.locator("label").first.click()
+    settle(page)
+    page.locator(".st-key-predict_reveal button").click()
+    settle(page)
+    page.wait_for_selector('.esxi-diagram[data-step="5"]')
+    answered = state(page)
+    assert answered["asked"] == "1" and answered["verdicts"] >= 2 and "answers=" in page.url
+    page.reload()
+    settle(page)
+    assert state(page) == answered  # the score and the verdicts of this step
+    # an added access: a read of VM1/p1 0x7000 after step 5
+    page.locator(".st-key-acc_gva input").fill("0x7000")
+    page.locator(".st-key-acc_submit button").click()
+    settle(page)
+    page.wait_for_selector('.esxi-diagram[data-step="6"]')
+    before = state(page)
+    assert before["asked"] == "1" and before["added"] and "added=5.r.0.7000" in page.url
+    page.reload()
+    settle(page)
+    assert state(page) == before
+    other = browser.new_context(viewport={"width": 1366, "height": 650}).new_page()  # the link sent to someone
+    other.goto(page.url)
+    settle(other)
+    assert state(other) == before
+    other.context.close()
+    # a changed cost
+    open_page(page, server, "/Costs?lang=en")
+    box = page.locator(".st-key-_cost-walk_ref input")
+    box.fill("200")
+    box.press("Enter")
+    settle(page)
+    assert "cost.walk_ref=200" in page.url
+    page.reload()
+    settle(page)
+    assert page.locator(".st-key-_cost-walk_ref input").input_value() == "200"
