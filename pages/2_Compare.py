@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from visualizer.app import compare_link as L
-from visualizer.app import ui
+from visualizer.app import state_link, ui
 from visualizer.engine import compare as C
 from visualizer.engine import inputs, traceio
 from visualizer.engine.costs import CostTable
@@ -23,7 +23,7 @@ from visualizer.text.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.compare", ":material/compare_arrows:")
+ui.page_config(lang, "nav.compare")
 active = ui.scenario(messages, lang)
 ui.language_switch(lang)
 ui.write_params(lang=lang)
@@ -108,6 +108,12 @@ for k, v in MACHINE_DEFAULTS.items():
 for problem in L.apply_link(ui.incoming(L.link_names()), S, kinds=KINDS, programs=program_names()):
     st.warning(t("cmp.link.bad", lang, name=plain(problem.name, 40), value=plain(problem.value, 80),
                  expected=t(problem.expected, lang, **problem.values)))
+# the costs changed on the Costs page are in this page's link too (cost.walk_ref=200)
+S["cost_overrides"], cost_problems = state_link.read_costs(ui.incoming(state_link.cost_names()),
+                                                          S.get("cost_overrides", {}))
+for problem in cost_problems:
+    st.warning(t("link.err.cost", lang, name=problem.fields["name"], value=plain(problem.fields["value"], 40),
+                 limit=number(problem.fields["limit"], lang)))
 for k in list(S):
     if isinstance(k, str) and k.startswith(("cmp.m.", "cmp.p.")) or k in ("cmp.seed", "cmp.program"):
         S["_" + k] = S[k]
@@ -247,7 +253,7 @@ with st.container(border=True):
         except StreamlitAPIException:  # the page run on its own, outside the app
             st.caption(t("cmp.costs.edit", lang) + ": pages/3_Costs.py")
 
-ui.write_params(**L.link_of(S))  # the address bar is a link to this comparison
+ui.write_params(**L.link_of(S), **state_link.cost_params(S.get("cost_overrides", {})))  # a link to this comparison
 for e in errors:
     st.error(e)
 if trace is None:
