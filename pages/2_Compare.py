@@ -176,7 +176,7 @@ with st.container(border=True):
                     # parsed in a child process (lower priority, memory-limited): the server's
                     # thread only waits, so stepping sessions keep the CPU
                     loaded = run_isolated(inputs.read_upload, up.getvalue(), up.name, max_bytes=APP_TRACE_BYTES,
-                                          max_rows=APP_TRACE_ROWS)
+                                          max_rows=APP_TRACE_ROWS, poll=ui.yield_check)
                     # the trace lives in the server-wide store (a byte budget over all sessions)
                     token = ui.upload_store().put(up.name, loaded.format, loaded.trace,
                                                   loaded.scenario.config if loaded.scenario else None,

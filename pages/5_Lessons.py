@@ -7,7 +7,8 @@ import re
 
 import streamlit as st
 
-from visualizer.app import downloads, ui
+from visualizer import executor
+from visualizer.app import budget, downloads, ui
 from visualizer.app.session import StepError, step_error_text
 from visualizer.learn import lessons as L
 from visualizer.learn import questions as Q
@@ -15,7 +16,7 @@ from visualizer.render import figure as F
 from visualizer.text import narrate as N
 from visualizer.render import tables as T
 from visualizer.learn.html import result_html
-from visualizer.text.i18n import percent, t
+from visualizer.text.i18n import number, percent, t
 from visualizer.text.plain import plain
 from visualizer.render.svg import sized
 
@@ -179,13 +180,17 @@ def on_upload() -> None:
         S["_lesson_error"] = t("lesson.err.utf8", lg)
         return
     try:
-        les = L.load_lesson_text(text, f.name.rsplit(".", 1)[0] or "lesson")
-        L.check_answers(les)
+        # read and checked in a worker (memory- and time-limited, stopped with the session)
+        les = ui.run_task(executor.Task(budget.load_lesson_checked, (text, f.name.rsplit(".", 1)[0] or "lesson")))
+    except budget.ScenarioTooLarge as exc:
+        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=t(
+            "err.scenario_budget", lg, need=exc.need >> 20, limit=exc.limit >> 20, ops=number(exc.ops, lg)))
+        return
     except (L.LessonError, ValueError, OverflowError) as exc:
         S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=plain(exc))
         return
-    except (RecursionError, MemoryError):
-        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error="-")
+    except (RecursionError, MemoryError, executor.JobError):
+        S["_lesson_error"] = t("lesson.err.invalid", lg, name=plain(f.name), error=t("err.upload_shape", lg))
         return
     S["lesson_upload"] = les
     S["lesson_name"] = CUSTOM

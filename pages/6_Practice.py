@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 import streamlit as st
 
-from visualizer.app import downloads, ui
+from visualizer import executor
+from visualizer.app import budget, downloads, ui
 from visualizer.learn import exercises as X
 from visualizer.learn.exercise_sheet import html_sheet as sheet_html
 from visualizer.text.i18n import t
@@ -27,9 +29,28 @@ PRESENT_KEYS = {"ArrowRight": "pxp_next", "PageDown": "pxp_next", " ": "pxp_next
                 "PageUp": "pxp_prev", "r": "pxp_reveal", "R": "pxp_reveal", "Enter": "pxp_reveal"}
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def exercise_set(seed: int, kinds: tuple, count: int) -> list:
-    return X.generate(seed, kinds, count)
+class Item(NamedTuple):
+    """One exercise of the set, before it is made (what its result is filed under)."""
+
+    seed: int
+    index: int
+    kind: str
+
+
+def exercise_set(seed: int, kinds: tuple, count: int) -> list[Item]:
+    """The set's exercises by kind, unmade: a set of 200 costs nothing until one is shown."""
+    return [Item(seed, i, k) for i, k in enumerate(X.set_kinds(seed, kinds, count))]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def exercise(seed: int, index: int, kind: str) -> X.Exercise:
+    """One exercise, made when it is shown (tens of milliseconds), kept by its value for all."""
+    return X.make(kind, seed, index)
+
+
+def make_sheet(seed: int, kinds: tuple, count: int, lg: str, command: str) -> str:
+    """The set on paper with its answer key (every exercise made: run in a worker)."""
+    return sheet_html(X.generate(seed, kinds, count), seed, lg, command)
 
 
 def sheet_command(lg: str) -> str:
@@ -184,7 +205,7 @@ def score_text() -> str:
     return t("ex.page.score", lang, right=sum(mine), n=len(mine))
 
 
-ex = exs[S["px.i"]]
+ex = exercise(*exs[S["px.i"]])
 position = t("ex.page.position", lang, i=S["px.i"] + 1, n=len(exs))
 
 
@@ -399,7 +420,11 @@ with st.expander(t("ex.page.scenario", lang)):
                        key="px_dl", on_click="ignore", icon=":material/download:")
 
 with st.expander(t("exp.sheet", lang), icon=":material/print:"):  # the set on paper, with the answer key
-    downloads.sheet(sheet_html(exs, S["px.seed"], lang, sheet_command(lang)), f"exercises-seed{S['px.seed']}-{lang}", lang)
+    # the whole set is made when the sheet is asked for, in a worker (bounded in memory and time)
+    sheet_task = executor.Task(make_sheet, (S["px.seed"], tuple(S["px.kinds"]), S["px.count"], lang, sheet_command(lang)),
+                               cpu=budget.TASK_CPU_SECONDS)
+    downloads.sheet(lambda: executor.default().submit(sheet_task).result(), f"exercises-seed{S['px.seed']}-{lang}",
+                    lang)
 
 ui.write_params(seed=S["px.seed"], kind=kind_param(), count=S["px.count"], q=S["px.i"] + 1, lang=lang,
                 present=None, done=done_param())

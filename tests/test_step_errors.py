@@ -24,6 +24,8 @@ process = "p1"
 accesses = 200
 pages = 200
 stride = 4096
+[reclaim]
+enabled = false  # the host does not reclaim: the machine runs out
 """
 
 

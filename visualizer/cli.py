@@ -1,9 +1,10 @@
-"""Command line: ``python -m visualizer scenarios | run | dump | exercises | export`` (see README)."""
+"""Command line: ``python -m visualizer scenarios | run | dump | exercises | export | serve`` (see README)."""
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -91,15 +92,18 @@ def cmd_run(args, out) -> int:
             f = open(args.csv, "w", newline="", encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write CSV file '{args.csv}': {exc.strerror}") from None
-        with f:
-            w = csv.writer(f)
-            w.writerow(fields)
-            for i in range(len(trace)):
-                op = trace[i]
-                st = machine.execute(op, i)
-                w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
-                            st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles,
-                            st.vmm_walk_refs])
+        try:
+            with f:
+                w = csv.writer(f)
+                w.writerow(fields)
+                for i in range(len(trace)):
+                    op = trace[i]
+                    st = machine.execute(op, i)
+                    w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
+                                st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles,
+                                st.vmm_walk_refs])
+        except OSError as exc:  # a full disk, a device that takes nothing (/dev/full)
+            raise UsageError(f"cannot write CSV file '{args.csv}': {exc.strerror or exc}") from None
     else:
         machine.run_bulk(trace)
     if args.json:
@@ -245,6 +249,31 @@ def cmd_export(args, out) -> int:
     return 0
 
 
+def _replicas(value: str) -> int:
+    from .serve import MAX_REPLICAS
+    n = _steps(value)
+    if not 1 <= n <= MAX_REPLICAS:
+        raise argparse.ArgumentTypeError(f"{n} is not from 1 to {MAX_REPLICAS}")
+    return n
+
+
+def _port(value: str) -> int:
+    n = _steps(value)
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{n} is not a port (1 to 65535)")
+    return n
+
+
+def cmd_serve(args, out) -> int:
+    from .serve import serve
+    try:
+        return serve(args.replicas, args.address, args.port, out)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except RuntimeError as exc:
+        raise UsageError(f"could not start the servers: {exc}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m visualizer", description="ESXi memory-virtualization engine.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -294,11 +323,50 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--pdf", action="store_true", help="write the handout as PDF (needs Chromium)")
     e.add_argument("--trace", metavar="FILE", help="CSV or Valgrind lackey trace replacing the scenario's trace")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    v = sub.add_parser("serve", help="serve the app from N Streamlit replicas behind HAProxy",
+                       description="Serve the app from N Streamlit processes behind HAProxy (installed separately), "
+                                   "each browser kept on one replica by a cookie. Ctrl-C stops them all.")
+    v.add_argument("--replicas", type=_replicas, default=2, help="Streamlit processes (default 2: one per core)")
+    v.add_argument("--port", type=_port, default=8501, help="the port browsers connect to (default 8501)")
+    v.add_argument("--address", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     return p
+
+
+class OutputError(Exception):
+    """The standard output could not be written."""
+
+
+def _quiet_stdout() -> None:
+    """After a failed write to standard output: what is still buffered goes nowhere (else the
+    interpreter's own flush at exit fails again and prints a traceback)."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Optional[list[str]] = None, out=None) -> int:
     out = out or sys.stdout
+    if out is None:  # started with standard output closed
+        sys.stderr.write("error: cannot write the output: standard output is closed\n")
+        return 2
+    try:
+        code = _main(argv, out)
+        out.flush()  # buffered output fails here, not at exit
+        return code
+    except BrokenPipeError:  # a reader that stopped early (| head): not an error
+        _quiet_stdout()
+        return 0
+    except OSError as exc:
+        _quiet_stdout()
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        return 2
+
+
+def _main(argv: Optional[list[str]], out) -> int:
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "base", None):
@@ -313,6 +381,8 @@ def main(argv: Optional[list[str]] = None, out=None) -> int:
             return cmd_exercises(args, out)
         if args.command == "export":
             return cmd_export(args, out)
+        if args.command == "serve":
+            return cmd_serve(args, out)
         return cmd_dump(args, out)
     except (UsageError, ScenarioError, OutOfMemory) as exc:
         sys.stderr.write(f"error: {_one_line(exc)}\n")
@@ -323,6 +393,4 @@ def main(argv: Optional[list[str]] = None, out=None) -> int:
     except (RecursionError, MemoryError) as exc:
         sys.stderr.write(f"error: the input is too large or nested too deeply ({type(exc).__name__})\n")
         return 2
-    except BrokenPipeError:
-        return 0
 

@@ -59,10 +59,11 @@ def lesson_page(lesson, lang: str) -> None:
              lambda pdf: t("exp.lesson_handout_help", lang), "dl_lesson")
 
 
-def sheet(html: str, stem: str, lang: str) -> None:
-    """Practice's printable sheet (the same machinery: HTML, and PDF where Chromium is)."""
-    st.download_button(t("exp.sheet_download", lang), html.encode("utf-8"), f"{stem}.html", "text/html",
-                       key="px_sheet_html", on_click="ignore", icon=":material/print:")
+def sheet(html: Callable[[], str], stem: str, lang: str) -> None:
+    """Practice's printable sheet (the same machinery: HTML, and PDF where Chromium is), made only
+    when a button is pressed (a set of 200 exercises is seconds of work)."""
+    st.download_button(t("exp.sheet_download", lang), _safe(lambda: html().encode("utf-8"), lang), f"{stem}.html",
+                       "text/html", key="px_sheet_html", on_click="ignore", icon=":material/print:")
     if E.chromium() is not None:
-        st.download_button(t("exp.sheet_download_pdf", lang), _safe(lambda: E.to_pdf(html), lang), f"{stem}.pdf",
+        st.download_button(t("exp.sheet_download_pdf", lang), _safe(lambda: E.to_pdf(html()), lang), f"{stem}.pdf",
                            "application/pdf", key="px_sheet_pdf", on_click="ignore", icon=":material/picture_as_pdf:")

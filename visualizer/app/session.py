@@ -26,16 +26,17 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..engine import EngineError, Machine, Mode, Op, OpKind, OutOfMemory, Scenario, Step, Trace
-from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES
+from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES, MemoryBudgetExceeded
 from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
+from ..executor import JobError, Task
 
 CHECKPOINT_BYTES = 64 << 20
 """Memory budget of one timeline's checkpoints, in bytes as :func:`machine_bytes` counts them
 (the frames a machine has written, not what it declares): a machine that has touched 4 MiB gets
 16 checkpoints, so a jump replays at most 1/16 of the trace (on the bulk path). Past the budget
 a timeline keeps every other checkpoint and doubles the distance."""
-SERVER_CHECKPOINT_BYTES = 768 << 20
+SERVER_CHECKPOINT_BYTES = 512 << 20
 """Memory budget of all timelines' checkpoints in this process (a classroom server): past it, the
 least recently used timelines lose their checkpoints (all but the boot state; they replay from
 there, slower but the same)."""
@@ -45,6 +46,15 @@ MODES = (Mode.SHADOW, Mode.NESTED)
 """The modes the step page offers (native has no VMM to show)."""
 LOG_CAP = 2000
 """The event-log export covers at most this many steps (the last ones up to the current step)."""
+INLINE_OPS = 2_000
+"""A timeline with a runner (the app's executor) runs longer stretches — precomputing, a jump
+that replays more operations than this — in a worker process: bounded, and stopped when the
+viewer leaves; shorter ones run here (a worker costs a fork and the pickled result; 2,000
+operations that each fault take about 0.4 s of the server's one interpreter)."""
+FIND_STRETCH = 4096
+"""Operations a precompute runs at once on the bulk path (see :meth:`Timeline._advance`)."""
+Runner = Callable[[Task], object]
+"""Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
 
 class StepError(Exception):
@@ -53,6 +63,9 @@ class StepError(Exception):
 
     - ``"memory"``: machine memory is exhausted (:class:`~visualizer.engine.OutOfMemory`);
     - ``"input"``: the operation is not valid here (a ``ValueError``: an unknown VM or process…);
+    - ``"budget"``: the run would go past what one session may use on a class server (its
+      machine's frame budget, :class:`~visualizer.engine.memory.MemoryBudgetExceeded`, or a
+      worker's memory or CPU-time limit, :class:`~visualizer.executor.JobError`);
     - ``"bug"``: anything else — the engine broke a rule of its own (:class:`EngineError`, or an
       exception nobody expected), told as a bug with what to report.
     """
@@ -61,9 +74,20 @@ class StepError(Exception):
         super().__init__(message)
         self.kind = kind
 
+    def __reduce__(self):  # pickles with its kind (it comes back from a worker)
+        return (StepError, (str(self), self.kind))
+
+    @property
+    def over_budget(self) -> bool:
+        return self.kind == "budget"
+
     @classmethod
     def of(cls, exc: BaseException, prefix: str = "") -> "StepError":
-        if isinstance(exc, OutOfMemory):
+        if isinstance(exc, StepError):
+            return cls(prefix + str(exc), exc.kind)
+        if isinstance(exc, (MemoryBudgetExceeded, JobError, MemoryError)):
+            kind = "budget"
+        elif isinstance(exc, OutOfMemory):
             kind = "memory"
         elif isinstance(exc, ValueError) and not isinstance(exc, EngineError):
             kind = "input"
@@ -79,6 +103,10 @@ def step_error_text(err: BaseException, lang: str) -> str:
     from ..text.i18n import t
     if not isinstance(err, StepError):
         err = StepError.of(err)
+    if err.kind == "budget":
+        from .budget import MACHINE_BYTES, TASK_CPU_SECONDS
+        from ..text.i18n import number
+        return t("err.session_budget", lang, mib=MACHINE_BYTES >> 20, cpu=number(int(TASK_CPU_SECONDS), lang))
     key = {"memory": "err.out_of_memory", "bug": "err.engine_bug"}.get(err.kind, "err.engine")
     return t(key, lang, error=str(err))
 
@@ -143,7 +171,9 @@ class Timeline:
     """
 
     def __init__(self, config: MachineConfig, mode: Mode, trace: Trace, *,
-                 base: Optional["Timeline"] = None, shared: int = 0, every: Optional[int] = None):
+                 base: Optional["Timeline"] = None, shared: int = 0, every: Optional[int] = None,
+                 budget: Optional[int] = None, runner: Optional[Runner] = None,
+                 start: Optional[tuple[int, Machine]] = None, ledger: Optional["CheckpointLedger"] = None):
         self.config = config
         self.mode = mode
         self.trace = trace
@@ -156,21 +186,29 @@ class Timeline:
         """Steps that can be reached (less than the trace where an operation fails)."""
         self.error: Optional[StepError] = None
         """Why the trace stops at ``limit`` (None: it does not)."""
+        self.runner = runner if runner is not None else (base.runner if base is not None else None)
         if base is not None:
             self.checkpoints = {k: m for k, m in base.checkpoints.items() if k <= shared}
             if base.limit < shared:
                 self.limit, self.error = base.limit, base.error
+        elif start is not None:
+            self.checkpoints[start[0]] = start[1]
         else:
-            self.checkpoints[0] = Machine(config, mode)
+            boot = Machine(config, mode)
+            boot.mem.budget = budget
+            self.checkpoints[0] = boot
         self.every = every or (base.every if base is not None else
-                               checkpoint_every(len(trace), machine_bytes(self.checkpoints[0])))
-        LEDGER.register(self)
+                               checkpoint_every(len(trace), machine_bytes(self.checkpoints[min(self.checkpoints)])))
+        self.ledger = ledger or LEDGER
+        self.ledger.register(self)
 
     def _keep(self, k: int, m: Machine) -> None:
         """Keep a clone of ``m`` as the checkpoint after ``k`` steps, within the budgets: past
         this timeline's, every other checkpoint goes and the distance doubles; past the
         server's, other timelines' checkpoints go (or, failing that, this one is not kept)."""
         size = machine_bytes(m)
+        if size > CHECKPOINT_BYTES // 2:
+            return  # one checkpoint would take half the budget: replaying is cheaper than holding it
         while self.checkpoint_bytes + size > CHECKPOINT_BYTES and len(self._sizes) >= 2:
             self.every *= 2
             cps = {c: v for c, v in self.checkpoints.items() if c % self.every == 0 or c not in self._sizes}
@@ -179,7 +217,7 @@ class Timeline:
             self.checkpoints = cps
             if k % self.every:
                 return
-        if not LEDGER.make_room(size, self):
+        if self.checkpoint_bytes + size > CHECKPOINT_BYTES or not self.ledger.make_room(size, self):
             return
         cps = dict(self.checkpoints)
         cps[k] = m.clone()
@@ -194,8 +232,11 @@ class Timeline:
         self.checkpoint_bytes = 0
 
     def precompute(self, progress: Optional[Callable[[int, int], None]] = None) -> "Timeline":
-        """Run the whole trace once on the bulk path, keeping a checkpoint every ``every`` steps."""
+        """Run the whole trace once on the bulk path, keeping a checkpoint every ``every`` steps
+        (in a worker, through the runner, where that is more than :data:`INLINE_OPS` operations)."""
         top = max(self.checkpoints)
+        if self.runner is not None and self.limit - top > INLINE_OPS:
+            return self._precompute_elsewhere(top)
         m = self.checkpoints[top].clone()
         k = top
         while k < self.limit:
@@ -210,23 +251,50 @@ class Timeline:
                 progress(k, self.limit)
         return self
 
-    def _advance(self, m: Machine, start: int, stop: int) -> Optional[Machine]:
-        """Run ops [start, stop) on ``m``; on failure note where the trace stops and return None."""
+    def _precompute_elsewhere(self, top: int) -> "Timeline":
+        boot = self.checkpoints[top]
         try:
-            m.run_bulk(self.trace, start, stop)
-            return m
-        except Exception:  # noqa: BLE001 - found again below, step by step, and told by its kind
-            pass
-        # find the failing operation, step by step from the last good state
-        m = self._nearest(start)
-        for i in range(start, stop):
+            got = self.runner(Task(_precomputed, (boot, top, self.trace, self.limit, self.every),
+                                   label="timeline", reserve=_reserve(boot, MAX_CHECKPOINTS + 3)))
+        except (JobError, MemoryError) as exc:
+            self.limit, self.error = top, StepError.of(exc, f"operation {top + 1} onwards: ")
+            return self
+        sizes = got["sizes"]
+        total = sum(sizes.values())
+        if total and not self.ledger.make_room(total, self):
+            sizes = {}
+        cps = dict(self.checkpoints)
+        cps.update({k: got["checkpoints"][k] for k in sizes})
+        self.checkpoints, self._sizes, self.checkpoint_bytes = cps, dict(sizes), sum(sizes.values())
+        self.every, self.limit, self.error = got["every"], got["limit"], got["error"]
+        return self
+
+    def _advance(self, m: Machine, start: int, stop: int) -> Optional[Machine]:
+        """Run ops [start, stop) on ``m``; on failure note where the trace stops and return None.
+
+        The bulk path keeps no record of where it failed, so the run goes in stretches of
+        :data:`FIND_STRETCH` operations, and a stretch that could run out of frames (the machine's
+        or its budget) starts from a clone kept for that case; the stretch that fails is then
+        stepped through, with records, to name the operation."""
+        k = start
+        while k < stop:
+            nxt = min(stop, k + FIND_STRETCH)
+            keep = m.clone() if _headroom(m) < _frames_per_op(m) * (nxt - k) else None
             try:
-                m.execute(self.trace[i], i)
-            except Exception as exc:  # noqa: BLE001 - told by its kind (StepError.of)
-                self.limit = i
-                self.error = StepError.of(exc, f"operation {i + 1} ({self.trace[i].describe()}): ")
-                return None
-        return m  # pragma: no cover - the bulk path failed where stepping did not
+                m.run_bulk(self.trace, k, nxt)
+                k = nxt
+                continue
+            except Exception:  # noqa: BLE001 - found again below, step by step, and told by its kind
+                m = keep if keep is not None else self._nearest(k)
+            for i in range(k, nxt):
+                try:
+                    m.execute(self.trace[i], i)
+                except Exception as exc:  # noqa: BLE001 - told by its kind (StepError.of)
+                    self.limit = i
+                    self.error = StepError.of(exc, f"operation {i + 1} ({self.trace[i].describe()}): ")
+                    return None
+            k = nxt  # pragma: no cover - the bulk path failed where stepping did not
+        return m
 
     def _nearest(self, n: int) -> Machine:
         """A private clone of the machine after ``n`` steps (no record). A private timeline
@@ -234,6 +302,12 @@ class Timeline:
         self.last_used = time.monotonic()
         cps = self.checkpoints  # one dict: eviction may replace the attribute meanwhile
         k = max(c for c in cps if c <= n)
+        if self.runner is not None and n - k > INLINE_OPS:
+            try:
+                return self.runner(Task(_replayed, (cps[k], self.trace, k, n), label="replay",
+                                        reserve=_reserve(cps[k], 3)))
+            except (JobError, MemoryError) as exc:
+                raise StepError.of(exc) from None
         m = cps[k].clone()
         while k < n:
             stop = min(n, (k // self.every + 1) * self.every)
@@ -271,6 +345,59 @@ class Timeline:
 
     private = False
     """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
+
+    @property
+    def over_budget(self) -> bool:
+        """Whether it stops at what one session may use (not at the machine's end)."""
+        return self.error is not None and self.error.kind == "budget"
+
+
+def _headroom(m: Machine) -> int:
+    """Frames ``m`` may still take: the machine's free ones, within its budget."""
+    free = m.mem.free_count
+    if m.mem.budget is not None:
+        free = min(free, m.mem.budget - len(m.mem.pools.used))
+    return free
+
+
+def _frames_per_op(m: Machine) -> int:
+    """At most about this many frames one operation takes: its page, guest tables on three
+    levels, shadow or EPT tables — a whole 2 MiB block with large pages on."""
+    c = m.config
+    return 1024 if c.ept_large_pages or any(v.large_pages for v in c.vms) else 8
+
+
+def _reserve(m: Machine, machines: int) -> int:
+    """Address space a job that holds ``machines`` clones of ``m`` maps without using: a sparse
+    image declares its whole size (see :func:`visualizer.engine.memory.new_image`)."""
+    return m.mem.image.nbytes * machines if m.mem.image.nbytes >= SPARSE_MIN_BYTES else 0
+
+
+def _precomputed(boot: Machine, top: int, trace: Trace, limit: int, every: int) -> dict:
+    """In a worker: a timeline from ``boot`` (the state after ``top`` steps) precomputed to
+    ``limit``; what the caller's timeline adopts (its checkpoints, where and why it stops)."""
+    # a ledger of its own: the job holds one timeline (and must not evict the caller's)
+    tl = Timeline(boot.config, boot.mode, trace, every=every, start=(top, boot),
+                  ledger=CheckpointLedger(SERVER_CHECKPOINT_BYTES))
+    tl.limit = limit
+    tl.precompute(progress=lambda k, n: _report(k / max(1, n)))
+    return {"checkpoints": {k: tl.checkpoints[k] for k in tl._sizes}, "sizes": tl._sizes, "every": tl.every,
+            "limit": tl.limit, "error": tl.error}
+
+
+def _replayed(m: Machine, trace: Trace, start: int, stop: int) -> Machine:
+    """In a worker: a clone of ``m`` (the state after ``start`` steps) after ``stop`` steps."""
+    m = m.clone()
+    step = max(1, (stop - start) // 20)
+    for k in range(start, stop, step):
+        m.run_bulk(trace, k, min(stop, k + step))
+        _report((k - start) / max(1, stop - start))
+    return m
+
+
+def _report(fraction: float) -> None:
+    from ..executor import report_progress
+    report_progress(fraction)
 
 
 def insert_op(trace: Trace, at: int, op: Op) -> Trace:

@@ -12,6 +12,7 @@ from typing import Optional
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from .. import executor
 from ..engine import Mode, Scenario, ScenarioError, builtin, builtin_names, load_scenario_text
 from ..engine.isolate import IsolationError, run_isolated
 from ..learn import exercises as X
@@ -20,8 +21,12 @@ from ..render.figure import Figure
 from ..text.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..text.plain import plain
 from ..render.svg import to_svg
+from . import budget, guard, housekeeping
 from .session import Timeline, scenario_key
 from .uploads import UploadStore
+
+guard.install()  # browser messages are checked before Streamlit decodes them
+housekeeping.start()  # what ended sessions leave goes back to the system, once a minute
 
 ROOT = Path(__file__).resolve().parents[2]
 """The folder holding Home.py and pages/."""
@@ -65,8 +70,43 @@ def builtin_scenario(name: str) -> Scenario:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _shared_timeline(key: str, mode_value: str, _scenario: Scenario) -> Timeline:
-    # keyed by the scenario's digest; sessions clone checkpoints and never change them
-    return Timeline(_scenario.config, Mode(mode_value), _scenario.trace).precompute()
+    # keyed by the scenario's digest; sessions clone checkpoints and never change them. Its
+    # machines keep to the session budget; long stretches run in a worker (see run_task)
+    return Timeline(_scenario.config, Mode(mode_value), _scenario.trace, budget=budget.MACHINE_FRAMES,
+                    runner=run_task).precompute()
+
+
+# -- work that ends with its session -------------------------------------------------------------
+def yield_check() -> None:
+    """Raise what Streamlit raises at its own yield points (every ``st`` call) when this run has
+    been asked to stop — the tab closed, the session ended — or to rerun: a wait for a worker
+    calls it about every 0.1 s, so the worker's job ends with the run that wanted it. Outside a
+    script run (a test, a thread of its own) it does nothing."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    except ImportError:  # another Streamlit: its own st calls still stop the run
+        return
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(ctx, "script_requests", None)
+    if requests is None:
+        return
+    request = requests.on_scriptrunner_yield()
+    if request is None:
+        return
+    if request.type == ScriptRequestType.RERUN:
+        raise RerunException(request.rerun_data)
+    raise StopException()
+
+
+def run_task(task: executor.Task):
+    """Run ``task`` in a worker of the server's executor and wait for it; the wait ends (and the
+    worker with it) when this session's run stops. A task without a CPU limit gets a session's."""
+    if task.cpu is None:
+        task = executor.Task(task.fn, task.args, task.kwargs, task.label, task.memory, task.reserve,
+                             budget.TASK_CPU_SECONDS)
+    return executor.default().submit(task).result(poll=yield_check)
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,8 +116,20 @@ def upload_store() -> UploadStore:
 
 
 def timeline_for(scenario: Scenario, mode: Mode) -> Timeline:
-    """The precomputed timeline of a scenario's own trace in ``mode``, shared between viewers."""
-    return _shared_timeline(scenario_key(scenario), mode.value, scenario)
+    """The precomputed timeline of a scenario's own trace in ``mode``: a built-in's is shared
+    between viewers; any other's (an upload, an exercise, a lesson's own) is the session's, so
+    that it goes when the session ends (at most the two modes of one scenario per session)."""
+    if scenario.name in builtin_names() and builtin_scenario(scenario.name) is scenario:
+        return _shared_timeline(scenario_key(scenario), mode.value, scenario)
+    S = st.session_state
+    key = (scenario_key(scenario), mode.value)
+    mine = S.get("_timelines") or {}
+    if key not in mine:
+        mine = {k: v for k, v in mine.items() if k[0] == key[0]}  # another scenario's go
+        mine[key] = Timeline(scenario.config, mode, scenario.trace, budget=budget.MACHINE_FRAMES,
+                             runner=run_task).precompute()
+        S["_timelines"] = mine
+    return mine[key]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -287,9 +339,13 @@ def load_upload(name: str, data: bytes, lang: str = "en") -> tuple[Optional[Scen
     except UnicodeDecodeError:
         return None, t("err.upload_utf8", lang)
     try:
-        # parsed in a child process (lower priority, memory-limited): a hostile file ends the
-        # child, not the server, and the server's thread only waits
-        return run_isolated(load_scenario_text, text, name.rsplit(".", 1)[0] or "upload"), None
+        # parsed in a child process (lower priority, memory-limited, stopped when the session
+        # is): a hostile file ends the child, not the server, and the server's thread only waits;
+        # a scenario too large for a session is refused there, with the figure
+        return run_isolated(budget.load_checked, text, name.rsplit(".", 1)[0] or "upload", poll=yield_check), None
+    except budget.ScenarioTooLarge as exc:
+        return None, t("err.scenario_budget", lang, need=exc.need >> 20, limit=exc.limit >> 20,
+                       ops=number(exc.ops, lang))
     except (ScenarioError, ValueError, OverflowError) as exc:
         return None, str(exc)
     except (RecursionError, MemoryError, IsolationError):
@@ -360,6 +416,7 @@ def page_config(lang: str, title: str, icon: str, entry: bool = False, **kw) -> 
         st.rerun()
     st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=icon, layout="wide",
                        menu_items={"About": about(lang)}, **kw)
+    dropped_warning(lang)
     if entry:
         return
     S = st.session_state
@@ -688,6 +745,13 @@ def page_keys(mapping: dict[str, str], key: str, actions: dict) -> None:
     ran = st.session_state.get(f"_{key}.ran")
     comp(data={"keys": dict(mapping), "ack": list(ran) if ran else None}, key=key,
          on_press_change=lambda: _run_presses(key, actions))
+    dropped_warning(st.session_state.get("lang", "en"))
+
+
+def dropped_warning(lang: str) -> None:
+    """A quiet note when a message of this browser was dropped unread (see :mod:`.guard`)."""
+    if guard.take_dropped() is not None:
+        st.toast(t("err.message_dropped", lang), icon=":material/block:")
 
 
 def presses_to_run(press, ran: Optional[tuple], buttons) -> tuple[list[str], Optional[tuple]]:

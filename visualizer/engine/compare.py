@@ -21,18 +21,13 @@ writes the scenario file that reproduces a comparison from the command line
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-import signal
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from .. import executor as _executor
 from .costs import CostTable
 from .events import Cause, ExitReason
 from .machine import Machine
@@ -775,10 +770,7 @@ def paper_means(rows: Sequence[PaperRow]) -> dict:
 
 # -- running in several processes ------------------------------------------------------------
 def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    return _executor._cores()
 
 
 def default_workers() -> int:
@@ -787,107 +779,30 @@ def default_workers() -> int:
     return max(1, min(3, _cores() - 1))
 
 
-MAX_SERVER_WORKERS = max(1, _cores() - 1)
-"""Worker processes this process (a web server) runs at once, over all runs: a run gets the
-slots that are free and waits for one if none is."""
-WORKER_NICE = 10
+MAX_SERVER_WORKERS = _executor.default().max_workers
+"""Worker processes this process (a web server) runs at once, over all runs and all kinds of
+work (:mod:`visualizer.executor`): a run gets the slots that are free and waits for one if none is."""
+WORKER_NICE = _executor.NICE
 """Workers run at a lower priority, so that stepping sessions stay responsive."""
-_worker_slots = threading.BoundedSemaphore(MAX_SERVER_WORKERS)
-_progress_slots = None
 
 
-def _take_slots(wanted: int, progress: Optional[Progress]) -> int:
-    """Take up to ``wanted`` worker slots (at least one, waiting for it; the progress callback
-    is called while waiting, so an abandoned run stops waiting). Returns how many were taken."""
-    while not _worker_slots.acquire(timeout=0.2):
-        if progress is not None:
-            progress(0.0, "")
-    n = 1
-    while n < wanted and _worker_slots.acquire(blocking=False):
-        n += 1
-    return n
-
-
-def _init_worker(slots) -> None:
-    """In each worker: the parent's signal handlers go (a forked worker inherits the web
-    server's SIGTERM handler, which would keep it alive when terminated), it runs at a lower
-    priority, and it dies with its parent."""
-    global _progress_slots
-    _progress_slots = slots
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
-    try:
-        os.nice(WORKER_NICE)
-    except OSError:
-        pass
-    try:  # Linux: SIGKILL when the parent (the server) dies
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _task(k: int, fn, args):
-    """Run ``fn(*args)`` in a worker; a run_mode task reports its progress in slot ``k``."""
-    if fn is run_mode and _progress_slots is not None:
-        def report(f):
-            _progress_slots[k] = f
-        return fn(*args, progress=report)
+def _task(fn, args):
+    """Run ``fn(*args)`` in a worker; a run_mode task reports its progress to the executor."""
+    if fn is run_mode:
+        return fn(*args, progress=_executor.report_progress)
     return fn(*args)
 
 
-def _context():
-    # fork: the worker starts with the engine already imported and runs only engine code (no
-    # locks of the parent's other threads are needed there); spawn and forkserver would
-    # re-import the parent's __main__ (a test runner, the web server) in every worker.
-    return multiprocessing.get_context("fork")
-
-
 def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[Progress]) -> Optional[list]:
-    """Run ``(fn, args)`` tasks in ``workers`` processes; results in task order, or None where
-    worker processes are not available (the caller then runs the tasks itself). Progress is
-    polled every 0.1 s, so a caller whose progress callback raises (a page rerun) stops here."""
-    taken = _take_slots(min(workers, len(tasks)), progress)
-    try:
-        ctx = _context()
-        slots = ctx.Array("d", len(tasks), lock=False)
-        ex = ProcessPoolExecutor(max_workers=taken, mp_context=ctx, initializer=_init_worker, initargs=(slots,))
-    except (OSError, ValueError):
-        for _ in range(taken):
-            _worker_slots.release()
+    """Run ``(fn, args)`` tasks in up to ``workers`` worker processes of the executor; results in
+    task order, or None where worker processes are not available (the caller then runs the
+    tasks itself). Progress is polled every 0.1 s, so a caller whose progress callback raises (a
+    page rerun) stops here, and the workers with it."""
+    ex = _executor.default()
+    if not isinstance(ex, _executor.LocalExecutor) or not ex._fork:
         return None
-    try:
-        futures = [ex.submit(_task, k, fn, args) for k, (fn, args) in enumerate(tasks)]
-        pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            if progress is not None:
-                done = [1.0 if f.done() else min(1.0, slots[k]) for k, f in enumerate(futures)]
-                # tasks that have reported progress and not finished (a future counts as
-                # "running" as soon as it is queued for a worker, so that cannot tell)
-                running = " · ".join(labels[k] for k, f in enumerate(futures) if not f.done() and slots[k] > 0) or \
-                    next((labels[k] for k, f in enumerate(futures) if not f.done()), "")
-                progress(sum(done) / len(tasks), running)
-        return [f.result() for f in futures]
-    except BrokenProcessPool:
-        return None
-    except BaseException:
-        # abandoned (the page reran, the viewer left or closed the tab): stop the workers now
-        # rather than let them finish runs nobody will look at while the next run needs the cores
-        procs = list((getattr(ex, "_processes", None) or {}).values())
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.join(1.0)
-            if proc.is_alive():
-                proc.kill()
-        raise
-    finally:
-        # the slots come back once the workers are gone (joined above when abandoned; here
-        # when finished), so that the next run's workers never overlap with these
-        ex.shutdown(wait=True, cancel_futures=True)
-        for _ in range(taken):
-            _worker_slots.release()
+    return ex.map([_executor.Task(_task, (fn, args), label=label) for (fn, args), label in zip(tasks, labels, strict=True)],
+                  workers=workers, progress=progress)
 
 
 def _head(trace: Trace, n: int) -> Trace:

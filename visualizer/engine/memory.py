@@ -170,8 +170,29 @@ def copy_image(image: np.ndarray, used) -> np.ndarray:
     return out
 
 
+_MADV_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+
+
+def _mapping(image: np.ndarray) -> Optional[mmap.mmap]:
+    """The anonymous mapping under a sparse image (None for a plain array)."""
+    base = image.base
+    obj = getattr(base, "obj", None)
+    return obj if isinstance(obj, mmap.mmap) else None
+
+
 class OutOfMemory(RuntimeError):
     """Machine memory has no free frame left (the scenario's machine is too small)."""
+
+
+class MemoryBudgetExceeded(OutOfMemory):
+    """The run would hold more frames than the budget its machine was given (a class server
+    gives each session's machines one): the machine has free frames, the host will not back
+    them. The run stops at the operation that asks for the frame past the budget."""
+
+    def __init__(self, budget: int):
+        super().__init__(f"the run needs more than {budget:,} machine frames "
+                         f"({budget * PAGE_SIZE >> 20} MiB) in use, the budget this machine was given")
+        self.budget = budget
 
 
 class MachineMemory:
@@ -191,6 +212,9 @@ class MachineMemory:
         self.image = new_image(frames)
         self.q = memoryview(self.image).cast("Q")
         self.pools = FramePools(frames, seed)
+        self.budget: Optional[int] = None
+        """Frames that may be in use at once (None: all of them). The host backs a sparse image
+        only where it is written, so frames in use are what a run costs the host."""
 
     def __deepcopy__(self, memo):
         clone = MachineMemory.__new__(MachineMemory)
@@ -198,13 +222,15 @@ class MachineMemory:
         clone.image = copy_image(self.image, self.pools.used)
         clone.q = memoryview(clone.image).cast("Q")
         clone.pools = self.pools.copy()
+        clone.budget = self.budget
         memo[id(self)] = clone
         return clone
 
     def __getstate__(self):
         # only the frames in use hold data (freed frames are zeroed): pickle those
         idx = np.fromiter(sorted(self.pools.used), np.int64, len(self.pools.used))
-        return {"frames": self.frames, "pages": (idx, self.image.reshape(-1, PAGE_SIZE)[idx]), "pools": self.pools}
+        return {"frames": self.frames, "pages": (idx, self.image.reshape(-1, PAGE_SIZE)[idx]), "pools": self.pools,
+                "budget": self.budget}
 
     def __setstate__(self, state):
         self.frames = state["frames"]
@@ -213,11 +239,14 @@ class MachineMemory:
         self.image.reshape(-1, PAGE_SIZE)[idx] = pages
         self.q = memoryview(self.image).cast("Q")
         self.pools = state["pools"]
+        self.budget = state.get("budget")
 
     # -- allocator -------------------------------------------------------------------------
     def alloc(self, vmm: bool = False) -> int:
         """Take a free frame (zeroed) and return its MPN: guest backing, or (``vmm``) a frame
         for the VMM's own tables."""
+        if self.budget is not None and len(self.pools.used) >= self.budget:
+            raise MemoryBudgetExceeded(self.budget)
         mpn = self.pools.alloc(vmm)
         if mpn is None:
             raise OutOfMemory(f"machine memory exhausted: all {self.frames} frames in use")
@@ -230,6 +259,8 @@ class MachineMemory:
 
     def alloc_large(self) -> Optional[int]:
         """An aligned 2 MiB block (zeroed) for a large backing: its first MPN, or None."""
+        if self.budget is not None and len(self.pools.used) + BLOCK_FRAMES > self.budget:
+            raise MemoryBudgetExceeded(self.budget)
         return self.pools.alloc_block()
 
     def split_large(self, base: int) -> None:
@@ -238,8 +269,7 @@ class MachineMemory:
 
     def free_large(self, base: int) -> None:
         self.pools.release_block(base)
-        for mpn in range(base, base + BLOCK_FRAMES):
-            self.zero(mpn)
+        self._zero(base * PAGE_SIZE, BLOCK_FRAMES * PAGE_SIZE)
 
     @property
     def free_count(self) -> int:
@@ -255,7 +285,17 @@ class MachineMemory:
 
     # -- contents --------------------------------------------------------------------------
     def zero(self, mpn: int) -> None:
-        self.image[mpn * PAGE_SIZE:(mpn + 1) * PAGE_SIZE] = 0
+        self._zero(mpn * PAGE_SIZE, PAGE_SIZE)
+
+    def _zero(self, start: int, length: int) -> None:
+        """Zero bytes ``start`` … ``start + length`` (page-aligned). In a sparse image the pages
+        go back to the host (the next read sees zeros, the next write gets a fresh page), so the
+        host backs the frames in use, not every frame ever written."""
+        m = _mapping(self.image)
+        if m is not None and _MADV_DONTNEED is not None:
+            m.madvise(_MADV_DONTNEED, start, length)
+        else:
+            self.image[start:start + length] = 0
 
     def copy_page(self, src_mpn: int, dst_mpn: int) -> None:
         self.image[dst_mpn * PAGE_SIZE:(dst_mpn + 1) * PAGE_SIZE] = \

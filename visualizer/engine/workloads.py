@@ -47,7 +47,8 @@ SWITCH = OP_CODES.index(OpKind.SWITCH)
 FORK, EXIT = OP_CODES.index(OpKind.FORK), OP_CODES.index(OpKind.EXIT)
 DEFAULT_BASE = 0x0000_0040_0000
 MAX_ACCESSES = 5_000_000
-"""Generators refuse longer traces (the scenario loader's cap)."""
+"""Generators refuse longer traces (the scenario loader's cap): accesses and the operations a
+generator adds between them (switches, map/unmap bursts, forks) together."""
 MAX_PAGES = 1 << 20
 MAX_PROCESSES = 64
 
@@ -77,6 +78,17 @@ def _base(base, pages: int) -> int:
     if base + pages * PAGE > 1 << 47:
         raise ValueError(f"base 0x{base:x} + {pages} pages runs past the canonical user limit 0x800000000000")
     return base
+
+
+def _too_long(accesses: int, added: str) -> ValueError:
+    return ValueError(f"the trace would have more than {MAX_ACCESSES:,} operations (the limit): {accesses:,} accesses "
+                      f"and the {added} the parameters add between them")
+
+
+def _check_total(accesses: int, added: int, what: str) -> None:
+    """Refuse before building: ``added`` operations (at least) come on top of the accesses."""
+    if accesses + added > MAX_ACCESSES:
+        raise _too_long(accesses, what)
 
 
 # -- building blocks -------------------------------------------------------------------------
@@ -127,7 +139,10 @@ class _Builder:
         """Inserted fork (its index among the inserted operations) → the child's process index."""
 
     def insert(self, position: int, proc: int, ops: list[int], gvas: list[int]) -> None:
-        """Insert operations (in order) before access number ``position``."""
+        """Insert operations (in order) before access number ``position``. The whole trace stays
+        within :data:`MAX_ACCESSES` operations (refused as soon as it would not)."""
+        if len(self.ops) + len(self.at) + len(ops) > MAX_ACCESSES:
+            raise _too_long(len(self.ops), "page-table operations, switches and forks")
         self.at.extend([position] * len(ops))
         self.block_proc.extend([proc] * len(ops))
         self.block_op.extend(ops)
@@ -288,7 +303,10 @@ def pt_churn(rng, *, vm="VM1", process="p1", accesses=10000, pages=32, burst_eve
     idx = rng.integers(0, pages, accesses)
     b = _Builder(vm, [process, child], np.zeros(accesses, np.int32), _rw(rng, accesses, _ratio("write_ratio", write_ratio)),
                  _gva(base, idx, _offsets(rng, accesses)), _values(rng, accesses))
-    positions = list(range(burst_every, accesses, burst_every))
+    positions = range(burst_every, accesses, burst_every)
+    # a burst adds at least k operations (k writes after a fork, k maps and k writes otherwise)
+    _check_total(accesses, len(positions) * k, "map/unmap bursts and forks")
+    positions = list(positions)
     cow = rng.random(len(positions)) < cow_ratio
     _mmap_bursts(b, [p for p, c in zip(positions, cow, strict=True) if not c], k, pages, base)
     for p, c in zip(positions, cow, strict=True):
@@ -318,6 +336,7 @@ def context_switch(rng, *, vm="VM1", processes=4, accesses=10000, quantum=50, pa
     pages = _count("pages", pages, 1, MAX_PAGES)
     procs = [f"p{i + 1}" for i in range(nprocs)]
     proc, starts = _round_robin(accesses, nprocs, quantum)
+    _check_total(accesses, len(starts), "context switches")
     idx = rng.integers(0, pages, accesses)
     b = _Builder(vm, procs, proc, _rw(rng, accesses, _ratio("write_ratio", write_ratio)),
                  _gva(_base(base, pages), idx, _offsets(rng, accesses)), _values(rng, accesses))
@@ -352,15 +371,17 @@ def mix(rng, *, vm="VM1", processes=2, accesses=10000, pages=64, exponent=1.5, w
     procs = [f"p{i + 1}" for i in range(nprocs)]
     quantum = int(round(1000.0 / switch_rate)) if switch_rate > 0 else 0
     proc, starts = _round_robin(accesses, nprocs, quantum)
+    bursts = int(round(accesses * update_rate / 1000.0 / (2 * k)))
+    if update_rate > 0 and bursts == 0:
+        bursts = 1
+    # each burst maps and writes k pages (and unmaps the previous burst's k)
+    _check_total(accesses, len(starts) + min(bursts, accesses) * 2 * k, "context switches and map/unmap bursts")
     idx = _zipf_pages(rng, accesses, pages, _nonneg("exponent", exponent))
     b = _Builder(vm, procs, proc, _rw(rng, accesses, _ratio("write_ratio", write_ratio)),
                  _gva(base, idx, _offsets(rng, accesses)), _values(rng, accesses))
     for s in starts:
         b.insert(s, int(proc[s]), [SWITCH], [0])
     # a burst maps k pages and unmaps the previous k: 2k updates (k for the very first one)
-    bursts = int(round(accesses * update_rate / 1000.0 / (2 * k)))
-    if update_rate > 0 and bursts == 0:
-        bursts = 1
     if bursts:
         positions = np.sort(rng.choice(np.arange(1, accesses + 1), size=min(bursts, accesses), replace=False))
         _mmap_bursts(b, [int(p) for p in positions], k, pages, base)

@@ -597,6 +597,12 @@ def step_link(ex: Exercise, lang: str = "en", mode: Optional[str] = None) -> str
 def generate(seed: int = 0, kinds=None, count: int = 10) -> list[Exercise]:
     """``count`` exercises of ``kinds`` (all by default) for ``seed``: every kind in turn, the
     order of each round shuffled by the seed — a set of 5 or more has every kind asked for."""
+    return [make(kind, seed, i) for i, kind in enumerate(set_kinds(seed, kinds, count))]
+
+
+def set_kinds(seed: int = 0, kinds=None, count: int = 10) -> list[str]:
+    """The kind of each exercise of the set :func:`generate` makes, without making them (cheap:
+    a page shows one exercise at a time and makes only that one, with :func:`make`)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
@@ -608,7 +614,7 @@ def generate(seed: int = 0, kinds=None, count: int = 10) -> list[Exercise]:
         block = list(kinds)
         order_rng.shuffle(block)
         order += block
-    return [make(kind, seed, i) for i, kind in enumerate(order[:count])]
+    return order[:count]
 
 
 # -- answers -------------------------------------------------------------------------------------------------
@@ -887,4 +893,4 @@ def as_json(ex: Exercise, lang: str = "en") -> dict:
 __all__ = ["EXIT_REASONS", "Exercise", "Field", "KINDS", "LINK_PREFIX", "MAX_COUNT", "MODES", "answer_text", "as_json",
            "check", "choice_label", "explanation", "field_correct", "field_label", "from_link", "generate", "given",
            "kind_title", "link_modes", "link_name", "make", "mode_name", "parse_hex", "parse_int", "parse_kinds",
-           "question", "question_text", "run", "scenario_toml", "step_link", "step_number"]
+           "question", "question_text", "run", "scenario_toml", "set_kinds", "step_link", "step_number"]

@@ -38,6 +38,22 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "more machine memory.",
                           "Der Maschine gingen in diesem Schritt die Maschinenseiten aus: {error}. Bitte ein"
                           " Szenario mit mehr Maschinenspeicher verwenden."),
+    "err.session_budget": ("The run stops here: going further would take more memory or time than one session may "
+                           "use on this server (at most {mib} MiB of machine memory, {cpu} s of computing at a "
+                           "time). The command line runs the whole scenario: python -m visualizer run FILE.",
+                           "Der Lauf endet hier: weiter ginge es nur mit mehr Speicher oder Zeit, als eine Sitzung "
+                           "auf diesem Server nutzen darf (höchstens {mib} MiB Maschinenspeicher, {cpu} s Rechenzeit "
+                           "am Stück). Die Kommandozeile führt das ganze Szenario aus: python -m visualizer run "
+                           "DATEI."),
+    "err.scenario_budget": ("the scenario needs {need} MiB in the server ({ops} operations), more than the {limit} "
+                            "MiB one session may hold; run it from the command line (python -m visualizer run FILE)",
+                            "das Szenario braucht {need} MiB im Server ({ops} Operationen), mehr als die {limit} "
+                            "MiB, die eine Sitzung halten darf; bitte über die Kommandozeile ausführen "
+                            "(python -m visualizer run DATEI)"),
+    "err.message_dropped": ("A message from this browser was malformed or too large and was ignored; the page goes "
+                            "on as before.",
+                            "Eine Nachricht dieses Browsers war fehlerhaft oder zu groß und wurde ignoriert; die "
+                            "Seite läuft weiter wie bisher."),
     "err.upload_size": ("the file is larger than {kib} KiB", "die Datei ist größer als {kib} KiB"),
     "err.upload_utf8": ("the file is not UTF-8 text", "die Datei ist kein UTF-8-Text"),
     "err.upload_shape": ("the file is too large or nested too deeply to read",

@@ -1,0 +1,161 @@
+"""The executor: jobs in bounded worker processes give the caller's own results, stop at their
+limits (memory, CPU time) with an error that says which, and end when their caller gives up."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from visualizer import executor as E
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts children through /proc")
+
+
+def children() -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            out |= {int(p) for p in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return out
+
+
+def settle(before: set[int], timeout: float = 5.0) -> set[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and children() - before:
+        time.sleep(0.05)
+    return children() - before
+
+
+def resident(n: int) -> int:
+    """Make ``n`` bytes resident (written, not just mapped)."""
+    a = np.ones(n, np.uint8)
+    return int(a[::4096].sum())
+
+
+def spin(seconds: float) -> int:
+    end = time.process_time() + seconds
+    k = 0
+    while time.process_time() < end:
+        k += 1
+    return k
+
+
+def steps(n: int) -> int:
+    for i in range(n):
+        E.report_progress(i / n)
+        time.sleep(0.02)
+    return n
+
+
+def whoami() -> tuple[int, int, bool]:
+    return os.getpid(), os.nice(0), E.in_worker()
+
+
+def test_a_job_runs_in_a_niced_child_and_gives_the_in_process_result():
+    ex = E.LocalExecutor(max_workers=2)
+    pid, nice, inside = ex.run(whoami)
+    assert pid != os.getpid() and inside and nice >= os.nice(0) + 1
+    from visualizer.engine import builtin
+    s = builtin("esxi-figure")
+
+    def totals(mode):
+        m = s.machine(mode)
+        m.run_bulk(s.trace)
+        return m.totals().as_dict()
+    assert ex.run(totals, s.mode) == totals(s.mode)
+    assert E.InlineExecutor().run(totals, s.mode) == totals(s.mode)
+
+
+def test_map_keeps_the_order_and_reports_progress():
+    ex = E.LocalExecutor(max_workers=2)
+    seen = []
+    out = ex.map([E.Task(steps, (n,), label=f"steps {n}") for n in (5, 3, 4)], workers=2,
+                 progress=lambda f, what: seen.append((f, what)))
+    assert out == [5, 3, 4]
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and any(0 < f < 1 for f in fractions)
+    assert any("steps" in what for _, what in seen)
+
+
+def test_the_first_failure_stops_the_batch_with_its_own_exception():
+    ex = E.LocalExecutor(max_workers=2)
+    before = children()
+    with pytest.raises(ZeroDivisionError):
+        ex.map([E.Task(time.sleep, (30,)), E.Task(divmod, (1, 0))], workers=2)
+    assert settle(before) == set()
+
+
+def test_resident_memory_over_the_limit_stops_the_job_even_within_its_address_space():
+    # a sparse machine image declares address space it does not use: the job's reserve; memory
+    # made resident beyond the limit is what the watchdog stops
+    ex = E.LocalExecutor(max_workers=1)
+    before = children()
+    with pytest.raises(E.JobMemoryError, match="more than 64 MiB"):
+        ex.submit(E.Task(resident, (768 << 20,), memory=64 << 20, reserve=1 << 30)).result()
+    assert settle(before) == set()
+    assert ex.submit(E.Task(resident, (16 << 20,), memory=64 << 20)).result() == (16 << 20) // 4096
+
+
+def test_an_allocation_past_the_address_space_limit_is_a_memory_error():
+    with pytest.raises(MemoryError):
+        E.LocalExecutor(max_workers=1).submit(E.Task(bytearray, (2 << 30,), memory=128 << 20)).result()
+
+
+def test_cpu_time_over_the_limit_stops_the_job():
+    ex = E.LocalExecutor(max_workers=1, cpu_limit=1)
+    t0 = time.monotonic()
+    with pytest.raises(E.JobTimeout, match="more than 1 s of CPU"):
+        ex.run(spin, 30)
+    assert time.monotonic() - t0 < 10
+
+
+def test_a_caller_that_gives_up_stops_its_job_and_leaves_no_process():
+    ex = E.LocalExecutor(max_workers=1)
+    before = children()
+    t0 = time.monotonic()
+
+    class Gone(Exception):
+        pass
+
+    def poll():
+        if time.monotonic() - t0 > 0.3:
+            raise Gone  # what a closed tab raises in the app's poll
+    with pytest.raises(Gone):
+        ex.run(time.sleep, 30, poll=poll)
+    assert time.monotonic() - t0 < 3
+    assert settle(before) == set() and ex.running() == 0
+
+
+def test_jobs_never_outnumber_the_workers_and_the_rest_wait_their_turn():
+    ex = E.LocalExecutor(max_workers=1)
+    before = children()
+    peak = [0]
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            peak[0] = max(peak[0], len(children() - before))
+            time.sleep(0.01)
+    w = threading.Thread(target=watch)
+    w.start()
+    results: list = []
+    callers = [threading.Thread(target=lambda: results.append(ex.run(steps, 10))) for _ in range(3)]
+    for c in callers:
+        c.start()
+    for c in callers:
+        c.join(60)
+    stop.set()
+    w.join()
+    assert results == [10, 10, 10] and peak[0] == 1
+    assert settle(before) == set()
+
+
+def test_a_dead_worker_is_an_error_that_says_so():
+    with pytest.raises(E.WorkerLost, match="exit 3"):
+        E.LocalExecutor(max_workers=1).run(os._exit, 3)
