@@ -798,8 +798,8 @@ def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[P
     task order, or None where worker processes are not available (the caller then runs the
     tasks itself). Progress is polled every 0.1 s, so a caller whose progress callback raises (a
     page rerun) stops here, and the workers with it."""
-    ex = _executor.default()
-    if not isinstance(ex, _executor.LocalExecutor) or not ex._fork:
+    ex = _executor.for_sweeps()  # local worker processes, or the dask cluster the app is told of
+    if not isinstance(ex, _executor.DaskExecutor) and (not isinstance(ex, _executor.LocalExecutor) or not ex._fork):
         return None
     return ex.map([_executor.Task(_task, (fn, args), label=label) for (fn, args), label in zip(tasks, labels, strict=True)],
                   workers=workers, progress=progress)
