@@ -285,7 +285,7 @@ def valgrind() -> Optional[str]:
 
 
 def cmd_record(args, out, usage_error) -> int:
-    command = list(args.command)
+    command = list(args.program)
     if command and command[0] == "--":
         command = command[1:]
     if not command:
@@ -369,5 +369,5 @@ def add_parsers(sub, mode_type, base_help: str = argparse.SUPPRESS) -> None:
     r.add_argument("-o", "--output", metavar="FILE", help="the trace to write (default PROGRAM.lackey.gz)")
     r.add_argument("--no-stdin", action="store_true", help="give the program no standard input")
     r.add_argument("--quiet-program", action="store_true", help="drop the program's own output")
-    r.add_argument("command", nargs=argparse.REMAINDER, metavar="-- PROGRAM ARGS")
+    r.add_argument("program", nargs=argparse.REMAINDER, metavar="-- PROGRAM ARGS")
     r.set_defaults(scenario=None)

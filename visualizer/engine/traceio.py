@@ -789,67 +789,99 @@ def _empty_columns():
 _LACKEY_PREFIX = {b"I  ": 0, b" L ": 1, b" S ": 2, b" M ": 3}
 
 
+_KIND_WORDS = {int.from_bytes(k, "little"): i for k, i in _LACKEY_PREFIX.items()}
+_DIGITS = _rep(0x30)
+
+
+def _separators(buf: np.ndarray, last: bool):
+    """Commas and line feeds of a block: (positions, index in them of each line's end, line
+    starts, line ends before any \\r)."""
+    sep = np.flatnonzero((buf == 44) | (buf == 10))
+    if last and len(buf) and buf[-1] != 10:
+        sep = np.r_[sep, len(buf)]
+        is_nl = np.r_[buf[sep[:-1]] == 10, True]
+    else:
+        is_nl = buf[sep] == 10
+    nl = np.flatnonzero(is_nl)
+    ends = sep[nl]
+    starts = np.r_[0, ends[:-1] + 1]
+    if len(ends):
+        ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
+    return sep, nl, starts, ends
+
+
 def _lackey_fast(state: _LackeyLines, buf: np.ndarray, first_line: int, last: bool):
     """A block of lackey lines parsed all at once: (op codes, gVAs, lines) — or None where
     anything is unusual (the line-by-line parse then runs and names the error)."""
+    none = np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int32)
     if not _plain(buf):
         return None
-    starts, ends = _line_bounds(buf, last)
+    sep, nl, starts, ends = _separators(buf, last)
     if not len(starts):
-        return np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int32)
-    length = ends - starts
-    buf_ = buf
-    buf = _Padded(buf_)
-    head = _gather(buf, starts, np.minimum(ends, starts + 3), 3)
-    b0, b1, b2 = head[:, 0], head[:, 1], head[:, 2]
-    rec = (length >= 3) & (((b0 == ord("I")) & (b1 == 32) & (b2 == 32)) |
-                           ((b0 == 32) & ((b1 == ord("L")) | (b1 == ord("S")) | (b1 == ord("M"))) & (b2 == 32)))
+        return none
+    pb = _Padded(buf)
+    head = pb.words[starts + _PAD] & _U64(0xFFFFFF)
+    kind = np.full(len(starts), -1, np.int8)
+    for word, i in _KIND_WORDS.items():
+        kind[head == _U64(word)] = i
+    kind[ends - starts < 3] = -1
+    rec = kind >= 0
     if state.program is None:
-        hdr = np.flatnonzero(~rec & (b0 == ord("=")) & (b1 == ord("=")))
+        hdr = np.flatnonzero(~rec & ((head & _U64(0xFFFF)) == _U64(0x3D3D)))  # "=="
         for k in hdr.tolist():
-            state.command(buf_[starts[k]:ends[k]].tobytes().decode("utf-8", "replace"))
+            state.command(buf[starts[k]:ends[k]].tobytes().decode("utf-8", "replace"))
             if state.program is not None:
                 break
     r = np.flatnonzero(rec)
-    s, e = starts[r] + 3, ends[r]
     if not len(r):
-        return np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int32)
-    commas = np.flatnonzero(buf_ == 44)
-    c = np.searchsorted(commas, s)
-    if (c >= len(commas)).any():
+        return none
+    kind = kind[r]
+    s, e = starts[r] + 3, ends[r]
+    # exactly one comma: the line's first separator, then its end
+    first = np.r_[0, nl[:-1] + 1][r]
+    if ((nl[r] - first) != 1).any():
         return None
-    comma = commas[c]
-    if (comma >= e).any():
+    comma = sep[first]
+    if ((comma < s) | (comma >= e)).any():
         return None
     alen = comma - s
     if ((alen < 1) | (alen > 16)).any():
         return None
-    gva = _hex(buf, s, comma)
+    gva = _hex(pb, s, comma)
     if gva is None:
         return None
     slen = e - comma - 1
     if ((slen < 1) | (slen > 4)).any():
         return None
-    sd = _DEC[_gather(buf, comma + 1, e, 4, ord("0"), right=True)]
-    if (sd == 255).any():
+    # the size right-aligned in a word, '0' before it: its top 4 bytes are its 4 digits
+    x = pb.words[e + (_PAD - 8)]
+    keep = ~_MASK[8 - slen]
+    x = (x & keep) | (_DIGITS & ~keep)
+    if ((_ge(x, 0x30) & ~_ge(x, 0x3A)) ^ _H).any() or (x & _H).any():
         return None
-    size = sd[:, 0].astype(np.int64) * 1000 + sd[:, 1] * 100 + sd[:, 2] * 10 + sd[:, 3]
+    d = (x - _DIGITS).view(np.uint8).reshape(-1, 8)[:, 4:].astype(np.int64)
+    size = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
     if ((size < 1) | (size > PAGE_SIZE)).any() or (gva + size.astype(np.uint64) > _U64(USER_LIMIT)).any():
         return None
-    kind = np.where(b0[r] == ord("I"), 0, np.where(b1[r] == ord("L"), 1, np.where(b1[r] == ord("S"), 2, 3)))
     lastb = gva + (size - 1).astype(np.uint64)
     straddle = ((lastb ^ gva) >> _U64(12)) != 0
-    per = (1 + (kind == 3)) * (1 + straddle)
+    modify = kind == 3
+    base = np.array([EXEC, READ, WRITE, READ], np.int8)[kind]
+    if not straddle.any() and not modify.any():
+        total = len(r)
+        if state.rows + total > state.max_rows:
+            return None
+        state.rows += total
+        return base, gva, (r + first_line).astype(np.int32)
+    per = (1 + modify) * (1 + straddle)
     total = int(per.sum())
     if state.rows + total > state.max_rows:
         return None
     idx = np.repeat(np.arange(len(r)), per)
     j = np.arange(total) - np.repeat(np.cumsum(per) - per, per)  # position within the record
-    k = kind[idx]
     st = straddle[idx]
     second_half = np.where(st, j >= 2, j >= 1)  # M: the write after the read(s)
-    code = np.where(k == 0, EXEC, np.where(k == 1, READ, np.where(k == 2, WRITE,
-                                                                  np.where(second_half, WRITE, READ)))).astype(np.int8)
+    code = np.where(modify[idx] & second_half, WRITE, base[idx]).astype(np.int8)
     next_page = st & (j % 2 == 1)
     g = np.where(next_page, lastb[idx] & ~_U64(0xFFF), gva[idx])
     state.rows += total
@@ -1032,8 +1064,13 @@ class TraceReader:
                              "as valgrind --tool=lackey --trace-mem=yes writes)")
 
     def read(self) -> ParsedTrace:
-        """The whole trace at once."""
-        return concat(list(self.chunks()))
+        """The whole trace at once. (A lackey trace's process is named by its ``Command:`` header
+        wherever that stands; read in chunks, by one before its first record, as valgrind writes it.)"""
+        p = concat(list(self.chunks()))
+        if p.format == "lackey" and self.process is None:
+            name = p.program if p.program and NAME_RE.fullmatch(p.program) else "p1"
+            p.trace.proc_names = [(self.vm, name)]
+        return p
 
 
 def concat(parts: list[ParsedTrace]) -> ParsedTrace:
