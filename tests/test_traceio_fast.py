@@ -154,8 +154,9 @@ def test_odd_line_breaks_and_control_characters_take_the_line_by_line_parse():
     # Python's splitlines() breaks at \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029 and a lone \r
     for sep in ["\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\r"]:
         text = f"VM1,p1,read,0x1000{sep}VM1,p1,read,0x2000\n# note{sep}\nVM1,p1,bad,0x1\n"
-        _compare(lambda: T.parse_csv(text), lambda: R.parse_csv(text))
-        _compare(lambda: T.TraceReader(text.encode(), block_bytes=8).read(), lambda: R.parse_csv(text))
+        _compare(lambda text=text: T.parse_csv(text), lambda text=text: R.parse_csv(text))
+        _compare(lambda text=text: T.TraceReader(text.encode(), block_bytes=8).read(),
+                 lambda text=text: R.parse_csv(text))
 
 
 def test_utf8_errors_name_the_line_in_any_block():

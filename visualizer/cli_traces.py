@@ -208,8 +208,12 @@ def executor_for(args):
     return X.LocalExecutor(max_workers=n, memory_limit=1 << 42, nice=0)
 
 
-def machine_config(src, machine: str, design: str):
+def machine_config(src, machine: Optional[str], design: str):
+    """The machine a source runs on: today's or the bare one (:data:`~.engine.compare.MACHINES`)
+    on top of its own; None: its own as it is (a base scenario's)."""
     from .engine import compare as C
+    if machine is None:
+        return src.config
     settings = C.Settings(**C.MACHINES[machine], design=design)
     return C.with_large_page_room(settings.apply(src.config), src.stats)
 
@@ -223,6 +227,8 @@ def cmd_compare(args, out, usage_error) -> int:
                               f"'run SCENARIO --mode M'")
     bar = Bar()
     sample = _sample(args)
+    if args.machine is None and not args.base:
+        args.machine = "today"
     sources = [open_source(p, args.base, sample, bar) for p in args.trace]
     runs = [(machine_config(s, args.machine, args.design), s) for s in sources]
     ex = executor_for(args)
@@ -239,7 +245,7 @@ def cmd_compare(args, out, usage_error) -> int:
             r = cmp[mode]
             d = dict(r.counters)
             d.update({"scenario": resolve(args.base).name if args.base else scenario_name(path), "mode": mode.value,
-                      "machine": args.machine, "design": args.design, "per_vm": r.per_vm})
+                      "machine": args.machine or args.base, "design": cmp.design, "per_vm": r.per_vm})
             if src.sample.active:
                 d["sample"] = dict(src.sample.as_dict(), operations_in_trace=src.total_operations,
                                    note=src.sample.describe())
@@ -251,20 +257,21 @@ def cmd_compare(args, out, usage_error) -> int:
                 w = csv.writer(f)
                 w.writerow(["trace", "mode", *COUNTER_COLUMNS, "cycles_per_access", "operations", "machine", "design",
                             "sample"])
-                for path, (src, cmp, per) in results.items():
+                for path, (src, _, per) in results.items():
                     for mode, d in per.items():
                         cpa = d["cycles"] / d["accesses"] if d["accesses"] else 0.0
                         w.writerow([path, mode, *(d[c] for c in COUNTER_COLUMNS), f"{cpa:.3f}", d["operations"],
-                                    args.machine, args.design, src.sample.describe()])
+                                    d["machine"], d["design"], src.sample.describe()])
         except OSError as exc:
             raise usage_error(f"cannot write CSV file '{args.csv}': {exc.strerror or exc}") from None
     if args.json:
         doc = next(iter(results.values()))[2] if len(results) == 1 else {p: r[2] for p, r in results.items()}
         out.write(json.dumps(doc) + "\n")
         return 0
-    for path, (src, cmp, per) in results.items():
-        caches = {"today": f"{args.design} MMU caches, 2 MiB EPT backing", "bare": "no MMU caches, 4 KiB backing"}
-        out.write(f"{src.describe()} Machine: {args.machine} ({caches[args.machine]}).\n")
+    for src, cmp, per in results.values():
+        caches = {"today": f"{args.design} MMU caches, 2 MiB EPT backing", "bare": "no MMU caches, 4 KiB backing",
+                  None: "as the scenario has it"}
+        out.write(f"{src.describe()} Machine: {args.machine or args.base} ({caches[args.machine]}).\n")
         out.write(f"{'mode':8}" + "".join(f"{c:>14}" for c in COUNTER_COLUMNS) + f"{'cycles/access':>15}\n")
         for mode, d in per.items():
             cpa = d["cycles"] / d["accesses"] if d["accesses"] else 0.0
@@ -352,8 +359,9 @@ def add_parsers(sub, mode_type, base_help: str = argparse.SUPPRESS) -> None:
     c.add_argument("--trace", action="append", required=True, metavar="FILE", help="trace file (repeatable)")
     c.add_argument("--scenario", dest="base", metavar="BASE",
                    help="run on this scenario's machine (a built-in name or a scenario file)")
-    c.add_argument("--machine", choices=("today", "bare"), default="today",
-                   help="today: the MMU caches of the design and 2 MiB EPT backing (default); bare: neither")
+    c.add_argument("--machine", choices=("today", "bare"), default=None,
+                   help="today: the MMU caches of the design and 2 MiB EPT backing (the default without "
+                        "--scenario); bare: neither. With --scenario: the scenario's machine unless given")
     c.add_argument("--design", choices=DESIGNS, default="intel", help="whose MMU caches (default intel)")
     c.add_argument("--json", action="store_true", help='print {"native": {...}, "shadow": {...}, "nested": {...}}')
     c.add_argument("--csv", metavar="FILE", help="write one row per trace and mode")

@@ -263,7 +263,7 @@ def run_mode(config: MachineConfig, source: "TraceSource | Trace", mode: Mode, s
         from ..executor import in_worker, report_progress
         if in_worker():
             progress = report_progress
-    chunks = [source] if isinstance(source, Trace) else source.chunks()
+    chunks = [source] if isinstance(source, Trace) else source.chunks()  # a TraceSource or an UploadStream
     n = len(source) if isinstance(source, Trace) else source.operations
     m = Machine(config, mode)
     points = _samples(n, samples)
@@ -324,4 +324,50 @@ def compare(runs: Sequence[tuple[MachineConfig, "TraceSource | Trace"]], modes: 
     return out
 
 
-__all__ = ["KEEP_BYTES", "Sample", "TraceSource", "compare", "run_mode"]
+class UploadStream:
+    """An upload's bytes as chunks, read again by each run (no first pass: ``operations`` is
+    known from the upload's own read) — what a worker process or a cluster's worker runs."""
+
+    def __init__(self, data: bytes, name: str, operations: int, max_rows: int = MAX_TRACE_ROWS,
+                 max_bytes: int = MAX_TRACE_BYTES):
+        self.data, self.name, self.operations = data, name, operations
+        self.max_rows, self.max_bytes = max_rows, max_bytes
+
+    def chunks(self) -> Iterator[Trace]:
+        for p in TraceReader(self.data, self.name, max_rows=self.max_rows, max_bytes=self.max_bytes).chunks():
+            if len(p.trace):
+                yield p.trace
+
+
+def compare_upload(config: MachineConfig, stream: UploadStream, *, samples: int = 100, cache_baseline: bool = False,
+                   executor=None, workers: Optional[int] = None, progress=None, poll=None):
+    """:func:`~.compare.compare` for an upload too long to hold parsed: each mode (and, with
+    ``cache_baseline`` and MMU caches on, native and nested without them) is a task that reads
+    the upload's bytes itself. The same results as :func:`~.compare.compare` on the parsed trace."""
+    from .compare import BASELINE_LABEL, MODES, Comparison, has_caches, without_caches
+    out = Comparison(stream.operations, design=config.design, caches=has_caches(config))
+    runs = [(mode, config, mode.value, out.results) for mode in MODES]
+    if cache_baseline and has_caches(config):
+        off = without_caches(config)
+        runs += [(mode, off, BASELINE_LABEL.format(mode=mode.value), out.without_caches)
+                 for mode in MODES if mode is not Mode.SHADOW]
+    if executor is None:
+        for k, (mode, cfg, label, into) in enumerate(runs):
+            def report(f, k=k, label=label):
+                if progress is not None:
+                    progress((k + f) / len(runs), label)
+                if poll is not None:
+                    poll()
+            into[mode.value] = run_mode(cfg, stream, mode, samples, report)
+        if progress is not None:
+            progress(1.0, "")
+        return out
+    from ..executor import Task
+    results = executor.map([Task(run_mode, (cfg, stream, mode, samples), label=label) for mode, cfg, label, _ in runs],
+                           workers=workers, progress=progress, poll=poll)
+    for (mode, _, _, into), r in zip(runs, results, strict=True):
+        into[mode.value] = r
+    return out
+
+
+__all__ = ["KEEP_BYTES", "Sample", "TraceSource", "UploadStream", "compare", "compare_upload", "run_mode"]

@@ -896,11 +896,11 @@ class TraceReader:
     field."""
 
     def __init__(self, source, name: Optional[str] = None, *, vm: str = "VM1", process: Optional[str] = None,
-                 max_rows: int = MAX_TRACE_ROWS, max_bytes: int = MAX_TRACE_BYTES, block_bytes: int = BLOCK_BYTES):
+                 max_rows: int = MAX_TRACE_ROWS, max_bytes: int = MAX_TRACE_BYTES, block_bytes: Optional[int] = None):
         self.source = source
         self.name = name or (Path(source).name if isinstance(source, (str, Path)) else "trace")
         self.vm, self.process = vm, process
-        self.max_rows, self.max_bytes, self.block_bytes = max_rows, max_bytes, block_bytes
+        self.max_rows, self.max_bytes, self.block_bytes = max_rows, max_bytes, block_bytes or BLOCK_BYTES
         self.program: Optional[str] = None
         self.format = self._detect()
 
