@@ -37,7 +37,7 @@ def _same(a, b):
 
 @pytest.mark.parametrize("keep", [F.KEEP_BYTES, 0])
 def test_a_source_in_chunks_runs_as_the_whole_trace(tmp_path, keep):
-    p = _csv(tmp_path, gz=True, n=30_000)
+    p = _csv(tmp_path, gz=True, n=10_000)
     whole = T.read_trace_file(p)
     src = F.TraceSource(p, keep_bytes=keep)
     assert src.kept == (keep > 0) and src.operations == len(whole) == src.total_operations
@@ -95,7 +95,7 @@ def test_a_base_scenarios_checks_name_the_line(tmp_path):
 
 
 def test_a_long_upload_compares_as_the_parsed_trace(tmp_path):
-    p = _csv(tmp_path, gz=True, n=12_000, kind="context_switch")
+    p = _csv(tmp_path, gz=True, n=6_000, kind="context_switch")
     data = p.read_bytes()
     up = I.read_upload(data, p.name, keep_rows=1000)
     assert up.trace is None and up.operations > 1000 and up.format == "csv"
