@@ -4,7 +4,7 @@ A :class:`TraceSource` is a trace file (or an upload's bytes) read block by bloc
 (:class:`~.traceio.TraceReader`). Opening it reads it once: the operations are counted, the
 default machine's needs gathered (:class:`~.traceio.TraceStats`) and, against a base scenario,
 every VM and process checked (errors name the line). The parsed operations are kept in memory
-while they fit in :data:`KEEP_BYTES` (23 bytes an operation); a longer trace is read again, block
+while they fit in :data:`KEEP_BYTES` (23 bytes an operation: 11 million); a longer trace is read again, block
 by block, by each run — so memory stays bounded by a block and the machine, not the trace.
 
 :func:`run_mode` runs a source in one mode on a fresh machine through the bulk path
@@ -32,7 +32,7 @@ from .ops import MachineConfig, Mode
 from .trace import Trace
 from .traceio import (EXEC, MAX_TRACE_BYTES, MAX_TRACE_ROWS, ParsedTrace, TraceReader, TraceStats, default_config)
 
-KEEP_BYTES = 512 << 20
+KEEP_BYTES = 256 << 20
 """Parsed operations kept in memory after the first read (beyond, each run reads the file again)."""
 OP_BYTES = 23
 """Bytes one operation takes in a Trace's columns (VM 2, process 4, op 1, gVA 8, value 8)."""
