@@ -1,6 +1,6 @@
 """Real programs at full size: trace import and whole commands.
 
-    python benchmarks/bench_traces.py [--lines N] [--runs R] [--no-record] [--big N]
+    python benchmarks/bench_traces.py [--lines N] [--runs R] [--no-record] [--big N] [--app | --only-app]
 
 1. **Import** of a 1,000,000-line CSV trace (the ``mix`` workload written by ``write_csv``) and of
    a lackey trace: the block parser (numpy; ``visualizer/engine/traceio.py``) against the
@@ -15,6 +15,8 @@
 3. **A real program** (where valgrind is installed): ``record -- gzip -c`` of a 17 KB text
    (≈3.8 M accesses), then ``compare --trace F --json``. ``--big N``: also a program of about
    N million accesses (``gzip -c`` of a longer text) — its memory must stay bounded.
+4. **The app** (``--app``, ``--only-app``; headless Chromium): another session's clicks on the step
+   page, alone and while the Compare page compares the uploaded program trace in worker processes.
 
 The median of ``--runs`` runs is printed (min–max beside it). Figures on a shared 2-core machine
 move with the load of other work: the load average is printed with them.
@@ -196,12 +198,54 @@ def bench_program(tmp: Path, runs: int, big: int) -> Path | None:
     return trace
 
 
+def bench_app(trace: Path, clicks: int) -> None:
+    """4. The app: another session's clicks on the step page, alone and while the Compare page runs
+    a long uploaded program trace (5 runs in worker processes: three modes and two without caches)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_browser import CHROMIUM, click, start_server, stats, stop, wait_diagram
+    if not os.path.exists(CHROMIUM):
+        print("\n4. the app: skipped (no Chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+    proc, port = start_server()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            stepper = b.new_page(viewport={"width": 1366, "height": 768})
+            stepper.goto(f"{base}/Step_through?scenario=tlb-reach&mode=nested&step=0&lang=en")
+            wait_diagram(stepper, 0)
+            alone = [click(stepper, "step_forward", k) for k in range(1, clicks + 1)]
+            up = b.new_page(viewport={"width": 1366, "height": 768})
+            up.goto(f"{base}/Compare?lang=en")
+            up.locator('[class*="st-key-_cmp-source-"] label').filter(has_text="upload").first.click()
+            up.wait_for_timeout(1500)
+            t0 = time.perf_counter()
+            up.locator("input[type=file]").first.set_input_files(str(trace))
+            up.get_by_text("Loaded", exact=False).first.wait_for(timeout=300_000)
+            loaded = time.perf_counter() - t0
+            during = [click(stepper, "step_forward", k) for k in range(clicks + 1, 2 * clicks + 1)]
+            up.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 3",
+                                 timeout=900_000)
+            done = time.perf_counter() - t0
+            b.close()
+    finally:
+        stop(proc)
+    print(f"\n4. the app ({load()}): {trace.name} uploaded on the Compare page — read in {loaded:.1f} s, "
+          f"compared (today's machine, 5 runs in workers) {done:.1f} s after the upload")
+    print(f"  another session's click → next diagram (ms), alone:        {stats(alone)}")
+    print(f"  the same while the upload is compared (ms):                {stats(during)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-record", action="store_true", help="skip the real program (valgrind)")
     ap.add_argument("--big", type=int, default=0, metavar="N", help="also a program of about N million accesses")
+    ap.add_argument("--app", action="store_true", help="also the app: clicks while a long upload is compared")
+    ap.add_argument("--only-app", action="store_true", help="only the app (with the recorded program)")
+    ap.add_argument("--clicks", type=int, default=30)
     args = ap.parse_args()
     from visualizer.engine import compare as C
     from visualizer.engine.traceio import write_csv
@@ -212,9 +256,19 @@ def main() -> None:
         csv_path.write_text(write_csv(generate("mix", 1, accesses=args.lines, **C.SWEEP_WORKLOAD)))
         print(f"trace {csv_path.name}: {args.lines:,} accesses, {csv_path.stat().st_size / 1e6:.1f} MB; "
               f"{os.cpu_count()} cores")
+        if args.only_app:
+            if shutil.which("valgrind") is None:
+                raise SystemExit("--only-app needs valgrind (to record the program)")
+            small = tmp / "in17k"
+            small.write_bytes((ROOT / "README.md").read_bytes()[:17000])
+            record(["gzip", "-c", str(small)], tmp / "gzip17k.lackey.gz")
+            bench_app(tmp / "gzip17k.lackey.gz", args.clicks)
+            return
         lackey = None if args.no_record else bench_program(tmp, args.runs, args.big)
         bench_import(csv_path, lackey, args.runs)
         bench_commands(csv_path, args.runs)
+        if args.app and lackey is not None:
+            bench_app(lackey, args.clicks)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,8 @@ def _summary(machine, out) -> None:
 
 
 def cmd_run(args, out) -> int:
+    if not args.trace and (args.every != 1 or args.window):
+        raise UsageError("--every and --window sample a trace file: give --trace FILE")
     if args.trace:  # a trace file is read in blocks, never whole (cli_traces)
         from . import cli_traces
         code = cli_traces.cmd_run_trace(args, out, UsageError, _summary)
