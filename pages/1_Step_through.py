@@ -479,6 +479,9 @@ def step_view() -> None:
         tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
         st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
         story_phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
+    host = T.host_state_html(s.machine.views.host_state(), lang)  # "" unless the host reclaims
+    if host:
+        ui.html(host)
     if predict_state(s) == "asking":
         # the questions are about the next step: the diagram, not the last step's story, comes next
         with st.expander(t("step.narration", lang), icon=":material/history:"):
@@ -490,7 +493,7 @@ def step_view() -> None:
     # the diagram
     markup, dot_text, svg, engine = diagrams(s, lecture=False)
     ui.svg_view(markup, "diagram")
-    ui.html(legend_html(None if S.get("both") else s.mode, lang))
+    ui.html(legend_html(None if S.get("both") else s.mode, lang, reclaim=bool(host)))
 
     # details: one table at a time (each table is a dataframe sent to the browser)
     left, right = st.columns([2.2, 1])

@@ -12,13 +12,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from visualizer.cli import main as cli_main  # noqa: E402
 from visualizer.engine import Mode, builtin, builtin_names  # noqa: E402
+from visualizer.engine.events import GuestAction, GuestActionKind, PmapChange, PmapReason  # noqa: E402
+from visualizer.engine.record import EpisodeKind, GuestWork  # noqa: E402
 from visualizer.render import dot, figure  # noqa: E402
 from visualizer.text import narrate  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MODES = (Mode.SHADOW, Mode.NESTED, Mode.NATIVE)
 DOT_STEPS_LONG = (0, 1, 2, 10, 100, 1999)
-"""Steps whose DOT is kept for long traces (every step for short ones)."""
+"""Steps whose DOT is kept for long traces (every step for short ones), besides those that change
+a page's state other than by backing it (:func:`changes_pages`)."""
+
+
+def reclaims(step) -> bool:
+    """Whether a step's record holds the host's reclamation or the guest's own paging (kept in
+    full for long traces too: that is where pages change state without an access)."""
+    return any(e.kind is EpisodeKind.RECLAIM or e.reason in (GuestWork.PAGE_OUT, GuestWork.SWAP_IN)
+               for e in step.episodes)
+
+
+def changes_pages(step) -> bool:
+    """Whether a step shares, swaps, balloons, compresses or brings back a page, or the guest pages
+    one out or in: the diagram's new page states (kept in full for long traces too)."""
+    return any((ev.__class__ is PmapChange and ev.reason is not PmapReason.BACK) or
+               (ev.__class__ is GuestAction and ev.kind in (GuestActionKind.SWAP_OUT, GuestActionKind.SWAP_IN))
+               for ev in step.events)
 
 
 def outputs(name: str, mode: Mode) -> dict[str, str]:
@@ -37,10 +55,10 @@ def outputs(name: str, mode: Mode) -> dict[str, str]:
     dots: list[str] = []
     for i in range(len(s.trace)):
         st = m.execute(s.trace[i], i)
-        if not long or i < 20:
+        if not long or i < 20 or reclaims(st):
             for lang in ("en", "de"):
                 nar.append(f"[{i} {lang}] " + " | ".join(narrate.narrate(st, lang)))
-        if not long or i in DOT_STEPS_LONG:
+        if not long or i in DOT_STEPS_LONG or changes_pages(st):
             dots.append(f"// step {i}\n" + dot.diagram(m, figure.highlight_of(st, m), "en"))
     return {"csv": csv_text, "json": js, "narration.txt": "\n".join(nar) + "\n", "dot": "\n".join(dots)}
 

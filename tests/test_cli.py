@@ -75,6 +75,48 @@ def test_run_csv_rows(tmp_path: Path):
     assert int(rows[4]["walk_refs"]) >= 0
 
 
+@pytest.mark.parametrize("mode", ["shadow", "nested"])
+def test_csv_value_is_what_each_write_stored_and_each_read_returned_under_reclamation(tmp_path: Path, mode):
+    """overcommit shares, balloons (the guest pages out), compresses and swaps pages between the
+    writes and the reads: each read's value is still the last value written to its page (an
+    8-byte word at the page's start; 0x0 where never written), each write's the value it stored,
+    and only accesses have one."""
+    path = tmp_path / "steps.csv"
+    assert run_cli("run", "overcommit", "--mode", mode, "--csv", str(path))[0] == 0
+    rows = list(csv.DictReader(path.open()))
+    ops = list(builtin("overcommit").trace.ops())
+    last: dict[tuple[str, str], str] = {}
+    reads = 0
+    for row, op in zip(rows, ops, strict=True):
+        key = (row["vm"], row["gva"])
+        if row["op"] == "write":
+            assert row["value"] == f"0x{op.value:x}", row
+            last[key] = row["value"]
+        elif row["op"] == "read":
+            assert row["value"] == last.get(key, "0x0"), row
+            reads += 1
+        else:
+            assert row["value"] == "", row
+    assert reads >= 20 and any(v != "0x0" for v in last.values())
+
+
+def test_run_json_per_vm_pages_count_every_guest_physical_page_once():
+    code, out, _ = run_cli("run", "overcommit", "--mode", "nested", "--json")
+    assert code == 0
+    d = json.loads(out)
+    s = builtin("overcommit")
+    m = s.machine(Mode.NESTED)
+    m.run_bulk(s.trace)
+    states = ("private", "shared", "ballooned", "compressed", "swapped", "unbacked")
+    for vm in s.config.vms:
+        pages = d["per_vm"][vm.name]["pages"]
+        assert set(pages) == set(states) | {"guest_swapped"}
+        assert sum(pages[k] for k in states) == vm.pages
+        assert pages == m.views.page_counts(vm.name)
+    seen = {k for vm in d["per_vm"].values() for k, n in vm["pages"].items() if n}
+    assert {"shared", "ballooned", "compressed", "swapped", "guest_swapped"} <= seen  # every technique once
+
+
 def _walk(image: bytes, root: int, va: int, ept: bool = False) -> int | None:
     """A deliberately independent 4-level walker over a raw image (struct, not the engine)."""
     table = root & 0x000FFFFFFFFFF000

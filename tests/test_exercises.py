@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from visualizer import cli
+from visualizer.engine import Mode
+from visualizer.engine.costs import CostTable
 from visualizer.learn import exercise_sheet
 from visualizer.learn import exercises as X
-from visualizer.text.i18n import CATALOGUE
+from visualizer.text.i18n import CATALOGUE, t
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_FIELDS = ("gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles")
@@ -86,6 +88,10 @@ def test_every_answer_is_what_run_reports_for_its_scenario_at_its_step_and_mode(
                 elif e["scope"] == "run" and name in RUN_FIELDS:
                     assert totals[name] == want, f"exercise {n} ({e['kind']}) {mode} {name}"
                     checked += 1
+                elif name == "reclaim":
+                    assert e["step"] == len(rows) - 1  # the pass ends the run: its pages show what it did
+                    assert _reclaimed(totals, int(row["cycles"])) == want, f"exercise {n} (reclaim) {mode}"
+                    checked += 1
                 else:
                     pytest.fail(f"exercise {n}: answer field {name} is neither a CSV column nor a run counter")
             if e["scope"] == "run":
@@ -95,6 +101,17 @@ def test_every_answer_is_what_run_reports_for_its_scenario_at_its_step_and_mode(
             assert e["answer"]["cheaper"] == min(cycles, key=cycles.get) and len(set(cycles.values())) == 2
             checked += 1
     assert checked > 60
+
+
+def _reclaimed(totals: dict, cycles: int) -> str:
+    """What the host did at a reclaim exercise's pass, from what ``run --json`` prints: the VMs' pages
+    by state at the end (the pass is the run's last act) and the last step's cycles (a blocked VM
+    waits for the host's compression: the compression's cost is in its step)."""
+    pages = {k: sum(vm["pages"][k] for vm in totals["per_vm"].values())
+             for k in ("shared", "ballooned", "compressed", "swapped")}
+    if pages["compressed"] + pages["swapped"]:
+        return "block" if cycles >= CostTable().compress else "compress-swap"
+    return "balloon" if pages["ballooned"] else "share" if pages["shared"] else "none"
 
 
 def test_the_command_line_runs_as_a_program_and_its_json_matches_run(tmp_path):
@@ -251,6 +268,8 @@ def test_texts_number_steps_as_the_step_page_does(lang):
         named = [int(n) for n in re.findall(rf"(?i)\b{word} (\d+)", q)]
         if ex.kind in ("translate", "walk-refs", "tlb"):
             assert named == [link_step], (ex.key, q)
+        elif ex.kind == "reclaim":  # the state after the step before, then the step asked about
+            assert named[0] == link_step - 1 and set(named[1:]) == {link_step}, (ex.key, q)
         else:
             assert named == [], "a whole-run question names no step"
         given = X.given(ex, lang)
@@ -345,3 +364,40 @@ def test_the_sheet_says_once_that_the_csv_counts_from_0():
 def test_a_bad_exercise_link_says_which_part_is_wrong(text, problem):
     with pytest.raises(ValueError, match=problem):
         X.from_link(text)
+
+
+def test_reclaim_exercises_ask_every_action_from_a_host_state_the_run_shows():
+    """The reclaim kind: each answer is the host's own (questions.reclaim_answer of the step's record);
+    every action occurs; the free pages and the state the question gives are the machine's after the
+    step before; where the answer rests on the state (balloon, compress or swap, block) no two pages of
+    a sharing domain are alike, and a block follows an allocation in the low state."""
+    from visualizer.learn import questions as Q
+    seen = {}
+    for i in range(30):
+        ex = X.make("reclaim", 21, i)
+        F = ex.facts
+        scenario, machine, records = X.run(ex.scenario, ex.mode)
+        assert ex.step == len(records) - 1 and ex.answer["reclaim"] == Q.reclaim_answer(records[ex.step])
+        m = scenario.machine(Mode(ex.mode))
+        for k in range(ex.step):
+            m.execute(scenario.trace[k], k)
+        state, free, min_free = m.views.host_state()
+        assert (state.value, free, min_free) == (F["state"], F["free"], F["min_free"])
+        assert state.value == X._state_for(free, min_free)  # reached by falling: no margin at play
+        data = {}
+        for vm, _gpa, what in F["pages"]:
+            if what != "table":
+                data.setdefault(vm if F["salting"] else "*", []).append(what)
+        alike = any(len(v) != len(set(v)) for v in data.values())
+        if ex.answer["reclaim"] in ("balloon", "compress-swap", "block"):
+            assert not alike
+        elif F["state"] in ("high", "clear"):
+            assert alike == (ex.answer["reclaim"] == "share")
+        assert (ex.answer["reclaim"] == "block") == (F["allocates"] and state.value == "low")
+        seen[ex.answer["reclaim"]] = ex
+        for lang in ("en", "de"):
+            q = X.question_text(ex, lang)
+            assert "minFree" in q and str(F["free"]) in q and X.explanation(ex, lang)
+            assert X.answer_text(ex, ex.fields[0], lang) == t(f"q.choice.reclaim.{ex.answer['reclaim']}", lang)
+    assert set(seen) == set(Q.RECLAIM_ACTIONS)
+    assert "Zustand low" in X.explanation(seen["block"], "de") and "the soft state" in X.explanation(seen["balloon"], "en")

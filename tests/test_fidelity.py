@@ -185,13 +185,13 @@ def test_hidden_fault_counts_cpu_and_vmm_references_apart_and_costs_them_apart()
     assert c["vmm_walk_refs"] >= 4 and c["cycles_by_cause"]["vmm-walk"] == 100 * c["vmm_walk_refs"]
 
 
-def test_cli_reports_vmm_walk_refs_in_json_and_as_the_last_csv_column(tmp_path):
+def test_cli_reports_vmm_walk_refs_in_json_and_in_the_csv_before_the_value(tmp_path):
     out = io.StringIO()
     path = tmp_path / "steps.csv"
     assert cli_main(["run", "esxi-figure", "--mode", "shadow", "--json", "--csv", str(path)], out) == 0
     d = json.loads(out.getvalue())
     rows = list(csv.DictReader(path.open()))
-    assert list(rows[0])[-1] == "vmm_walk_refs"
+    assert list(rows[0])[-2:] == ["vmm_walk_refs", "value"]  # new columns go at the end
     assert d["vmm_walk_refs"] == sum(int(r["vmm_walk_refs"]) for r in rows) > 0
     assert d["walk_refs"] == sum(int(r["walk_refs"]) for r in rows)
     nested = io.StringIO()

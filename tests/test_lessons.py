@@ -20,9 +20,9 @@ ask = ["tlb"]
 '''
 
 
-def test_there_are_seven_lessons_of_six_to_fifteen_steps_in_both_languages():
+def test_there_are_eight_lessons_of_six_to_fifteen_steps_in_both_languages():
     names = L.lesson_names()
-    assert len(names) >= 7
+    assert len(names) >= 8
     for name in names:
         les = L.builtin_lesson(name)
         assert 6 <= len(les.steps) <= 15, name
@@ -50,7 +50,8 @@ def test_every_asked_kind_has_an_answer_from_the_engine(name):
         assert [q.kind for q in qs] == list(s.ask)
         for q in qs:
             assert q.answer == {"tlb": rec.tlb.value, "walk_refs": rec.walk_refs, "gpa": rec.gpa, "ma": rec.ma,
-                                "exit": q.answer, "fault": Q.fault_answer(rec)}[q.kind]
+                                "exit": q.answer, "fault": Q.fault_answer(rec),
+                                "reclaim": Q.reclaim_answer(rec)}[q.kind]
             asked += 1
     assert asked >= 5
 
@@ -87,6 +88,71 @@ def test_the_mmu_caches_lesson_says_what_the_engine_does():
     assert hit[0].combined and hit[0].saved == 19 and recs[12].walk_refs == 1  # 24 - 19 = 5, the data gPA's 4 cached
     texts = " ".join(s.text for s in les.steps)
     assert "§4.10.4.1" in texts and "combined mapping" in texts and "1 + 4 = 5" in texts
+
+
+def test_the_overcommit_lesson_says_what_the_engine_does():
+    """Lesson 8's claims against the records of overcommit (nested): sharing in the high state within
+    each VM (salting), a scan of zero pages that only remembers hints, the clear state at 5 free pages
+    of 6, balloons that pin untouched pages (nothing freed) while VM1's guest pages out its oldest page,
+    a VM blocked while VM1's PML4 is compressed, both layers faulting on the way back, the cache full at
+    4 pages so the next is swapped, and what a swap-in costs beside a decompression."""
+    from visualizer.engine.events import (GuestAction, GuestActionKind as GA, HostState, HostStateChange, PmapChange,
+                                          PmapReason as PR, ScanResult, ShareScan)
+    les = L.builtin_lesson("08-overcommit")
+    assert les.scenario.name == "overcommit" and les.mode is Mode.NESTED and not les.figure
+    assert [s.at for s in les.steps] == [4, 8, 12, 37, 40, 43, 46, 48, 58, 68]
+    cfg = les.scenario.config
+    assert cfg.reclaim.tps_salting and cfg.reclaim.period == 4 and [v.pages for v in cfg.vms] == [24] * 3
+    m = les.scenario.machine(Mode.NESTED)
+    assert m.views.host_state()[2] == 6 and m.mem.pools.guest_frames == 48  # minFree 6 of 48 pages for the guests
+    recs, hosts, counts = {}, {}, {}
+    for k in range(68):
+        recs[k + 1] = m.execute(les.scenario.trace[k], k)
+        hosts[k + 1] = m.views.host_state()
+        counts[k + 1] = {v: m.views.page_counts(v) for v in ("VM1", "VM2", "VM3")}
+        if k + 1 == 8:  # six gPPNs of one content, three machine pages: one per VM
+            mpns = {v: {m.views.vmm_mpn(v, 4), m.views.vmm_mpn(v, 5)} for v in ("VM1", "VM2", "VM3")}
+            assert all(len(x) == 1 for x in mpns.values()) and len(set.union(*mpns.values())) == 3
+        if k + 1 == 46:
+            zc46 = m.views.compression_cache("VM1")
+        if k + 1 == 48:
+            zc48 = m.views.compression_cache("VM1")
+
+    def of(step, cls):
+        return [e for e in recs[step].events if isinstance(e, cls)]
+    scans = {k: of(k, ShareScan) for k in (4, 12)}
+    assert hosts[3][0] is HostState.HIGH and [(e.vm, e.gppn, e.other) for e in scans[4]
+                                             if e.result is ScanResult.SHARED] == [("VM1", 5, ("VM1", 4))]
+    assert {e.result for e in scans[12]} == {ScanResult.HINT} and \
+        {(e.vm, e.gppn) for e in scans[12]} >= {("VM1", 7), ("VM3", 7)} and \
+        len({e.hash for e in scans[12] if e.gppn == 7}) == 1  # two zero pages alike, kept apart by salting
+    assert all(e.vm == e.other[0] for k in recs for e in of(k, ShareScan) if e.other)  # never across VMs
+    assert [(e.old, e.new, e.free) for e in of(37, HostStateChange)] == [(HostState.HIGH, HostState.CLEAR, 5)]
+    assert hosts[39][0] is HostState.SOFT and hosts[39][1] == 3
+    balloon = [e for e in of(40, PmapChange) if e.reason is PR.BALLOON]
+    assert {e.vm for e in balloon} == {"VM1", "VM2", "VM3"} and all(e.old_mpn is None for e in balloon
+                                                                   if e.vm != "VM1" or e.gppn != 4)
+    assert [e for e in of(40, PmapChange) if e.reason is PR.UNSHARE and e.vm == "VM1"]  # 0x4000 was shared
+    assert hosts[40][1] == 2 and hosts[41][0] is HostState.HARD and hosts[42][0] is HostState.LOW
+    assert [(a.gva, a.process) for a in of(40, GuestAction) if a.kind is GA.SWAP_OUT] == [(0x400000, "p1")]
+    assert counts[39]["VM1"]["unbacked"] == 1 and sum(counts[39]["VM1"][k] for k in ("private", "shared")) == 23
+    assert recs[43].op.vm == "VM3" and recs[43].cycles == 189_760
+    assert {(e.vm, e.gppn) for e in of(43, PmapChange) if e.reason is PR.COMPRESS} == {("VM1", 0), ("VM1", 6)}
+    assert 0 in m.views.guest_pt_pages("VM1")  # gPA 0x0: VM1's PML4
+    assert Q.fault_answer(recs[46]) == "guest-pf+ept-violation"
+    assert [e.gppn for e in of(46, PmapChange) if e.reason is PR.DECOMPRESS] == [0]
+    assert [(a.kind, a.gva) for a in of(46, GuestAction) if a.kind in (GA.SWAP_OUT, GA.SWAP_IN)] == \
+        [(GA.SWAP_OUT, 0x401000), (GA.SWAP_IN, 0x400000)]
+    assert hosts[47][0] is HostState.LOW and hosts[47][1] == 0 and hosts[48][1] == 2
+    assert len(zc46) == 2 and sum(map(len, zc46.values())) == 3 and sum(map(len, zc48.values())) == 4
+    assert [(e.reason, e.gppn) for e in of(48, PmapChange)] == [(PR.COMPRESS, 0xE), (PR.SWAP_OUT, 0x13)]
+    assert Q.fault_answer(recs[58]) == "ept-violation" and recs[58].cycles == 3_006_920
+    assert [e.gppn for e in of(58, PmapChange) if e.reason is PR.SWAP_IN] == [0x13]
+    assert recs[55].cycles == 66_920 and [e.reason for e in of(55, PmapChange)] == [PR.DECOMPRESS]
+    texts = " ".join(s.text for s in les.steps)
+    for claim in ("189,760", "3,006,920", "66,920", "Barker", "less than 15%", "about 90%", "double paging",
+                  "Mem.ShareForceSalting=2", "23 of its 24"):
+        assert claim in texts, claim
 
 
 def test_lessons_cover_both_modes_and_all_question_kinds():

@@ -31,12 +31,12 @@ def test_answers_are_the_records_fields(name, mode):
         for kind in Q.KINDS:
             q = Q.make_question(kind, rec, mode, m)
             if q is None:
-                assert kind in ("tlb", "walk_refs", "gpa", "ma", "fault")
+                assert kind in ("tlb", "walk_refs", "gpa", "ma", "fault", "reclaim")
                 continue
             kinds_seen.add(kind)
             expected = {"tlb": rec.tlb.value, "walk_refs": rec.walk_refs, "gpa": rec.gpa, "ma": rec.ma,
                         "exit": next((e.reason.value for e in rec.events if isinstance(e, VmExit)), Q.NO_EXIT),
-                        "fault": Q.fault_answer(rec)}[kind]
+                        "fault": Q.fault_answer(rec), "reclaim": Q.reclaim_answer(rec)}[kind]
             assert q.answer == expected
             assert q.check(q.answer)
             if q.choices:
@@ -172,3 +172,36 @@ def test_no_question_asks_for_a_frame_an_allocator_picks_in_that_very_step():
                 if fresh:
                     assert kind not in Q.pick_kinds(rec)
     assert asked["gpa"] and asked["ma"]
+
+
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_the_reclaim_question_names_what_the_host_did_to_the_pages(mode):
+    """Asked only where the host reclaims (a pass, or a blocked VM); its answer is the most the host
+    did, which the VMs' page counts show: shared, ballooned, compressed or swapped pages appear."""
+    s = builtin("overcommit")
+    m = s.machine(mode)
+    counts = lambda: {k: sum(m.views.page_counts(v.name)[k] for v in s.config.vms)  # noqa: E731
+                      for k in ("shared", "ballooned", "compressed", "swapped")}
+    answers, before = {}, counts()
+    for i in range(len(s.trace)):
+        rec = m.execute(s.trace[i], i)
+        after = counts()
+        q = Q.make_question("reclaim", rec, mode, m)
+        assert (q is None) == (not Q.reclaims(rec))
+        if q is not None:
+            rose = {k for k in after if after[k] > before[k]}
+            did = ["none"] + (["share"] if "shared" in rose else []) + (["balloon"] if "ballooned" in rose else []) + \
+                (["compress-swap"] if rose & {"compressed", "swapped"} else [])
+            if q.answer == "block":  # the VM waited while the host compressed: its step paid for it
+                assert "compress-swap" in did and rec.cycles >= m.costs.compress
+            else:
+                assert q.answer == did[-1], (i + 1, q.answer, did)
+            assert q.choices == Q.RECLAIM_ACTIONS and q.check(q.answer)
+            for lang in ("en", "de"):
+                assert Q.prompt(q, lang) and Q.explanation(q, lang)[0]
+            assert q.kind in Q.pick_kinds(rec) and len(Q.pick_kinds(rec)) <= 3
+            answers[i + 1] = q.answer
+        before = after
+    assert set(answers.values()) == set(Q.RECLAIM_ACTIONS)  # the built-in shows every one
+    assert answers[43] == "block" and answers[40] == "balloon" and answers[4] == "share"
+    assert Q.make_question("reclaim", next(records("esxi-figure", mode))[0], mode) is None  # no reclamation there

@@ -95,7 +95,7 @@ def cmd_run(args, out) -> int:
     trace = scenario.trace
     if args.csv:
         fields = ["step", "vm", "process", "op", "gva", "gpa", "ma", "tlb", "fault", "walk_refs", "vm_exits", "cycles",
-                  "vmm_walk_refs"]
+                  "vmm_walk_refs", "value"]
         try:
             f = open(args.csv, "w", newline="", encoding="utf-8")
         except OSError as exc:
@@ -109,7 +109,7 @@ def cmd_run(args, out) -> int:
                     st = machine.execute(op, i)
                     w.writerow([i, op.vm, op.process or "", op.kind.value, _hex(op.gva), _hex(st.gpa), _hex(st.ma),
                                 st.tlb, st.fault, st.walk_refs, st.vm_exits, st.cycles,
-                                st.vmm_walk_refs])
+                                st.vmm_walk_refs, _hex(st.value)])  # the 8 bytes a read returned or a write stored
         except OSError as exc:  # a full disk, a device that takes nothing (/dev/full)
             raise UsageError(f"cannot write CSV file '{args.csv}': {exc.strerror or exc}") from None
     else:
@@ -117,7 +117,8 @@ def cmd_run(args, out) -> int:
     if args.json:
         d = machine.totals().as_dict()
         d.update({"scenario": scenario.name, "mode": mode.value,
-                  "per_vm": {n: c.as_dict() for n, c in machine.counters.items()}})
+                  "per_vm": {n: {**c.as_dict(), "pages": machine.views.page_counts(n)}
+                             for n, c in machine.counters.items()}})
         out.write(json.dumps(d, indent=None) + "\n")
     else:
         out.write(f"scenario {scenario.name}, mode {mode.value}, {len(trace)} operations, seed {scenario.config.seed}\n")

@@ -131,6 +131,15 @@ class Views:
             img[g * PAGE_SIZE:(g + 1) * PAGE_SIZE] = np.frombuffer(self.compressed_page(vm, g), dtype=np.uint8)
         return img
 
+    def compression_cache(self, vm: str) -> dict[int, tuple[int, ...]]:
+        """The machine frames of ``vm``'s compression cache: MPN → the gPPNs compressed into it
+        (two 2 KiB slots a frame; a frame with both slots free has gone back to the host)."""
+        zc = self._m.vms[vm].pmap.zcache
+        out: dict[int, list[int]] = {mpn: [] for mpn in zc.frames.values()}
+        for g, (slot, _n) in sorted(zc.pages.items()):
+            out[zc.frames[slot // 2]].append(g)
+        return {mpn: tuple(gs) for mpn, gs in sorted(out.items())}
+
     def compressed_page(self, vm: str, gppn: int) -> bytes:
         """The contents of a compressed page, decompressed from its slot in machine memory."""
         pm = self._m.vms[vm].pmap
@@ -186,6 +195,35 @@ class Views:
     def guest_mappings(self, vm: str, process: str) -> list[tuple[int, int, int]]:
         """(gvpn, gppn, pte) for every present leaf of a process, in gVA order."""
         return self.guest_tables(vm, process)[0]
+
+    def guest_swapped(self, vm: str, process: str) -> list[tuple[int, int]]:
+        """(gvpn, slot) of every page of a process that its guest has paged out to its virtual disk
+        (a not-present PTE holding a swap entry, :data:`~visualizer.engine.guest.SWAP_PTE`), in gVA
+        order. Empty where the guest has nothing on its disk."""
+        from .guest import SWAP_PTE
+        v = self._m.vms[vm]
+        if not v.guest.disk:
+            return []
+        pages = v.pmap.pages
+        out: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        present, large, swap = np.uint64(X86.present), np.uint64(X86.large), np.uint64(SWAP_PTE)
+
+        def rec(gppn: int, level: int, base: int) -> None:
+            if gppn >= pages or gppn in seen:
+                return
+            seen.add(gppn)
+            entries = self.table_entries(vm, gppn)
+            if level == 1:
+                for idx in np.flatnonzero(((entries & present) == 0) & ((entries & swap) != 0)).tolist():
+                    out.append(((base | (idx << 12)) >> PAGE_SHIFT, int(entries[idx]) >> PAGE_SHIFT))
+                return
+            for idx in np.flatnonzero((entries & present) != 0).tolist():
+                e = int(entries[idx])
+                if not e & int(large):
+                    rec((e & FRAME_MASK) >> PAGE_SHIFT, level - 1, base | (idx << (3 + 9 * level)))
+        rec(v.guest.processes[process].root_gppn, 4, 0)
+        return sorted(out)
 
     def guest_pt_pages(self, vm: str) -> frozenset[int]:
         """gPPNs the guest uses as page tables."""

@@ -11,7 +11,9 @@ its answer is right by construction. Kinds (:data:`KINDS`):
   mode (with or without 2 MiB pages and MMU caches);
 - ``exits``: a short trace → which VM exits (``vm_exits_by_reason``) each mode takes;
 - ``tlb``: a sequence with VPID and PCID on or off → does the last access hit the TLB (``tlb``);
-- ``cheaper``: a described workload → which mode costs fewer ``cycles``, and why.
+- ``cheaper``: a described workload → which mode costs fewer ``cycles``, and why;
+- ``reclaim``: a host short of memory (free pages against minFree) and its VMs' pages → what the
+  host does at its next pass (``reclaim``: nothing, share, balloon, compress or swap, block).
 
 Answers use the CSV's column names (``gpa``, ``ma``, ``tlb``, ``walk_refs``, ``vm_exits``,
 ``cycles``; addresses as ``0x…`` hex) or the JSON's (``vm_exits_by_reason``); kinds that compare
@@ -30,6 +32,7 @@ Pure: no streamlit or graphviz. Texts come from the catalogue (keys ``ex.*``), i
 """
 from __future__ import annotations
 
+import math
 import random
 from urllib.parse import urlencode
 from dataclasses import dataclass, field
@@ -39,11 +42,12 @@ from ..engine import Mode, load_scenario_text
 from ..engine.counters import Step
 from ..engine.events import ExitReason, FlushReason, FlushScope, Stage, TlbFill, TlbFlush, WalkCacheHit, WalkRef
 from ..engine.memory import PAGE_SHIFT
-from ..engine.ops import OpKind
+from ..engine.ops import Op, OpKind
 from ..engine.paging import FRAME_MASK, X86
 from ..text.i18n import CATALOGUE, number, percent, t
+from . import questions as Q
 
-KINDS = ("translate", "walk-refs", "exits", "tlb", "cheaper")
+KINDS = ("translate", "walk-refs", "exits", "tlb", "cheaper", "reclaim")
 """The exercise kinds, in the order the catalogue and ``--help`` list them."""
 MODES = ("shadow", "nested")
 EXIT_REASONS = tuple(r.value for r in ExitReason)
@@ -505,7 +509,138 @@ def _miss_facts(records) -> dict:
             "other_refs": sum(r.walk_refs for r in records if r.tlb != "miss")}
 
 
-_MAKERS = {"translate": _translate, "walk-refs": _walk_refs, "exits": _exits, "tlb": _tlb, "cheaper": _cheaper}
+# -- reclaim ------------------------------------------------------------------------------------------------
+_RECLAIM_CASES = ("none", "share", "balloon", "compress-swap", "compress-swap", "block")
+"""What the drawn host will do (the exercise's answer, which the run must show): compress-swap twice,
+once in the hard state and once in the low state after a read."""
+_RECLAIM_MACHINE = "160KiB"
+"""40 frames: 16 for the VMM's tables, 24 for the guests — two VMs of 24 pages overcommit it."""
+_BANDS = (("high", 1.0), ("clear", 0.64), ("soft", 0.32), ("hard", 0.16))
+
+
+def _state_for(free: int, min_free: int) -> str:
+    """The host state of ``free`` pages (vSphere 6: each threshold the point below which its state begins)."""
+    return next((name for name, f in _BANDS if free >= f * min_free), "low")
+
+
+def _reclaim(rng: random.Random, name: str, describe) -> dict:
+    """A host with two VMs brought to a chosen free-memory state, one more operation, then the host's
+    first pass: what it does is read from the step's record (:func:`~visualizer.learn.questions.reclaim_answer`).
+    Where the answer rests on the state (balloon, compress or swap, block) no two pages are alike, so
+    the scan shares nothing; where it rests on the scan (share or nothing) memory is plentiful."""
+    case = rng.choice(_RECLAIM_CASES)
+    min_free = rng.choice((8, 10))
+    salting = case not in ("none", "share") or rng.random() < 0.7
+    mode = rng.choice(MODES)
+    low_ok = math.ceil(0.16 * min_free)  # an allocation goes ahead while at least this many pages are free
+    want = {"none": ("high", "clear"), "share": ("high", "clear"), "balloon": ("soft",),
+            "compress-swap": ("hard", "low"), "block": ("low",)}[case]
+    target_state = rng.choice(want)
+    bands = {s: [f for f in range(0, 25) if _state_for(f, min_free) == s] for s in ("high", "clear", "soft", "hard", "low")}
+    choices = [f for f in bands[target_state] if f <= 14 and (target_state != "low" or f == low_ok - 1)]
+    if not choices:
+        raise _Retry
+    free_target = rng.choice(choices)
+    # contents: distinct values, but where the scan decides, maybe a pair alike (in one VM, or across
+    # the VMs, which only counts without salting), written or two zero pages read
+    values = rng.sample(range(0x100, 0x10000), 30)
+    pair = None
+    if case == "share":
+        pair = rng.choice(("same-vm", "same-vm", "zero") + (() if salting else ("across",)))
+    elif case == "none" and salting and rng.random() < 0.6:
+        pair = "across"  # alike in two VMs: with salting no match
+    ops: list[dict] = []
+    nxt = {"VM1": 0x400000, "VM2": 0x400000}
+
+    def new_page(vm: str, value: Optional[int]) -> None:
+        gva = nxt[vm]
+        nxt[vm] += 0x1000
+        ops.append(_op("write", vm, "p1", gva, value) if value is not None else _op("read", vm, "p1", gva))
+
+    new_page("VM1", values.pop())
+    new_page("VM2", values.pop())
+    if pair == "same-vm":
+        v = values.pop()
+        new_page("VM1", v)
+        new_page("VM1", v)
+    elif pair == "zero":
+        vm = rng.choice(("VM1", "VM2"))
+        new_page(vm, None)
+        new_page(vm, None)
+    elif pair == "across":
+        v = values.pop()
+        new_page("VM1", v)
+        new_page("VM2", v)
+    # fill to the target, one page at a time (each a frame: the tables exist), the engine counting
+    scenario = load_scenario_text(_reclaim_scenario(name, mode, min_free, salting, ops, 1_000_000, describe),
+                                  "exercise")  # no pass while filling
+    machine = scenario.machine(Mode(mode))
+    for i in range(len(scenario.trace)):
+        machine.execute(scenario.trace[i], i)
+    free = machine.views.host_state()[1]
+    vm_turn = rng.choice(("VM1", "VM2"))
+    while free > free_target:
+        if not values or nxt[vm_turn] >= 0x400000 + 20 * 0x1000:
+            raise _Retry
+        new_page(vm_turn, values.pop())
+        vm_turn = "VM2" if vm_turn == "VM1" else "VM1"
+        o = ops[-1]
+        machine.execute(Op(OpKind(o["op"]), o["vm"], o["process"], o["gva"], o.get("value", 0)), len(ops) - 1)
+        free = machine.views.host_state()[1]
+    if free != free_target:
+        raise _Retry
+    # the step asked about: a read of a page in memory, or (block) a write of a new page
+    k = len(ops)
+    if case == "block":
+        new_page("VM1", values.pop())
+    else:
+        ops.append(_op("read", "VM1", "p1", 0x400000 + rng.randrange(0, 512) * 8))
+    text = _reclaim_scenario(name, mode, min_free, salting, ops, k + 1, describe)
+    scenario = load_scenario_text(text, "exercise")  # run step by step, as run --csv does
+    machine = scenario.machine(Mode(mode))
+    records = [machine.execute(scenario.trace[i], i) for i in range(k)]
+    state, free_k, mf = machine.views.host_state()
+    state, pages = state.value, _reclaim_pages(machine)
+    records.append(machine.execute(scenario.trace[k], k))
+    answer = Q.reclaim_answer(records[k])
+    if answer != case or mf != min_free or free_k != free_target or state != target_state or \
+            _state_for(free_k, min_free) != state:
+        raise _Retry  # the run must show what the texts say (a state held by the host's margin is not asked)
+    q = Q.make_question("reclaim", records[k], Mode(mode))
+    return dict(text=text, mode=mode, step=k, scope="step", answer={"reclaim": answer},
+                fields=(Field("reclaim", None, "choice", Q.RECLAIM_ACTIONS),),
+                facts={"free": free_k, "min_free": min_free, "state": state, "salting": salting,
+                       "pool": machine.mem.pools.guest_frames, "pages": pages,
+                       "allocates": case == "block", "question": q, "pair": pair,
+                       "trace": [(i, scenario.trace[i]) for i in range(len(scenario.trace))]})
+
+
+def _reclaim_scenario(name: str, mode: str, min_free: int, salting: bool, ops: list, period: int, describe) -> str:
+    """The exercise's scenario: the host's first pass after operation ``period`` (1-based), a scan
+    that hashes every page in that pass."""
+    text = scenario_toml(name, 1, mode, machine=_RECLAIM_MACHINE, vms=[("VM1", "96KiB", ["p1"], False),
+                                                                       ("VM2", "96KiB", ["p1"], False)],
+                         trace=ops, **describe(period - 1))
+    extra = (f'min_free = "{min_free * 4}KiB"\n\n[reclaim]\nperiod = {period}\ntps_scan_pages = 64\n'
+             f'tps_salting = {"true" if salting else "false"}\n')
+    return text.replace(f'memory = "{_RECLAIM_MACHINE}"\n', f'memory = "{_RECLAIM_MACHINE}"\n' + extra, 1)
+
+
+def _reclaim_pages(machine) -> list:
+    """The VMs' guest-physical pages in memory now: (vm, gPA, what it holds) — a page table (never
+    scanned), or a data page and its first non-zero word (0: all zero)."""
+    views = machine.views
+    out = []
+    for v in views.vms():
+        tables = views.guest_pt_pages(v.name)
+        for g, mpn in enumerate(v.mpn):
+            if mpn >= 0:
+                out.append((v.name, g << PAGE_SHIFT, "table" if g in tables else views.first_word(mpn)))
+    return out
+
+
+_MAKERS = {"translate": _translate, "walk-refs": _walk_refs, "exits": _exits, "tlb": _tlb, "cheaper": _cheaper,
+           "reclaim": _reclaim}
 
 
 # -- the set --------------------------------------------------------------------------------------------------
@@ -675,6 +810,8 @@ def choice_label(f: Field, value: str, lang: str) -> str:
         return t(f"ex.choice.{value}", lang)
     if f.name == "vm_exits_by_reason":
         return t(f"ex.exit.{value}", lang)
+    if f.name == "reclaim":
+        return t(f"q.choice.reclaim.{value}", lang)  # the lesson's and the step page's words
     return str(value)
 
 
@@ -704,6 +841,11 @@ def question(ex: Exercise, lang: str) -> str:
     if ex.kind == "tlb":
         return t("ex.q.tlb", lang, step=step_number(ex.step), gva=F["a"], mode=mode_name(ex.mode, lang),
                  vpid=t("ex.on" if F["vpid"] else "ex.off", lang), pcid=t("ex.on" if F["pcid"] else "ex.off", lang))
+    if ex.kind == "reclaim":
+        return t("ex.q.reclaim", lang, pool=F["pool"], min_free=F["min_free"], k=step_number(ex.step - 1),
+                 free=t("ex.q.reclaim.free", lang, n=F["free"]), step=step_number(ex.step),
+                 what=t("ex.q.reclaim." + ("write" if F["allocates"] else "read"), lang),
+                 salting=t("ex.q.reclaim." + ("salted" if F["salting"] else "unsalted"), lang))
     return t("ex.q.cheaper", lang)
 
 
@@ -726,6 +868,15 @@ def given(ex: Exercise, lang: str) -> list[str]:
         lines.append(t("ex.g.tlb_small", lang, n4=F["tlb"]["entries"], n2=F["tlb"]["entries_2m"]))
         lines.append(t(f"ex.g.feature.{feat}", lang))
         lines += ["", t("ex.g.trace", lang)] + [_op_line(i, op, lang) for i, op in F["trace"]]
+        return lines
+    if ex.kind == "reclaim":
+        lines.append(t("ex.g.trace", lang))
+        lines += [_op_line(i, op, lang) for i, op in F["trace"]]
+        lines += ["", t("ex.g.rc_pages", lang, k=step_number(ex.step - 1))]
+        for vm in dict.fromkeys(vm for vm, _g, _w in F["pages"]):
+            tables = [f"0x{g:x}" for v, g, w in F["pages"] if v == vm and w == "table"]
+            lines.append("  " + t("ex.g.rc_tables", lang, vm=vm, gpas=", ".join(tables)))
+            lines += [f"  {vm} gPA 0x{g:<6x} 0x{w:x}" for v, g, w in F["pages"] if v == vm and w != "table"]
         return lines
     if ex.kind in ("exits", "tlb"):
         if ex.kind == "tlb":
@@ -816,6 +967,15 @@ def _explain(ex: Exercise, lang: str) -> list[str]:
             out.append(t("ex.e.tlb.so_hit", lang, step=step_number(ex.step)))
         out.append(t("ex.e.tlb.rule_vpid_" + ("on" if F["vpid"] else "off"), lang))
         out.append(t("ex.e.tlb.rule_pcid_" + ("on" if F["pcid"] else "off"), lang))
+        return out
+    if ex.kind == "reclaim":
+        out.append(t("ex.e.rc.state", lang, n=F["free"], min_free=F["min_free"],
+                     pct=percent(F["free"] / F["min_free"], lang), state=t("hoststate." + F["state"], lang),
+                     rule=t("ex.e.rc.rule." + F["state"], lang)))
+        if F["pair"] == "across":
+            out.append(t("ex.e.rc.salted" if F["salting"] else "ex.e.rc.unsalted", lang))
+        for line in Q.explanation(F["question"], lang):
+            out.append(line if line.endswith((".", "!")) else line + ".")
         return out
     # cheaper
     tot = F["totals"]

@@ -21,14 +21,21 @@ from typing import Optional
 from ..engine import Mode
 from ..engine.ops import OpKind
 from ..engine.counters import Step, StepFault, TlbOutcome
-from ..engine.events import (ExitReason, GuestAction, GuestActionKind, GuestPageFault, PmapChange, PmapReason,
-                              TlbLookup, VmExit, WalkCacheHit, Walker, WalkRef)
+from ..engine.events import (ExitReason, GuestAction, GuestActionKind, GuestPageFault, HostStateChange, PmapChange,
+                              PmapReason, ScanResult, ShareScan, TlbLookup, VmExit, WalkCacheHit, Walker, WalkRef)
+from ..engine.record import EpisodeKind, Reclaim
 from ..engine.memory import PAGE_SHIFT
 from ..text import narrate as N
 from ..text.i18n import t
 
-KINDS = ("tlb", "exit", "walk_refs", "gpa", "ma", "fault")
+KINDS = ("tlb", "exit", "walk_refs", "gpa", "ma", "fault", "reclaim")
 """Every question kind (a lesson's ``ask`` names some of these)."""
+
+RECLAIM_ACTIONS = ("none", "share", "balloon", "compress-swap", "block")
+"""The ``reclaim`` question's choices, from least to most: what the host did to reclaim memory in a
+step — nothing, shared pages (transparent page sharing), inflated balloons, compressed or swapped
+pages, or blocked the VM that allocated while it compressed and swapped (vSphere 6's memory
+states: high and clear share, soft also balloons, hard compresses and swaps, low also blocks)."""
 
 NO_EXIT = "none"
 """The ``exit`` and ``fault`` questions' answer when nothing of the kind happens."""
@@ -86,6 +93,33 @@ def fault_answer(record: Step) -> str:
     got = [f.value for f in record.faults if f is not StepFault.SEGV]
     ordered = [f for f in ("guest-pf", "hidden-fault", "ept-violation") if f in got]
     return "+".join(ordered) if ordered else NO_EXIT
+
+
+def reclaims(record: Step) -> bool:
+    """Whether the host reclaimed memory in this step: made its periodic pass, or blocked the VM."""
+    return any(e.kind is EpisodeKind.RECLAIM for e in record.episodes)
+
+
+_RECLAIMED = {PmapReason.COMPRESS: "compress-swap", PmapReason.SWAP_OUT: "compress-swap",
+              PmapReason.BALLOON: "balloon"}
+
+
+def reclaim_answer(record: Step) -> str:
+    """The ``reclaim`` question's answer: the most the host did in this step (one of
+    :data:`RECLAIM_ACTIONS`), read from the record's reclamation episodes — a blocked VM; pages
+    compressed or swapped; pages a balloon took; pages the sharing scan shared; else nothing (a
+    scan that only remembered hints reclaims nothing)."""
+    eps = [e for e in record.episodes if e.kind is EpisodeKind.RECLAIM]
+    if any(e.reason is Reclaim.BLOCK for e in eps):
+        return "block"
+    done = {"none"}
+    for e in eps:
+        for ev in record.events[e.start:e.end]:
+            if ev.__class__ is PmapChange and ev.reason in _RECLAIMED:
+                done.add(_RECLAIMED[ev.reason])
+            elif ev.__class__ is ShareScan and ev.result in (ScanResult.ZERO, ScanResult.SHARED):
+                done.add("share")
+    return max(done, key=RECLAIM_ACTIONS.index)
 
 
 def _address_choices(answer: int, record: Step, machine, kind: str) -> tuple:
@@ -162,6 +196,10 @@ def make_question(kind: str, record: Step, mode: Mode, machine=None) -> Optional
         if record.tlb is TlbOutcome.NONE:
             return None
         return Question(kind, record, mode, FAULTS.get(mode, FAULTS[Mode.NATIVE]), fault_answer(record))
+    if kind == "reclaim":
+        if not reclaims(record):
+            return None
+        return Question(kind, record, mode, RECLAIM_ACTIONS, reclaim_answer(record))
     raise ValueError(f"{kind!r} is not a question kind (one of {', '.join(KINDS)})")
 
 
@@ -184,7 +222,14 @@ def knowable(record: Step, kind: str) -> bool:
 def pick_kinds(record: Step) -> list[str]:
     """Which 1–3 questions a step is worth, by what is interesting in its record: an operation
     without an access asks whether it exits; a miss with exits asks about the fault, the exit
-    and the walk; a quiet miss about the walk and the machine address; a hit whether it hits."""
+    and the walk; a quiet miss about the walk and the machine address; a hit whether it hits;
+    where the host reclaims memory in the step, what it does."""
+    kinds = _pick_kinds(record)
+    # a step in which the host reclaims asks what it did (its last question gives way)
+    return kinds[:2] + ["reclaim"] if reclaims(record) else kinds
+
+
+def _pick_kinds(record: Step) -> list[str]:
     exits = record.vm_exits > 0
     if record.tlb is TlbOutcome.NONE:
         return ["exit"]
@@ -239,6 +284,10 @@ def _about(kind: str):
     references the answer counts)."""
     if kind == "walk_refs":
         return lambda e: (e.__class__ is WalkRef and e.walker is Walker.CPU) or e.__class__ is WalkCacheHit
+    if kind == "reclaim":
+        return lambda e: e.__class__ in (HostStateChange, ShareScan) or (
+            e.__class__ is PmapChange and e.reason in _RECLAIMED) or (
+            e.__class__ is GuestAction and e.kind is GuestActionKind.BALLOON_INFLATE)
     classes = {"tlb": (TlbLookup,), "exit": (VmExit,), "fault": (VmExit, GuestPageFault)}[kind]
     return lambda e: e.__class__ in classes
 
@@ -252,7 +301,7 @@ def _phrases_about(record: Step, kind: str, lang: str) -> list[str]:
 def _lines_about(record: Step, kind: str, lang: str) -> list:
     """:func:`_phrases_about` as the narration's lines (:class:`~visualizer.text.narrate.Line`:
     with the pages they speak of and their concepts, for the "why?")."""
-    about, limit = _about(kind), (16 if kind == "walk_refs" else 4)
+    about, limit = _about(kind), (16 if kind == "walk_refs" else 6 if kind == "reclaim" else 4)
     out, seen = [], set()
     # (phrase, (first, end) of its events, ...) beside the same phrase as a linked line
     for item, line in zip(N._narrate(record, lang), N.narrate_linked(record, lang), strict=True):
@@ -298,6 +347,8 @@ def explanation_lines(q: Question, lang: str) -> list:
     elif q.kind == "ma":
         lead = t("q.explain.ma." + q.mode.value if q.mode is not Mode.NATIVE else "q.explain.ma.shadow", lang,
                  gva=op.gva or 0, gpa=r.gpa if r.gpa is not None else 0, ma=r.ma, vm=op.vm)
+    elif q.kind == "reclaim":
+        lead = t("q.explain.reclaim." + q.answer, lang)
     else:
         lead = t("q.explain.fault." + q.answer.replace("+", "_"), lang)
     if q.kind in ("gpa", "ma"):

@@ -17,9 +17,11 @@ machine row shows the frames in use, centred under the VMs — or, given :func:`
 frame a whole run draws, in both modes), keeps each frame in one place for the whole run.
 
 :func:`figure` composes the picture from parts, one function each, in the manner of
-python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page),
-:func:`gva_row` over it, :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
-then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`ma_slot_box`),
+python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page,
+:func:`reclaimed_page` for one the host ballooned or compressed), :func:`gva_row` over it (with
+:func:`disk_page` for a page the guest paged out to its own disk), :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
+then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`zcache_frame` for a
+frame of a compression cache, :func:`ma_slot_box`),
 :func:`row_names` and :func:`ma_captions`; then :func:`edges` (:func:`arrow_tips`,
 :func:`arrow_path`, :func:`arrow_style`, :func:`arrow_title`); last the text fitting
 (:func:`fit_text`, :func:`fitted`). Each reads a :class:`Scene` and returns what it placed.
@@ -30,11 +32,12 @@ import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
-from ..engine.events import DataAccess, PageState, PmapChange, Stage, WalkRef
+from ..engine.events import DataAccess, GuestAction, GuestActionKind, PageState, PmapChange, Stage, WalkRef
 from ..engine import Machine, MachineConfig, Mode, OutOfMemory, Step, Trace
 from ..engine.memory import PAGE_SHIFT
 from ..engine.paging import PS, RW, decode_entry
 from ..engine.pmap import NO_MPN
+from ..engine.record import EpisodeKind, GuestWork
 from ..engine.views import Views
 from ..text.i18n import t
 
@@ -62,6 +65,12 @@ FILL_SHARED = "#a5d6a7"
 FILL_SWAPPED = "#ffcc80"
 FILL_SPT = "#e1bee7"
 FILL_EPT = "#b2ebf2"
+FILL_BALLOONED = "#d7ccc8"
+"""A guest-physical page the balloon driver holds: no machine page behind it."""
+FILL_COMPRESSED = "#e6ee9c"
+"""A guest-physical page compressed into its VM's compression cache, and the cache's machine frames."""
+FILL_DISK = "#ffe0b2"
+"""A guest-virtual page the guest has paged out to its own virtual disk (a swap entry in its PTE)."""
 FILL_EMPTY = "#f4f6f7"
 EMPTY_BORDER = "#b0bec5"
 WP_BORDER = "#c62828"
@@ -152,6 +161,8 @@ class Highlight:
     changed_ma: frozenset = frozenset()
     """MPNs those pmap changes concern: a frame newly in use, one that gained or lost a sharer,
     one freed (drawn only where the view keeps slots for it)."""
+    changed_gva: frozenset = frozenset()
+    """(vm, process, gvpn) the guest paged out to its virtual disk or read back in this step."""
 
 
 def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Highlight:
@@ -167,8 +178,9 @@ def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Hig
     ma: set[int] = set()
     changed: set[tuple[str, int]] = set()
     changed_ma: set[int] = set()
+    changed_gva: set[tuple[str, Optional[str], int]] = set()
     gvpn = gppn = mpn = None
-    for ev in step.events:
+    for i, ev in enumerate(step.events):
         cls = ev.__class__
         if cls is WalkRef:
             if ev.stage is Stage.GUEST:
@@ -180,8 +192,22 @@ def highlight_of(step: Optional[Step], machine: Optional[Machine] = None) -> Hig
         elif cls is PmapChange:
             changed.add((ev.vm, ev.gppn))
             changed_ma.update(m for m in (ev.old_mpn, ev.new_mpn) if m is not None)
+        elif cls is GuestAction and ev.kind in _GUEST_PAGING and ev.gva is not None:
+            changed_gva.add((_guest_vm(step, i), ev.process, ev.gva >> PAGE_SHIFT))
     return Highlight(op.vm, process, gvpn, gppn, mpn, frozenset(gpt), frozenset(ma), frozenset(changed),
-                     frozenset(changed_ma))
+                     frozenset(changed_ma), frozenset(changed_gva))
+
+
+_GUEST_PAGING = (GuestActionKind.SWAP_OUT, GuestActionKind.SWAP_IN)
+
+
+def _guest_vm(step: Step, i: int) -> str:
+    """The VM whose guest made event ``i``: the operation's, or — inside a balloon driver's work,
+    which a host pass does in any VM — the VM whose pages that balloon changed."""
+    for e in reversed(step.episodes):
+        if e.holds(i) and e.kind is EpisodeKind.GUEST_WORK and e.reason is GuestWork.BALLOON:
+            return next((x.vm for x in step.events[e.start:e.end] if x.__class__ is PmapChange), step.op.vm)
+    return step.op.vm
 
 
 # -- the machine row's slots ---------------------------------------------------------------------------
@@ -198,7 +224,7 @@ def drawn_frames(machine: Machine, data_only: bool = False) -> set[int]:
     """The MPNs the machine row draws for ``machine`` now (without a highlight): in the figure
     view (``data_only``) the frames of the pages mapped by guest page tables, and in shadow mode
     the frames shadow entries point to; otherwise every frame backing guest-physical memory and
-    every page of the VMM's tables."""
+    every page of the VMM's tables; in both the frames of the VMs' compression caches."""
     views = machine.views
     out: set[int] = set()
     for vm in views.vms():
@@ -216,6 +242,8 @@ def drawn_frames(machine: Machine, data_only: bool = False) -> set[int]:
             m = views.vmm_mpn(vm.name, g)
             if m is not None:
                 out.add(m)
+        if PageState.COMPRESSED in vm.state:
+            out.update(views.compression_cache(vm.name))
     if not data_only:
         out.update(views.table_pages())
     return out
@@ -340,6 +368,10 @@ class _VmView:
     """process → [(gvpn, gppn, pte)] in gVA order."""
     tracked: frozenset = frozenset()
     """Guest table pages write-protected by the VMM (shadow mode)."""
+    disk: dict = field(default_factory=dict)
+    """process → [(gvpn, slot)] of the pages its guest paged out to its virtual disk, in gVA order."""
+    zcache: dict = field(default_factory=dict)
+    """MPN of each frame of the VM's compression cache → the gPPNs compressed into it."""
 
 
 def _vm_views(views: Views) -> list[_VmView]:
@@ -351,7 +383,12 @@ def _vm_views(views: Views) -> list[_VmView]:
             v.mappings[proc.name] = leaves
             for g, lvl in sorted(levels.items()):
                 v.pt_level.setdefault(g, (lvl, proc.name))
+            disk = views.guest_swapped(vm.name, proc.name)
+            if disk:
+                v.disk[proc.name] = disk
         v.tracked = views.write_protected(vm.name)
+        if PageState.COMPRESSED in vm.state:
+            v.zcache = views.compression_cache(vm.name)
         out.append(v)
     return out
 
@@ -380,9 +417,11 @@ def text_width(s: str, size: float) -> float:
     return len(s) * size * 0.6
 
 
-def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset()) -> tuple[list[int], int]:
+def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset(),
+                 current: Optional[int] = None) -> tuple[list[int], int]:
     """gPPNs to draw for a VM, in address order, and how many in-use pages were left out. A guest
-    2 MiB page (first gPPN in ``large``) is one box: its first gPPN stands for all 512."""
+    2 MiB page (first gPPN in ``large``) is one box: its first gPPN stands for all 512. The
+    current access's page (``current``) is always among them."""
     if v.pages <= FULL_ROW:
         return list(range(v.pages)), 0
     used = sorted(g for g in wanted | {g for g, s in enumerate(v.state) if s is not PageState.UNMAPPED}
@@ -390,7 +429,10 @@ def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset()) -
     if len(used) <= ROW_CAP:
         return used, 0
     keep = used[:ROW_CAP]
-    extra = [g for g in sorted(wanted) if g not in set(keep)][:8]
+    kept = set(keep)
+    extra = [g for g in sorted(wanted) if g not in kept][:8]
+    if current is not None and current not in kept and current not in extra and 0 <= current < v.pages:
+        extra.append(current)
     return sorted(keep + extra), len(used) - len(keep) - len(extra)
 
 
@@ -664,6 +706,8 @@ def gpa_page(scene: Scene, v: _VmView, g: int, x: float, *, big: bool = False, w
         b.fill, b.bottom = FILL_SHARED, t("dia.shared", lang)
     elif st is PageState.SWAPPED:
         b.fill, b.dashed, b.bottom = FILL_SWAPPED, True, t("dia.swapped", lang)
+    elif st is PageState.BALLOONED or st is PageState.COMPRESSED:
+        tip += reclaimed_page(b, v, g, st, lang, scene.view.compact)
     elif st is PageState.UNMAPPED and narrow:
         # a page never touched in a small VM: a clean, quiet placeholder
         b.fill, b.border, b.pen, b.font_colour = FILL_EMPTY, EMPTY_BORDER, 0.6, MUTED
@@ -684,6 +728,19 @@ def gpa_page(scene: Scene, v: _VmView, g: int, x: float, *, big: bool = False, w
     if changed:
         _mark_changed(b, lang)
     return b
+
+
+def reclaimed_page(b: Box, v: _VmView, g: int, st: PageState, lang: str = "en", short: bool = False) -> list[str]:
+    """Mark ``b`` a page the host reclaimed without swapping it — held by the balloon driver (no
+    machine page behind it) or compressed into the VM's compression cache (dashed: its contents
+    are in part of a cache frame, not in a page of its own) — and return the tooltip line
+    (``short``: the lecture view's larger text, a shorter word)."""
+    if st is PageState.BALLOONED:
+        b.fill, b.border, b.bottom = FILL_BALLOONED, MUTED, t("dia.ballooned", lang)
+        return [t("dia.tip.ballooned", lang)]
+    b.fill, b.dashed, b.bottom = FILL_COMPRESSED, True, t("dia.compressed" + (".short" if short else ""), lang)
+    frame = next((m for m, gs in v.zcache.items() if g in gs), None)
+    return [t("dia.tip.compressed", lang, ma=(frame or 0) << PAGE_SHIFT)] if frame is not None else []
 
 
 def _gpt_page(b: Box, v: _VmView, g: int, lang: str) -> list[str]:
@@ -710,7 +767,7 @@ def gpa_row(scene: Scene, v: _VmView, x: float, h: Highlight, lang: str = "en") 
     h_gppn = current_gppn(h, v, glarge)
     h_ma = None if h.mpn is None else ma_box(h.mpn, scene.ma_large)
     wanted = gpa_wanted(v, scene.data_only, h_gppn)
-    gppns, hidden = (sorted(wanted), 0) if scene.data_only else _shown_gppns(v, wanted, glarge)
+    gppns, hidden = (sorted(wanted), 0) if scene.data_only else _shown_gppns(v, wanted, glarge, h_gppn)
     boxes: list[Box] = []
     links: list[tuple[str, str, int, int, bool]] = []
     prev = None
@@ -769,13 +826,43 @@ def gva_places(vm: str, keep: list, x: float, gpa_boxes: dict) -> tuple[list[flo
     the order allows (every box wide enough for its address; a 2 MiB page wider)."""
     gw = max([PAGE_W] + [text_width(f"0x{gvpn << PAGE_SHIFT:x}", 8.5) + 6 for gvpn, _, _ in keep])
     widths = [max(gw, LARGE_W) if pte & PS else gw for _, _, pte in keep]
-    targets = [gpa_boxes[gpa_id(vm, g)].x - wd / 2 if gpa_id(vm, g) in gpa_boxes else x
+    targets = [gpa_boxes[gpa_id(vm, g)].x - wd / 2 if g is not None and gpa_id(vm, g) in gpa_boxes else x
                for (_, g, _), wd in zip(keep, widths, strict=True)]
+    if any(g is None for _, g, _ in keep):
+        targets = _disk_targets(keep, targets, x, gw)
     return _spread(targets, x, gw, widths if any(pte & PS for _, _, pte in keep) else None), widths
 
 
+def _disk_targets(keep: list, targets: list[float], x: float, gw: float) -> list[float]:
+    """Targets for the pages on the guest's disk (gPPN None: nothing under them to stand over):
+    next to the page before them in gVA order (the first: before the page after it)."""
+    out = list(targets)
+    for i, (_, g, _) in enumerate(keep):
+        if g is None:
+            if i > 0:
+                out[i] = out[i - 1] + gw + SEP
+            else:
+                nxt = next((out[j] for j, (_, h, _) in enumerate(keep) if h is not None), x + gw + SEP)
+                out[i] = max(x, nxt - gw - SEP)
+    return out
+
+
+def disk_page(vm: str, pname: str, gvpn: int, slot: int, x: float, w: float, changed: bool = False,
+              lang: str = "en", short: bool = False) -> Box:
+    """The box of a guest-virtual page the guest paged out to its virtual disk, its left edge at
+    ``x``: its PTE is not present and holds the swap slot, so no arrow leaves it (dashed: its
+    contents are on the guest's disk, in no guest-physical page)."""
+    b = Box(gva_id(vm, pname, gvpn), x + w / 2, ROW_GVA_Y, w, PAGE_H, top=f"0x{gvpn << PAGE_SHIFT:x}",
+            bottom=t("dia.on_disk" + (".short" if short else ""), lang), fill=FILL_DISK, border=MUTED, dashed=True,
+            classes="page gva guest-swapped",
+            tooltip=f"{vm}/{pname} gVA 0x{gvpn << PAGE_SHIFT:x}\n" + t("dia.tip.on_disk", lang, slot=slot))
+    if changed:
+        _mark_changed(b, lang)
+    return b
+
+
 def gva_page(scene: Scene, vm: str, pname: str, leaf: tuple, x: float, w: float, current: bool = False,
-             lang: str = "en") -> Box:
+             lang: str = "en", changed: bool = False) -> Box:
     """The box of a guest-virtual page, ``leaf`` = (gvpn, gppn, pte), its left edge at ``x``."""
     gvpn, gppn, pte = leaf
     big = bool(pte & PS)
@@ -790,6 +877,8 @@ def gva_page(scene: Scene, vm: str, pname: str, leaf: tuple, x: float, w: float,
         b.top, b.bottom, b.font = lab, f"0x{gvpn << PAGE_SHIFT:x}", LABEL_FONT
         b.classes += " labelled"
     _mark_current(b, current)
+    if changed:
+        _mark_changed(b, lang)
     return b
 
 
@@ -822,6 +911,11 @@ def gva_row(scene: Scene, v: _VmView, x: float, gpa_boxes: dict, h: Highlight, l
         keep = gva_kept(leaves, budget, hv)
         hidden += len(leaves) - len(keep)
         budget = max(0, budget - len(keep))
+        disk = dict(v.disk.get(pname, ())[:budget])
+        if disk:  # pages on the guest's disk, in gVA order among the mapped ones
+            hidden += len(v.disk[pname]) - len(disk)
+            budget -= len(disk)
+            keep = sorted(keep + [(gvpn, None, 0) for gvpn in disk], key=lambda lf: lf[0])
         xs, widths = gva_places(v.name, keep, x, gpa_boxes)
         x0 = xs[0] if keep else x
         if not keep:
@@ -831,7 +925,11 @@ def gva_row(scene: Scene, v: _VmView, x: float, gpa_boxes: dict, h: Highlight, l
             x1 = xs[-1] + widths[-1]
         for leaf, bx, wd in zip(keep, xs, widths, strict=True):
             gvpn, gppn, pte = leaf
-            b = gva_page(scene, v.name, pname, leaf, bx, wd, _covers(gvpn, pte, hv), lang)
+            changed = (v.name, pname, gvpn) in h.changed_gva
+            if gppn is None:
+                boxes.append(disk_page(v.name, pname, gvpn, disk[gvpn], bx, wd, changed, lang, scene.view.compact))
+                continue
+            b = gva_page(scene, v.name, pname, leaf, bx, wd, _covers(gvpn, pte, hv), lang, changed)
             boxes.append(b)
             shown.add((pname, gvpn))
             if pte & PS:
@@ -920,6 +1018,12 @@ class Frames:
     """MPN → (level, vm) of a guest page-table page it backs."""
     tables: dict
     """MPN → (kind, vm, level) of a page of the VMM's own tables (none in the figure view)."""
+    zcache: dict = field(default_factory=dict)
+    """MPN → (vm, gPPNs) of a frame of a VM's compression cache (the pages compressed into it)."""
+
+    def drawn(self) -> set[int]:
+        """Every frame the row draws a page for."""
+        return set(self.owners) | set(self.tables) | set(self.zcache)
 
 
 def machine_frames(scene: Scene, links: list, shadow_frames: list = ()) -> Frames:
@@ -939,14 +1043,15 @@ def machine_frames(scene: Scene, links: list, shadow_frames: list = ()) -> Frame
         for m in shadow_frames:
             owners.setdefault(m, [])
     tables = {} if scene.data_only else {m: (tp.kind, tp.vm, tp.level) for m, tp in scene.table_pages.items()}
-    return Frames(owners, names, gpt, tables)
+    zcache = {m: (v.name, gs) for v in scene.vms for m, gs in v.zcache.items()}
+    return Frames(owners, names, gpt, tables, zcache)
 
 
 def row_slots(scene: Scene, frames: Frames) -> Optional[tuple]:
     """The view's slots, if they hold every frame drawn now and no 2 MiB block is drawn (else
     None: the layout of the frames in use)."""
     slots = scene.view.ma_slots
-    if slots is not None and (scene.ma_large or not (set(frames.owners) | set(frames.tables)) <= set(slots)):
+    if slots is not None and (scene.ma_large or not frames.drawn() <= set(slots)):
         return None
     return slots
 
@@ -957,7 +1062,7 @@ def ma_layout(frames: Frames, slots: Optional[tuple], ma_large: frozenset = froz
     depends on what another holds now."""
     row: list[tuple[str, float, int]] = []
     prev = None
-    for m in sorted(set(frames.owners) | set(frames.tables)) if slots is None else sorted(set(slots)):
+    for m in sorted(frames.drawn()) if slots is None else sorted(set(slots)):
         if prev is not None and m > prev + 1:
             row.append((f"gap-ma-{prev + 1:x}-{m - 1:x}", MA_GAP_W, -1))
         prev = m + LARGE - 1 if m in ma_large else m
@@ -1011,6 +1116,8 @@ def ma_page(scene: Scene, frames: Frames, m: int, x: float, w: float, *, current
         b.font = 7.5
         b.bottom = f"{t('dia.' + kind, lang)} {LEVEL_NAMES[level]}"
         tip.append(t("dia.tip." + kind, lang, level=LEVEL_NAMES[level], vm=vm_name))
+    elif m in frames.zcache:
+        tip += zcache_frame(scene, b, *frames.zcache[m], lang)
     else:
         tip += _backed_page(scene, frames, b, m, big, lang)
     _mark_current(b, current, walked)
@@ -1018,6 +1125,15 @@ def ma_page(scene: Scene, frames: Frames, m: int, x: float, w: float, *, current
     if changed:
         _mark_changed(b, lang)
     return b
+
+
+def zcache_frame(scene: Scene, b: Box, vm: str, gppns: tuple, lang: str = "en") -> list[str]:
+    """Mark ``b`` a frame of ``vm``'s compression cache (two 2 KiB slots, each a compressed page)
+    and return the tooltip lines naming the pages in it."""
+    b.classes += " zcache"
+    b.fill, b.font = FILL_COMPRESSED, 7.5
+    b.bottom = t("dia.zcache", lang) + (f" {vm}" if len(scene.vms) > 1 and not scene.view.compact else "")
+    return [t("dia.tip.zcache", lang, vm=vm)] + [t("dia.tip.zcache_holds", lang, gpa=g << PAGE_SHIFT) for g in gppns]
 
 
 def _backed_page(scene: Scene, frames: Frames, b: Box, m: int, big: bool, lang: str) -> list[str]:
@@ -1061,7 +1177,7 @@ def ma_row(scene: Scene, frames: Frames, vms_right: float, h: Highlight, lang: s
     slots = row_slots(scene, frames)
     row = ma_layout(frames, slots, scene.ma_large)
     x = ma_row_x(scene, row, vms_right, slots)
-    drawn = set(frames.owners) | set(frames.tables)
+    drawn = frames.drawn()
     h_ma = None if h.mpn is None else ma_box(h.mpn, scene.ma_large)
     changed = {ma_box(c, scene.ma_large) for c in h.changed_ma}
     busy = set() if slots is None else \

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Optional
 
 from ..engine import Mode
-from .figure import (CHANGED_PEN, CURRENT, FILL_EPT, FILL_GPT, FILL_GVA, FILL_PAGE, FILL_SHARED, FILL_SPT, FILL_SWAPPED,
-                     GUEST_MAP, INK, MUTED, SHADOW_MAP, VM_FILLS, VMM_MAP, WP_BORDER)
+from .figure import (CHANGED_PEN, CURRENT, FILL_BALLOONED, FILL_COMPRESSED, FILL_DISK, FILL_EPT, FILL_GPT, FILL_GVA,
+                     FILL_PAGE, FILL_SHARED, FILL_SPT, FILL_SWAPPED, GUEST_MAP, INK, MUTED, SHADOW_MAP, VM_FILLS, VMM_MAP,
+                     WP_BORDER)
 from ..text.i18n import t
 
 
@@ -28,8 +29,10 @@ def _swatch_line(colour: str, dashed: bool = False, pen: float = 1.2) -> str:
             f'stroke-width="{pen}"{dash} fill="none"/><polygon points="40,10 32,6 32,14" fill="{colour}"/></svg>')
 
 
-def legend_items(mode: Optional[Mode], lang: str = "en") -> list[tuple[str, str, str]]:
-    """(key, swatch SVG, text) for every mark the diagram of ``mode`` uses (None: of both modes)."""
+def legend_items(mode: Optional[Mode], lang: str = "en", reclaim: bool = False) -> list[tuple[str, str, str]]:
+    """(key, swatch SVG, text) for every mark the diagram of ``mode`` uses (None: of both modes);
+    ``reclaim``: also the marks of the host's reclamation (ballooned and compressed pages, the
+    compression cache, pages the guest paged out to its disk), where the host reclaims."""
     shadow, nested = mode in (Mode.SHADOW, None), mode in (Mode.NESTED, None)
     items = [
         ("gva", _swatch_box(FILL_GVA), t("leg.gva", lang)),
@@ -47,6 +50,7 @@ def legend_items(mode: Optional[Mode], lang: str = "en") -> list[tuple[str, str,
         ("shared", _swatch_box(FILL_SHARED, text=t("dia.shared", lang)), t("leg.shared", lang)),
         ("swapped", _swatch_box(FILL_SWAPPED, dashed=True), t("leg.swapped", lang)),
         ("unmapped", _swatch_box(FILL_PAGE, MUTED, dashed=True), t("leg.unmapped", lang)),
+        *(reclaim_items(lang) if reclaim else ()),
         ("guest-map", _swatch_line(GUEST_MAP), t("leg.guest_map", lang)),
         ("vmm-map", _swatch_line(VMM_MAP), t("leg.vmm_map_both" if mode is None else
                                              "leg.vmm_map_nested" if mode is Mode.NESTED else "leg.vmm_map", lang)),
@@ -61,11 +65,25 @@ def legend_items(mode: Optional[Mode], lang: str = "en") -> list[tuple[str, str,
     return items
 
 
-def legend_html(mode: Optional[Mode], lang: str = "en") -> str:
-    """The legend as a block of HTML (inline SVG swatches in the diagram's own colours)."""
+def reclaim_items(lang: str = "en") -> list[tuple[str, str, str]]:
+    """The legend's marks of the host's reclamation, drawn as the figure draws them."""
+    return [
+        ("ballooned", _swatch_box(FILL_BALLOONED, MUTED, text=t("dia.ballooned", lang), text_colour=INK),
+         t("leg.ballooned", lang)),
+        ("compressed", _swatch_box(FILL_COMPRESSED, dashed=True, text=t("dia.compressed.short", lang), text_colour=INK),
+         t("leg.compressed", lang)),
+        ("zcache", _swatch_box(FILL_COMPRESSED, text=t("dia.zcache", lang), text_colour=INK), t("leg.zcache", lang)),
+        ("guest-swapped", _swatch_box(FILL_DISK, MUTED, dashed=True, text=t("dia.on_disk.short", lang),
+                                      text_colour=INK), t("leg.on_disk", lang)),
+    ]
+
+
+def legend_html(mode: Optional[Mode], lang: str = "en", reclaim: bool = False) -> str:
+    """The legend as a block of HTML (inline SVG swatches in the diagram's own colours);
+    ``reclaim``: with the marks of the host's reclamation."""
     cells = "".join(f'<span class="legend-item" data-key="{k}" style="display:inline-flex;align-items:center;'
                     f'gap:4px;margin:2px 14px 2px 0;font-size:0.85rem">{sw}<span>{_html(text)}</span></span>'
-                    for k, sw, text in legend_items(mode, lang))
+                    for k, sw, text in legend_items(mode, lang, reclaim))
     hint = (f'<span class="legend-hint" style="font-size:0.85rem;color:{MUTED};margin:2px 0">'
             f'{_html(t("leg.hint", lang))}</span>')
     return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2">{cells}{hint}</div>'

@@ -13,6 +13,7 @@ import pandas as pd
 from ..engine.events import AdUpdate, Cause, EptUpdate, Stage, TlbLookup, Walker, WalkRef
 from ..engine import Machine, Step
 from ..engine.memory import PAGE_SHIFT
+from ..engine.record import EpisodeKind, Reclaim
 from ..engine.paging import EPT, X86, decode_entry
 from ..text.i18n import CATALOGUE, number, percent, t
 from ..text.narrate import op_text
@@ -213,9 +214,14 @@ def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) ->
 
 def cycles_by_cause(step: Step) -> list[tuple[Cause, int]]:
     """What a step's cycles paid for: (cause, cycles), largest first (the causes the counters and
-    the Compare page use)."""
+    the Compare page use). The host's reclamation pass after the operation is left out: it is not
+    the step's (its balloons' work is their VMs', the rest the host's own), so the causes add up
+    to the step's cycles."""
     by: dict[Cause, int] = {}
-    for ev in step.events:
+    passes = [(e.start, e.end) for e in step.episodes if e.kind is EpisodeKind.RECLAIM and e.reason is Reclaim.PASS]
+    for i, ev in enumerate(step.events):
+        if passes and any(a <= i < b for a, b in passes):
+            continue
         if ev.cost:
             cause = Cause.VMM_WALK if ev.__class__ is WalkRef and ev.walker is Walker.VMM else ev.cause
             by[cause] = by.get(cause, 0) + ev.cost
@@ -229,3 +235,47 @@ def _cause(cause: Cause, lang: str) -> str:
 
 __all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
            "event_name", "event_fields", "op_text", "step_summary", "CSV_COLUMNS"]
+
+
+# -- the host's memory state -------------------------------------------------------------------------
+HOST_STATE_COLOURS = {"high": "#a5d6a7", "clear": "#dcedc8", "soft": "#fff59d", "hard": "#ffcc80", "low": "#ef9a9a"}
+"""The badge of each host memory state, under dark text (its name is written in it: the colour only
+repeats it)."""
+HOST_THRESHOLDS = (("low", 0.16), ("hard", 0.32), ("soft", 0.64), ("clear", 1.0))
+"""Where each state begins, as a fraction of minFree: below 100 % clear, below 64 % soft, … (vSphere 6)."""
+
+
+def host_state_html(host, lang: str = "en") -> str:
+    """The host's memory state, small (for beside a step's summary): its name in a badge, its free
+    pages against minFree, and a bar of free memory with the thresholds marked where the states
+    begin (16, 32, 64 and 100 % of minFree). ``host`` is ``views.host_state()``: (state, free
+    pages, minFree); None (the host does not reclaim) gives ""."""
+    if host is None:
+        return ""
+    state, free, min_free = host
+    name = state.value
+    frac = free / min_free if min_free else 0.0
+    w, h, top = 120, 10, 1.25
+    ticks = "".join(f'<line x1="{w * f / top:.1f}" y1="0" x2="{w * f / top:.1f}" y2="{h}" stroke="#37474f" '
+                    f'stroke-width="1"/>' for _, f in HOST_THRESHOLDS)
+    fill = w * min(frac, top) / top
+    bar = (f'<svg class="host-bar" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
+           f'aria-label="{_esc(t("host.bar", lang))}" style="vertical-align:middle;margin:0 6px">'
+           f'<rect x="0.5" y="0.5" width="{w - 1}" height="{h - 1}" fill="#eceff1" stroke="#90a4ae"/>'
+           f'<rect x="0" y="0" width="{fill:.1f}" height="{h}" fill="{HOST_STATE_COLOURS[name]}"/>{ticks}</svg>')
+    badge = (f'<span class="host-state-badge" title="{_esc(t("host.badge", lang))}" '
+             f'style="background:{HOST_STATE_COLOURS[name]};color:#263238;'
+             f'border-radius:4px;padding:0 6px;font-weight:600;border:1px solid #90a4ae">{_esc(t("hoststate." + name, lang))}</span>')
+    text = t("host.summary", lang, n=free, pct=percent(frac, lang), min_free=min_free)
+    by_threshold = next((s for s, f in (("high", 1.0), ("clear", 0.64), ("soft", 0.32), ("hard", 0.16))
+                         if frac >= f), "low")
+    if by_threshold != name:  # back above a threshold, but not yet by the host's margin
+        text += " " + t("host.held", lang, state=t("hoststate." + name, lang))
+    does = t("hostdoes." + name, lang)
+    return (f'<div class="host-state" data-state="{name}" data-free="{free}" data-min-free="{min_free}" '
+            f'title="{_esc(does)}" style="font-size:0.9rem;color:#37474f;margin:-0.4rem 0 0.4rem 0">'
+            f'{_esc(t("host.label", lang))} {badge}{bar}{_esc(text)} — {_esc(does)}</div>')
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -509,7 +509,7 @@ class _Teller:
                 self.say(self.t("nar.rc_scan", n=len(scans), parts=", ".join(parts)), e.start, e.end,
                          (C.COW_SHARING,))
             if any(x.__class__ is ShareScan and x.other and x.other[0] != x.vm for x in scans):
-                self.say(self.t("nar.salting"), e.start, e.end, (C.COW_SHARING,))
+                self.say(self.t("nar.rc_unsalted"), e.start, e.end, (C.COW_SHARING,))
         elif what is Reclaim.BALLOON:
             self.tell(e.start, e.end, k)
         else:

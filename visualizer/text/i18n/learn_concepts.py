@@ -398,23 +398,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "writes a page's contents out, marks the page swapped out in the pmap, frees the machine page and drops "
         "the shadow or nested entries that point at it. The guest does not know. Its next touch of the page "
         "exits to the VMM (a hidden fault or an EPT violation), which reads the page back into a new machine "
-        "page — milliseconds from disk. Because the VMM cannot tell which pages the guest considers idle, ESXi "
-        "reclaims by sharing, ballooning and compression first and swaps last.",
+        "page — milliseconds from disk. Before it swaps a page, ESXi tries to compress it: a page that "
+        "compresses to 2 KiB or less goes to the VM's compression cache in machine memory (at most 10% of the "
+        "VM's memory), half a page, and coming back costs about 20 µs. Because the VMM cannot tell which pages "
+        "the guest considers idle, ESXi reclaims by sharing, ballooning and compression first and swaps last.",
         "Wird der Maschinenspeicher knapp, kann der VMM einer VM Maschinenseiten wegnehmen, ohne sie zu fragen: "
         "Er schreibt den Inhalt einer Seite hinaus, vermerkt die Seite in der pmap als ausgelagert, gibt die "
         "Maschinenseite frei und verwirft die Schatten- oder verschachtelten Einträge, die auf sie zeigen. Der "
         "Gast weiß davon nichts. Sein nächster Zugriff auf die Seite führt zum VM-Exit (ein versteckter "
         "Seitenfehler oder eine EPT-Verletzung), und der VMM liest die Seite in eine neue Maschinenseite zurück — "
-        "von der Platte dauert das Millisekunden. Weil der VMM nicht erkennen kann, welche Seiten der Gast für "
+        "von der Platte dauert das Millisekunden. Bevor ESXi eine Seite auslagert, versucht er, sie zu "
+        "komprimieren: Eine Seite, die sich auf 2 KiB oder weniger komprimieren lässt, kommt in den "
+        "Kompressions-Cache der VM im Maschinenspeicher (höchstens 10 % des Speichers der VM), eine halbe Seite, "
+        "und ihr Zurückholen kostet etwa 20 µs. Weil der VMM nicht erkennen kann, welche Seiten der Gast für "
         "unbenutzt hält, gewinnt ESXi Speicher zuerst durch gemeinsame Nutzung, Ballooning und Komprimierung "
         "zurück und lagert zuletzt aus."),
     "concept.swapping.model": (
         "a scenario's swap_out operation picks the page; where the host reclaims memory ([reclaim]) it "
-        "compresses pages into a per-VM cache first and swaps those that do not compress to 2 KiB, choosing "
-        "pages at random, as ESXi does. Swap files and the guest's disk are kept outside machine memory.",
+        "compresses pages into a per-VM cache first and swaps those that do not compress to 2 KiB or find the "
+        "cache full (or no free frame for it), choosing pages at random, as ESXi does. Swap files and the "
+        "guest's disk are kept outside machine memory.",
         "die Operation swap_out eines Szenarios wählt die Seite; wo der Host Speicher zurückgewinnt "
         "([reclaim]), komprimiert er Seiten zuerst in einen Cache je VM und lagert die aus, die sich nicht auf "
-        "2 KiB komprimieren lassen — die Seiten wählt er zufällig, wie ESXi. Auslagerungsdateien und die Platte "
+        "2 KiB komprimieren lassen oder den Cache voll finden (oder keinen freien Seitenrahmen für ihn) — die "
+        "Seiten wählt er zufällig, wie ESXi. Auslagerungsdateien und die Platte "
         "des Gasts liegen außerhalb des Maschinenspeichers."),
 
     # -- the glossary page ------------------------------------------------------------------------------

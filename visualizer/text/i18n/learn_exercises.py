@@ -8,6 +8,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.kind.exits": ("VM exits of a trace", "VM-Exits eines Traces"),
     "ex.kind.tlb": ("TLB hit or miss", "TLB-Treffer oder TLB-Fehltreffer"),
     "ex.kind.cheaper": ("Which mode is cheaper?", "Welcher Modus ist günstiger?"),
+    "ex.kind.reclaim": ("Reclaiming memory", "Speicher zurückgewinnen"),
     "ex.mode.shadow": ("shadow page tables", "Schattenseitentabellen"),
     "ex.mode.nested": ("nested paging", "verschachtelten Seitentabellen"),
     "ex.choice.shadow": ("shadow page tables", "Schattenseitentabellen"),
@@ -19,6 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.field.walk_refs": ("page-walk references", "Zugriffe beim Seitentabellendurchlauf"),
     "ex.field.vm_exits_by_reason": ("VM exits", "VM-Exits"),
     "ex.field.cheaper": ("the cheaper mode", "der günstigere Modus"),
+    "ex.field.reclaim": ("what the host does", "was der Host tut"),
     "ex.field_in_mode": ("{field} with {mode}", "{field} mit {mode}"),
     "ex.exit.hidden-fault": ("hidden page fault", "versteckter Seitenfehler"),
     "ex.exit.guest-fault": ("true guest page fault", "echter Seitenfehler des Gasts"),
@@ -56,7 +58,34 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "about what each mode pays for.",
                      "Welcher Modus braucht für diese Last weniger Takte: Schattenseitentabellen oder "
                      "verschachtelte Seitentabellen? Überlegen Sie, wofür jeder Modus bezahlt."),
+    "ex.q.reclaim": ("Two VMs run on a host that has {pool} machine pages for its guests; minFree is {min_free} "
+                     "pages. After step {k} of the trace below, {free} free. Step {step} {what}; after "
+                     "it the host makes its first periodic pass: the sharing scan hashes every page of the VMs "
+                     "(sharing is {salting}), then the host does what its memory state calls for. What does the "
+                     "host do in step {step} — the most it does?",
+                     "Zwei VMs laufen auf einem Host, der {pool} Maschinenseiten für seine Gäste hat; minFree ist "
+                     "{min_free} Seiten. Nach Schritt {k} des Traces unten {free} frei. Schritt {step} "
+                     "{what}; danach macht der Host seinen ersten periodischen Durchgang: Der Scan der gemeinsamen "
+                     "Nutzung hasht jede Seite der VMs (gemeinsame Nutzung {salting}), dann tut der Host, was "
+                     "sein Speicherzustand verlangt. Was tut der Host in Schritt {step} – das Meiste, was er tut?"),
+    "ex.q.reclaim.free": ("1 page is|{n} pages are", "ist 1 Seite|sind {n} Seiten"),
+    "ex.q.reclaim.read": ("reads a page that is in memory (nothing is allocated)",
+                          "liest eine Seite, die im Speicher ist (nichts wird belegt)"),
+    "ex.q.reclaim.write": ("writes a page VM1 has not touched before: its guest takes a free frame, which the VMM "
+                           "must back with a machine page",
+                           "schreibt eine Seite, die VM1 noch nicht berührt hat: Sein Gast nimmt einen freien "
+                           "Seitenrahmen, den der VMM mit einer Maschinenseite hinterlegen muss"),
+    "ex.q.reclaim.salted": ("salted: only within a VM, ESXi's default", "mit Salting: nur innerhalb einer VM, die "
+                            "Voreinstellung von ESXi"),
+    "ex.q.reclaim.unsalted": ("not salted: across VMs too, as before 2015", "ohne Salting: auch über VMs hinweg, "
+                              "wie vor 2015"),
     # what a question gives
+    "ex.g.rc_pages": ("The VMs' guest-physical pages in memory after step {k} (each data page's first non-zero "
+                      "word; 0: all zero):",
+                      "Die physischen Gastseiten der VMs im Speicher nach Schritt {k} (das erste Wort ungleich "
+                      "null jeder Datenseite; 0: nur Nullen):"),
+    "ex.g.rc_tables": ("{vm}: page tables at gPA {gpas} (never scanned)",
+                       "{vm}: Seitentabellen bei gPA {gpas} (nie gescannt)"),
     "ex.g.trace": ("Trace (step, operation):", "Trace (Schritt, Operation):"),
     "ex.g.cr3": ("Guest CR3 of VM1/p1: gPA 0x{cr3:x}", "Gast-CR3 von VM1/p1: gPA 0x{cr3:x}"),
     "ex.g.tables": ("Guest page tables (present entries, [index] entry):",
@@ -197,6 +226,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.e.exits.none": ("With {mode}: no VM exit.", "Mit {mode}: kein VM-Exit."),
     "ex.e.exits.reason": ("{reason} × {count} ({where}) — {why}", "{reason}, {count}-mal ({where}) — {why}"),
     "ex.e.step": ("step {steps}", "Schritt {steps}"),
+    "ex.e.rc.state": ("1 free page of minFree {min_free} is {pct} of minFree: the {state} state — {rule}.|{n} free "
+                      "pages of minFree {min_free} are {pct} of minFree: the {state} state — {rule}.",
+                      "1 freie Seite bei minFree {min_free} ist {pct} von minFree: der Zustand {state} – {rule}.|{n} "
+                      "freie Seiten bei minFree {min_free} sind {pct} von minFree: der Zustand {state} – {rule}."),
+    "ex.e.rc.rule.high": ("at or above 100%, the scan shares pages at its normal rate",
+                          "ab 100 % nutzt der Scan Seiten in seinem normalen Takt gemeinsam"),
+    "ex.e.rc.rule.clear": ("below 100%, the host shares pages actively (and breaks large pages)",
+                           "unter 100 % nutzt der Host Seiten aktiv gemeinsam (und zerlegt große Seiten)"),
+    "ex.e.rc.rule.soft": ("below 64%, the host balloons as well as shares",
+                          "unter 64 % setzt der Host zusätzlich zur gemeinsamen Nutzung Ballooning ein"),
+    "ex.e.rc.rule.hard": ("below 32%, the host compresses and swaps pages, and ballooning stops",
+                          "unter 32 % komprimiert der Host Seiten und lagert sie aus, und das Ballooning endet"),
+    "ex.e.rc.rule.low": ("below 16%, the host compresses and swaps, and a VM that allocates waits",
+                         "unter 16 % komprimiert der Host und lagert aus, und eine VM, die Speicher belegt, wartet"),
+    "ex.e.rc.salted": ("VM1 and VM2 hold pages with the same contents, but with salting each VM shares only "
+                       "within itself.",
+                       "VM1 und VM2 halten Seiten mit demselben Inhalt, aber mit Salting teilt jede VM nur "
+                       "innerhalb ihrer selbst."),
+    "ex.e.rc.unsalted": ("Without salting pages alike are shared across VMs too.",
+                         "Ohne Salting werden gleiche Seiten auch über VMs hinweg gemeinsam genutzt."),
     "ex.e.steps": ("steps {steps}", "Schritte {steps}"),
     "ex.e.exits.nested_note": ("With nested paging the guest's own page faults, page-table writes, CR3 loads and "
                                "INVLPGs run without a VM exit; here only EPT violations exit.",

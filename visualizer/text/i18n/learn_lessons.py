@@ -39,6 +39,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                                              "beides: ein Seitenfehler des Gasts und ein versteckter Seitenfehler"),
     "q.choice.fault.guest-pf+ept-violation": ("both: a guest page fault and an EPT violation",
                                               "beides: ein Seitenfehler des Gasts und eine EPT-Verletzung"),
+    "q.prompt.reclaim": ("What does the host do to reclaim memory in this step — the most it does?",
+                         "Was tut der Host in diesem Schritt, um Speicher zurückzugewinnen – das Meiste, was er tut?"),
+    "q.choice.reclaim.none": ("nothing: no page reclaimed", "nichts: keine Seite zurückgewonnen"),
+    "q.choice.reclaim.share": ("shares pages of identical content (page sharing)",
+                               "nutzt gleiche Seiten gemeinsam (Page Sharing)"),
+    "q.choice.reclaim.balloon": ("inflates balloons: the guests give pages back",
+                                 "bläst Balloons auf: die Gäste geben Seiten ab"),
+    "q.choice.reclaim.compress-swap": ("compresses or swaps out pages it picks at random",
+                                       "komprimiert zufällige Seiten oder lagert sie aus"),
+    "q.choice.reclaim.block": ("blocks the VM that allocates while it compresses and swaps",
+                               "blockiert die belegende VM, komprimiert, lagert aus"),
     # -- questions: why the answer is right ------------------------------------------------------------
     "q.explain.tlb.hit": ("TLB hit: an earlier step left a translation of gVA page 0x{gva:x} in the TLB, so "
                           "the CPU needs no page walk.",
@@ -70,6 +81,37 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Der Durchlauf des VMM durch die Gast-Tabellen in Software las einen weiteren Eintrag "
                            "(nicht bei der CPU gezählt).|Die Durchläufe des VMM durch die Gast-Tabellen in Software "
                            "lasen {n} weitere Einträge (nicht bei der CPU gezählt)."),
+    "q.explain.reclaim.none": ("The host reclaimed nothing in this step: its sharing scan found no page alike "
+                               "to one it had seen (it remembered hints), and free memory called for nothing more.",
+                               "Der Host hat in diesem Schritt nichts zurückgewonnen: Sein Scan fand keine Seite, die "
+                               "einer schon gesehenen glich (er vermerkte Hinweise), und der freie Speicher verlangte "
+                               "nichts weiter."),
+    "q.explain.reclaim.share": ("The host shared pages: its sharing scan found pages alike (a hash match, then a "
+                                "full compare) and mapped them to one read-only machine page — in every state, "
+                                "the cheapest technique and the first.",
+                                "Der Host hat Seiten gemeinsam genutzt: Sein Scan fand gleiche Seiten (ein Hash-"
+                                "Treffer, dann ein vollständiger Vergleich) und bildete sie auf eine schreibgeschützte "
+                                "Maschinenseite ab – in jedem Zustand, die billigste Technik und die erste."),
+    "q.explain.reclaim.balloon": ("The host inflated balloons: free memory was below 64% of minFree (the soft "
+                                  "state), so it set balloon targets, and each guest's driver pinned pages whose "
+                                  "machine pages the VMM freed.",
+                                  "Der Host hat Balloons aufgeblasen: Der freie Speicher lag unter 64 % von minFree "
+                                  "(Zustand soft), also setzte er Ziele für die Balloons, und der Treiber jedes Gasts "
+                                  "hielt Seiten fest, deren Maschinenseiten der VMM freigab."),
+    "q.explain.reclaim.compress-swap": ("The host compressed or swapped pages: free memory was below 32% of "
+                                        "minFree (the hard state, or low), so it took pages at random — it cannot "
+                                        "know which a guest still uses — and compressed those that fit 2 KiB, "
+                                        "swapping the others.",
+                                        "Der Host hat Seiten komprimiert oder ausgelagert: Der freie Speicher lag "
+                                        "unter 32 % von minFree (Zustand hard oder low), also nahm er zufällige "
+                                        "Seiten – er kann nicht wissen, welche ein Gast noch braucht – und "
+                                        "komprimierte die, die in 2 KiB passen, die anderen lagerte er aus."),
+    "q.explain.reclaim.block": ("The host blocked the VM: taking another machine page would have left less than "
+                                "16% of minFree free (the low state), so the VM waited while the host compressed "
+                                "and swapped pages.",
+                                "Der Host hat die VM blockiert: Eine weitere Maschinenseite hätte weniger als 16 % "
+                                "von minFree frei gelassen (Zustand low), also wartete die VM, während der Host "
+                                "Seiten komprimierte und auslagerte."),
     "q.explain.gpa": ("The guest OS's page tables of {vm} map gVA 0x{gva:x} to gPA 0x{gpa:x}.",
                       "Die Seitentabellen des Gast-Betriebssystems von {vm} bilden gVA 0x{gva:x} auf "
                       "gPA 0x{gpa:x} ab."),

@@ -38,6 +38,20 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "der freie Speicher ist wieder auf 1 Seite bei minFree {min_free} gestiegen: der Host ist "
                         "wieder im Zustand {state} — {does}|der freie Speicher ist wieder auf {n} Seiten bei minFree "
                         "{min_free} gestiegen: der Host ist wieder im Zustand {state} — {does}"),
+    "host.label": ("The host:", "Der Host:"),
+    "host.badge": ("the host's memory state", "der Speicherzustand des Hosts"),
+    "host.summary": ("1 page free, {pct} of minFree ({min_free} pages)|{n} pages free, {pct} of minFree "
+                     "({min_free} pages)",
+                     "1 Seite frei, {pct} von minFree ({min_free} Seiten)|{n} Seiten frei, {pct} von minFree "
+                     "({min_free} Seiten)"),
+    "host.held": ("(still {state}: the host counts itself in a better state only once free memory is a margin "
+                  "above the threshold)",
+                  "(noch {state}: der Host sieht sich erst im besseren Zustand, wenn der freie Speicher eine Spanne "
+                  "über der Schwelle liegt)"),
+    "host.bar": ("free memory against minFree; the marks are where the states low, hard, soft and clear begin "
+                 "(16, 32, 64 and 100% of minFree)",
+                 "freier Speicher im Verhältnis zu minFree; die Striche markieren, wo die Zustände low, hard, soft "
+                 "und clear beginnen (16, 32, 64 und 100 % von minFree)"),
     # -- the pass ------------------------------------------------------------------------------------
     "nar.rc_pass": ("the host's periodic reclamation pass", "der periodische Durchgang des Hosts zur "
                     "Speicherrückgewinnung"),
@@ -59,6 +73,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "eine ersetzte einen veralteten Hinweis|{n} ersetzten veraltete Hinweise"),
     "nar.rc_scan.large": ("one skipped inside a 2 MiB page|{n} skipped inside 2 MiB pages",
                           "eine in einer 2-MiB-Seite übersprungen|{n} in 2-MiB-Seiten übersprungen"),
+    "nar.rc_unsalted": ("(salting is off here: pages are shared across VMs, as in 2002; ESXi shares only within a "
+                        "VM by default since 2015, Mem.ShareForceSalting=2)",
+                        "(Salting ist hier aus: Seiten werden über VMs hinweg gemeinsam genutzt, wie 2002; ESXi "
+                        "nutzt Seiten seit 2015 standardmäßig nur innerhalb einer VM gemeinsam, "
+                        "Mem.ShareForceSalting=2)"),
     "nar.rc_compressed": ("compresses a page into the compression cache|compresses {n} pages into the compression "
                           "cache",
                           "komprimiert eine Seite in den Kompressions-Cache|komprimiert {n} Seiten in den "
@@ -67,17 +86,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "lagert eine in die Auslagerungsdatei der VM aus|lagert {n} in die Auslagerungsdateien der "
                        "VMs aus"),
     "nar.rc_compress_swap": ("the host {parts} — pages chosen at random: the host cannot know which pages a guest "
-                             "still uses, so it may take a busy one (and a guest that pages out the same page "
-                             "later reads it back twice: double paging)",
+                             "still uses, so it may take a busy one (and if the guest later pages out a page the host "
+                             "swapped, the host must first read it back from disk, only for the guest to write it to "
+                             "its own disk: double paging)",
                              "der Host {parts} — die Seiten zufällig gewählt: der Host kann nicht wissen, welche "
-                             "Seiten ein Gast noch braucht, also trifft er auch benutzte (und lagert der Gast "
-                             "dieselbe Seite später selbst aus, wird sie zweimal gelesen: Double Paging)"),
+                             "Seiten ein Gast noch braucht, also trifft er auch benutzte (und lagert der Gast später "
+                             "eine Seite aus, die der Host ausgelagert hat, muss der Host sie erst von der Platte "
+                             "zurücklesen, nur damit der Gast sie auf seine eigene Platte schreibt: Double Paging)"),
     # -- the balloon and the guest's own paging --------------------------------------------------------
-    "nar.balloon_inflate": ("{vm}'s balloon driver pins a page for the VMM, which frees its machine page|{vm}'s "
-                            "balloon driver pins {n} pages for the VMM, which frees their machine pages",
-                            "der Balloon-Treiber von {vm} reserviert eine Seite für den VMM, der ihre "
-                            "Maschinenseite freigibt|der Balloon-Treiber von {vm} reserviert {n} Seiten für den "
-                            "VMM, der ihre Maschinenseiten freigibt"),
+    "nar.balloon_inflate": ("{vm}'s balloon driver pins a page for the VMM, which frees the machine page behind it "
+                            "(none if the page was never touched)|{vm}'s balloon driver pins {n} pages for the VMM, "
+                            "which frees the machine pages behind them (none where a page was never touched)",
+                            "der Balloon-Treiber von {vm} reserviert eine Seite für den VMM, der die Maschinenseite "
+                            "dahinter freigibt (keine, wenn die Seite nie berührt wurde)|der Balloon-Treiber von {vm} "
+                            "reserviert {n} Seiten für den VMM, der die Maschinenseiten dahinter freigibt (keine, wo "
+                            "eine Seite nie berührt wurde)"),
     "nar.balloon_paged": ("to find free pages for it, {vm}'s guest pages one of its own pages out to its virtual "
                           "disk — the guest chooses, its least recently used first|to find free pages for it, {vm}'s "
                           "guest pages {n} of its own pages out to its virtual disk — the guest chooses, its least "
@@ -116,41 +139,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- concepts ----------------------------------------------------------------------------------------
     "concept.ballooning.title": ("Ballooning", "Ballooning (Speicherballon)"),
     "concept.ballooning.why": (
-        "A balloon driver inside the guest lets the host take memory back in a way the guest understands: when "
-        "the host sets a target, the driver allocates guest pages and pins them, and the VMM frees their machine "
-        "pages. A guest short of free pages then pages out its own least valuable pages to its virtual disk — it "
-        "knows which are idle, unlike the host. So the cost of ballooning shows up inside the guest, as its own "
-        "paging, and it is cheaper than the host swapping pages it chose blindly (OSDI'02 §3).",
-        "Ein Balloon-Treiber im Gast lässt den Host Speicher so zurückholen, dass der Gast es versteht: Setzt der "
-        "Host ein Ziel, belegt der Treiber Gastseiten und hält sie fest, und der VMM gibt ihre Maschinenseiten "
-        "frei. Einem Gast, dem freie Seiten fehlen, bleibt dann, seine eigenen am wenigsten wertvollen Seiten auf "
-        "seine virtuelle Platte auszulagern — er weiß, welche unbenutzt sind, anders als der Host. Die Kosten des "
-        "Ballooning zeigen sich also im Gast, als sein eigenes Auslagern, und sie sind geringer, als wenn der Host "
-        "blind gewählte Seiten auslagert (OSDI'02 §3)."),
+        "A balloon driver inside the guest lets the host take memory back in a way the guest understands. Below "
+        "64% of minFree (the soft state) the host sets balloon targets, most for the VMs that hold the most "
+        "memory per share, at most 65% of a VM (Mem.CtlMaxPercent); the driver allocates guest pages and pins "
+        "them, and the VMM frees the machine pages behind them. A guest short of free pages then pages out its "
+        "own least valuable pages to its virtual disk — it knows which are idle, the host does not. So the cost "
+        "of ballooning shows up inside the guest, as its own paging, and it is cheaper than the host swapping "
+        "pages it picks blindly: those may be pages the guest needs, and a page the host has swapped and the "
+        "guest later pages out itself is read back from the host's swap only to be written to the guest's disk "
+        "(double paging; OSDI'02 §3). Below 32% (the hard state) ballooning stops and the host compresses and "
+        "swaps instead.",
+        "Ein Balloon-Treiber im Gast lässt den Host Speicher so zurückholen, dass der Gast es versteht. Unter "
+        "64 % von minFree (Zustand soft) setzt der Host Ziele für die Balloons, die höchsten für die VMs, die je "
+        "Anteil den meisten Speicher halten, höchstens 65 % einer VM (Mem.CtlMaxPercent); der Treiber belegt "
+        "Gastseiten und hält sie fest, und der VMM gibt die Maschinenseiten dahinter frei. Einem Gast, dem freie "
+        "Seiten fehlen, bleibt dann, seine eigenen am wenigsten wertvollen Seiten auf seine virtuelle Platte "
+        "auszulagern — er weiß, welche unbenutzt sind, der Host nicht. Die Kosten des Ballooning zeigen sich also "
+        "im Gast, als sein eigenes Auslagern, und sie sind geringer, als wenn der Host blind gewählte Seiten "
+        "auslagert: Das können Seiten sein, die der Gast braucht, und eine Seite, die der Host ausgelagert hat und "
+        "der Gast später selbst auslagert, wird aus der Auslagerung des Hosts zurückgelesen, nur um auf die Platte "
+        "des Gasts geschrieben zu werden (Double Paging; OSDI'02 §3). Unter 32 % (Zustand hard) endet das "
+        "Ballooning, und der Host komprimiert und lagert stattdessen aus."),
     "concept.ballooning.model": (
         "the host sets targets in proportion to memory per share (at most 65% of a VM, Mem.CtlMaxPercent); each "
-        "driver inflates a step per pass; the guest pages out the current process's oldest page whose accessed "
-        "flag is clear (a second chance for the rest). The balloon's work is recorded without a world switch to "
+        "driver inflates a step per pass (an eighth of its VM at most), taking the guest's free frames first — a "
+        "frame never touched has no machine page, so pinning it frees nothing; then the guest pages out the "
+        "current process's oldest page whose accessed flag is clear (a second chance for the rest). Above 400% of "
+        "minFree the balloons deflate a step per pass. The balloon's work is recorded without a world switch to "
         "its VM.",
         "der Host setzt Ziele im Verhältnis zum Speicher je Anteil (höchstens 65 % einer VM, Mem.CtlMaxPercent); "
-        "jeder Treiber bläst je Durchgang einen Schritt auf; der Gast lagert die älteste Seite des laufenden "
-        "Prozesses aus, deren Accessed-Bit gelöscht ist (die übrigen bekommen eine zweite Chance). Die Arbeit des "
-        "Balloons wird ohne World Switch zu seiner VM aufgezeichnet."),
+        "jeder Treiber bläst je Durchgang einen Schritt auf (höchstens ein Achtel seiner VM) und nimmt zuerst die "
+        "freien Seitenrahmen des Gasts — ein nie berührter Seitenrahmen hat keine Maschinenseite, ihn festzuhalten "
+        "gibt also nichts frei; dann lagert der Gast die älteste Seite des laufenden Prozesses aus, deren "
+        "Accessed-Bit gelöscht ist (die übrigen bekommen eine zweite Chance). Über 400 % von minFree lassen die "
+        "Balloons je Durchgang einen Schritt ab. Die Arbeit des Balloons wird ohne World Switch zu seiner VM "
+        "aufgezeichnet."),
     "concept.memory-states.title": ("The host's memory states", "Die Speicherzustände des Hosts"),
     "concept.memory-states.why": (
         "ESXi decides how to reclaim memory by how much is free, relative to minFree (899 MB for the first 28 GB "
-        "of host memory, plus 1% of the rest). Each threshold is the point below which its actions start: below "
-        "400% large pages are broken at the next sharing scan; below 100% (clear) pages are shared actively; "
-        "below 64% (soft) the host also balloons; below 32% (hard) it compresses and swaps, and ballooning "
-        "stops; below 16% (low) a VM that allocates memory is blocked until memory frees. The cheapest "
-        "technique comes first, swapping last.",
+        "of host memory, plus 1% of the rest). Each threshold is the point below which its actions start: at or "
+        "above 100% the host is in the high state and shares pages at the scan's normal rate, and below 400% it "
+        "breaks large pages at the next scan; below 100% (clear) it breaks large pages and shares actively; below "
+        "64% (soft) it also balloons; below 32% (hard) it compresses and swaps, and ballooning stops; below 16% "
+        "(low) a VM that allocates memory is blocked until memory frees. The cheapest technique comes first, "
+        "swapping last. (ESX Server in 2002 had four states at fixed thresholds of 6, 4, 2 and 1% of memory "
+        "free, OSDI'02 §6.)",
         "ESXi entscheidet nach dem freien Speicher im Verhältnis zu minFree (899 MB für die ersten 28 GB des "
         "Hosts, plus 1 % des Rests), wie er Speicher zurückgewinnt. Jede Schwelle ist der Punkt, unter dem ihre "
-        "Maßnahmen beginnen: unter 400 % werden große Seiten beim nächsten Scan zerlegt; unter 100 % (clear) "
-        "werden Seiten aktiv gemeinsam genutzt; unter 64 % (soft) setzt der Host zusätzlich Ballooning ein; unter "
-        "32 % (hard) komprimiert er und lagert aus, und das Ballooning endet; unter 16 % (low) wird eine VM, die "
-        "Speicher belegt, blockiert, bis Speicher frei wird. Die billigste Technik kommt zuerst, das Auslagern "
-        "zuletzt."),
+        "Maßnahmen beginnen: ab 100 % ist der Host im Zustand high und nutzt Seiten im normalen Takt des Scans "
+        "gemeinsam, und unter 400 % zerlegt er große Seiten beim nächsten Scan; unter 100 % (clear) zerlegt er "
+        "große Seiten und nutzt Seiten aktiv gemeinsam; unter 64 % (soft) setzt er zusätzlich Ballooning ein; "
+        "unter 32 % (hard) komprimiert er und lagert aus, und das Ballooning endet; unter 16 % (low) wird eine "
+        "VM, die Speicher belegt, blockiert, bis Speicher frei wird. Die billigste Technik kommt zuerst, das "
+        "Auslagern zuletzt. (Der ESX Server von 2002 hatte vier Zustände mit festen Schwellen bei 6, 4, 2 und 1 % "
+        "freiem Speicher, OSDI'02 §6.)"),
     "concept.memory-states.model": (
         "minFree is one eighth of the guest-backing pool by default (ESXi's 3.1% of a 28 GB host is less than "
         "a page of a teaching machine; [machine] min_free sets it); one operation is one tick of the host's "
