@@ -235,8 +235,12 @@ def cmd_compare(args, out, usage_error) -> int:
     t0 = time.perf_counter()
     try:
         cmps = F.compare(runs, C.MODES, executor=ex, progress=bar)
+    except KeyboardInterrupt:  # Ctrl-C: the executor has stopped its workers
+        raise usage_error("interrupted: the runs were stopped") from None
     finally:
         bar.done()
+        if ex is not None and hasattr(ex, "shutdown"):
+            ex.shutdown()
     seconds = time.perf_counter() - t0
     results = {}
     for path, src, cmp in zip(args.trace, sources, cmps, strict=True):
