@@ -61,5 +61,8 @@ def test_a_long_gzipped_program_trace_is_compared_in_workers(server, browser, tm
             page.wait_for_timeout(600)
             expander.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / f"compare-record-{lang}-{w}x{h}.png"))
+            page.get_by_text(loaded, exact=False).first.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(SHOTS / f"compare-long-upload-{lang}-{w}x{h}.png"))
     finally:
         ctx.close()
