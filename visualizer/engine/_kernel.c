@@ -980,9 +980,337 @@ static PyObject *k_walk(PyObject *self, PyObject *args) {
                          (long long)c.refs);
 }
 
+/* -- copying the engine's TLB and caches to the arrays and back (kernel.py: load, store) ----------- */
+static int get_buf(PyObject *o, Py_buffer *b, Py_ssize_t itemsize, const char *what) {
+    if (PyObject_GetBuffer(o, b, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (itemsize && b->len % itemsize) {
+        PyBuffer_Release(b);
+        PyErr_Format(PyExc_ValueError, "kernel: %s has the wrong item size", what);
+        return -1;
+    }
+    return 0;
+}
+
+static int as_u64(PyObject *o, uint64_t *out) {
+    unsigned long long v = PyLong_AsUnsignedLongLong(o);
+    if (v == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* load_tlb4(sets, ways, key, mpn, gppn, fl, src, cnt) -> list of the entries (src indexes it) */
+static PyObject *k_load_tlb4(PyObject *self, PyObject *args) {
+    PyObject *sets, *arr[6];
+    Py_ssize_t ways;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!nOOOOOO", &PyList_Type, &sets, &ways, &arr[0], &arr[1], &arr[2], &arr[3],
+                          &arr[4], &arr[5]))
+        return NULL;
+    Py_buffer b[6];
+    int got = 0;
+    PyObject *objs = PyList_New(0);
+    if (!objs)
+        return NULL;
+    for (; got < 6; got++)
+        if (get_buf(arr[got], &b[got], 0, "a TLB array") < 0)
+            goto fail;
+    uint64_t *key = b[0].buf;
+    int64_t *mpn = b[1].buf, *gppn = b[2].buf, *src = b[4].buf;
+    uint8_t *fl = b[3].buf;
+    int32_t *cnt = b[5].buf;
+    Py_ssize_t nsets = PyList_GET_SIZE(sets);
+    if (b[5].len / 4 < nsets || b[0].len / 8 < nsets * ways || b[1].len / 8 < nsets * ways ||
+        b[2].len / 8 < nsets * ways || b[3].len < nsets * ways || b[4].len / 8 < nsets * ways) {
+        PyErr_SetString(PyExc_ValueError, "kernel: TLB arrays too small");
+        goto fail;
+    }
+    for (Py_ssize_t si = 0; si < nsets; si++) {
+        PyObject *d = PyList_GET_ITEM(sets, si);
+        if (!PyDict_Check(d) || PyDict_GET_SIZE(d) > ways) {
+            PyErr_SetString(PyExc_ValueError, "kernel: a TLB set is not a dict of at most `ways` entries");
+            goto fail;
+        }
+        Py_ssize_t pos = 0, j = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(d, &pos, &k, &v)) {
+            Py_ssize_t at = si * ways + j;
+            if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) < 6) {
+                PyErr_SetString(PyExc_ValueError, "kernel: a TLB entry is not a TlbEntry");
+                goto fail;
+            }
+            uint64_t kv, m;
+            if (as_u64(k, &kv) < 0 || as_u64(PyTuple_GET_ITEM(v, 0), &m) < 0)
+                goto fail;
+            key[at] = kv;
+            mpn[at] = (int64_t)m;
+            PyObject *g = PyTuple_GET_ITEM(v, 4);
+            if (g == Py_None) {
+                gppn[at] = -1;
+            } else {
+                uint64_t gv;
+                if (as_u64(g, &gv) < 0)
+                    goto fail;
+                gppn[at] = (int64_t)gv;
+            }
+            int f = 0;
+            for (int bit = 0; bit < 4; bit++) {
+                int t = PyObject_IsTrue(PyTuple_GET_ITEM(v, bit == 3 ? 5 : bit + 1));
+                if (t < 0)
+                    goto fail;
+                f |= t << bit;
+            }
+            fl[at] = (uint8_t)f;
+            src[at] = PyList_GET_SIZE(objs);
+            if (PyList_Append(objs, v) < 0)
+                goto fail;
+            j++;
+        }
+        cnt[si] = (int32_t)j;
+    }
+    for (int i = 0; i < got; i++)
+        PyBuffer_Release(&b[i]);
+    return objs;
+fail:
+    for (int i = 0; i < got; i++)
+        PyBuffer_Release(&b[i]);
+    Py_DECREF(objs);
+    return NULL;
+}
+
+/* a TlbEntry (a tuple subclass) from its fields, as tuple.__new__(cls, fields) makes it */
+static PyObject *make_entry(PyTypeObject *cls, int64_t mpn, uint8_t f, int64_t gppn, int large) {
+    PyObject *t = cls->tp_alloc(cls, 6);
+    if (!t)
+        return NULL;
+    PyObject *m = PyLong_FromLongLong(mpn);
+    PyObject *g = gppn < 0 ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLongLong(gppn);
+    if (!m || !g) {
+        Py_XDECREF(m);
+        Py_XDECREF(g);
+        Py_DECREF(t);
+        return NULL;
+    }
+    PyObject *w = (f & 1) ? Py_True : Py_False, *d = (f & 2) ? Py_True : Py_False, *x = (f & 4) ? Py_True : Py_False;
+    PyObject *l = large ? Py_True : Py_False;
+    Py_INCREF(w);
+    Py_INCREF(d);
+    Py_INCREF(x);
+    Py_INCREF(l);
+    PyTuple_SET_ITEM(t, 0, m);
+    PyTuple_SET_ITEM(t, 1, w);
+    PyTuple_SET_ITEM(t, 2, d);
+    PyTuple_SET_ITEM(t, 3, x);
+    PyTuple_SET_ITEM(t, 4, g);
+    PyTuple_SET_ITEM(t, 5, l);
+    return t;
+}
+
+/* store_tlb4(sets, ways, key, mpn, gppn, fl, src, cnt, objs, TlbEntry) */
+static PyObject *k_store_tlb4(PyObject *self, PyObject *args) {
+    PyObject *sets, *arr[6], *objs, *cls;
+    Py_ssize_t ways;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!nOOOOOOO!O!", &PyList_Type, &sets, &ways, &arr[0], &arr[1], &arr[2], &arr[3],
+                          &arr[4], &arr[5], &PyList_Type, &objs, &PyType_Type, &cls))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "kernel: TlbEntry must be a tuple type");
+        return NULL;
+    }
+    Py_buffer b[6];
+    int got = 0;
+    for (; got < 6; got++)
+        if (get_buf(arr[got], &b[got], 0, "a TLB array") < 0)
+            goto fail;
+    uint64_t *key = b[0].buf;
+    int64_t *mpn = b[1].buf, *gppn = b[2].buf, *src = b[4].buf;
+    uint8_t *fl = b[3].buf;
+    int32_t *cnt = b[5].buf;
+    Py_ssize_t nsets = PyList_GET_SIZE(sets);
+    for (Py_ssize_t si = 0; si < nsets; si++) {
+        PyObject *d = PyList_GET_ITEM(sets, si);
+        if (!PyDict_Check(d)) {
+            PyErr_SetString(PyExc_ValueError, "kernel: a TLB set is not a dict");
+            goto fail;
+        }
+        PyDict_Clear(d);
+        for (Py_ssize_t j = 0; j < cnt[si]; j++) {
+            Py_ssize_t at = si * ways + j;
+            PyObject *v;
+            if (src[at] >= 0) {
+                if (src[at] >= PyList_GET_SIZE(objs)) {
+                    PyErr_SetString(PyExc_ValueError, "kernel: a TLB entry's source is out of range");
+                    goto fail;
+                }
+                v = PyList_GET_ITEM(objs, src[at]);
+                Py_INCREF(v);
+            } else {
+                v = make_entry((PyTypeObject *)cls, mpn[at], fl[at], gppn[at], (fl[at] & 8) != 0);
+                if (!v)
+                    goto fail;
+            }
+            PyObject *k = PyLong_FromUnsignedLongLong(key[at]);
+            if (!k) {
+                Py_DECREF(v);
+                goto fail;
+            }
+            int r = PyDict_SetItem(d, k, v);
+            Py_DECREF(k);
+            Py_DECREF(v);
+            if (r < 0)
+                goto fail;
+        }
+    }
+    for (int i = 0; i < got; i++)
+        PyBuffer_Release(&b[i]);
+    Py_RETURN_NONE;
+fail:
+    for (int i = 0; i < got; i++)
+        PyBuffer_Release(&b[i]);
+    return NULL;
+}
+
+/* load_cache(d, rows, kind) -> n: kind 0 {int: (ints...)}, 1 {int: (frame, w, x, levels)},
+ * 2 {(tag, slot): entry}; rows is a (cap, width) uint64 array, filled oldest first */
+static PyObject *k_load_cache(PyObject *self, PyObject *args) {
+    PyObject *d, *rows;
+    int kind;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!Oi", &PyDict_Type, &d, &rows, &kind))
+        return NULL;
+    Py_buffer b;
+    if (get_buf(rows, &b, 8, "a cache array") < 0)
+        return NULL;
+    if (b.ndim != 2 || b.shape == NULL) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_ValueError, "kernel: cache rows must be 2-D");
+        return NULL;
+    }
+    Py_ssize_t cap = b.shape[0], width = b.shape[1];
+    uint64_t *r = b.buf;
+    if (PyDict_GET_SIZE(d) > cap) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_ValueError, "kernel: a cache holds more entries than its size");
+        return NULL;
+    }
+    Py_ssize_t pos = 0, n = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(d, &pos, &k, &v)) {
+        uint64_t *row = r + n * width;
+        if (kind == 2) {
+            if (!PyTuple_Check(k) || PyTuple_GET_SIZE(k) != 2 || width != 3)
+                goto bad;
+            if (as_u64(PyTuple_GET_ITEM(k, 0), &row[0]) < 0 || as_u64(PyTuple_GET_ITEM(k, 1), &row[1]) < 0 ||
+                as_u64(v, &row[2]) < 0)
+                goto fail;
+        } else {
+            if (as_u64(k, &row[0]) < 0)
+                goto fail;
+            if (!PyTuple_Check(v))
+                goto bad;
+            if (kind == 0) {
+                if (PyTuple_GET_SIZE(v) != width - 1)
+                    goto bad;
+                for (Py_ssize_t i = 0; i < width - 1; i++)
+                    if (as_u64(PyTuple_GET_ITEM(v, i), &row[i + 1]) < 0)
+                        goto fail;
+            } else {
+                if (PyTuple_GET_SIZE(v) != 4 || width != 5 || !PyTuple_Check(PyTuple_GET_ITEM(v, 3)))
+                    goto bad;
+                if (as_u64(PyTuple_GET_ITEM(v, 0), &row[1]) < 0)
+                    goto fail;
+                for (int i = 1; i < 3; i++) {
+                    int t = PyObject_IsTrue(PyTuple_GET_ITEM(v, i));
+                    if (t < 0)
+                        goto fail;
+                    row[i + 1] = (uint64_t)t;
+                }
+                row[4] = (uint64_t)(5 - PyTuple_GET_SIZE(PyTuple_GET_ITEM(v, 3)));
+            }
+        }
+        n++;
+    }
+    PyBuffer_Release(&b);
+    return PyLong_FromSsize_t(n);
+bad:
+    PyErr_SetString(PyExc_ValueError, "kernel: a cache entry of an unexpected shape");
+fail:
+    PyBuffer_Release(&b);
+    return NULL;
+}
+
+/* store_cache(d, rows, n, kind, levels): d as load_cache reads it; levels[l] is the tuple of
+ * EPT levels a walk ending at level l reads */
+static PyObject *k_store_cache(PyObject *self, PyObject *args) {
+    PyObject *d, *rows, *levels;
+    Py_ssize_t n;
+    int kind;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!OniO!", &PyDict_Type, &d, &rows, &n, &kind, &PyTuple_Type, &levels))
+        return NULL;
+    Py_buffer b;
+    if (get_buf(rows, &b, 8, "a cache array") < 0)
+        return NULL;
+    if (b.ndim != 2 || b.shape == NULL || n > b.shape[0]) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_ValueError, "kernel: cache rows must be 2-D and hold n rows");
+        return NULL;
+    }
+    Py_ssize_t width = b.shape[1];
+    uint64_t *r = b.buf;
+    PyDict_Clear(d);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t *row = r + i * width;
+        PyObject *k = NULL, *v = NULL;
+        if (kind == 2) {
+            k = Py_BuildValue("(KK)", (unsigned long long)row[0], (unsigned long long)row[1]);
+            v = PyLong_FromUnsignedLongLong(row[2]);
+        } else {
+            k = PyLong_FromUnsignedLongLong(row[0]);
+            if (kind == 0) {
+                v = PyTuple_New(width - 1);
+                if (v)
+                    for (Py_ssize_t j = 1; j < width; j++) {
+                        PyObject *x = PyLong_FromUnsignedLongLong(row[j]);
+                        if (!x) {
+                            Py_CLEAR(v);
+                            break;
+                        }
+                        PyTuple_SET_ITEM(v, j - 1, x);
+                    }
+            } else {
+                if ((Py_ssize_t)row[4] >= PyTuple_GET_SIZE(levels)) {
+                    Py_XDECREF(k);
+                    PyBuffer_Release(&b);
+                    PyErr_SetString(PyExc_ValueError, "kernel: a cached walk level out of range");
+                    return NULL;
+                }
+                v = Py_BuildValue("(KOOO)", (unsigned long long)row[1], row[2] ? Py_True : Py_False,
+                                  row[3] ? Py_True : Py_False, PyTuple_GET_ITEM(levels, (Py_ssize_t)row[4]));
+            }
+        }
+        if (!k || !v || PyDict_SetItem(d, k, v) < 0) {
+            Py_XDECREF(k);
+            Py_XDECREF(v);
+            PyBuffer_Release(&b);
+            return NULL;
+        }
+        Py_DECREF(k);
+        Py_DECREF(v);
+    }
+    PyBuffer_Release(&b);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"run", k_run, METH_VARARGS, "Run the short path over a range of a trace (see kernel.py)."},
     {"walk", k_walk, METH_VARARGS, "The kernel's walker alone, for tests."},
+    {"load_tlb4", k_load_tlb4, METH_VARARGS, "The 4 KiB TLB sets into arrays."},
+    {"store_tlb4", k_store_tlb4, METH_VARARGS, "Arrays into the 4 KiB TLB sets."},
+    {"load_cache", k_load_cache, METH_VARARGS, "An MMU cache (a dict in LRU order) into rows."},
+    {"store_cache", k_store_cache, METH_VARARGS, "Rows into an MMU cache."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -50,7 +50,8 @@ assert (READ, WRITE, EXEC) == (0, 1, 2), "the kernel numbers accesses 0, 1, 2"
 
 _STATE_CODE = {PageState.PRIVATE: 1, PageState.SHARED: 2}
 _LEVELS_DOWN = (4, 3, 2, 1)
-_LEVELS = {lv: _LEVELS_DOWN[:5 - lv] for lv in (1, 2, 3, 4)}
+_LEVEL_TUPLES = tuple(_LEVELS_DOWN[:5 - lv] for lv in range(5))
+"""The EPT levels a walk that ends at level ``l`` reads (the caches' ``levels`` field), by ``l``."""
 _MODE = {Mode.NATIVE: 0, Mode.SHADOW: 1, Mode.NESTED: 2}
 _EMPTY_I64 = np.zeros(0, np.int64)
 _EMPTY_U8 = np.zeros(0, np.uint8)
@@ -80,10 +81,6 @@ def walk(q: np.ndarray, root: int, address: int, access: int, ept: bool = False)
     return _kernel.walk(q, root, address, access, 1 if ept else 0)
 
 
-def _u64(x: int) -> int:
-    return x & 0xFFFF_FFFF_FFFF_FFFF
-
-
 class KernelRun:
     """The kernel's arrays for one machine, and the run loop that alternates the kernel and the
     reference path (:meth:`run`)."""
@@ -109,6 +106,8 @@ class KernelRun:
         self.t2kind = np.zeros(n2, np.uint8)
         self.t4objs: list = []
         self.t2objs: list = []
+        self.t2last: list = [None] * n2
+        """The 2 MiB entry (value object) each place of the arrays holds, where known."""
         cfg = machine.config
         self.design = tlb.caches.design
         sizes = type(tlb.caches).SIZES
@@ -142,39 +141,50 @@ class KernelRun:
     def load(self) -> None:
         """Copy the TLB and the MMU caches into the arrays (the engine's are the truth)."""
         tlb = self.m.tlb
-        ways = self.ways
-        self.t4objs = objs = []
-        cnt = self.t4cnt
-        pos: list[int] = []
-        for si, s in enumerate(tlb.sets):
-            n = len(s)
-            cnt[si] = n
-            if n:
-                base = si * ways
-                pos.extend(range(base, base + n))
-                objs.extend(s.items())
-        if objs:
-            idx = np.array(pos, np.int64)
-            self.t4key[idx] = [k for k, _ in objs]
-            es = [e for _, e in objs]
-            self.t4mpn[idx] = [e[0] for e in es]
-            self.t4gppn[idx] = [-1 if e[4] is None else e[4] for e in es]
-            self.t4fl[idx] = [bool(e[1]) | bool(e[2]) << 1 | bool(e[3]) << 2 | bool(e[5]) << 3 for e in es]
-            self.t4src[idx] = np.arange(len(objs))
+        self.t4objs = _kernel.load_tlb4(tlb.sets, self.ways, self.t4key, self.t4mpn, self.t4gppn, self.t4fl,
+                                        self.t4src, self.t4cnt)
+        if tlb.large_used or any(tlb.sets_2m):
+            self._load_2m(tlb)
+        else:
+            self.t2cnt[:] = 0
+        self.p[P_LARGE_USED] = tlb.large_used
+        c = tlb.caches
+        ccnt = self.ccnt
+        load = _kernel.load_cache
+        if self.design == "intel":
+            if self.pwc_on or any(c.lin.values()):
+                for i, lv in enumerate((4, 3, 2)):
+                    ccnt[i] = load(c.lin[lv], self.lin[lv], 0)
+            if self.ntlb_on or c.gpa:
+                ccnt[3] = load(c.gpa, self.gpa, 1)
+                for i, lv in enumerate((4, 3, 2)):
+                    ccnt[4 + i] = load(c.ept[lv], self.ept[lv], 0)
+        else:
+            if self.pwc_on or c.pwc:
+                ccnt[7] = load(c.pwc, self.pwc, 2)
+            if self.ntlb_on or c.ntlb:
+                ccnt[8] = load(c.ntlb, self.ntlb, 1)
+        self.stats["loads"] += 1
+
+    def _load_2m(self, tlb) -> None:
+        """The 2 MiB sets: an entry whose value object the arrays already hold at its place is
+        not copied again (its 512 machine pages)."""
         self.t2objs = objs2 = []
-        cnt2 = self.t2cnt
         ways2 = self.ways2
+        last = self.t2last
         for si, s in enumerate(tlb.sets_2m):
-            cnt2[si] = len(s)
+            self.t2cnt[si] = len(s)
             for j, (k, v) in enumerate(s.items()):
                 at = si * ways2 + j
+                self.t2src[at] = len(objs2)
+                objs2.append(v)
+                if last[at] is v and self.t2key[at] == k:
+                    continue
                 e, mpns = v
                 self.t2key[at] = k
                 self.t2mpn[at] = e[0]
                 self.t2gppn[at] = -1 if e[4] is None else e[4]
                 self.t2fl[at] = bool(e[1]) | bool(e[2]) << 1 | bool(e[3]) << 2
-                self.t2src[at] = len(objs2)
-                objs2.append(v)
                 if isinstance(mpns, range) and mpns.step == 1 and len(mpns) == 512:
                     self.t2kind[at] = 0
                     self.t2mpns[at * 512:(at + 1) * 512] = np.arange(mpns.start, mpns.start + 512)
@@ -183,101 +193,59 @@ class KernelRun:
                     row = np.full(512, -1, np.int64)
                     row[:len(mpns)] = mpns[:512]
                     self.t2mpns[at * 512:(at + 1) * 512] = row
-        self.p[P_LARGE_USED] = tlb.large_used
-        c = tlb.caches
-        ccnt = self.ccnt
-        if self.design == "intel":
-            for i, lv in enumerate((4, 3, 2)):
-                d = c.lin[lv]
-                ccnt[i] = len(d)
-                if d:
-                    self.lin[lv][:len(d)] = [(k, *map(_u64, v)) for k, v in d.items()]
-            ccnt[3] = len(c.gpa)
-            if c.gpa:
-                self.gpa[:len(c.gpa)] = [(k, v[0], v[1], v[2], 5 - len(v[3])) for k, v in c.gpa.items()]
-            for i, lv in enumerate((4, 3, 2)):
-                d = c.ept[lv]
-                ccnt[4 + i] = len(d)
-                if d:
-                    self.ept[lv][:len(d)] = [(k, *map(_u64, v)) for k, v in d.items()]
-        else:
-            ccnt[7] = len(c.pwc)
-            if c.pwc:
-                self.pwc[:len(c.pwc)] = [(t, s, e) for (t, s), e in c.pwc.items()]
-            ccnt[8] = len(c.ntlb)
-            if c.ntlb:
-                self.ntlb[:len(c.ntlb)] = [(k, v[0], v[1], v[2], 5 - len(v[3])) for k, v in c.ntlb.items()]
-        self.stats["loads"] += 1
+                last[at] = v
 
     def store(self, tlb_changed: bool = True, caches_changed: bool = True) -> None:
         """Copy the arrays back into the engine's TLB and MMU caches."""
         tlb = self.m.tlb
         if tlb_changed:
-            ways = self.ways
-            keys, mpns, gppns, fls, srcs = (a.tolist() for a in (self.t4key, self.t4mpn, self.t4gppn, self.t4fl,
-                                                                   self.t4src))
-            objs = self.t4objs
-            for si, (s, n) in enumerate(zip(tlb.sets, self.t4cnt.tolist())):
-                s.clear()
-                base = si * ways
-                for at in range(base, base + n):
-                    src = srcs[at]
-                    if src >= 0:
-                        k, e = objs[src]
-                    else:
-                        f = fls[at]
-                        g = gppns[at]
-                        k, e = keys[at], TlbEntry(mpns[at], bool(f & 1), bool(f & 2), bool(f & 4),
-                                                  None if g < 0 else g, bool(f & 8))
-                    s[k] = e
-            ways2 = self.ways2
-            objs2 = self.t2objs
-            cnt2 = self.t2cnt.tolist()
-            if any(cnt2) or tlb.large_used:
-                for si, (s, n) in enumerate(zip(tlb.sets_2m, cnt2)):
-                    s.clear()
-                    for at in range(si * ways2, si * ways2 + n):
-                        k = int(self.t2key[at])
-                        src = int(self.t2src[at])
-                        if src >= 0:
-                            s[k] = objs2[src]
-                            continue
-                        f = int(self.t2fl[at])
-                        g = int(self.t2gppn[at])
-                        mpn0 = int(self.t2mpn[at])
-                        if self.t2kind[at] == 0:
-                            mpns = range(mpn0, mpn0 + 512)
-                        else:
-                            mpns = tuple(self.t2mpns[at * 512:(at + 1) * 512].tolist())
-                        s[k] = (TlbEntry(mpn0, bool(f & 1), bool(f & 2), bool(f & 4), None if g < 0 else g, True),
-                                mpns)
+            _kernel.store_tlb4(tlb.sets, self.ways, self.t4key, self.t4mpn, self.t4gppn, self.t4fl, self.t4src,
+                               self.t4cnt, self.t4objs, TlbEntry)
+            if self.p[P_LARGE_USED] or tlb.large_used:
+                self._store_2m(tlb)
             tlb.large_used = bool(self.p[P_LARGE_USED])
         if caches_changed:
             c = tlb.caches
             ccnt = self.ccnt.tolist()
+            store = _kernel.store_cache
             if self.design == "intel":
                 if self.pwc_on:
                     for i, lv in enumerate((4, 3, 2)):
-                        d = c.lin[lv]
-                        d.clear()
-                        d.update((r[0], tuple(r[1:])) for r in self.lin[lv][:ccnt[i]].tolist())
+                        store(c.lin[lv], self.lin[lv], ccnt[i], 0, _LEVEL_TUPLES)
                 if self.ntlb_on:
-                    c.gpa.clear()
-                    c.gpa.update((r[0], (r[1], bool(r[2]), bool(r[3]), _LEVELS[r[4]]))
-                                 for r in self.gpa[:ccnt[3]].tolist())
+                    store(c.gpa, self.gpa, ccnt[3], 1, _LEVEL_TUPLES)
                     for i, lv in enumerate((4, 3, 2)):
-                        d = c.ept[lv]
-                        d.clear()
-                        d.update((r[0], tuple(r[1:])) for r in self.ept[lv][:ccnt[4 + i]].tolist())
+                        store(c.ept[lv], self.ept[lv], ccnt[4 + i], 0, _LEVEL_TUPLES)
             else:
                 if self.pwc_on:
-                    c.pwc.clear()
-                    c.pwc.update(((r[0], r[1]), r[2]) for r in self.pwc[:ccnt[7]].tolist())
+                    store(c.pwc, self.pwc, ccnt[7], 2, _LEVEL_TUPLES)
                 if self.ntlb_on:
-                    c.ntlb.clear()
-                    c.ntlb.update((r[0], (r[1], bool(r[2]), bool(r[3]), _LEVELS[r[4]]))
-                                  for r in self.ntlb[:ccnt[8]].tolist())
+                    store(c.ntlb, self.ntlb, ccnt[8], 1, _LEVEL_TUPLES)
         self.stats["stores"] += 1
+
+    def _store_2m(self, tlb) -> None:
+        ways2 = self.ways2
+        objs2 = self.t2objs
+        last = self.t2last
+        cnt2 = self.t2cnt.tolist()
+        for si, s in enumerate(tlb.sets_2m):
+            s.clear()
+            for at in range(si * ways2, si * ways2 + cnt2[si]):
+                k = int(self.t2key[at])
+                src = int(self.t2src[at])
+                if src >= 0:
+                    v = objs2[src]
+                else:
+                    f = int(self.t2fl[at])
+                    g = int(self.t2gppn[at])
+                    mpn0 = int(self.t2mpn[at])
+                    if self.t2kind[at] == 0:
+                        mpns = range(mpn0, mpn0 + 512)
+                    else:
+                        mpns = tuple(self.t2mpns[at * 512:(at + 1) * 512].tolist())
+                    v = (TlbEntry(mpn0, bool(f & 1), bool(f & 2), bool(f & 4), None if g < 0 else g, True), mpns)
+                s[k] = v
+                last[at] = v
 
     # -- mirrors ------------------------------------------------------------------------------------
     def _pmap_mirror(self, vm) -> tuple[np.ndarray, np.ndarray]:
