@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import numpy as np
@@ -26,8 +27,14 @@ from visualizer.engine.ops import ReclaimConfig
 from visualizer.engine.paging import (A, D, EPT, EPT_MT_WB, EPT_PS, EPT_R, EPT_W, EPT_X, NX, PS, RW, US, X86, P,
                                       walk)
 
-pytestmark = pytest.mark.skipif(not kernel.available(), reason="the compiled kernel is not built (no C compiler "
-                                                                 "when the package was installed)")
+needs_kernel = pytest.mark.skipif(not kernel.available(), reason="the compiled kernel is not built (no C compiler "
+                                                                   "when the package was installed)")
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="only CI must have built it")
+def test_ci_builds_the_kernel():
+    """CI installs with a C compiler: there the kernel must exist, or every test below would skip."""
+    assert kernel.available() and kernel.enabled()
 
 FRAMES = 48
 
@@ -72,6 +79,7 @@ def random_tables(rng: np.random.Generator, ept: bool):
     return img, addrs
 
 
+@needs_kernel
 @pytest.mark.parametrize("ept", [False, True], ids=["x86", "ept"])
 @pytest.mark.parametrize("seed", range(scaled(2)))
 def test_the_kernels_walker_is_the_walker(seed, ept):
@@ -186,6 +194,7 @@ def kernel_did_work(m: Machine) -> tuple[int, int]:
     return st["kernel_calls"], st["reference_ops"]
 
 
+@needs_kernel
 @pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
 @pytest.mark.parametrize("design", list(DESIGNS))
 def test_kernel_equals_reference_and_step(mode, design):
@@ -208,6 +217,7 @@ def test_kernel_equals_reference_and_step(mode, design):
     assert calls > 0
 
 
+@needs_kernel
 def test_the_kernel_takes_the_short_paths():
     """Not vacuous: over the traces above the kernel finishes most accesses itself (hits, quiet
     misses through 2 MiB TLB entries and the caches), the reference path the rest."""
@@ -229,6 +239,7 @@ def overcommitted(design: str, caches: bool) -> MachineConfig:
                          pwc=caches, nested_tlb=caches)
 
 
+@needs_kernel
 @pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED], ids=lambda m: m.value)
 @pytest.mark.parametrize("design,caches", [("intel", False), ("intel", True), ("amd", True)])
 def test_kernel_equals_reference_with_reclamation(mode, design, caches):
@@ -252,6 +263,7 @@ def test_kernel_equals_reference_with_reclamation(mode, design, caches):
                for c in stepped.counters.values()) > 0
 
 
+@needs_kernel
 def test_the_reference_path_is_a_switch_away(monkeypatch):
     """``VISUALIZER_BULK=reference`` runs the pure-Python bulk path; the result is the same."""
     cfg = machine_config(1, "amd-both", True, True)
