@@ -124,7 +124,7 @@ def traced(rng: np.random.Generator, rounds: int) -> list[Op]:
     (unbacked, shared, swapped, write-protected pages; another process's or VM's TLB entries)."""
     ops: list[Op] = []
     for _ in range(rounds):
-        ops += random_ops(rng, int(rng.integers(1, 5)), VMS, PROCS, PAGES, guest_pages=1536)
+        ops += random_ops(rng, int(rng.integers(1, 5)), VMS, PROCS, PAGES, guest_pages=1024)
         vm, p = VMS[rng.integers(2)], PROCS[rng.integers(2)]
         pages = [PAGES[i] for i in rng.choice(len(PAGES), size=int(rng.integers(1, 6)), replace=False)]
         for _ in range(int(rng.integers(5, 40))):
@@ -143,7 +143,7 @@ DESIGNS = {"off": ("off",), "intel": ("intel-both", "intel-pwc", "intel-gpm"), "
 
 def machine_config(seed: int, caches: str, guest_large: bool, ept_large: bool, vpid=True, pcid=True, entries=8,
                    ways=2) -> MachineConfig:
-    return MachineConfig(4096, tuple(VmConfig(v, 1536, PROCS, guest_large) for v in VMS), seed, entries, ways, vpid,
+    return MachineConfig(3072, tuple(VmConfig(v, 1024, PROCS, guest_large) for v in VMS), seed, entries, ways, vpid,
                          pcid, 2, ept_large_pages=ept_large, tlb_entries_2m=4, tlb_ways_2m=2, **CACHES[caches])
 
 
@@ -206,7 +206,7 @@ def test_kernel_equals_reference_and_step(mode, design):
         caches = DESIGNS[design][seed % len(DESIGNS[design])]
         guest_large, ept_large = ((False, False), (True, True), (False, True), (True, False))[seed % 4]
         cfg = machine_config(seed, caches, guest_large, ept_large, vpid=seed != 1, pcid=seed != 2)
-        ops = traced(rng, 8)
+        ops = traced(rng, 6)
         stepped, ref, ker = run_three_ways(cfg, mode, ops)
         assert_same(stepped, ref, "reference")
         assert_same(stepped, ker, "kernel")
