@@ -155,9 +155,14 @@ def run_three_ways(cfg: MachineConfig, mode: Mode, ops: list[Op]):
     ref = Machine(cfg, mode)
     ref.run_bulk(trace, kernel=False)
     ker = Machine(cfg, mode)
-    cut = len(trace) // 3  # two runs: the kernel picks up where the last left off
+    # a third in bulk, a third step by step (its mirrors must follow what the steps change), the
+    # rest in bulk in two runs (the kernel picks up where the last left off)
+    cut = len(trace) // 3
     ker.run_bulk(trace, 0, cut, kernel=True)
-    ker.run_bulk(trace, cut, kernel=True)
+    for i in range(cut, 2 * cut):
+        ker.execute(trace[i], i)
+    ker.run_bulk(trace, 2 * cut, 2 * cut + 7, kernel=True)
+    ker.run_bulk(trace, 2 * cut + 7, kernel=True)
     return stepped, ref, ker
 
 

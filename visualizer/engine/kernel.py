@@ -15,10 +15,12 @@ MMU caches (both in LRU order) into arrays before the kernel runs and back befor
 path runs, and keeps mirrors of what walks read besides machine memory — the current VM's pmap
 (native mode: guest tables and data through it), the shadow leaves' guest-physical pages (the
 TLB entry's ``gppn``) and the VM's 2 MiB EPT backings (the "saved" count of Intel's combined
-mappings) — up to date from journals the pmap and the shadow tables keep while a run is on.
-Machine memory is shared: the kernel reads and writes the engine's image itself.
+mappings) — up to date from journals the pmap and the shadow tables keep once the kernel has
+mirrored them (sets of the pages and slots changed since it last looked: they stay on between
+runs, so a trace run in slices copies no pmap again, and never name more than there is). Machine
+memory is shared: the kernel reads and writes the engine's image itself.
 
-``VISUALIZER_BULK=reference`` (or ``Bulk.kernel = None``) selects the pure-Python bulk path, the
+``VISUALIZER_BULK=reference`` (or ``run_bulk(..., kernel=False)``, ``Bulk.kernel = False``) selects the pure-Python bulk path, the
 reference the property tests compare the kernel with. Where the extension was not built (no C
 compiler when the package was installed) the reference path runs: slower, same results.
 """
@@ -131,9 +133,10 @@ class KernelRun:
         p[P_PWC], p[P_NTLB], p[P_AMD] = self.pwc_on, self.ntlb_on, self.design == "amd"
         p[P_NSETS], p[P_WAYS], p[P_NSETS2], p[P_WAYS2] = self.nsets, self.ways, self.nsets2, self.ways2
         # mirrors
-        self.pmaps: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.pmaps: dict[str, tuple] = {}
         self.larges: dict[str, tuple[frozenset, np.ndarray]] = {}
         self.leaf: Optional[np.ndarray] = None
+        self.leaf_owner = None
         self.leaf_base = 0
         self.stats = {"kernel_calls": 0, "reference_ops": 0, "loads": 0, "stores": 0}
 
@@ -251,23 +254,25 @@ class KernelRun:
     def _pmap_mirror(self, vm) -> tuple[np.ndarray, np.ndarray]:
         pm = vm.pmap
         mir = self.pmaps.get(vm.name)
-        if mir is None:
+        if mir is None or mir[0] is not pm or pm.journal is None:
+            pm.journal = set()
             mpn = np.array(pm.mpn, np.int64)
             code = _STATE_CODE
             state = np.array([code.get(s, 0) for s in pm.state], np.uint8)
-            self.pmaps[vm.name] = mir = (mpn, state)
-            pm.journal = []
+            self.pmaps[vm.name] = mir = (pm, mpn, state)
         elif pm.journal:
-            mpn, state = mir
-            for g in set(pm.journal):
+            _pm, mpn, state = mir
+            for g in pm.journal:
                 mpn[g] = pm.mpn[g]
                 state[g] = _STATE_CODE.get(pm.state[g], 0)
             pm.journal.clear()
-        return mir
+        return mir[1], mir[2]
 
     def _leaf_mirror(self) -> np.ndarray:
         sh = self.m.shadow
-        if self.leaf is None:
+        if self.leaf is None or self.leaf_owner is not sh or sh.journal is None:
+            sh.journal = set()
+            self.leaf_owner = sh
             pools = self.m.mem.pools
             self.leaf_base = pools.guest_frames * 512
             n = pools.vmm_frames * 512
@@ -277,10 +282,9 @@ class KernelRun:
             for slot, (_v, g) in sh.leaf_gppn.items():
                 if 0 <= slot - base < n:
                     self.leaf[slot - base] = g + 1
-            sh.journal = []
         elif sh.journal:
             base, n, leaf, lg = self.leaf_base, len(self.leaf), self.leaf, sh.leaf_gppn
-            for slot in set(sh.journal):
+            for slot in sh.journal:
                 if 0 <= slot - base < n:
                     v = lg.get(slot)
                     leaf[slot - base] = 0 if v is None else v[1] + 1
@@ -297,24 +301,9 @@ class KernelRun:
             self.larges[vm.name] = have
         return have[1]
 
-    def detach(self) -> None:
-        """Stop the journals (the end of a run)."""
-        for vm in self.m.vms.values():
-            vm.pmap.journal = None
-        if self.m.shadow is not None:
-            self.m.shadow.journal = None
-        self.pmaps.clear()
-        self.leaf = None
-
     # -- the run ---------------------------------------------------------------------------------------
     def run(self, trace, start: int, stop: int, progress=None) -> None:
         """``Bulk.run`` with the kernel: see the module docstring."""
-        try:
-            self._run(trace, start, stop, progress)
-        finally:
-            self.detach()
-
-    def _run(self, trace, start: int, stop: int, progress) -> None:
         mach = self.m
         bulk = mach.bulk
         kernel_run = _kernel.run

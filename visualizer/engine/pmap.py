@@ -18,8 +18,8 @@ class Pmap:
     ``zcache`` the compressed ones (in machine memory).
     """
 
-    journal: Optional[list] = None
-    """While the bulk kernel mirrors this pmap: the gPPNs :meth:`set` changed since it last looked
+    journal: Optional[set] = None
+    """Where the bulk kernel mirrors this pmap: the gPPNs :meth:`set` changed since it last looked
     (:mod:`.kernel`); None otherwise."""
 
     def __init__(self, pages: int):
@@ -40,7 +40,7 @@ class Pmap:
         self.state[gppn] = state
         self.mpn[gppn] = NO_MPN if mpn is None else mpn
         if self.journal is not None:
-            self.journal.append(gppn)
+            self.journal.add(gppn)
 
     def copy(self) -> "Pmap":
         c = Pmap.__new__(Pmap)

@@ -38,7 +38,7 @@ class SptPage:
 
 class ShadowTables:
     journal = None
-    """While the bulk kernel mirrors :attr:`leaf_gppn`: a list of the leaf slots changed since it
+    """Where the bulk kernel mirrors :attr:`leaf_gppn`: the set of leaf slots changed since it
     last looked (:mod:`.kernel`); None otherwise."""
 
     def __init__(self, mem: MachineMemory, root_cache: int = 4):
@@ -144,7 +144,7 @@ class ShadowTables:
         q[slot] = e
         self.leaf_gppn[slot] = (vm, gppn)
         if self.journal is not None:
-            self.journal.append(slot)
+            self.journal.add(slot)
         self.rmap.setdefault((vm, gppn), set()).add(slot)
         events.append(ShadowFill(gva, 1, table << PAGE_SHIFT, idx, e))
         return e
@@ -172,7 +172,7 @@ class ShadowTables:
                 if key is not None:
                     self._rmap_remove(key, slot)
                     if self.journal is not None:
-                        self.journal.append(slot)
+                        self.journal.add(slot)
         m = self.mirrors.get((desc.vm, desc.gpt_gppn))
         if m is not None:
             m.discard(mpn)
@@ -198,7 +198,7 @@ class ShadowTables:
             if key is not None:
                 self._rmap_remove(key, slot)
                 if self.journal is not None:
-                    self.journal.append(slot)
+                    self.journal.add(slot)
         q[slot] = 0
         events.append(ShadowInvalidate(gva, desc.level, (slot >> 9) << PAGE_SHIFT, idx, reason, freed))
         return gva, desc.level
