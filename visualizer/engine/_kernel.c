@@ -33,12 +33,38 @@ enum { TM_NONE = 0, TM_NATIVE = 1, TM_NESTED = 2 };
 enum { MODE_NATIVE = 0, MODE_SHADOW = 1, MODE_NESTED = 2 };
 enum { ST_OTHER = 0, ST_PRIVATE = 1, ST_SHARED = 2 };
 
-/* A fully associative LRU cache: rows of `width` words, the first `keyw` the key, oldest first. */
+/* A fully associative LRU cache: rows of `width` words, the first `keyw` the key. Between runs
+ * the rows are in LRU order, oldest first (as the engine's dicts); during a run each row carries
+ * a stamp of its last use instead (no rows move), and the rows are put back in order at the end.
+ * Changes during one miss go to an undo log, so that a walk that does not end quietly leaves
+ * every cache as it found it. */
+#define MAXCAP 256
+#define MAXUNDO 512
+
+struct UndoLog;
+
 typedef struct {
     uint64_t *rows;
     int width, keyw, cap;
     int32_t *cnt;
+    int64_t stamp[MAXCAP];
+    int dirty;
+    struct UndoLog *log;
 } Cache;
+
+typedef struct {
+    Cache *c;
+    int idx;
+    int32_t cnt;
+    int64_t stamp;
+    uint64_t row[8];
+} Undo;
+
+typedef struct UndoLog {
+    Undo u[MAXUNDO];
+    int n, on, overflow;
+    int64_t clock;
+} UndoLog;
 
 typedef struct {
     uint64_t addr;
@@ -93,48 +119,98 @@ typedef struct {
 static const int SHIFT[5] = {0, 12, 21, 30, 39};
 
 /* -- LRU caches (tlb._get, tlb._put) ------------------------------------------------------------ */
-static inline int64_t cache_find(const Cache *c, const uint64_t *key) {
-    int n = *c->cnt;
-    for (int i = n - 1; i >= 0; i--) {
-        const uint64_t *r = c->rows + (int64_t)i * c->width;
-        if (r[0] == key[0] && (c->keyw == 1 || r[1] == key[1]))
-            return i;
+static inline void cache_log(Cache *c, int idx) {
+    UndoLog *l = c->log;
+    if (!l->on)
+        return;
+    if (l->n >= MAXUNDO) {
+        l->overflow = 1;
+        return;
+    }
+    Undo *u = &l->u[l->n++];
+    u->c = c;
+    u->idx = idx;
+    u->cnt = *c->cnt;
+    u->stamp = c->stamp[idx];
+    memcpy(u->row, c->rows + (int64_t)idx * c->width, (size_t)c->width * 8);
+}
+
+static inline int cache_find(const Cache *c, const uint64_t *key) {
+    const int n = *c->cnt, w = c->width;
+    const uint64_t *r = c->rows, k0 = key[0];
+    if (c->keyw == 1) {
+        for (int i = 0; i < n; i++, r += w)
+            if (r[0] == k0)
+                return i;
+    } else {
+        const uint64_t k1 = key[1];
+        for (int i = 0; i < n; i++, r += w)
+            if (r[1] == k1 && r[0] == k0) /* (tag, slot): the slot differs first */
+                return i;
     }
     return -1;
 }
 
-static inline void cache_remove(Cache *c, int64_t i) {
-    int n = *c->cnt;
-    if (i < n - 1)
-        memmove(c->rows + i * c->width, c->rows + (i + 1) * c->width, (size_t)(n - 1 - i) * c->width * 8);
-    *c->cnt = n - 1;
-}
-
-/* _get: the row (moved to the newest place) or NULL */
+/* _get: the row, now the newest, or NULL */
 static uint64_t *cache_get(Cache *c, const uint64_t *key) {
-    int64_t i = cache_find(c, key);
+    int i = cache_find(c, key);
     if (i < 0)
         return NULL;
-    int n = *c->cnt;
-    if (i != n - 1) {
-        uint64_t tmp[8];
-        memcpy(tmp, c->rows + i * c->width, c->width * 8);
-        cache_remove(c, i);
-        memcpy(c->rows + (int64_t)(n - 1) * c->width, tmp, c->width * 8);
-        *c->cnt = n;
-    }
-    return c->rows + (int64_t)(n - 1) * c->width;
+    cache_log(c, i);
+    c->stamp[i] = ++c->log->clock;
+    c->dirty = 1;
+    return c->rows + (int64_t)i * c->width;
 }
 
-/* _put: insert or refresh, least recently used out; row = key words then values */
+/* _put: insert or refresh (the newest), the least recently used out; row = key words, values */
 static void cache_put(Cache *c, const uint64_t *row) {
-    int64_t i = cache_find(c, row);
-    if (i >= 0)
-        cache_remove(c, i);
-    else if (*c->cnt >= c->cap)
-        cache_remove(c, 0);
-    memcpy(c->rows + (int64_t)(*c->cnt) * c->width, row, c->width * 8);
-    *c->cnt += 1;
+    int i = cache_find(c, row);
+    if (i < 0) {
+        if (*c->cnt < c->cap) {
+            i = *c->cnt;
+            cache_log(c, i);
+            *c->cnt += 1;
+        } else {
+            i = 0;
+            for (int j = 1; j < *c->cnt; j++)
+                if (c->stamp[j] < c->stamp[i])
+                    i = j;
+            cache_log(c, i);
+        }
+    } else {
+        cache_log(c, i);
+    }
+    memcpy(c->rows + (int64_t)i * c->width, row, (size_t)c->width * 8);
+    c->stamp[i] = ++c->log->clock;
+    c->dirty = 1;
+}
+
+static void undo_all(UndoLog *l) {
+    for (int k = l->n - 1; k >= 0; k--) {
+        Undo *u = &l->u[k];
+        memcpy(u->c->rows + (int64_t)u->idx * u->c->width, u->row, (size_t)u->c->width * 8);
+        u->c->stamp[u->idx] = u->stamp;
+        *u->c->cnt = u->cnt;
+    }
+    l->n = 0;
+}
+
+/* the rows back in LRU order, oldest first (stable: stamps are distinct) */
+static void cache_order(Cache *c) {
+    int n = *c->cnt;
+    uint64_t tmp[8];
+    for (int i = 1; i < n; i++) {
+        int64_t st = c->stamp[i];
+        memcpy(tmp, c->rows + (int64_t)i * c->width, (size_t)c->width * 8);
+        int j = i - 1;
+        while (j >= 0 && c->stamp[j] > st) {
+            memcpy(c->rows + (int64_t)(j + 1) * c->width, c->rows + (int64_t)j * c->width, (size_t)c->width * 8);
+            c->stamp[j + 1] = c->stamp[j];
+            j--;
+        }
+        memcpy(c->rows + (int64_t)(j + 1) * c->width, tmp, (size_t)c->width * 8);
+        c->stamp[j + 1] = st;
+    }
 }
 
 /* -- the walker (paging.walk) -------------------------------------------------------------------- */
@@ -666,35 +742,6 @@ static int quiet_miss(Ctx *c, uint64_t gva, int access, uint64_t key, int64_t *m
     return 1;
 }
 
-/* -- snapshots of the caches (a walk that does not end quietly leaves them as they were) -------- */
-#define SNAP_WORDS 4096
-typedef struct {
-    uint64_t words[SNAP_WORDS];
-    int32_t cnts[16];
-} Snap;
-
-static void snap_caches(Ctx *c, Cache **list, int n, Snap *s) {
-    int64_t at = 0;
-    for (int i = 0; i < n; i++) {
-        int64_t w = (int64_t)(*list[i]->cnt) * list[i]->width;
-        memcpy(s->words + at, list[i]->rows, w * 8);
-        at += (int64_t)list[i]->cap * list[i]->width;
-        s->cnts[i] = *list[i]->cnt;
-    }
-    (void)c;
-}
-
-static void restore_caches(Ctx *c, Cache **list, int n, Snap *s) {
-    int64_t at = 0;
-    for (int i = 0; i < n; i++) {
-        int64_t w = (int64_t)s->cnts[i] * list[i]->width;
-        memcpy(list[i]->rows, s->words + at, w * 8);
-        at += (int64_t)list[i]->cap * list[i]->width;
-        *list[i]->cnt = s->cnts[i];
-    }
-    (void)c;
-}
-
 /* -- Python glue ------------------------------------------------------------------------------------ */
 enum {
     B_Q, B_OPS, B_VM, B_PROC, B_GVA, B_VAL,
@@ -712,12 +759,21 @@ enum {
     P_COUNT = 32
 };
 
-static void setup_cache(Cache *c, Py_buffer *b, int width, int keyw, int32_t *cnt) {
+static int setup_cache(Cache *c, Py_buffer *b, int width, int keyw, int32_t *cnt, UndoLog *log) {
     c->rows = (uint64_t *)b->buf;
     c->width = width;
     c->keyw = keyw;
     c->cap = (int)(b->len / 8 / width);
     c->cnt = cnt;
+    c->log = log;
+    c->dirty = 0;
+    if (c->cap > MAXCAP || *cnt < 0 || *cnt > c->cap) {
+        PyErr_SetString(PyExc_ValueError, "kernel: an MMU cache larger than the kernel allows (MAXCAP)");
+        return -1;
+    }
+    for (int i = 0; i < *cnt; i++)
+        c->stamp[i] = i - MAXCAP; /* oldest first, all before this run's uses */
+    return 0;
 }
 
 static PyObject *k_run(PyObject *self, PyObject *args) {
@@ -731,6 +787,7 @@ static PyObject *k_run(PyObject *self, PyObject *args) {
     }
     Py_buffer b[B_COUNT], pb;
     int got = 0;
+    UndoLog *undo = NULL;
     memset(b, 0, sizeof(b));
     if (PyObject_GetBuffer(pobj, &pb, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0)
         return NULL;
@@ -772,15 +829,19 @@ static PyObject *k_run(PyObject *self, PyObject *args) {
     c.ways2 = p[P_WAYS2];
     c.large_used = (int)p[P_LARGE_USED];
     int32_t *ccnt = b[B_CCNT].buf;
-    setup_cache(&c.lin[4], &b[B_LIN4], 6, 1, ccnt + 0);
-    setup_cache(&c.lin[3], &b[B_LIN3], 6, 1, ccnt + 1);
-    setup_cache(&c.lin[2], &b[B_LIN2], 6, 1, ccnt + 2);
-    setup_cache(&c.gpa, &b[B_GPA], 5, 1, ccnt + 3);
-    setup_cache(&c.ept[4], &b[B_EPT4], 4, 1, ccnt + 4);
-    setup_cache(&c.ept[3], &b[B_EPT3], 4, 1, ccnt + 5);
-    setup_cache(&c.ept[2], &b[B_EPT2], 4, 1, ccnt + 6);
-    setup_cache(&c.pwc, &b[B_PWC], 3, 2, ccnt + 7);
-    setup_cache(&c.ntlb, &b[B_NTLB], 5, 1, ccnt + 8);
+    undo = PyMem_RawMalloc(sizeof(UndoLog)); /* per run: runs on other threads have their own */
+    if (!undo) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    undo->n = undo->on = undo->overflow = 0;
+    undo->clock = 0;
+    Cache *all[9] = {&c.lin[4], &c.lin[3], &c.lin[2], &c.gpa, &c.ept[4], &c.ept[3], &c.ept[2], &c.pwc, &c.ntlb};
+    static const int widths[9] = {6, 6, 6, 5, 4, 4, 4, 3, 5}, keyws[9] = {1, 1, 1, 1, 1, 1, 1, 2, 1};
+    static const int bufs_of[9] = {B_LIN4, B_LIN3, B_LIN2, B_GPA, B_EPT4, B_EPT3, B_EPT2, B_PWC, B_NTLB};
+    for (int k = 0; k < 9; k++)
+        if (setup_cache(all[k], &b[bufs_of[k]], widths[k], keyws[k], ccnt + k, undo) < 0)
+            goto fail;
     c.pwc_on = (int)p[P_PWC];
     c.ntlb_on = (int)p[P_NTLB];
     c.amd = (int)p[P_AMD];
@@ -801,34 +862,7 @@ static PyObject *k_run(PyObject *self, PyObject *args) {
     c.large_blocks = b[B_LARGE].buf;
     c.nlarge = b[B_LARGE].len / 8;
 
-    Cache *active[9];
-    int nactive = 0;
-    if (c.amd) {
-        if (c.pwc_on)
-            active[nactive++] = &c.pwc;
-        if (c.ntlb_on)
-            active[nactive++] = &c.ntlb;
-    } else {
-        if (c.pwc_on) {
-            active[nactive++] = &c.lin[4];
-            active[nactive++] = &c.lin[3];
-            active[nactive++] = &c.lin[2];
-        }
-        if (c.ntlb_on) {
-            active[nactive++] = &c.gpa;
-            active[nactive++] = &c.ept[4];
-            active[nactive++] = &c.ept[3];
-            active[nactive++] = &c.ept[2];
-        }
-    }
-    int64_t snap_words = 0;
-    for (int i = 0; i < nactive; i++)
-        snap_words += (int64_t)active[i]->cap * active[i]->width;
-    if (snap_words > SNAP_WORDS) {
-        PyErr_SetString(PyExc_ValueError, "kernel: MMU caches larger than the snapshot buffer");
-        goto fail;
-    }
-    Snap snap;
+    int caches_on = c.pwc_on || c.ntlb_on;
 
     const int8_t *ops = b[B_OPS].buf;
     const uint16_t *vmi = b[B_VM].buf;
@@ -912,16 +946,17 @@ static PyObject *k_run(PyObject *self, PyObject *args) {
         } else {
             c.refs = 0;
             c.bad = 0;
-            if (nactive)
-                snap_caches(&c, active, nactive, &snap);
+            undo->n = 0;
+            undo->on = caches_on;
             if (!quiet_miss(&c, gva, op, key, &mpn)) {
-                if (nactive)
-                    restore_caches(&c, active, nactive, &snap);
+                undo_all(undo);
+                undo->on = 0;
                 why = c.bad ? 5 : 4;
                 changed |= 4; /* a walk may have set A bits */
                 break;
             }
-            changed |= 1 | (nactive ? 2 : 0);
+            undo->on = 0;
+            changed |= 1 | (caches_on ? 2 : 0);
             misses++;
             refs += c.refs;
         }
@@ -935,6 +970,13 @@ static PyObject *k_run(PyObject *self, PyObject *args) {
         changed |= 4;
     }
     Py_END_ALLOW_THREADS
+    for (int k = 0; k < 9; k++)
+        if (all[k]->dirty)
+            cache_order(all[k]);
+    if (undo->overflow) {
+        PyErr_SetString(PyExc_RuntimeError, "kernel: undo log overflow (a walk changed more cache rows than MAXUNDO)");
+        goto fail;
+    }
     p[P_END] = i;
     p[P_HITS] = hits;
     p[P_MISSES] = misses;
@@ -945,11 +987,13 @@ static PyObject *k_run(PyObject *self, PyObject *args) {
     for (int k = 0; k < got; k++)
         PyBuffer_Release(&b[k]);
     PyBuffer_Release(&pb);
+    PyMem_RawFree(undo);
     Py_RETURN_NONE;
 fail:
     for (int k = 0; k < got; k++)
         PyBuffer_Release(&b[k]);
     PyBuffer_Release(&pb);
+    PyMem_RawFree(undo);
     return NULL;
 }
 
