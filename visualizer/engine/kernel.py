@@ -34,7 +34,7 @@ import numpy as np
 from .events import PageState
 from .memory import PAGE_SHIFT, new_image
 from .ops import OP_CODES, Mode, OpKind
-from .tlb import GVPN_MASK, TlbEntry
+from .tlb import TlbEntry
 
 try:  # built by `pip install` (setup.py); absent where no C compiler was found
     from . import _kernel
@@ -413,4 +413,4 @@ class KernelRun:
         mach.steps_done += sum(hits) + sum(misses)
 
 
-__all__ = ["ENV", "KernelRun", "available", "enabled", "walk", "GVPN_MASK"]
+__all__ = ["ENV", "KernelRun", "available", "enabled", "walk"]
