@@ -16,7 +16,7 @@ from visualizer.render.svg import sized
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.home", ":material/memory:")
+ui.page_config(lang, "nav.home")
 scenario = ui.scenario(messages, lang)
 ui.language_switch(lang)
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import streamlit as st
 
-from visualizer.app import downloads, ui
+from visualizer.app import downloads, state_link, ui
 from visualizer.app import stage as L
 from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access, step_error_text
 from visualizer.engine import Mode
@@ -25,7 +25,7 @@ from visualizer.render.svg import LayoutError, fitted, layout_program, render
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.step", ":material/footprint:", initial_sidebar_state="collapsed")
+ui.page_config(lang, "nav.step", initial_sidebar_state="collapsed")
 scenario = ui.scenario(messages, lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
 BOTH = "both"  # both modes at the same step
@@ -52,7 +52,7 @@ if "figure_view" not in S or S.get("_figure_view_for") != scenario.name:
     S["figure_view"] = bool(scenario.labels)
     S["_figure_view_for"] = scenario.name
 
-link = ui.incoming(("mode", "step", "present", "figure", "predict"))
+link = ui.incoming(("mode", "step", "present", "figure", "predict", "added", "score", "answers"))
 if "predict" in link:
     S["predict_on"] = link["predict"].strip() in ("1", "true", "yes", "on")
 if "present" in link:
@@ -70,15 +70,54 @@ if "mode" in link:
     else:
         messages.append(t("err.mode", lang, value=plain(link["mode"]),
                           fallback=t("mode.short." + sess.mode.value, lang)))
+if "added" in link and link["added"] != state_link.added_param(sess.inserted, scenario.config):
+    # the accesses added in the session the link was copied from, replayed in the order added
+    try:
+        fresh = Session(scenario, sess.mode, ui.timeline_for)
+        for k, (at, op) in enumerate(state_link.read_added(link["added"], scenario.config), 1):
+            if at > fresh.total:
+                raise state_link.LinkError("added_step", k=k, value=at, last=fresh.total)
+            fresh.goto(at)
+            fresh.add_access(op)
+    except state_link.LinkError as exc:
+        messages.append(t("link.err.added", lang, value=plain(link["added"], 80),
+                          problem=t("link.err." + exc.reason, lang, **exc.fields)))
+    except StepError as exc:
+        messages.append(step_error_text(exc, lang))
+    else:
+        sess = fresh
+        S["step_session"] = fresh
 if "step" in link:
     raw = link["step"].strip()
     target = ui.link_number(raw, sess.total)
     if target is None:
-        # a whole number beyond the end shows the end; anything else ("²", "١٢", 5,000 digits) stays put
-        target = sess.total if raw.isascii() and raw.isdigit() else sess.step
-        messages.append(t("err.step", lang, value=plain(link["step"]), last=sess.total, fallback=target))
+        # a whole number beyond the end shows the end; anything else ("²", "١٢", "-3") stays put
+        beyond = raw.isascii() and raw.isdigit()
+        target = sess.total if beyond else sess.step
+        messages.append(t("err.step_range" if beyond else "err.step", lang, value=plain(link["step"], 24),
+                          last=sess.total, fallback=target))
     try:
         sess.goto(target)
+    except StepError as exc:
+        messages.append(step_error_text(exc, lang))
+if "score" in link:
+    try:
+        S["predict_score"] = Q.Score(*state_link.read_score(link["score"]))
+    except state_link.LinkError as exc:
+        messages.append(t("link.err.score", lang, value=plain(link["score"], 40), **exc.fields))
+if "answers" in link:
+    # the verdicts shown at this step: answers about the operation that led to it
+    try:
+        if not S.get("predict_on") or sess.step == 0:
+            raise state_link.LinkError("answers_none")
+        machine_before, _ = sess.timeline.state_at(sess.step - 1)
+        rec_after = machine_before.execute(sess.trace[sess.step - 1], sess.step - 1)
+        S["_revealed"] = (sess.key(), state_link.read_answers(
+            link["answers"], Q.questions_for(rec_after, machine_before, sess.mode)))
+        S.pop("_asking", None)
+    except state_link.LinkError as exc:
+        messages.append(t("link.err.answers", lang, value=plain(link["answers"], 80),
+                          problem=t("link.err." + exc.reason, lang, **exc.fields)))
     except StepError as exc:
         messages.append(step_error_text(exc, lang))
 if sess.timeline.error and sess.total < len(scenario.trace):
@@ -298,6 +337,16 @@ def predict_state(s: Session) -> Optional[str]:
     return "revealed" if revealed and revealed[0] == s.key() else None
 
 
+def kept_params(s: Session) -> dict:
+    """What the address bar keeps of the work done here (see :mod:`visualizer.app.state_link`):
+    added accesses, the predict score and the answers whose verdicts this step shows."""
+    sc = S.get("predict_score") or Q.Score()
+    revealed = S.get("_revealed") if predict_state(s) == "revealed" else None
+    return {"added": state_link.added_param(s.inserted, s.scenario.config),
+            "score": state_link.score_param(sc.right, sc.asked) if S.get("predict_on") else None,
+            "answers": state_link.answers_param(revealed[1]) if revealed else None}
+
+
 def on_present(value: bool) -> None:
     S["present"] = value
 
@@ -331,6 +380,9 @@ def on_access() -> None:
     kind = S.get(f"acc_kind.{S.get('lang', 'en')}", "read")
     form = AccessForm(vm, process, S.get("acc_gva", ""), kind, S.get("acc_value", "0"))
     op, error = parse_access(form, s.scenario.config)
+    if len(s.inserted) >= state_link.MAX_ADDED:
+        S["_form_error"] = t("step.added_limit", S.get("lang", "en"), n=state_link.MAX_ADDED)
+        return
     if op is None:
         value = form.value if error == "err.value" else form.gva
         S["_form_error"] = t(error, S.get("lang", "en"), value=value, error=value)
@@ -419,7 +471,7 @@ def lecture_view() -> None:
                     f'{narration}</div></div>', "diagram")
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
-                    predict=1 if S.get("predict_on") else None)
+                    predict=1 if S.get("predict_on") else None, **kept_params(s))
 
 
 if S.get("present"):
@@ -526,7 +578,7 @@ def stage_view() -> None:
     notes = bool(S.get("figure_view")) + sum(bool(p[0].hidden) for p in pictures)
     reserve = L.NOTE_PX * notes + (0 if plan.beside else plan.panel_px + L.STEP_CHROME.gap)
     main = []
-    for mode, (fig, _dot, svg, engine, mrec) in zip(modes, pictures):
+    for mode, (fig, _dot, svg, engine, mrec) in zip(modes, pictures, strict=True):
         vw, vh = L.view_size(fig)
         style = L.diagram_box(vw, vh, reserve=reserve, zoom=None if zoom == "fit" else float(zoom) * 4 / 3)
         if both:  # each diagram says what its mode paid for the step (the point of comparing)
@@ -569,7 +621,7 @@ def stage_view() -> None:
         ui.svg_view(status + H.stage_html("".join(main), side, plan.beside, plan.main, plan.panel_px), "diagram")
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
-                    predict=1 if S.get("predict_on") else None)
+                    predict=1 if S.get("predict_on") else None, **kept_params(s))
 
 
 @st.fragment(run_every=TICK, key=DETAILS)
@@ -631,7 +683,7 @@ def details_view() -> None:
                 S["acc_value"] = "0x2a"
             st.text_input(t("step.value", lang), key="acc_value")
             st.form_submit_button(t("step.run_access", lang), on_click=on_access, key="acc_submit")
-            st.caption(t("step.added_not_kept", lang))
+            st.caption(t("step.added_kept", lang, n=state_link.MAX_ADDED))
         if "_form_error" in S:
             st.error(S.pop("_form_error"))
         elif S.get("_added") and S["_added"][0] == s.step:
@@ -672,7 +724,6 @@ def details_view() -> None:
                            on_click="ignore", icon=":material/download:", disabled=upto == 0,
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
         downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
-        st.caption(t("step.drawn_by", lang, engine={"python": "Python"}.get(engine, f"Graphviz ({engine})")))
 
 
 stage_view()

@@ -1,6 +1,7 @@
 """Compare: the same trace native, with shadow page tables and with nested page tables."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
 import time
@@ -9,9 +10,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from visualizer.app import compare_link as L
-from visualizer.app import ui
+from visualizer.app import state_link, ui
 from visualizer.engine import compare as C
-from visualizer.engine import inputs, traceio
+from visualizer import executor as X
+from visualizer.engine import inputs, tracefile, traceio
 from visualizer.engine.costs import CostTable
 from visualizer.engine.isolate import IsolationError, run_isolated
 from visualizer.engine.scenario import ScenarioError
@@ -23,15 +25,22 @@ from visualizer.text.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.compare", ":material/compare_arrows:")
+ui.page_config(lang, "nav.compare")
 active = ui.scenario(messages, lang)
 ui.language_switch(lang)
 ui.write_params(lang=lang)
 
-# one server for a class: uploads are capped lower than the command line's 64 MiB / 2,000,000 (a
-# parse runs in the server process; measured in benchmarks/bench_classroom.py)
+# one server for a class: an upload is held in the server's memory as it arrives, so a file is at
+# most the server's upload limit (.streamlit/config.toml, maxUploadSize); gzip makes a real
+# program's millions of accesses a few MB. It is read in a worker process; up to APP_KEEP_ROWS
+# operations are kept parsed, a longer trace as uploaded (each run reads it again in a worker).
+# The command line streams traces of any length (traceio.MAX_TRACE_ROWS).
 APP_TRACE_BYTES = 16 << 20
-APP_TRACE_ROWS = 500_000
+"""An uploaded file, as uploaded (compressed or not)."""
+APP_TEXT_BYTES = 1 << 30
+"""Its text after decompression."""
+APP_TRACE_ROWS = 8_000_000
+APP_KEEP_ROWS = 500_000
 KINDS = [k for k in GENERATORS if k != "program"]
 MACHINE_DEFAULTS = L.MACHINE_DEFAULTS
 MMU_SWITCHES = ("pwc", "nested_tlb", "ept_large", "guest_large")
@@ -108,11 +117,19 @@ for k, v in MACHINE_DEFAULTS.items():
 for problem in L.apply_link(ui.incoming(L.link_names()), S, kinds=KINDS, programs=program_names()):
     st.warning(t("cmp.link.bad", lang, name=plain(problem.name, 40), value=plain(problem.value, 80),
                  expected=t(problem.expected, lang, **problem.values)))
+# the costs changed on the Costs page are in this page's link too (cost.walk_ref=200)
+S["cost_overrides"], cost_problems = state_link.read_costs(ui.incoming(state_link.cost_names()),
+                                                          S.get("cost_overrides", {}))
+for problem in cost_problems:
+    st.warning(t("link.err.cost", lang, name=problem.fields["name"], value=plain(problem.fields["value"], 40),
+                 limit=number(problem.fields["limit"], lang)))
 for k in list(S):
     if isinstance(k, str) and k.startswith(("cmp.m.", "cmp.p.")) or k in ("cmp.seed", "cmp.program"):
         S["_" + k] = S[k]
 
 trace = None
+long_upload = None
+"""An upload too long to keep parsed: its bytes, read again by each run in a worker."""
 base_config = None
 source_name = ""
 generator_spec = None
@@ -169,18 +186,27 @@ with st.container(border=True):
             # parsed trace is all the session keeps)
             up = ui.uploader(t("cmp.upload", lang), ["csv", "txt", "log", "lackey", "out", "gz", "toml"],
                              f"cmp.uploader.{S.get('cmp.uploader.n', 0)}", lang, APP_TRACE_BYTES)
-            st.caption(t("cmp.upload.caps", lang, mib=APP_TRACE_BYTES >> 20, rows=number(APP_TRACE_ROWS, lang)))
+            st.caption(t("cmp.upload.caps", lang, mib=APP_TRACE_BYTES >> 20, rows=number(APP_TRACE_ROWS, lang)) +
+                       " " + t("cmp.upload.bigger", lang, rows=number(traceio.MAX_TRACE_ROWS, lang)))
+            with st.expander(t("cmp.record.title", lang), icon=":material/terminal:"):
+                st.markdown(t("cmp.record.body", lang, mib=APP_TRACE_BYTES >> 20))
             if up is not None and S.get("cmp.upload.file_id") != up.file_id:
                 S["cmp.upload.file_id"] = up.file_id
                 try:
-                    # parsed in a child process (lower priority, memory-limited): the server's
+                    # read in a worker process (lower priority, memory-limited): the server's
                     # thread only waits, so stepping sessions keep the CPU
-                    loaded = run_isolated(inputs.read_upload, up.getvalue(), up.name, max_bytes=APP_TRACE_BYTES,
-                                          max_rows=APP_TRACE_ROWS, poll=ui.yield_check)
-                    # the trace lives in the server-wide store (a byte budget over all sessions)
+                    data = up.getvalue()
+                    if len(data) > APP_TRACE_BYTES:  # the server's own limit refuses it first
+                        raise traceio.TraceError(f"{up.name}: larger than {APP_TRACE_BYTES >> 20} MiB (the limit)")
+                    loaded = run_isolated(inputs.read_upload, data, up.name, max_bytes=APP_TEXT_BYTES,
+                                          max_rows=APP_TRACE_ROWS, keep_rows=APP_KEEP_ROWS, poll=ui.yield_check)
+                    # the trace lives in the server-wide store (a byte budget over all sessions); a
+                    # long one as uploaded
                     token = ui.upload_store().put(up.name, loaded.format, loaded.trace,
                                                   loaded.scenario.config if loaded.scenario else None,
-                                                  replaces=(S.get("cmp.upload") or {}).get("token"))
+                                                  replaces=(S.get("cmp.upload") or {}).get("token"),
+                                                  data=data if loaded.trace is None else None, stats=loaded.stats,
+                                                  operations=loaded.operations)
                     S["cmp.upload"] = {"name": up.name, "format": loaded.format, "token": token}
                     S.pop("cmp.upload.error", None)
                     S["cmp.uploader.n"] = S.get("cmp.uploader.n", 0) + 1
@@ -202,9 +228,11 @@ with st.container(border=True):
                              mib=ui.upload_store().budget >> 20))
             else:
                 trace, base_config, source_name = stored.trace, stored.config, current["name"]
+                long_upload = stored if stored.trace is None else None
                 if not S.get("cmp.upload.error"):
                     st.caption(t("cmp.upload.loaded", lang, name=plain(current["name"]), fmt=current["format"],
-                                  ops=number(len(trace), lang)))
+                                  ops=number(stored.length, lang)) +
+                               (" " + t("cmp.upload.long", lang) if long_upload is not None else ""))
 
     with right:
         st.subheader(t("cmp.machine", lang))
@@ -247,24 +275,26 @@ with st.container(border=True):
         except StreamlitAPIException:  # the page run on its own, outside the app
             st.caption(t("cmp.costs.edit", lang) + ": pages/3_Costs.py")
 
-ui.write_params(**L.link_of(S))  # the address bar is a link to this comparison
+ui.write_params(**L.link_of(S), **state_link.cost_params(S.get("cost_overrides", {})))  # a link to this comparison
 for e in errors:
     st.error(e)
-if trace is None:
+if trace is None and long_upload is None:
     st.stop()
+shape = trace if trace is not None else long_upload.stats  # what the default machine is sized by
 
 machine = {k: S[f"cmp.m.{k}"] for k in MACHINE_DEFAULTS}
 settings = C.Settings.with_costs(overrides, **machine)
 try:
     config = C.with_large_page_room(settings.apply(base_config if base_config is not None
-                                                   else traceio.default_config(trace)), trace)
+                                                   else traceio.default_config(shape)), shape)
 except ValueError as exc:
     st.error(t("cmp.error", lang, error=plain(exc, 1000)))
     st.stop()
 st.caption(t("cmp.machine.from_scenario" if base_config is not None else "cmp.machine.default", lang,
               vms=plain(R.machine_summary(config, lang), 2000)))
 
-trace_key = C.trace_digest(trace)
+trace_key = C.trace_digest(trace) if trace is not None else \
+    "upload:" + hashlib.sha256(long_upload.data).hexdigest()
 key = f"compare:{trace_key}:{C.config_digest(config)}"
 bar = st.empty()
 
@@ -279,9 +309,20 @@ def report(fraction: float, what: str) -> None:
     bar.progress(min(1.0, fraction), text=t("cmp.running", lang, what=localized(what)))
 
 
+
+
+def run_comparison():
+    if trace is not None:
+        return C.compare(config, trace, samples=120, progress=report, workers=C.default_workers(), cache_baseline=True)
+    # a long upload: each mode a worker's task that reads the upload again (the server's thread waits)
+    stream = tracefile.UploadStream(long_upload.data, long_upload.name, long_upload.operations,
+                                    max_rows=APP_TRACE_ROWS, max_bytes=APP_TEXT_BYTES)
+    return tracefile.compare_upload(config, stream, samples=120, cache_baseline=True, executor=X.for_sweeps(),
+                                    workers=C.default_workers(), progress=report, poll=ui.yield_check)
+
+
 try:
-    cmp = cached(key, lambda: C.compare(config, trace, samples=120, progress=report, workers=C.default_workers(),
-                                        cache_baseline=True))
+    cmp = cached(key, run_comparison)
 except (ValueError, OverflowError, traceio.TraceError, RuntimeError) as exc:
     bar.empty()
     st.error(t("cmp.error", lang, error=plain(exc, 1000)))
@@ -344,7 +385,11 @@ with tab_cli:
     else:
         path = f"visualizer/traces/{source_name}" if source == "program" else source_name
         head = f"python -m visualizer run --trace {shlex.quote(path)} --scenario comparison.toml"
-    st.code("\n".join(f"{head} --mode {m} --json" for m in R.MODE_ORDER), language="bash")
+    lines = [f"{head} --mode {m} --json" for m in R.MODE_ORDER]
+    if generator_spec is None and source in ("program", "upload"):
+        # the three modes on one read of the trace, at any length
+        lines.append(f"python -m visualizer compare --trace {shlex.quote(path)} --scenario comparison.toml --json")
+    st.code("\n".join(lines), language="bash")
 
 st.subheader(t("cmp.tab.sweep", lang))
 st.caption(t("cmp.sweep.intro", lang))
@@ -377,17 +422,21 @@ elif param == "design":
     st.caption(t("cmp.sweep.design.intro", lang) + " " +
                ", ".join(f"{i} = {R.design_label(i, lang)}" for i in range(len(C.DESIGN_SETS))) + ".")
 sweep_trace = None if spec.target == "workload" else trace
+sweep_long = spec.target != "workload" and long_upload is not None  # its first operations, read when run
 # workload sweeps start from the mix parameters chosen above, if the mix generator is chosen
 sweep_workload = ({k: v for k, v in generator_spec[1].items() if k != "accesses"}
                   if generator_spec is not None and generator_spec[0] == "mix" else {})
 sweep_key = (f"sweep:{param}:{values}:{accesses}:{C.config_digest(settings.apply(config))}:"
-             f"{trace_key if sweep_trace is not None else sorted(sweep_workload.items())}:{settings}")
+             f"{trace_key if sweep_trace is not None or sweep_long else sorted(sweep_workload.items())}:{settings}")
 if st.button(t("cmp.sweep.run", lang), key="cmp.sweep.run", type="primary", disabled=values is None):
     sbar = st.empty()
 
     def sreport(fraction: float, what: str) -> None:
         sbar.progress(min(1.0, fraction), text=t("cmp.running", lang, what=localized(what)))
     try:
+        if sweep_long:
+            sweep_trace = run_isolated(inputs.upload_head, long_upload.data, long_upload.name, int(accesses),
+                                       max_bytes=APP_TEXT_BYTES, max_rows=APP_TRACE_ROWS, poll=ui.yield_check)
         result = cached(sweep_key, lambda: C.sweep(
             param, values, trace=sweep_trace, config=config if sweep_trace is not None else None,
             workload=sweep_workload, settings=settings, accesses=int(accesses), progress=sreport,

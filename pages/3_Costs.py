@@ -3,22 +3,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.app import ui
+from visualizer.app import state_link, ui
 from visualizer.engine.costs import COSTS, PRESETS_VM_EXIT, PRESETS_WALK_REF, CostTable
 from visualizer.render import compare as R
 from visualizer.text.i18n import number, t
+from visualizer.text.plain import plain
 
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.costs", ":material/payments:")
+ui.page_config(lang, "nav.costs")
 ui.language_switch(lang)
-ui.write_params(lang=lang)
 DEFAULTS = CostTable()
 CUSTOM = "custom"
 
 if "cost_overrides" not in S:
     S["cost_overrides"] = {}
+# changed costs live in the address bar too (cost.walk_ref=200): a reload or a copied link keeps them
+S["cost_overrides"], problems = state_link.read_costs(ui.incoming(state_link.cost_names()), S["cost_overrides"])
+messages += [t("link.err.cost", lang, name=p.fields["name"], value=plain(p.fields["value"], 40),
+               limit=number(p.fields["limit"], lang)) for p in problems]
 
 
 def current() -> CostTable:
@@ -94,3 +98,4 @@ st.table(R.derived_costs(costs, lang))
 
 st.subheader(t("cost.pwc", lang))
 st.info(t("cost.pwc.off", lang))
+ui.write_params(lang=lang, **state_link.cost_params(S["cost_overrides"]))

@@ -8,7 +8,7 @@ from visualizer.text.i18n import UNTRANSLATED_STREAMLIT_TEXTS, t
 
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.about", ":material/info:")
+ui.page_config(lang, "nav.about")
 ui.language_switch(lang)
 ui.write_params(lang=lang)
 

@@ -23,7 +23,7 @@ from visualizer.render.svg import sized
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.lessons", ":material/school:", initial_sidebar_state="collapsed")
+ui.page_config(lang, "nav.lessons", initial_sidebar_state="collapsed")
 ui.language_switch(lang)
 
 

@@ -23,7 +23,7 @@ from visualizer.text.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.practice", ":material/quiz:", initial_sidebar_state="collapsed")
+ui.page_config(lang, "nav.practice", initial_sidebar_state="collapsed")
 DEFAULT_COUNT = 10
 PRESENT_KEYS = {"ArrowRight": "pxp_next", "PageDown": "pxp_next", " ": "pxp_next", "ArrowLeft": "pxp_prev",
                 "PageUp": "pxp_prev", "r": "pxp_reveal", "R": "pxp_reveal", "Enter": "pxp_reveal"}

@@ -12,7 +12,7 @@ from visualizer.text.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.glossary", ":material/menu_book:")
+ui.page_config(lang, "nav.glossary")
 ui.language_switch(lang)
 
 link = ui.incoming(("concept",))

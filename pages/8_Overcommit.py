@@ -18,7 +18,7 @@ from visualizer.text.plain import plain
 S = st.session_state
 messages: list[str] = []
 lang = ui.language(messages)
-ui.page_config(lang, "nav.overcommit", ":material/memory_alt:")
+ui.page_config(lang, "nav.overcommit")
 ui.language_switch(lang)
 ui.write_params(lang=lang)
 

@@ -365,8 +365,8 @@ def check_tlb(m: Machine) -> None:
 
 
 def check_guest(m: Machine) -> None:
-    """Guest frames are conserved: every gPPN is free, a page table or mapped (a frame shared
-    copy-on-write counted once), and each mapped frame's reference count is the number of PTEs
+    """Guest frames are conserved: every gPPN is free, a page table, mapped (a frame shared
+    copy-on-write counted once) or held by the balloon driver, and each mapped frame's reference count is the number of PTEs
     that map it; every page table is reachable from a process's CR3; ``protect``ed pages are
     mapped read-only."""
     for name, vm in m.vms.items():
@@ -384,10 +384,12 @@ def check_guest(m: Machine) -> None:
         free = set(g._free)
         assert len(free) == len(g._free), f"{name}: a guest frame is free twice"
         assert reachable == g.pt_pages, f"{name}: page tables {sorted(g.pt_pages)} vs reachable {sorted(reachable)}"
-        assert not free & g.pt_pages and not free & set(mapped) and not g.pt_pages & set(mapped), \
+        uses = [free, g.pt_pages, set(mapped), g.balloon]
+        assert all(not a & b for i, a in enumerate(uses) for b in uses[i + 1:]), \
             f"{name}: a guest frame has two uses"
-        assert len(free) + len(g.pt_pages) + len(mapped) == g.pages, \
-            f"{name}: {len(free)} free + {len(g.pt_pages)} tables + {len(mapped)} mapped ≠ {g.pages} pages"
+        assert len(free) + len(g.pt_pages) + len(mapped) + len(g.balloon) == g.pages, \
+            f"{name}: {len(free)} free + {len(g.pt_pages)} tables + {len(mapped)} mapped" \
+            f" + {len(g.balloon)} ballooned ≠ {g.pages} pages"
         for gppn, n in mapped.items():
             assert g.refs.get(gppn, 1) == n, f"{name}: gPPN 0x{gppn:x} mapped {n}× but counted {g.refs.get(gppn, 1)}"
         assert set(g.refs) <= set(mapped) and all(n > 1 for n in g.refs.values()), f"{name}: stale counts {g.refs}"

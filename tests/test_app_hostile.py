@@ -93,10 +93,12 @@ def test_command_line_export_quotes_names_and_writes_unicode_toml(name, tmp_path
     assert not at.exception and not at.error
     code = _cli_tab(at)
     lines = code.splitlines()
-    assert len(lines) == 3
-    for line, mode in zip(lines, ("native", "shadow", "nested"), strict=True):
+    assert len(lines) == 4  # run in each mode, then compare (the three modes on one read)
+    for line, mode in zip(lines, ("native", "shadow", "nested"), strict=False):
         argv = shlex.split(line)  # the shell sees the file name as one word, nothing more
         assert argv[argv.index("--trace") + 1] == name and argv[-2:] == [mode, "--json"]
+    argv = shlex.split(lines[3])
+    assert argv[3] == "compare" and argv[argv.index("--trace") + 1] == name
     # and the command works: the scenario file and the trace as the user has them
     from visualizer.engine import compare as C
     from visualizer.engine.traceio import default_config, parse_csv
@@ -111,6 +113,12 @@ def test_command_line_export_quotes_names_and_writes_unicode_toml(name, tmp_path
                        text=True, env={"PYTHONPATH": str(ROOT)}, timeout=60)
     assert r.returncode == 0, r.stderr
     assert '"accesses": 3' in r.stdout
+    r = subprocess.run(lines[3].replace("python", sys.executable, 1) + " --workers 0", shell=True, cwd=tmp_path,
+                       capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)}, timeout=60)
+    assert r.returncode == 0, r.stderr
+    import json
+    doc = json.loads(r.stdout)
+    assert [doc[m]["accesses"] for m in ("native", "shadow", "nested")] == [3, 3, 3]
 
 
 def test_active_scenario_export_offers_the_scenario_file():

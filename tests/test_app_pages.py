@@ -157,7 +157,7 @@ def test_deep_link_reproduces_the_view():
 
 @pytest.mark.parametrize("params, needle, step", [
     ({"step": "abc"}, "“abc”", 0),
-    ({"step": "999"}, "“999”", 14),
+    ({"step": "999"}, "Step 999 in the link is beyond the last step (14)", 14),
     ({"step": "-3"}, "“\\-3”", 0),  # shown as Markdown: the escaped minus renders as "-"
     ({"mode": "turbo", "step": "3"}, "“turbo”", 3),
     ({"scenario": "no-such", "step": "2"}, "“no-such”", 2),
@@ -350,12 +350,22 @@ def test_autoplay_advances_and_stops_at_the_end():
     assert at.toggle(key="autoplay").value is False
 
 
-@pytest.mark.parametrize("raw, step", [("²", 0), ("١٢", 0), ("9" * 5000, 14), ("-3", 0), ("0x4", 0)])
-def test_hostile_step_links_give_a_message_not_a_traceback(raw, step):
+@pytest.mark.parametrize("raw, step, says", [("²", 0, "is not a whole number"), ("١٢", 0, "is not a whole number"),
+                                             ("9" * 5000, 14, "is beyond the last step (14)"),
+                                             ("99", 14, "Step 99 in the link is beyond the last step (14); showing step 14"),
+                                             ("-3", 0, "is not a whole number"), ("0x4", 0, "is not a whole number")])
+def test_hostile_step_links_give_a_message_not_a_traceback(raw, step, says):
     at = app(STEP, scenario="esxi-figure", mode="shadow", step=raw)
     assert not at.exception
-    assert any("is not a whole number" in w for w in texts(at, "warning"))
+    assert any(says in w for w in texts(at, "warning")), texts(at, "warning")
     assert sess(at).step == step  # a whole number past the end shows the end
+
+
+def test_a_bad_mode_link_names_every_mode_the_page_takes():
+    at = app(STEP, scenario="esxi-figure", mode="native", step="2")
+    assert not at.exception
+    assert any("(shadow, nested or both)" in w for w in texts(at, "warning")), texts(at, "warning")
+    assert sess(at).step == 2 and sess(at).mode.value == "shadow"  # the rest of the link is taken
 
 
 def test_markdown_in_a_mode_link_is_shown_as_text():

@@ -385,7 +385,7 @@ def test_reclaim_exercises_ask_every_action_from_a_host_state_the_run_shows():
         assert (state.value, free, min_free) == (F["state"], F["free"], F["min_free"])
         assert state.value == X._state_for(free, min_free)  # reached by falling: no margin at play
         data = {}
-        for vm, gpa, what in F["pages"]:
+        for vm, _gpa, what in F["pages"]:
             if what != "table":
                 data.setdefault(vm if F["salting"] else "*", []).append(what)
         alike = any(len(v) != len(set(v)) for v in data.values())

@@ -204,7 +204,7 @@ def test_a_run_that_runs_out_of_machine_memory_ends_where_the_step_page_ends(tmp
     s = load_scenario_text('name = "oom"\nseed = 1\nmode = "shadow"\n[machine]\nmemory = "128KiB"\n[[vm]]\n'
                            'name = "VM1"\nmemory = "128KiB"\nprocesses = ["p1"]\n[trace_generator]\n'
                            'kind = "sequential"\nvm = "VM1"\nprocess = "p1"\naccesses = 40\npages = 30\n'
-                           'stride = 4096\n', "oom")
+                           'stride = 4096\n[reclaim]\nenabled = false\n', "oom")  # no reclamation: it runs out
     limit = Timeline(s.config, Mode.SHADOW, s.trace).precompute().limit
     assert 0 < limit < len(s.trace)
     run = collect(s, [Mode.SHADOW], "en")

@@ -131,7 +131,8 @@ def test_a_capped_row_counts_the_pages_it_leaves_out():
     row = F.gpa_row(scene, v, 0.0, h)
     shown = [b for b in row.boxes if b.id.startswith("gpa-")]
     assert row.hidden == in_use - len(shown) > 0
-    assert F.ROW_CAP <= len(shown) <= F.ROW_CAP + 8 and in_a_row(row.boxes)
+    assert F.ROW_CAP <= len(shown) <= F.ROW_CAP + 9 and in_a_row(row.boxes)  # the cap, 8 wanted, the access
+    assert F.gpa_id("VM1", F.current_gppn(h, v, F.guest_large(v))) in {b.id for b in shown}
     assert all(v.state[int(b.id.rsplit("-", 1)[1], 16)] is not PageState.UNMAPPED for b in shown)
 
 
@@ -593,3 +594,19 @@ def test_the_figure_is_the_parts_composed(mode, data_only):
     assert ('class="shadow-map' in dot) == (mode is Mode.SHADOW)
     classes = node_classes(dot)
     assert ("spt" in set().union(*classes.values())) == (mode is Mode.SHADOW and not data_only)
+
+
+def test_a_capped_row_always_shows_the_current_access():
+    """A VM with more pages in use than a row holds: the current access's page is drawn even when
+    more than eight other wanted pages lie beyond the cap."""
+    from visualizer.engine.events import PageState
+    from visualizer.render.figure import ROW_CAP, _shown_gppns, _VmView
+    pages = 4 * ROW_CAP
+    state = tuple(PageState.PRIVATE for _ in range(pages))
+    v = _VmView("VM1", 0, pages, state, tuple(range(pages)))
+    wanted = set(range(ROW_CAP, ROW_CAP + 40)) | {pages - 1}
+    shown, hidden = _shown_gppns(v, wanted, current=pages - 1)
+    assert pages - 1 in shown and shown == sorted(shown)
+    assert len(shown) + hidden == pages
+    shown, _ = _shown_gppns(v, wanted)
+    assert pages - 1 not in shown  # without it the cap would leave it out

@@ -50,7 +50,7 @@ def test_every_page_is_drawn_in_its_state_at_every_step(mode):
                     assert nid not in vmm, f"step {k}: {nid} ({st.value}) has no machine page, yet an arrow"
                 seen |= {st.value} & classes[nid]
             zc = m.views.compression_cache(v.name)
-            for mpn, gppns in zc.items():
+            for mpn, _gppns in zc.items():
                 assert "zcache" in classes[F.ma_id(mpn)], f"step {k}: MA 0x{mpn << PAGE_SHIFT:x}"
             assert sorted(g for gs in zc.values() for g in gs) == \
                 [g for g, st in enumerate(v.state) if st is PageState.COMPRESSED]
@@ -105,7 +105,7 @@ def test_the_compression_cache_keeps_a_place_in_the_machine_row(data_only):
     slots = F.ma_slots(s.config, s.trace, data_only)
     assert slots is not None
     for mode in MODES:
-        for k, (m, rec) in enumerate(steps(mode), 1):
+        for k, (m, _rec) in enumerate(steps(mode), 1):
             scene = F.scene_of(m, F.View(data_only=data_only, ma_slots=slots))
             frames = F.machine_frames(scene, [link for v in scene.vms
                                               for link in F.gpa_row(scene, v, 0, F.Highlight()).links])

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAME_IN_BOTH = {"#", "{text}", "VM", "CPU", "TLB", "SPT", "EPT", "PML4", "PDPT", "PD", "PT", "INVLPG", "INVEPT", "pmap",
                 "Zoom", "Export",
                 "Generator", "{tlb} · {cycles} · {refs} · {exits}",
-                "high", "clear", "soft", "hard", "low", "Ballooning", "Host:"}
+                "high", "clear", "soft", "hard", "low", "Ballooning"}
 """German strings that may equal the English: technical terms and words German shares (ESXi's memory
 states are named as esxtop names them, in every language)."""
 

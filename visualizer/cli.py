@@ -1,4 +1,5 @@
-"""Command line: ``python -m visualizer scenarios | run | dump | exercises | export | serve`` (see README)."""
+"""Command line: ``python -m visualizer scenarios | run | compare | record | dump | exercises | export | serve``
+(see README)."""
 from __future__ import annotations
 
 import argparse
@@ -81,6 +82,13 @@ def _summary(machine, out) -> None:
 
 
 def cmd_run(args, out) -> int:
+    if not args.trace and (args.every != 1 or args.window):
+        raise UsageError("--every and --window sample a trace file: give --trace FILE")
+    if args.trace:  # a trace file is read in blocks, never whole (cli_traces)
+        from . import cli_traces
+        code = cli_traces.cmd_run_trace(args, out, UsageError, _summary)
+        if code is not None:
+            return code
     scenario = _load(args)
     mode = args.mode or scenario.mode
     machine = scenario.machine(mode)
@@ -286,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the counters as one JSON object")
     r.add_argument("--trace", metavar="FILE", help="CSV or Valgrind lackey trace replacing the scenario's trace")
     r.add_argument("--scenario", dest="base", help=argparse.SUPPRESS)
+    from . import cli_traces
+    cli_traces.add_sampling(r)
     d = sub.add_parser("dump", help="write guest.bin, machine.bin and roots.json after N steps")
     d.add_argument("scenario", help="built-in name or scenario file (TOML)")
     d.add_argument("--mode", type=_mode, required=True)
@@ -324,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--pdf", action="store_true", help="write the handout as PDF (needs Chromium)")
     e.add_argument("--trace", metavar="FILE", help="CSV or Valgrind lackey trace replacing the scenario's trace")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    cli_traces.add_parsers(sub, _mode)
     v = sub.add_parser("serve", help="serve the app from N Streamlit replicas behind HAProxy",
                        description="Serve the app from N Streamlit processes behind HAProxy (installed separately), "
                                    "each browser kept on one replica by a cookie. Ctrl-C stops them all.")
@@ -384,6 +395,11 @@ def _main(argv: Optional[list[str]], out) -> int:
             return cmd_export(args, out)
         if args.command == "serve":
             return cmd_serve(args, out)
+        if args.command in ("compare", "record"):
+            from . import cli_traces
+            if args.command == "compare":
+                return cli_traces.cmd_compare(args, out, UsageError)
+            return cli_traces.cmd_record(args, out, UsageError)
         return cmd_dump(args, out)
     except (UsageError, ScenarioError, OutOfMemory) as exc:
         sys.stderr.write(f"error: {_one_line(exc)}\n")

@@ -16,9 +16,10 @@ runs and sweeps, an upload's parse — outside its own interpreter, so that the 
 
 :class:`LocalExecutor` forks one process per job (the child starts with the engine imported and
 the caller's data in memory; only the result is pickled). :class:`InlineExecutor` runs jobs in
-the caller (where fork is not available). Another backend — a dask.distributed cluster, for
-sweeps that outgrow one machine — implements the same three calls: ``submit(task) -> Job``,
-``map(tasks) -> list`` and ``Job.result(poll) / Job.cancel()``.
+the caller (where fork is not available). :class:`DaskExecutor` runs jobs on a dask.distributed
+cluster, for sweeps that outgrow one machine (the optional ``cluster`` extra; the command line's
+``--scheduler``, the app's :data:`SCHEDULER_ENV`, :func:`for_sweeps`). All implement the same
+three calls: ``submit(task) -> Job``, ``map(tasks) -> list`` and ``Job.result(poll) / Job.cancel()``.
 
 A job reports how far it is with :func:`report_progress` (a fraction; a no-op outside a job).
 """
@@ -520,7 +521,135 @@ def default() -> Executor:
         return _default
 
 
+# -- a dask.distributed cluster ------------------------------------------------------------------
+SCHEDULER_ENV = "VISUALIZER_SCHEDULER"
+"""The environment variable that sends the app's sweeps and comparisons to a dask cluster
+(``tcp://HOST:PORT``); unset, they run in local worker processes."""
+CLUSTER_HINT = "pip install 'esxi-memory-visualizer[cluster]' (dask.distributed)"
+
+
+class _DaskJob(Job):
+    def __init__(self, future):
+        self.future = future
+
+    def result(self, poll: Optional[Poll] = None, timeout: Optional[float] = None) -> Any:
+        from distributed import TimeoutError as DaskTimeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    return self.future.result(timeout=POLL_SECONDS)
+                except (DaskTimeout, TimeoutError):
+                    pass
+                if poll is not None:
+                    poll()
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError("the job did not finish in time")
+        except BaseException:
+            self.cancel()
+            raise
+
+    def cancel(self) -> None:
+        try:
+            self.future.cancel()
+        except Exception:  # noqa: BLE001 - a client already closed cancels nothing
+            pass
+
+    def done(self) -> bool:
+        return self.future.done()
+
+
+def _dask_call(fn, args, kwargs):
+    return fn(*args, **kwargs)
+
+
+class DaskExecutor(Executor):
+    """Jobs on a dask.distributed cluster (``address``: its scheduler, ``tcp://HOST:PORT``; or a
+    ``distributed.Client``). The same interface as :class:`LocalExecutor`; a job's function and
+    arguments are pickled to a worker, which needs this package installed (the same version).
+    Memory and CPU limits are the cluster's (its workers' ``--memory-limit``); jobs are
+    cancelled when their caller gives up. ``max_workers``: the cluster's threads."""
+
+    def __init__(self, address, timeout: float = 10.0):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise JobError(f"a cluster needs dask.distributed: {CLUSTER_HINT}") from None
+        if isinstance(address, Client):
+            self.client, self._own = address, False
+        else:
+            try:
+                self.client, self._own = Client(address, timeout=timeout, set_as_default=False), True
+            except (OSError, TimeoutError) as exc:
+                raise JobError(f"cannot reach the dask scheduler at {address}: {exc}") from None
+        self.address = self.client.scheduler.address
+        info = self.client.scheduler_info()
+        self.max_workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def submit(self, task: Task) -> Job:
+        return _DaskJob(self.client.submit(_dask_call, task.fn, task.args, task.kwargs, pure=False))
+
+    def map(self, tasks: Sequence[Task], *, workers: Optional[int] = None, poll: Optional[Poll] = None,
+            progress: Optional[Progress] = None) -> list:
+        from distributed import wait as dask_wait
+        jobs = [self.submit(t) for t in tasks]
+        try:
+            while True:
+                done = sum(j.done() for j in jobs)
+                failed = next((j for j in jobs if j.future.status == "error"), None)
+                if failed is not None:
+                    failed.future.result()  # raises the task's exception
+                if progress is not None:
+                    running = " · ".join(t.label for t, j in zip(tasks, jobs, strict=True) if not j.done() and t.label)
+                    progress(done / max(1, len(jobs)), running)
+                if done == len(jobs):
+                    break
+                if poll is not None:
+                    poll()
+                try:
+                    dask_wait([j.future for j in jobs if not j.done()], timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+                except Exception:  # noqa: BLE001 - dask's timeout: go round again
+                    pass
+            if progress is not None:
+                progress(1.0, "")
+            return [j.future.result() for j in jobs]
+        except BaseException:
+            for j in jobs:
+                j.cancel()
+            raise
+
+    def shutdown(self) -> None:
+        if self._own:
+            self.client.close()
+
+
+def dask_executor(address) -> DaskExecutor:
+    """A :class:`DaskExecutor` on the cluster at ``address`` (JobError where dask is missing or
+    the scheduler cannot be reached)."""
+    return DaskExecutor(address)
+
+
+_sweeps: Optional[Executor] = None
+
+
+def for_sweeps() -> Executor:
+    """Where sweeps and comparisons run: the dask cluster named by :data:`SCHEDULER_ENV` if set
+    (and reachable), else this process's local executor (:func:`default`)."""
+    global _sweeps
+    address = os.environ.get(SCHEDULER_ENV, "").strip()
+    if not address:
+        return default()
+    with _default_lock:
+        if _sweeps is None or getattr(_sweeps, "address", None) is None:
+            try:
+                _sweeps = DaskExecutor(address)
+            except JobError:
+                return default()
+        return _sweeps
+
+
 import multiprocessing.connection  # noqa: E402 - wait() lives there
 
-__all__ = ["Executor", "InlineExecutor", "Job", "JobError", "JobMemoryError", "JobTimeout", "LocalExecutor", "Task",
+__all__ = ["DaskExecutor", "Executor", "InlineExecutor", "Job", "JobError", "JobMemoryError", "JobTimeout",
+           "LocalExecutor", "SCHEDULER_ENV", "Task", "dask_executor", "for_sweeps",
            "WorkerLost", "default", "in_worker", "private_bytes", "report_progress"]

@@ -19,7 +19,6 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Iterable, MutableMapping, Optional
 
-from visualizer.engine import traceio
 from visualizer.engine.compare import MACHINES
 from visualizer.engine.ops import DESIGNS
 from visualizer.engine.workloads import GENERATORS
@@ -29,7 +28,9 @@ SOURCES = ("generator", "program", "scenario")
 HIDDEN_PARAMS = {"rng", "vm", "process", "base", "name"}
 PAGE_ACCESSES = 100_000
 """Generated workloads default to 100,000 accesses here: steady state dominates."""
-MAX_PAGE_ACCESSES = traceio.MAX_TRACE_ROWS
+MAX_PAGE_ACCESSES = 2_000_000
+"""A generated workload on the page: at most this many accesses (generated in the server; trace
+files of any length go through the command line, traceio.MAX_TRACE_ROWS)."""
 MACHINE_DEFAULTS = {"tlb_entries": 64, "tlb_ways": 4, "pcid": True, "vpid": True, "root_cache": 4,
                     **MACHINES["today"], "design": "intel"}
 """The page's machine at the start: today's (the MMU caches of the design, 2 MiB EPT backing)."""

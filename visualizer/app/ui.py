@@ -404,18 +404,32 @@ def _run_by_the_pages_folder() -> bool:
     return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 
-def page_config(lang: str, title: str, icon: str, entry: bool = False, **kw) -> None:
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+           '<rect width="32" height="32" rx="5" fill="#263238"/>'
+           '<g fill="#80cbc4"><rect x="4" y="4" width="7" height="6" rx="1"/><rect x="18" y="4" width="7" height="6" rx="1"/></g>'
+           '<g fill="#ffcc80"><rect x="4" y="13" width="7" height="6" rx="1"/><rect x="18" y="13" width="7" height="6" rx="1"/></g>'
+           '<g fill="#ef9a9a"><rect x="4" y="22" width="7" height="6" rx="1"/><rect x="13" y="22" width="7" height="6" rx="1"/>'
+           '<rect x="22" y="22" width="6" height="6" rx="1"/></g></svg>')
+"""The app's icon in the browser tab: three rows of pages (guest-virtual, guest-physical, machine),
+drawn here. A ``:material/…:`` page icon is fetched by the browser from an outside font host,
+which a lecture hall without network does not reach; this one travels in the page as a data URL."""
+
+
+def page_config(lang: str, title: str, entry: bool = False, **kw) -> None:
     """``st.set_page_config`` in ``lang``: the browser tab names the page (``title`` is an i18n
-    key); the app menu's About box lists what Streamlit does not translate. A page run by the
+    key) under the app's own icon (:data:`FAVICON`); the app menu's About box lists what
+    Streamlit does not translate. A page run by the
     pages/ folder's routing switches to the app's navigation and runs again through Home.py.
     ``entry``: the call of the entry file, which runs before every page — it is no page, so it
     must not make each run look like a change of page (that forgot every value the page wrote
     lately, and an echo of one was taken for a link: a fast presenter lost steps)."""
+    # first: the browser takes the current page's icon for the tab (fetched from the outside font
+    # host) where no page config has named one before the navigation arrives
+    st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=FAVICON, layout="wide",
+                       menu_items={"About": about(lang)}, **kw)
     if _run_by_the_pages_folder():
         navigation(lang)  # turns the folder routing off for the whole server
         st.rerun()
-    st.set_page_config(page_title=t("app.tab", lang, page=t(title, lang)), page_icon=icon, layout="wide",
-                       menu_items={"About": about(lang)}, **kw)
     dropped_warning(lang)
     if entry:
         return

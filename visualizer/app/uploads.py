@@ -1,7 +1,9 @@
 """Uploaded traces, held once for the whole server under a byte budget.
 
-A class server may have dozens of sessions that each upload a trace of up to 500,000
-operations (~10 MiB in columns). Sessions keep only a token; the traces live here, in one store
+A class server may have dozens of sessions that each upload a trace: up to 500,000 operations
+are kept parsed (~11 MiB in columns); a longer one (a real program's millions of accesses) is
+kept as uploaded — gzip makes 3.8 million lackey accesses 2.4 MB — and read again by each run in
+a worker. Sessions keep only a token; the traces live here, in one store
 for the server, least recently used first out when the total would pass
 :data:`BUDGET_BYTES`. A session whose trace was dropped is told so and uploads it again; the
 trace being added is never the one dropped.
@@ -36,10 +38,20 @@ def trace_bytes(trace: Trace) -> int:
 class StoredUpload:
     name: str
     format: str
-    trace: Trace
+    trace: Optional[Trace]
+    """The parsed trace, or None for a long one (kept as the upload's bytes, ``data``)."""
     config: Any
     """The uploaded scenario's machine, or None for a bare trace."""
     nbytes: int
+    data: Optional[bytes] = None
+    """A long trace as uploaded (gzip keeps it small): each run reads it again in a worker."""
+    stats: Any = None
+    """A long trace's :class:`~visualizer.engine.traceio.TraceStats` (its default machine)."""
+    operations: int = 0
+
+    @property
+    def length(self) -> int:
+        return len(self.trace) if self.trace is not None else self.operations
 
 
 class UploadStore:
@@ -60,9 +72,17 @@ class UploadStore:
     def __len__(self) -> int:
         return len(self._items)
 
-    def put(self, name: str, fmt: str, trace: Trace, config: Any = None, replaces: Optional[str] = None) -> str:
-        """Store an upload; returns its token. ``replaces``: the session's previous token (dropped)."""
-        item = StoredUpload(name, fmt, trace, config, trace_bytes(trace))
+    def put(self, name: str, fmt: str, trace: Optional[Trace], config: Any = None, replaces: Optional[str] = None, *,
+            data: Optional[bytes] = None, stats: Any = None, operations: int = 0) -> str:
+        """Store an upload; returns its token. ``replaces``: the session's previous token (dropped).
+        A long trace comes as ``data`` (its bytes) and ``stats`` instead of ``trace``."""
+        if trace is not None:
+            item = StoredUpload(name, fmt, trace, config, trace_bytes(trace), operations=len(trace))
+        else:
+            if data is None:
+                raise ValueError("an upload needs its trace or its bytes")
+            keys = sum(getattr(a, "nbytes", 0) for a in getattr(stats, "_keys", {}).values())
+            item = StoredUpload(name, fmt, None, config, len(data) + keys, data, stats, operations)
         with self._lock:
             if replaces is not None:
                 self._items.pop(replaces, None)

@@ -3,13 +3,17 @@
 TLB hits and "quiet" misses (a walk that succeeds with nothing for the OS or the VMM to do)
 take a short path; everything else goes through ``execute`` and is folded into the counters.
 A collaborator of :class:`~visualizer.engine.machine.Machine`; ``bulk = step`` is a property
-test. For speed, the nested dimension of a quiet walk reads EPT entries itself
-(:func:`ept_leaf`); a test proves it equal to :func:`~.paging.walk` on random tables.
+test. The short path runs in the compiled kernel (:mod:`.kernel`) where it is installed; the
+Python short path here is the reference the kernel is tested against (``VISUALIZER_BULK=reference``
+or ``run_bulk(..., kernel=False)`` select it). For speed, the nested dimension of a quiet walk
+reads EPT entries itself (:func:`ept_leaf`); a test proves it equal to :func:`~.paging.walk` on
+random tables.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from . import kernel as _kernel
 from .events import (Access, AdUpdate, DataAccess, Fault, FaultKind, GuestAction, GuestActionKind as GA, GuestPageFault, Note,
                      PageState, ShadowRoot, Stage, TlbFill, TlbFlush, TlbLookup, VmExit, VmSwitch, WalkCacheHit, Walker,
                      WalkRef)
@@ -69,6 +73,9 @@ class Bulk:
         self.memo: dict[int, tuple] = {}
         self.gen = 0
         self.cached_walks = machine.config.pwc or machine.config.nested_tlb
+        self.kernel: Optional[bool] = None
+        """Use the compiled kernel: None follows ``VISUALIZER_BULK`` (:func:`.kernel.enabled`)."""
+        self._kernel_run = None
 
     def note_changes(self, events) -> None:
         """After a recorded step: memoised walks may be stale if it changed any table."""
@@ -201,18 +208,30 @@ class Bulk:
         tlb.insert(key, entry)
         return entry, refs
 
-    def run(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
+    def run(self, trace, start: int = 0, stop: Optional[int] = None, progress=None,
+            kernel: Optional[bool] = None) -> None:
         """Run ``trace[start:stop]`` keeping no records, with the semantics of ``execute``.
 
         Accesses by the current process of the current VM take a short path: a TLB hit, or a
-        miss whose walk succeeds with nothing to fix (:meth:`_quiet_miss`). Anything else —
-        faults, exits, switches, guest and VMM operations — goes through ``execute`` (whose
-        record is dropped). Memory use is bounded by the touched pages, not the trace length.
+        miss whose walk succeeds with nothing to fix — in the compiled kernel (``kernel``: None
+        follows :attr:`kernel`, then ``VISUALIZER_BULK``), else in Python (:meth:`_quiet_miss`).
+        Anything else — faults, exits, switches, guest and VMM operations — goes through
+        ``execute`` (whose record is dropped). Memory use is bounded by the touched pages, not
+        the trace length.
         """
         mach = self.m
         stop = len(trace) if stop is None else stop
         self.gen += 1  # tables may have changed since the last call
         self.memo.clear()
+        if kernel is None:
+            kernel = self.kernel
+        if kernel is None:
+            kernel = _kernel.enabled()
+        if kernel and _kernel.available():
+            if self._kernel_run is None:
+                self._kernel_run = _kernel.KernelRun(mach)
+            self._kernel_run.run(trace, start, stop, progress)
+            return
         vm_names, proc_names = trace.vm_names, trace.proc_names
         tlb = mach.tlb
         sets = tlb.sets

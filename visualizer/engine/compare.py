@@ -33,7 +33,7 @@ from .events import Cause, ExitReason
 from .machine import Machine
 from .ops import DESIGNS, MachineConfig, Mode
 from .trace import Trace
-from .traceio import default_config
+from .traceio import TraceStats, default_config
 from .workloads import generate
 
 MODES = (Mode.NATIVE, Mode.SHADOW, Mode.NESTED)
@@ -112,7 +112,7 @@ def machine_of(settings: "Settings") -> Optional[str]:
     return None
 
 
-def with_large_page_room(config: MachineConfig, trace: Trace) -> MachineConfig:
+def with_large_page_room(config: MachineConfig, trace: "Trace | TraceStats") -> MachineConfig:
     """With guest 2 MiB pages on, each VM gets one more aligned 2 MiB block of guest-physical
     memory per 2 MiB region its trace touches, and the machine the frames to back them — the
     default machine is sized for 4 KiB pages, and a guest maps a 2 MiB page only where a free,
@@ -123,15 +123,8 @@ def with_large_page_room(config: MachineConfig, trace: Trace) -> MachineConfig:
     if not any(v.large_pages for v in config.vms) and not config.ept_large_pages:
         return config
     from .ops import MAX_MACHINE_BYTES, MAX_VM_BYTES
-    from .traceio import EXEC, MAP, _distinct, _pow2
-    nvms = len(trace.vm_names)
-    vm_at = {v: i for i, v in enumerate(trace.vm_names)}
-    vm_of_proc = np.array([vm_at[v] for v, _ in trace.proc_names] + list(range(nvms)), np.int64)
-    has_page = (trace.op <= EXEC) | (trace.op == MAP)
-    p = trace.proc[has_page].astype(np.int64)
-    proc = np.where(p >= 0, p, len(trace.proc_names) + trace.vm[has_page].astype(np.int64)).astype(np.uint64)
-    regions = _distinct(vm_of_proc, proc, trace.gva[has_page], 21, nvms) if nvms else []
-    by_name = {v: int(regions[i]) for i, v in enumerate(trace.vm_names)}
+    from .traceio import _pow2, stats_of
+    by_name = stats_of(trace).regions()  # a trace, or the TraceStats of one read in chunks
     vms, extra = [], 0
     for v in config.vms:
         want = _pow2(v.pages + 512 * (by_name.get(v.name, 0) + 1)) if v.large_pages else v.pages
@@ -805,8 +798,8 @@ def _parallel(tasks: list, labels: list[str], workers: int, progress: Optional[P
     task order, or None where worker processes are not available (the caller then runs the
     tasks itself). Progress is polled every 0.1 s, so a caller whose progress callback raises (a
     page rerun) stops here, and the workers with it."""
-    ex = _executor.default()
-    if not isinstance(ex, _executor.LocalExecutor) or not ex._fork:
+    ex = _executor.for_sweeps()  # local worker processes, or the dask cluster the app is told of
+    if not isinstance(ex, _executor.DaskExecutor) and (not isinstance(ex, _executor.LocalExecutor) or not ex._fork):
         return None
     return ex.map([_executor.Task(_task, (fn, args), label=label) for (fn, args), label in zip(tasks, labels, strict=True)],
                   workers=workers, progress=progress)

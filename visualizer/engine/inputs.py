@@ -12,40 +12,59 @@ from .errors import ScenarioError, TraceError
 from .ops import MachineConfig, Mode
 from .scenario import Scenario, load_scenario_text
 from .trace import Trace
-from .traceio import MAX_TRACE_BYTES, MAX_TRACE_ROWS, ParsedTrace, decode, default_config, detect_format, parse_lackey, parse_text, read_bytes, touched
+from .traceio import (MAX_TRACE_BYTES, MAX_TRACE_ROWS, ParsedTrace, TraceReader, TraceStats, decode, default_config,
+                      detect_format, parse_lackey, parse_text, read_bytes, touched)
 
 
 @dataclass(frozen=True)
 class Upload:
-    """What an uploaded file gave: a trace, and the scenario if it was a scenario file."""
+    """What an uploaded file gave: a trace, and the scenario if it was a scenario file. A trace
+    longer than the caller keeps (``keep_rows``) comes without its operations: ``trace`` is None,
+    ``stats`` says what its default machine needs, and the runs read the upload's bytes again
+    (:func:`~.tracefile.compare_upload`)."""
 
-    trace: Trace
+    trace: Optional[Trace]
     format: str
     """"csv", "lackey" or "toml"."""
     scenario: Optional[Scenario] = None
     program: Optional[str] = None
+    operations: int = 0
+    stats: Optional[TraceStats] = None
+
+
+SCENARIO_BYTES = 64 << 20
+"""A scenario file (TOML) is read whole: at most this much text."""
 
 
 def read_upload(data: bytes, name: str = "upload", *, max_bytes: int = MAX_TRACE_BYTES,
-                max_rows: int = MAX_TRACE_ROWS) -> Upload:
-    """An uploaded CSV trace, lackey trace or scenario file. Raises TraceError/ScenarioError
-    with a message naming the line and field at fault. ``max_bytes`` / ``max_rows``: the caps
-    (a shared server sets lower ones than the command line)."""
+                max_rows: int = MAX_TRACE_ROWS, keep_rows: Optional[int] = None) -> Upload:
+    """An uploaded CSV trace, lackey trace (plain, gzip or zstd) or scenario file. Raises
+    TraceError/ScenarioError with a message naming the line and field at fault. ``max_bytes`` /
+    ``max_rows``: the caps on text (after decompression) and operations (a shared server sets
+    lower ones than the command line); ``keep_rows``: a longer trace is returned without its
+    operations (see :class:`Upload`)."""
     if not data:
         raise TraceError(f"{name}: the file is empty")
-    text = decode(data, name, max_bytes)
-    fmt = "toml" if name.lower().endswith((".toml", ".toml.gz")) else detect_format(text)
-    if fmt == "toml":
+    reader = TraceReader(data, name, max_bytes=max_bytes, max_rows=max_rows)
+    if name.lower().endswith((".toml", ".toml.gz")) or reader.format == "toml":
+        text = decode(data, name, min(max_bytes, SCENARIO_BYTES))
         stem = re.sub(r"\.toml(\.gz)?$", "", Path(name).name, flags=re.I)
         scenario = load_scenario_text(text, stem)
         if not len(scenario.trace):
             raise ScenarioError(f"{name}: the scenario has no trace to compare")
-        return Upload(scenario.trace, "toml", scenario)
-    try:
-        parsed = parse_text(text, max_rows=max_rows)
-    except TraceError as exc:
-        raise TraceError(f"{name}: {exc}") from None
-    return Upload(parsed.trace, parsed.format, None, parsed.program)
+        return Upload(scenario.trace, "toml", scenario, operations=len(scenario.trace))
+    from .tracefile import OP_BYTES, TraceSource
+    keep = MAX_TRACE_ROWS if keep_rows is None else keep_rows
+    src = TraceSource(data, name, max_rows=max_rows, max_bytes=max_bytes, keep_bytes=keep * OP_BYTES)
+    trace = src.trace() if src.kept else None
+    return Upload(trace, src.format, None, src.program, src.operations, src.stats)
+
+
+def upload_head(data: bytes, name: str, n: int, *, max_bytes: int = MAX_TRACE_BYTES,
+                max_rows: int = MAX_TRACE_ROWS) -> Trace:
+    """The first ``n`` operations of an uploaded trace (a sweep runs that many)."""
+    from .tracefile import Sample, TraceSource
+    return TraceSource(data, name, max_rows=max_rows, max_bytes=max_bytes, sample=Sample(count=n)).trace()
 
 
 def check_against(config: MachineConfig, parsed: ParsedTrace) -> None:

@@ -244,10 +244,11 @@ class Machine:
         return _tnew(Step, (index, op, tuple(rec), gpa, ma, tlb, faults, value, cycles, refs, exits, vrefs,
                             rec.episodes(), self.config.design))
 
-    def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None) -> None:
+    def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None,
+                 kernel: Optional[bool] = None) -> None:
         """Run ``trace[start:stop]`` keeping no records, with the semantics of :meth:`execute`
-        (:meth:`~.bulk.Bulk.run`)."""
-        self.bulk.run(trace, start, stop, progress)
+        (:meth:`~.bulk.Bulk.run`; ``kernel=False``: the pure-Python reference path)."""
+        self.bulk.run(trace, start, stop, progress, kernel)
 
     def tlb_tag(self, vm: "Vm", proc: Process) -> int:
         return self.mmu.tlb_tag(vm, proc)

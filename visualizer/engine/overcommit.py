@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from typing import Optional
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .events import HostStateChange, PageState, PmapChange, ScanResult, ShareScan
+from .events import HostStateChange, PageState, PmapChange, ShareScan
 from .machine import Machine
 from .memory import PAGE_SIZE, vmm_pool_frames
 from .ops import MachineConfig, Mode, Op, OpKind, ReclaimConfig, VmConfig
@@ -270,7 +269,7 @@ def sharing_sweep(max_vms: int = 10, vm_pages: int = 48, content: Content = Cont
             m.execute(idle, len(trace) + k)
         shared = zero = 0
         frames_used, cross = set(), 0
-        for name, vm in m.vms.items():
+        for _name, vm in m.vms.items():
             for g in range(vm.pmap.pages):
                 if vm.pmap.state[g] is PageState.SHARED and g not in vm.guest.pt_pages:
                     shared += 1

@@ -18,6 +18,10 @@ class Pmap:
     ``zcache`` the compressed ones (in machine memory).
     """
 
+    journal: Optional[set] = None
+    """Where the bulk kernel mirrors this pmap: the gPPNs :meth:`set` changed since it last looked
+    (:mod:`.kernel`); None otherwise."""
+
     def __init__(self, pages: int):
         self.pages = pages
         self.mpn: list[int] = [NO_MPN] * pages
@@ -35,6 +39,8 @@ class Pmap:
     def set(self, gppn: int, state: PageState, mpn: Optional[int]) -> None:
         self.state[gppn] = state
         self.mpn[gppn] = NO_MPN if mpn is None else mpn
+        if self.journal is not None:
+            self.journal.add(gppn)
 
     def copy(self) -> "Pmap":
         c = Pmap.__new__(Pmap)

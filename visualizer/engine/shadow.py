@@ -37,6 +37,10 @@ class SptPage:
 
 
 class ShadowTables:
+    journal = None
+    """Where the bulk kernel mirrors :attr:`leaf_gppn`: the set of leaf slots changed since it
+    last looked (:mod:`.kernel`); None otherwise."""
+
     def __init__(self, mem: MachineMemory, root_cache: int = 4):
         if root_cache < 1:
             raise ValueError("the shadow root cache needs room for at least one root")
@@ -139,6 +143,8 @@ class ShadowTables:
         e = (mpn << PAGE_SHIFT) | P | US | (RW if writable else 0) | (0 if executable else NX)
         q[slot] = e
         self.leaf_gppn[slot] = (vm, gppn)
+        if self.journal is not None:
+            self.journal.add(slot)
         self.rmap.setdefault((vm, gppn), set()).add(slot)
         events.append(ShadowFill(gva, 1, table << PAGE_SHIFT, idx, e))
         return e
@@ -165,6 +171,8 @@ class ShadowTables:
                 key = self.leaf_gppn.pop(slot, None)
                 if key is not None:
                     self._rmap_remove(key, slot)
+                    if self.journal is not None:
+                        self.journal.add(slot)
         m = self.mirrors.get((desc.vm, desc.gpt_gppn))
         if m is not None:
             m.discard(mpn)
@@ -189,6 +197,8 @@ class ShadowTables:
             key = self.leaf_gppn.pop(slot, None)
             if key is not None:
                 self._rmap_remove(key, slot)
+                if self.journal is not None:
+                    self.journal.add(slot)
         q[slot] = 0
         events.append(ShadowInvalidate(gva, desc.level, (slot >> 9) << PAGE_SHIFT, idx, reason, freed))
         return gva, desc.level

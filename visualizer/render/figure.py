@@ -17,9 +17,11 @@ machine row shows the frames in use, centred under the VMs — or, given :func:`
 frame a whole run draws, in both modes), keeps each frame in one place for the whole run.
 
 :func:`figure` composes the picture from parts, one function each, in the manner of
-python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page),
-:func:`gva_row` over it, :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
-then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`ma_slot_box`),
+python-chess's ``chess.svg.board``: per VM :func:`gpa_row` (with :func:`gpa_page` for each page,
+:func:`reclaimed_page` for one the host ballooned or compressed), :func:`gva_row` over it (with
+:func:`disk_page` for a page the guest paged out to its own disk), :func:`shadow_arrows` and :func:`vm_area`, together :func:`vm_part`;
+then :func:`machine_frames` and :func:`ma_row` (with :func:`ma_page`, :func:`zcache_frame` for a
+frame of a compression cache, :func:`ma_slot_box`),
 :func:`row_names` and :func:`ma_captions`; then :func:`edges` (:func:`arrow_tips`,
 :func:`arrow_path`, :func:`arrow_style`, :func:`arrow_title`); last the text fitting
 (:func:`fit_text`, :func:`fitted`). Each reads a :class:`Scene` and returns what it placed.
@@ -415,9 +417,11 @@ def text_width(s: str, size: float) -> float:
     return len(s) * size * 0.6
 
 
-def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset()) -> tuple[list[int], int]:
+def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset(),
+                 current: Optional[int] = None) -> tuple[list[int], int]:
     """gPPNs to draw for a VM, in address order, and how many in-use pages were left out. A guest
-    2 MiB page (first gPPN in ``large``) is one box: its first gPPN stands for all 512."""
+    2 MiB page (first gPPN in ``large``) is one box: its first gPPN stands for all 512. The
+    current access's page (``current``) is always among them."""
     if v.pages <= FULL_ROW:
         return list(range(v.pages)), 0
     used = sorted(g for g in wanted | {g for g, s in enumerate(v.state) if s is not PageState.UNMAPPED}
@@ -425,7 +429,10 @@ def _shown_gppns(v: _VmView, wanted: set[int], large: frozenset = frozenset()) -
     if len(used) <= ROW_CAP:
         return used, 0
     keep = used[:ROW_CAP]
-    extra = [g for g in sorted(wanted) if g not in set(keep)][:8]
+    kept = set(keep)
+    extra = [g for g in sorted(wanted) if g not in kept][:8]
+    if current is not None and current not in kept and current not in extra and 0 <= current < v.pages:
+        extra.append(current)
     return sorted(keep + extra), len(used) - len(keep) - len(extra)
 
 
@@ -760,7 +767,7 @@ def gpa_row(scene: Scene, v: _VmView, x: float, h: Highlight, lang: str = "en") 
     h_gppn = current_gppn(h, v, glarge)
     h_ma = None if h.mpn is None else ma_box(h.mpn, scene.ma_large)
     wanted = gpa_wanted(v, scene.data_only, h_gppn)
-    gppns, hidden = (sorted(wanted), 0) if scene.data_only else _shown_gppns(v, wanted, glarge)
+    gppns, hidden = (sorted(wanted), 0) if scene.data_only else _shown_gppns(v, wanted, glarge, h_gppn)
     boxes: list[Box] = []
     links: list[tuple[str, str, int, int, bool]] = []
     prev = None

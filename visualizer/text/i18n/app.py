@@ -6,6 +6,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "ESXi-Arbeitsspeichervirtualisierung, Schritt für Schritt"),
     "app.language": ("Language", "Sprache"),
     "app.mode": ("Mode", "Modus"),
+    "a11y.skip_to_step": ("Skip to the step controls", "Zu den Schritt-Knöpfen springen"),
+    "a11y.diagram": ("diagram of {n} pages: the arrow keys go from page to page and read out each one's "
+                     "details; a tap on a page shows them too",
+                     "Diagramm mit {n} Seiten: die Pfeiltasten gehen von Seite zu Seite und lesen die Angaben "
+                     "der Seite vor; ein Tippen auf eine Seite zeigt sie auch"),
     "mode.shadow": ("shadow page tables (software)", "Schattenseitentabellen (softwarebasiert)"),
     "mode.nested": ("nested page tables (hardware-assisted)",
                     "verschachtelte Seitentabellen (hardwaregestützt)"),

@@ -11,13 +11,49 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "Das Übungsszenario „{value}“ im Link gibt es auf der Übungsseite nicht "
                               "(exercise:ART:SEED:N — ART eine von {kinds}; SEED eine ganze Zahl von 0 bis {seed}; "
                               "N von 1 bis {n}); gezeigt wird „{fallback}“."),
-    "err.mode": ("Unknown mode “{value}” in the link (shadow or nested); showing {fallback}.",
-                 "Unbekannter Modus „{value}“ im Link (shadow oder nested); gezeigt wird {fallback}."),
+    "err.mode": ("Unknown mode “{value}” in the link (shadow, nested or both); showing {fallback}.",
+                 "Unbekannter Modus „{value}“ im Link (shadow, nested oder both); gezeigt wird {fallback}."),
     "err.jump": ("Step {value} is beyond the last step ({last}); showing step {fallback}.",
                  "Schritt {value} liegt hinter dem letzten Schritt ({last}); gezeigt wird Schritt {fallback}."),
     "err.step": ("Step “{value}” in the link is not a whole number from 0 to {last}; showing step {fallback}.",
                  "Schritt „{value}“ im Link ist keine ganze Zahl von 0 bis {last}; gezeigt wird Schritt "
                  "{fallback}."),
+    "err.step_range": ("Step {value} in the link is beyond the last step ({last}); showing step {fallback}.",
+                       "Schritt {value} im Link liegt hinter dem letzten Schritt ({last}); gezeigt wird Schritt "
+                       "{fallback}."),
+    "link.err.added": ("The link's added accesses “{value}” cannot be read: {problem}. The scenario is shown "
+                       "without them.",
+                       "Die hinzugefügten Zugriffe „{value}“ im Link sind nicht lesbar: {problem}. Das Szenario "
+                       "wird ohne sie gezeigt."),
+    "link.err.added_form": ("each access is STEP.r.WHO.GVA or STEP.w.WHO.GVA.VALUE (addresses and values in hex), "
+                            "joined by _",
+                            "jeder Zugriff lautet SCHRITT.r.WER.GVA oder SCHRITT.w.WER.GVA.WERT (Adressen und Werte "
+                            "hexadezimal), verbunden durch _"),
+    "link.err.added_many": ("{n} accesses, at most {limit} fit", "{n} Zugriffe, höchstens {limit} passen"),
+    "link.err.added_target": ("access {k} names VM/process {value}; this scenario has 0 to {last}",
+                              "Zugriff {k} nennt VM/Prozess {value}; dieses Szenario hat 0 bis {last}"),
+    "link.err.added_gva": ("access {k}: {value} is not a guest-virtual address below 0x800000000000",
+                           "Zugriff {k}: {value} ist keine virtuelle Gastadresse unter 0x800000000000"),
+    "link.err.added_step": ("access {k} comes after step {value}, but the trace has {last} steps there",
+                            "Zugriff {k} folgt auf Schritt {value}, der Trace hat dort aber {last} Schritte"),
+    "link.err.score": ("The link's score “{value}” is not RIGHT-ANSWERED (two whole numbers up to {limit}, the "
+                       "first not larger); the score starts at 0 of 0.",
+                       "Der Punktestand „{value}“ im Link hat nicht die Form RICHTIG-BEANTWORTET (zwei ganze Zahlen "
+                       "bis {limit}, die erste nicht größer); der Punktestand beginnt bei 0 von 0."),
+    "link.err.answers": ("The link's answers “{value}” cannot be read: {problem}; the step is shown without them.",
+                         "Die Antworten „{value}“ im Link sind nicht lesbar: {problem}; der Schritt wird ohne sie "
+                         "gezeigt."),
+    "link.err.answers_form": ("one code per question, joined by dots: a letter, a number or -",
+                              "ein Zeichen je Frage, verbunden durch Punkte: ein Buchstabe, eine Zahl oder -"),
+    "link.err.answers_count": ("{given} given for {n} questions", "{given} angegeben für {n} Fragen"),
+    "link.err.answers_choice": ("question {k} takes a to {last}", "Frage {k} nimmt a bis {last}"),
+    "link.err.answers_number": ("question {k} takes a whole number", "Frage {k} nimmt eine ganze Zahl"),
+    "link.err.answers_none": ("answers need predict mode on and a step after the start",
+                              "Antworten brauchen den Vorhersagemodus und einen Schritt nach dem Start"),
+    "link.err.cost": ("The link's cost {name} = “{value}” is not a whole number from 0 to {limit}; it keeps its "
+                      "value.",
+                      "Der Kostenwert {name} = „{value}“ im Link ist keine ganze Zahl von 0 bis {limit}; er behält "
+                      "seinen Wert."),
     "err.lang": ("Unknown language “{value}” in the link (en or de); showing English.",
                  "Unbekannte Sprache „{value}“ im Link (en oder de); gezeigt wird Englisch."),
     "err.gva": ("“{value}” is not a guest-virtual address: write a hex address below 0x800000000000, e.g. "

@@ -38,7 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "der freie Speicher ist wieder auf 1 Seite bei minFree {min_free} gestiegen: der Host ist "
                         "wieder im Zustand {state} — {does}|der freie Speicher ist wieder auf {n} Seiten bei minFree "
                         "{min_free} gestiegen: der Host ist wieder im Zustand {state} — {does}"),
-    "host.label": ("Host:", "Host:"),
+    "host.label": ("The host:", "Der Host:"),
     "host.badge": ("the host's memory state", "der Speicherzustand des Hosts"),
     "host.summary": ("1 page free, {pct} of minFree ({min_free} pages)|{n} pages free, {pct} of minFree "
                      "({min_free} pages)",

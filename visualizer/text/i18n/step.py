@@ -59,7 +59,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "export needs Graphviz (`dot`).",
                        "Graphviz ist auf diesem Server nicht installiert: Die Anwendung zeichnet das "
                        "Diagramm selbst. Der PNG-Export braucht Graphviz (`dot`)."),
-    "step.drawn_by": ("SVG drawn by {engine}", "SVG gezeichnet von {engine}"),
     "step.fit": ("Fit to width", "An Breite anpassen"),
     "step.hidden_pages": ("{n} more pages are not drawn (the diagram shows at most {cap} per row).",
                           "{n} weitere Seiten sind nicht gezeichnet (höchstens {cap} pro Zeile)."),
@@ -89,10 +88,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "changes on the Costs page apply to the Compare page.",
                         "Die Takte hier stammen aus der Kostentabelle des Szenarios (seinem [costs], sonst die "
                         "Standardwerte); Änderungen auf der Seite Kosten gelten für den Vergleich."),
-    "step.added_not_kept": ("Added accesses live in this browser session only: a reload or a link does not "
-                            "keep them.",
-                            "Hinzugefügte Zugriffe gibt es nur in dieser Browsersitzung: ein Neuladen oder ein "
-                            "Link behält sie nicht."),
+    "step.added_kept": ("Added accesses are kept in the address bar: a reload or a copied link brings them back "
+                        "(at most {n}).",
+                        "Hinzugefügte Zugriffe stehen in der Adresszeile: Neuladen oder ein kopierter Link bringt "
+                        "sie zurück (höchstens {n})."),
+    "step.added_limit": ("At most {n} accesses can be added to a run (its link holds them all).",
+                         "Höchstens {n} Zugriffe lassen sich einem Lauf hinzufügen (sein Link fasst sie alle)."),
     # -- lecture mode --------------------------------------------------------------------------
     "lec.start": ("Lecture", "Vortrag"),
     "lec.start_help": ("Lecture mode for a projector: the diagram at the top, large, with compact controls; keys "
