@@ -166,8 +166,9 @@ def lecture_box(fig: Figure, px: float = LECTURE_TEXT_PX) -> str:
     return f"--vw:{w:.0f};--vh:{h:.0f};--smin:{readable_scale(fig, px):.3f}"
 
 
-LECTURE_ABOVE = 52
-"""The lecture view's controls row and the page's top padding (px): where its status begins."""
+LECTURE_ABOVE = 64
+"""The lecture view's controls row and the page's top padding (px): where its status begins until
+the browser has measured it (into ``--esxi-lec-top``)."""
 LECTURE_LINE = 22
 """A line of the lecture status (17 px text)."""
 NOTE_LINE = 18
@@ -185,8 +186,9 @@ def lecture_heights(both: bool, note_lines: int, stage: Optional[str], fig: Figu
     results = 110 if stage == "revealed" else 0
     narr = 0 if stage == "asking" else (100 if stage == "revealed" else 150)
     least = view_size(fig)[1] * readable_scale(fig) + 2
-    used = LECTURE_ABOVE + status + 4 + note + (results + 4 if results else 0) + (narr + 6 if narr else 0) + 4
-    diagram = f"{least:.0f}px" if stage == "asking" else f"max({least:.0f}px, calc(100vh - {used}px))"
+    used = status + 4 + note + (results + 4 if results else 0) + (narr + 6 if narr else 0) + 6
+    rest = f"calc(100vh - var(--esxi-lec-top, {LECTURE_ABOVE}px) - {used}px)"
+    diagram = f"{least:.0f}px" if stage == "asking" else f"max({least:.0f}px, {rest})"
     return {"status": f"{status}px", "diagram": diagram, "note": f"{note}px", "results": f"{results}px",
             "narr": f"{narr}px"}
 
@@ -216,7 +218,8 @@ write (the numbers in it come from this module's constants)."""
 STEP_CSS = f"""
 /* the step page on one screen: Streamlit's header is see-through, the title row sits beside its buttons */
 header[data-testid="stHeader"] {{ background: transparent; pointer-events: none; }}
-header[data-testid="stHeader"] * {{ pointer-events: auto; }}
+header[data-testid="stHeader"] div {{ pointer-events: none !important; }}
+header[data-testid="stHeader"] :is(button, a, [role="button"]) {{ pointer-events: auto !important; }}
 .block-container, [data-testid="stMainBlockContainer"] {{ padding: 0.5rem 1rem 2rem 1rem !important;
   max-width: 100% !important; }}
 .st-key-step_head {{ padding: 0 2.75rem; min-height: 2.5rem; }}

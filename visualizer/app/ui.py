@@ -490,7 +490,7 @@ export default function(component) {
     const fit = () => {
       const root = document.documentElement.style;
       for (const [sel, name] of [['.esxi-stage', '--esxi-stage-top'], ['.esxi-stage .esxi-side', '--esxi-side-top'],
-                                 ['.st-key-predict_box', '--esxi-ask-top']]) {
+                                 ['.st-key-predict_box', '--esxi-ask-top'], ['.lec-stage', '--esxi-lec-top']]) {
         const el = document.querySelector(sel);
         if (!el) continue;
         let y = el.getBoundingClientRect().top + window.scrollY;
@@ -638,7 +638,9 @@ export default function(component) {
     const typing = !!t && (t.isContentEditable || tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && !choice));
     const clicker = ev.key === 'PageDown' || ev.key === 'PageUp';
     if (typing && !clicker) return;
-    if (choice && !clicker && (ev.key.startsWith('Arrow') || ev.key === ' ')) return;
+    // a radio group's arrows move its choice; a switch (checkbox) has none of its own: they step
+    const radio = choice && (t.type || '').toLowerCase() === 'radio';
+    if (choice && !clicker && ((radio && ev.key.startsWith('Arrow')) || ev.key === ' ')) return;
     if (key.startsWith('page:')) {
       const dir = key === 'page:-1' ? -1 : 1;
       const boxes = [...document.querySelectorAll('.esxi-paged')].filter(b => b.__pages && b.__pages.length > 1);
