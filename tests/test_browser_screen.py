@@ -13,6 +13,7 @@ import os
 import pytest
 
 from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
+from visualizer.app.stage import MIN_SCALE
 from visualizer.engine import builtin
 
 pytestmark = pytest.mark.browser
@@ -49,9 +50,9 @@ IN_VIEW = """() => {
     if (pic[0] < b[0] - 0.5 || pic[2] > b[2] + 0.5 || pic[1] < b[1] - 0.5 || pic[3] > b[3] + 0.5)
       out.problems.push('diagram cut by its box ' + JSON.stringify(b.map(Math.round)));
   }
-  const texts = [...document.querySelectorAll('.esxi-diagram.stage svg text')].filter(t => t.textContent.trim())
-    .map(t => t.getBoundingClientRect().height);
-  out.minText = Math.min(...texts);
+  // the scale: CSS pixels per unit of the SVG's viewBox (at 1 its 7.5-unit text is 7.5 px high)
+  out.scale = Math.min(...boxes.map(box => { const svg = box.querySelector('svg');
+    return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; }));
   return out;
 }"""
 
@@ -60,6 +61,7 @@ def open_step(page, server: str, query: str) -> None:
     page.goto(f"{server}/Step_through?{query}")
     page.wait_for_selector('.esxi-diagram.stage[data-step="0"] svg')
     page.wait_for_function("() => !!window.__esxiKeyHandler")
+    settle(page)
 
 
 def wait_step(page, step: int) -> None:
@@ -75,8 +77,8 @@ def check_both_viewports(page, where: str) -> None:
         page.evaluate(FRAMES)
         got = page.evaluate(IN_VIEW)
         assert not got["problems"], f"{where} at {vp['width']}x{vp['height']}: {got['problems']}"
-        # the text stays readable: never below 7.5 px (the print size's smallest text at 75 %)
-        assert got["minText"] >= 7.4, f"{where} at {vp['width']}x{vp['height']}: text {got['minText']:.1f} px"
+        # the text stays readable: the diagram is never drawn below the step page's least scale
+        assert got["scale"] >= MIN_SCALE - 0.005, f"{where} at {vp['width']}x{vp['height']}: scale {got['scale']:.2f}"
 
 
 FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"

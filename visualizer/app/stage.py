@@ -175,6 +175,10 @@ NOTE_LINE = 18
 """A line of the figure view's note (14 px text)."""
 
 
+NARR_LEAST = 96
+"""The lecture narration's least height (px): four lines of 17 px text."""
+
+
 def lecture_heights(both: bool, note_lines: int, stage: Optional[str], fig: Figure) -> dict[str, str]:
     """The heights of the lecture view's parts, as CSS: the status (two lines, three in "both"), the
     diagram's box (the rest of the viewport, never less than the figure at :func:`readable_scale`;
@@ -189,8 +193,15 @@ def lecture_heights(both: bool, note_lines: int, stage: Optional[str], fig: Figu
     used = status + 4 + note + (results + 4 if results else 0) + (narr + 6 if narr else 0) + 6
     rest = f"calc(100vh - var(--esxi-lec-top, {LECTURE_ABOVE}px) - {used}px)"
     diagram = f"{least:.0f}px" if stage == "asking" else f"max({least:.0f}px, {rest})"
+    if narr:
+        # the narration takes what the diagram leaves (a diagram held at its readable size takes some
+        # of the narration's room, never the viewport's bottom edge), at least four lines
+        above = used - narr
+        narr_css = f"max({NARR_LEAST}px, calc(100vh - var(--esxi-lec-top, {LECTURE_ABOVE}px) - {above}px - var(--diagram)))"
+    else:
+        narr_css = "0px"
     return {"status": f"{status}px", "diagram": diagram, "note": f"{note}px", "results": f"{results}px",
-            "narr": f"{narr}px"}
+            "narr": narr_css}
 
 
 def css_vars(values: dict[str, str]) -> str:
@@ -260,8 +271,10 @@ details.story {{ font-size: 0.9rem; margin-top: 0.2rem; }}
   overflow-y: auto; overscroll-behavior: contain; }}
 .st-key-predict_box [data-testid="stRadio"] [role="radiogroup"] {{ gap: 0 !important; }}
 @media (max-width: {NARROW_PX}px) {{
-  .st-key-step_head {{ padding: 0 2.75rem 0 2.75rem; }}
+  .st-key-step_head {{ padding: 0 0 0 2.75rem; }}
+  .st-key-step_head [data-testid="stElementContainer"]:first-child {{ flex: 1 1 100%; }}
   .step-head {{ flex-wrap: wrap; }}
+  .step-head .scen {{ display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }}
   .step-head h1 {{ white-space: normal; }}
   .step-head .scen, .esxi-status .head, .esxi-status .line {{ white-space: normal; }}
   .esxi-status .line, .esxi-status .summary, .esxi-status .mode-line {{ flex-wrap: wrap; }}

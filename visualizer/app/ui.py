@@ -709,6 +709,8 @@ export default function(component) {
     view.className = 'npage';
     box.appendChild(view);
     box.__items = items; box.__pages = pages; box.__view = view;
+    box.__size = box.clientWidth + 'x' + box.clientHeight;  // paged for this size (a new one pages again)
+    if (window.ResizeObserver && !box.__watched) { box.__watched = true; new ResizeObserver(() => later()).observe(box); }
     box.classList.add('esxi-paged');
     window.__esxiShowPage(box, 0);
   };
@@ -731,9 +733,8 @@ export default function(component) {
     box.dataset.badge = (more ? more.dataset.more : '') + ' ' + (k + 1) + '/' + pages.length;
     box.classList.toggle('narr-more', k < pages.length - 1);
   };
-  window.__esxiPaginateAll = () => boxesOf().forEach(paginate);
   // a new size pages the narration again, from the page that holds the first item shown
-  const repage = () => boxesOf().forEach(box => {
+  const repageBox = (box) => {
     if (!box.__items) return;
     const first = box.__pages[box.__page][0][0];
     const src = document.createElement('ol');
@@ -744,6 +745,13 @@ export default function(component) {
     box.prepend(src);
     paginate(box);
     window.__esxiShowPage(box, box.__pages.findIndex(p => p[p.length - 1][1] > first));
+  };
+  const repage = () => boxesOf().forEach(repageBox);
+  // pages made before the box had its final size (its styles or the stage's measured top came
+  // later) are made again for the size it has now
+  window.__esxiPaginateAll = () => boxesOf().forEach(box => {
+    if (box.__items && box.__size !== box.clientWidth + 'x' + box.clientHeight) repageBox(box);
+    else paginate(box);
   });
   let queued = false;
   const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; window.__esxiPaginateAll(); }); } };
