@@ -30,10 +30,11 @@ IN_VIEW = """() => {
   const vw = window.innerWidth, vh = window.innerHeight;
   const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   const inside = (r) => r[0] >= -0.5 && r[1] >= -0.5 && r[2] <= vw + 0.5 && r[3] <= vh + 0.5;
-  const step = document.querySelector('.st-key-step_forward button');
+  // Streamlit may keep a second copy of a button with help (one hidden): the one on screen counts
+  const step = [...document.querySelectorAll('.st-key-step_forward button')].find(b => b.getBoundingClientRect().width > 0);
   const out = {vw, vh, step: step ? rect(step) : null, diagrams: [], problems: []};
   if (!step || !inside(out.step)) out.problems.push('Step button ' + JSON.stringify(out.step));
-  const reveal = document.querySelector('.st-key-predict_reveal button');
+  const reveal = [...document.querySelectorAll('.st-key-predict_reveal button')].find(b => b.getBoundingClientRect().width > 0);
   if (reveal && !inside(rect(reveal))) out.problems.push('Reveal button ' + JSON.stringify(rect(reveal)));
   const boxes = [...document.querySelectorAll('.esxi-diagram.stage')];
   if (!boxes.length) out.problems.push('no diagram');
@@ -139,7 +140,7 @@ def test_predict_keeps_step_reveal_and_whole_diagram_in_view(server, browser, na
         open_step(page, server, f"scenario={name}&mode=shadow&step=0&predict=1&lang={lang}")
         settle(page)
         for step in range(total):
-            page.locator(".st-key-step_forward button").first.click()
+            page.locator(".st-key-step_forward button:visible").first.click()
             page.locator(".st-key-predict_reveal button").wait_for()
             check_both_viewports(page, f"{name} {lang} predict asking at step {step}")
             page.locator(".st-key-predict_reveal button").click()
@@ -147,7 +148,7 @@ def test_predict_keeps_step_reveal_and_whole_diagram_in_view(server, browser, na
             page.locator(".predict-results").wait_for()
             check_both_viewports(page, f"{name} {lang} predict revealed step {step + 1}")
             if name == "esxi-figure" and step == 2:
-                page.locator(".st-key-step_forward button").first.click()
+                page.locator(".st-key-step_forward button:visible").first.click()
                 page.locator(".st-key-predict_reveal button").wait_for()
                 page.evaluate(FRAMES)
                 shots = SHOTS / "screen"
@@ -190,7 +191,7 @@ def test_a_phone_gets_one_narration_column_and_nothing_runs_off_the_screen(serve
         open_step(page, server, f"scenario=esxi-figure&mode=shadow&step=0&figure=0&lang={lang}")
         for step in (1, 12):
             if step == 1:
-                page.locator(".st-key-step_forward button").first.click()
+                page.locator(".st-key-step_forward button:visible").first.click()
             else:  # the swap-in step, whose summary and narration run longest
                 page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=12&figure=0&lang={lang}")
             wait_step(page, step)

@@ -274,6 +274,7 @@ details.story {{ font-size: 0.9rem; margin-top: 0.2rem; }}
   .st-key-step_head {{ padding: 0 0 0 2.75rem; }}
   .st-key-step_head [data-testid="stElementContainer"]:first-child {{ flex: 1 1 100%; }}
   .step-head {{ flex-wrap: wrap; }}
+  [class*="st-key-_details"] div {{ flex-wrap: wrap !important; }}
   .step-head .scen {{ display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }}
   .step-head h1 {{ white-space: normal; }}
   .step-head .scen, .esxi-status .head, .esxi-status .line {{ white-space: normal; }}
