@@ -497,6 +497,7 @@ with st.container(horizontal=True, key="step_head", vertical_alignment="center",
                              format_func=lambda v: t("step.speed_value", lang, n=v))
         ui.localized(st.select_slider, t("step.zoom", lang), ZOOMS, "zoom", lang,
                      format_func=lambda z: t("step.fit", lang) if z == "fit" else percent(z, lang))
+        st.caption(t("stage.keys", lang))  # the keys, here: not as the Step button's help
     st.button(t("lec.start", lang), key="lec_start", on_click=on_present, args=(True,), width="content",
               icon=":material/slideshow:", help=t("lec.start_help", lang))
     ui.language_switch(lang, st, label_visibility="collapsed")
@@ -515,10 +516,9 @@ def controls(s: Session) -> None:
         st.button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="content",
                   icon=":material/first_page:")
         st.button(t("step.back", lang), key="step_back", on_click=on_back, disabled=s.step == 0, width="content",
-                  icon=":material/chevron_left:", help=t("stage.keys", lang))
+                  icon=":material/chevron_left:")
         st.button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
-                  type="primary", width="content", icon=":material/chevron_right:", icon_position="right",
-                  help=t("stage.keys", lang))
+                  type="primary", width="content", icon=":material/chevron_right:", icon_position="right")
         # The step box shows the current step; Enter, + and − jump at once (ui.step_box: a jump is a
         # one-time trigger, so a click on Step is never taken for a change of the box).
         with st.container(width=190, key="step_box_cell"):

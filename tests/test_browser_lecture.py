@@ -206,14 +206,25 @@ def test_pointing_at_a_narration_line_highlights_its_pages(server, browser):
         wait_step(page, 2, "shadow")
         lines = page.locator(".lecture-narration li[data-ids]")
         assert lines.count() >= 3
-        walk = page.locator(".lecture-narration li[data-ids]", has_text="walks the shadow page tables").first
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+
+        def shown(text: str):
+            """The narration line saying ``text``, turned to (↓) where it is on a later page."""
+            line = page.locator(".lecture-narration li[data-ids]", has_text=text).first
+            for _ in range(6):
+                if line.count() and line.is_visible():
+                    return line
+                page.keyboard.press("ArrowDown")
+                page.wait_for_timeout(150)
+            raise AssertionError(f"no narration line says {text!r}")
+        walk = shown("walks the shadow page tables")
         ids = walk.get_attribute("data-ids").split()
         assert ids and all(i.startswith("ma-") for i in ids)
         walk.hover()
         page.wait_for_function("() => document.querySelectorAll('.esxi-diagram svg g.node.hl').length > 0")
         lit = page.locator(".esxi-diagram svg g.node.hl").evaluate_all("els => els.map(e => e.id)")
         assert set(lit) == set(ids), (lit, ids)
-        store = page.locator(".lecture-narration li[data-ids]", has_text="the write stores").first
+        store = shown("the write stores")
         store.hover()
         page.wait_for_function("() => document.querySelectorAll('.esxi-diagram svg g.edge.hl').length > 0")
         assert page.locator(".esxi-diagram svg g.node.hl").count() == 3  # gVA, gPA and MA of the write
@@ -299,7 +310,7 @@ SHOWN = """() => [...document.querySelectorAll('.esxi-paged')].map(box => {
 })"""
 
 
-@pytest.mark.parametrize("mode,step,lang", [("shadow", 1, "en"), ("both", 12, "de"), ("nested", 5, "de")])
+@pytest.mark.parametrize("mode,step,lang", [("shadow", 1, "en"), ("both", 12, "de"), ("nested", 1, "de")])
 def test_a_long_narration_pages_by_whole_items_each_shown_once(server, browser, mode, step, lang):
     """A narration longer than its box is shown a page at a time: ↓ turns to the next, whole items
     only (none cut at an edge or under the "↓ more" badge), every item of the step exactly once and

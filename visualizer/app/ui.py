@@ -683,7 +683,8 @@ export default function(component) {
     const room = box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
       - (title ? title.getBoundingClientRect().height : 0) - 2;
     // measure every item in one column of the page's column width
-    src.style.cssText += ';column-count:1 !important;width:' + colW + 'px;position:absolute;visibility:hidden;margin:0';
+    // (border-box: the width includes the list's left padding, as on the page it is shown on)
+    src.style.cssText += ';column-count:1 !important;box-sizing:border-box;width:' + colW + 'px;position:absolute;visibility:hidden;margin:0';
     const tops = items.map(li => li.getBoundingClientRect().top);
     const end = src.getBoundingClientRect().bottom;
     const heights = items.map((li, i) => (i + 1 < items.length ? tops[i + 1] : end) - tops[i]);
@@ -719,6 +720,9 @@ export default function(component) {
     if (!pages.length) return;
     k = Math.max(0, Math.min(pages.length - 1, k));
     box.__page = k;
+    // a line turned away while pointed at gets no "mouseout": its highlight goes with the page
+    box.querySelectorAll('li.hl').forEach(li => li.classList.remove('hl'));
+    document.querySelectorAll('.esxi-diagram svg g.hl').forEach(g => g.classList.remove('hl'));
     const view = box.__view;
     view.replaceChildren(...pages[k].map(([a, b]) => {
       const ol = document.createElement('ol');
@@ -789,8 +793,10 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
    never break, what the cycles paid for shortens first */
 .lecture-status { font-size: 17px; line-height: 22px; height: var(--status); overflow: hidden; color: #102027;
   display: flex; flex-wrap: wrap; align-content: flex-start; margin: 0 0 4px 0; }
-.lecture-status .head { flex: 1 1 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.lecture-status .line { flex: 1 1 100%; display: flex; min-width: 0; white-space: nowrap; }
+.lecture-status .head { flex: 1 1 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  height: 22px; }
+.lecture-status .line { flex: 1 1 100%; display: flex; min-width: 0; white-space: nowrap; height: 22px; }
+.lecture-status code { line-height: 1; }
 .lecture-status .summary, .lecture-status .mode-line { display: flex; min-width: 0; gap: 0 0.3em; }
 .lecture-status .fig, .lecture-status .sep, .lecture-status .mode-line > b { flex: none; }
 .lecture-status .cause { flex: 0 1 auto; min-width: 1.2em; overflow: hidden; text-overflow: ellipsis; }
