@@ -323,7 +323,16 @@ def test_a_long_narration_pages_by_whole_items_each_shown_once(server, browser, 
         wait_step(page, step, mode)
         page.wait_for_function("() => !!window.__esxiKeyHandler")
         page.wait_for_function("() => document.querySelectorAll('.esxi-paged').length > 0")
-        page.wait_for_timeout(300)  # fonts: the pages are made again for their final size
+        # the pages are made again once the box has its final size and the fonts have come: wait
+        # until they stay the same
+        pages = "() => JSON.stringify([...document.querySelectorAll('.esxi-paged')].map(b => b.__pages))"
+        last = None
+        for _ in range(20):
+            page.wait_for_timeout(200)
+            now = page.evaluate(pages)
+            if now == last:
+                break
+            last = now
         total = page.evaluate("() => [...document.querySelectorAll('.esxi-paged')].map(b => b.__items.length)")
         counts = page.evaluate("() => [...document.querySelectorAll('.esxi-paged')].map(b => b.__pages.length)")
         assert max(counts) > 1, f"the narration fits one page: {counts} (the test needs a long one)"

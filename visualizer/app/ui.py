@@ -763,7 +763,10 @@ export default function(component) {
   let resized = null;
   window.addEventListener('resize', () => { clearTimeout(resized); resized = setTimeout(repage, 150); });
   later();  // the narration may be on the page before this script runs
-  if (document.fonts) document.fonts.ready.then(repage);  // a late font changes the items' heights
+  if (document.fonts) {  // a late font changes the items' heights (ready may resolve before it starts)
+    document.fonts.ready.then(repage);
+    document.fonts.addEventListener('loadingdone', () => setTimeout(repage, 0));
+  }
 }
 """
 
