@@ -293,7 +293,7 @@ def test_the_clicker_reveals_after_the_rooms_answer_was_clicked_or_typed(server,
         page.keyboard.press("PageDown")   # the clicker
         page.wait_for_selector('.esxi-diagram.lecture[data-step="2"] svg')
         page.wait_for_selector(f'.predict-score[data-asked="{n}"]')  # every answer counted, the typed one too
-        assert page.locator(".st-key-predict_results .q-result.open").count() == 0
+        assert page.locator(".predict-results .q-result.open").count() == 0
     finally:
         ctx.close()
 

@@ -168,6 +168,7 @@ NARROW = """() => {
   const vw = document.documentElement.clientWidth;
   const over = [...document.querySelectorAll('[data-testid=stMain] *')].filter(el => {
     if (el.closest('.esxi-diagram')) return false;  // the diagram scrolls sideways in its own box
+    if (el.closest('[data-testid=stElementToolbar]')) return false;  // a table's toolbar, shown on hover
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) return false;
     const cs = getComputedStyle(el);
