@@ -155,6 +155,8 @@ def check_frames(m: Machine) -> None:
     data: dict[int, set] = {}
     for name, vm in m.vms.items():
         pm = vm.pmap
+        assert pm.private == [g for g in range(pm.pages) if pm.state[g] is PageState.PRIVATE], \
+            f"{name}: the pmap's list of private pages is not its private pages"
         for g in range(pm.pages):
             st, mpn = pm.state[g], pm.mpn[g]
             if st in (PageState.PRIVATE, PageState.SHARED):

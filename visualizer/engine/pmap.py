@@ -1,6 +1,7 @@
 """The VMM's pmap: per VM, guest-physical page number → machine page number, with state."""
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from typing import Optional
 
 from .events import PageState
@@ -26,6 +27,9 @@ class Pmap:
         self.pages = pages
         self.mpn: list[int] = [NO_MPN] * pages
         self.state: list[PageState] = [PageState.UNMAPPED] * pages
+        self.private: list[int] = []
+        """The gPPNs in state PRIVATE, ascending (kept by :meth:`set`; the host's page-sharing scan
+        picks from them without looking at every page)."""
         self.swap: dict[int, bytes] = {}
         self.large: set[int] = set()
         """2 MiB blocks (gPPN >> 9) backed by one 2 MiB machine page (nested mode, EPT large pages)."""
@@ -37,7 +41,13 @@ class Pmap:
         return None if m == NO_MPN else m
 
     def set(self, gppn: int, state: PageState, mpn: Optional[int]) -> None:
+        old = self.state[gppn]
         self.state[gppn] = state
+        if (old is PageState.PRIVATE) != (state is PageState.PRIVATE):
+            if state is PageState.PRIVATE:
+                insort(self.private, gppn)
+            else:
+                del self.private[bisect_left(self.private, gppn)]
         self.mpn[gppn] = NO_MPN if mpn is None else mpn
         if self.journal is not None:
             self.journal.add(gppn)
@@ -45,6 +55,7 @@ class Pmap:
     def copy(self) -> "Pmap":
         c = Pmap.__new__(Pmap)
         c.pages, c.mpn, c.state, c.swap = self.pages, list(self.mpn), list(self.state), dict(self.swap)
+        c.private = list(self.private)
         c.large = set(self.large)
         c.zcache = self.zcache.copy()
         return c

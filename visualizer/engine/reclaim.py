@@ -25,6 +25,7 @@ import copy
 import hashlib
 import math
 import random
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Optional
 
 from .events import HostState, HostStateChange, PageState, ScanResult, ShareScan
@@ -148,12 +149,30 @@ class Reclaimer:
             self.note_state(rec)
 
     # -- transparent page sharing ---------------------------------------------------------------------
-    def _candidates(self) -> list[tuple["Vm", int]]:
-        return [(vm, g) for vm in self.m.vms.values() for g in range(vm.pmap.pages)
-                if vm.pmap.state[g] is PageState.PRIVATE and g not in vm.guest.pt_pages]
+    def _candidates(self) -> list[tuple["Vm", list[int]]]:
+        """Per VM, its private pages that are not page tables (in VM order, then gPPN order: one
+        pool, as :meth:`_pick` sees it)."""
+        pools = []
+        for vm in self.m.vms.values():
+            gs = list(vm.pmap.private)
+            for p in vm.guest.pt_pages:
+                i = bisect_left(gs, p)
+                if i < len(gs) and gs[i] == p:
+                    del gs[i]
+            pools.append((vm, gs))
+        return pools
 
-    def _pick(self, pool: list) -> Optional[tuple["Vm", int]]:
-        return pool.pop(self.rng.randrange(len(pool))) if pool else None
+    def _pick(self, pools: list) -> Optional[tuple["Vm", int]]:
+        """A page chosen uniformly from the pools, taken out of them."""
+        total = sum(len(gs) for _vm, gs in pools)
+        if not total:
+            return None
+        i = self.rng.randrange(total)
+        for vm, gs in pools:
+            if i < len(gs):
+                return vm, gs.pop(i)
+            i -= len(gs)
+        raise AssertionError("unreachable")
 
     def share_scan(self, rec: Record) -> None:
         """Hash pages chosen at random; a page whose hash matches a hint's is compared in full and
@@ -164,7 +183,7 @@ class Reclaimer:
             return
         m = self.m
         pool = self._candidates()
-        if not pool:
+        if not any(gs for _vm, gs in pool):
             return
         with rec.episode(EpisodeKind.RECLAIM, Reclaim.SHARE_SCAN):
             for _ in range(n):

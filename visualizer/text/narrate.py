@@ -334,11 +334,13 @@ class _Teller:
         page-table-write exits told in full (the VMM's emulation is the lesson), more as one
         phrase; the phrases in the order their first exit happened."""
         backs, ptws, novpid = [], [], []
+        back_ids = set()
         for j, e in enumerate(self.eps):
             if e.parent != k or e.kind is not EpisodeKind.VM_EXIT:
                 continue
             if e.reason in (ExitReason.HIDDEN_FAULT, ExitReason.EPT_VIOLATION):
                 backs.append(e)
+                back_ids.add(j)
             elif e.reason is ExitReason.PT_WRITE:
                 ptws.append((j, e))
             if any(v.__class__ is TlbFlush and v.reason is FlushReason.VM_EXIT_NO_VPID for v in self.ev[e.start:e.end]):
@@ -352,8 +354,8 @@ class _Teller:
             told.append((backs[0].start, lambda: self.say(self.t(key, n=len(backs)), backs[0].start, backs[-1].end,
                                                           concepts)))
             # the host's reclamation inside one of them (the VM blocked in the low state) is told in full
-            inside = {j for j, x in enumerate(self.eps) if any(x.parent == self.eps.index(b) for b in backs)}
-            for j in sorted(inside):
+            inside = [j for j, x in enumerate(self.eps) if x.parent in back_ids]
+            for j in inside:
                 if self.eps[j].kind is EpisodeKind.RECLAIM:
                     told.append((self.eps[j].start, lambda j=j: self.episode(j)))
         if len(ptws) > 2:
