@@ -710,6 +710,10 @@ export default function(component) {
     view.className = 'npage';
     box.appendChild(view);
     box.__items = items; box.__pages = pages; box.__view = view;
+    // a page that grows later (a late font wraps an item onto one more line) is checked again
+    if (window.ResizeObserver) new ResizeObserver(() => {
+      if (box.__view === view && !box.__fixing) window.__esxiShowPage(box, box.__page);
+    }).observe(view);
     box.__size = box.clientWidth + 'x' + box.clientHeight;  // paged for this size (a new one pages again)
     if (window.ResizeObserver && !box.__watched) { box.__watched = true; new ResizeObserver(() => later()).observe(box); }
     box.classList.add('esxi-paged');
@@ -736,6 +740,11 @@ export default function(component) {
     const more = box.closest('[data-more]');
     box.dataset.badge = (more ? more.dataset.more : '') + ' ' + (k + 1) + '/' + pages.length;
     box.classList.toggle('narr-more', k < pages.length - 1);
+    // pages made from measures that have changed since (a font came late) cut an item: made again
+    const cs = getComputedStyle(box);
+    const limit = box.getBoundingClientRect().bottom - parseFloat(cs.paddingBottom) - (k < pages.length - 1 ? 22 : 0);
+    const cut = [...view.querySelectorAll('li')].some(li => li.getBoundingClientRect().bottom > limit + 1);
+    if (cut && !box.__fixing) { box.__fixing = true; try { repageBox(box); } finally { box.__fixing = false; } }
   };
   // a new size pages the narration again, from the page that holds the first item shown
   const repageBox = (box) => {
@@ -824,6 +833,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .both-narration { display: flex; gap: 1.2rem; height: 100%; }
 .both-narration > div { flex: 1; min-width: 0; overflow: hidden; position: relative; }
 .both-narration .npage > ol { padding-left: 1.6rem; }
+.both-narration > div > b { display: block; }  /* its whole line counts when the pages are made */
 /* an opened "why?" is read above the narration box, whole, not cut by it */
 .lecture-narration details.why[open] > .why-body { position: fixed; left: 1rem; right: 1rem;
   bottom: calc(var(--narr) + 14px); max-height: calc(100vh - var(--narr) - 120px); overflow-y: auto; z-index: 1000;
