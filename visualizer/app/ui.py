@@ -668,6 +668,9 @@ export default function(component) {
   document.addEventListener('keydown', window.__esxiKeyHandler);
   // A long narration is shown a page at a time — whole items, in reading order, in two columns
   // (one per mode in "both"); ↓ / ↑ turn the pages, "↓ more 1/3" says that more follow.
+  // the part of a box above the window's bottom edge (the stage above it may grow after paging)
+  const visibleHeight = (box) => Math.max(0, Math.round(window.innerHeight - box.getBoundingClientRect().top));
+  const sizeOf = (box) => box.clientWidth + 'x' + Math.min(box.clientHeight, visibleHeight(box));
   const boxesOf = () => [...document.querySelectorAll('.lecture-narration:not(.in-both), .lecture-narration .both-narration > div')];
   const paginate = (box) => {
     const src = box.querySelector(':scope > ol.narration');
@@ -680,11 +683,17 @@ export default function(component) {
     const inner = box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
     const colW = Math.floor((inner - gap * (cols - 1)) / cols);
     const title = box.querySelector(':scope > b');
-    const room = box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
+    // the room the box shows on the screen: a box reaching below the window shows less
+    const room = Math.min(box.clientHeight, visibleHeight(box)) - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
       - (title ? title.getBoundingClientRect().height : 0) - 2;
-    // measure every item in one column of the page's column width
-    // (border-box: the width includes the list's left padding, as on the page it is shown on)
-    src.style.cssText += ';column-count:1 !important;box-sizing:border-box;width:' + colW + 'px;position:absolute;visibility:hidden;margin:0';
+    // measure every item in one column of the page's column width, inside a page of its own, so
+    // that the rules that shape the shown list (its left padding, its font) shape it here too
+    const probe = document.createElement('div');
+    probe.className = 'npage';
+    probe.style.cssText = 'position:absolute;visibility:hidden;left:0;top:0;width:' + colW + 'px';
+    box.appendChild(probe);
+    probe.appendChild(src);
+    src.style.cssText += ';margin:0';
     const tops = items.map(li => li.getBoundingClientRect().top);
     const end = src.getBoundingClientRect().bottom;
     const heights = items.map((li, i) => (i + 1 < items.length ? tops[i + 1] : end) - tops[i]);
@@ -705,7 +714,7 @@ export default function(component) {
     };
     let pages = pack(room);
     if (pages.length > 1) pages = pack(room - 22);  // the last line of a column clears the "↓ more" badge
-    src.remove();
+    probe.remove();
     const view = document.createElement('div');
     view.className = 'npage';
     box.appendChild(view);
@@ -714,7 +723,7 @@ export default function(component) {
     if (window.ResizeObserver) new ResizeObserver(() => {
       if (box.__view === view && !box.__fixing) window.__esxiShowPage(box, box.__page);
     }).observe(view);
-    box.__size = box.clientWidth + 'x' + box.clientHeight;  // paged for this size (a new one pages again)
+    box.__size = sizeOf(box);  // paged for this size (a new one pages again)
     if (window.ResizeObserver && !box.__watched) { box.__watched = true; new ResizeObserver(() => later()).observe(box); }
     box.classList.add('esxi-paged');
     window.__esxiShowPage(box, 0);
@@ -742,9 +751,24 @@ export default function(component) {
     box.classList.toggle('narr-more', k < pages.length - 1);
     // pages made from measures that have changed since (a font came late) cut an item: made again
     const cs = getComputedStyle(box);
-    const limit = box.getBoundingClientRect().bottom - parseFloat(cs.paddingBottom) - (k < pages.length - 1 ? 22 : 0);
+    const limit = Math.min(box.getBoundingClientRect().bottom, window.innerHeight) - parseFloat(cs.paddingBottom)
+      - (k < pages.length - 1 ? 22 : 0);
     const cut = [...view.querySelectorAll('li')].some(li => li.getBoundingClientRect().bottom > limit + 1);
     if (cut && !box.__fixing) { box.__fixing = true; try { repageBox(box); } finally { box.__fixing = false; } }
+    // and once more after the layout has settled (a late style or font may wrap an item anew
+    // without resizing anything an observer watches)
+    else if (!cut && !box.__fixing) setTimeout(() => {
+      if (box.__view === view && box.__page === k && box.isConnected) checkCut(box, view, k);
+    }, 300);
+  };
+  const checkCut = (box, view, k) => {
+    const cs = getComputedStyle(box);
+    const pages = box.__pages || [];
+    const limit = Math.min(box.getBoundingClientRect().bottom, window.innerHeight) - parseFloat(cs.paddingBottom)
+      - (k < pages.length - 1 ? 22 : 0);
+    if ([...view.querySelectorAll('li')].some(li => li.getBoundingClientRect().bottom > limit + 1)) {
+      box.__fixing = true; try { repageBox(box); } finally { box.__fixing = false; }
+    }
   };
   // a new size pages the narration again, from the page that holds the first item shown
   const repageBox = (box) => {
@@ -763,7 +787,7 @@ export default function(component) {
   // pages made before the box had its final size (its styles or the stage's measured top came
   // later) are made again for the size it has now
   window.__esxiPaginateAll = () => boxesOf().forEach(box => {
-    if (box.__items && box.__size !== box.clientWidth + 'x' + box.clientHeight) repageBox(box);
+    if (box.__items && box.__size !== sizeOf(box)) repageBox(box);
     else paginate(box);
   });
   let queued = false;
