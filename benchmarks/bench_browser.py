@@ -217,11 +217,11 @@ def jump(page, step: int) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def browser_benchmarks(clicks: int) -> None:
+def browser_benchmarks(clicks: int, drawers: tuple = ("graphviz", "python")) -> None:
     from playwright.sync_api import sync_playwright
 
     from visualizer.engine import builtin, builtin_names
-    for drawer in ("graphviz", "python"):
+    for drawer in drawers:
         proc, port = start_server({"VISUALIZER_SVG": drawer})
         base = f"http://127.0.0.1:{port}"
         try:
@@ -379,12 +379,13 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of classroom load")
     ap.add_argument("--only", choices=["browser", "load"])
+    ap.add_argument("--drawer", choices=["graphviz", "python"], help="only this SVG drawer (default: both)")
     args = ap.parse_args()
     if not os.path.exists(CHROMIUM) and args.only != "load":
         raise SystemExit(f"{CHROMIUM} is missing (apt-get install chromium)")
     print(f"machine: {os.cpu_count()} CPUs; {sys.version.split()[0]}")
     if args.only in (None, "browser"):
-        browser_benchmarks(args.clicks)
+        browser_benchmarks(args.clicks, (args.drawer,) if args.drawer else ("graphviz", "python"))
     if args.only in (None, "load"):
         load_benchmark(args.sessions, args.duration)
 

@@ -7,18 +7,20 @@ from typing import Optional
 import streamlit as st
 
 from visualizer.app import downloads, state_link, ui
+from visualizer.app import stage as L
 from visualizer.app.session import LOG_CAP, MODES, AccessForm, Session, StepError, parse_access, step_error_text
 from visualizer.engine import Mode
 from visualizer.learn import questions as Q
 from visualizer.render import figure as F
 from visualizer.learn.html import result_html
 from visualizer.render.legend import legend_html
+from visualizer.render import step_html as H
 from visualizer.text.plain import plain
 from visualizer.render.walkgrid import walk_grid_html
 from visualizer.text import narrate as N
 from visualizer.render import tables as T
 from visualizer.text.i18n import percent, t
-from visualizer.render.svg import LayoutError, fitted, layout_program, render, sized
+from visualizer.render.svg import LayoutError, fitted, layout_program, render
 
 S = st.session_state
 messages: list[str] = []
@@ -26,9 +28,11 @@ lang = ui.language(messages)
 ui.page_config(lang, "nav.step", initial_sidebar_state="collapsed")
 scenario = ui.scenario(messages, lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
-BOTH = "both"  # the side-by-side view: shadow and nested at the same step
+BOTH = "both"  # both modes at the same step
 ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
-FIT_LIMIT = 2200  # "fit" fits diagrams up to this width (pt) to the page; wider ones scroll at 75 %
+# the page's fragments: a step reruns the stage (controls, summary, diagram, narration) and then the
+# details (legend, tables, the access form, exports), never the header; lecture mode has its own
+STAGE, DETAILS, LECTURE = "step_stage", "step_details", "step_lecture"
 
 
 def session() -> Session:
@@ -121,6 +125,13 @@ if sess.timeline.error and sess.total < len(scenario.trace):
 
 
 # -- callbacks (run before the script, on the session as it is then) ---------------------------
+def follow() -> None:
+    """End a callback that moved the step, the mode or the view: on the step page the stage and
+    then the details rerun (the header stays as it is); in lecture mode its own fragment does."""
+    if not S.get("present"):
+        st.rerun([STAGE, DETAILS])
+
+
 def act(fn, *args) -> None:
     try:
         fn(*args)
@@ -128,7 +139,7 @@ def act(fn, *args) -> None:
         S["_step_error"] = step_error_text(exc, S.get("lang", "en"))
 
 
-def on_forward() -> None:
+def forward() -> None:
     """Step — or, in predict mode, first ask about the next step, then reveal it."""
     s = session()
     if not S.get("predict_on") or s.step >= s.total:
@@ -137,6 +148,11 @@ def on_forward() -> None:
         reveal()
     else:
         S["_asking"] = asking_key(s)
+
+
+def on_forward() -> None:
+    forward()
+    follow()
 
 
 # -- predict, then reveal: questions about the next step from its record (run on a clone) ----------
@@ -179,6 +195,11 @@ def reveal() -> None:
     S["_revealed"] = (s.key(), results)
 
 
+def on_reveal() -> None:
+    reveal()
+    follow()
+
+
 def on_cancel_predict() -> None:
     S.pop("_asking", None)
 
@@ -189,8 +210,9 @@ def on_predict() -> None:
         S.pop("_asking", None)
 
 
-def predict_questions(s: Session, lecture: bool) -> None:
-    """The questions about the next step, as widgets (their answers are read when revealing)."""
+def predict_questions(s: Session, lecture: bool, beside: bool = False) -> None:
+    """The questions about the next step, as widgets (their answers are read when revealing):
+    beside the diagram one under another, below it side by side."""
     try:
         qs = next_questions(s)
     except Exception as exc:  # noqa: BLE001 - told by its kind
@@ -198,9 +220,19 @@ def predict_questions(s: Session, lecture: bool) -> None:
         return
     op = T.op_text(s.trace[s.step], lang)
     with st.container(border=True, key="predict_box"):
-        st.markdown(f"**{t('learn.ask_title', lang, step=s.step + 1, op=op)}**")
-        # side by side: one question's choices under another's pushed the diagram a screen down
-        cols = st.columns(max(1, len(qs)))
+        # the title and the buttons first: they stay in sight however long the choices run
+        title = f"**{t('learn.ask_title', lang, step=s.step + 1, op=op)}**"
+        if beside:
+            st.markdown(title)
+            b1, b2 = st.columns(2)
+        else:
+            head, b1, b2 = st.columns([5, 1.6, 1.6], vertical_alignment="center")
+            head.markdown(title)
+        b1.button(t("learn.reveal", lang), key="predict_reveal", on_click=on_reveal, type="primary", width="stretch",
+                  icon=":material/visibility:", help=t("learn.reveal_key", lang) if lecture else None)
+        b2.button(t("learn.cancel", lang), key="predict_cancel", on_click=on_cancel_predict, width="stretch")
+        # below the diagram side by side: one question's choices under another's pushed the diagram off screen
+        cols = [st.container() for _ in qs] if beside else st.columns(max(1, len(qs)))
         for col, q in zip(cols, qs, strict=False):
             if q.choices:
                 col.radio(Q.prompt(q, lang), q.choices, index=None, key=answer_key(s, q, lang),
@@ -210,30 +242,22 @@ def predict_questions(s: Session, lecture: bool) -> None:
                                  placeholder=t("learn.number", lang))
         if not qs:
             st.caption(t("learn.nothing_to_ask", lang))
-        b1, b2, rest = st.columns([1, 1, 3 if not lecture else 4], vertical_alignment="center")
-        b1.button(t("learn.reveal", lang), key="predict_reveal", on_click=reveal, type="primary", width="stretch",
-                  icon=":material/visibility:")
-        b2.button(t("learn.cancel", lang), key="predict_cancel", on_click=on_cancel_predict, width="stretch")
-        if lecture:
-            rest.caption(t("learn.reveal_key", lang))
 
 
-def predict_results(s: Session, lecture: bool = False) -> None:
-    """The answers given before the current step was revealed, marked, with explanations (in
-    lecture mode side by side and without them: the narration under them tells the step)."""
+def predict_results_html(s: Session, lecture: bool = False) -> str:
+    """The answers given before the current step was revealed, marked (side by side, short); on the
+    step page with their explanations folded under them (the narration tells the step too)."""
     revealed = S.get("_revealed")
     if not revealed or revealed[0] != s.key():
-        return
-    # the verdicts side by side (short, so the diagram stays near); the explanations under them,
-    # folded on the step page (the narration below tells the step too), left out in lecture mode
-    items = [f'<div style="flex:1">{result_html(q, given, ok, lang, compact=True)}</div>'
-             for q, given, ok in revealed[1]]
-    with st.container(border=True, key="predict_results"):
-        ui.html(f"<b>{t('learn.revealed_title', lang, step=s.step)}</b>"
-                f'<div style="display:flex;gap:1.2rem">{"".join(items)}</div>')
-        if not lecture:
-            with st.expander(t("learn.explanations", lang), icon=":material/lightbulb:"):
-                ui.html("".join(result_html(q, given, ok, lang) for q, given, ok in revealed[1]))
+        return ""
+    items = "".join(f'<div style="flex:1;min-width:12rem">{result_html(q, given, ok, lang, compact=True)}</div>'
+                    for q, given, ok in revealed[1])
+    more = ""
+    if not lecture:
+        more = (f'<details class="explanations"><summary>{N.esc(t("learn.explanations", lang))}</summary>'
+                f'{"".join(result_html(q, given, ok, lang) for q, given, ok in revealed[1])}</details>')
+    return (f'<div class="predict-results"><b>{N.esc(t("learn.revealed_title", lang, step=s.step))}</b>'
+            f'<div style="display:flex;flex-wrap:wrap;gap:0.2rem 1.2rem">{items}</div>{more}</div>')
 
 
 def score_text() -> str:
@@ -242,7 +266,7 @@ def score_text() -> str:
             f'{t("learn.score", lang, right=sc.right, asked=sc.asked)}</span>')
 
 
-def on_back() -> None:
+def back() -> None:
     """Back — or, with the next step's questions open, close them (the view is at this step)."""
     if S.get("predict_on") and S.get("_asking") == asking_key(session()):
         S.pop("_asking", None)
@@ -250,19 +274,27 @@ def on_back() -> None:
     act(session().back)
 
 
+def on_back() -> None:
+    back()
+    follow()
+
+
 def on_reset() -> None:
     act(session().reset)
+    follow()
 
 
 def on_jump_box() -> None:
     target = ui.jump_target("jump_box")
     if target is not None:
         jump_to(target)
+    follow()
 
 
 def on_jump(box: str) -> None:
     if S.get(box) is not None:
         jump_to(int(S[box]))
+    follow()
 
 
 def jump_to(target: int) -> None:
@@ -275,10 +307,11 @@ def jump_to(target: int) -> None:
 def on_mode() -> None:
     S["both"] = S["mode"] == BOTH
     act(session().set_mode, Mode.SHADOW if S["both"] else Mode(S["mode"]))
+    follow()
 
 
 def on_cycle_mode() -> None:
-    """m in lecture mode: shadow → nested → both side by side → shadow."""
+    """m in lecture mode: shadow → nested → both in one figure → shadow."""
     s = session()
     if S.get("both"):
         S["both"] = False
@@ -314,49 +347,31 @@ def kept_params(s: Session) -> dict:
             "answers": state_link.answers_param(revealed[1]) if revealed else None}
 
 
-def diagrams(s: Session, lecture: bool) -> tuple[str, str, str, str]:
-    """The diagram(s) at the current step as markup — one, or shadow and nested one above the
-    other — with the DOT and SVG of the first (for the exports) and what drew it. In lecture mode
-    while questions are open only the asked mode's diagram shows (two would not leave the
-    questions room on a 720-pixel screen)."""
-    stage = predict_state(s) if lecture else None
-    modes = (Mode.SHADOW, Mode.NESTED) if S.get("both") and stage != "asking" else (s.mode,)
-    parts, first, engine = [], None, "python"
-    for mode in modes:
-        machine, rec = s.state_in(mode)
-        fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s))
-        dot_text, svg, engine = ui.draw(fig)
-        first = first or (dot_text, svg)
-        if lecture:
-            cls = "esxi-diagram lecture" + (" half" if len(modes) > 1 else "") + (f" {stage}" if stage else "")
-            body, style = fitted(svg), ""
-        else:
-            zoom = S.get("zoom", "fit")
-            scale = (None if fig.width <= FIT_LIMIT else 0.75) if zoom == "fit" else float(zoom)
-            cls, body, style = "esxi-diagram", sized(svg, scale), ' style="overflow-x:auto;background:white"'
-        caption = ""
-        if len(modes) > 1:
-            # side by side: each diagram says what its mode paid for the step (the point of comparing)
-            summary = f" — {N.esc(T.step_summary(rec, lang, short=True))}" if lecture and rec is not None else ""
-            caption = (f'<div class="both-caption" data-mode="{mode.value}">{t("mode." + mode.value, lang)}'
-                       f'<span class="both-summary">{summary}</span></div>')
-        parts.append(f'{caption}<div class="{cls}" data-step="{s.step}" data-mode="{mode.value}" '
-                     f'data-engine="{engine}"{style}>{body}</div>')
-        if fig.hidden and not lecture:
-            parts.append(f'<div class="caption">{t("step.hidden_pages", lang, n=fig.hidden, cap=F.ROW_CAP)}</div>')
-    return "".join(parts), first[0], first[1], engine
-
-
 def on_present(value: bool) -> None:
     S["present"] = value
 
 
-def figure_view(s: Session):
+def on_exit_lecture() -> None:
+    S["present"] = False
+    st.rerun()  # the whole page: the header and the details come back
+
+
+def figure_view(s: Session, data_only: Optional[bool] = None):
     """What the diagram draws: the figure's data pages (with the scenario's page names) or all."""
-    data_only = bool(S.get("figure_view"))
+    data_only = bool(S.get("figure_view")) if data_only is None else data_only
     # every machine page the run will draw gets a fixed place: the row does not jump from step to step
     return F.View(data_only=data_only, labels=s.scenario.labels, compact=bool(S.get("present")),
                   ma_slots=F.ma_slots(s.scenario.config, s.trace, data_only))
+
+
+def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None):
+    """(figure, DOT, SVG, what drew it, step record) of ``mode`` at the current step; the last one
+    drawn is kept for the exports (the details rerun right after the stage)."""
+    machine, rec = s.state_in(mode)
+    fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s, data_only))
+    dot_text, svg, engine = ui.draw(fig)
+    S["_drawn"] = ((s.key(), mode, bool(S.get("figure_view")), lang), dot_text, svg, engine)
+    return fig, dot_text, svg, engine, rec
 
 
 def on_access() -> None:
@@ -377,13 +392,31 @@ def on_access() -> None:
         S["_added"] = (s.step, op)
     except StepError as exc:
         S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
+    follow()
 
 
-# -- lecture mode: the diagram at the top, compact controls, keys, narration under it ----------------
+def narration_of(s: Session, mode: Mode) -> list:
+    machine, rec = s.state_in(mode)
+    if rec is None:
+        return [t("nar.boot", lang)]
+    return N.narrate_linked(rec, lang, machine.views.current_process(rec.op.vm))
+
+
+def status_head(s: Session, rec) -> str:
+    position = t("step.position", lang, step=s.step, total=s.total)
+    if rec is None:
+        return f"<b>{N.esc(position)}</b> — {N.esc(t('step.boot', lang))}"
+    return f"<b>{N.esc(position)}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code>"
+
+
+# -- lecture mode: compact controls, keys, then the diagram and the narration at fixed places ------
+@st.fragment(key=LECTURE)
 def lecture_view() -> None:
+    if not S.get("present"):
+        st.rerun(scope="app")
     s = session()
     ui.lecture_style()
-    ui.lecture_keys({"lec_forward": on_forward, "lec_back": on_back, "lec_reset": on_reset, "lec_mode": on_cycle_mode})
+    ui.lecture_keys({"lec_forward": forward, "lec_back": back, "lec_reset": on_reset, "lec_mode": on_cycle_mode})
     c = st.columns([1, 1, 1.25, 1.5, 1.7, 1.1], vertical_alignment="center", gap="small")
     c[0].button(t("step.reset", lang), key="lec_reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
                 icon=":material/first_page:", help=t("lec.key.reset", lang))
@@ -395,41 +428,47 @@ def lecture_view() -> None:
     c[3].button(t("mode.short." + shown_mode(s), lang), key="lec_mode", on_click=on_cycle_mode, width="stretch",
                 icon=":material/swap_horiz:", help=t("lec.key.mode", lang))
     c[4].toggle(t("lec.figure_view", lang), key="figure_view")
-    c[5].button(t("lec.exit", lang), key="lec_exit", on_click=on_present, args=(False,), width="stretch",
+    c[5].button(t("lec.exit", lang), key="lec_exit", on_click=on_exit_lecture, width="stretch",
                 icon=":material/close_fullscreen:")
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
-    rec = s.record
-    position = t("step.position", lang, step=s.step, total=s.total)
-    if rec is None:
-        status, phrases = f"<b>{position}</b> — {t('step.boot', lang)}", [t("nar.boot", lang)]
-    else:
-        status = f"<b>{position}</b> — <code>{N.esc(T.op_text(rec.op, lang))}</code>"
-        if not S.get("both"):  # side by side: each diagram's caption gives its mode's figures
-            status += f" — {N.esc(T.step_summary(rec, lang, short=True))}"
-        phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
-    if S.get("predict_on"):
-        status += " — " + score_text()
-    ui.html(f'<div class="lecture-status" data-step="{s.step}">{status}</div>')
-    markup, _dot, _svg, _engine = diagrams(s, lecture=True)
-    ui.svg_view(markup, "diagram")
-    if S.get("both") and rec is not None:
-        other_machine, other_rec = s.state_in(Mode.NESTED)
-        other = N.narrate_linked(other_rec, lang, other_machine.views.current_process(other_rec.op.vm))
-        narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
-                     f'</div><div><b>{t("mode.short.nested", lang)}</b>{N.html_list(other)}</div></div>')
-    else:
-        narration = N.html_list(phrases)
+    both = bool(S.get("both"))
     stage = predict_state(s)
+    # "both": one figure — in the figure view the pages and machine places are the same in both
+    # modes; what differs is the dashed shadow entries, the current path and each mode's costs
+    fig, _dot, svg, engine, rec = drawn(s, s.mode, data_only=True if both else None)
+    head = status_head(s, rec) + (" — " + score_text() if S.get("predict_on") else "")
+    if rec is None:
+        lines = []
+    elif both:
+        lines = [H.mode_line(t("mode.short." + m.value, lang), T.summary_html(s.state_in(m)[1], lang, short=True),
+                             m.value) for m in (Mode.SHADOW, Mode.NESTED)]
+    else:
+        lines = [T.summary_html(rec, lang, short=True)]
+    status = H.status_html(s.step, head, lines, cls="lecture-status" + (" three" if both else ""))
+    cls = "esxi-diagram lecture" + (f" {stage}" if stage else "")
+    noted = (both or bool(S.get("figure_view"))) and stage is None
+    note = H.figure_note(lang, both=both) if noted else ""
+    sizes = L.css_vars(L.lecture_heights(both, 2 if noted else 0, stage, fig))
+    diagram = (f'<div class="{cls}" data-step="{s.step}" data-mode="{BOTH if both else s.mode.value}" '
+               f'data-engine="{engine}" style="{L.lecture_box(fig)}">{fitted(svg)}</div>{note}')
     if stage == "asking":
+        ui.svg_view(f'<div class="lec-stage" style="{sizes}">{status}{diagram}</div>', "diagram")
         predict_questions(s, lecture=True)
     else:
-        if stage == "revealed":
-            predict_results(s, lecture=True)
-        if not (stage == "revealed" and S.get("both")):  # two diagrams and the verdicts fill the screen
-            cls = "lecture-narration" + (" in-both" if S.get("both") else "") + (" after-results" if stage else "")
-            ui.html(f'<div class="{cls}" data-step="{s.step}" data-more="{t("lec.narration_more", lang)}">'
-                    f'{narration}</div>')
+        phrases = narration_of(s, s.mode)
+        if both and rec is not None:
+            narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
+                         f'</div><div><b>{t("mode.short.nested", lang)}</b>'
+                         f'{N.html_list(narration_of(s, Mode.NESTED))}</div></div>')
+        else:
+            narration = N.html_list(phrases)
+        results = predict_results_html(s, lecture=True) if stage == "revealed" else ""
+        ncls = "lecture-narration" + (" in-both" if both and rec is not None else "") + \
+            (" after-results" if results else "")
+        ui.svg_view(f'<div class="lec-stage" style="{sizes}">{status}{diagram}{results}'
+                    f'<div class="{ncls}" data-step="{s.step}" data-more="{t("lec.narration_more", lang)}">'
+                    f'{narration}</div></div>', "diagram")
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
                     predict=1 if S.get("predict_on") else None, **kept_params(s))
@@ -440,31 +479,74 @@ if S.get("present"):
     lecture_view()
     st.stop()
 
-# -- header ---------------------------------------------------------------------------------------
+# -- header: title, scenario, autoplay, view, lecture, language (a step does not rerun it) --------
 if S.pop("_autoplay_stop", False):
     S["autoplay"] = False
-title_col, lang_col = st.columns([4, 1], vertical_alignment="bottom")
-title_col.title(t("step.title", lang))
-ui.language_switch(lang, lang_col)
-ui.show(messages)
-st.caption(f"**{scenario.name}** — {scenario.describe(lang)}" if scenario.describe(lang) else f"**{scenario.name}**")
 if "speed" not in S:
     S["speed"] = 1.0
 if "zoom" not in S:
     S["zoom"] = "fit"
-auto_col, speed_col, zoom_col, view_col, lec_col = st.columns([1.4, 1.6, 2.2, 1.5, 1.3], vertical_alignment="center")
-autoplay = auto_col.toggle(t("step.autoplay", lang), key="autoplay")
-view_col.toggle(t("lec.figure_view", lang), key="figure_view", help=t("lec.figure_view_help", lang))
-lec_col.button(t("lec.start", lang), key="lec_start", on_click=on_present, args=(True,), width="stretch",
-               icon=":material/slideshow:", help=t("lec.start_help", lang))
-speed = ui.localized(speed_col.select_slider, t("step.speed", lang), SPEEDS, "speed", lang, label_visibility="collapsed",
-                                format_func=lambda v: t("step.speed_value", lang, n=v))
-ui.localized(zoom_col.select_slider, t("step.zoom", lang), ZOOMS, "zoom", lang, label_visibility="collapsed",
-                       format_func=lambda z: t("step.fit", lang) if z == "fit" else percent(z, lang))
+with st.container(horizontal=True, key="step_head", vertical_alignment="center", gap="small"):
+    described = scenario.describe(lang)
+    ui.html(ui.step_style() + f'<div class="step-head"><h1>{N.esc(t("step.title", lang))}</h1>'
+            f'<span class="scen" title="{N.esc(described)}"><b>{N.esc(scenario.name)}</b>'
+            f'{" — " + N.esc(described) if described else ""}</span></div>')
+    autoplay = st.toggle(t("step.autoplay", lang), key="autoplay", width="content")
+    with st.popover(t("stage.view", lang), icon=":material/tune:", help=t("stage.view_help", lang), width="content"):
+        speed = ui.localized(st.select_slider, t("step.speed", lang), SPEEDS, "speed", lang,
+                             format_func=lambda v: t("step.speed_value", lang, n=v))
+        ui.localized(st.select_slider, t("step.zoom", lang), ZOOMS, "zoom", lang,
+                     format_func=lambda z: t("step.fit", lang) if z == "fit" else percent(z, lang))
+        st.caption(t("stage.keys", lang))  # the keys, here: not as the Step button's help
+    st.button(t("lec.start", lang), key="lec_start", on_click=on_present, args=(True,), width="content",
+              icon=":material/slideshow:", help=t("lec.start_help", lang))
+    ui.language_switch(lang, st, label_visibility="collapsed")
+ui.show(messages)
+TICK = (1.0 / speed) if autoplay else None
 
 
-@st.fragment(run_every=(1.0 / speed) if autoplay else None)
-def step_view() -> None:
+def controls(s: Session) -> None:
+    """Reset, Back, Step, the step box, the mode, predict, the figure view — one row; keys → j and
+    ← k step too (not while typing in a field)."""
+    # The step box is not made to follow the current step: a value the server sets while the
+    # browser still shows the old one comes back with the next click as a change of its own.
+    if S.get("mode") != shown_mode(s):
+        S["mode"] = shown_mode(s)
+    with st.container(horizontal=True, key="step_controls", vertical_alignment="center", gap="small"):
+        st.button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="content",
+                  icon=":material/first_page:")
+        st.button(t("step.back", lang), key="step_back", on_click=on_back, disabled=s.step == 0, width="content",
+                  icon=":material/chevron_left:")
+        st.button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
+                  type="primary", width="content", icon=":material/chevron_right:", icon_position="right")
+        # The step box shows the current step; Enter, + and − jump at once (ui.step_box: a jump is a
+        # one-time trigger, so a click on Step is never taken for a change of the box).
+        with st.container(width=190, key="step_box_cell"):
+            if not ui.step_box(s.step, s.total, lang, "jump_box", on_jump_box):
+                box, go = st.columns([1.3, 1], gap="small")
+                box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step",
+                                 label_visibility="collapsed", on_change=on_jump, args=("jump_step",),
+                                 help=t("step.jump_help", lang, step=s.step, last=s.total))
+                go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, args=("jump_step",),
+                          width="stretch")
+        ui.localized(st.radio, t("app.mode", lang), [m.value for m in MODES] + [BOTH], "mode", lang,
+                     on_change=on_mode, horizontal=True, format_func=lambda v: t("mode.short." + v, lang),
+                     label_visibility="collapsed", width="content")
+        # the value lives in predict_on (lecture mode has no toggle); the widget is set only when
+        # that differs, never on every run
+        if S.get("_predict_toggle") != bool(S.get("predict_on")):
+            S["_predict_toggle"] = bool(S.get("predict_on"))
+        st.toggle(t("learn.predict", lang), key="_predict_toggle", on_change=on_predict,
+                  help=t("learn.predict_help", lang), width="content")
+        st.toggle(t("lec.figure_view", lang), key="figure_view", on_change=follow,
+                  help=t("lec.figure_view_help", lang), width="content")
+    ui.page_keys(ui.STEP_KEYS, "step_keys", {"step_forward": forward, "step_back": back}, rerun=[STAGE, DETAILS])
+
+
+@st.fragment(run_every=TICK, key=STAGE)
+def stage_view() -> None:
+    """The controls, the step's summary, the diagram and the narration (or the questions) — sized
+    to the screen: the Step button and the whole diagram are in view together."""
     s = session()
     if S.get("autoplay"):
         now = time.monotonic()
@@ -480,72 +562,81 @@ def step_view() -> None:
             S["_auto_last"] = now
     else:
         S.pop("_auto_last", None)
-
-    # controls
-    # The step box is not made to follow the current step: a value the server sets while the
-    # browser still shows the old one comes back with the next click as a change of its own.
-    if S.get("mode") != shown_mode(s):
-        S["mode"] = shown_mode(s)
-    c = st.columns([1, 1, 1.2, 1.6, 3])
-    c[0].button(t("step.reset", lang), key="reset", on_click=on_reset, disabled=s.step == 0, width="stretch",
-                icon=":material/first_page:")
-    c[1].button(t("step.back", lang), key="step_back", on_click=on_back, disabled=s.step == 0, width="stretch",
-                icon=":material/chevron_left:")
-    c[2].button(t("step.forward", lang), key="step_forward", on_click=on_forward, disabled=s.step >= s.total,
-                type="primary", width="stretch", icon=":material/chevron_right:", icon_position="right")
-    # The step box shows the current step; Enter, + and − jump at once (ui.step_box: a jump is a
-    # one-time trigger, so a click on Step is never taken for a change of the box).
-    with c[3]:
-        if not ui.step_box(s.step, s.total, lang, "jump_box", on_jump_box):
-            box, go = st.columns([1.3, 1], gap="small")
-            box.number_input(t("step.jump", lang), min_value=0, step=1, key="jump_step",
-                             label_visibility="collapsed", on_change=on_jump, args=("jump_step",),
-                             help=t("step.jump_help", lang, step=s.step, last=s.total))
-            go.button(t("step.jump_go", lang), key="jump_go", on_click=on_jump, args=("jump_step",), width="stretch")
-    ui.localized(c[4].radio, t("app.mode", lang), [m.value for m in MODES] + [BOTH], "mode", lang, on_change=on_mode,
-                 horizontal=True, format_func=lambda v: t("mode.short." + v, lang), label_visibility="collapsed")
+    controls(s)
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
 
-    # predict, then reveal
-    pcol, scol = st.columns([1.4, 4], vertical_alignment="center")
-    # the value lives in predict_on (lecture mode has no toggle); the widget is set only when
-    # that differs, never on every run
-    if S.get("_predict_toggle") != bool(S.get("predict_on")):
-        S["_predict_toggle"] = bool(S.get("predict_on"))
-    pcol.toggle(t("learn.predict", lang), key="_predict_toggle", on_change=on_predict, help=t("learn.predict_help", lang))
-    if S.get("predict_on"):
-        scol.markdown(score_text(), unsafe_allow_html=True)
-        if S.get("_asking") == asking_key(s) and s.step < s.total:
-            predict_questions(s, lecture=False)
-        else:
-            predict_results(s)
-
-    # the current step
+    stage = predict_state(s)
+    both = bool(S.get("both"))
+    modes = (Mode.SHADOW, Mode.NESTED) if both else (s.mode,)
+    pictures = [drawn(s, m) for m in modes]
     rec = s.record
-    position = t("step.position", lang, step=s.step, total=s.total)
-    if rec is None:
-        st.markdown(f"**{position}** — {t('step.boot', lang)}")
-        story_phrases = [t("nar.boot", lang)]
-    else:
-        tail = f" · {t('step.end', lang)}" if s.step >= s.total else ""
-        st.markdown(f"**{position}** — `{T.op_text(rec.op, lang)}` — {T.step_summary(rec, lang)}{tail}")
-        story_phrases = N.narrate_linked(rec, lang, s.machine.views.current_process(rec.op.vm))
-    host = T.host_state_html(s.machine.views.host_state(), lang)  # "" unless the host reclaims
-    if host:
-        ui.html(host)
-    if predict_state(s) == "asking":
-        # the questions are about the next step: the diagram, not the last step's story, comes next
-        with st.expander(t("step.narration", lang), icon=":material/history:"):
-            ui.html(N.html_list(story_phrases))
-    else:
-        with st.container(border=True):
-            ui.html(f"<b>{t('step.narration', lang)}</b>" + N.html_list(story_phrases))
+    w = max(L.view_size(p[0])[0] for p in pictures)
+    h = sum(L.view_size(p[0])[1] for p in pictures)
+    plan = L.stage_plan(w, h, "questions" if stage == "asking" else "narration")
+    zoom = S.get("zoom", "fit")
+    notes = bool(S.get("figure_view")) + sum(bool(p[0].hidden) for p in pictures)
+    reserve = L.NOTE_PX * notes + (0 if plan.beside else plan.panel_px + L.STEP_CHROME.gap)
+    main = []
+    for mode, (fig, _dot, svg, engine, mrec) in zip(modes, pictures, strict=True):
+        vw, vh = L.view_size(fig)
+        style = L.diagram_box(vw, vh, reserve=reserve, zoom=None if zoom == "fit" else float(zoom) * 4 / 3)
+        if both:  # each diagram says what its mode paid for the step (the point of comparing)
+            main.append(f'<div class="both-caption" data-mode="{mode.value}">{N.esc(t("mode." + mode.value, lang))}'
+                        f'{" — " + T.summary_html(mrec, lang, short=True) if mrec is not None else ""}</div>')
+            style += f";--split:{len(modes)}"
+        main.append(f'<div class="esxi-diagram stage" data-step="{s.step}" data-mode="{mode.value}" '
+                    f'data-engine="{engine}" style="{style}">{fitted(svg)}</div>')
+        if fig.hidden:
+            main.append(f'<div class="figure-note">{N.esc(t("step.hidden_pages", lang, n=fig.hidden, cap=F.ROW_CAP))}</div>')
+    if S.get("figure_view"):
+        main.append(H.figure_note(lang))
 
-    # the diagram
-    markup, dot_text, svg, engine = diagrams(s, lecture=False)
-    ui.svg_view(markup, "diagram")
-    ui.html(legend_html(None if S.get("both") else s.mode, lang, reclaim=bool(host)))
+    extra = ""
+    if S.get("predict_on"):
+        extra += " — " + score_text()
+    if rec is not None and s.step >= s.total:
+        extra += f" · {N.esc(t('step.end', lang))}"
+    lines = [T.summary_html(rec, lang)] if rec is not None and not both else []
+    host = T.host_state_html(s.machine.views.host_state(), lang)  # "" unless the host reclaims
+    status = H.status_html(s.step, status_head(s, rec), lines, extra) + host
+    if stage == "asking":
+        # the questions are about the next step: beside the diagram (or under it, where it is wide)
+        story = (f'<details class="story"><summary>{N.esc(t("step.narration", lang))}</summary>'
+                 f'{N.html_list(narration_of(s, s.mode))}</details>')
+        markup = status + H.stage_html("".join(main) + story, "", False, 1.0)
+        if plan.beside:
+            left, right = st.columns([plan.main, 1 - plan.main], gap="medium")
+            with left:
+                ui.svg_view(markup, "diagram")
+            with right:
+                predict_questions(s, lecture=False, beside=True)
+        else:
+            ui.svg_view(markup, "diagram")
+            predict_questions(s, lecture=False)
+    else:
+        results = predict_results_html(s) if stage == "revealed" else ""
+        side = H.side_html(t("step.narration", lang), results + N.html_list(narration_of(s, s.mode)),
+                           "narr-side" if plan.beside else "narr-below")
+        ui.svg_view(status + H.stage_html("".join(main), side, plan.beside, plan.main, plan.panel_px), "diagram")
+    ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
+                    step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
+                    predict=1 if S.get("predict_on") else None, **kept_params(s))
+
+
+@st.fragment(run_every=TICK, key=DETAILS)
+def details_view() -> None:
+    """Under the stage: the legend, one table at a time, an access to add, the exports."""
+    s = session()
+    rec = s.record
+    key = (s.key(), s.mode, bool(S.get("figure_view")), lang)
+    kept = S.get("_drawn")
+    if kept is None or kept[0] != key:
+        _fig, dot_text, svg, engine, _rec = drawn(s, s.mode)
+    else:
+        _key, dot_text, svg, engine = kept
+    host = s.machine.views.host_state() is not None
+    ui.html(legend_html(None if S.get("both") else s.mode, lang, reclaim=host))
 
     # details: one table at a time (each table is a dataframe sent to the browser)
     left, right = st.columns([2.2, 1])
@@ -555,8 +646,7 @@ def step_view() -> None:
         if S.get("details") not in views:
             S["details"] = "walk"
         view = ui.localized(st.segmented_control, t("step.details", lang), list(views), "details", lang,
-                            format_func=views.get,
-                                    label_visibility="collapsed")
+                            format_func=views.get, label_visibility="collapsed")
         if view == "walk":
             walk = T.walk_table(rec, lang)
             if walk.empty:
@@ -604,6 +694,7 @@ def step_view() -> None:
         # deferred: the files are made only when a button is pressed
         st.download_button(t("step.export_dot", lang), lambda: dot_text, f"{stem}.gv", "text/vnd.graphviz",
                            key="dl_dot", on_click="ignore", icon=":material/download:")
+
         def svg_file() -> str:
             if layout_program() is not None:
                 try:
@@ -634,9 +725,6 @@ def step_view() -> None:
                            help=t("step.export_csv_help", lang, step=upto, capped=capped))
         downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
 
-    ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
-                    step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
-                    predict=1 if S.get("predict_on") else None, **kept_params(s))
 
-
-step_view()
+stage_view()
+details_view()

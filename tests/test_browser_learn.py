@@ -189,10 +189,10 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
         settle(page)
         assert page.locator(".q-result.wrong:visible").count() == 1
-        results = page.locator(".st-key-predict_results")
+        results = page.locator(".predict-results")
         assert Q.explanation(qs[0], lang)[0] not in results.inner_text()  # folded: the diagram stays near
         results.locator("summary").first.click()                          # the explanations, on request
-        page.wait_for_function("([t]) => document.querySelector('.st-key-predict_results').innerText.includes(t)",
+        page.wait_for_function("([t]) => document.querySelector('.predict-results').innerText.includes(t)",
                                arg=[Q.explanation(qs[0], lang)[0]])
         page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / "learn" / f"predict-reveal-{tag}.png"))
@@ -205,12 +205,14 @@ FITS = """() => {
   const vh = window.innerHeight;
   const d = document.querySelector('.esxi-diagram.lecture');
   const parts = [...d.querySelectorAll('svg g.node, svg g.edge, svg g.cluster')].map(g => g.getBoundingClientRect());
-  const box = document.querySelector('.st-key-predict_box, .st-key-predict_results');
+  const box = document.querySelector('.st-key-predict_box, .predict-results');
   const narr = document.querySelector('.lecture-narration');
   return {vh, diagram: Math.max(...parts.map(p => p.bottom)), diagramTop: Math.min(...parts.map(p => p.top)),
           box: box ? box.getBoundingClientRect().bottom : null, boxTop: box ? box.getBoundingClientRect().top : null,
           narrTop: narr ? narr.getBoundingClientRect().top : null,
-          reveal: !!document.querySelector('.st-key-predict_reveal button')};
+          reveal: !!document.querySelector('.st-key-predict_reveal button'),
+          minText: Math.min(...[...d.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+            .map(t => t.getBoundingClientRect().height))};
 }"""
 
 
@@ -229,6 +231,7 @@ def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, brows
         m = page.evaluate(FITS)
         assert m["reveal"] and m["diagram"] <= m["boxTop"] + 1, m   # the whole diagram above the questions
         assert m["box"] <= m["vh"], m                                # the questions and the reveal button on screen
+        assert m["minText"] >= 14, m                                 # the diagram stays readable from the back row
         (SHOTS / "learn").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "learn" / f"predict-lecture-ask-{lang}.png"))
         page.keyboard.press("PageUp")  # back closes the questions: the view stays at step 3
@@ -238,13 +241,13 @@ def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, brows
         page.wait_for_selector(".st-key-predict_box .st-key-predict_reveal")
         page.keyboard.press("PageDown")  # … then the step, the answers and the narration
         page.wait_for_selector('.esxi-diagram.lecture[data-step="4"] svg')
-        page.wait_for_selector(".st-key-predict_results .q-result")
+        page.wait_for_selector(".predict-results .q-result")
         page.wait_for_timeout(400)
         m = page.evaluate(FITS)
         assert m["diagram"] <= m["boxTop"] + 1 and m["box"] <= m["narrTop"] + 1, m
         assert m["narrTop"] < m["vh"] - 60, m                        # the narration starts on screen
         # revealed to the room without answers: each answer shown, none marked wrong, nothing scored
-        results = page.locator(".st-key-predict_results .q-result")
+        results = page.locator(".predict-results .q-result")
         assert results.count() >= 1 and results.count() == page.locator(".q-result.open").count()
         for k in range(results.count()):
             box = results.nth(k).bounding_box()

@@ -3,6 +3,7 @@ answers, and the changed costs of the Costs and Compare pages, in the address ba
 one session, read by a new one (what a reload or a copied link is), and bad values named."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,12 @@ def test_a_reload_keeps_the_added_accesses():
     assert list(nested.session_state["step_session"].trace) == list(before.trace)
 
 
+def page_html(at: AppTest) -> str:
+    """The page's markdown and the markup of its SVG views (the step page's stage: status, verdicts)."""
+    views = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "esxi_svg_view"]
+    return "\n".join([x.value for x in at.markdown] + [v for v in views if isinstance(v, str)])
+
+
 def test_a_reload_keeps_the_predict_score_and_the_answers_shown():
     at = run(STEP, scenario="esxi-figure", step="4", predict="1", mode="shadow", lang="en")
     at.button(key="step_forward").click().run()
@@ -98,12 +105,12 @@ def test_a_reload_keeps_the_predict_score_and_the_answers_shown():
     radios["tlb"].set_value(rec.tlb.value)  # right
     radios["ma"].set_value(rec.gpa)         # the gPA offered as an MA: wrong
     at.button(key="predict_reveal").click().run()
-    html = "\n".join(x.value for x in at.markdown)
+    html = page_html(at)
     assert 'data-right="1" data-asked="2"' in html and 'q-result wrong" data-kind="ma"' in html
     link = address(at)
     assert link["score"] == "1-2" and link["step"] == "5" and link["predict"] == "1" and "answers" in link
     again = reload(STEP, at)
-    html2 = "\n".join(x.value for x in again.markdown)
+    html2 = page_html(again)
     assert 'data-right="1" data-asked="2"' in html2
     assert 'q-result right" data-kind="tlb"' in html2 and 'q-result wrong" data-kind="ma"' in html2
     assert again.session_state["step_session"].step == 5

@@ -21,7 +21,7 @@ from ..render.figure import Figure
 from ..text.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..text.plain import plain
 from ..render.svg import to_svg
-from . import budget, guard, housekeeping
+from . import budget, guard, housekeeping, stage
 from .session import Timeline, scenario_key
 from .uploads import UploadStore
 
@@ -218,12 +218,12 @@ def _on_lang() -> None:
     st.session_state["lang"] = st.session_state["_lang_widget"]
 
 
-def language_switch(lang: str, container=None) -> None:
+def language_switch(lang: str, container=None, label_visibility: str = "visible") -> None:
     """The language switch (in the sidebar unless ``container`` is given)."""
     c = container or st.sidebar
     st.session_state["_lang_widget"] = lang
     c.radio(t("app.language", lang), LANGS, key="_lang_widget", format_func=LANG_NAMES.get, horizontal=True,
-            on_change=_on_lang)
+            on_change=_on_lang, label_visibility=label_visibility)
 
 
 # -- widgets whose labels change with the language ----------------------------------------------
@@ -485,6 +485,29 @@ export default function(component) {
   const old = holder.querySelector('.esxi-diagram');
   const left = old ? old.scrollLeft : 0;
   holder.innerHTML = data;
+  if (!window.__esxiFit) {
+    // the stage fills the rest of the viewport: CSS sizes it from where it begins (visualizer.app.stage)
+    const fit = () => {
+      const root = document.documentElement.style;
+      for (const [sel, name] of [['.esxi-stage', '--esxi-stage-top'], ['.esxi-stage .esxi-side', '--esxi-side-top'],
+                                 ['.st-key-predict_box', '--esxi-ask-top'], ['.lec-stage', '--esxi-lec-top']]) {
+        const el = document.querySelector(sel);
+        if (!el) continue;
+        let y = el.getBoundingClientRect().top + window.scrollY;
+        for (let p = el.parentElement; p; p = p.parentElement) y += p.scrollTop;  // in the page, not the window
+        const v = Math.round(y) + 'px';
+        if (root.getPropertyValue(name) !== v) root.setProperty(name, v);
+      }
+    };
+    let queued = false;
+    window.__esxiFit = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fit(); }); } };
+    window.__esxiFitNow = fit;
+    window.addEventListener('resize', window.__esxiFit);
+    const content = document.querySelector('[data-testid=stMainBlockContainer]') || document.body;
+    if (window.ResizeObserver) new ResizeObserver(window.__esxiFit).observe(content);
+  }
+  window.__esxiFitNow();
+  if (window.__esxiPaginateAll) window.__esxiPaginateAll();
   if (!window.__esxiHover) {
     // pointing at a narration line highlights the pages and arrows it speaks of
     window.__esxiHover = true;
@@ -600,7 +623,7 @@ export default function(component) {
     window.__esxiPressLog = window.__esxiPressLog.filter(e => e[0] > d.ack[1]);
   }
   window.__esxiKeysSend = (log) => component.setTriggerValue('press', {page: window.__esxiPageId, log: log});
-  if (window.__esxiMarkMore) window.__esxiMarkMore();
+  if (window.__esxiPaginateAll) window.__esxiPaginateAll();
   if (window.__esxiKeyHandler) return;
   window.__esxiKeyHandler = (ev) => {
     const map = window.__esxiLectureKeys || {};
@@ -615,14 +638,15 @@ export default function(component) {
     const typing = !!t && (t.isContentEditable || tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && !choice));
     const clicker = ev.key === 'PageDown' || ev.key === 'PageUp';
     if (typing && !clicker) return;
-    if (choice && !clicker && (ev.key.startsWith('Arrow') || ev.key === ' ')) return;
+    // a radio group's arrows move its choice; a switch (checkbox) has none of its own: they step
+    const radio = choice && (t.type || '').toLowerCase() === 'radio';
+    if (choice && !clicker && ((radio && ev.key.startsWith('Arrow')) || ev.key === ' ')) return;
     if (key.startsWith('page:')) {
       const dir = key === 'page:-1' ? -1 : 1;
-      const boxes = [...document.querySelectorAll('.lecture-narration, .both-narration > div')]
-        .filter(b => b.scrollWidth > b.clientWidth + 1);
+      const boxes = [...document.querySelectorAll('.esxi-paged')].filter(b => b.__pages && b.__pages.length > 1);
       if (!boxes.length) return;
       ev.preventDefault();
-      boxes.forEach(b => b.scrollBy({left: dir * b.clientWidth, behavior: 'smooth'}));
+      boxes.forEach(b => window.__esxiShowPage(b, b.__page + dir));
       return;
     }
     const button = document.querySelector('.st-key-' + key + ' button');
@@ -642,21 +666,140 @@ export default function(component) {
     }
   };
   document.addEventListener('keydown', window.__esxiKeyHandler);
-  // a narration that runs on to the right says so ("↓ more") until its last page is shown
-  const mark = () => document.querySelectorAll('.lecture-narration[data-more]').forEach(b => {
-    const host = b.parentElement;
-    host.dataset.more = b.dataset.more;
-    host.classList.toggle('narr-more', b.scrollWidth > b.clientWidth + b.scrollLeft + 2);
+  // A long narration is shown a page at a time — whole items, in reading order, in two columns
+  // (one per mode in "both"); ↓ / ↑ turn the pages, "↓ more 1/3" says that more follow.
+  // the part of a box above the window's bottom edge (the stage above it may grow after paging)
+  const visibleHeight = (box) => Math.max(0, Math.round(window.innerHeight - box.getBoundingClientRect().top));
+  const sizeOf = (box) => box.clientWidth + 'x' + Math.min(box.clientHeight, visibleHeight(box));
+  const boxesOf = () => [...document.querySelectorAll('.lecture-narration:not(.in-both), .lecture-narration .both-narration > div')];
+  const paginate = (box) => {
+    const src = box.querySelector(':scope > ol.narration');
+    if (!src && box.__items) return;  // paged already (a new step brings a new box)
+    if (!src) return;
+    const items = [...src.children];
+    const cols = box.closest('.both-narration') ? 1 : 2;
+    const gap = 40;
+    const cs = getComputedStyle(box);
+    const inner = box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const colW = Math.floor((inner - gap * (cols - 1)) / cols);
+    const title = box.querySelector(':scope > b');
+    // the room the box shows on the screen: a box reaching below the window shows less
+    const room = Math.min(box.clientHeight, visibleHeight(box)) - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
+      - (title ? title.getBoundingClientRect().height : 0) - 2;
+    // measure every item in one column of the page's column width, inside a page of its own, so
+    // that the rules that shape the shown list (its left padding, its font) shape it here too
+    const probe = document.createElement('div');
+    probe.className = 'npage';
+    probe.style.cssText = 'position:absolute;visibility:hidden;left:0;top:0;width:' + colW + 'px';
+    box.appendChild(probe);
+    probe.appendChild(src);
+    src.style.cssText += ';margin:0';
+    const tops = items.map(li => li.getBoundingClientRect().top);
+    const end = src.getBoundingClientRect().bottom;
+    const heights = items.map((li, i) => (i + 1 < items.length ? tops[i + 1] : end) - tops[i]);
+    const pack = (room) => {
+      const pages = [];
+      let page = [], col = null, used = 0;
+      heights.forEach((h, i) => {
+        if (col === null || (used + h > room && col[1] > col[0])) {  // a new column (an item never splits)
+          if (col) page.push(col);
+          if (page.length === cols) { pages.push(page); page = []; }
+          col = [i, i]; used = 0;
+        }
+        col[1] = i + 1; used += h;
+      });
+      if (col) page.push(col);
+      if (page.length) pages.push(page);
+      return pages;
+    };
+    let pages = pack(room);
+    if (pages.length > 1) pages = pack(room - 22);  // the last line of a column clears the "↓ more" badge
+    probe.remove();
+    const view = document.createElement('div');
+    view.className = 'npage';
+    box.appendChild(view);
+    box.__items = items; box.__pages = pages; box.__view = view;
+    // a page that grows later (a late font wraps an item onto one more line) is checked again
+    if (window.ResizeObserver) new ResizeObserver(() => {
+      if (box.__view === view && !box.__fixing) window.__esxiShowPage(box, box.__page);
+    }).observe(view);
+    box.__size = sizeOf(box);  // paged for this size (a new one pages again)
+    if (window.ResizeObserver && !box.__watched) { box.__watched = true; new ResizeObserver(() => later()).observe(box); }
+    box.classList.add('esxi-paged');
+    window.__esxiShowPage(box, 0);
+  };
+  window.__esxiShowPage = (box, k) => {
+    const pages = box.__pages || [];
+    if (!pages.length) return;
+    k = Math.max(0, Math.min(pages.length - 1, k));
+    box.__page = k;
+    // a line turned away while pointed at gets no "mouseout": its highlight goes with the page
+    box.querySelectorAll('li.hl').forEach(li => li.classList.remove('hl'));
+    document.querySelectorAll('.esxi-diagram svg g.hl').forEach(g => g.classList.remove('hl'));
+    const view = box.__view;
+    view.replaceChildren(...pages[k].map(([a, b]) => {
+      const ol = document.createElement('ol');
+      ol.className = 'narration';
+      ol.start = a + 1;
+      ol.append(...box.__items.slice(a, b));
+      return ol;
+    }));
+    box.dataset.page = String(k + 1);
+    box.dataset.pages = String(pages.length);
+    const more = box.closest('[data-more]');
+    box.dataset.badge = (more ? more.dataset.more : '') + ' ' + (k + 1) + '/' + pages.length;
+    box.classList.toggle('narr-more', k < pages.length - 1);
+    // pages made from measures that have changed since (a font came late) cut an item: made again
+    const cs = getComputedStyle(box);
+    const limit = Math.min(box.getBoundingClientRect().bottom, window.innerHeight) - parseFloat(cs.paddingBottom)
+      - (k < pages.length - 1 ? 22 : 0);
+    const cut = [...view.querySelectorAll('li')].some(li => li.getBoundingClientRect().bottom > limit + 1);
+    if (cut && !box.__fixing) { box.__fixing = true; try { repageBox(box); } finally { box.__fixing = false; } }
+    // and once more after the layout has settled (a late style or font may wrap an item anew
+    // without resizing anything an observer watches)
+    else if (!cut && !box.__fixing) setTimeout(() => {
+      if (box.__view === view && box.__page === k && box.isConnected) checkCut(box, view, k);
+    }, 300);
+  };
+  const checkCut = (box, view, k) => {
+    const cs = getComputedStyle(box);
+    const pages = box.__pages || [];
+    const limit = Math.min(box.getBoundingClientRect().bottom, window.innerHeight) - parseFloat(cs.paddingBottom)
+      - (k < pages.length - 1 ? 22 : 0);
+    if ([...view.querySelectorAll('li')].some(li => li.getBoundingClientRect().bottom > limit + 1)) {
+      box.__fixing = true; try { repageBox(box); } finally { box.__fixing = false; }
+    }
+  };
+  // a new size pages the narration again, from the page that holds the first item shown
+  const repageBox = (box) => {
+    if (!box.__items) return;
+    const first = box.__pages[box.__page][0][0];
+    const src = document.createElement('ol');
+    src.className = 'narration';
+    src.append(...box.__items);
+    box.__view.remove();
+    box.__items = null;
+    box.prepend(src);
+    paginate(box);
+    window.__esxiShowPage(box, box.__pages.findIndex(p => p[p.length - 1][1] > first));
+  };
+  const repage = () => boxesOf().forEach(repageBox);
+  // pages made before the box had its final size (its styles or the stage's measured top came
+  // later) are made again for the size it has now
+  window.__esxiPaginateAll = () => boxesOf().forEach(box => {
+    if (box.__items && box.__size !== sizeOf(box)) repageBox(box);
+    else paginate(box);
   });
   let queued = false;
-  const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; mark(); }); } };
-  window.__esxiMarkMore = later;
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; window.__esxiPaginateAll(); }); } };
   new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
-  document.addEventListener('scroll', later, true);
-  window.addEventListener('resize', later);
+  let resized = null;
+  window.addEventListener('resize', () => { clearTimeout(resized); resized = setTimeout(repage, 150); });
   later();  // the narration may be on the page before this script runs
-  if (document.fonts) document.fonts.ready.then(later);  // a late font can make it overflow
-  setInterval(later, 1000);  // and whatever else changes its size without a DOM change
+  if (document.fonts) {  // a late font changes the items' heights (ready may resolve before it starts)
+    document.fonts.ready.then(repage);
+    document.fonts.addEventListener('loadingdone', () => setTimeout(repage, 0));
+  }
 }
 """
 
@@ -682,54 +825,68 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: 0.4rem 1rem 0 1rem !important; max-width: 100% !important; }
 [data-testid="stVerticalBlock"] { gap: 0.35rem !important; }
-.lecture-status { font-size: 18px; line-height: 34px; height: 36px; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; color: #102027; }
-.esxi-diagram.lecture { height: calc(100vh - 250px); min-height: 240px; overflow: hidden; background: white;
-  display: flex; justify-content: center; }
-.esxi-diagram.lecture svg { width: 100%; height: 100%; }
-.lecture-narration { height: 150px; overflow-x: auto; overflow-y: hidden; border: 2px solid #37474f;
-  border-radius: 6px; padding: 4px 10px; color: #102027; font-size: 17px; line-height: 1.35; }
-/* scroll shadows: a shade at the edge where more of the narration lies */
-.lecture-narration, .both-narration > div {
-  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)),
-    linear-gradient(to right, rgba(255,255,255,0), #fff 70%) 100% 0,
-    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)),
-    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) 100% 0;
-  background-color: #fff; background-repeat: no-repeat;
-  background-size: 40px 100%, 40px 100%, 16px 100%, 16px 100%; background-attachment: local, local, scroll, scroll; }
-/* a long narration runs on in columns to the right, in reading order (↓ / ↑ turn the page) */
-.lecture-narration ol { margin: 0; padding-left: 1.6rem; font-size: 17px !important; column-count: 2 !important;
-  column-fill: auto; column-gap: 2.6rem; height: 100%; box-sizing: border-box; }
+/* the status: the step and its operation, then each summary on a line of its own; the figures
+   never break, what the cycles paid for shortens first */
+.lecture-status { font-size: 17px; line-height: 22px; height: var(--status); overflow: hidden; color: #102027;
+  display: flex; flex-wrap: wrap; align-content: flex-start; margin: 0 0 4px 0; }
+.lecture-status .head { flex: 1 1 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  height: 22px; }
+.lecture-status .line { flex: 1 1 100%; display: flex; min-width: 0; white-space: nowrap; height: 22px; }
+.lecture-status code { line-height: 1; }
+.lecture-status .summary, .lecture-status .mode-line { display: flex; min-width: 0; gap: 0 0.3em; }
+.lecture-status .fig, .lecture-status .sep, .lecture-status .mode-line > b { flex: none; }
+.lecture-status .cause { flex: 0 1 auto; min-width: 1.2em; overflow: hidden; text-overflow: ellipsis; }
+.lecture-status .mode-line { flex: 1 1 100%; }
+.lecture-status .mode-line .summary { min-width: 0; }
+.esxi-diagram.lecture { height: var(--diagram); overflow-x: auto; overflow-y: hidden; background: white; }
+.esxi-diagram.lecture svg { display: block; margin: 0 auto; width: 100%; height: 100%; }
+.figure-note { font-size: 14px; line-height: 18px; color: #37474f; height: var(--note); overflow: hidden;
+  margin: 2px 0 0 0; }
+.lecture-narration { height: var(--narr); overflow: hidden; border: 2px solid #37474f; position: relative;
+  border-radius: 6px; padding: 4px 10px; color: #102027; font-size: 17px; line-height: 1.35; margin-top: 6px;
+  background: #fff; }
+/* a long narration is shown a page at a time, whole items in reading order (↓ / ↑ turn the pages) */
+.lecture-narration .npage { display: flex; gap: 40px; }
+.lecture-narration .npage > ol { flex: 1 1 0; min-width: 0; margin: 0; padding-left: 1.6rem;
+  font-size: 17px !important; column-count: 1 !important; }
+.lecture-narration ol.narration { font-size: 17px !important; }
 .lecture-narration li { break-inside: avoid; }
-.narr-more { position: relative; }
-.narr-more::after { content: attr(data-more); position: absolute; right: 12px; bottom: 8px; background: #37474f;
+.narr-more::after { content: attr(data-badge); position: absolute; right: 10px; bottom: 6px; background: #37474f;
   color: #fff; font-size: 14px; line-height: 20px; padding: 0 8px; border-radius: 10px; pointer-events: none; }
-.esxi-diagram.lecture.half { height: calc((100vh - 282px) / 2); min-height: 120px; }
-.lecture-narration.in-both { height: 120px; }
-.both-caption { font-size: 15px; font-weight: 600; color: #102027; margin: 2px 0 0 0; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
-.both-summary { font-weight: 400; }
-.lecture-narration:has(.both-narration) { overflow: hidden; background: #fff; }
+.lecture-narration:has(.both-narration) { padding: 4px 10px; }
 .both-narration { display: flex; gap: 1.2rem; height: 100%; }
-.both-narration > div { flex: 1; min-width: 0; overflow-x: auto; overflow-y: hidden; display: flex;
-  flex-direction: column; }
-.both-narration ol { column-count: 1 !important; column-width: auto; flex: 1; min-height: 0; height: auto; }
-/* predict mode: shorter while the questions are open (asking), or the verdicts sit above the narration (revealed) */
-.esxi-diagram.lecture.asking { height: calc(100vh - 440px); }
-.esxi-diagram.lecture.revealed { height: calc(100vh - 420px); }
-.esxi-diagram.lecture.half.revealed { height: calc((100vh - 330px) / 2); }
-.st-key-predict_box, .st-key-predict_results { font-size: 16px; }
+.both-narration > div { flex: 1; min-width: 0; overflow: hidden; position: relative; }
+.both-narration .npage > ol { padding-left: 1.6rem; }
+.both-narration > div > b { display: block; }  /* its whole line counts when the pages are made */
+/* an opened "why?" is read above the narration box, whole, not cut by it */
+.lecture-narration details.why[open] > .why-body { position: fixed; left: 1rem; right: 1rem;
+  bottom: calc(var(--narr) + 14px); max-height: calc(100vh - var(--narr) - 120px); overflow-y: auto; z-index: 1000;
+  font-size: 16px !important; box-shadow: 0 4px 18px rgba(0, 0, 0, 0.3); border: 1px solid #90a4ae; }
+/* predict mode: the questions under the diagram (which keeps its smallest text at 14 px), or the
+   verdicts between the diagram and the narration */
+.st-key-predict_box, .predict-results { font-size: 16px; }
+.st-key-predict_box { max-height: calc(100vh - var(--esxi-ask-top, 460px) - 4px); overflow-y: auto; }
 .st-key-predict_box [data-testid="stRadio"] label p, .st-key-predict_box [data-testid="stWidgetLabel"] p { font-size: 15px; }
 .st-key-predict_box [data-testid="stRadio"] [role="radiogroup"] { gap: 0 !important; }
-.st-key-predict_results { max-height: 180px; overflow-y: auto; }
-.lecture-narration.after-results { height: 110px; }
+.predict-results { height: var(--results); overflow-y: auto; margin-top: 4px; }
 </style>
 """
 
 
 def lecture_style() -> None:
     """The lecture view's styling: no Streamlit header or toolbar, tight margins, large text."""
-    html(LECTURE_CSS)
+    html(LECTURE_CSS.replace("</style>", stage.STAGE_CSS + "</style>"))
+
+
+STEP_KEYS = {"ArrowRight": "step_forward", "j": "step_forward", "J": "step_forward",
+             "ArrowLeft": "step_back", "k": "step_back", "K": "step_back"}
+"""Keys of the step page → the button they press (not while typing in a field)."""
+
+
+def step_style() -> str:
+    """The step page's styling (a compact header, the stage sized to the screen), to go with the
+    page's first markup (an element of its own would take a row)."""
+    return "<style>" + stage.STEP_CSS + stage.STAGE_CSS + "</style>"
 
 
 def show(messages: list[str]) -> None:
@@ -742,7 +899,7 @@ MAX_PRESSES = 32
 """Presses one request may carry (the browser keeps the last 32 in its log)."""
 
 
-def page_keys(mapping: dict[str, str], key: str, actions: dict) -> None:
+def page_keys(mapping: dict[str, str], key: str, actions: dict, rerun: Optional[list] = None) -> None:
     """Make keys press buttons: ``mapping`` is key name (``KeyboardEvent.key``: "ArrowRight",
     "PageDown", "r", "Enter", …) → the button's widget key, ``actions`` that button's key → its
     callback (the one its click runs); keys typed into a text field stay there (a clicker's
@@ -752,13 +909,14 @@ def page_keys(mapping: dict[str, str], key: str, actions: dict) -> None:
     the rerun of the first has started into one (a clicker pressed five times in a second lost a
     step in one run of five, measured in Chromium). Each press is numbered in the browser and sent
     with those the server has not acknowledged; the server runs each press once, in order
-    (:func:`presses_to_run`)."""
+    (:func:`presses_to_run`). ``rerun``: the fragments (by key) to rerun after the presses, where
+    that is more than the one the keys live in."""
     comp = _keys_component()
     if comp is None:
         return
     ran = st.session_state.get(f"_{key}.ran")
     comp(data={"keys": dict(mapping), "ack": list(ran) if ran else None}, key=key,
-         on_press_change=lambda: _run_presses(key, actions))
+         on_press_change=lambda: _run_presses(key, actions, rerun))
     dropped_warning(st.session_state.get("lang", "en"))
 
 
@@ -786,7 +944,7 @@ def presses_to_run(press, ran: Optional[tuple], buttons) -> tuple[list[str], Opt
     return run, (page, max(seen, entries[-1][0]))
 
 
-def _run_presses(key: str, actions: dict) -> None:
+def _run_presses(key: str, actions: dict, rerun: Optional[list] = None) -> None:
     """Run the presses of the keys component ``key`` that this session has not run yet."""
     S = st.session_state
     value = S.get(key)
@@ -795,6 +953,8 @@ def _run_presses(key: str, actions: dict) -> None:
     S[f"_{key}.ran"] = ran
     for button in run:
         actions[button]()
+    if run and rerun:
+        st.rerun(rerun)  # after every press has run: a keyed rerun ends the callback
 
 
 # -- the step box: shows the current step, jumps on Enter, + and − ------------------------------

@@ -186,30 +186,62 @@ def event_log_csv(steps: Iterable[Step], first_step: int = 1) -> str:
     return buf.getvalue()
 
 
-def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) -> str:
-    """One line: TLB hit/miss, cycles, walk references and VM exits of a step."""
+def summary_parts(step: Optional[Step], lang: str = "en", short: bool = False) -> list[tuple[str, str]]:
+    """A step's summary as (kind, text) parts in reading order — ``tlb``, ``cycles``, ``cause``
+    (what the cycles paid for; may be empty), ``refs``, ``exits`` — so that a line too narrow for
+    all of it can shorten the cause and keep the figures (:func:`summary_html`)."""
     if step is None:
-        return ""
+        return []
     tlb = {"hit": t("tlb.hit", lang), "miss": t("tlb.miss", lang)}.get(step.tlb, t("tlb.none", lang))
     refs = t("step.refs", lang, n=step.walk_refs)
     if step.vmm_walk_refs:
         refs += t("step.vmm_refs", lang, n=step.vmm_walk_refs)
     cycles = t("step.cycles", lang, n=number(step.cycles, lang))
     paid = cycles_by_cause(step)
+    cause = ""
     if short:
         # the line's own figures (walk references, VM exits) explain those cycles; anything else
         # that paid most is named, so "TLB hit · 3,000 cycles · 0 VM exits" does not read as a
         # TLB hit costing 3,000 cycles
         if paid and paid[0][0] not in (Cause.WALK, Cause.VMM_WALK) and paid[0][0].exit_reason is None:
-            cause, n = paid[0]
-            key = f"cause.one.{cause.value}"
-            name = t(key, lang) if key in CATALOGUE else _cause(cause, lang)
-            cycles += (t("step.cycles_for", lang, cause=name) if n == step.cycles else
-                       t("step.cycles_of_for", lang, n=number(n, lang), cause=name))
+            c, n = paid[0]
+            key = f"cause.one.{c.value}"
+            name = t(key, lang) if key in CATALOGUE else _cause(c, lang)
+            cause = (t("step.cycles_for", lang, cause=name) if n == step.cycles else
+                     t("step.cycles_of_for", lang, n=number(n, lang), cause=name))
     elif paid:
-        cycles += " (" + ", ".join(f"{_cause(c, lang)} {number(n, lang)}" for c, n in paid[:2]) + \
+        cause = " (" + ", ".join(f"{_cause(c, lang)} {number(n, lang)}" for c, n in paid[:2]) + \
             (", …" if len(paid) > 2 else "") + ")"
-    return t("step.result", lang, tlb=tlb, cycles=cycles, refs=refs, exits=t("step.exits", lang, n=step.vm_exits))
+    return [("tlb", tlb), ("cycles", cycles), ("cause", cause), ("refs", refs),
+            ("exits", t("step.exits", lang, n=step.vm_exits))]
+
+
+def step_summary(step: Optional[Step], lang: str = "en", short: bool = False) -> str:
+    """One line: TLB hit/miss, cycles, walk references and VM exits of a step."""
+    if step is None:
+        return ""
+    p = dict(summary_parts(step, lang, short))
+    return t("step.result", lang, tlb=p["tlb"], cycles=p["cycles"] + p["cause"], refs=p["refs"], exits=p["exits"])
+
+
+def summary_html(step: Optional[Step], lang: str = "en", short: bool = False) -> str:
+    """The summary as HTML for a line that may be too narrow: each figure a piece that never
+    breaks (class ``fig`` and ``data-part``), the cause a piece that shortens with an ellipsis
+    first (class ``cause``) — the figures stay whole on any width."""
+    parts = summary_parts(step, lang, short)
+    if not parts:
+        return ""
+    sep = '<span class="sep"> · </span>'
+    out = []
+    for kind, text in parts:
+        if kind == "cause":
+            if text.strip():
+                out.append(f'<span class="cause" data-part="cause" title="{_esc(text.strip())}">{_esc(text)}</span>')
+            continue
+        if out and kind != "tlb":
+            out.append(sep)
+        out.append(f'<span class="fig" data-part="{kind}">{_esc(text)}</span>')
+    return f'<span class="summary">{"".join(out)}</span>'
 
 
 def cycles_by_cause(step: Step) -> list[tuple[Cause, int]]:
@@ -234,7 +266,7 @@ def _cause(cause: Cause, lang: str) -> str:
 
 
 __all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
-           "event_name", "event_fields", "op_text", "step_summary", "CSV_COLUMNS"]
+           "event_name", "event_fields", "op_text", "step_summary", "summary_parts", "summary_html", "CSV_COLUMNS"]
 
 
 # -- the host's memory state -------------------------------------------------------------------------

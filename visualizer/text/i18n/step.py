@@ -112,7 +112,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lec.key.forward": ("Next step (→, Space, PageDown)", "Nächster Schritt (→, Leertaste, Bild↓)"),
     "lec.key.back": ("Previous step (←, PageUp)", "Vorheriger Schritt (←, Bild↑)"),
     "lec.key.reset": ("Back to the start (Home)", "Zurück zum Anfang (Pos1)"),
-    "lec.key.mode": ("Switch the mode: shadow → nested → both side by side → shadow (m)",
-                     "Modus wechseln: Schatten → verschachtelt → beide nebeneinander → Schatten (m)"),
+    "lec.key.mode": ("Switch the mode: shadow → nested → both in one figure → shadow (m)",
+                     "Modus wechseln: Schatten → verschachtelt → beide in einer Abbildung → Schatten (m)"),
     "lec.narration_more": ("↓ more", "↓ weiter"),
+    # -- the step page on one screen ---------------------------------------------------------------
+    "stage.note_figure": ("Figure view: data pages only — the page tables (the guest's, the shadow and the nested "
+                          "ones) and the machine pages that hold them are hidden. Switch “Figure view” off to show "
+                          "them.",
+                          "Abbildungsansicht: nur Datenseiten — die Seitentabellen (die des Gasts, die Schatten- und "
+                          "die verschachtelten) und die Maschinenseiten, in denen sie liegen, sind ausgeblendet. "
+                          "„Abbildungsansicht“ ausschalten, um sie zu zeigen."),
+    "stage.note_both": ("Both modes in one figure: the same pages in the same machine places; the dashed arrows "
+                        "(shadow entries) exist in shadow mode only. The table pages differ between the modes and "
+                        "are hidden here — m shows one mode.",
+                        "Beide Modi in einer Abbildung: dieselben Seiten an denselben Plätzen im Maschinenspeicher; "
+                        "die gestrichelten Pfeile (Schatteneinträge) gibt es nur im Schattenmodus. Die "
+                        "Tabellenseiten unterscheiden sich zwischen den Modi und sind hier ausgeblendet — m zeigt "
+                        "einen Modus."),
+    "stage.view": ("View", "Ansicht"),
+    "stage.view_help": ("Autoplay speed and the diagram's zoom", "Tempo beim Abspielen und Zoom des Diagramms"),
+    "stage.keys": ("Keys: → or j steps, ← or k goes back (not while typing in a field)",
+                   "Tasten: → oder j ein Schritt, ← oder k zurück (nicht beim Tippen in einem Feld)"),
 }
