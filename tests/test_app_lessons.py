@@ -1,6 +1,7 @@
 """The Lessons page and predict mode on the step page, driven by AppTest."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -18,7 +19,10 @@ def lessons_page(**params) -> AppTest:
 
 
 def html_of(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The page's markdown and the markup of its SVG views (the step page's stage holds the status
+    line and the verdicts)."""
+    views = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "esxi_svg_view"]
+    return "\n".join([m.value for m in at.markdown] + [v for v in views if isinstance(v, str)])
 
 
 def test_a_lesson_step_asks_then_reveals_marks_and_scores():
