@@ -36,7 +36,8 @@ IN_VIEW = """() => {
   if (!step || !inside(out.step)) out.problems.push('Step button ' + JSON.stringify(out.step));
   const reveal = [...document.querySelectorAll('.st-key-predict_reveal button')].find(b => b.getBoundingClientRect().width > 0);
   if (reveal && !inside(rect(reveal))) out.problems.push('Reveal button ' + JSON.stringify(rect(reveal)));
-  const boxes = [...document.querySelectorAll('.esxi-diagram.stage')];
+  // a diagram on screen (Streamlit may keep the one it is replacing for a moment, hidden: size 0)
+  const boxes = [...document.querySelectorAll('.esxi-diagram.stage')].filter(b => b.getBoundingClientRect().width > 0);
   if (!boxes.length) out.problems.push('no diagram');
   for (const box of boxes) {
     const svg = box.querySelector('svg');
