@@ -35,10 +35,8 @@ ui.write_params(lang=lang)
 # program's millions of accesses a few MB. It is read in a worker process; up to APP_KEEP_ROWS
 # operations are kept parsed, a longer trace as uploaded (each run reads it again in a worker).
 # The command line streams traces of any length (traceio.MAX_TRACE_ROWS).
-APP_TRACE_BYTES = 16 << 20
-"""An uploaded file, as uploaded (compressed or not)."""
-APP_TEXT_BYTES = 1 << 30
-"""Its text after decompression."""
+APP_TRACE_BYTES = 16 << 20  # an uploaded file, as uploaded (compressed or not)
+APP_TEXT_BYTES = 1 << 30    # its text after decompression
 APP_TRACE_ROWS = 8_000_000
 APP_KEEP_ROWS = 500_000
 KINDS = [k for k in GENERATORS if k != "program"]
@@ -128,8 +126,7 @@ for k in list(S):
         S["_" + k] = S[k]
 
 trace = None
-long_upload = None
-"""An upload too long to keep parsed: its bytes, read again by each run in a worker."""
+long_upload = None  # an upload too long to keep parsed: its bytes, read again by each run in a worker
 base_config = None
 source_name = ""
 generator_spec = None

@@ -56,3 +56,24 @@ def test_the_checker_sees_relative_imports(tmp_path):
     assert "visualizer.learn.questions" in imported(PKG / "learn" / "html.py") or \
         "visualizer.learn" in {m.rsplit(".", 1)[0] for m in imported(PKG / "learn" / "html.py")}
     assert any(m.startswith("visualizer.text") for m in imported(PKG / "render" / "tables.py"))
+
+
+@pytest.mark.parametrize("path", sorted([PKG.parent / "Home.py", *(PKG.parent / "pages").glob("*.py")]), ids=lambda p: p.name)
+def test_a_page_file_has_no_string_statement_streamlit_would_show(path):
+    """Streamlit's "magic" writes a page script's bare expressions onto the page: a string under an
+    assignment, meant as its docstring, would show up as text (in English, on the German page too).
+    Only the module's own docstring is left out by Streamlit."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    shown = []
+
+    class Visitor(ast.NodeVisitor):
+        def visit_FunctionDef(self, node):  # magic acts on the script's own statements only
+            pass
+        visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+        def visit_Expr(self, node):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) and node is not tree.body[0]:
+                shown.append((node.lineno, node.value.value[:60]))
+
+    Visitor().visit(tree)
+    assert shown == [], f"{path.name}: strings Streamlit would show on the page: {shown}"
