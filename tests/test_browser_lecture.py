@@ -356,3 +356,32 @@ def test_a_long_narration_pages_by_whole_items_each_shown_once(server, browser, 
         page.screenshot(path=str(SHOTS / "lecture" / f"esxi-figure-{mode}-{lang}-narration.png"))
     finally:
         ctx.close()
+
+
+def test_a_press_lost_on_the_way_is_sent_again_and_runs_once(server, browser):
+    """A clicker's press that never reaches the server (sent while the page was still being set up,
+    a dropped message) is sent again when no acknowledgement came: the view moves one step, not
+    none and not two."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=2&lang=en&present=1")
+        wait_step(page, 2, "shadow")
+        page.wait_for_function("() => !!window.__esxiKeyHandler")
+        settle(page)
+        # the next send is lost: it never reaches the server (the page still thinks it sent it)
+        page.evaluate("""() => { const real = window.__esxiKeysSend;
+            window.__esxiKeysSend = (log) => { window.__esxiKeysSend = real; window.__esxiPressSentAt = Date.now(); }; }""")
+        page.keyboard.press("PageDown")
+        page.wait_for_timeout(2500)
+        assert page.locator('.esxi-diagram.lecture[data-step="2"]').count() == 1, "the lost press ran"
+        wait_step(page, 3, "shadow")  # sent again after some seconds without an acknowledgement
+        settle(page)
+        page.wait_for_timeout(7000)   # … and run once: nothing is sent again after the acknowledgement
+        assert page.locator('.esxi-diagram.lecture[data-step="3"]').count() == 1
+        assert page.evaluate("(window.__esxiPressLog || []).length") == 0
+        page.keyboard.press("PageDown")  # the next press goes through at once
+        wait_step(page, 4, "shadow")
+    finally:
+        ctx.close()

@@ -5,7 +5,6 @@ figure, and long timelines run in a worker with the same results as in the serve
 from __future__ import annotations
 
 import copy
-import os
 import pickle
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from visualizer.app import session as S
 from visualizer.app.session import Timeline
 from visualizer.engine import Mode, load_scenario_text, workloads
 from visualizer.engine.memory import MachineMemory, MemoryBudgetExceeded
+from helpers_proc import children
 
 HOSTILE = ('name = "h"\nseed = 1\n[machine]\nmemory = "4GiB"\n[[vm]]\nname = "VM1"\nmemory = "4GiB"\n'
            'processes = ["p1"]\n[trace_generator]\nkind = "uniform"\naccesses = 5000000\npages = 1048576\n')
@@ -150,16 +150,6 @@ def test_a_timeline_whose_worker_hits_its_limit_says_so():
     finally:
         S.INLINE_OPS = old
     assert tl.limit == 0 and tl.over_budget and "MiB of memory" in str(tl.error)
-
-
-def children() -> set[int]:
-    out: set[int] = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        try:
-            out |= {int(p) for p in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    return out
 
 
 def test_a_timeline_whose_viewer_leaves_stops_its_worker(monkeypatch):

@@ -11,18 +11,9 @@ import numpy as np
 import pytest
 
 from visualizer import executor as E
+from helpers_proc import children
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts children through /proc")
-
-
-def children() -> set[int]:
-    out: set[int] = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        try:
-            out |= {int(p) for p in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    return out
 
 
 def settle(before: set[int], timeout: float = 5.0) -> set[int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +11,7 @@ from visualizer.engine import inputs
 from visualizer.engine.isolate import IsolationError, run_isolated
 from visualizer.engine.scenario import ScenarioError
 from visualizer.engine.traceio import TraceError
-
-
-def children() -> set[int]:
-    out: set[int] = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        try:
-            out |= {int(p) for p in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    return out
+from helpers_proc import children
 
 
 def grab(n: int) -> int:

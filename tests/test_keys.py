@@ -38,3 +38,10 @@ def test_bad_requests_run_nothing():
         assert presses_to_run(press, ("p", 3), B) == ([], ("p", 3)), press
     many = req("p", *[(n, "fwd") for n in range(1, 100)])
     assert presses_to_run(many, None, B)[0] == ["fwd"] * 32  # at most 32 per request
+
+
+def test_a_press_of_a_button_the_page_lacks_is_acknowledged_not_run():
+    # a press left in the browser's log from another page: nothing runs, but the browser hears it
+    # was received (it would otherwise send it again)
+    assert presses_to_run(req("p", (4, "lec_forward")), ("p", 3), B) == ([], ("p", 4))
+    assert presses_to_run(req("p", (4, "lec_forward"), (5, "fwd")), ("p", 3), B) == (["fwd"], ("p", 5))

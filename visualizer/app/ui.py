@@ -613,6 +613,7 @@ LECTURE_KEYS = {"ArrowRight": "lec_forward", " ": "lec_forward", "PageDown": "le
 ``page:±1`` turns the narration's page (a long one runs on in columns to the right)."""
 
 _KEYS_JS = """
+const RESEND_MS = 6000;
 export default function(component) {
   const d = component.data || {};
   window.__esxiLectureKeys = d.keys || {};
@@ -621,10 +622,27 @@ export default function(component) {
   window.__esxiPageId = window.__esxiPageId || (Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
   if (Array.isArray(d.ack) && d.ack[0] === window.__esxiPageId && window.__esxiPressLog) {
     window.__esxiPressLog = window.__esxiPressLog.filter(e => e[0] > d.ack[1]);
+    if (!window.__esxiPressLog.length) window.__esxiResent = 0;
   }
-  window.__esxiKeysSend = (log) => component.setTriggerValue('press', {page: window.__esxiPageId, log: log});
+  window.__esxiKeysSend = (log) => {
+    window.__esxiPressSentAt = Date.now();
+    component.setTriggerValue('press', {page: window.__esxiPageId, log: log});
+  };
+  window.__esxiKeysSeenAt = Date.now();
   if (window.__esxiPaginateAll) window.__esxiPaginateAll();
   if (window.__esxiKeyHandler) return;
+  // A press the server has not acknowledged a while after it was sent, with no word from the
+  // server since, is sent again (with the presses after it): a press sent while the page was
+  // still being set up can be lost on the way. The server runs each numbered press once, so a
+  // press that was only slow does not run twice; after three tries the log is let go.
+  setInterval(() => {
+    const log = window.__esxiPressLog;
+    if (!log || !log.length || !window.__esxiKeysSend) return;
+    if (Date.now() - Math.max(window.__esxiPressSentAt || 0, window.__esxiKeysSeenAt || 0) < RESEND_MS) return;
+    window.__esxiResent = (window.__esxiResent || 0) + 1;
+    if (window.__esxiResent > 3) { window.__esxiPressLog = []; window.__esxiResent = 0; return; }
+    window.__esxiKeysSend(log);
+  }, 1000);
   window.__esxiKeyHandler = (ev) => {
     const map = window.__esxiLectureKeys || {};
     const key = map[ev.key];
@@ -936,11 +954,13 @@ def presses_to_run(press, ran: Optional[tuple], buttons) -> tuple[list[str], Opt
     if not isinstance(page, str) or not isinstance(log, list):
         return [], ran
     entries = sorted(e for e in log[-MAX_PRESSES:] if isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)
-                     and not isinstance(e[0], bool) and isinstance(e[1], str) and e[1] in buttons)
+                     and not isinstance(e[0], bool) and isinstance(e[1], str))
     if not entries:
         return [], ran
     seen = ran[1] if ran and ran[0] == page else 0
-    run = [button for n, button in entries if n > seen]
+    # a press of a button this page does not have (one left in the log from another page) runs
+    # nothing but is acknowledged: the browser sends unacknowledged presses again (see _KEYS_JS)
+    run = [button for n, button in entries if n > seen and button in buttons]
     return run, (page, max(seen, entries[-1][0]))
 
 
