@@ -566,8 +566,9 @@ export default function(component) {
       if (shift > 0) head.setAttribute('transform', `translate(${shift} 0)`); else head.removeAttribute('transform');
     });
   };
+  // every box listens (once): one that fits now may scroll once the page has settled its layout
   holder.querySelectorAll('.esxi-diagram').forEach(b => {
-    if (b.scrollWidth > b.clientWidth) b.addEventListener('scroll', () => pin(b), { passive: true });
+    if (!b.__esxiPinned) { b.__esxiPinned = true; b.addEventListener('scroll', () => pin(b), { passive: true }); }
   });
   // keep the current access in view
   const box = holder.querySelector('.esxi-diagram');
