@@ -167,8 +167,9 @@ class Session:
                 elements.append(fm.delta.new_element)
             elif kind == "new_session":
                 self.session_id = fm.new_session.initialize.session_id or self.session_id
-                if not running:  # another run began: its answer is the one to wait for
-                    running, elements, query_back = True, [], None
+                if not running:  # another run began: its answer is the one to wait for (the
+                    # address the run before wrote stays, unless this one writes another)
+                    running, elements = True, []
             elif kind == "page_info_changed":
                 query_back = fm.page_info_changed.query_string
             elif kind == "script_finished":
