@@ -316,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="print a JSON list of exercises with answers")
     fmt.add_argument("--html", metavar="FILE", help="write a printable A4 sheet with an answer key")
     fmt.add_argument("--pdf", metavar="FILE", help="the same sheet as PDF (needs Chromium)")
-    from .export import HANDOUTS, MAX_STEPS
+    from .export.limits import HANDOUTS, MAX_STEPS
     e = sub.add_parser("export", help="a run or a lesson as one self-contained HTML file (or its handout as PDF)",
                        description="One HTML file with everything inline (opens offline from file://): the step "
                                    "page's lecture view of a run, stepped with its keys, that prints as a handout; "

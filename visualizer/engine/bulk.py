@@ -295,7 +295,7 @@ class Bulk:
                     misses[cur_vm] += m
                     miss_refs[cur_vm] += refs
                 h = m = refs = 0
-                mach.execute(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
+                mach.execute_quietly(trace.op_at(start + i, vi, pi, op, gva, values[i - c0]), start + i)
                 large = tlb.large_used
                 vm = mach.current_vm  # VMM operations (share, swap_out) do not enter a VM
                 if vm is None:

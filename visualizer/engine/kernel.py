@@ -388,7 +388,7 @@ class KernelRun:
                 self.store(dirty_tlb, dirty_caches)
                 dirty_tlb = dirty_caches = False
             loaded = False
-            mach.execute(trace.op_at(i, int(vms[i]), int(procs[i]), int(ops[i]), int(gvas[i]), int(vals[i])), i)
+            mach.execute_quietly(trace.op_at(i, int(vms[i]), int(procs[i]), int(ops[i]), int(gvas[i]), int(vals[i])), i)
             self.stats["reference_ops"] += 1
             vm = mach.current_vm
             if vm is None:

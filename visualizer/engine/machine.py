@@ -173,6 +173,30 @@ class Machine:
     def execute(self, op: Op, index: Optional[int] = None) -> Step:
         """Perform one operation and return its record."""
         rec = Record()
+        vm, kind, gpa, ma, value = self._perform(op, rec)
+        cycles, refs, exits, tlb, faults, vrefs = self.counters[vm.name].fold(rec, kind in ACCESS_OPS)
+        if index is None:
+            index = self.steps_done
+        if self.reclaim is not None:
+            self.reclaim.after_step(rec, index)  # its work is folded into the VMs it concerns
+        self.bulk.note_changes(rec)
+        self.steps_done += 1
+        return _tnew(Step, (index, op, tuple(rec), gpa, ma, tlb, faults, value, cycles, refs, exits, vrefs,
+                            rec.episodes(), self.config.design))
+
+    def execute_quietly(self, op: Op, index: int) -> None:
+        """:meth:`execute` for the bulk path, which keeps no records: the same state and counters,
+        no :class:`Step` made (its events and episodes are counted, then dropped)."""
+        rec = Record()
+        vm, kind, _gpa, _ma, _value = self._perform(op, rec)
+        self.counters[vm.name].fold(rec, kind in ACCESS_OPS)
+        if self.reclaim is not None:
+            self.reclaim.after_step(rec, index)
+        self.bulk.note_changes(rec)
+        self.steps_done += 1
+
+    def _perform(self, op: Op, rec: Record):
+        """Do ``op``, its events into ``rec``: (vm, kind, gpa, ma, value)."""
         vm = self.vms.get(op.vm)
         if vm is None:
             raise ValueError(f"unknown VM '{op.vm}'")
@@ -234,15 +258,7 @@ class Machine:
                     mmu.flush_mm(vm, proc, rec)
                     with rec.episode(EpisodeKind.GUEST_WORK, GuestWork.RELEASE):
                         vm.guest.release_pages(freed, rec)
-        cycles, refs, exits, tlb, faults, vrefs = self.counters[vm.name].fold(rec, kind in ACCESS_OPS)
-        if index is None:
-            index = self.steps_done
-        if self.reclaim is not None:
-            self.reclaim.after_step(rec, index)  # its work is folded into the VMs it concerns
-        self.bulk.note_changes(rec)
-        self.steps_done += 1
-        return _tnew(Step, (index, op, tuple(rec), gpa, ma, tlb, faults, value, cycles, refs, exits, vrefs,
-                            rec.episodes(), self.config.design))
+        return vm, kind, gpa, ma, value
 
     def run_bulk(self, trace, start: int = 0, stop: Optional[int] = None, progress=None,
                  kernel: Optional[bool] = None) -> None:

@@ -17,6 +17,7 @@ from html import escape
 from typing import Optional, Sequence
 
 from ..engine import Mode, OutOfMemory, Scenario, Trace
+from .limits import HANDOUTS, MAX_STEPS
 from ..render import figure as F
 from ..text import narrate as N
 from ..render import tables as T
@@ -24,10 +25,6 @@ from ..text.i18n import t
 from ..render.svg import fitted, to_svg
 from . import payload, shell
 
-MAX_STEPS = 250
-"""Steps one file holds at most; a longer run needs a range (``--steps A-B``)."""
-HANDOUTS = ("pages", "grid")
-"""Print layouts: one step per A4 page (landscape), or several steps to an A4 page (portrait)."""
 VIEWS = ("shadow", "nested", "both")
 
 
