@@ -53,3 +53,21 @@ def test_server_budget_evicts_the_least_recently_used(monkeypatch):
     ref = first_s.machine(Mode.SHADOW)
     ref.run_bulk(first_s.trace, 0, 2500)
     assert fingerprint(first.state_at(2500)[0]) == fingerprint(ref)
+
+
+def test_idle_timelines_give_their_checkpoints_back_and_still_answer_exactly(monkeypatch):
+    monkeypatch.setattr(S, "LEDGER", S.CheckpointLedger(512 << 20))
+    s = scenario("64MiB", 600, 3000, 4)
+    idle = Timeline(s.config, Mode.SHADOW, s.trace, every=100).precompute()
+    busy = Timeline(s.config, Mode.NESTED, s.trace, every=100).precompute()
+    assert idle.checkpoint_bytes and busy.checkpoint_bytes
+    now = max(idle.last_used, busy.last_used)
+    idle.last_used, busy.last_used = now - 200, now - 10  # the shadow one unused for 200 s
+    freed = S.LEDGER.release_idle(120, now)
+    assert freed > 0 and idle.checkpoint_bytes == 0 and list(idle.checkpoints) == [0]  # the boot state stays
+    assert busy.checkpoint_bytes > 0 and len(busy.checkpoints) > 1
+    assert S.LEDGER.release_idle(120, now) == 0  # nothing more to give
+    ref = s.machine(Mode.SHADOW)
+    ref.run_bulk(s.trace, 0, 2500)
+    assert fingerprint(idle.state_at(2500)[0]) == fingerprint(ref)
+    assert idle.checkpoint_bytes > 0 and len(idle.checkpoints) > 1  # used again: its checkpoints are back

@@ -6,7 +6,10 @@ machines, timelines and records hold reference cycles — wait for Python's own 
 runs only as new objects are made: on a quiet server, never. And what Python frees, glibc keeps
 in its heap unless asked to give it back. So once a minute, in a thread of its own, this
 collects cycles and trims the heap (``malloc_trim``); a collection of a server's worth of
-objects takes some tens of milliseconds — once a minute, not once a click.
+objects takes some tens of milliseconds — once a minute, not once a click. Before that, timelines
+no session has used for five minutes give up their checkpoints (:meth:`.session.CheckpointLedger.
+release_idle`): a built-in's timeline is shared between sessions and outlives them, and its
+checkpoints are the bulk of what a server holds after a class.
 """
 from __future__ import annotations
 
@@ -29,7 +32,10 @@ def _trim() -> None:
 
 
 def collect() -> int:
-    """Collect cyclic garbage and give freed heap memory back; the objects collected."""
+    """Release what idle timelines and drawings hold, collect cyclic garbage and give freed heap
+    memory back; the objects collected."""
+    from .session import IDLE_RELEASE, LEDGER
+    LEDGER.release_idle(IDLE_RELEASE)
     n = gc.collect()
     _trim()
     return n

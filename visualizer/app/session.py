@@ -160,7 +160,25 @@ class CheckpointLedger:
             return total + need <= self.budget
 
 
+    def release_idle(self, idle: float, now: Optional[float] = None) -> int:
+        """Drop the checkpoints of timelines nobody has used for ``idle`` seconds (a class has
+        ended: the server gives their memory back; a later jump replays from the boot state and
+        checkpoints again). The bytes released."""
+        now = time.monotonic() if now is None else now
+        freed = 0
+        with self._lock:
+            for tl in list(self._timelines):
+                if tl.checkpoint_bytes and now - tl.last_used >= idle:
+                    freed += tl.checkpoint_bytes
+                    tl.drop_checkpoints()
+                    tl.released = True
+        return freed
+
+
 LEDGER = CheckpointLedger(SERVER_CHECKPOINT_BYTES)
+IDLE_RELEASE = 300.0
+"""Seconds unused after which a timeline's checkpoints go back to the system (:mod:`.housekeeping`);
+its next use makes them again (a built-in's in well under a second, the longest in a worker)."""
 
 
 class Timeline:
@@ -300,6 +318,9 @@ class Timeline:
         """A private clone of the machine after ``n`` steps (no record). A private timeline
         keeps the checkpoints it passes on the way."""
         self.last_used = time.monotonic()
+        if self.released:  # idle, it gave its checkpoints back: used again, it makes them again
+            self.released = False
+            self.precompute()
         cps = self.checkpoints  # one dict: eviction may replace the attribute meanwhile
         k = max(c for c in cps if c <= n)
         if self.runner is not None and n - k > INLINE_OPS:
@@ -345,6 +366,8 @@ class Timeline:
 
     private = False
     """Whether this timeline belongs to one session (then it may add checkpoints as it goes)."""
+    released = False
+    """Whether it gave its checkpoints back for being idle (:meth:`CheckpointLedger.release_idle`)."""
 
     @property
     def over_budget(self) -> bool:
