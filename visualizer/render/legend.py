@@ -17,8 +17,10 @@ def _html(s: str) -> str:
 def _swatch_box(fill: str, border: str = INK, dashed: bool = False, pen: float = 0.8, text: str = "",
                 text_colour: str = MUTED) -> str:
     dash = ' stroke-dasharray="4,2"' if dashed else ""
+    # a long word (German "gemeinsam") is squeezed to the box rather than running over its edges
+    fit = ' textLength="34" lengthAdjust="spacingAndGlyphs"' if len(text) > 7 else ""
     label = (f'<text x="21" y="13" text-anchor="middle" font-family="Helvetica,sans-serif" font-size="8" '
-             f'fill="{text_colour}">{_html(text)}</text>') if text else ""
+             f'fill="{text_colour}"{fit}>{_html(text)}</text>') if text else ""
     return (f'<svg width="42" height="20" viewBox="0 0 42 20"><rect x="2" y="2" width="38" height="16" '
             f'fill="{fill}" stroke="{border}" stroke-width="{pen}"{dash}/>{label}</svg>')
 
