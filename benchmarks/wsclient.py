@@ -13,6 +13,9 @@ import uuid
 from http.cookies import SimpleCookie
 from typing import Optional
 
+EARLY_FOR_RERUN = 2
+"""``ForwardMsg.script_finished`` of a run that ended early because a rerun was asked for
+(``FINISHED_EARLY_FOR_RERUN``): the run that follows is the answer."""
 STEP_FORWARD = "step_forward"
 """The step page's Step button (its widget key)."""
 
@@ -176,8 +179,11 @@ class Session:
                 for e in elements:
                     if e.WhichOneof("type") == "button" and "-" in e.button.id:
                         self.widgets[e.button.id.rsplit("-", 1)[1]] = e.button.id
+                if fm.script_finished == EARLY_FOR_RERUN:
+                    continue  # a callback asked for a rerun (the step page's: its stage, then its details)
                 if ms is None:
-                    ms = (time.perf_counter() - t0) * 1000  # the request's latency: its first answer
+                    # the request's latency: its first run that finished (not one cut short for a rerun)
+                    ms = (time.perf_counter() - t0) * 1000
                 running = False
 
     async def click(self, page: str, run: Run, key: str) -> Run:
