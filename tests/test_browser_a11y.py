@@ -241,4 +241,5 @@ def test_a_reload_and_a_copied_link_show_the_same_work(server, browser, page):
     assert "cost.walk_ref=200" in page.url
     page.reload()
     settle(page)
-    assert page.locator(".st-key-_cost-walk_ref input").input_value() == "200"
+    page.wait_for_function("() => { const i = document.querySelector('.st-key-_cost-walk_ref input');"
+                           " return i && i.value === '200'; }", timeout=20_000)

@@ -225,6 +225,8 @@ def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, brows
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=3&lang={lang}&present=1&predict=1")
         page.wait_for_selector('.esxi-diagram.lecture[data-step="3"] svg')
         page.wait_for_function("() => !!window.__esxiKeyHandler")
+        settle(page)  # the presenter presses once the page has loaded
+        page.wait_for_selector(".st-key-lec_forward button:not([disabled])")
         page.keyboard.press("PageDown")  # a clicker: first the questions about step 4
         page.wait_for_selector(".st-key-predict_box .st-key-predict_reveal")
         page.wait_for_timeout(400)
