@@ -1,11 +1,7 @@
-"""The step page on one screen in predict mode, in a real browser: a 1366 × 768 laptop's browser window (viewport
-1366 × 650) and a 1280 × 720 projector in fullscreen, English and German. At every step of the
-built-ins a lecture uses, the Step button and the whole diagram are inside the viewport together
-— on the normal page, in the figure view and in predict mode (while the question is open and
-after the reveal). One page load sweeps a scenario's steps; each step is measured at both
-viewports (a resize relays the page out without asking the server).
-
-Also the narrow screen (390 × 844): one narration column, nothing runs off the screen."""
+"""The step page on one screen in predict mode, in a real browser, at the laptop's and the
+projector's viewport (:mod:`screen_support`): at every step of the built-ins a lecture uses, the
+Step button, the Reveal button and the whole diagram are in view together, while the question is
+open and after the reveal. The normal page and the phone: ``test_browser_screen.py``."""
 from __future__ import annotations
 
 import os
