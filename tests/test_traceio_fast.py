@@ -90,12 +90,20 @@ def _outcome(fn):
 
 
 def _compare(new_fn, old_fn):
-    new, old = _outcome(new_fn), _outcome(old_fn)
-    assert new[0] == old[0], (new, old)
-    if new[0] == "ok":
-        _same(new[1], old[1])
-    else:
-        assert new[1] == old[1]
+    """The new parse against the old: with the compiled scan of CSV blocks (where installed) and
+    with numpy alone."""
+    old = _outcome(old_fn)
+    scan = T._scan
+    try:
+        for T._scan in ({scan, None} if scan is not None else {None}):
+            new = _outcome(new_fn)
+            assert new[0] == old[0], (new, old, T._scan)
+            if new[0] == "ok":
+                _same(new[1], old[1])
+            else:
+                assert new[1] == old[1]
+    finally:
+        T._scan = scan
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -172,6 +180,33 @@ def test_a_large_generated_trace_is_the_same_and_mostly_vectorised():
     t = generate("mix", 3, accesses=60_000, processes=3, update_rate=20.0, switch_rate=10.0)
     text = T.write_csv(t)
     _compare(lambda: T.TraceReader(text.encode(), block_bytes=1 << 16).read(), lambda: R.parse_csv(text))
+
+
+def test_the_compiled_scan_reads_plain_blocks_and_leaves_unusual_ones_to_numpy():
+    from visualizer.engine import kernel
+    if not kernel.available():
+        pytest.skip("the compiled kernel is not installed")
+    from visualizer.engine.workloads import generate
+    text = T.write_csv(generate("mix", 5, accesses=20_000, processes=3, update_rate=20.0, switch_rate=10.0))
+    calls = []
+    scan = T._scan
+
+    def spy(*args):
+        calls.append(scan(*args))
+        return calls[-1]
+    T._scan = spy
+    try:
+        whole = T.TraceReader(text.encode(), block_bytes=1 << 14).read()
+        assert len(calls) > 20 and all(n >= 0 for n, _lines in calls)  # every block after the header's
+        assert sum(n for n, _lines in calls) == len(whole.trace)  # the header is read line by line
+        calls.clear()
+        odd = text.replace(",p1,", ",process_one,")  # a name longer than 8 bytes: numpy reads it
+        renamed = T.TraceReader(odd.encode(), block_bytes=1 << 14).read()
+        assert calls and all(n == -1 for n, _lines in calls)
+        assert renamed.trace.op.tolist() == whole.trace.op.tolist()
+        assert ("VM1", "process_one") in renamed.trace.proc_names and ("VM1", "p1") not in renamed.trace.proc_names
+    finally:
+        T._scan = scan
 
 
 def test_zstd_and_gzip_streams():

@@ -82,6 +82,11 @@ USER_LIMIT = 1 << 47
 """0x800000000000: canonical user gVAs are below it."""
 NAME_RE = re.compile(r"[A-Za-z0-9_.-]+")
 
+try:  # the compiled kernel (setup.py) scans CSV blocks; without it numpy does
+    from ._kernel import csv_scan as _scan
+except ImportError:  # pragma: no cover - depends on the install
+    _scan = None
+
 _CODE = {k: OP_CODES.index(k) for k in OpKind}
 READ, WRITE, EXEC = _CODE[OpKind.READ], _CODE[OpKind.WRITE], _CODE[OpKind.EXEC]
 MAP, SWITCH = _CODE[OpKind.MAP], _CODE[OpKind.SWITCH]
@@ -577,13 +582,7 @@ def _names(buf: _Padded, s: np.ndarray, e: np.ndarray) -> Optional[tuple[np.ndar
         w = _word(buf, s, e)
         if not _name_ok(w):
             return None
-        starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
-        uniq, first, inv = np.unique(w[starts], return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")
-        rank = np.empty(len(uniq), np.int64)
-        rank[order] = np.arange(len(uniq))
-        codes = np.repeat(rank[inv.ravel()], np.diff(np.r_[starts, len(w)]))
-        return codes, [int(uniq[i]).to_bytes(8, "little").rstrip(b"\0").decode("ascii") for i in order]
+        return _word_codes(w)
     rows = _gather(buf, s, e, width)
     ok = _NAME_OK[rows] | (np.arange(width) >= length[:, None])
     if not ok.all():
@@ -618,6 +617,44 @@ def _plain(buf: np.ndarray) -> bool:
         if b"\xc2\x85" in b or b"\xe2\x80\xa8" in b or b"\xe2\x80\xa9" in b:
             return False
     return True
+
+
+def _word_codes(w: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Names held as little-endian words (NUL-padded, at most 8 bytes) as codes in order of first
+    appearance and the names (runs of equal names found first: they change rarely from line to line)."""
+    if not len(w):
+        return np.zeros(0, np.int64), []
+    starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+    uniq, first, inv = np.unique(w[starts], return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(uniq), np.int64)
+    rank[order] = np.arange(len(uniq))
+    codes = np.repeat(rank[inv.ravel()], np.diff(np.r_[starts, len(w)]))
+    return codes, [int(uniq[i]).to_bytes(8, "little").rstrip(b"\0").decode("ascii") for i in order]
+
+
+_SCAN_CODES = np.array([WRITE, SWITCH, EXIT, FORK], np.int8)
+
+
+def _csv_scan(state: _CsvLines, buf: np.ndarray, first_line: int, last: bool):
+    """:func:`_csv_fast` in one compiled pass (``_kernel.csv_scan``), and the lines of the block:
+    None where the block has anything the scan leaves to numpy (names longer than 8 bytes, white
+    space, non-ASCII text, …). Not for a file's first lines of operations (a header may be among them)."""
+    cap = len(buf) // 6 + 1  # a line of operations has at least 6 bytes ('a,b,c,' and its line end)
+    row = np.empty(cap, np.int64)
+    code = np.empty(cap, np.int8)
+    gva, value, vmw, procw, childw = (np.empty(cap, np.uint64) for _ in range(5))
+    n, nlines = _scan(buf, last, _OP_KEYS, _OP_OF_KEY, _SCAN_CODES, USER_LIMIT, row, code, gva, value, vmw, procw,
+                      childw)
+    if n < 0 or state.rows + n > state.max_rows:
+        return None
+    if n == 0:
+        return (*_empty_columns(), nlines)
+    f = np.flatnonzero(code[:n] == FORK)
+    children = _word_codes(childw[f]) if len(f) else None
+    got = _csv_accept(state, first_line, row[:n], code[:n].copy(), gva[:n].copy(), value[:n].copy(),
+                      _word_codes(vmw[:n]), _word_codes(procw[:n]), f, children)
+    return None if got is None else (*got, nlines)
 
 
 def _csv_fast(state: _CsvLines, buf: np.ndarray, first_line: int, last: bool):
@@ -708,6 +745,22 @@ def _csv_fast(state: _CsvLines, buf: np.ndarray, first_line: int, last: bool):
         if num is None:
             return None
         value[v] = num
+    f = np.flatnonzero(code == FORK)
+    children = None
+    if len(f):
+        children = _names(pb, f3s[f], f3e[f])
+        if children is None:
+            return None
+    return _csv_accept(state, first_line, rows, code, gva, value, vms, procs, f, children)
+
+
+def _csv_accept(state: _CsvLines, first_line: int, rows: np.ndarray, code: np.ndarray, gva: np.ndarray,
+                value: np.ndarray, vms, procs, f: np.ndarray, children):
+    """The names of a block's operations (``vms``, ``procs``, fork ``children`` at rows ``f``: codes
+    and names, as :func:`_names` gives them) numbered as the whole file numbers them: (columns,
+    lines, extras), the state moved on — or None where a limit is passed (the line-by-line parse
+    names it)."""
+    n = len(rows)
     # names: VMs and (VM, process) pairs in order of first mention, a fork's child right after its parent
     vm_codes, vm_names = vms
     new_vms: dict[str, int] = {}
@@ -719,12 +772,6 @@ def _csv_fast(state: _CsvLines, buf: np.ndarray, first_line: int, last: bool):
     vm_global = np.array([state.vm_index[x] if x in state.vm_index else new_vms[x] for x in vm_names], np.int64)
     vm_of_row = vm_global[vm_codes]
     pc, pnames = procs
-    f = np.flatnonzero(fork)
-    children = None
-    if len(f):
-        children = _names(pb, f3s[f], f3e[f])
-        if children is None:
-            return None
     all_vm_names = list(state.vm_index) + list(new_vms)
     # pairs (VM, process) by row; fork children as extra mentions just after their row
     pos = np.arange(n, dtype=np.int64) * 2
@@ -1009,6 +1056,10 @@ class TraceReader:
                     extras = dict(head[2])
                     extras.update({n + i: o for i, o in tail[2].items()})
                     return cols, np.concatenate([head[1], tail[1]]), extras, head[3] + tail[3]
+        if _scan is not None and (state.header_seen or state.rows):
+            scanned = _csv_scan(state, buf, line, last)
+            if scanned is not None:
+                return scanned
         fast = _csv_fast(state, buf, line, last)
         if fast is None:
             return self._csv_slow(state, block, line, newlines)
