@@ -179,9 +179,14 @@ def test_machine_switches_and_the_paper_check_at_projector_and_laptop_sizes(serv
         assert page.get_by_text(today, exact=True).first.is_visible()
         assert page.get_by_text(bare, exact=True).first.is_visible()
         # AMD's words on the switches; every switch label whole (not cut off with an ellipsis)
-        labels = page.locator("[data-testid=stCheckbox] [data-testid=stMarkdownContainer] p")
-        texts = labels.all_inner_texts()
-        assert pwc in texts and asid in texts, texts
+        # (waited for: under load the page's last rerun may still be replacing the column)
+        labels = "[...document.querySelectorAll('[data-testid=stCheckbox] [data-testid=stMarkdownContainer] p')]"
+        try:
+            page.wait_for_function(f"([a, b]) => {{ const t = {labels}.map(p => p.innerText);"
+                                   " return t.includes(a) && t.includes(b); }", arg=[pwc, asid], timeout=30_000)
+        except Exception:
+            raise AssertionError(page.evaluate(f"() => {labels}.map(p => p.innerText)")) from None
+        settle(page)
         assert clipped_labels(page) == []
         for w, h in ((1280, 720), (1366, 768)):
             page.set_viewport_size({"width": w, "height": h})
