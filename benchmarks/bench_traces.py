@@ -3,7 +3,7 @@
     python benchmarks/bench_traces.py [--lines N] [--runs R] [--no-record] [--big N] [--app | --only-app]
 
 1. **Import** of a 1,000,000-line CSV trace (the ``mix`` workload written by ``write_csv``) and of
-   a lackey trace: the block parser (numpy; ``visualizer/engine/traceio.py``) against the
+   a lackey trace: the block parser (compiled scan and numpy; ``visualizer/engine/traceio.py``) against the
    line-by-line parser it replaced (``tests/trace_reference.py``), pandas' ``read_csv`` (then
    ``int(x, 16)`` per address) and pyarrow's CSV reader (then the hexadecimal columns with numpy),
    each in a fresh interpreter so that the import of the library is counted.
@@ -68,7 +68,7 @@ def figure(values: list[float], unit: str = "s") -> str:
 
 
 PARSERS = {
-    "block parser (numpy)": """
+    "block parser (compiled scan, numpy)": """
 from visualizer.engine.traceio import TraceReader
 n = len(TraceReader(PATH).read().trace)""",
     "line by line (before)": """
