@@ -243,3 +243,27 @@ def test_a_reload_and_a_copied_link_show_the_same_work(server, browser, page):
     settle(page)
     page.wait_for_function("() => { const i = document.querySelector('.st-key-_cost-walk_ref input');"
                            " return i && i.value === '200'; }", timeout=20_000)
+
+
+QUIET_PAGES = ["/Step_through?scenario=mmu-caches&mode=nested&step=5&lang=en",
+               "/Step_through?scenario=esxi-figure&mode=both&step=3&lang=de&lecture=1",
+               "/Step_through?scenario=esxi-figure&mode=shadow&step=3&lang=en&predict=1",
+               "/Lessons?lang=de", "/Compare?lang=en"]
+
+
+def test_a_page_left_alone_changes_nothing_in_itself(page, server):
+    """The app's page scripts (accessibility names, the skip link, fitting, paging) run when the
+    page changes; a page nobody touches must not change itself. A script writing the skip link's
+    text again on every run made each write trigger the next: 60 runs a second, 15 % of a core,
+    for as long as a step page was open."""
+    for path in QUIET_PAGES:
+        open_page(page, server, path)
+        page.wait_for_timeout(1500)  # the first runs of the page scripts (fonts, fitting) end
+        changes = page.evaluate("""() => new Promise(done => {
+            const seen = [];
+            const o = new MutationObserver(ms => { for (const m of ms) seen.push(
+                m.type + ' ' + (m.target.id || m.target.className || m.target.nodeName) +
+                (m.attributeName ? ' @' + m.attributeName : '')); });
+            o.observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
+            setTimeout(() => { o.disconnect(); done(seen); }, 2000); })""")
+        assert changes == [], (path, changes[:10], len(changes))

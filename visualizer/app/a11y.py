@@ -155,10 +155,12 @@ export default function(component) {
       });
       if (first && first.parentElement) first.after(skip); else document.body.prepend(skip);
     }
-    if (step) step.id = 'esxi-step';
+    // written only where they differ: each write is a mutation of the page, and the observer
+    // below would run this again, every frame, for as long as the page is open
+    if (step && step.id !== 'esxi-step') step.id = 'esxi-step';
     if (skip) {
-      skip.textContent = text.skip || '';
-      skip.hidden = !step;
+      if (skip.textContent !== (text.skip || '')) skip.textContent = text.skip || '';
+      if (skip.hidden !== !step) skip.hidden = !step;
     }
   };
   window.__esxiA11yRun = decorate;
