@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from browser_support import SHOTS, browser, server, settle  # noqa: F401 (fixtures)
+from browser_support import SHOTS, browser, server, settle, shoot  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def whole_page(page, name: str, width: int) -> None:
         height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
         page.set_viewport_size({"width": width, "height": max(800, height + 40)})
         time.sleep(1.5)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+    shoot(page, SHOTS / name, full_page=True)
 
 
 def top(locator) -> None:
@@ -87,10 +87,10 @@ def test_the_lab_its_controls_and_figure_4_at_projector_and_laptop_sizes(server,
             page.wait_for_timeout(1000)
             assert clipped(page) == [], (width, clipped(page))
             assert too_wide(page) == [], (width, too_wide(page))
-            page.screenshot(path=str(SHOTS / f"overcommit-top-{width}x{height}-{lang}.png"))
+            shoot(page, SHOTS / f"overcommit-top-{width}x{height}-{lang}.png")
             for i, heading in enumerate(page.locator("h3").all()[2:6]):  # the result sections
                 top(heading)
-                page.screenshot(path=str(SHOTS / f"overcommit-{i}-{width}x{height}-{lang}.png"))
+                shoot(page, SHOTS / f"overcommit-{i}-{width}x{height}-{lang}.png")
         page.set_viewport_size({"width": 1280, "height": 720})
         # a control: ballooning off — the lab runs again and the address bar says so
         page.locator("[data-testid=stCheckbox]", has_text=w["ballooning"]).first.locator("label").click()
@@ -113,9 +113,9 @@ def test_the_lab_its_controls_and_figure_4_at_projector_and_laptop_sizes(server,
             page.wait_for_timeout(1000)
             assert too_wide(page) == [], (width, too_wide(page))
             top(page.locator("h3").last)
-            page.screenshot(path=str(SHOTS / f"overcommit-fig4-{width}x{height}-{lang}.png"))
+            shoot(page, SHOTS / f"overcommit-fig4-{width}x{height}-{lang}.png")
             top(table)
-            page.screenshot(path=str(SHOTS / f"overcommit-fig4-table-{width}x{height}-{lang}.png"))
+            shoot(page, SHOTS / f"overcommit-fig4-table-{width}x{height}-{lang}.png")
         assert page.locator("[data-testid=stException]").count() == 0
         whole_page(page, f"overcommit-{lang}.png", 1400)
     finally:
@@ -146,7 +146,7 @@ def test_bad_settings_and_a_bad_link_give_messages_and_keep_the_lab(server, brow
         assert page.get_by_text(w["kept"]).is_visible()
         assert page.locator("[data-testid=stMetricValue]").all_inner_texts() == shown
         assert page.locator("[data-testid=stException]").count() == 0
-        page.screenshot(path=str(SHOTS / "overcommit-bad-setting-1366x768-en.png"))
+        shoot(page, SHOTS / "overcommit-bad-setting-1366x768-en.png")
     finally:
         ctx.close()
 

@@ -668,15 +668,29 @@ export default function(component) {
       boxes.forEach(b => window.__esxiShowPage(b, b.__page + dir));
       return;
     }
-    const button = document.querySelector('.st-key-' + key + ' button');
-    if (!button) return;
-    ev.preventDefault();
-    if (button.disabled) return;
+    const find = () => document.querySelector('.st-key-' + key + ' button');
     const press = () => {
       window.__esxiPressSeq = (window.__esxiPressSeq || 0) + 1;
       window.__esxiPressLog = (window.__esxiPressLog || []).concat([[window.__esxiPressSeq, key]]).slice(-32);
       window.__esxiKeysSend(window.__esxiPressLog);
     };
+    if (!find()) {
+      // The lecture view is drawn but its buttons are not there yet (the page is still being
+      // built — a presenter presses right after it appears): the press waits for its button,
+      // up to 5 s, instead of being lost. Elsewhere a key keeps its own meaning.
+      if (!document.querySelector('.esxi-diagram.lecture')) return;
+      ev.preventDefault();
+      let tries = 50;
+      const wait = () => {
+        const b = find();
+        if (b && !b.disabled) press();
+        else if (!b && --tries > 0) setTimeout(wait, 100);
+      };
+      setTimeout(wait, 100);
+      return;
+    }
+    ev.preventDefault();
+    if (find().disabled) return;
     if (typing) {
       t.blur();  // the field hands its value to Streamlit on blur; the press follows it
       setTimeout(press, 60);
