@@ -358,10 +358,9 @@ def test_a_long_narration_pages_by_whole_items_each_shown_once(server, browser, 
         ctx.close()
 
 
-def test_a_press_before_the_buttons_are_drawn_waits_for_them(server, browser):
-    """A presenter presses as soon as the figure appears; the lecture buttons may come a moment
-    later (seen under load in CI: the diagram was drawn, the buttons not yet, and the press was
-    lost). The press waits for its button and runs once it is there — once."""
+def _lecture_at_step_2(browser, server):
+    """A new browser context with the lecture view of esxi-figure (shadow) at step 2, loaded and
+    settled, its key handler in place: (context, page)."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     page.set_default_timeout(60_000)
@@ -370,6 +369,18 @@ def test_a_press_before_the_buttons_are_drawn_waits_for_them(server, browser):
         wait_step(page, 2, "shadow")
         page.wait_for_function("() => !!window.__esxiKeyHandler")
         settle(page)
+    except Exception:
+        ctx.close()
+        raise
+    return ctx, page
+
+
+def test_a_press_before_the_buttons_are_drawn_waits_for_them(server, browser):
+    """A presenter presses as soon as the figure appears; the lecture buttons may come a moment
+    later (seen under load in CI: the diagram was drawn, the buttons not yet, and the press was
+    lost). The press waits for its button and runs once it is there — once."""
+    ctx, page = _lecture_at_step_2(browser, server)
+    try:
         # the buttons "not drawn yet": their keyed containers hidden from the handler's lookup
         page.evaluate("""() => document.querySelectorAll('[class*="st-key-lec_"]').forEach(e => {
             e.dataset.was = e.className; e.className = e.className.replace(/st-key-lec_/g, 'later-lec_'); })""")
@@ -390,14 +401,8 @@ def test_a_press_lost_on_the_way_is_sent_again_and_runs_once(server, browser):
     """A clicker's press that never reaches the server (sent while the page was still being set up,
     a dropped message) is sent again when no acknowledgement came: the view moves one step, not
     none and not two."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = ctx.new_page()
-    page.set_default_timeout(60_000)
+    ctx, page = _lecture_at_step_2(browser, server)
     try:
-        page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=2&lang=en&present=1")
-        wait_step(page, 2, "shadow")
-        page.wait_for_function("() => !!window.__esxiKeyHandler")
-        settle(page)
         # the next send is lost: it never reaches the server (the page still thinks it sent it)
         page.evaluate("""() => { const real = window.__esxiKeysSend;
             window.__esxiKeysSend = (log) => { window.__esxiKeysSend = real; window.__esxiPressSentAt = Date.now(); }; }""")
