@@ -638,7 +638,8 @@ def details_view() -> None:
     host = s.machine.views.host_state() is not None
     ui.html(legend_html(None if S.get("both") else s.mode, lang, reclaim=host))
 
-    # details: one table at a time (each table is a dataframe sent to the browser)
+    # details: one table at a time, as plain HTML (an interactive grid cost the browser more at
+    # every step than the rest of the details together)
     left, right = st.columns([2.2, 1])
     with left:
         views = {"walk": t("step.walk", lang), "tlb": t("step.tlb", lang), "counters": t("step.counters", lang),
@@ -652,19 +653,18 @@ def details_view() -> None:
             if walk.empty:
                 st.caption(t("step.no_walk", lang))
             else:
-                ui.html(walk_grid_html(rec, s.mode.value, lang))
-                st.dataframe(walk, hide_index=True, width="stretch")
+                ui.html(walk_grid_html(rec, s.mode.value, lang) + T.table_html(walk, views[view], lang))
         elif view == "tlb":
             tlb = T.tlb_table(s.machine, lang)
             if tlb.empty:
                 st.caption(t("step.tlb_empty", lang))
             else:
-                st.dataframe(tlb, hide_index=True, width="stretch")
+                ui.html(T.table_html(tlb, views[view], lang))
         elif view == "counters":
-            st.dataframe(T.counters_table(s.machine, lang), hide_index=True, width="stretch")
+            ui.html(T.table_html(T.counters_table(s.machine, lang), views[view], lang))
             st.caption(t("step.costs_used", lang))
         else:
-            st.dataframe(T.events_table(rec, lang), hide_index=True, width="stretch")
+            ui.html(T.table_html(T.events_table(rec, lang), views[view], lang))
     with right:
         with st.form("access_form", border=True):
             st.markdown(f"**{t('step.access_now', lang)}**")

@@ -141,3 +141,73 @@ def test_operations_are_named_in_words_in_both_languages():
     swap = next(op for op in s.trace if op.kind.value == "swap_out")
     assert T.op_text(swap, "en").startswith("swap out VM") and T.op_text(swap, "de").startswith("Auslagern VM")
     assert T.op_text(s.trace[0], "en") == s.trace[0].describe()  # the trace's own words otherwise
+
+
+def _parse_table(markup: str):
+    """(region label, header cells, rows of (class, text)) of ``table_html``'s output, read back
+    with the standard library's HTML parser (the markup is well formed or this fails)."""
+    from html.parser import HTMLParser
+
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.label, self.head, self.rows, self.cell, self.stack = None, [], [], None, []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            self.stack.append(tag)
+            if tag == "div" and a.get("role") == "region":
+                assert a.get("tabindex") == "0"  # a box that scrolls can be reached by keyboard
+                self.label = a.get("aria-label")
+            elif tag == "tr":
+                self.row = []
+            elif tag in ("th", "td"):
+                self.cell = [tag, a.get("class") or "", a.get("scope"), ""]
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell[3] += data
+
+        def handle_endtag(self, tag):
+            assert self.stack.pop() == tag, f"</{tag}> closes another element"
+            if tag in ("th", "td"):
+                self.row.append(tuple(self.cell))
+                self.cell = None
+            elif tag == "tr":
+                (self.head if self.row and self.row[0][0] == "th" else self.rows).append(self.row)
+
+    p = P()
+    p.feed(markup)
+    p.close()
+    assert not p.stack
+    return p.label, p.head[0], p.rows
+
+
+def test_tables_as_html_keep_every_cell_escaped_with_numbers_right_aligned_in_the_language():
+    m, recs = run("esxi-figure", Mode.NESTED, 3)
+    walk = T.walk_table(recs[-1], "en")
+    label, head, rows = _parse_table(T.table_html(walk, "Page-walk references", "en"))
+    assert label == "Page-walk references"
+    assert [c[3] for c in head] == list(walk.columns) and {c[2] for c in head} == {"col"}
+    assert [[c[3] for c in r] for r in rows] == [[str(v) for v in row] for row in walk.itertuples(index=False)]
+    by_name = {c: j for j, c in enumerate(walk.columns)}
+    assert all(r[by_name["#"]][1] == "num" for r in rows)  # numbers right-aligned …
+    assert all(r[by_name["entry"]][1] == "mono" for r in rows)  # … entries and addresses fixed-width
+    assert all(r[by_name["walker"]][1] == "" for r in rows)
+    # German: whole numbers with the language's separators; the counters' total row is there
+    counters = T.counters_table(m, "de")
+    _label, head, rows = _parse_table(T.table_html(counters, "Zähler bis hier", "de"))
+    cycles = m.totals().cycles
+    assert cycles >= 1000 and rows[-1][1][3] == f"{cycles:,}".replace(",", ".") and rows[-1][1][1] == "num"
+    # text is text: markup in a cell or a header is shown, not run
+    import pandas as pd
+    odd = pd.DataFrame([("<b>x</b>", 1234567, "gPA 0x1000"), ("a & b", 0, "")], columns=["<i>c</i>", "n", "addr"])
+    markup = T.table_html(odd, 'say "hi" <now>', "en")
+    assert "<b>" not in markup and "<i>" not in markup and 'aria-label="say &quot;hi&quot; &lt;now&gt;"' in markup
+    label, head, rows = _parse_table(markup)
+    assert [c[3] for c in head] == ["<i>c</i>", "n", "addr"]
+    assert [[c[3] for c in r] for r in rows] == [["<b>x</b>", "1,234,567", "gPA 0x1000"], ["a & b", "0", ""]]
+    assert [c[1] for c in rows[0]] == ["", "num", "mono"]
+    # an empty frame is a table with its header row and no rows
+    label, head, rows = _parse_table(T.table_html(odd.iloc[:0], "empty", "en"))
+    assert len(head) == 3 and rows == []

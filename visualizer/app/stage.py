@@ -241,6 +241,18 @@ header[data-testid="stHeader"] :is(button, a, [role="button"]) {{ pointer-events
 .step-head .scen {{ font-size: 0.85rem; color: #546e7a; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   min-width: 0; }}
 .st-key-step_head [data-testid="stElementContainer"]:first-child {{ flex: 1 1 0; min-width: 0; }}
+/* the details' tables: plain HTML in a box of their own that scrolls, its header row kept in view */
+.esxi-table-box {{ max-height: 24rem; overflow: auto; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+  margin: 0.4rem 0 1rem 0; }}
+.esxi-table-box .esxi-table {{ margin: 0; }}
+.esxi-table-box:focus-visible {{ outline: 2px solid #1565c0; outline-offset: 1px; }}
+.esxi-table {{ border-collapse: collapse; width: 100%; font-size: 0.85rem; line-height: 1.35; color: #102027; }}
+.esxi-table th {{ position: sticky; top: 0; background: #eef1f5; text-align: left; font-weight: 600;
+  padding: 0.3rem 0.5rem; border-bottom: 1px solid rgba(49, 51, 63, 0.25); white-space: nowrap; }}
+.esxi-table td {{ padding: 0.2rem 0.5rem; border-bottom: 1px solid rgba(49, 51, 63, 0.08); vertical-align: top; }}
+.esxi-table tbody tr:nth-child(even) {{ background: #f8f9fb; }}
+.esxi-table .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.esxi-table td.mono {{ font-family: "Source Code Pro", ui-monospace, monospace; font-size: 0.8rem; white-space: nowrap; }}
 .esxi-status {{ display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6em; color: #102027;
   font-size: 0.95rem; line-height: 1.5; margin: 0 0 0.3rem 0; }}
 .esxi-status .head {{ white-space: nowrap; }}

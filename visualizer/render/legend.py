@@ -88,4 +88,4 @@ def legend_html(mode: Optional[Mode], lang: str = "en", reclaim: bool = False) -
                     for k, sw, text in legend_items(mode, lang, reclaim))
     hint = (f'<span class="legend-hint" style="font-size:0.85rem;color:{MUTED};margin:2px 0">'
             f'{_html(t("leg.hint", lang))}</span>')
-    return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2">{cells}{hint}</div>'
+    return f'<div class="esxi-legend" style="display:flex;flex-wrap:wrap;line-height:1.2;margin-bottom:1rem">{cells}{hint}</div>'

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Iterable, Optional
 
+import numpy as np
 import pandas as pd
 
 from ..engine.events import AdUpdate, Cause, EptUpdate, Stage, TlbLookup, Walker, WalkRef
@@ -141,6 +143,32 @@ def events_table(step: Optional[Step], lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+_NUMERIC = re.compile(r"^[–-]?[\d.,\u202f\u00a0 %]+$|^–$")
+_HEX = re.compile(r"^(?:(?:gPA|MA|gVA) )?0x[0-9a-f]+$")
+
+
+def table_html(frame: pd.DataFrame, label: str, lang: str = "en") -> str:
+    """A table as plain HTML: a ``<table>`` with its column headers, in a box that scrolls (a
+    keyboard-focusable region named ``label``). Whole numbers get the language's thousands
+    separators; number columns are right-aligned, addresses and entries set in a fixed-width
+    font. Cheaper for the browser than an interactive grid at every step, and read by screen
+    readers and printed as a table."""
+    cols = [str(c) for c in frame.columns]
+    rows = [[number(v, lang) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else
+             ("" if v is None else str(v)) for v in row] for row in frame.itertuples(index=False, name=None)]
+    numeric = [bool(rows) and all(not r[j] or _NUMERIC.match(r[j]) for r in rows) for j in range(len(cols))]
+    head = "".join(f'<th scope="col"{" class=num" if numeric[j] else ""}>{_esc(c)}</th>' for j, c in enumerate(cols))
+    body = []
+    for r in rows:
+        cells = []
+        for j, v in enumerate(r):
+            cls = "num" if numeric[j] else "mono" if _HEX.match(v) else ""
+            cells.append(f'<td class="{cls}">{_esc(v)}</td>' if cls else f"<td>{_esc(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="esxi-table-box" role="region" tabindex="0" aria-label="{_esc(label)}">'
+            f'<table class="esxi-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
 def event_sentence(ev, step: Step, lang: str = "en") -> str:
     """One event as a sentence: a walk reference or an A/D update as what the walker read or set,
     anything else as the narration tells it on its own."""
@@ -265,7 +293,7 @@ def _cause(cause: Cause, lang: str) -> str:
     return t(key, lang) if key in CATALOGUE else cause.value
 
 
-__all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "event_log_csv", "event_detail",
+__all__ = ["walk_table", "tlb_table", "counters_table", "events_table", "table_html", "event_log_csv", "event_detail",
            "event_name", "event_fields", "op_text", "step_summary", "summary_parts", "summary_html", "CSV_COLUMNS"]
 
 
