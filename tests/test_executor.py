@@ -150,3 +150,62 @@ def test_jobs_never_outnumber_the_workers_and_the_rest_wait_their_turn():
 def test_a_dead_worker_is_an_error_that_says_so():
     with pytest.raises(E.WorkerLost, match="exit 3"):
         E.LocalExecutor(max_workers=1).run(os._exit, 3)
+
+
+def collect_then_linger(seconds: float) -> int:
+    """A job whose garbage collection runs over everything it inherited from its parent."""
+    import gc
+    gc.collect()
+    time.sleep(seconds)  # long enough for the watchdog to look at it
+    return gc.get_count()[0] >= 0
+
+
+def test_a_jobs_garbage_collection_does_not_count_the_parents_objects_against_its_limit():
+    # A forked job shares its parent's memory until one side writes to it. A full collection in
+    # the job would write to the header of every object the parent made (Python's collector
+    # keeps its state there), copying all those pages into the job: 150 MB of "its own" memory
+    # that it never made. The job's collector leaves inherited objects alone (gc.freeze), so a
+    # job with a 64 MiB limit runs under a parent holding far more.
+    heap = [[i] for i in range(2_000_000)]  # about 150 MB of container objects in this process
+    try:
+        ex = E.LocalExecutor(max_workers=1)
+        before = children()
+        assert ex.submit(E.Task(collect_then_linger, (3 * E.WATCH_SECONDS + 0.5,), memory=64 << 20)).result() is True
+        assert not settle(before)
+    finally:
+        del heap
+
+
+def test_the_parents_writes_after_the_fork_do_not_count_against_a_jobs_limit():
+    # The other side of the fork: the parent (the server, with other sessions) goes on, and its
+    # own full collection writes to all its objects — each page it copies leaves the job's copy
+    # private to the job, which the job still never made.
+    import gc
+    heap = [[i] for i in range(2_000_000)]
+    try:
+        ex = E.LocalExecutor(max_workers=1)
+        job = ex.submit(E.Task(time.sleep, (3 * E.WATCH_SECONDS + 1.0,), memory=64 << 20))
+        assert job.start()
+        time.sleep(0.3)
+        gc.collect()
+        assert job.result() is None
+    finally:
+        del heap
+
+
+def test_what_a_job_makes_still_counts_under_a_parent_with_a_large_heap():
+    heap = [[i] for i in range(1_000_000)]
+    try:
+        ex = E.LocalExecutor(max_workers=1)
+        with pytest.raises(E.JobMemoryError):
+            # address space to spare (as a sparse machine image declares): the watchdog stops it
+            ex.submit(E.Task(hold, (96 << 20, 3 * E.WATCH_SECONDS + 0.5), memory=64 << 20, reserve=256 << 20)).result()
+    finally:
+        del heap
+
+
+def hold(n: int, seconds: float) -> int:
+    """Make ``n`` bytes resident and keep them a while."""
+    a = np.ones(n, np.uint8)
+    time.sleep(seconds)
+    return int(a[::4096].sum())

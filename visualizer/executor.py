@@ -25,6 +25,7 @@ A job reports how far it is with :func:`report_progress` (a fraction; a no-op ou
 """
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -226,9 +227,8 @@ def _status_bytes(pid: int, key: str) -> int:
 
 
 def private_bytes(pid: int) -> int:
-    """Memory a process holds that no other does (private pages, resident or swapped): for a
-    forked child, what it has made or written since the fork — the pages it still shares with
-    its parent are not its own. 0 where /proc is not there."""
+    """Memory a process holds that no other does (private pages, resident or swapped). 0 where
+    /proc is not there."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             total = 0
@@ -240,9 +240,37 @@ def private_bytes(pid: int) -> int:
         return _status_bytes(pid, "VmRSS:")
 
 
+def anon_bytes(pid: int) -> int:
+    """A process's anonymous memory, resident or swapped (``RssAnon`` + ``VmSwap``). 0 where /proc
+    is not there.
+
+    What a forked job has *made* is how far this has grown since the fork: a fork maps the
+    parent's anonymous pages into the child, so the child starts with the parent's figure, and a
+    copy-on-write break on either side (the parent writing to its objects, its garbage
+    collection) swaps a shared page for a private one without changing it — where counting the
+    child's private pages would charge it with every page its parent writes to after the fork."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            total = 0
+            for line in f:
+                if line.startswith(("RssAnon:", "VmSwap:")):
+                    total += int(line.split()[1]) * 1024
+            return total
+    except (OSError, ValueError):
+        return 0
+
+
 def _child(conn, task: Task, memory: int, cpu: Optional[float], nice: int, slot) -> None:
     global _progress_slot
-    _progress_slot = slot
+    # Everything inherited from the parent leaves the job's garbage collection: a full collection
+    # writes to the header of every object it looks at, which would copy every page of the
+    # parent's objects into this process — hundreds of MB of the server's memory counted (and
+    # paid) as the job's own, and a job killed at its memory limit for what it never made
+    # (Python's documentation of gc.freeze: "avoiding unnecessary copy-on-write in child
+    # processes"). O(1): the collector's lists are moved, not the objects.
+    gc.freeze()
+    _progress_slot, base = slot
+    base.value = float(anon_bytes(os.getpid()))  # the watchdog counts the growth from here
     # a forked child inherits the web server's signal handlers (Streamlit's SIGTERM handler
     # would keep it alive when terminated)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -292,7 +320,7 @@ class _LocalJob(Job):
         self.state = self.PENDING
         self.proc = None
         self.conn = None
-        self.slot = None
+        self.slot = self.base = None
         self._value: Any = None
         self._exc: Optional[BaseException] = None
         self._watched = 0.0
@@ -309,10 +337,11 @@ class _LocalJob(Job):
             try:
                 ctx = multiprocessing.get_context("fork")
                 self.slot = ctx.RawValue("d", 0.0)
+                self.base = ctx.RawValue("d", -1.0)  # the child's anonymous memory at its start
                 parent, child = ctx.Pipe(duplex=False)
                 memory = self.task.memory if self.task.memory is not None else self.ex.memory_limit
                 cpu = self.task.cpu if self.task.cpu is not None else self.ex.cpu_limit
-                self.proc = ctx.Process(target=_child, args=(child, self.task, memory, cpu, self.ex.nice, self.slot),
+                self.proc = ctx.Process(target=_child, args=(child, self.task, memory, cpu, self.ex.nice, (self.slot, self.base)),
                                         daemon=True)
                 self.proc.start()
                 child.close()
@@ -366,7 +395,7 @@ class _LocalJob(Job):
             now = time.monotonic()
             if now - self._watched >= WATCH_SECONDS:
                 self._watched = now
-                if private_bytes(self.proc.pid) > self.memory:
+                if self.base.value >= 0 and anon_bytes(self.proc.pid) - self.base.value > self.memory:
                     self._finish(exc=JobMemoryError(self.memory))
                     return True
             return False
@@ -652,4 +681,4 @@ import multiprocessing.connection  # noqa: E402 - wait() lives there
 
 __all__ = ["DaskExecutor", "Executor", "InlineExecutor", "Job", "JobError", "JobMemoryError", "JobTimeout",
            "LocalExecutor", "SCHEDULER_ENV", "Task", "dask_executor", "for_sweeps",
-           "WorkerLost", "default", "in_worker", "private_bytes", "report_progress"]
+           "WorkerLost", "default", "in_worker", "anon_bytes", "private_bytes", "report_progress"]
