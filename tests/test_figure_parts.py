@@ -136,6 +136,31 @@ def test_a_capped_row_counts_the_pages_it_leaves_out():
     assert all(v.state[int(b.id.rsplit("-", 1)[1], 16)] is not PageState.UNMAPPED for b in shown)
 
 
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_the_figure_view_of_a_large_run_is_capped_like_the_full_view(mode):
+    # the figure view (data pages only) drew every data page in use: a run at the 32 MiB machine
+    # budget made a 10 MB SVG and 1.1 s of drawing per step; it keeps the gVA row's pages now
+    cfg = MachineConfig(frames=4096, vms=(VmConfig("VM1", 2048, ("p1", "p2")),), seed=2, tlb_entries=16, tlb_ways=4)
+    m = Machine(cfg, mode)
+    for i in range(F.ROW_CAP + 300):
+        rec = m.execute(Op(OpKind.WRITE, "VM1", "p1" if i % 3 else "p2", 0x400000 + i * 4096, i + 1))
+    h = F.highlight_of(rec, m)
+    scene = F.scene_of(m, F.View(data_only=True))
+    v = vm(scene, "VM1")
+    data = {g for leaves in v.mappings.values() for _, g, _ in leaves}
+    row = F.gpa_row(scene, v, 0.0, h)
+    gva = F.gva_row(scene, v, 0.0, {b.id: b for b in row.boxes}, h)
+    shown = {int(b.id.rsplit("-", 1)[1], 16) for b in row.boxes if b.id.startswith("gpa-")}
+    assert len(data) == F.ROW_CAP + 300 and len(shown) <= F.ROW_CAP + 1 and shown <= data
+    assert row.hidden == len(data) - len(shown) > 0
+    assert F.current_gppn(h, v, F.guest_large(v)) in shown
+    # every gVA page the row keeps has its gPA page under it, with the guest's arrow
+    guest = [a for a in gva.arrows if a.cls == "guest-map"]
+    assert len(guest) == len(gva.shown) == len(shown) and {a.head for a in guest} == {F.gpa_id("VM1", g) for g in shown}
+    fig = F.figure(m, h, "en", F.View(data_only=True))
+    assert sum(b.id.startswith("gpa-") for b in fig.boxes) == len(shown) and fig.hidden >= row.hidden
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_the_vmm_links_are_the_engines_mapping_and_only_the_access_is_current(mode):
     m, h, scene = esxi(mode, 5)  # VM1 reads page a

@@ -767,7 +767,13 @@ def gpa_row(scene: Scene, v: _VmView, x: float, h: Highlight, lang: str = "en") 
     h_gppn = current_gppn(h, v, glarge)
     h_ma = None if h.mpn is None else ma_box(h.mpn, scene.ma_large)
     wanted = gpa_wanted(v, scene.data_only, h_gppn)
-    gppns, hidden = (sorted(wanted), 0) if scene.data_only else _shown_gppns(v, wanted, glarge, h_gppn)
+    if not scene.data_only:
+        gppns, hidden = _shown_gppns(v, wanted, glarge, h_gppn)
+    elif len(wanted) > ROW_CAP:  # the data pages the gVA row keeps (and the current one), no more
+        shown = _kept_gppns(v, h) | ({h_gppn} if h_gppn is not None else set())
+        gppns, hidden = sorted(shown), len(wanted) - len(shown)
+    else:
+        gppns, hidden = sorted(wanted), 0
     boxes: list[Box] = []
     links: list[tuple[str, str, int, int, bool]] = []
     prev = None
@@ -819,6 +825,20 @@ def gva_kept(leaves: list, budget: int, hv: Optional[int]) -> list:
     if hv is not None and not any(_covers(g, pte, hv) for g, _, pte in keep):
         keep = keep + [lf for lf in leaves if _covers(lf[0], lf[2], hv)]
     return keep
+
+
+def _kept_gppns(v: _VmView, h: Highlight) -> set[int]:
+    """The gPPNs of the pages :func:`gva_row` keeps within its :data:`ROW_CAP` (the figure view
+    draws these in the gPA row, so that a large run's figure stays as small as the full view's)."""
+    out: set[int] = set()
+    budget = ROW_CAP
+    for pname, leaves in v.mappings.items():
+        hv = h.gvpn if h.vm == v.name and h.process == pname else None
+        keep = gva_kept(leaves, budget, hv)
+        budget = max(0, budget - len(keep))
+        budget -= min(budget, len(v.disk.get(pname, ())))
+        out.update(g for _, g, _ in keep if g is not None and 0 <= g < v.pages)
+    return out
 
 
 def gva_places(vm: str, keep: list, x: float, gpa_boxes: dict) -> tuple[list[float], list[float]]:
