@@ -11,6 +11,8 @@ from streamlit.errors import StreamlitAPIException
 
 from visualizer.app import compare_link as L
 from visualizer.app import state_link, ui
+from visualizer.app.bytecache import ByteLru
+from visualizer.app.uploads import trace_bytes
 from visualizer.engine import compare as C
 from visualizer import executor as X
 from visualizer.engine import inputs, tracefile, traceio
@@ -92,10 +94,21 @@ def cached(key: str, compute):
         return value
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+GENERATED_BYTES = 128 << 20
+"""Generated traces the server keeps for all sessions (one may take half)."""
+
+
+@st.cache_resource(show_spinner=False)
+def _generated_traces() -> ByteLru:
+    """Generated traces of all sessions by (kind, seed, parameters), bounded in bytes: a trace of
+    2,000,000 accesses holds about 40 MB, and ``st.cache_data`` kept 16 of them (and unpickled a
+    copy on every rerun). The traces are shared, never changed."""
+    return ByteLru(GENERATED_BYTES, GENERATED_BYTES // 2, size=trace_bytes)
+
+
 def generated(kind: str, seed: int, params: tuple):
     from visualizer.engine.workloads import generate
-    return generate(kind, seed, **dict(params))
+    return _generated_traces().get_or_make((kind, seed, params), lambda: generate(kind, seed, **dict(params)))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -24,7 +24,8 @@ Keys in ``st.session_state`` that every page may read (pages own no other shared
 Nothing per viewer lives in module globals. ``st.cache_resource`` holds only what is the same
 for everyone and never changed after it is built: parsed built-in scenarios and the precomputed
 timelines of their traces (sessions clone their checkpoints, never modify them; any other
-scenario's timelines live in the session, ``_timelines``, and go with it); ``st.cache_data``
-holds drawn SVG keyed by the DOT text. What one session may hold is bounded (``budget.py``);
+scenario's timelines live in the session, ``_timelines``, and go with it); a byte-bounded cache
+(:mod:`.bytecache`, one per server) holds drawn SVG keyed by the DOT text. What one session may
+hold is bounded (``budget.py``);
 heavy work runs in the server's executor (``visualizer.executor``) and ends with the session.
 """

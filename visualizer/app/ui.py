@@ -4,6 +4,7 @@ Session-state keys are documented in :mod:`visualizer.app`.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..text.plain import plain
 from ..render.svg import to_svg
 from . import budget, guard, housekeeping, stage
 from .session import Timeline, scenario_key
+from .bytecache import ByteLru
 from .uploads import UploadStore
 
 guard.install()  # browser messages are checked before Streamlit decodes them
@@ -132,15 +134,23 @@ def timeline_for(scenario: Scenario, mode: Mode) -> Timeline:
     return mine[key]
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _svg(dot_text: str, _fig: Figure) -> tuple[str, str]:
-    return to_svg(_fig)
+SVG_CACHE_BYTES = 48 << 20
+"""What the server keeps of drawn diagrams, for all sessions (a built-in's step is 10–50 KB)."""
+SVG_CACHE_ITEM = 4 << 20
+"""A diagram larger than this is drawn again when asked for again, not kept."""
+
+
+@st.cache_resource(show_spinner=False)
+def svg_cache() -> ByteLru:
+    """The server's drawn diagrams by their DOT text (a digest of it): bounded in bytes."""
+    return ByteLru(SVG_CACHE_BYTES, SVG_CACHE_ITEM)
 
 
 def draw(fig: Figure) -> tuple[str, str, str]:
     """(DOT text, SVG, what drew it) for a figure; SVG is cached by the DOT text."""
     dot_text = to_dot(fig)
-    svg, engine = _svg(dot_text, fig)
+    key = hashlib.blake2b(dot_text.encode("utf-8"), digest_size=20).digest()
+    svg, engine = svg_cache().get_or_make(key, lambda: to_svg(fig))
     return dot_text, svg, engine
 
 
