@@ -226,20 +226,6 @@ def _status_bytes(pid: int, key: str) -> int:
         return 0
 
 
-def private_bytes(pid: int) -> int:
-    """Memory a process holds that no other does (private pages, resident or swapped). 0 where
-    /proc is not there."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            total = 0
-            for line in f:
-                if line.startswith(("Private_Clean:", "Private_Dirty:", "Swap:")):
-                    total += int(line.split()[1]) * 1024
-            return total
-    except (OSError, ValueError):
-        return _status_bytes(pid, "VmRSS:")
-
-
 def anon_bytes(pid: int) -> int:
     """A process's anonymous memory, resident or swapped (``RssAnon`` + ``VmSwap``). 0 where /proc
     is not there.
@@ -681,4 +667,4 @@ import multiprocessing.connection  # noqa: E402 - wait() lives there
 
 __all__ = ["DaskExecutor", "Executor", "InlineExecutor", "Job", "JobError", "JobMemoryError", "JobTimeout",
            "LocalExecutor", "SCHEDULER_ENV", "Task", "dask_executor", "for_sweeps",
-           "WorkerLost", "default", "in_worker", "anon_bytes", "private_bytes", "report_progress"]
+           "WorkerLost", "default", "in_worker", "anon_bytes", "report_progress"]
