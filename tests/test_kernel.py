@@ -290,3 +290,32 @@ def test_the_reference_path_is_a_switch_away(monkeypatch):
     m.run_bulk(trace)
     assert m.bulk._kernel_run is None
     assert_same(ref, m, "reference")
+
+
+@needs_kernel
+@pytest.mark.parametrize("mode", [Mode.SHADOW, Mode.NESTED])
+def test_a_machine_pickles_without_the_kernels_arrays_and_runs_on_the_same(mode):
+    # a worker sends the machine it ran back pickled; the kernel's mirrors are derived state —
+    # the shadow leaves' mirror of a 4 GiB machine is a sparse 256 MiB mapping that pickled dense
+    import pickle
+    from visualizer.engine import load_scenario_text
+    s = load_scenario_text('seed = 3\n[machine]\nmemory = "4GiB"\n[[vm]]\nname = "VM1"\nmemory = "1GiB"\n'
+                           '[trace_generator]\nkind = "uniform"\nvm = "VM1"\nprocess = "p1"\naccesses = 1200\n'
+                           'pages = 262144\n')
+    straight = s.machine(mode)
+    straight.run_bulk(s.trace)
+    m = s.machine(mode)
+    m.run_bulk(s.trace, 0, 600)
+    assert m.bulk._kernel_run is not None  # the kernel ran and keeps its arrays
+    blob = pickle.dumps(m, pickle.HIGHEST_PROTOCOL)
+    frames = len(m.mem.used) * 4096
+    assert len(blob) < 4 * frames + (8 << 20), f"{len(blob) >> 20} MiB pickled for {frames >> 20} MiB of frames"
+    back = pickle.loads(blob)
+    assert back.bulk._kernel_run is None and m.bulk._kernel_run is not None  # the original keeps its own
+    back.run_bulk(s.trace, 600, len(s.trace))
+    m.run_bulk(s.trace, 600, len(s.trace))
+    for other in (back, m):
+        assert repr(other.totals().as_dict()) == repr(straight.totals().as_dict())
+        assert sorted(other.mem.used) == sorted(straight.mem.used)
+        assert bytes(other.mem.image[max(other.mem.used) * 4096:][:4096]) == \
+            bytes(straight.mem.image[max(straight.mem.used) * 4096:][:4096])
