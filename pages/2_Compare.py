@@ -94,8 +94,7 @@ def cached(key: str, compute):
         return value
 
 
-GENERATED_BYTES = 128 << 20
-"""Generated traces the server keeps for all sessions (one may take half)."""
+GENERATED_BYTES = 128 << 20  # generated traces the server keeps for all sessions (one may take half)
 
 
 @st.cache_resource(show_spinner=False)

@@ -29,7 +29,12 @@ def first_sentence(text: str) -> str:
 def answer(page, ex, lang: str, right: bool) -> None:
     for f in ex.fields:  # translate: two hex fields
         v = int(ex.expected(f), 16) + (0 if right else 0x1000)
-        page.get_by_label(X.field_label(f, lang)).fill(f"0X{v:X}" if right else f"0x{v:x}")
+        box = page.get_by_label(X.field_label(f, lang))
+        # after "next" the new exercise's fields can be drawn while the last one's are still on
+        # the page (the rerun not yet finished): wait for the one field
+        page.wait_for_function("([label]) => [...document.querySelectorAll('input')].filter(i => "
+                               "i.getAttribute('aria-label') === label).length === 1", arg=[X.field_label(f, lang)])
+        box.fill(f"0X{v:X}" if right else f"0x{v:x}")
     page.get_by_role("button", name=t("ex.page.check", lang), exact=True).click()
 
 

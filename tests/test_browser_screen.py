@@ -57,6 +57,7 @@ NARROW = """() => {
   const vw = document.documentElement.clientWidth;
   const over = [...document.querySelectorAll('[data-testid=stMain] *')].filter(el => {
     if (el.closest('.esxi-diagram')) return false;  // the diagram scrolls sideways in its own box
+    if (el.parentElement && el.parentElement.closest('.esxi-table-box')) return false;  // so do the tables
     if (el.closest('[data-testid=stElementToolbar]')) return false;  // a table's toolbar, shown on hover
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) return false;
@@ -92,6 +93,11 @@ def test_a_phone_gets_one_narration_column_and_nothing_runs_off_the_screen(serve
             assert not got["over"], got
             # the diagram keeps a readable size and scrolls sideways in its box instead
             assert got["box"][1] > got["box"][0], got
+            # so do the details' tables, their box within the screen
+            table = page.evaluate("""() => { const b = document.querySelector('.esxi-table-box');
+                return b ? [b.getBoundingClientRect().right, b.clientWidth, b.scrollWidth, getComputedStyle(b).overflowX]
+                         : null; }""")
+            assert table is not None and table[0] <= got["vw"] + 1 and table[3] == "auto", table
             text = page.evaluate("""() => Math.min(...[...document.querySelectorAll('.esxi-diagram.stage svg text')]
                 .filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height))""")
             assert text >= 9, f"smallest diagram text {text:.1f} px on a phone"
