@@ -160,48 +160,42 @@ def collect_then_linger(seconds: float) -> int:
     return gc.get_count()[0] >= 0
 
 
-def test_a_jobs_garbage_collection_does_not_count_the_parents_objects_against_its_limit():
+@pytest.fixture
+def big_heap():
+    """About 150 MB of container objects in this (the parent) process while the test runs."""
+    return [[i] for i in range(2_000_000)]
+
+
+def test_a_jobs_garbage_collection_does_not_count_the_parents_objects_against_its_limit(big_heap):
     # A forked job shares its parent's memory until one side writes to it. A full collection in
     # the job would write to the header of every object the parent made (Python's collector
     # keeps its state there), copying all those pages into the job: 150 MB of "its own" memory
     # that it never made. The job's collector leaves inherited objects alone (gc.freeze), so a
     # job with a 64 MiB limit runs under a parent holding far more.
-    heap = [[i] for i in range(2_000_000)]  # about 150 MB of container objects in this process
-    try:
-        ex = E.LocalExecutor(max_workers=1)
-        before = children()
-        assert ex.submit(E.Task(collect_then_linger, (3 * E.WATCH_SECONDS + 0.5,), memory=64 << 20)).result() is True
-        assert not settle(before)
-    finally:
-        del heap
+    ex = E.LocalExecutor(max_workers=1)
+    before = children()
+    assert ex.submit(E.Task(collect_then_linger, (3 * E.WATCH_SECONDS + 0.5,), memory=64 << 20)).result() is True
+    assert not settle(before)
 
 
-def test_the_parents_writes_after_the_fork_do_not_count_against_a_jobs_limit():
+def test_the_parents_writes_after_the_fork_do_not_count_against_a_jobs_limit(big_heap):
     # The other side of the fork: the parent (the server, with other sessions) goes on, and its
     # own full collection writes to all its objects — each page it copies leaves the job's copy
     # private to the job, which the job still never made.
     import gc
-    heap = [[i] for i in range(2_000_000)]
-    try:
-        ex = E.LocalExecutor(max_workers=1)
-        job = ex.submit(E.Task(time.sleep, (3 * E.WATCH_SECONDS + 1.0,), memory=64 << 20))
-        assert job.start()
-        time.sleep(0.3)
-        gc.collect()
-        assert job.result() is None
-    finally:
-        del heap
+    ex = E.LocalExecutor(max_workers=1)
+    job = ex.submit(E.Task(time.sleep, (3 * E.WATCH_SECONDS + 1.0,), memory=64 << 20))
+    assert job.start()
+    time.sleep(0.3)
+    gc.collect()
+    assert job.result() is None
 
 
-def test_what_a_job_makes_still_counts_under_a_parent_with_a_large_heap():
-    heap = [[i] for i in range(1_000_000)]
-    try:
-        ex = E.LocalExecutor(max_workers=1)
-        with pytest.raises(E.JobMemoryError):
-            # address space to spare (as a sparse machine image declares): the watchdog stops it
-            ex.submit(E.Task(hold, (96 << 20, 3 * E.WATCH_SECONDS + 0.5), memory=64 << 20, reserve=256 << 20)).result()
-    finally:
-        del heap
+def test_what_a_job_makes_still_counts_under_a_parent_with_a_large_heap(big_heap):
+    ex = E.LocalExecutor(max_workers=1)
+    with pytest.raises(E.JobMemoryError):
+        # address space to spare (as a sparse machine image declares): the watchdog stops it
+        ex.submit(E.Task(hold, (96 << 20, 3 * E.WATCH_SECONDS + 0.5), memory=64 << 20, reserve=256 << 20)).result()
 
 
 def hold(n: int, seconds: float) -> int:

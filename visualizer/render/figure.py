@@ -827,18 +827,27 @@ def gva_kept(leaves: list, budget: int, hv: Optional[int]) -> list:
     return keep
 
 
-def _kept_gppns(v: _VmView, h: Highlight) -> set[int]:
-    """The gPPNs of the pages :func:`gva_row` keeps within its :data:`ROW_CAP` (the figure view
-    draws these in the gPA row, so that a large run's figure stays as small as the full view's)."""
-    out: set[int] = set()
+def gva_selection(v: _VmView, h: Highlight):
+    """What :func:`gva_row` draws of each process, within :data:`ROW_CAP` pages in all: per
+    process (name, the current access's gVPN there or None, the leaves kept, its pages on the
+    guest's disk kept ({gvpn: slot}), how many it leaves out)."""
     budget = ROW_CAP
     for pname, leaves in v.mappings.items():
         hv = h.gvpn if h.vm == v.name and h.process == pname else None
         keep = gva_kept(leaves, budget, hv)
+        hidden = len(leaves) - len(keep)
         budget = max(0, budget - len(keep))
-        budget -= min(budget, len(v.disk.get(pname, ())))
-        out.update(g for _, g, _ in keep if g is not None and 0 <= g < v.pages)
-    return out
+        disk = dict(v.disk.get(pname, ())[:budget])
+        if disk:
+            hidden += len(v.disk[pname]) - len(disk)
+            budget -= len(disk)
+        yield pname, hv, keep, disk, hidden
+
+
+def _kept_gppns(v: _VmView, h: Highlight) -> set[int]:
+    """The gPPNs of the pages :func:`gva_row` keeps (the figure view draws these in the gPA row,
+    so that a large run's figure stays as small as the full view's)."""
+    return {g for _p, _hv, keep, _d, _n in gva_selection(v, h) for _, g, _ in keep if g is not None and 0 <= g < v.pages}
 
 
 def gva_places(vm: str, keep: list, x: float, gpa_boxes: dict) -> tuple[list[float], list[float]]:
@@ -925,16 +934,9 @@ def gva_row(scene: Scene, v: _VmView, x: float, gpa_boxes: dict, h: Highlight, l
     shown: set[tuple[str, int]] = set()
     large: set[tuple[str, int]] = set()
     hidden = 0
-    budget = ROW_CAP
-    for pname, leaves in v.mappings.items():
-        hv = h.gvpn if h.vm == v.name and h.process == pname else None
-        keep = gva_kept(leaves, budget, hv)
-        hidden += len(leaves) - len(keep)
-        budget = max(0, budget - len(keep))
-        disk = dict(v.disk.get(pname, ())[:budget])
+    for pname, hv, keep, disk, left_out in gva_selection(v, h):
+        hidden += left_out
         if disk:  # pages on the guest's disk, in gVA order among the mapped ones
-            hidden += len(v.disk[pname]) - len(disk)
-            budget -= len(disk)
             keep = sorted(keep + [(gvpn, None, 0) for gvpn in disk], key=lambda lf: lf[0])
         xs, widths = gva_places(v.name, keep, x, gpa_boxes)
         x0 = xs[0] if keep else x
