@@ -82,20 +82,26 @@ pages = 200
 stride = 4096
 """
 
-CLICK_JS = """async ([key, target]) => {
-  const t0 = performance.now();
-  document.querySelector(`.st-key-${key} button`).click();
-  await new Promise((resolve, reject) => {
+WAIT_JS = """
+  // shown: the new step's diagram is in the DOM (the step ahead, shown at the click, counts);
+  // confirmed: the server's run has answered for it (the diagram no longer carries data-ahead)
+  let shown = -1;
+  await new Promise((resolve) => {
     const check = () => {
-      if (document.querySelector(`.esxi-diagram[data-step="${target}"] svg`)) return resolve();
+      if (shown < 0 && document.querySelector(`${sel}[data-step="${target}"] svg`)) shown = performance.now() - t0;
+      if (document.querySelector(`${sel}[data-step="${target}"]:not([data-ahead]) svg`)) return resolve();
       if (performance.now() - t0 > 5000) return resolve();  // lost: the caller counts it and clicks again
       requestAnimationFrame(check);
     };
     check();
   });
-  const d = document.querySelector(`.esxi-diagram[data-step="${target}"]`);
-  return d ? performance.now() - t0 : -1;
+  const d = document.querySelector(`${sel}[data-step="${target}"]:not([data-ahead])`);
+  return d ? [shown, performance.now() - t0] : -1;
 }"""
+CLICK_JS = """async ([key, target]) => {
+  const sel = '.esxi-diagram';
+  const t0 = performance.now();
+  document.querySelector(`.st-key-${key} button`).click();""" + WAIT_JS
 
 
 def free_port() -> int:
@@ -138,19 +144,9 @@ def stats(xs: list[float]) -> str:
 
 # -- 1-3: in the browser -----------------------------------------------------------------------------
 KEY_JS = """async ([key, target]) => {
+  const sel = '.esxi-diagram.lecture';
   const t0 = performance.now();
-  document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  await new Promise((resolve, reject) => {
-    const check = () => {
-      if (document.querySelector(`.esxi-diagram.lecture[data-step="${target}"] svg`)) return resolve();
-      if (performance.now() - t0 > 5000) return resolve(-1);  // lost: the caller counts it and presses again
-      requestAnimationFrame(check);
-    };
-    check();
-  });
-  const d = document.querySelector(`.esxi-diagram.lecture[data-step="${target}"]`);
-  return d ? performance.now() - t0 : -1;
-}"""
+  document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));""" + WAIT_JS
 
 
 def keys_in_lecture(page, base: str, scenario: str, mode: str) -> list[float]:
@@ -168,7 +164,7 @@ def keys_in_lecture(page, base: str, scenario: str, mode: str) -> list[float]:
 
 
 def wait_diagram(page, step: int, timeout: float = 60_000) -> None:
-    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"] svg', timeout=timeout)
+    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"]:not([data-ahead]) svg', timeout=timeout)
 
 
 def clicks_in_browser(page, base: str, scenario: str, mode: str, n: int) -> list[float]:
@@ -185,14 +181,19 @@ LOST: list[str] = []
 """Clicks and keys after which no new diagram came within 5 s (each then made again)."""
 
 
-def click(page, key: str, target: int, js: str = None) -> float:
+def click(page, key: str, target: int, js: str = None) -> tuple[float, float]:
+    """(ms to the new step's diagram on screen, ms to the server's run confirming it)."""
     ms = page.evaluate(js or CLICK_JS, [key, target])
-    while ms < 0:
+    while ms == -1:
         LOST.append(f"{key}→{target} at {page.url.split('?')[-1]}")
         if len(LOST) > 20:
             raise RuntimeError(f"{len(LOST)} clicks lost: {LOST[-3:]}")
         ms = page.evaluate(js or CLICK_JS, [key, target])
-    return ms
+    return ms[0], ms[1]
+
+
+def both(ts: list[tuple[float, float]]) -> str:
+    return f"{stats([a for a, _ in ts])}\n  {'':26} confirmed by the server: {stats([b for _, b in ts])}"
 
 
 def upload_and_open(page, base: str, toml: str, name: str) -> float:
@@ -235,11 +236,11 @@ def browser_benchmarks(clicks: int, drawers: tuple = ("graphviz", "python")) -> 
                     for mode in ("shadow", "nested"):
                         ts = clicks_in_browser(page, base, name, mode, n)
                         everything += ts
-                        print(f"  {name:18} {mode:7} {stats(ts)}")
-                print(f"  {'all built-ins':26} {stats(everything)}")
+                        print(f"  {name:18} {mode:7} {both(ts)}")
+                print(f"  {'all built-ins':26} {both(everything)}")
                 print(f"\n== lecture mode at 1280x720: key (→ / PageDown) → updated diagram, SVG by {drawer} (ms) ==")
                 for mode in ("shadow", "nested"):
-                    print(f"  {'esxi-figure':18} {mode:7} {stats(keys_in_lecture(page, base, 'esxi-figure', mode))}")
+                    print(f"  {'esxi-figure':18} {mode:7} {both(keys_in_lecture(page, base, 'esxi-figure', mode))}")
 
                 secs = upload_and_open(page, base, WIDE_TOML, "scan-200")
                 page.locator('.step-box input').fill("250")
@@ -248,7 +249,7 @@ def browser_benchmarks(clicks: int, drawers: tuple = ("graphviz", "python")) -> 
                 width = page.evaluate("() => document.querySelector('.esxi-diagram svg').dataset.width")
                 pages = page.evaluate("() => document.querySelectorAll('.esxi-diagram svg g.node.gpa').length")
                 ts = [click(page, "step_forward", 250 + k) for k in range(1, 13)]
-                print(f"  {'200-page diagram':26} {stats(ts)}   ({pages} gPA pages, {width} pt wide; "
+                print(f"  {'200-page diagram':26} {both(ts)}   ({pages} gPA pages, {width} pt wide; "
                       f"first open {secs:.2f} s)")
 
                 secs = upload_and_open(page, base, LONG_TOML, "long-mix")
@@ -259,7 +260,7 @@ def browser_benchmarks(clicks: int, drawers: tuple = ("graphviz", "python")) -> 
                     ts.append(jump(page, target))
                 print(f"  jump to step 10,000 first {ts[0]:.0f} ms; jumps to far steps {stats(ts)}")
                 forward = [click(page, "step_forward", 10_001 + k) for k in range(8)]
-                print(f"  click → next step there     {stats(forward)}")
+                print(f"  click → next step there     {both(forward)}")
                 b.close()
         finally:
             stop(proc)

@@ -364,14 +364,52 @@ def figure_view(s: Session, data_only: Optional[bool] = None):
                   ma_slots=F.ma_slots(s.scenario.config, s.trace, data_only))
 
 
-def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None):
+def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None, keep: bool = True):
     """(figure, DOT, SVG, what drew it, step record) of ``mode`` at the current step; the last one
-    drawn is kept for the exports (the details rerun right after the stage)."""
+    drawn is kept for the exports (the details rerun right after the stage) — ``keep`` False: not
+    (the step ahead, drawn before its click)."""
     machine, rec = s.state_in(mode)
     fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s, data_only))
     dot_text, svg, engine = ui.draw(fig)
-    S["_drawn"] = ((s.key(), mode, bool(S.get("figure_view")), lang), dot_text, svg, engine)
+    kept = ((s.key(), mode, bool(S.get("figure_view")), lang), dot_text, svg, engine)
+    if keep:
+        S["_drawn"] = kept
+    else:
+        S["_drawn_ahead"] = kept
     return fig, dot_text, svg, engine, rec
+
+
+# -- the step ahead: the next step's stage, sent with this one, shown by the browser at the click --
+def ahead_key(s, view: str) -> tuple:
+    """What a stage's markup depends on besides the session's step (``view``: "stage"/"lecture")."""
+    return (s.key(), view, lang, bool(S.get("figure_view")), S.get("zoom", "fit"))
+
+
+def can_look_ahead(s: Session) -> bool:
+    """Whether the next step's stage goes with this one: one mode shown, predict off (a step then
+    asks first), no autoplay (the clock steps), not at the end."""
+    return not (S.get("both") or S.get("predict_on") or S.get("autoplay")) and s.step < s.total
+
+
+def with_ahead(s: Session, view: str, markup_of) -> tuple[str, Optional[str]]:
+    """(this step's markup, the next step's or None). ``markup_of(session_like, keep)`` makes a
+    stage's markup; the next step's, made at the last run, is this one's when nothing else changed
+    (a click on Step then costs the server one stage, not two)."""
+    cached = S.get("_ahead")
+    if cached is not None and cached[0] == ahead_key(s, view):
+        markup = cached[1]
+        S["_drawn"] = cached[2]
+    else:
+        markup = markup_of(s, True)
+    S.pop("_ahead", None)
+    if not can_look_ahead(s):
+        return markup, None
+    nxt = s.ahead()
+    if nxt is None:
+        return markup, None
+    following = markup_of(nxt, False)
+    S["_ahead"] = (ahead_key(nxt, view), following, S.pop("_drawn_ahead", None))
+    return markup, following
 
 
 def on_access() -> None:
@@ -410,6 +448,49 @@ def status_head(s: Session, rec) -> str:
 
 
 # -- lecture mode: compact controls, keys, then the diagram and the narration at fixed places ------
+def lecture_parts(s, stage: Optional[str], keep: bool = True) -> tuple[str, str, str]:
+    """Lecture mode's stage at the session's step: (status line, diagram and note, the sizes' CSS)."""
+    both = bool(S.get("both"))
+    # "both": one figure — in the figure view the pages and machine places are the same in both
+    # modes; what differs is the dashed shadow entries, the current path and each mode's costs
+    fig, _dot, svg, engine, rec = drawn(s, s.mode, data_only=True if both else None, keep=keep)
+    head = status_head(s, rec) + (" — " + score_text() if S.get("predict_on") else "")
+    if rec is None:
+        lines = []
+    elif both:
+        lines = [H.mode_line(t("mode.short." + m.value, lang), T.summary_html(s.state_in(m)[1], lang, short=True),
+                             m.value) for m in (Mode.SHADOW, Mode.NESTED)]
+    else:
+        lines = [T.summary_html(rec, lang, short=True)]
+    status = H.status_html(s.step, head, lines, cls="lecture-status" + (" three" if both else ""))
+    cls = "esxi-diagram lecture" + (f" {stage}" if stage else "")
+    noted = (both or bool(S.get("figure_view"))) and stage is None
+    note = H.figure_note(lang, both=both) if noted else ""
+    sizes = L.css_vars(L.lecture_heights(both, 2 if noted else 0, stage, fig))
+    diagram = (f'<div class="{cls}" data-step="{s.step}" data-mode="{BOTH if both else s.mode.value}" '
+               f'data-engine="{engine}" style="{L.lecture_box(fig)}">{fitted(svg)}</div>{note}')
+    return status, diagram, sizes
+
+
+def lecture_markup(s, stage: Optional[str], keep: bool = True) -> str:
+    """Lecture mode's stage with its narration (or predict's verdicts and the narration)."""
+    both = bool(S.get("both"))
+    status, diagram, sizes = lecture_parts(s, stage, keep)
+    phrases = narration_of(s, s.mode)
+    if both and s.record is not None:
+        narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
+                     f'</div><div><b>{t("mode.short.nested", lang)}</b>'
+                     f'{N.html_list(narration_of(s, Mode.NESTED))}</div></div>')
+    else:
+        narration = N.html_list(phrases)
+    results = predict_results_html(s, lecture=True) if stage == "revealed" else ""
+    ncls = "lecture-narration" + (" in-both" if both and s.record is not None else "") + \
+        (" after-results" if results else "")
+    return (f'<div class="lec-stage" style="{sizes}">{status}{diagram}{results}'
+            f'<div class="{ncls}" data-step="{s.step}" data-more="{t("lec.narration_more", lang)}">'
+            f'{narration}</div></div>')
+
+
 @st.fragment(key=LECTURE)
 def lecture_view() -> None:
     if not S.get("present"):
@@ -432,43 +513,14 @@ def lecture_view() -> None:
                 icon=":material/close_fullscreen:")
     if "_step_error" in S:
         st.error(S.pop("_step_error"))
-    both = bool(S.get("both"))
     stage = predict_state(s)
-    # "both": one figure — in the figure view the pages and machine places are the same in both
-    # modes; what differs is the dashed shadow entries, the current path and each mode's costs
-    fig, _dot, svg, engine, rec = drawn(s, s.mode, data_only=True if both else None)
-    head = status_head(s, rec) + (" — " + score_text() if S.get("predict_on") else "")
-    if rec is None:
-        lines = []
-    elif both:
-        lines = [H.mode_line(t("mode.short." + m.value, lang), T.summary_html(s.state_in(m)[1], lang, short=True),
-                             m.value) for m in (Mode.SHADOW, Mode.NESTED)]
-    else:
-        lines = [T.summary_html(rec, lang, short=True)]
-    status = H.status_html(s.step, head, lines, cls="lecture-status" + (" three" if both else ""))
-    cls = "esxi-diagram lecture" + (f" {stage}" if stage else "")
-    noted = (both or bool(S.get("figure_view"))) and stage is None
-    note = H.figure_note(lang, both=both) if noted else ""
-    sizes = L.css_vars(L.lecture_heights(both, 2 if noted else 0, stage, fig))
-    diagram = (f'<div class="{cls}" data-step="{s.step}" data-mode="{BOTH if both else s.mode.value}" '
-               f'data-engine="{engine}" style="{L.lecture_box(fig)}">{fitted(svg)}</div>{note}')
     if stage == "asking":
+        status, diagram, sizes = lecture_parts(s, stage)
         ui.svg_view(f'<div class="lec-stage" style="{sizes}">{status}{diagram}</div>', "diagram")
         predict_questions(s, lecture=True)
     else:
-        phrases = narration_of(s, s.mode)
-        if both and rec is not None:
-            narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
-                         f'</div><div><b>{t("mode.short.nested", lang)}</b>'
-                         f'{N.html_list(narration_of(s, Mode.NESTED))}</div></div>')
-        else:
-            narration = N.html_list(phrases)
-        results = predict_results_html(s, lecture=True) if stage == "revealed" else ""
-        ncls = "lecture-narration" + (" in-both" if both and rec is not None else "") + \
-            (" after-results" if results else "")
-        ui.svg_view(f'<div class="lec-stage" style="{sizes}">{status}{diagram}{results}'
-                    f'<div class="{ncls}" data-step="{s.step}" data-more="{t("lec.narration_more", lang)}">'
-                    f'{narration}</div></div>', "diagram")
+        markup, following = with_ahead(s, "lecture", lambda v, keep: lecture_markup(v, stage, keep))
+        ui.svg_view(markup, "diagram", ahead=following)
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
                     predict=1 if S.get("predict_on") else None, **kept_params(s))
@@ -543,33 +595,11 @@ def controls(s: Session) -> None:
     ui.page_keys(ui.STEP_KEYS, "step_keys", {"step_forward": forward, "step_back": back}, rerun=[STAGE, DETAILS])
 
 
-@st.fragment(run_every=TICK, key=STAGE)
-def stage_view() -> None:
-    """The controls, the step's summary, the diagram and the narration (or the questions) — sized
-    to the screen: the Step button and the whole diagram are in view together."""
-    s = session()
-    if S.get("autoplay"):
-        now = time.monotonic()
-        last = S.get("_auto_last")
-        if s.step >= s.total:
-            S["_autoplay_stop"] = True
-            S.pop("_auto_last", None)
-            st.rerun(scope="app")
-        if last is None:
-            S["_auto_last"] = now
-        elif now - last >= 0.8 / S["speed"]:
-            act(s.forward)
-            S["_auto_last"] = now
-    else:
-        S.pop("_auto_last", None)
-    controls(s)
-    if "_step_error" in S:
-        st.error(S.pop("_step_error"))
-
-    stage = predict_state(s)
+def stage_parts(s, stage: Optional[str], keep: bool = True) -> tuple[str, str, "L.StagePlan"]:
+    """The stage at the session's step: (status line, diagrams, layout plan)."""
     both = bool(S.get("both"))
     modes = (Mode.SHADOW, Mode.NESTED) if both else (s.mode,)
-    pictures = [drawn(s, m) for m in modes]
+    pictures = [drawn(s, m, keep=keep) for m in modes]
     rec = s.record
     w = max(L.view_size(p[0])[0] for p in pictures)
     h = sum(L.view_size(p[0])[1] for p in pictures)
@@ -600,11 +630,48 @@ def stage_view() -> None:
     lines = [T.summary_html(rec, lang)] if rec is not None and not both else []
     host = T.host_state_html(s.machine.views.host_state(), lang)  # "" unless the host reclaims
     status = H.status_html(s.step, status_head(s, rec), lines, extra) + host
+    return status, "".join(main), plan
+
+
+def stage_markup(s, stage: Optional[str], keep: bool = True) -> str:
+    """The stage with its narration (or predict's verdicts and the narration) at the session's step."""
+    status, main, plan = stage_parts(s, stage, keep)
+    results = predict_results_html(s) if stage == "revealed" else ""
+    side = H.side_html(t("step.narration", lang), results + N.html_list(narration_of(s, s.mode)),
+                       "narr-side" if plan.beside else "narr-below")
+    return status + H.stage_html(main, side, plan.beside, plan.main, plan.panel_px)
+
+
+@st.fragment(run_every=TICK, key=STAGE)
+def stage_view() -> None:
+    """The controls, the step's summary, the diagram and the narration (or the questions) — sized
+    to the screen: the Step button and the whole diagram are in view together."""
+    s = session()
+    if S.get("autoplay"):
+        now = time.monotonic()
+        last = S.get("_auto_last")
+        if s.step >= s.total:
+            S["_autoplay_stop"] = True
+            S.pop("_auto_last", None)
+            st.rerun(scope="app")
+        if last is None:
+            S["_auto_last"] = now
+        elif now - last >= 0.8 / S["speed"]:
+            act(s.forward)
+            S["_auto_last"] = now
+    else:
+        S.pop("_auto_last", None)
+    controls(s)
+    if "_step_error" in S:
+        st.error(S.pop("_step_error"))
+
+    stage = predict_state(s)
     if stage == "asking":
         # the questions are about the next step: beside the diagram (or under it, where it is wide)
+        status, main, plan = stage_parts(s, stage)
         story = (f'<details class="story"><summary>{N.esc(t("step.narration", lang))}</summary>'
                  f'{N.html_list(narration_of(s, s.mode))}</details>')
-        markup = status + H.stage_html("".join(main) + story, "", False, 1.0)
+        markup = status + H.stage_html(main + story, "", False, 1.0)
         if plan.beside:
             left, right = st.columns([plan.main, 1 - plan.main], gap="medium")
             with left:
@@ -615,10 +682,8 @@ def stage_view() -> None:
             ui.svg_view(markup, "diagram")
             predict_questions(s, lecture=False)
     else:
-        results = predict_results_html(s) if stage == "revealed" else ""
-        side = H.side_html(t("step.narration", lang), results + N.html_list(narration_of(s, s.mode)),
-                           "narr-side" if plan.beside else "narr-below")
-        ui.svg_view(status + H.stage_html("".join(main), side, plan.beside, plan.main, plan.panel_px), "diagram")
+        markup, following = with_ahead(s, "stage", lambda v, keep: stage_markup(v, stage, keep))
+        ui.svg_view(markup, "diagram", ahead=following)
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
                     predict=1 if S.get("predict_on") else None, **kept_params(s))

@@ -43,13 +43,13 @@ IN_VIEW = """() => {
 
 def open_step(page, server: str, query: str) -> None:
     page.goto(f"{server}/Step_through?{query}")
-    page.wait_for_selector('.esxi-diagram.stage[data-step="0"] svg')
+    page.wait_for_selector('.esxi-diagram.stage[data-step="0"]:not([data-ahead]) svg')
     page.wait_for_function("() => !!window.__esxiKeyHandler")
     settle(page)
 
 
 def wait_step(page, step: int) -> None:
-    page.wait_for_selector(f'.esxi-diagram.stage[data-step="{step}"] svg')
+    page.wait_for_selector(f'.esxi-diagram.stage[data-step="{step}"]:not([data-ahead]) svg')
     page.evaluate(FRAMES)
 
 

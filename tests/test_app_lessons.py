@@ -1,10 +1,11 @@
 """The Lessons page and predict mode on the step page, driven by AppTest."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from app_support import svg_views
 
 from visualizer.engine import Mode, builtin
 
@@ -21,8 +22,7 @@ def lessons_page(**params) -> AppTest:
 def html_of(at: AppTest) -> str:
     """The page's markdown and the markup of its SVG views (the step page's stage holds the status
     line and the verdicts)."""
-    views = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "esxi_svg_view"]
-    return "\n".join([m.value for m in at.markdown] + [v for v in views if isinstance(v, str)])
+    return "\n".join([m.value for m in at.markdown] + list(svg_views(at).values()))
 
 
 def test_a_lesson_step_asks_then_reveals_marks_and_scores():

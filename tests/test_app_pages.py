@@ -3,13 +3,13 @@ session layer it stands on (checkpointed timelines, added accesses, isolation be
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import urllib.parse
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from app_support import svg_view_data, svg_views
 
 from visualizer.app.session import AccessForm, Session, Timeline, insert_op, parse_access
 from visualizer.app.ui import load_upload
@@ -33,16 +33,6 @@ def app(path: str, **params) -> AppTest:
 
 def sess(at: AppTest) -> Session:
     return at.session_state["step_session"]
-
-
-def svg_views(at: AppTest) -> dict[str, str]:
-    """The markup of each SVG view on the page (a components-v2 element, data in its JSON),
-    by key. Graphviz writes "-" in attribute values as "&#45;"; the browser reads both the same."""
-    out = {}
-    for e in at.get("bidi_component"):
-        if e.proto.component_name == "esxi_svg_view":
-            out[e.proto.id.rsplit("-", 1)[-1]] = html.unescape(json.loads(e.proto.json))
-    return out
 
 
 def diagram_markup(at: AppTest) -> str:
@@ -128,6 +118,39 @@ def test_step_forward_and_back():
     assert sess(at).step == 1 and sess(at).record.index == 0
     at.button(key="reset").click().run()
     assert sess(at).step == 0 and sess(at).record is None
+
+
+@pytest.mark.parametrize("params", [dict(lang="en"), dict(lang="de", mode="nested", figure="0"),
+                                    dict(lang="en", present="1"), dict(lang="de", present="1", mode="nested")],
+                         ids=["stage-en", "stage-de-nested-all-pages", "lecture-en", "lecture-de-nested"])
+def test_the_step_ahead_is_the_stage_the_next_step_shows(params):
+    """The next step's stage goes with each step (the browser shows it at the click): it is the
+    markup a fresh page opened at that step shows, figures, narration and all; none at the end."""
+    at = app(STEP, step="0", **params)
+    total = sess(at).total
+    for step in (0, 1, 6, 11, total - 1, total):
+        if sess(at).step != step:
+            at = app(STEP, step=str(step), **params)
+        ahead = svg_view_data(at)["diagram"]["ahead"]
+        if step == total:
+            assert ahead == ""
+            continue
+        assert f'data-step="{step + 1}"' in ahead
+        assert ahead == diagram_markup(app(STEP, step=str(step + 1), **params))
+        at.button(key="lec_forward" if params.get("present") else "step_forward").click().run()
+        assert not at.exception and sess(at).step == step + 1
+        assert diagram_markup(at) == ahead
+
+
+def test_no_step_ahead_where_the_next_step_is_not_the_one_shown_at_the_click():
+    """Predict first asks before it steps, "both" draws two modes, autoplay steps by the clock:
+    no step ahead there."""
+    for params in (dict(predict="1"), dict(mode="both")):
+        at = app(STEP, step="3", **params)
+        assert not at.exception and svg_view_data(at)["diagram"]["ahead"] == ""
+    at = app(STEP, step="3")
+    at.toggle(key="autoplay").set_value(True).run()
+    assert svg_view_data(at)["diagram"]["ahead"] == ""
 
 
 def test_mode_switch_replays_to_the_same_step():

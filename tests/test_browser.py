@@ -35,7 +35,7 @@ def page(browser):
 
 
 def diagram(page, step: int, mode: str) -> None:
-    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
 
 
 def count(page, selector: str) -> int:
@@ -80,6 +80,23 @@ def test_step_mode_switch_and_the_svg_classes(server, page):
     page.locator("[class*=\"st-key-_mode-\"] label").filter(has_text="shadow").click()
     diagram(page, 2, "shadow")
     assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 2
+
+
+def test_a_click_on_step_shows_the_next_step_before_the_server_answers(server, page):
+    """The next step's stage came with this one: the click shows it in the same moment (before any
+    answer of the server could arrive), marked data-ahead; the server's run then confirms it."""
+    page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=3&lang=de")
+    diagram(page, 3, "nested")
+    page.wait_for_timeout(500)
+    at_click = page.evaluate("""async () => {
+        document.querySelector('.st-key-step_forward button').click();
+        await new Promise(r => setTimeout(r, 0));
+        const d = document.querySelector('.esxi-diagram');
+        return [d.dataset.step, d.hasAttribute('data-ahead'), document.querySelector('.esxi-status').textContent];
+    }""")
+    assert at_click[:2] == ["4", True] and "Schritt 4 von 14" in at_click[2]
+    diagram(page, 4, "nested")
+    assert count(page, "[data-ahead]") == 0 and page.locator(".step-box input").input_value() == "4"
 
 
 def test_deep_link_in_german_and_nested_mode(server, page):

@@ -77,7 +77,7 @@ def open_file(browser, path, width=1280, height=720, hash_=""):  # noqa: F811
 
 
 def wait_step(page, step: int, mode: str) -> None:
-    page.wait_for_selector(f'#screen .esxi-diagram.lecture[data-step="{step}"][data-mode="{mode}"] svg')
+    page.wait_for_selector(f'#screen .esxi-diagram.lecture[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
@@ -100,7 +100,7 @@ def test_the_presentation_steps_through_every_step_by_keys_in_both_modes(browser
                 if k:
                     page.keyboard.press(forward[k % 3])
                 wait_step(page, k, mode)
-                sel = f'#screen .esxi-diagram.lecture[data-step="{k}"][data-mode="{mode}"]'
+                sel = f'#screen .esxi-diagram.lecture[data-step="{k}"][data-mode="{mode}"]:not([data-ahead])'
                 assert page.evaluate(SHAPE, sel) == shape_of(expected[k][0]), f"{mode} step {k}: not the app's SVG"
                 assert page.locator("#screen .esxi-diagram.lecture").count() == 1
                 got = page.evaluate(MEASURE)
@@ -162,20 +162,20 @@ def test_the_files_diagram_is_the_running_apps_at_every_step(server, browser, tm
         return c.outerHTML; }"""
     try:
         app.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang=en&present=1&figure=1")
-        app.wait_for_selector('.esxi-diagram.lecture[data-step="0"][data-mode="shadow"] svg')
+        app.wait_for_selector('.esxi-diagram.lecture[data-step="0"][data-mode="shadow"]:not([data-ahead]) svg')
         app.wait_for_function("() => !!window.__esxiKeyHandler")
         for mode in ("shadow", "nested"):
             for k in range(total + 1):
                 if k:
                     app.keyboard.press("ArrowRight")
                     page.keyboard.press("ArrowRight")
-                sel = f'.esxi-diagram.lecture[data-step="{k}"][data-mode="{mode}"] svg'
+                sel = f'.esxi-diagram.lecture[data-step="{k}"][data-mode="{mode}"]:not([data-ahead]) svg'
                 app.wait_for_selector(sel)
                 wait_step(page, k, mode)
                 assert page.evaluate(svg, "#screen " + sel) == app.evaluate(svg, sel), f"{mode} step {k}"
             app.keyboard.press("Home")
             page.keyboard.press("Home")
-            app.wait_for_selector(f'.esxi-diagram.lecture[data-step="0"][data-mode="{mode}"] svg')
+            app.wait_for_selector(f'.esxi-diagram.lecture[data-step="0"][data-mode="{mode}"]:not([data-ahead]) svg')
             app.keyboard.press("m")
             page.keyboard.press("m")
         assert outside == [] and errors == []
@@ -201,7 +201,7 @@ def test_a_compressed_file_opens_and_a_single_mode_has_no_mode_key(browser, tmp_
         wait_step(page, 2000, "nested")
         assert "Step 2000 of 2000" in page.locator("#status").inner_text()
         expected = lecture_state(s, Mode.NESTED, 2000, "en", False)[0]
-        sel = '#screen .esxi-diagram.lecture[data-step="2000"][data-mode="nested"]'
+        sel = '#screen .esxi-diagram.lecture[data-step="2000"][data-mode="nested"]:not([data-ahead])'
         assert page.evaluate(SHAPE, sel) == shape_of(expected)
         page.screenshot(path=str(OUT / "tlb-reach-nested-en-step2000-1366.png"))
         assert outside == [] and errors == []

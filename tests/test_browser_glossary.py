@@ -59,7 +59,7 @@ def test_a_glossary_link_opens_the_step_that_shows_the_concept(server, browser, 
             link.click()
         step = opened.value
         step.set_default_timeout(60_000)
-        step.wait_for_selector(f'.esxi-diagram[data-step="{ex.step}"][data-mode="{ex.mode.value}"] svg')
+        step.wait_for_selector(f'.esxi-diagram[data-step="{ex.step}"][data-mode="{ex.mode.value}"]:not([data-ahead]) svg')
         narration = step.locator("ol.narration").first
         narration.wait_for()
         assert expected_first_phrase(cid, lang) in narration.inner_text()
@@ -105,7 +105,7 @@ def test_lecture_mode_keeps_the_why_small(server, browser, lang):
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=9&lang={lang}&present=1")
-        page.wait_for_selector('.lecture-narration[data-step="9"] li details.why')
+        page.wait_for_selector('.lecture-narration[data-step="9"]:not([data-ahead]) li details.why')
         n = page.locator(".lecture-narration")
         box = n.bounding_box()
         assert box["y"] + box["height"] <= 720

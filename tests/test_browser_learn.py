@@ -62,7 +62,7 @@ def test_a_lesson_from_start_to_end(server, browser, lang):
                 page.locator('[data-testid="stFormSubmitButton"] button').click()
                 right, asked = right + 1, asked + len(qs)
                 page.wait_for_selector(f'.lesson-score[data-right="{right}"][data-asked="{asked}"]')
-                page.wait_for_selector(f'.esxi-diagram[data-step="{step.at}"] svg')
+                page.wait_for_selector(f'.esxi-diagram[data-step="{step.at}"]:not([data-ahead]) svg')
                 settle(page)
                 results = page.locator(".q-result")
                 assert results.count() == len(qs)
@@ -169,10 +169,10 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
     tag = f"{lang}-{size[0]}x{size[1]}"
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=8&predict=1&lang={lang}")
-        page.wait_for_selector('.esxi-diagram[data-step="8"] svg')
+        page.wait_for_selector('.esxi-diagram[data-step="8"]:not([data-ahead]) svg')
         page.locator(".st-key-step_forward button").click()
         page.wait_for_selector(".st-key-predict_box")
-        assert page.locator('.esxi-diagram[data-step="8"]').count() == 1       # not stepped yet
+        assert page.locator('.esxi-diagram[data-step="8"]:not([data-ahead])').count() == 1       # not stepped yet
         from visualizer.engine import Mode, builtin
         s = builtin("esxi-figure")
         m = s.machine(Mode.SHADOW)
@@ -185,7 +185,7 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
             top = page.evaluate("() => document.querySelector('.esxi-diagram').getBoundingClientRect().top")
             assert top < size[1] - 200, f"diagram starts at {top:.0f} px while asking"
         page.locator(".st-key-predict_reveal button").click()
-        page.wait_for_selector('.esxi-diagram[data-step="9"] svg')
+        page.wait_for_selector('.esxi-diagram[data-step="9"]:not([data-ahead]) svg')
         page.wait_for_selector(f'.predict-score[data-right="{len(qs) - 1}"][data-asked="{len(qs)}"]')
         settle(page)
         assert page.locator(".q-result.wrong:visible").count() == 1
@@ -223,7 +223,7 @@ def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, brows
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=3&lang={lang}&present=1&predict=1")
-        page.wait_for_selector('.esxi-diagram.lecture[data-step="3"] svg')
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="3"]:not([data-ahead]) svg')
         page.wait_for_function("() => !!window.__esxiKeyHandler")
         settle(page)  # the presenter presses once the page has loaded
         page.wait_for_selector(".st-key-lec_forward button:not([disabled])")
@@ -238,11 +238,11 @@ def test_predict_in_lecture_mode_fits_1280x720_and_the_key_reveals(server, brows
         page.screenshot(path=str(SHOTS / "learn" / f"predict-lecture-ask-{lang}.png"))
         page.keyboard.press("PageUp")  # back closes the questions: the view stays at step 3
         page.wait_for_selector(".st-key-predict_box", state="detached")
-        assert page.locator('.esxi-diagram.lecture[data-step="3"]').count() == 1
+        assert page.locator('.esxi-diagram.lecture[data-step="3"]:not([data-ahead])').count() == 1
         page.keyboard.press("PageDown")
         page.wait_for_selector(".st-key-predict_box .st-key-predict_reveal")
         page.keyboard.press("PageDown")  # … then the step, the answers and the narration
-        page.wait_for_selector('.esxi-diagram.lecture[data-step="4"] svg')
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="4"]:not([data-ahead]) svg')
         page.wait_for_selector(".predict-results .q-result")
         page.wait_for_timeout(400)
         m = page.evaluate(FITS)

@@ -45,8 +45,8 @@ MA_X = """() => Object.fromEntries([...document.querySelectorAll('.esxi-diagram.
 
 
 def wait_step(page, step: int, mode: str) -> None:
-    page.wait_for_selector(f'.esxi-diagram.lecture[data-step="{step}"][data-mode="{mode}"] svg')
-    page.wait_for_selector(f'.lecture-narration[data-step="{step}"]')
+    page.wait_for_selector(f'.esxi-diagram.lecture[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
+    page.wait_for_selector(f'.lecture-narration[data-step="{step}"]:not([data-ahead])')
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
@@ -244,9 +244,9 @@ def test_language_and_mode_switches_in_any_order_then_step(server, browser, orde
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=1&lang=en&figure=0")
-        page.wait_for_selector('.esxi-diagram[data-step="1"][data-mode="shadow"] svg')
+        page.wait_for_selector('.esxi-diagram[data-step="1"][data-mode="shadow"]:not([data-ahead]) svg')
         page.locator(".st-key-step_forward button").click()
-        page.wait_for_selector('.esxi-diagram[data-step="2"][data-mode="shadow"] svg')
+        page.wait_for_selector('.esxi-diagram[data-step="2"][data-mode="shadow"]:not([data-ahead]) svg')
         step, mode = 2, "shadow"
         for lang in order:
             page.locator('.st-key-_lang_widget label').filter(has_text=lang).first.click()
@@ -257,10 +257,10 @@ def test_language_and_mode_switches_in_any_order_then_step(server, browser, orde
             label = {"shadow": ("Schatten" if lang == "Deutsch" else "shadow"),
                      "nested": ("verschachtelt" if lang == "Deutsch" else "nested")}[mode]
             page.locator(f".st-key-_mode-{code} label").filter(has_text=label).first.click()
-            page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+            page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
             page.locator(".st-key-step_forward button").click()
             step += 1
-            page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+            page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         ctx.close()
@@ -274,7 +274,7 @@ def test_the_clicker_reveals_after_the_rooms_answer_was_clicked_or_typed(server,
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=shadow&step=1&lang=en&present=1&predict=1")
-        page.wait_for_selector('.esxi-diagram.lecture[data-step="1"] svg')
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="1"]:not([data-ahead]) svg')
         page.wait_for_function("() => !!window.__esxiKeyHandler")
         page.keyboard.press("PageDown")
         box = page.locator(".st-key-predict_box")
@@ -288,10 +288,10 @@ def test_the_clicker_reveals_after_the_rooms_answer_was_clicked_or_typed(server,
             groups.nth(k).locator("label").nth(1).click()
         page.keyboard.press("ArrowDown")  # the radio's own key: the selection moves, nothing is revealed
         page.wait_for_timeout(300)
-        assert page.locator('.esxi-diagram.lecture[data-step="1"]').count() == 1
+        assert page.locator('.esxi-diagram.lecture[data-step="1"]:not([data-ahead])').count() == 1
         numbers.first.fill("7")           # typed, not yet committed: focus stays in the field
         page.keyboard.press("PageDown")   # the clicker
-        page.wait_for_selector('.esxi-diagram.lecture[data-step="2"] svg')
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="2"]:not([data-ahead]) svg')
         page.wait_for_selector(f'.predict-score[data-asked="{n}"]')  # every answer counted, the typed one too
         assert page.locator(".predict-results .q-result.open").count() == 0
     finally:
@@ -348,7 +348,7 @@ def test_a_long_narration_pages_by_whole_items_each_shown_once(server, browser, 
         for box, n in enumerate(total):
             assert seen[box] == list(range(1, n + 1)), f"box {box}: items shown {seen[box]} of {n}"
         page.wait_for_selector(".narr-more", state="detached")  # the last page says nothing more follows
-        assert page.locator(f'.esxi-diagram.lecture[data-step="{step}"]').count() == 1  # ↓ did not step
+        assert page.locator(f'.esxi-diagram.lecture[data-step="{step}"]:not([data-ahead])').count() == 1  # ↓ did not step
         for _ in range(max(counts)):
             page.keyboard.press("ArrowUp")
         page.wait_for_timeout(150)
@@ -386,13 +386,13 @@ def test_a_press_before_the_buttons_are_drawn_waits_for_them(server, browser):
             e.dataset.was = e.className; e.className = e.className.replace(/st-key-lec_/g, 'later-lec_'); })""")
         page.keyboard.press("PageDown")
         page.wait_for_timeout(800)
-        assert page.locator('.esxi-diagram.lecture[data-step="2"]').count() == 1, "pressed without its button"
+        assert page.locator('.esxi-diagram.lecture[data-step="2"]:not([data-ahead])').count() == 1, "pressed without its button"
         page.evaluate("""() => document.querySelectorAll('[data-was]').forEach(e => {
             e.className = e.dataset.was; delete e.dataset.was; })""")
         wait_step(page, 3, "shadow")  # the waiting press ran when its button came
         settle(page)
         page.wait_for_timeout(1500)
-        assert page.locator('.esxi-diagram.lecture[data-step="3"]').count() == 1  # once
+        assert page.locator('.esxi-diagram.lecture[data-step="3"]:not([data-ahead])').count() == 1  # once
     finally:
         ctx.close()
 
@@ -408,13 +408,32 @@ def test_a_press_lost_on_the_way_is_sent_again_and_runs_once(server, browser):
             window.__esxiKeysSend = (log) => { window.__esxiKeysSend = real; window.__esxiPressSentAt = Date.now(); }; }""")
         page.keyboard.press("PageDown")
         page.wait_for_timeout(2500)
-        assert page.locator('.esxi-diagram.lecture[data-step="2"]').count() == 1, "the lost press ran"
+        # the browser shows the step ahead at the press; the server has not run it
+        assert page.locator('.esxi-diagram.lecture[data-step="3"][data-ahead]').count() == 1
+        assert page.locator('.esxi-diagram.lecture[data-step="3"]:not([data-ahead])').count() == 0, "the lost press ran"
         wait_step(page, 3, "shadow")  # sent again after some seconds without an acknowledgement
         settle(page)
         page.wait_for_timeout(7000)   # … and run once: nothing is sent again after the acknowledgement
-        assert page.locator('.esxi-diagram.lecture[data-step="3"]').count() == 1
+        assert page.locator('.esxi-diagram.lecture[data-step="3"]:not([data-ahead])').count() == 1
         assert page.evaluate("(window.__esxiPressLog || []).length") == 0
         page.keyboard.press("PageDown")  # the next press goes through at once
         wait_step(page, 4, "shadow")
+    finally:
+        ctx.close()
+
+
+def test_a_step_shown_ahead_goes_back_when_its_press_is_given_up(server, browser):
+    """The step ahead is shown at the press; a press the browser gives up sending (three tries
+    without an acknowledgement) takes it back: the view is the server's step again."""
+    ctx, page = _lecture_at_step_2(browser, server)
+    try:
+        page.evaluate("() => { window.__esxiKeysSend = (log) => { window.__esxiPressSentAt = Date.now(); }; }")
+        page.keyboard.press("PageDown")
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="3"][data-ahead] svg')
+        # the third resend is past: the next check of the log gives it up
+        page.evaluate("() => { window.__esxiResent = 3; window.__esxiPressSentAt = 0; window.__esxiKeysSeenAt = 0; }")
+        page.wait_for_selector('.esxi-diagram.lecture[data-step="2"]:not([data-ahead]) svg', timeout=5000)
+        assert page.locator(".esxi-diagram.lecture[data-ahead]").count() == 0
+        assert page.evaluate("(window.__esxiPressLog || []).length") == 0
     finally:
         ctx.close()

@@ -42,7 +42,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def wait_step(page, step: int) -> None:
-    page.wait_for_selector(f'.esxi-diagram.lecture[data-step="{step}"] svg')
+    page.wait_for_selector(f'.esxi-diagram.lecture[data-step="{step}"]:not([data-ahead]) svg')
 
 
 def no_exception(page) -> None:

@@ -71,7 +71,7 @@ def test_practice_one_answer_right_one_wrong_with_score_and_explanations(server,
         with ctx.expect_page() as opened:
             page.locator(".px-step-link a").get_by_text(t("ex.page.see_it", lang, step=exs[1].step + 1)).click()
         step_page = opened.value
-        step_page.wait_for_selector(f'.esxi-diagram[data-step="{exs[1].step + 1}"][data-mode="{exs[1].mode}"] svg')
+        step_page.wait_for_selector(f'.esxi-diagram[data-step="{exs[1].step + 1}"][data-mode="{exs[1].mode}"]:not([data-ahead]) svg')
         shown = step_page.locator('[data-testid="stMain"]').inner_text()
         assert exs[1].answer["ma"].lower() in shown.lower(), "the step's narration names the MA of the answer"
         step_page.close()
@@ -112,7 +112,7 @@ def test_an_exercise_about_both_modes_opens_each_mode_at_the_step_its_question_n
                 page.locator(f'.px-step-link[data-mode="{mode}"] a').get_by_text(
                     t(f"ex.page.open_step.{mode}", lang, step=step)).click()
             step_page = opened.value
-            step_page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+            step_page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
             main = step_page.locator('[data-testid="stMain"]').inner_text()
             # the step page names the same step, describes the generated scenario, and narrates
             # this mode's walk (its reference count)

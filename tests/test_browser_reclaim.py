@@ -40,7 +40,7 @@ def test_the_host_state_shows_beside_the_summary_and_the_reclaimed_pages_are_dra
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=overcommit&mode={mode}&step={step}&lang={lang}&figure=0")
-        page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"] svg')
+        page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="{mode}"]:not([data-ahead]) svg')
         settle(page)
         line = page.locator(".host-state")
         assert line.get_attribute("data-state") == state.value
@@ -73,7 +73,7 @@ def test_no_host_line_and_no_reclamation_marks_where_the_host_does_not_reclaim(s
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=12&lang=en")
-        page.wait_for_selector('.esxi-diagram[data-step="12"] svg')
+        page.wait_for_selector('.esxi-diagram[data-step="12"]:not([data-ahead]) svg')
         settle(page)
         assert page.locator(".host-state").count() == 0
         assert page.locator('.esxi-legend [data-key="ballooned"]').count() == 0

@@ -60,7 +60,7 @@ def shoot(page, name: str) -> None:
 
 
 def at_step(page, step: int) -> None:
-    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"] svg', timeout=60_000)
+    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"]:not([data-ahead]) svg', timeout=60_000)
     page.locator(".walk-grid").first.wait_for()
 
 

@@ -71,3 +71,26 @@ def test_idle_timelines_give_their_checkpoints_back_and_still_answer_exactly(mon
     ref.run_bulk(s.trace, 0, 2500)
     assert fingerprint(idle.state_at(2500)[0]) == fingerprint(ref)
     assert idle.checkpoint_bytes > 0 and len(idle.checkpoints) > 1  # used again: its checkpoints are back
+
+
+def test_a_step_ahead_is_a_clone_and_only_of_a_small_machine(monkeypatch):
+    """Session.ahead runs the next step on a clone (the session stays where it is) and gives the
+    step that forward() then makes; past AHEAD_BYTES it clones nothing."""
+    from visualizer.app.session import Session
+    from visualizer.engine import builtin
+    sc = builtin("esxi-figure")
+    s = Session(sc, Mode.SHADOW, lambda scenario, mode: Timeline(scenario.config, mode, scenario.trace))
+    s.goto(4)
+    before = (s.step, s.record, s.machine.totals().as_dict())
+    nxt = s.ahead()
+    assert (s.step, s.record, s.machine.totals().as_dict()) == before
+    assert nxt.step == 5 and nxt.machine is not s.machine
+    s.forward()
+    assert nxt.record.events == s.record.events and nxt.record.cycles == s.record.cycles
+    assert nxt.machine.totals().as_dict() == s.machine.totals().as_dict()
+    assert nxt.key() == s.key()
+    monkeypatch.setattr(S, "AHEAD_BYTES", machine_bytes(s.machine) - 1)
+    assert s.ahead() is None
+    s.goto(s.total)
+    monkeypatch.undo()
+    assert s.ahead() is None  # the end

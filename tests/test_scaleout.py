@@ -127,14 +127,14 @@ def test_a_browser_steps_through_esxi_figure_through_the_load_balancer(cluster):
         page.set_default_timeout(60_000)
         try:
             page.goto(f"{cluster.url}/Step_through?scenario=esxi-figure&mode=shadow&step=0&lang=en&figure=0")
-            page.wait_for_selector('.esxi-diagram[data-step="0"] svg')
+            page.wait_for_selector('.esxi-diagram[data-step="0"]:not([data-ahead]) svg')
             replica = next(c["value"] for c in ctx.cookies() if c["name"] == "ESXI_REPLICA")
             for step in range(1, total + 1):
                 page.locator(".st-key-step_forward button").click()
-                page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="shadow"] svg')
+                page.wait_for_selector(f'.esxi-diagram[data-step="{step}"][data-mode="shadow"]:not([data-ahead]) svg')
                 if step == total // 2:  # a reload (a new websocket) comes back to the same replica and step
                     page.goto(f"{cluster.url}/Step_through?scenario=esxi-figure&mode=shadow&step={step}&lang=en&figure=0")
-                    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"] svg')
+                    page.wait_for_selector(f'.esxi-diagram[data-step="{step}"]:not([data-ahead]) svg')
             assert page.locator(".esxi-diagram svg g.edge.shadow-map").count() >= 1
             assert next(c["value"] for c in ctx.cookies() if c["name"] == "ESXI_REPLICA") == replica
             assert page.locator("[data-testid=stException]").count() == 0

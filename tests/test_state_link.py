@@ -3,11 +3,12 @@ answers, and the changed costs of the Costs and Compare pages, in the address ba
 one session, read by a new one (what a reload or a copied link is), and bad values named."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from app_support import svg_views
 
 from visualizer.app import state_link as K
 from visualizer.engine import Mode, Op, OpKind, builtin
@@ -91,8 +92,7 @@ def test_a_reload_keeps_the_added_accesses():
 
 def page_html(at: AppTest) -> str:
     """The page's markdown and the markup of its SVG views (the step page's stage: status, verdicts)."""
-    views = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "esxi_svg_view"]
-    return "\n".join([x.value for x in at.markdown] + [v for v in views if isinstance(v, str)])
+    return "\n".join([x.value for x in at.markdown] + list(svg_views(at).values()))
 
 
 def test_a_reload_keeps_the_predict_score_and_the_answers_shown():

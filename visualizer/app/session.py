@@ -53,6 +53,9 @@ viewer leaves; shorter ones run here (a worker costs a fork and the pickled resu
 operations that each fault take about 0.4 s of the server's one interpreter)."""
 FIND_STRETCH = 4096
 """Operations a precompute runs at once on the bulk path (see :meth:`Timeline._advance`)."""
+AHEAD_BYTES = 8 << 20
+"""A session looks one step ahead (:meth:`Session.ahead`) only where its machine is at most this
+large (:func:`machine_bytes`): the look costs a clone of it."""
 Runner = Callable[[Task], object]
 """Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
@@ -491,6 +494,25 @@ def parse_access(form: AccessForm, config: MachineConfig) -> tuple[Optional[Op],
     return Op(kind, form.vm, form.process, gva, value), None
 
 
+class Ahead:
+    """What a :class:`Session` will look like one step forward (:meth:`Session.ahead`): the same
+    attributes the page draws from, for its own mode only."""
+
+    def __init__(self, s: "Session", machine: Machine, record: Step):
+        self.scenario, self.mode, self.inserted, self.total = s.scenario, s.mode, s.inserted, s.total
+        self.trace = s.trace
+        self.step = s.step + 1
+        self.machine, self.record = machine, record
+
+    def key(self) -> tuple:
+        return Session.key(self)
+
+    def state_in(self, mode: Mode):
+        if mode is not self.mode:
+            raise ValueError("a step ahead is drawn in the session's own mode only")
+        return self.machine, self.record
+
+
 class Session:
     """One viewer's state on the step page.
 
@@ -545,6 +567,20 @@ class Session:
 
     def forward(self) -> None:
         self.goto(self.step + 1)
+
+    def ahead(self) -> Optional["Ahead"]:
+        """The session as :meth:`forward` will leave it, on a clone (this session does not move):
+        the page draws the next step before the click and the browser shows it at once. None at
+        the end, where the step fails, or where the machine is too large to clone at every step
+        (:data:`AHEAD_BYTES`)."""
+        if self.step >= self.total or machine_bytes(self.machine) > AHEAD_BYTES:
+            return None
+        m = self.machine.clone()
+        try:
+            record = m.execute(self.trace[self.step], self.step)
+        except Exception:  # noqa: BLE001 - the click will meet it and say what it is
+            return None
+        return Ahead(self, m, record)
 
     def back(self) -> None:
         self.goto(self.step - 1)

@@ -492,9 +492,55 @@ export default function(component) {
     holder.className = 'esxi-holder';
     parentElement.appendChild(holder);
   }
+  const d = data && typeof data === 'object' ? data : { html: data };
   const old = holder.querySelector('.esxi-diagram');
   const left = old ? old.scrollLeft : 0;
-  holder.innerHTML = data;
+  if (holder.__esxiShown !== d.html) {
+    holder.innerHTML = d.html;
+    holder.__esxiShown = d.html;
+  } else {
+    // the server's run confirms the step this browser showed ahead of it (nothing to parse again)
+    holder.querySelectorAll('[data-ahead]').forEach(e => e.removeAttribute('data-ahead'));
+  }
+  // The next step's stage comes with this one: a click on Step (or its key) shows it at once,
+  // while the server runs the step; the server's answer then confirms it (or, should it differ,
+  // replaces it). Shown ahead, its elements carry data-ahead until then.
+  holder.__esxiAhead = d.ahead || null;
+  if (!window.__esxiStepAhead) {
+    window.__esxiStepAhead = () => {
+      for (const h of document.querySelectorAll('.esxi-holder')) {
+        if (!h.__esxiAhead) continue;
+        const o = h.querySelector('.esxi-diagram');
+        const l = o ? o.scrollLeft : 0;
+        h.__esxiConfirmed = h.__esxiShown;
+        h.innerHTML = h.__esxiAhead;
+        h.__esxiShown = h.__esxiAhead;
+        h.__esxiAhead = null;
+        h.querySelectorAll('[data-step]').forEach(e => e.setAttribute('data-ahead', ''));
+        window.__esxiSettle(h, l);
+      }
+    };
+    // a step shown ahead whose press never reached the server goes back to the server's step
+    window.__esxiAheadUndo = () => {
+      for (const h of document.querySelectorAll('.esxi-holder')) {
+        if (!h.querySelector('[data-ahead]') || !h.__esxiConfirmed) continue;
+        h.__esxiAhead = h.__esxiShown;  // still the step ahead of the server's
+        h.innerHTML = h.__esxiConfirmed;
+        h.__esxiShown = h.__esxiConfirmed;
+        window.__esxiSettle(h, 0);
+      }
+    };
+    // after Streamlit's own handler has sent the click
+    document.addEventListener('click', ev => {
+      const b = ev.target && ev.target.closest ? ev.target.closest('.st-key-step_forward button, .st-key-lec_forward button') : null;
+      if (b && !b.disabled) setTimeout(window.__esxiStepAhead, 0);
+    }, true);
+  }
+  if (!window.__esxiSettle) window.__esxiSettle = settle;
+  settle(holder, left);
+}
+
+function settle(holder, left) {
   if (!window.__esxiFit) {
     // the stage fills the rest of the viewport: CSS sizes it from where it begins (visualizer.app.stage)
     const fit = () => {
@@ -604,16 +650,24 @@ def _svg_component():
     return v2.component("esxi_svg_view", js=_VIEW_JS, isolate_styles=False)
 
 
-def svg_view(markup: str, key: str) -> None:
+def svg_view(markup: str, key: str, ahead: Optional[str] = None) -> None:
     """Show a large block of HTML with inline SVG. A components-v2 element sets it as innerHTML,
     which the browser parses natively — for a diagram of hundreds of pages markdown's parser,
     which builds a React element per SVG node, is markedly slower. The SVG sits in the page's
-    own DOM (no iframe, no shadow root), so its ids and classes are there for tests and styles."""
+    own DOM (no iframe, no shadow root), so its ids and classes are there for tests and styles.
+
+    ``ahead``: the same view one step forward. The browser keeps it and shows it as soon as Step
+    is clicked (or its key pressed), instead of after the server's run — the run then sends the
+    same markup, which the browser only confirms (its elements lose ``data-ahead``)."""
     comp = _svg_component()
     if comp is None:
         html(markup)
     else:
-        comp(data=markup, key=key)
+        # each run's data differs (``run``), so the browser hears of every run: one that leaves the
+        # step where it was (a failed step) takes back a step shown ahead
+        run = st.session_state.get("_svg_run", 0) + 1
+        st.session_state["_svg_run"] = run
+        comp(data={"html": markup, "ahead": ahead or "", "run": run}, key=key)
 
 
 # -- lecture mode ---------------------------------------------------------------------------------
@@ -651,7 +705,11 @@ export default function(component) {
     if (!log || !log.length || !window.__esxiKeysSend) return;
     if (Date.now() - Math.max(window.__esxiPressSentAt || 0, window.__esxiKeysSeenAt || 0) < RESEND_MS) return;
     window.__esxiResent = (window.__esxiResent || 0) + 1;
-    if (window.__esxiResent > 3) { window.__esxiPressLog = []; window.__esxiResent = 0; return; }
+    if (window.__esxiResent > 3) {
+      window.__esxiPressLog = []; window.__esxiResent = 0;
+      if (window.__esxiAheadUndo) window.__esxiAheadUndo();
+      return;
+    }
     window.__esxiKeysSend(log);
   }, 1000);
   window.__esxiKeyHandler = (ev) => {
@@ -701,11 +759,14 @@ export default function(component) {
     }
     ev.preventDefault();
     if (find().disabled) return;
+    // Step's keys show the step ahead at once, as a click on Step does (see svg_view)
+    const ahead = () => { if ((key === 'step_forward' || key === 'lec_forward') && window.__esxiStepAhead) window.__esxiStepAhead(); };
     if (typing) {
       t.blur();  // the field hands its value to Streamlit on blur; the press follows it
-      setTimeout(press, 60);
+      setTimeout(() => { press(); setTimeout(ahead, 0); }, 60);
     } else {
       press();
+      setTimeout(ahead, 0);
     }
   };
   document.addEventListener('keydown', window.__esxiKeyHandler);
