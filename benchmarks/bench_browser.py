@@ -12,8 +12,9 @@
 3. Jump to step 10,000 (and other far steps) of a 20,000-operation trace, typed into the step
    box: checkpoints, not a replay from zero.
 4. A classroom: N concurrent sessions on one server, each clicking "Step" (or "Back" at the end,
-   sometimes switching mode) every 0.5–2 s, as websocket clients speaking Streamlit's protocol
-   (what the browser sends for a click); timed from the click to the server's "script finished".
+   and now and then) every 0.5–2 s, as websocket clients speaking Streamlit's protocol
+   (``benchmarks/wsclient.py``: what the browser sends for a click); timed from the click to the
+   server's finished run (the stage's and the details' fragments).
    The clients run in one process beside the server, so they do not steal the browser's CPU.
 
 Prints medians, 95th percentiles and maxima in milliseconds.
@@ -271,10 +272,10 @@ def browser_benchmarks(clicks: int, drawers: tuple = ("graphviz", "python")) -> 
 
 # -- 4: the classroom ---------------------------------------------------------------------------------
 async def classroom(port: int, sessions: int, duration: float, seed: int) -> tuple[list[float], int, int]:
-    import websockets
-    from streamlit.proto import BackMsg_pb2, ForwardMsg_pb2
-
+    """Each session opens the step page and clicks Step (Back at the end, and now and then) as the
+    browser does (:mod:`wsclient`); a click's latency is its request to the server's finished run."""
     from visualizer.engine import builtin
+    from wsclient import STEP_FORWARD, Session
 
     scenarios = ["esxi-figure", "context-switch", "page-table-update", "tlb-reach"]
     totals = {name: len(builtin(name).trace) for name in scenarios}
@@ -282,71 +283,25 @@ async def classroom(port: int, sessions: int, duration: float, seed: int) -> tup
     errors = 0
     wrong = 0
 
-    async def run_until_finished(ws, msg) -> tuple[float, dict, str | None]:
-        t = time.perf_counter()
-        await ws.send(msg.SerializeToString())
-        widgets: dict = {}
-        step = None
-        while True:
-            fm = ForwardMsg_pb2.ForwardMsg()
-            fm.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
-            kind = fm.WhichOneof("type")
-            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                el = fm.delta.new_element
-                w = el.WhichOneof("type")
-                if w in ("button", "radio"):
-                    wid = getattr(el, w).id
-                    widgets[wid.rsplit("-", 1)[-1]] = (wid, fm.delta.fragment_id, el)
-                elif w == "markdown" and 'class="esxi-diagram"' in el.markdown.body:
-                    body = el.markdown.body
-                    step = body.split('data-step="', 1)[1].split('"', 1)[0]
-            elif kind == "new_session":
-                widgets["_page"] = fm.new_session.page_script_hash
-            elif kind == "script_finished":
-                return (time.perf_counter() - t) * 1000, widgets, step
-
     async def student(k: int) -> None:
         nonlocal errors, wrong
         rng = random.Random(seed + k)
         name = scenarios[k % len(scenarios)]
         mode = rng.choice(["shadow", "nested"])
         try:
-            async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
-                                          max_size=None) as ws:
-                first = BackMsg_pb2.BackMsg()
-                first.rerun_script.query_string = f"scenario={name}&mode={mode}&step=0&lang=en"
-                first.rerun_script.page_name = "Step_through"
-                _, widgets, step = await run_until_finished(ws, first)
-                page_hash = widgets["_page"]
+            async with Session(f"http://127.0.0.1:{port}") as s:
+                run = await s.rerun("Step_through", f"scenario={name}&mode={mode}&step=0&lang=en")
                 cur = 0
                 end = time.monotonic() + duration
                 while time.monotonic() < end:
                     await asyncio.sleep(rng.uniform(0.5, 2.0))
-                    msg = BackMsg_pb2.BackMsg()
-                    cs = msg.rerun_script
-                    cs.query_string = f"scenario={name}&mode={mode}&step={cur}&lang=en"
-                    cs.page_script_hash = page_hash
-                    cs.page_name = "Step_through"
-                    if rng.random() < 0.08:
-                        mode = "nested" if mode == "shadow" else "shadow"
-                        wid, frag, _ = widgets["_mode.en"]  # the mode radio's key carries the language
-                        ws_ = cs.widget_states.widgets.add()
-                        ws_.id = wid
-                        ws_.int_value = 0 if mode == "shadow" else 1
-                        expect = cur
-                    else:
-                        key = "step_forward" if cur < totals[name] and rng.random() < 0.85 else "step_back"
-                        if cur == 0:
-                            key = "step_forward"
-                        wid, frag, _ = widgets[key]
-                        ws_ = cs.widget_states.widgets.add()
-                        ws_.id = wid
-                        ws_.trigger_value = True
-                        expect = cur + (1 if key == "step_forward" else -1)
-                    cs.fragment_id = frag
-                    ms, new, step = await run_until_finished(ws, msg)
-                    widgets.update(new)
-                    latencies.append(ms)
+                    key = STEP_FORWARD if cur < totals[name] and rng.random() < 0.85 else "step_back"
+                    if cur == 0:
+                        key = STEP_FORWARD
+                    expect = cur + (1 if key == STEP_FORWARD else -1)
+                    run = await s.click("Step_through", run, key)
+                    latencies.append(run.ms)
+                    step = run.param("step")
                     if step is not None:
                         cur = int(step)
                         if cur != expect:
