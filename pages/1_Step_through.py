@@ -382,7 +382,8 @@ def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None, keep: bool =
 # -- the step ahead: the next step's stage, sent with this one, shown by the browser at the click --
 def ahead_key(s, view: str) -> tuple:
     """What a stage's markup depends on besides the session's step (``view``: "stage"/"lecture")."""
-    return (s.key(), view, lang, bool(S.get("figure_view")), S.get("zoom", "fit"))
+    return (s.key(), view, lang, bool(S.get("figure_view")), S.get("zoom", "fit"), bool(S.get("both")),
+            bool(S.get("predict_on")), bool(S.get("present")))
 
 
 def can_look_ahead(s: Session) -> bool:

@@ -151,6 +151,14 @@ def test_no_step_ahead_where_the_next_step_is_not_the_one_shown_at_the_click():
     at = app(STEP, step="3")
     at.toggle(key="autoplay").set_value(True).run()
     assert svg_view_data(at)["diagram"]["ahead"] == ""
+    # "both" chosen and Step clicked in one run: the step ahead made for one mode is not shown
+    at = app(STEP, step="3")
+    assert svg_view_data(at)["diagram"]["ahead"]
+    at.radio(key="_mode.en").set_value("both")
+    at.button(key="step_forward").click()
+    at.run()
+    markup = diagram_markup(at)
+    assert sess(at).step == 4 and 'data-mode="shadow"' in markup and 'data-mode="nested"' in markup
 
 
 def test_mode_switch_replays_to_the_same_step():
