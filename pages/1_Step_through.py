@@ -367,7 +367,7 @@ def figure_view(s: Session, data_only: Optional[bool] = None):
 def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None, keep: bool = True):
     """(figure, DOT, SVG, what drew it, step record) of ``mode`` at the current step; the last one
     drawn is kept for the exports (the details rerun right after the stage) — ``keep`` False: not
-    (the step ahead, drawn before its click)."""
+    (a step beside, drawn before its click)."""
     machine, rec = s.state_in(mode)
     fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s, data_only))
     dot_text, svg, engine = ui.draw(fig)
@@ -379,38 +379,52 @@ def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None, keep: bool =
     return fig, dot_text, svg, engine, rec
 
 
-# -- the step ahead: the next step's stage, sent with this one, shown by the browser at the click --
-def ahead_key(s, view: str) -> tuple:
-    """What a stage's markup depends on besides the session's step (``view``: "stage"/"lecture")."""
-    return (s.key(), view, lang, bool(S.get("figure_view")), S.get("zoom", "fit"), bool(S.get("both")),
+# -- the steps beside: the next and the previous step's stage, sent with this one, shown by the
+# browser at the click on Step or Back (the server's run then confirms them) ----------------------
+def view_key(s, view: str, step: Optional[int] = None) -> tuple:
+    """What a stage's markup depends on (``view``: "stage"/"lecture"): the session at ``step`` (its
+    own by default) and every view setting."""
+    key = s.key()
+    if step is not None:
+        key = key[:-1] + (step,)
+    return (key, view, lang, bool(S.get("figure_view")), S.get("zoom", "fit"), bool(S.get("both")),
             bool(S.get("predict_on")), bool(S.get("present")))
 
 
-def can_look_ahead(s: Session) -> bool:
-    """Whether the next step's stage goes with this one: one mode shown, predict off (a step then
-    asks first), no autoplay (the clock steps), not at the end."""
-    return not (S.get("both") or S.get("predict_on") or S.get("autoplay")) and s.step < s.total
+def can_look_beside(s: Session) -> bool:
+    """Whether the steps beside go with this one: one mode shown, predict off (a step then asks
+    first), no autoplay (the clock steps)."""
+    return not (S.get("both") or S.get("predict_on") or S.get("autoplay"))
 
 
-def with_ahead(s: Session, view: str, markup_of) -> tuple[str, Optional[str]]:
-    """(this step's markup, the next step's or None). ``markup_of(session_like, keep)`` makes a
-    stage's markup; the next step's, made at the last run, is this one's when nothing else changed
-    (a click on Step then costs the server one stage, not two)."""
-    cached = S.get("_ahead")
-    if cached is not None and cached[0] == ahead_key(s, view):
-        markup = cached[1]
-        S["_drawn"] = cached[2]
+def with_beside(s: Session, view: str, markup_of) -> tuple[str, Optional[str], Optional[str]]:
+    """(this step's markup, the next step's, the previous step's; None where there is none).
+    ``markup_of(session_like, keep)`` makes a stage's markup. The stages made at the last run are
+    kept for this one: a click on Step or Back then costs the server one new stage, not three."""
+    made = S.get("_beside") or {}
+    key = view_key(s, view)
+    got = made.get(key)
+    if got is not None:
+        S["_drawn"] = got[1]
     else:
-        markup = markup_of(s, True)
-    S.pop("_ahead", None)
-    if not can_look_ahead(s):
-        return markup, None
-    nxt = s.ahead()
-    if nxt is None:
-        return markup, None
-    following = markup_of(nxt, False)
-    S["_ahead"] = (ahead_key(nxt, view), following, S.pop("_drawn_ahead", None))
-    return markup, following
+        got = (markup_of(s, True), S.get("_drawn"))
+    keep = {key: got}
+    out = [got[0]]
+    for step, look in ((s.step + 1, s.ahead), (s.step - 1, s.behind)):
+        markup = None
+        if can_look_beside(s) and 0 <= step <= s.total:
+            k = view_key(s, view, step)
+            hit = made.get(k)
+            if hit is None:
+                nb = look()
+                if nb is not None:
+                    hit = (markup_of(nb, False), S.pop("_drawn_ahead", None))
+            if hit is not None:
+                keep[k] = hit
+                markup = hit[0]
+        out.append(markup)
+    S["_beside"] = keep
+    return out[0], out[1], out[2]
 
 
 def on_access() -> None:
@@ -520,8 +534,8 @@ def lecture_view() -> None:
         ui.svg_view(f'<div class="lec-stage" style="{sizes}">{status}{diagram}</div>', "diagram")
         predict_questions(s, lecture=True)
     else:
-        markup, following = with_ahead(s, "lecture", lambda v, keep: lecture_markup(v, stage, keep))
-        ui.svg_view(markup, "diagram", ahead=following)
+        markup, following, preceding = with_beside(s, "lecture", lambda v, keep: lecture_markup(v, stage, keep))
+        ui.svg_view(markup, "diagram", ahead=following, behind=preceding)
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
                     predict=1 if S.get("predict_on") else None, **kept_params(s))
@@ -683,8 +697,8 @@ def stage_view() -> None:
             ui.svg_view(markup, "diagram")
             predict_questions(s, lecture=False)
     else:
-        markup, following = with_ahead(s, "stage", lambda v, keep: stage_markup(v, stage, keep))
-        ui.svg_view(markup, "diagram", ahead=following)
+        markup, following, preceding = with_beside(s, "stage", lambda v, keep: stage_markup(v, stage, keep))
+        ui.svg_view(markup, "diagram", ahead=following, behind=preceding)
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
                     predict=1 if S.get("predict_on") else None, **kept_params(s))

@@ -123,23 +123,31 @@ def test_step_forward_and_back():
 @pytest.mark.parametrize("params", [dict(lang="en"), dict(lang="de", mode="nested", figure="0"),
                                     dict(lang="en", present="1"), dict(lang="de", present="1", mode="nested")],
                          ids=["stage-en", "stage-de-nested-all-pages", "lecture-en", "lecture-de-nested"])
-def test_the_step_ahead_is_the_stage_the_next_step_shows(params):
-    """The next step's stage goes with each step (the browser shows it at the click): it is the
-    markup a fresh page opened at that step shows, figures, narration and all; none at the end."""
+def test_the_steps_beside_are_the_stages_the_next_and_previous_steps_show(params):
+    """The next and the previous step's stage go with each step (the browser shows one at the click
+    on Step or Back): each is the markup a fresh page opened at that step shows, figures, narration
+    and all; none past either end."""
+    forward, back = ("lec_forward", "lec_back") if params.get("present") else ("step_forward", "step_back")
     at = app(STEP, step="0", **params)
     total = sess(at).total
+    assert svg_view_data(at)["diagram"]["behind"] == ""
     for step in (0, 1, 6, 11, total - 1, total):
         if sess(at).step != step:
             at = app(STEP, step=str(step), **params)
-        ahead = svg_view_data(at)["diagram"]["ahead"]
+        beside = svg_view_data(at)["diagram"]
+        if step > 0:
+            assert beside["behind"] == diagram_markup(app(STEP, step=str(step - 1), **params))
         if step == total:
-            assert ahead == ""
+            assert beside["ahead"] == ""
             continue
-        assert f'data-step="{step + 1}"' in ahead
-        assert ahead == diagram_markup(app(STEP, step=str(step + 1), **params))
-        at.button(key="lec_forward" if params.get("present") else "step_forward").click().run()
+        assert f'data-step="{step + 1}"' in beside["ahead"]
+        assert beside["ahead"] == diagram_markup(app(STEP, step=str(step + 1), **params))
+        at.button(key=forward).click().run()
         assert not at.exception and sess(at).step == step + 1
-        assert diagram_markup(at) == ahead
+        assert diagram_markup(at) == beside["ahead"]
+        assert svg_view_data(at)["diagram"]["behind"] == beside["html"]
+    at.button(key=back).click().run()
+    assert sess(at).step == total - 1 and diagram_markup(at) == beside["behind"]
 
 
 def test_no_step_ahead_where_the_next_step_is_not_the_one_shown_at_the_click():
@@ -148,9 +156,10 @@ def test_no_step_ahead_where_the_next_step_is_not_the_one_shown_at_the_click():
     for params in (dict(predict="1"), dict(mode="both")):
         at = app(STEP, step="3", **params)
         assert not at.exception and svg_view_data(at)["diagram"]["ahead"] == ""
+        assert svg_view_data(at)["diagram"]["behind"] == ""
     at = app(STEP, step="3")
     at.toggle(key="autoplay").set_value(True).run()
-    assert svg_view_data(at)["diagram"]["ahead"] == ""
+    assert svg_view_data(at)["diagram"]["ahead"] == "" and svg_view_data(at)["diagram"]["behind"] == ""
     # "both" chosen and Step clicked in one run: the step ahead made for one mode is not shown
     at = app(STEP, step="3")
     assert svg_view_data(at)["diagram"]["ahead"]

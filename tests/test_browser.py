@@ -82,9 +82,10 @@ def test_step_mode_switch_and_the_svg_classes(server, page):
     assert count(page, ".esxi-diagram svg g.edge.shadow-map") == 2
 
 
-def test_a_click_on_step_shows_the_next_step_before_the_server_answers(server, page):
-    """The next step's stage came with this one: the click shows it in the same moment (before any
-    answer of the server could arrive), marked data-ahead; the server's run then confirms it."""
+def test_a_click_on_step_or_back_shows_that_step_before_the_server_answers(server, page):
+    """The next and the previous step's stage came with this one: a click on Step (or Back) shows
+    it in the same moment (before any answer of the server could arrive), marked data-ahead; the
+    server's run then confirms it."""
     page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=3&lang=de")
     diagram(page, 3, "nested")
     page.wait_for_timeout(500)
@@ -97,6 +98,16 @@ def test_a_click_on_step_shows_the_next_step_before_the_server_answers(server, p
     assert at_click[:2] == ["4", True] and "Schritt 4 von 14" in at_click[2]
     diagram(page, 4, "nested")
     assert count(page, "[data-ahead]") == 0 and page.locator(".step-box input").input_value() == "4"
+    page.wait_for_timeout(300)
+    at_back = page.evaluate("""async () => {
+        document.querySelector('.st-key-step_back button').click();
+        await new Promise(r => setTimeout(r, 0));
+        const d = document.querySelector('.esxi-diagram');
+        return [d.dataset.step, d.hasAttribute('data-ahead')];
+    }""")
+    assert at_back == ["3", True]  # Back shows the previous step as soon
+    diagram(page, 3, "nested")
+    assert count(page, "[data-ahead]") == 0 and page.locator(".step-box input").input_value() == "3"
 
 
 def test_deep_link_in_german_and_nested_mode(server, page):

@@ -73,9 +73,10 @@ def test_idle_timelines_give_their_checkpoints_back_and_still_answer_exactly(mon
     assert idle.checkpoint_bytes > 0 and len(idle.checkpoints) > 1  # used again: its checkpoints are back
 
 
-def test_a_step_ahead_is_a_clone_and_only_of_a_small_machine(monkeypatch):
+def test_the_steps_beside_are_clones_and_only_of_a_small_machine(monkeypatch):
     """Session.ahead runs the next step on a clone (the session stays where it is) and gives the
-    step that forward() then makes; past AHEAD_BYTES it clones nothing."""
+    step that forward() then makes, Session.behind the one back() makes; past AHEAD_BYTES neither
+    clones anything."""
     from visualizer.app.session import Session
     from visualizer.engine import builtin
     sc = builtin("esxi-figure")
@@ -89,8 +90,15 @@ def test_a_step_ahead_is_a_clone_and_only_of_a_small_machine(monkeypatch):
     assert nxt.record.events == s.record.events and nxt.record.cycles == s.record.cycles
     assert nxt.machine.totals().as_dict() == s.machine.totals().as_dict()
     assert nxt.key() == s.key()
+    prev = s.behind()  # and one back: what back() leaves
+    assert (s.step, s.machine.totals().as_dict()) == (5, nxt.machine.totals().as_dict())
+    s.back()
+    assert prev.step == 4 == s.step and prev.record.events == s.record.events
+    assert prev.machine.totals().as_dict() == s.machine.totals().as_dict()
     monkeypatch.setattr(S, "AHEAD_BYTES", machine_bytes(s.machine) - 1)
-    assert s.ahead() is None
-    s.goto(s.total)
+    assert s.ahead() is None and s.behind() is None
     monkeypatch.undo()
+    s.goto(s.total)
     assert s.ahead() is None  # the end
+    s.goto(0)
+    assert s.behind() is None  # the start

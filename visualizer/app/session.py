@@ -54,8 +54,8 @@ operations that each fault take about 0.4 s of the server's one interpreter)."""
 FIND_STRETCH = 4096
 """Operations a precompute runs at once on the bulk path (see :meth:`Timeline._advance`)."""
 AHEAD_BYTES = 8 << 20
-"""A session looks one step ahead (:meth:`Session.ahead`) only where its machine is at most this
-large (:func:`machine_bytes`): the look costs a clone of it."""
+"""A session looks one step ahead and one back (:meth:`Session.ahead`, :meth:`Session.behind`)
+only where its machine is at most this large (:func:`machine_bytes`): a look costs a clone."""
 Runner = Callable[[Task], object]
 """Runs a :class:`~visualizer.executor.Task` (in a worker) and returns its result."""
 
@@ -494,14 +494,14 @@ def parse_access(form: AccessForm, config: MachineConfig) -> tuple[Optional[Op],
     return Op(kind, form.vm, form.process, gva, value), None
 
 
-class Ahead:
-    """What a :class:`Session` will look like one step forward (:meth:`Session.ahead`): the same
-    attributes the page draws from, for its own mode only."""
+class Neighbour:
+    """What a :class:`Session` will look like one step forward or back (:meth:`Session.ahead`,
+    :meth:`Session.behind`): the attributes the page draws from, for the session's own mode."""
 
-    def __init__(self, s: "Session", machine: Machine, record: Step):
+    def __init__(self, s: "Session", step: int, machine: Machine, record: Optional[Step]):
         self.scenario, self.mode, self.inserted, self.total = s.scenario, s.mode, s.inserted, s.total
         self.trace = s.trace
-        self.step = s.step + 1
+        self.step = step
         self.machine, self.record = machine, record
 
     def key(self) -> tuple:
@@ -509,7 +509,7 @@ class Ahead:
 
     def state_in(self, mode: Mode):
         if mode is not self.mode:
-            raise ValueError("a step ahead is drawn in the session's own mode only")
+            raise ValueError("a neighbouring step is drawn in the session's own mode only")
         return self.machine, self.record
 
 
@@ -568,7 +568,7 @@ class Session:
     def forward(self) -> None:
         self.goto(self.step + 1)
 
-    def ahead(self) -> Optional["Ahead"]:
+    def ahead(self) -> Optional[Neighbour]:
         """The session as :meth:`forward` will leave it, on a clone (this session does not move):
         the page draws the next step before the click and the browser shows it at once. None at
         the end, where the step fails, or where the machine is too large to clone at every step
@@ -580,7 +580,18 @@ class Session:
             record = m.execute(self.trace[self.step], self.step)
         except Exception:  # noqa: BLE001 - the click will meet it and say what it is
             return None
-        return Ahead(self, m, record)
+        return Neighbour(self, self.step + 1, m, record)
+
+    def behind(self) -> Optional[Neighbour]:
+        """The session as :meth:`back` will leave it (from the timeline, as :meth:`back` gets
+        it); None at step 0, where that fails, or past :data:`AHEAD_BYTES`."""
+        if self.step == 0 or machine_bytes(self.machine) > AHEAD_BYTES:
+            return None
+        try:
+            machine, record = self._timeline.state_at(self.step - 1)
+        except StepError:
+            return None
+        return Neighbour(self, self.step - 1, machine, record)
 
     def back(self) -> None:
         self.goto(self.step - 1)

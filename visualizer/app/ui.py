@@ -502,20 +502,22 @@ export default function(component) {
     // the server's run confirms the step this browser showed ahead of it (nothing to parse again)
     holder.querySelectorAll('[data-ahead]').forEach(e => e.removeAttribute('data-ahead'));
   }
-  // The next step's stage comes with this one: a click on Step (or its key) shows it at once,
-  // while the server runs the step; the server's answer then confirms it (or, should it differ,
-  // replaces it). Shown ahead, its elements carry data-ahead until then.
-  holder.__esxiAhead = d.ahead || null;
+  // The next and the previous step's stage come with this one: a click on Step or Back (or their
+  // keys) shows that stage at once, while the server runs the step; the server's answer then
+  // confirms it (or, should it differ, replaces it). Shown ahead, its elements carry data-ahead
+  // until then.
+  holder.__esxiBeside = { ahead: d.ahead || null, behind: d.behind || null };
   if (!window.__esxiStepAhead) {
-    window.__esxiStepAhead = () => {
+    window.__esxiStepAhead = (which = 'ahead') => {
       for (const h of document.querySelectorAll('.esxi-holder')) {
-        if (!h.__esxiAhead) continue;
+        const html = h.__esxiBeside && h.__esxiBeside[which];
+        if (!html) continue;
         const o = h.querySelector('.esxi-diagram');
         const l = o ? o.scrollLeft : 0;
-        h.__esxiConfirmed = h.__esxiShown;
-        h.innerHTML = h.__esxiAhead;
-        h.__esxiShown = h.__esxiAhead;
-        h.__esxiAhead = null;
+        if (!h.querySelector('[data-ahead]')) h.__esxiSaved = { shown: h.__esxiShown, beside: h.__esxiBeside };
+        h.innerHTML = html;
+        h.__esxiShown = html;
+        h.__esxiBeside = { ahead: null, behind: null };  // they were beside the step left behind
         h.querySelectorAll('[data-step]').forEach(e => e.setAttribute('data-ahead', ''));
         window.__esxiSettle(h, l);
       }
@@ -523,17 +525,21 @@ export default function(component) {
     // a step shown ahead whose press never reached the server goes back to the server's step
     window.__esxiAheadUndo = () => {
       for (const h of document.querySelectorAll('.esxi-holder')) {
-        if (!h.querySelector('[data-ahead]') || !h.__esxiConfirmed) continue;
-        h.__esxiAhead = h.__esxiShown;  // still the step ahead of the server's
-        h.innerHTML = h.__esxiConfirmed;
-        h.__esxiShown = h.__esxiConfirmed;
+        if (!h.querySelector('[data-ahead]') || !h.__esxiSaved) continue;
+        h.innerHTML = h.__esxiSaved.shown;
+        h.__esxiShown = h.__esxiSaved.shown;
+        h.__esxiBeside = h.__esxiSaved.beside;
         window.__esxiSettle(h, 0);
       }
     };
     // after Streamlit's own handler has sent the click
+    const BESIDE = { step_forward: 'ahead', lec_forward: 'ahead', step_back: 'behind', lec_back: 'behind' };
+    window.__esxiBesideOf = BESIDE;
     document.addEventListener('click', ev => {
-      const b = ev.target && ev.target.closest ? ev.target.closest('.st-key-step_forward button, .st-key-lec_forward button') : null;
-      if (b && !b.disabled) setTimeout(window.__esxiStepAhead, 0);
+      const b = ev.target && ev.target.closest ? ev.target.closest('button') : null;
+      const cell = b && !b.disabled ? b.closest('[class*="st-key-"]') : null;
+      const key = cell ? Object.keys(BESIDE).find(k => cell.classList.contains('st-key-' + k)) : null;
+      if (key) setTimeout(() => window.__esxiStepAhead(BESIDE[key]), 0);
     }, true);
   }
   if (!window.__esxiSettle) window.__esxiSettle = settle;
@@ -650,15 +656,16 @@ def _svg_component():
     return v2.component("esxi_svg_view", js=_VIEW_JS, isolate_styles=False)
 
 
-def svg_view(markup: str, key: str, ahead: Optional[str] = None) -> None:
+def svg_view(markup: str, key: str, ahead: Optional[str] = None, behind: Optional[str] = None) -> None:
     """Show a large block of HTML with inline SVG. A components-v2 element sets it as innerHTML,
     which the browser parses natively — for a diagram of hundreds of pages markdown's parser,
     which builds a React element per SVG node, is markedly slower. The SVG sits in the page's
     own DOM (no iframe, no shadow root), so its ids and classes are there for tests and styles.
 
-    ``ahead``: the same view one step forward. The browser keeps it and shows it as soon as Step
-    is clicked (or its key pressed), instead of after the server's run — the run then sends the
-    same markup, which the browser only confirms (its elements lose ``data-ahead``)."""
+    ``ahead``, ``behind``: the same view one step forward and one back. The browser keeps them and
+    shows one as soon as Step or Back is clicked (or its key pressed), instead of after the
+    server's run — the run then sends the same markup, which the browser only confirms (its
+    elements lose ``data-ahead``)."""
     comp = _svg_component()
     if comp is None:
         html(markup)
@@ -667,7 +674,7 @@ def svg_view(markup: str, key: str, ahead: Optional[str] = None) -> None:
         # step where it was (a failed step) takes back a step shown ahead
         run = st.session_state.get("_svg_run", 0) + 1
         st.session_state["_svg_run"] = run
-        comp(data={"html": markup, "ahead": ahead or "", "run": run}, key=key)
+        comp(data={"html": markup, "ahead": ahead or "", "behind": behind or "", "run": run}, key=key)
 
 
 # -- lecture mode ---------------------------------------------------------------------------------
@@ -759,8 +766,11 @@ export default function(component) {
     }
     ev.preventDefault();
     if (find().disabled) return;
-    // Step's keys show the step ahead at once, as a click on Step does (see svg_view)
-    const ahead = () => { if ((key === 'step_forward' || key === 'lec_forward') && window.__esxiStepAhead) window.__esxiStepAhead(); };
+    // Step's and Back's keys show the step beside at once, as a click does (see svg_view)
+    const ahead = () => {
+      const which = window.__esxiBesideOf && window.__esxiBesideOf[key];
+      if (which && window.__esxiStepAhead) window.__esxiStepAhead(which);
+    };
     if (typing) {
       t.blur();  // the field hands its value to Streamlit on blur; the press follows it
       setTimeout(() => { press(); setTimeout(ahead, 0); }, 60);
