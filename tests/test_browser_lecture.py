@@ -49,6 +49,23 @@ def wait_step(page, step: int, mode: str) -> None:
     page.wait_for_selector(f'.lecture-narration[data-step="{step}"]:not([data-ahead])')
 
 
+SETTLED = """async () => {
+  // the stage is sized in a frame after it arrives (visualizer.app.stage): wait until the diagram's
+  // box stays the same over three frames in a row (a loaded machine may take more than one)
+  const box = () => { const d = document.querySelector('.esxi-diagram.lecture svg');
+                      const r = d ? d.getBoundingClientRect() : null;
+                      return r ? [r.left, r.top, r.width, r.height].map(Math.round).join() : ''; };
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  let last = box(), same = 0;
+  for (let i = 0; i < 120 && same < 3; i++) { await frame(); const b = box(); same = b === last ? same + 1 : 0; last = b; }
+}"""
+
+
+def settled(page) -> None:
+    """Wait until the lecture stage has its size (no fixed pause: under load a frame comes late)."""
+    page.evaluate(SETTLED)
+
+
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
     scenario = builtin("esxi-figure")
@@ -71,7 +88,7 @@ def test_lecture_by_keyboard_at_1280x720(server, browser, lang):
                 if step:
                     page.keyboard.press("PageDown" if step % 3 == 0 else ("ArrowRight" if step % 3 == 1 else " "))
                     wait_step(page, step, mode)
-                page.wait_for_timeout(60)
+                settled(page)
                 got = page.evaluate(MEASURE)
                 where = f"{lang} {mode} step {step}"
                 assert 0 <= got["left"] and got["right"] <= got["vw"], f"{where}: diagram wider than the viewport {got}"
@@ -177,7 +194,7 @@ def test_both_modes_in_one_readable_figure_with_both_costs_at_every_step(server,
             if step:
                 page.keyboard.press("ArrowRight")
                 wait_step(page, step, "both")
-            page.wait_for_timeout(60)
+            settled(page)
             got = page.evaluate(BOTH)
             where = f"{name} {lang} both step {step}"
             assert 0 <= got["left"] and got["right"] <= got["vw"], f"{where}: figure {got}"
