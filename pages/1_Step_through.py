@@ -364,19 +364,25 @@ def figure_view(s: Session, data_only: Optional[bool] = None):
                   ma_slots=F.ma_slots(s.scenario.config, s.trace, data_only))
 
 
-def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None, keep: bool = True):
-    """(figure, DOT, SVG, what drew it, step record) of ``mode`` at the current step; the last one
-    drawn is kept for the exports (the details rerun right after the stage) — ``keep`` False: not
-    (a step beside, drawn before its click)."""
+def drawn(s: Session, mode: Mode, data_only: Optional[bool] = None):
+    """(figure, DOT, SVG, what drew it, step record) of ``mode`` at the current step."""
     machine, rec = s.state_in(mode)
     fig = F.figure(machine, F.highlight_of(rec, machine), lang, figure_view(s, data_only))
     dot_text, svg, engine = ui.draw(fig)
-    kept = ((s.key(), mode, bool(S.get("figure_view")), lang), dot_text, svg, engine)
-    if keep:
-        S["_drawn"] = kept
-    else:
-        S["_drawn_ahead"] = kept
     return fig, dot_text, svg, engine, rec
+
+
+def figure_files(s: Session):
+    """``files()`` → (DOT, SVG) of the diagram the details' exports give, made when an export
+    button is pressed: the step's machine again from the timeline (a session keeps no file it
+    may never be asked for). Everything the picture depends on is taken now."""
+    timeline, step, view, lg = s.timeline, s.step, figure_view(s), lang
+
+    def files() -> tuple[str, str]:
+        machine, rec = timeline.state_at(step)
+        dot_text, svg, _engine = ui.draw(F.figure(machine, F.highlight_of(rec, machine), lg, view))
+        return dot_text, svg
+    return files
 
 
 # -- the steps beside: the next and the previous step's stage, sent with this one, shown by the
@@ -399,17 +405,16 @@ def can_look_beside(s: Session) -> bool:
 
 def with_beside(s: Session, view: str, markup_of) -> tuple[str, Optional[str], Optional[str]]:
     """(this step's markup, the next step's, the previous step's; None where there is none).
-    ``markup_of(session_like, keep)`` makes a stage's markup. The stages made at the last run are
-    kept for this one: a click on Step or Back then costs the server one new stage, not three."""
+    ``markup_of(session_like)`` makes a stage's markup. The stages made at the last run are kept
+    (their markup alone) for this one: a click on Step or Back then costs the server one new
+    stage, not three."""
     made = S.get("_beside") or {}
     key = view_key(s, view)
     got = made.get(key)
-    if got is not None:
-        S["_drawn"] = got[1]
-    else:
-        got = (markup_of(s, True), S.get("_drawn"))
+    if got is None:
+        got = markup_of(s)
     keep = {key: got}
-    out = [got[0]]
+    out = [got]
     for step, look in ((s.step + 1, s.ahead), (s.step - 1, s.behind)):
         markup = None
         if can_look_beside(s) and 0 <= step <= s.total:
@@ -418,10 +423,10 @@ def with_beside(s: Session, view: str, markup_of) -> tuple[str, Optional[str], O
             if hit is None:
                 nb = look()
                 if nb is not None:
-                    hit = (markup_of(nb, False), S.pop("_drawn_ahead", None))
+                    hit = markup_of(nb)
             if hit is not None:
                 keep[k] = hit
-                markup = hit[0]
+                markup = hit
         out.append(markup)
     S["_beside"] = keep
     return out[0], out[1], out[2]
@@ -463,12 +468,12 @@ def status_head(s: Session, rec) -> str:
 
 
 # -- lecture mode: compact controls, keys, then the diagram and the narration at fixed places ------
-def lecture_parts(s, stage: Optional[str], keep: bool = True) -> tuple[str, str, str]:
+def lecture_parts(s, stage: Optional[str]) -> tuple[str, str, str]:
     """Lecture mode's stage at the session's step: (status line, diagram and note, the sizes' CSS)."""
     both = bool(S.get("both"))
     # "both": one figure — in the figure view the pages and machine places are the same in both
     # modes; what differs is the dashed shadow entries, the current path and each mode's costs
-    fig, _dot, svg, engine, rec = drawn(s, s.mode, data_only=True if both else None, keep=keep)
+    fig, _dot, svg, engine, rec = drawn(s, s.mode, data_only=True if both else None)
     head = status_head(s, rec) + (" — " + score_text() if S.get("predict_on") else "")
     if rec is None:
         lines = []
@@ -487,10 +492,10 @@ def lecture_parts(s, stage: Optional[str], keep: bool = True) -> tuple[str, str,
     return status, diagram, sizes
 
 
-def lecture_markup(s, stage: Optional[str], keep: bool = True) -> str:
+def lecture_markup(s, stage: Optional[str]) -> str:
     """Lecture mode's stage with its narration (or predict's verdicts and the narration)."""
     both = bool(S.get("both"))
-    status, diagram, sizes = lecture_parts(s, stage, keep)
+    status, diagram, sizes = lecture_parts(s, stage)
     phrases = narration_of(s, s.mode)
     if both and s.record is not None:
         narration = (f'<div class="both-narration"><div><b>{t("mode.short.shadow", lang)}</b>{N.html_list(phrases)}'
@@ -534,7 +539,7 @@ def lecture_view() -> None:
         ui.svg_view(f'<div class="lec-stage" style="{sizes}">{status}{diagram}</div>', "diagram")
         predict_questions(s, lecture=True)
     else:
-        markup, following, preceding = with_beside(s, "lecture", lambda v, keep: lecture_markup(v, stage, keep))
+        markup, following, preceding = with_beside(s, "lecture", lambda v: lecture_markup(v, stage))
         ui.svg_view(markup, "diagram", ahead=following, behind=preceding)
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=1, figure=int(bool(S.get("figure_view"))),
@@ -610,11 +615,11 @@ def controls(s: Session) -> None:
     ui.page_keys(ui.STEP_KEYS, "step_keys", {"step_forward": forward, "step_back": back}, rerun=[STAGE, DETAILS])
 
 
-def stage_parts(s, stage: Optional[str], keep: bool = True) -> tuple[str, str, "L.StagePlan"]:
+def stage_parts(s, stage: Optional[str]) -> tuple[str, str, "L.StagePlan"]:
     """The stage at the session's step: (status line, diagrams, layout plan)."""
     both = bool(S.get("both"))
     modes = (Mode.SHADOW, Mode.NESTED) if both else (s.mode,)
-    pictures = [drawn(s, m, keep=keep) for m in modes]
+    pictures = [drawn(s, m) for m in modes]
     rec = s.record
     w = max(L.view_size(p[0])[0] for p in pictures)
     h = sum(L.view_size(p[0])[1] for p in pictures)
@@ -648,9 +653,9 @@ def stage_parts(s, stage: Optional[str], keep: bool = True) -> tuple[str, str, "
     return status, "".join(main), plan
 
 
-def stage_markup(s, stage: Optional[str], keep: bool = True) -> str:
+def stage_markup(s, stage: Optional[str]) -> str:
     """The stage with its narration (or predict's verdicts and the narration) at the session's step."""
-    status, main, plan = stage_parts(s, stage, keep)
+    status, main, plan = stage_parts(s, stage)
     results = predict_results_html(s) if stage == "revealed" else ""
     side = H.side_html(t("step.narration", lang), results + N.html_list(narration_of(s, s.mode)),
                        "narr-side" if plan.beside else "narr-below")
@@ -697,7 +702,7 @@ def stage_view() -> None:
             ui.svg_view(markup, "diagram")
             predict_questions(s, lecture=False)
     else:
-        markup, following, preceding = with_beside(s, "stage", lambda v, keep: stage_markup(v, stage, keep))
+        markup, following, preceding = with_beside(s, "stage", lambda v: stage_markup(v, stage))
         ui.svg_view(markup, "diagram", ahead=following, behind=preceding)
     ui.write_params(scenario=ui.scenario_param(), mode=shown_mode(s),
                     step=s.step, lang=lang, present=None, figure=int(bool(S.get("figure_view"))),
@@ -709,12 +714,7 @@ def details_view() -> None:
     """Under the stage: the legend, one table at a time, an access to add, the exports."""
     s = session()
     rec = s.record
-    key = (s.key(), s.mode, bool(S.get("figure_view")), lang)
-    kept = S.get("_drawn")
-    if kept is None or kept[0] != key:
-        _fig, dot_text, svg, engine, _rec = drawn(s, s.mode)
-    else:
-        _key, dot_text, svg, engine = kept
+    files = figure_files(s)
     host = s.machine.views.host_state() is not None
     ui.html(legend_html(None if S.get("both") else s.mode, lang, reclaim=host))
 
@@ -772,10 +772,11 @@ def details_view() -> None:
         st.markdown(f"**{t('step.exports', lang)}**")
         stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
         # deferred: the files are made only when a button is pressed
-        st.download_button(t("step.export_dot", lang), lambda: dot_text, f"{stem}.gv", "text/vnd.graphviz",
+        st.download_button(t("step.export_dot", lang), lambda: files()[0], f"{stem}.gv", "text/vnd.graphviz",
                            key="dl_dot", on_click="ignore", icon=":material/download:")
 
         def svg_file() -> str:
+            dot_text, svg = files()
             if layout_program() is not None:
                 try:
                     return render(dot_text, "svg").decode("utf-8")
@@ -787,7 +788,7 @@ def details_view() -> None:
         if layout_program() is not None:
             def png() -> bytes:
                 try:
-                    return render(dot_text, "png")
+                    return render(files()[0], "png")
                 except LayoutError as exc:
                     return str(exc).encode()
             st.download_button(t("step.export_png", lang), png, f"{stem}.png", "image/png", key="dl_png",

@@ -389,6 +389,35 @@ def test_the_step_pages_and_lessons_downloads_are_the_exported_files(server, bro
         got.value.save_as(pdf)
         assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
 
+        # the diagram's own files, made when a button is pressed: those of the step shown (with
+        # both modes shown, the session's own, shadow), here and after a click on Step
+        from visualizer.render import dot as D
+        from visualizer.render import figure as F
+        from visualizer.render.svg import layout_program, render
+        m = s.machine(Mode.SHADOW)
+        view = F.View(data_only=True, labels=s.labels, ma_slots=F.ma_slots(s.config, s.trace, True))
+        for i in range(4):
+            rec = m.execute(s.trace[i], i)
+            if i < 2:
+                continue
+            if i == 3:
+                page.locator(".st-key-step_forward button").click()
+                page.wait_for_selector('.esxi-diagram[data-step="4"]:not([data-ahead]) svg')
+                settle(page)
+            want = D.to_dot(F.figure(m, F.highlight_of(rec, m), "de", view))
+            with page.expect_download() as got:
+                page.get_by_role("button", name="Diagramm (DOT)").click()
+            assert got.value.suggested_filename == f"esxi-figure-shadow-step{i + 1}.gv"
+            got.value.save_as(tmp_path / "d.gv")
+            assert (tmp_path / "d.gv").read_text(encoding="utf-8") == want, f"step {i + 1}"
+            with page.expect_download() as got:
+                page.get_by_role("button", name="Diagramm (SVG)").click()
+            got.value.save_as(tmp_path / "d.svg")
+            svg = (tmp_path / "d.svg").read_text(encoding="utf-8")
+            if layout_program() is not None:
+                assert svg == render(want, "svg").decode("utf-8"), f"step {i + 1}"
+            assert "<svg" in svg and 'class="node' in svg
+
         page.goto(f"{server}/Lessons?lesson=05-pmap&step=2&lang=en")
         settle(page)
         page.get_by_text("Export", exact=True).click()
