@@ -397,7 +397,7 @@ def view_key(s, view: str, step: Optional[int] = None) -> tuple:
             bool(S.get("predict_on")), bool(S.get("present")))
 
 
-def can_look_beside(s: Session) -> bool:
+def can_look_beside() -> bool:
     """Whether the steps beside go with this one: one mode shown, predict off (a step then asks
     first), no autoplay (the clock steps)."""
     return not (S.get("both") or S.get("predict_on") or S.get("autoplay"))
@@ -406,30 +406,30 @@ def can_look_beside(s: Session) -> bool:
 def with_beside(s: Session, view: str, markup_of) -> tuple[str, Optional[str], Optional[str]]:
     """(this step's markup, the next step's, the previous step's; None where there is none).
     ``markup_of(session_like)`` makes a stage's markup. The stages made at the last run are kept
-    (their markup alone) for this one: a click on Step or Back then costs the server one new
-    stage, not three."""
+    for this one, as UTF-8 (the markup's arrows and accents make a Python string of it twice
+    that size): a click on Step or Back then costs the server one new stage, not three."""
     made = S.get("_beside") or {}
     key = view_key(s, view)
     got = made.get(key)
     if got is None:
-        got = markup_of(s)
+        got = markup_of(s).encode("utf-8")
     keep = {key: got}
     out = [got]
     for step, look in ((s.step + 1, s.ahead), (s.step - 1, s.behind)):
-        markup = None
-        if can_look_beside(s) and 0 <= step <= s.total:
+        hit = None
+        if can_look_beside() and 0 <= step <= s.total:
             k = view_key(s, view, step)
             hit = made.get(k)
             if hit is None:
                 nb = look()
                 if nb is not None:
-                    hit = markup_of(nb)
+                    hit = markup_of(nb).encode("utf-8")
             if hit is not None:
                 keep[k] = hit
-                markup = hit
-        out.append(markup)
+        out.append(hit)
     S["_beside"] = keep
-    return out[0], out[1], out[2]
+    here, following, preceding = (None if b is None else b.decode("utf-8") for b in out)
+    return here, following, preceding
 
 
 def on_access() -> None:
