@@ -18,7 +18,7 @@ from typing import Optional
 from .bulk import Bulk
 from .counters import Counters, Step
 from .events import (ExitReason, FlushReason, FlushScope, TlbFlush)
-from .record import EpisodeKind, GuestWork, Record
+from .record import EpisodeKind, GuestWork, QuietRecord, Record
 from .guest import GuestOS, Process
 from .memory import PAGE_SHIFT, MachineMemory
 from .mmu import Mmu
@@ -186,8 +186,8 @@ class Machine:
 
     def execute_quietly(self, op: Op, index: int) -> None:
         """:meth:`execute` for the bulk path, which keeps no records: the same state and counters,
-        no :class:`Step` made (its events and episodes are counted, then dropped)."""
-        rec = Record()
+        no :class:`Step` made (its events are counted, then dropped; no episodes are made)."""
+        rec = QuietRecord()
         vm, kind, _gpa, _ma, _value = self._perform(op, rec)
         self.counters[vm.name].fold(rec, kind in ACCESS_OPS)
         if self.reclaim is not None:

@@ -444,7 +444,7 @@ class Mmu:
         fault) it fills the shadow entry from guest tables ∘ pmap."""
         m = self.m
         self._fault_invalidates(key, rec)
-        sub = Record()
+        sub = rec.fresh()
         with sub.episode(EpisodeKind.WALK, Walker.VMM, gva):
             g = walk(m.mem.q, proc.cr3, gva, access, X86, Stage.GUEST, Walker.VMM, sub, m.costs.vmm_walk_ref,
                      table_to_ma=self._vmm_table_ma(vm, sub))

@@ -265,7 +265,7 @@ class Reclaimer:
     def _guest_work(self, vm: "Vm", rec: Record, work) -> None:
         """Work the guest's balloon driver does in its VM: its cost (paging out to free frames)
         is that VM's, whatever operation the pass follows."""
-        sub = Record()
+        sub = rec.fresh()
         work(sub)
         self.m.counters[vm.name].fold(sub, False, count_op=False)
         rec.absorb(sub)

@@ -156,6 +156,34 @@ class Record(list):
         return tuple(Episode(kind, reason, start, end if end >= 0 else n, depth, parent, address)
                      for kind, reason, start, end, depth, parent, address in self._eps)
 
+    def fresh(self) -> "Record":
+        """An empty record of the same kind (for events made apart, then added with :meth:`absorb`)."""
+        return type(self)()
+
+
+class QuietRecord(Record):
+    """The events of one step without their episodes: the bulk path folds the events into the
+    counters and drops them (:meth:`Machine.execute_quietly
+    <visualizer.engine.machine.Machine.execute_quietly>`), so grouping them would be work for
+    nothing. Same events, in the same order, as a :class:`Record` of the same step."""
+
+    __slots__ = ()
+
+    def begin(self, kind: EpisodeKind, reason: Enum, address: Optional[int] = None) -> int:
+        return -1
+
+    def end(self, token: int) -> None:
+        pass
+
+    def episode(self, kind: EpisodeKind, reason: Enum, address: Optional[int] = None) -> "_NoBracket":
+        return _NO_BRACKET
+
+    def absorb(self, other: "Record") -> None:
+        self.extend(other)
+
+    def episodes(self) -> tuple[Episode, ...]:
+        return ()
+
 
 class _Bracket:
     __slots__ = ("record", "args", "token")
@@ -171,6 +199,21 @@ class _Bracket:
 
     def __exit__(self, *exc) -> None:
         self.record.end(self.token)
+
+
+class _NoBracket:
+    """``with record.episode(...)`` of a :class:`QuietRecord`: nothing to bracket."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> int:
+        return -1
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+_NO_BRACKET = _NoBracket()
 
 
 def top_level(episodes: tuple[Episode, ...]) -> tuple[Episode, ...]:
