@@ -89,6 +89,7 @@ def test_a_click_on_step_or_back_shows_that_step_before_the_server_answers(serve
     page.goto(f"{server}/Step_through?scenario=esxi-figure&mode=nested&step=3&lang=de")
     diagram(page, 3, "nested")
     page.wait_for_timeout(500)
+    page.wait_for_selector(".st-key-step_forward button")  # on a loaded machine it can come later
     at_click = page.evaluate("""async () => {
         document.querySelector('.st-key-step_forward button').click();
         await new Promise(r => setTimeout(r, 0));
@@ -99,6 +100,7 @@ def test_a_click_on_step_or_back_shows_that_step_before_the_server_answers(serve
     diagram(page, 4, "nested")
     assert count(page, "[data-ahead]") == 0 and page.locator(".step-box input").input_value() == "4"
     page.wait_for_timeout(300)
+    page.wait_for_selector(".st-key-step_back button")
     at_back = page.evaluate("""async () => {
         document.querySelector('.st-key-step_back button').click();
         await new Promise(r => setTimeout(r, 0));
