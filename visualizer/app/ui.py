@@ -539,7 +539,8 @@ export default function(component) {
       const b = ev.target && ev.target.closest ? ev.target.closest('button') : null;
       const cell = b && !b.disabled ? b.closest('[class*="st-key-"]') : null;
       const key = cell ? Object.keys(BESIDE).find(k => cell.classList.contains('st-key-' + k)) : null;
-      if (key) setTimeout(() => window.__esxiStepAhead(BESIDE[key]), 0);
+      // (a click the keys' listener took as a press has had its step shown there, at once)
+      if (key) setTimeout(() => { if (!ev.__esxiShownAhead) window.__esxiStepAhead(BESIDE[key]); }, 0);
     }, true);
   }
   if (!window.__esxiSettle) window.__esxiSettle = settle;
@@ -772,7 +773,7 @@ export default function(component) {
       setTimeout(() => { press(); setTimeout(ahead, 0); }, 60);
     } else {
       press();
-      setTimeout(ahead, 0);
+      ahead();  // in this task (see the click listener below)
     }
   };
   document.addEventListener('keydown', window.__esxiKeyHandler);
@@ -796,6 +797,10 @@ export default function(component) {
     ev.preventDefault();
     ev.stopPropagation();
     window.__esxiPress(key);
+    // the step beside at once, in this task: a task queued behind it (the rest of the last
+    // step's answer being drawn) would hold it back
+    const which = window.__esxiBesideOf && window.__esxiBesideOf[key];
+    if (which && window.__esxiStepAhead) { ev.__esxiShownAhead = true; window.__esxiStepAhead(which); }
   }, true);
   // A long narration is shown a page at a time — whole items, in reading order, in two columns
   // (one per mode in "both"); ↓ / ↑ turn the pages, "↓ more 1/3" says that more follow.
