@@ -105,6 +105,7 @@ def test_an_exercise_about_both_modes_opens_each_mode_at_the_step_its_question_n
         page.goto(f"{server}/Practice?seed=0&kind=walk-refs&count=1&lang={lang}")
         page.get_by_text(first_sentence(X.question(ex, lang))).wait_for()
         assert f" {step} " in X.question(ex, lang)
+        settle(page)  # the page's run has ended: an expander opened while it runs may be drawn anew, closed
         page.get_by_text(t("ex.page.scenario", lang)).click()
         for mode, count in (("shadow", ex.answer["by_mode"]["shadow"]["walk_refs"]),
                             ("nested", ex.answer["by_mode"]["nested"]["walk_refs"])):
