@@ -786,7 +786,7 @@ export default function(component) {
   // Streamlit folds clicks of one button that reach the server before the rerun of the first has
   // started into one (five clicks in a row lost one to three steps in 7 runs of 8, measured in
   // Chromium). Taken here, before Streamlit's own handler; a click with Enter or Space on the
-  // focused button comes this way too. The step beside is shown by svg_view's own listener.
+  // focused button comes this way too.
   document.addEventListener('click', ev => {
     const b = ev.target && ev.target.closest ? ev.target.closest('button') : null;
     const cell = b && !b.disabled ? b.closest('[class*="st-key-"]') : null;
@@ -1046,8 +1046,8 @@ def page_keys(mapping: dict[str, str], key: str, actions: dict, rerun: Optional[
     five clicks in one task lost steps in 7 runs of 8, measured in Chromium). So each press — a
     key's, and a click on one of the mapped buttons, which goes this way instead of Streamlit's —
     is numbered in the browser and sent with those the server has not acknowledged; the server runs
-    each press once, in order (:func:`presses_to_run`). ``rerun``: the fragments (by key) to rerun after the presses, where
-    that is more than the one the keys live in."""
+    each press once, in order (:func:`presses_to_run`). ``rerun``: the fragments (by key) to rerun
+    after the presses, where that is more than the one the keys live in."""
     comp = _keys_component()
     if comp is None:
         return
