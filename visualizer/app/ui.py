@@ -532,16 +532,9 @@ export default function(component) {
         window.__esxiSettle(h, 0);
       }
     };
-    // after Streamlit's own handler has sent the click
-    const BESIDE = { step_forward: 'ahead', lec_forward: 'ahead', step_back: 'behind', lec_back: 'behind' };
-    window.__esxiBesideOf = BESIDE;
-    document.addEventListener('click', ev => {
-      const b = ev.target && ev.target.closest ? ev.target.closest('button') : null;
-      const cell = b && !b.disabled ? b.closest('[class*="st-key-"]') : null;
-      const key = cell ? Object.keys(BESIDE).find(k => cell.classList.contains('st-key-' + k)) : null;
-      // (a click the keys' listener took as a press has had its step shown there, at once)
-      if (key) setTimeout(() => { if (!ev.__esxiShownAhead) window.__esxiStepAhead(BESIDE[key]); }, 0);
-    }, true);
+    // the buttons whose press shows a step beside: the keys' script (page_keys) presses them, by
+    // key or by click, and shows that step in the same task
+    window.__esxiBesideOf = { step_forward: 'ahead', lec_forward: 'ahead', step_back: 'behind', lec_back: 'behind' };
   }
   if (!window.__esxiSettle) window.__esxiSettle = settle;
   settle(holder, left);
@@ -800,7 +793,7 @@ export default function(component) {
     // the step beside at once, in this task: a task queued behind it (the rest of the last
     // step's answer being drawn) would hold it back
     const which = window.__esxiBesideOf && window.__esxiBesideOf[key];
-    if (which && window.__esxiStepAhead) { ev.__esxiShownAhead = true; window.__esxiStepAhead(which); }
+    if (which && window.__esxiStepAhead) window.__esxiStepAhead(which);
   }, true);
   // A long narration is shown a page at a time — whole items, in reading order, in two columns
   // (one per mode in "both"); ↓ / ↑ turn the pages, "↓ more 1/3" says that more follow.

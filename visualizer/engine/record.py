@@ -12,6 +12,7 @@ violation (an exit episode) sits inside the handler's episode.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
@@ -175,7 +176,7 @@ class QuietRecord(Record):
     def end(self, token: int) -> None:
         pass
 
-    def episode(self, kind: EpisodeKind, reason: Enum, address: Optional[int] = None) -> "_NoBracket":
+    def episode(self, kind: EpisodeKind, reason: Enum, address: Optional[int] = None) -> "nullcontext[int]":
         return _NO_BRACKET
 
     def absorb(self, other: "Record") -> None:
@@ -201,19 +202,8 @@ class _Bracket:
         self.record.end(self.token)
 
 
-class _NoBracket:
-    """``with record.episode(...)`` of a :class:`QuietRecord`: nothing to bracket."""
-
-    __slots__ = ()
-
-    def __enter__(self) -> int:
-        return -1
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-
-_NO_BRACKET = _NoBracket()
+_NO_BRACKET = nullcontext(-1)
+"""``with record.episode(...)`` of a :class:`QuietRecord`: nothing to bracket (gives the token -1)."""
 
 
 def top_level(episodes: tuple[Episode, ...]) -> tuple[Episode, ...]:
