@@ -299,7 +299,7 @@ async def classroom(port: int, sessions: int, duration: float, seed: int) -> tup
                     if cur == 0:
                         key = STEP_FORWARD
                     expect = cur + (1 if key == STEP_FORWARD else -1)
-                    run = await s.click("Step_through", run, key)
+                    run = await s.press("Step_through", run, key)
                     latencies.append(run.ms)
                     step = run.param("step")
                     if step is not None:

@@ -68,7 +68,7 @@ async def session(base: str, k: int, duration: float, out: dict) -> None:
                     if j % 2:
                         await s.reconnect()
                         out["reconnects"] += 1
-                    run = await s.click("Step_through", run, STEP_FORWARD)
+                    run = await s.press("Step_through", run, STEP_FORWARD)
                     out["latencies"].append(run.ms)
                     shown = run.param("step")
                     if shown != str(min(total, start + j)):

@@ -83,7 +83,8 @@ class Run:
         self.ms, self.elements, self.query, self.session_id, self.page = ms, elements, query, session_id, page
 
     def param(self, name: str) -> Optional[str]:
-        """A parameter of the address the page wrote (None: it wrote none this run)."""
+        """A parameter of the address the page shows after the run (the one it wrote, else the one
+        the request sent)."""
         if self.query is None:
             return None
         return urllib.parse.parse_qs(self.query).get(name, [None])[0]
@@ -106,6 +107,13 @@ class Session:
         self.widgets: dict[str, str] = {}
         """Widget key → proto id, of every button seen (a later run may send an unchanged element
         as a reference to the copy the browser has, not again)."""
+        self.fragments: dict[str, str] = {}
+        """Element proto id → the id of the fragment that drew it ("" for the page's own run)."""
+        self.page_load = uuid.uuid4().hex[:14]
+        self.presses = 0
+        self.query = ""
+        self.page_hash = ""
+        """The address's query as the page last wrote it (the browser sends it with every rerun)."""
 
     @property
     def replica(self) -> Optional[str]:
@@ -136,13 +144,19 @@ class Session:
         await self.close()
         await self.connect()
 
-    async def rerun(self, page: str, query: str = "", widgets: tuple = ()) -> Run:
-        """Ask for a rerun of ``page`` with the address ``query`` and widget values (``(proto id,
-        field, value)``), and wait for it to finish."""
+    async def rerun(self, page: str, query: str = "", widgets: tuple = (), fragment: str = "") -> Run:
+        """Ask for a rerun of ``page`` (of its fragment ``fragment`` only, where given) with the
+        address ``query`` and widget values (``(proto id, field, value)``), and wait for it to
+        finish."""
         from streamlit.proto import BackMsg_pb2, ForwardMsg_pb2
         msg = BackMsg_pb2.BackMsg()
         rs = msg.rerun_script
+        query = query or self.query  # the browser sends the address it shows
+        self.query = query
         rs.query_string, rs.page_name = query, page  # the page by its name (the app's navigation maps it)
+        rs.fragment_id = fragment
+        if fragment:
+            rs.page_name, rs.page_script_hash = "", self.page_hash
         for wid, field, value in widgets:
             w = rs.widget_states.widgets.add()
             w.id = wid
@@ -163,18 +177,24 @@ class Session:
             except asyncio.TimeoutError:
                 if running:
                     raise
-                return Run(ms, elements, query_back, self.session_id, page)
+                return Run(ms, elements, self.query if query_back is None else query_back, self.session_id, page)
             fm.ParseFromString(data)
             kind = fm.WhichOneof("type")
             if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 elements.append(fm.delta.new_element)
+                e = fm.delta.new_element
+                if e.WhichOneof("type") == "bidi_component":
+                    self.widgets["__component__" + e.bidi_component.id.rsplit("-", 1)[-1]] = e.bidi_component.id
+                    self.fragments[e.bidi_component.id] = fm.delta.fragment_id
             elif kind == "new_session":
                 self.session_id = fm.new_session.initialize.session_id or self.session_id
                 if not running:  # another run began: its answer is the one to wait for (the
                     # address the run before wrote stays, unless this one writes another)
                     running, elements = True, []
+            elif kind == "navigation":  # the page the run shows (a fragment's rerun names it so)
+                self.page_hash = fm.navigation.page_script_hash or self.page_hash
             elif kind == "page_info_changed":
-                query_back = fm.page_info_changed.query_string
+                query_back = self.query = fm.page_info_changed.query_string
             elif kind == "script_finished":
                 for e in elements:
                     if e.WhichOneof("type") == "button" and "-" in e.button.id:
@@ -193,6 +213,20 @@ class Session:
         if wid is None:
             raise LookupError(f"no button '{key}' on the page")
         return await self.rerun(page, "", ((wid, "trigger_value", True),))
+
+    async def press(self, page: str, run: Run, key: str, keys: str = "step_keys") -> Run:
+        """Press the button ``key`` as the browser does on a click (or its key): a numbered press
+        sent as the events of the page's keys component ``keys`` (``ui.page_keys``), in a rerun of
+        the fragment that component lives in."""
+        import json
+        base = self.element_id(run, "bidi_component", keys) or self.widgets.get("__component__" + keys)
+        if base is None:
+            raise LookupError(f"no keys component '{keys}' on the page")
+        self.presses += 1
+        payload = json.dumps([{"event": "press", "value": {"page": self.page_load,
+                                                            "log": [[self.presses, key]]}}])
+        return await self.rerun(page, self.query, ((f"$$STREAMLIT_INTERNAL_KEY_{base}__events", "json_trigger_value",
+                                                    payload),), fragment=self.fragments.get(base, ""))
 
     def element_id(self, run: Run, kind: str, key: str) -> Optional[str]:
         for e in run.elements:

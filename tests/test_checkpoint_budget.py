@@ -102,3 +102,49 @@ def test_the_steps_beside_are_clones_and_only_of_a_small_machine(monkeypatch):
     assert s.ahead() is None  # the end
     s.goto(0)
     assert s.behind() is None  # the start
+
+
+def test_the_sessions_live_machines_stay_within_the_servers_budget_and_come_back_the_same():
+    """Past SERVER_MACHINE_BYTES the least recently used sessions let their machines go (a tab
+    closed a moment ago first); such a session, used again, gets the same machine back from its
+    timeline; a session busy moving is passed over."""
+    from visualizer.app.session import MachineLedger, Session
+    sc = scenario("64MiB", 600, 3000, 5)
+    tl = Timeline(sc.config, Mode.SHADOW, sc.trace, every=200).precompute()
+    one = machine_bytes(tl.state_at(2000)[0])
+    ledger = MachineLedger(int(one * 2.5))  # room for two such machines
+    sessions = [Session(sc, Mode.SHADOW, lambda scenario, mode: tl, ledger) for _ in range(3)]
+    for k, s in enumerate(sessions):
+        s.goto(2000 + k)
+    assert ledger.total() <= ledger.budget and ledger.released == 1
+    oldest = sessions[0]
+    assert oldest.held_bytes == 0 and oldest._machine is None  # the least recently used went
+    assert all(s.held_bytes > 0 for s in sessions[1:])
+    ref = sc.machine(Mode.SHADOW)
+    ref.run_bulk(sc.trace, 0, 2000)
+    assert fingerprint(oldest.machine) == fingerprint(ref)  # back, the same machine
+    oldest.forward()  # and it moves on from there as it would have
+    ref.execute(sc.trace[2000], 2000)
+    assert fingerprint(oldest.machine) == fingerprint(ref) and oldest.step == 2001
+    assert ledger.total() <= ledger.budget  # its return let the next least recently used go
+    # a session busy moving (its lock held by its own run, here another thread) is passed over
+    import threading
+    busy = next(s for s in sessions if s is not oldest and s.held_bytes)
+    held, go = threading.Event(), threading.Event()
+
+    def moving():
+        with busy._lock:
+            held.set()
+            go.wait(10)
+    t = threading.Thread(target=moving)
+    t.start()
+    held.wait(10)
+    before, released = busy.held_bytes, ledger.released
+    other = next(s for s in sessions if s is not oldest and s is not busy)
+    assert busy.last_used < oldest.last_used  # the busy one is the least recently used …
+    other.goto(2600)  # over the budget again
+    go.set()
+    t.join()
+    # … and is passed over: the next one goes instead
+    assert busy.held_bytes == before > 0 and oldest.held_bytes == 0 and ledger.released == released + 1
+    assert ledger.total() <= ledger.budget

@@ -53,6 +53,13 @@ viewer leaves; shorter ones run here (a worker costs a fork and the pickled resu
 operations that each fault take about 0.4 s of the server's one interpreter)."""
 FIND_STRETCH = 4096
 """Operations a precompute runs at once on the bulk path (see :meth:`Timeline._advance`)."""
+SERVER_MACHINE_BYTES = 256 << 20
+"""Memory budget of the sessions' live machines in this process, as :func:`machine_bytes` counts
+them (a built-in's machine is well under 1 MiB, one that filled the session's machine budget some
+40 MiB): past it, the least recently used sessions' machines are let go — a tab closed a moment
+ago, whose session Streamlit keeps for a reconnect, is the first. A session whose machine went
+gets it back from its timeline when it is next used (:meth:`Timeline.state_at`: a replay from the
+nearest checkpoint, the same machine)."""
 AHEAD_BYTES = 8 << 20
 """A session looks one step ahead and one back (:meth:`Session.ahead`, :meth:`Session.behind`)
 only where its machine is at most this large (:func:`machine_bytes`): a look costs a clone."""
@@ -178,7 +185,42 @@ class CheckpointLedger:
         return freed
 
 
+class MachineLedger:
+    """The server-wide budget of the sessions' live machines (:data:`SERVER_MACHINE_BYTES`):
+    each session notes here what its machine holds after every move; past the budget, the least
+    recently used others let theirs go (:meth:`Session.release_machine`). A session busy moving
+    (its lock held) is passed over, never waited for."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self.released = 0
+        """Machines let go so far (a counter for tests and benchmarks)."""
+
+    def total(self) -> int:
+        return sum(s.held_bytes for s in list(self._sessions))
+
+    def note(self, session: "Session") -> None:
+        """``session`` has moved (its machine now holds ``session.held_bytes``): make room."""
+        with self._lock:
+            self._sessions.add(session)
+            total = self.total()
+            if total <= self.budget:
+                return
+            for other in sorted(self._sessions, key=lambda x: x.last_used):
+                if other is session or other.held_bytes == 0:
+                    continue
+                freed = other.release_machine()
+                if freed:
+                    self.released += 1
+                    total -= freed
+                    if total <= self.budget:
+                        return
+
+
 LEDGER = CheckpointLedger(SERVER_CHECKPOINT_BYTES)
+MACHINES = MachineLedger(SERVER_MACHINE_BYTES)
 IDLE_RELEASE = 300.0
 """Seconds unused after which a timeline's checkpoints go back to the system (:mod:`.housekeeping`);
 its next use makes them again (a built-in's in well under a second, the longest in a worker)."""
@@ -520,15 +562,58 @@ class Session:
     own trace in a mode; the app passes a cached factory, tests a plain one.
     """
 
-    def __init__(self, scenario: Scenario, mode: Mode, timeline_for: Callable[[Scenario, Mode], Timeline]):
+    def __init__(self, scenario: Scenario, mode: Mode, timeline_for: Callable[[Scenario, Mode], Timeline],
+                 ledger: Optional[MachineLedger] = None):
         self.scenario = scenario
         self.timeline_for = timeline_for
         self.mode = mode if mode in MODES else Mode.SHADOW
         self.inserted: list[tuple[int, Op]] = []
         """Accesses added with the form: (index in the trace, operation), in the order added."""
+        self._lock = threading.RLock()
+        """Held while the session moves (and while its machine comes back): the ledger passes a
+        busy session over, so a machine is never let go between a move's machine and its step."""
+        self._ledger = ledger or MACHINES
+        self.held_bytes = 0
+        """What the live machine holds (:func:`machine_bytes`; 0 while it is let go)."""
+        self.last_used = time.monotonic()
         self._timeline = timeline_for(scenario, self.mode)
         self.step = 0
+        self._machine: Optional[Machine] = None
         self.machine, self.record = self._timeline.state_at(0)
+
+    # -- the live machine, within the server's budget (:class:`MachineLedger`) ----------------------
+    @property
+    def machine(self) -> Machine:
+        """The machine after the current step (brought back from the timeline where the ledger
+        let it go)."""
+        m = self._machine
+        if m is None:
+            with self._lock:
+                if self._machine is None:
+                    self.machine = self._timeline.state_at(self.step)[0]
+                m = self._machine
+        return m
+
+    @machine.setter
+    def machine(self, m: Machine) -> None:
+        self._machine = m
+        self._noted()
+
+    def _noted(self) -> None:
+        self.last_used = time.monotonic()
+        self.held_bytes = machine_bytes(self._machine) if self._machine is not None else 0
+        self._ledger.note(self)
+
+    def release_machine(self) -> int:
+        """Let the live machine go (the ledger's eviction), unless the session is busy moving;
+        the bytes it held."""
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            freed, self._machine, self.held_bytes = self.held_bytes, None, 0
+            return freed
+        finally:
+            self._lock.release()
 
     # -- what is shown ------------------------------------------------------------------------
     @property
@@ -554,16 +639,19 @@ class Session:
         n = max(0, min(int(n), self.total))
         if n == self.step:
             return
-        if n == self.step + 1:
-            try:
-                self.record = self.machine.execute(self.trace[self.step], self.step)
-                self.step = n
-                return
-            except Exception as exc:  # noqa: BLE001 - told by its kind
-                self.machine, self.record = self._timeline.state_at(self.step)
-                raise StepError.of(exc) from None
-        self.machine, self.record = self._timeline.state_at(n)  # StepError leaves the session as it was
-        self.step = n
+        with self._lock:
+            if n == self.step + 1:
+                try:
+                    self.record = self.machine.execute(self.trace[self.step], self.step)
+                    self.step = n
+                    self._noted()
+                    return
+                except Exception as exc:  # noqa: BLE001 - told by its kind
+                    self.machine, self.record = self._timeline.state_at(self.step)
+                    raise StepError.of(exc) from None
+            machine, self.record = self._timeline.state_at(n)  # StepError leaves the session as it was
+            self.step = n
+            self.machine = machine
 
     def forward(self) -> None:
         self.goto(self.step + 1)
@@ -606,7 +694,9 @@ class Session:
         tl = self._build_timeline(mode)
         step = min(self.step, tl.limit)
         machine, record = tl.state_at(step)  # a StepError leaves the session as it was
-        self.mode, self._timeline, self.machine, self.record, self.step = mode, tl, machine, record, step
+        with self._lock:
+            self.mode, self._timeline, self.record, self.step = mode, tl, record, step
+            self.machine = machine
 
     def state_in(self, mode: Mode):
         """(machine, record) of the same trace at the current step in another ``mode`` (the
@@ -634,14 +724,16 @@ class Session:
         at = self.step
         tl = Timeline(self._timeline.config, self.mode, insert_op(self.trace, at, op), base=self._timeline, shared=at)
         tl.private = True
-        try:
-            record = self.machine.execute(op, at)
-        except Exception as exc:  # noqa: BLE001 - told by its kind
-            self.machine, self.record = self._timeline.state_at(self.step)
-            raise StepError.of(exc) from None
-        self._timeline = tl
-        self.inserted.append((at, op))
-        self.record = record
-        self.step = at + 1
+        with self._lock:
+            try:
+                record = self.machine.execute(op, at)
+            except Exception as exc:  # noqa: BLE001 - told by its kind
+                self.machine, self.record = self._timeline.state_at(self.step)
+                raise StepError.of(exc) from None
+            self._timeline = tl
+            self.inserted.append((at, op))
+            self.record = record
+            self.step = at + 1
+            self._noted()
 
 
