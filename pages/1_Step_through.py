@@ -30,9 +30,10 @@ scenario = ui.scenario(messages, lang)
 SPEEDS = [0.5, 1.0, 2.0, 4.0]
 BOTH = "both"  # both modes at the same step
 ZOOMS = ["fit", 0.75, 1.0, 1.25, 1.5, 2.0]
-# the page's fragments: a step reruns the stage (controls, summary, diagram, narration) and then the
-# details (legend, tables, the access form, exports), never the header; lecture mode has its own
-STAGE, DETAILS, LECTURE = "step_stage", "step_details", "step_lecture"
+# the page's fragments: a step reruns the stage (controls, summary, diagram, narration), the details
+# (legend, tables) and the exports, never the header or the access form; lecture mode has its own
+STAGE, DETAILS, ACCESS, EXPORTS, LECTURE = "step_stage", "step_details", "step_access", "step_exports", "step_lecture"
+UNDER = [STAGE, DETAILS, EXPORTS]  # what a step, a mode or a view changes (not the access form)
 
 
 def session() -> Session:
@@ -129,7 +130,7 @@ def follow() -> None:
     """End a callback that moved the step, the mode or the view: on the step page the stage and
     then the details rerun (the header stays as it is); in lecture mode its own fragment does."""
     if not S.get("present"):
-        st.rerun([STAGE, DETAILS])
+        st.rerun(UNDER)
 
 
 def act(fn, *args) -> None:
@@ -440,17 +441,16 @@ def on_access() -> None:
     op, error = parse_access(form, s.scenario.config)
     if len(s.inserted) >= state_link.MAX_ADDED:
         S["_form_error"] = t("step.added_limit", S.get("lang", "en"), n=state_link.MAX_ADDED)
-        return
-    if op is None:
+    elif op is None:
         value = form.value if error == "err.value" else form.gva
         S["_form_error"] = t(error, S.get("lang", "en"), value=value, error=value)
-        return
-    try:
-        s.add_access(op)
-        S["_added"] = (s.step, op)
-    except StepError as exc:
-        S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
-    follow()
+    else:
+        try:
+            s.add_access(op)
+            S["_added"] = (s.step, op)
+        except StepError as exc:
+            S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
+    follow()  # the message (or the new step) is the details' to show: the form itself stays
 
 
 def narration_of(s: Session, mode: Mode) -> list:
@@ -612,7 +612,7 @@ def controls(s: Session) -> None:
                   help=t("learn.predict_help", lang), width="content")
         st.toggle(t("lec.figure_view", lang), key="figure_view", on_change=follow,
                   help=t("lec.figure_view_help", lang), width="content")
-    ui.page_keys(ui.STEP_KEYS, "step_keys", {"step_forward": forward, "step_back": back}, rerun=[STAGE, DETAILS])
+    ui.page_keys(ui.STEP_KEYS, "step_keys", {"step_forward": forward, "step_back": back}, rerun=UNDER)
 
 
 def stage_parts(s, stage: Optional[str]) -> tuple[str, str, "L.StagePlan"]:
@@ -711,101 +711,120 @@ def stage_view() -> None:
 
 @st.fragment(run_every=TICK, key=DETAILS)
 def details_view() -> None:
-    """Under the stage: the legend, one table at a time, an access to add, the exports."""
+    """Under the stage, left: the legend and one table at a time."""
     s = session()
     rec = s.record
-    files = figure_files(s)
     host = s.machine.views.host_state() is not None
     ui.html(legend_html(None if S.get("both") else s.mode, lang, reclaim=host))
 
     # details: one table at a time, as plain HTML (an interactive grid cost the browser more at
     # every step than the rest of the details together)
-    left, right = st.columns([2.2, 1])
-    with left:
-        views = {"walk": t("step.walk", lang), "tlb": t("step.tlb", lang), "counters": t("step.counters", lang),
-                 "events": t("step.events", lang)}
-        if S.get("details") not in views:
-            S["details"] = "walk"
-        view = ui.localized(st.segmented_control, t("step.details", lang), list(views), "details", lang,
-                            format_func=views.get, label_visibility="collapsed")
-        if view == "walk":
-            walk = T.walk_table(rec, lang)
-            if walk.empty:
-                st.caption(t("step.no_walk", lang))
-            else:
-                ui.html(walk_grid_html(rec, s.mode.value, lang) + T.table_html(walk, views[view], lang))
-        elif view == "tlb":
-            tlb = T.tlb_table(s.machine, lang)
-            if tlb.empty:
-                st.caption(t("step.tlb_empty", lang))
-            else:
-                ui.html(T.table_html(tlb, views[view], lang))
-        elif view == "counters":
-            ui.html(T.table_html(T.counters_table(s.machine, lang), views[view], lang))
-            st.caption(t("step.costs_used", lang))
+    views = {"walk": t("step.walk", lang), "tlb": t("step.tlb", lang), "counters": t("step.counters", lang),
+             "events": t("step.events", lang)}
+    if S.get("details") not in views:
+        S["details"] = "walk"
+    view = ui.localized(st.segmented_control, t("step.details", lang), list(views), "details", lang,
+                        format_func=views.get, label_visibility="collapsed")
+    if view == "walk":
+        walk = T.walk_table(rec, lang)
+        if walk.empty:
+            st.caption(t("step.no_walk", lang))
         else:
-            ui.html(T.table_html(T.events_table(rec, lang), views[view], lang))
-    with right:
-        with st.form("access_form", border=True):
-            st.markdown(f"**{t('step.access_now', lang)}**")
-            st.caption(t("step.access_help", lang))
-            targets = [f"{v.name}/{p}" for v in s.scenario.config.vms for p in v.processes]
-            if S.get("acc_target") not in targets:
-                S["acc_target"] = targets[0]
-            st.selectbox(f"{t('step.vm', lang)} / {t('step.process', lang)}", targets, key="acc_target")
-            if "acc_gva" not in S:
-                S["acc_gva"] = "0x400000"
-            st.text_input(t("step.gva", lang), key="acc_gva")
-            # a form's widgets take no callbacks: the language is in the key (labels change with it)
-            st.radio(t("step.kind", lang), ["read", "write"], key=f"acc_kind.{lang}", horizontal=True,
-                     format_func=lambda k: t("step." + k, lang))
-            if "acc_value" not in S:
-                S["acc_value"] = "0x2a"
-            st.text_input(t("step.value", lang), key="acc_value")
-            st.form_submit_button(t("step.run_access", lang), on_click=on_access, key="acc_submit")
-            st.caption(t("step.added_kept", lang, n=state_link.MAX_ADDED))
-        if "_form_error" in S:
-            st.error(S.pop("_form_error"))
-        elif S.get("_added") and S["_added"][0] == s.step:
-            st.success(t("step.added", lang, n=S["_added"][0], op=T.op_text(S["_added"][1], lang)))
+            ui.html(walk_grid_html(rec, s.mode.value, lang) + T.table_html(walk, views[view], lang))
+    elif view == "tlb":
+        tlb = T.tlb_table(s.machine, lang)
+        if tlb.empty:
+            st.caption(t("step.tlb_empty", lang))
+        else:
+            ui.html(T.table_html(tlb, views[view], lang))
+    elif view == "counters":
+        ui.html(T.table_html(T.counters_table(s.machine, lang), views[view], lang))
+        st.caption(t("step.costs_used", lang))
+    else:
+        ui.html(T.table_html(T.events_table(rec, lang), views[view], lang))
 
-        st.markdown(f"**{t('step.exports', lang)}**")
-        stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
-        # deferred: the files are made only when a button is pressed
-        st.download_button(t("step.export_dot", lang), lambda: files()[0], f"{stem}.gv", "text/vnd.graphviz",
-                           key="dl_dot", on_click="ignore", icon=":material/download:")
 
-        def svg_file() -> str:
-            dot_text, svg = files()
-            if layout_program() is not None:
-                try:
-                    return render(dot_text, "svg").decode("utf-8")
-                except LayoutError:
-                    pass
-            return svg
-        st.download_button(t("step.export_svg", lang), svg_file, f"{stem}.svg", "image/svg+xml", key="dl_svg",
-                           on_click="ignore", icon=":material/download:")
+@st.fragment(run_every=TICK, key=EXPORTS)
+def exports_view() -> None:
+    """Under the stage, right, below the access form: what the form did, then the exports of
+    the step shown."""
+    s = session()
+    files = figure_files(s)
+    if "_form_error" in S:
+        st.error(S.pop("_form_error"))
+    elif S.get("_added") and S["_added"][0] == s.step:
+        st.success(t("step.added", lang, n=S["_added"][0], op=T.op_text(S["_added"][1], lang)))
+
+    st.markdown(f"**{t('step.exports', lang)}**")
+    stem = f"{s.scenario.name}-{s.mode.value}-step{s.step}"
+    # deferred: the files are made only when a button is pressed
+    st.download_button(t("step.export_dot", lang), lambda: files()[0], f"{stem}.gv", "text/vnd.graphviz",
+                       key="dl_dot", on_click="ignore", icon=":material/download:")
+
+    def svg_file() -> str:
+        dot_text, svg = files()
         if layout_program() is not None:
-            def png() -> bytes:
-                try:
-                    return render(files()[0], "png")
-                except LayoutError as exc:
-                    return str(exc).encode()
-            st.download_button(t("step.export_png", lang), png, f"{stem}.png", "image/png", key="dl_png",
-                               on_click="ignore", icon=":material/download:")
-        else:
-            st.caption(t("step.no_layout", lang))
-        timeline, upto = s.timeline, s.step
+            try:
+                return render(dot_text, "svg").decode("utf-8")
+            except LayoutError:
+                pass
+        return svg
+    st.download_button(t("step.export_svg", lang), svg_file, f"{stem}.svg", "image/svg+xml", key="dl_svg",
+                       on_click="ignore", icon=":material/download:")
+    if layout_program() is not None:
+        def png() -> bytes:
+            try:
+                return render(files()[0], "png")
+            except LayoutError as exc:
+                return str(exc).encode()
+        st.download_button(t("step.export_png", lang), png, f"{stem}.png", "image/png", key="dl_png",
+                           on_click="ignore", icon=":material/download:")
+    else:
+        st.caption(t("step.no_layout", lang))
+    timeline, upto = s.timeline, s.step
 
-        def log() -> str:
-            first = max(1, upto - LOG_CAP + 1)
-            return T.event_log_csv(timeline.records(first, upto), first)
-        capped = t("step.export_capped", lang, n=LOG_CAP) if upto > LOG_CAP else ""
-        st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
-                           on_click="ignore", icon=":material/download:", disabled=upto == 0,
-                           help=t("step.export_csv_help", lang, step=upto, capped=capped))
-        downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
+    def log() -> str:
+        first = max(1, upto - LOG_CAP + 1)
+        return T.event_log_csv(timeline.records(first, upto), first)
+    capped = t("step.export_capped", lang, n=LOG_CAP) if upto > LOG_CAP else ""
+    st.download_button(t("step.export_csv", lang), log, f"{stem}-events.csv", "text/csv", key="dl_csv",
+                       on_click="ignore", icon=":material/download:", disabled=upto == 0,
+                       help=t("step.export_csv_help", lang, step=upto, capped=capped))
+    downloads.step_page(s, shown_mode(s), bool(S.get("figure_view")), lang)  # the lecture, offline
+
+
+@st.fragment(key=ACCESS)
+def access_view() -> None:
+    """The form that adds an access after the current step (its callback reruns the stage, the
+    details and the exports, which say what it did; the form stays as it is)."""
+    s = session()
+    with st.form("access_form", border=True):
+        st.markdown(f"**{t('step.access_now', lang)}**")
+        st.caption(t("step.access_help", lang))
+        targets = [f"{v.name}/{p}" for v in s.scenario.config.vms for p in v.processes]
+        if S.get("acc_target") not in targets:
+            S["acc_target"] = targets[0]
+        st.selectbox(f"{t('step.vm', lang)} / {t('step.process', lang)}", targets, key="acc_target")
+        if "acc_gva" not in S:
+            S["acc_gva"] = "0x400000"
+        st.text_input(t("step.gva", lang), key="acc_gva")
+        # a form's widgets take no callbacks: the language is in the key (labels change with it)
+        st.radio(t("step.kind", lang), ["read", "write"], key=f"acc_kind.{lang}", horizontal=True,
+                 format_func=lambda k: t("step." + k, lang))
+        if "acc_value" not in S:
+            S["acc_value"] = "0x2a"
+        st.text_input(t("step.value", lang), key="acc_value")
+        st.form_submit_button(t("step.run_access", lang), on_click=on_access, key="acc_submit")
+        st.caption(t("step.added_kept", lang, n=state_link.MAX_ADDED))
 
 
 stage_view()
-details_view()
+# under the stage: the legend and a table (left) beside the access form, what it did and the
+# exports (right). A step reruns the stage, the details and the exports; the form (four widgets
+# a server registers at every run: a sixth of a step's work) stays as it is.
+_left, _right = st.columns([2.2, 1])
+with _left:
+    details_view()
+with _right:
+    access_view()
+    exports_view()

@@ -9,7 +9,10 @@ collects cycles and trims the heap (``malloc_trim``); a collection of a server's
 objects takes some tens of milliseconds — once a minute, not once a click. Before that, timelines
 no session has used for five minutes give up their checkpoints (:meth:`.session.CheckpointLedger.
 release_idle`): a built-in's timeline is shared between sessions and outlives them, and its
-checkpoints are the bulk of what a server holds after a class.
+checkpoints are the bulk of what a server holds after a class. And first, sessions whose tabs
+closed longer ago than ``server.disconnectedSessionTTL`` leave Streamlit's store: Streamlit keeps
+such a session for a reconnect and reaps expired ones only when it stores another — on a server
+nobody uses any more, never (:func:`reap_closed_sessions`).
 """
 from __future__ import annotations
 
@@ -31,10 +34,42 @@ def _trim() -> None:
         pass
 
 
+def reap_closed_sessions(runtime=None, timeout: float = 5.0) -> int:
+    """Let Streamlit drop the stored sessions whose reconnect time has passed (on its event loop,
+    where its session store is used); how many went. Reaches into Streamlit's runtime (its
+    session manager's store, a ``TTLCache`` with ``expire()``): another Streamlit without them
+    keeps its own reaping, and this does nothing."""
+    try:
+        if runtime is None:
+            from streamlit.runtime import Runtime
+            if not Runtime.exists():
+                return 0
+            runtime = Runtime.instance()
+        store = runtime._session_mgr._session_storage._cache
+        loop = runtime._get_async_objs().eventloop
+        expire = store.expire
+    except Exception:  # noqa: BLE001 - not the Streamlit this was written against, or not running
+        return 0
+    done, reaped = threading.Event(), []
+
+    def reap() -> None:
+        try:
+            reaped.extend(expire())
+        finally:
+            done.set()
+    try:
+        loop.call_soon_threadsafe(reap)
+    except RuntimeError:  # the loop has closed: the server is stopping
+        return 0
+    done.wait(timeout)
+    return len(reaped)
+
+
 def collect() -> int:
-    """Release what idle timelines and drawings hold, collect cyclic garbage and give freed heap
-    memory back; the objects collected."""
+    """Release what closed sessions, idle timelines and drawings hold, collect cyclic garbage and
+    give freed heap memory back; the objects collected."""
     from .session import IDLE_RELEASE, LEDGER
+    reap_closed_sessions()
     LEDGER.release_idle(IDLE_RELEASE)
     n = gc.collect()
     _trim()
