@@ -26,7 +26,8 @@ stage's fragment, see ``wsclient.Session.press`` — and one in ten a jump by ad
 page's run; timed from request to the server's "script finished") and ``--hostile`` sessions
 cycling through inputs 2–7 at once (their client side at nice 10: in a class it runs on the
 students' machines), for ``--duration`` seconds; then all sessions close
-and it waits ``--settle`` seconds (Streamlit keeps a closed tab's session 120 s for a reconnect).
+and it waits ``--settle`` seconds (a closed tab's session is kept 60 s for a reconnect, then let go
+at the next housekeeping pass).
 Prints the innocent clicks' p50/p95, the peak memory of the server's process tree (RSS summed
 over the processes, and PSS: a page a forked worker still shares with the server counted once),
 the server's RSS at the start (after a warm-up visit of each page) and at the end, its CPU
