@@ -450,7 +450,8 @@ def on_access() -> None:
             S["_added"] = (s.step, op)
         except StepError as exc:
             S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
-    follow()  # the message (or the new step) is the details' to show: the form itself stays
+    if not S.get("present"):  # the stage, the details, the exports (which say what it did) and the form
+        st.rerun(UNDER + [ACCESS])
 
 
 def narration_of(s: Session, mode: Mode) -> list:
@@ -796,7 +797,7 @@ def exports_view() -> None:
 @st.fragment(key=ACCESS)
 def access_view() -> None:
     """The form that adds an access after the current step (its callback reruns the stage, the
-    details and the exports, which say what it did; the form stays as it is)."""
+    details, the exports — which say what it did — and the form; a step leaves the form as it is)."""
     s = session()
     with st.form("access_form", border=True):
         st.markdown(f"**{t('step.access_now', lang)}**")
