@@ -126,11 +126,12 @@ if sess.timeline.error and sess.total < len(scenario.trace):
 
 
 # -- callbacks (run before the script, on the session as it is then) ---------------------------
-def follow() -> None:
-    """End a callback that moved the step, the mode or the view: on the step page the stage and
-    then the details rerun (the header stays as it is); in lecture mode its own fragment does."""
+def follow(*also: str) -> None:
+    """End a callback that moved the step, the mode or the view: on the step page the stage, the
+    details and the exports rerun (and the fragments ``also``; the header stays as it is); in
+    lecture mode its own fragment does."""
     if not S.get("present"):
-        st.rerun(UNDER)
+        st.rerun(UNDER + list(also))
 
 
 def act(fn, *args) -> None:
@@ -450,8 +451,7 @@ def on_access() -> None:
             S["_added"] = (s.step, op)
         except StepError as exc:
             S["_form_error"] = step_error_text(exc, S.get("lang", "en"))
-    if not S.get("present"):  # the stage, the details, the exports (which say what it did) and the form
-        st.rerun(UNDER + [ACCESS])
+    follow(ACCESS)  # the exports say what it did; the form is drawn again too
 
 
 def narration_of(s: Session, mode: Mode) -> list:
