@@ -73,6 +73,14 @@ def test_each_session_stays_on_its_replica_across_reconnects(cluster):
     assert {r for r, _, _ in results} == {"r1", "r2"}  # and the sessions are spread over both
 
 
+def test_each_replica_is_told_it_shares_the_machine_with_the_others(cluster):
+    """The replicas divide the machine's server budgets (VISUALIZER_REPLICAS in their environment)."""
+    from visualizer.app.session import SHARE_ENV
+    for pid in cluster.pids():
+        env = dict(kv.split(b"=", 1) for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"=" in kv)
+        assert env.get(SHARE_ENV.encode()) == b"2", pid
+
+
 def test_without_the_cookie_a_resumed_session_on_the_other_replica_is_lost(cluster):
     a, b = (f"http://127.0.0.1:{p}" for p in cluster.ports)
 

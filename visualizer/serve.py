@@ -107,12 +107,15 @@ def _die_with_parent() -> None:  # in the child, before exec: SIGTERM when serve
         pass
 
 
-def start_replica(port: int, *, log=None, extra: Sequence[str] = ()) -> subprocess.Popen:
+def start_replica(port: int, *, log=None, extra: Sequence[str] = (), share: int = 1) -> subprocess.Popen:
     """One Streamlit server of the app on 127.0.0.1:``port`` (its own settings from
-    .streamlit/config.toml; the malloc settings of :data:`MALLOC_ENV`)."""
+    .streamlit/config.toml; the malloc settings of :data:`MALLOC_ENV`), one of ``share`` replicas
+    on this machine: its server-wide memory budgets are the machine's divided by ``share``
+    (:func:`visualizer.app.session.host_share`)."""
     cmd = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true", "--server.address",
            "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra]
-    env = {**os.environ, **MALLOC_ENV, "PYTHONUNBUFFERED": "1"}
+    from .app.session import SHARE_ENV
+    env = {**os.environ, **MALLOC_ENV, "PYTHONUNBUFFERED": "1", SHARE_ENV: str(share)}
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             preexec_fn=_die_with_parent)
 
@@ -159,7 +162,7 @@ class Cluster:
             for i in range(self.n):
                 port = free_port()
                 log = open(self.log_dir / f"replica{i + 1}.log", "ab") if self.log_dir else None
-                self.procs.append(start_replica(port, log=log))
+                self.procs.append(start_replica(port, log=log, share=self.n))
                 self.ports.append(port)
             for proc, port in zip(self.procs, self.ports, strict=True):
                 wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc=proc)

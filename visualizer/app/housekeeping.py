@@ -18,10 +18,17 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import json
+import os
+import sys
 import threading
+import time
 
 INTERVAL = 60.0
 """Seconds between two collections."""
+REPORT_ENV = "VISUALIZER_MEMORY_REPORT"
+"""Environment variable: a file to which each pass appends a line of :func:`memory_report`
+(JSON), for a benchmark that wants to know what a server holds; unset, nothing is written."""
 
 _started = False
 _lock = threading.Lock()
@@ -65,6 +72,53 @@ def reap_closed_sessions(runtime=None, timeout: float = 5.0) -> int:
     return len(reaped)
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+def memory_report() -> dict:
+    """What this process holds, by who holds it, in bytes: the timelines' checkpoints and the
+    sessions' live machines (their ledgers), the drawn diagrams, glibc's heap — in use, free but
+    kept, and mapped apart (``mallinfo2``) — and the resident size; and as counts, Python's
+    allocated blocks and the objects its collector tracks. Tells a
+    server that holds things from one whose allocator keeps freed memory."""
+    from .session import LEDGER, MACHINES
+    out = {"checkpoints": LEDGER.total(), "machines": MACHINES.total(),
+           "python_blocks": sys.getallocatedblocks(), "gc_objects": len(gc.get_objects())}
+    try:
+        from .ui import svg_cache
+        out["svg_cache"] = svg_cache().bytes
+    except Exception:  # noqa: BLE001 - outside a Streamlit server
+        pass
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        mi = libc.mallinfo2()
+        out.update(heap_in_use=mi.uordblks, heap_free=mi.fordblks, mmapped=mi.hblkhd)
+    except (OSError, AttributeError):  # not glibc, or older than 2.33
+        pass
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS:"):
+                out["rss"] = int(line.split()[1]) << 10
+    except OSError:
+        pass
+    return out
+
+
+def _log_report() -> None:
+    path = os.environ.get(REPORT_ENV, "").strip()
+    if not path:
+        return
+    try:
+        with open(path, "a") as f:
+            f.write(json.dumps({"time": round(time.time(), 1), "pid": os.getpid(), **memory_report()}) + "\n")
+    except OSError:
+        pass
+
+
 def collect() -> int:
     """Release what closed sessions, idle timelines and drawings hold, collect cyclic garbage and
     give freed heap memory back; the objects collected."""
@@ -73,6 +127,7 @@ def collect() -> int:
     LEDGER.release_idle(IDLE_RELEASE)
     n = gc.collect()
     _trim()
+    _log_report()
     return n
 
 
