@@ -184,6 +184,19 @@ def start_server() -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
+def kernel_built(root: Path) -> bool:
+    """Whether the checkout the server runs from has its compiled kernel (``pip install -e .``
+    builds it; a fresh clone without it runs the engine's Python path, several times slower)."""
+    return any((root / "visualizer" / "engine").glob("_kernel*.so"))
+
+
+def kernel_loaded(pid: int) -> bool:
+    try:
+        return "_kernel" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     for c in PROXY:
         if not isinstance(c, bool):
@@ -465,6 +478,7 @@ def soak(duration: float, steppers: int, hostile: int, settle: float, warmup: fl
         time.sleep(65)  # the server collects what ended sessions left once a minute
         end_rss = rss()
         orphans = [k for p in pids for k in descendants(p)]
+        loaded = sum(kernel_loaded(p) for p in pids)
         sampler.stopped.set()
     finally:
         stop_server(proc)
@@ -472,6 +486,7 @@ def soak(duration: float, steppers: int, hostile: int, settle: float, warmup: fl
 
     def p(q: float) -> float:
         return lat[min(len(lat) - 1, int(round(q * (len(lat) - 1))))] if lat else float("nan")
+    print(f"the compiled kernel: loaded in {loaded} of {REPLICAS[0] if PROXY else 1} server replica(s)")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; "
           f"{steppers} stepping sessions and {hostile} hostile ones for {duration:.0f} s (ran {ran:.0f} s)")
     print(f"innocent clicks: {len(lat)}, p50 {p(0.5):.0f} ms, p95 {p(0.95):.0f} ms, max {lat[-1] if lat else 0:.0f} ms; "
@@ -510,6 +525,11 @@ def main() -> None:
         PROXY.append(True)
     if args.root:
         ROOT_OVERRIDE.append(args.root)
+    root = Path(ROOT_OVERRIDE[0]) if ROOT_OVERRIDE else ROOT
+    if not kernel_built(root):
+        print(f"warning: {root} has no compiled kernel (visualizer/engine/_kernel*.so): its server runs the "
+              f"engine's Python path; build it with `python -m pip install -e .` or "
+              f"`python setup.py build_ext --inplace` there", flush=True)
     if args.repro or not args.soak:
         repro()
     if args.soak:
