@@ -31,8 +31,13 @@ MAX_BODY = 17 << 20
 """The largest request body HAProxy passes on: the app's largest upload (16 MiB, the
 ``server.maxUploadSize`` of .streamlit/config.toml) and 1 MiB of multipart framing."""
 MALLOC_ENV = {
-    # freed memory goes back to the system: a fixed mmap threshold (glibc raises it as large
-    # blocks are freed, and then keeps them in the heap), few arenas, and trimming
+    # freed memory goes back to the system: Python's small objects from glibc's malloc, not
+    # pymalloc (which returns a 1 MiB arena only once every object in it is gone, so after a
+    # burst of objects a few survivors hold the arenas; glibc's malloc_trim, which the
+    # housekeeping calls, gives back every whole free page of the heap), a fixed mmap threshold
+    # (glibc raises it as large blocks are freed, and then keeps them in the heap), few arenas,
+    # and trimming
+    "PYTHONMALLOC": "malloc",
     "MALLOC_ARENA_MAX": "2",
     "MALLOC_MMAP_THRESHOLD_": "131072",
     "MALLOC_TRIM_THRESHOLD_": "131072",
