@@ -38,3 +38,23 @@ def test_closed_sessions_past_their_reconnect_time_leave_streamlits_store():
 def test_without_a_streamlit_runtime_nothing_is_reaped():
     assert housekeeping.reap_closed_sessions(SimpleNamespace()) == 0
     assert housekeeping.reap_closed_sessions() == 0  # no server in this process
+
+
+def test_a_pass_logs_what_the_process_holds_where_asked(tmp_path, monkeypatch):
+    """VISUALIZER_MEMORY_REPORT names a file; each pass appends one JSON line of what the process
+    holds (the ledgers, glibc's heap, the resident size); unset, nothing is written."""
+    import json
+
+    import numpy as np
+    path = tmp_path / "memory.jsonl"
+    monkeypatch.delenv(housekeeping.REPORT_ENV, raising=False)
+    housekeeping.collect()
+    assert not path.exists()
+    monkeypatch.setenv(housekeeping.REPORT_ENV, str(path))
+    housekeeping.collect()
+    held = np.ones(64 << 17)  # 64 MiB, mapped apart from the heap
+    housekeeping.collect()
+    first, second = [json.loads(line) for line in path.read_text().splitlines()]
+    assert {"checkpoints", "machines", "rss", "heap_in_use", "heap_free", "mmapped"} <= set(first)
+    assert second["mmapped"] - first["mmapped"] >= 60 << 20 and second["rss"] - first["rss"] >= 60 << 20
+    del held

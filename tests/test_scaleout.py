@@ -75,7 +75,7 @@ def test_each_session_stays_on_its_replica_across_reconnects(cluster):
 
 def test_each_replica_is_told_it_shares_the_machine_with_the_others(cluster):
     """The replicas divide the machine's server budgets (VISUALIZER_REPLICAS in their environment)."""
-    from visualizer.app.session import SHARE_ENV
+    from visualizer.host import SHARE_ENV
     for pid in cluster.pids():
         env = dict(kv.split(b"=", 1) for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"=" in kv)
         assert env.get(SHARE_ENV.encode()) == b"2", pid

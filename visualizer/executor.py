@@ -528,11 +528,13 @@ _default_lock = threading.Lock()
 
 
 def default() -> Executor:
-    """This process's executor (one per server: its worker slots are shared by all sessions)."""
+    """This process's executor (one per server: its worker slots are shared by all sessions;
+    replicas on one machine divide its slots between them, :mod:`visualizer.host`)."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = LocalExecutor()
+            from .host import host_share
+            _default = LocalExecutor(max(1, max(2, _cores() - 1) // host_share()))
         return _default
 
 

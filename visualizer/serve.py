@@ -24,6 +24,8 @@ import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .host import SHARE_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 """The folder holding Home.py (and .streamlit/config.toml, the app's own settings)."""
 MAX_REPLICAS = 64
@@ -116,10 +118,9 @@ def start_replica(port: int, *, log=None, extra: Sequence[str] = (), share: int 
     """One Streamlit server of the app on 127.0.0.1:``port`` (its own settings from
     .streamlit/config.toml; the malloc settings of :data:`MALLOC_ENV`), one of ``share`` replicas
     on this machine: its server-wide memory budgets are the machine's divided by ``share``
-    (:func:`visualizer.app.session.host_share`)."""
+    (:mod:`visualizer.host`)."""
     cmd = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true", "--server.address",
            "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra]
-    from .app.session import SHARE_ENV
     env = {**os.environ, **MALLOC_ENV, "PYTHONUNBUFFERED": "1", SHARE_ENV: str(share)}
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             preexec_fn=_die_with_parent)

@@ -82,7 +82,8 @@ def memory_report() -> dict:
     """What this process holds, by who holds it, in bytes: the timelines' checkpoints and the
     sessions' live machines (their ledgers), the drawn diagrams, glibc's heap — in use, free but
     kept, and mapped apart (``mallinfo2``) — and the resident size; and as counts, Python's
-    allocated blocks and the objects its collector tracks. Tells a
+    allocated blocks (pymalloc's: none where ``PYTHONMALLOC=malloc``) and the objects its
+    collector tracks. Tells a
     server that holds things from one whose allocator keeps freed memory."""
     from .session import LEDGER, MACHINES
     out = {"checkpoints": LEDGER.total(), "machines": MACHINES.total(),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import threading
 import time
 import weakref
@@ -31,25 +30,13 @@ from ..engine.memory import PAGE_SIZE, SPARSE_MIN_BYTES, MemoryBudgetExceeded
 from ..engine.ops import MachineConfig
 from ..engine.paging import USER_TOP
 from ..executor import JobError, Task
+from ..host import host_share
 
 CHECKPOINT_BYTES = 64 << 20
 """Memory budget of one timeline's checkpoints, in bytes as :func:`machine_bytes` counts them
 (the frames a machine has written, not what it declares): a machine that has touched 4 MiB gets
 16 checkpoints, so a jump replays at most 1/16 of the trace (on the bulk path). Past the budget
 a timeline keeps every other checkpoint and doubles the distance."""
-SHARE_ENV = "VISUALIZER_REPLICAS"
-"""Environment variable: how many replicas on this machine share its server budgets (set by
-``python -m visualizer serve --replicas N`` for each replica; unset, one). Each replica's
-server-wide budgets below are then the machine's divided by it: N replicas hold what one would."""
-
-
-def host_share(environ=None) -> int:
-    """The replicas sharing this machine's server budgets (:data:`SHARE_ENV`): an integer from 1
-    to 64; anything else counts as 1."""
-    raw = (os.environ if environ is None else environ).get(SHARE_ENV, "").strip()
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 64 else 1
-
-
 SERVER_CHECKPOINT_BYTES = (512 << 20) // host_share()
 """Memory budget of all timelines' checkpoints in this process (a classroom server; divided
 among the replicas on one machine, :func:`host_share`): past it, the least recently used
@@ -70,8 +57,8 @@ FIND_STRETCH = 4096
 """Operations a precompute runs at once on the bulk path (see :meth:`Timeline._advance`)."""
 SERVER_MACHINE_BYTES = (256 << 20) // host_share()
 """Memory budget of the sessions' live machines in this process (divided among the replicas on
-one machine, :func:`host_share`), as :func:`machine_bytes` counts them (a built-in's machine is well under 1 MiB, one that filled the session's machine budget some
-40 MiB): past it, the least recently used sessions' machines are let go — a tab closed a moment
+one machine, :func:`host_share`), as :func:`machine_bytes` counts them (a built-in's machine
+is well under 1 MiB, one that filled the session's machine budget some 40 MiB): past it, the least recently used sessions' machines are let go — a tab closed a moment
 ago, whose session Streamlit keeps for a reconnect, is the first. A session whose machine went
 gets it back from its timeline when it is next used (:meth:`Timeline.state_at`: a replay from the
 nearest checkpoint, the same machine)."""
