@@ -35,6 +35,57 @@ def test_closed_sessions_past_their_reconnect_time_leave_streamlits_store():
         thread.join(5)
 
 
+def test_reaped_sessions_are_shut_down_and_the_files_of_gone_sessions_go(monkeypatch):
+    """Streamlit's store forgets an expired session without shutting it down: its deferred
+    downloads (callables holding the step page's session) and uploads stayed. The reaping shuts
+    the sessions it expires down, and lets go the files of every session id that is neither
+    connected nor stored — a live session's stay."""
+    from streamlit.runtime import media_file_manager as mfm_module
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.session_manager import SessionInfo
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    shut = []
+
+    def session(sid):
+        return SimpleNamespace(id=sid, shutdown=lambda: shut.append(sid))
+    store = MemorySessionStorage(ttl_seconds=0.2)
+    store.save(SessionInfo(client=None, session=session("expired")))
+    live = session("live")  # connected
+    media = MediaFileManager(MemoryMediaFileStorage("/media"))
+    uploads = MemoryUploadedFileManager("/upload")
+    held = {}
+    for sid in ("expired", "dropped-by-streamlit", "live"):
+        monkeypatch.setattr(mfm_module, "_get_session_id", lambda sid=sid: sid)
+        machine = held[sid] = SimpleNamespace()  # what a download's callable holds
+
+        def make(machine=machine) -> bytes:
+            return repr(machine).encode()
+        media.add_deferred(make, "text/plain", f"coord-{sid}", "x.txt")
+        uploads.add_file(sid, UploadedFileRec(f"f-{sid}", "s.toml", "text/plain", b"x" * 1000))
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        mgr = SimpleNamespace(_session_storage=store,
+                              list_sessions=lambda: [SessionInfo(client=None, session=live)]
+                              + store.list())
+        runtime = SimpleNamespace(_session_mgr=mgr, _get_async_objs=lambda: SimpleNamespace(eventloop=loop),
+                                  media_file_mgr=media, uploaded_file_mgr=uploads)
+        time.sleep(0.3)
+        assert housekeeping.reap_closed_sessions(runtime) == 1
+        assert shut == ["expired"]
+        assert set(media._files_by_session_and_coord) == {"live"}
+        assert len(media._deferred_callables) == 1  # the live session's download
+        assert set(uploads.file_storage) == {"live"}
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+
+
 def test_without_a_streamlit_runtime_nothing_is_reaped():
     assert housekeeping.reap_closed_sessions(SimpleNamespace()) == 0
     assert housekeeping.reap_closed_sessions() == 0  # no server in this process

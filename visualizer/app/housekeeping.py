@@ -42,17 +42,26 @@ def _trim() -> None:
 
 
 def reap_closed_sessions(runtime=None, timeout: float = 5.0) -> int:
-    """Let Streamlit drop the stored sessions whose reconnect time has passed (on its event loop,
-    where its session store is used); how many went. Reaches into Streamlit's runtime (its
-    session manager's store, a ``TTLCache`` with ``expire()``): another Streamlit without them
-    keeps its own reaping, and this does nothing."""
+    """Let Streamlit drop the stored sessions whose reconnect time has passed, and shut them
+    down as it shuts down a session it closes (on its event loop, where its session store is
+    used); how many went.
+
+    Streamlit's store forgets an expired session without shutting it down, so what the session
+    registered elsewhere stays: its files in the media file manager — among them the deferred
+    download buttons' callables, which hold the step page's session and its machine — and its
+    uploads. So after the reaping, the files of every session id that is neither connected nor
+    stored (also those Streamlit's own store let go when it stored another) are let go too.
+    Reaches into Streamlit's runtime (its session manager's store, a ``TTLCache`` with
+    ``expire()``; the media and upload managers): another Streamlit without them keeps its own
+    reaping, and this does nothing."""
     try:
         if runtime is None:
             from streamlit.runtime import Runtime
             if not Runtime.exists():
                 return 0
             runtime = Runtime.instance()
-        store = runtime._session_mgr._session_storage._cache
+        mgr = runtime._session_mgr
+        store = mgr._session_storage._cache
         loop = runtime._get_async_objs().eventloop
         expire = store.expire
     except Exception:  # noqa: BLE001 - not the Streamlit this was written against, or not running
@@ -62,6 +71,12 @@ def reap_closed_sessions(runtime=None, timeout: float = 5.0) -> int:
     def reap() -> None:
         try:
             reaped.extend(expire())
+            for _sid, info in reaped:
+                try:
+                    info.session.shutdown()
+                except Exception:  # noqa: BLE001 - one session's shutdown must not stop the rest
+                    pass
+            _drop_orphaned_files(runtime, mgr)
         finally:
             done.set()
     try:
@@ -70,6 +85,25 @@ def reap_closed_sessions(runtime=None, timeout: float = 5.0) -> int:
         return 0
     done.wait(timeout)
     return len(reaped)
+
+
+def _drop_orphaned_files(runtime, mgr) -> None:
+    """The media files and uploads of sessions that are neither connected nor stored."""
+    try:
+        live = {info.session.id for info in mgr.list_sessions()}
+    except Exception:  # noqa: BLE001 - not the session manager this was written against
+        return
+    media = getattr(runtime, "media_file_mgr", None)
+    refs = getattr(media, "_files_by_session_and_coord", None)
+    if refs is not None:
+        for sid in [sid for sid in list(refs) if sid not in live]:
+            media.clear_session_refs(sid)
+        media.remove_orphaned_files()
+    uploads = getattr(runtime, "uploaded_file_mgr", None)
+    stored = getattr(uploads, "file_storage", None)
+    if stored is not None:
+        for sid in [sid for sid in list(stored) if sid not in live]:
+            uploads.remove_session_files(sid)
 
 
 class _MallInfo2(ctypes.Structure):
