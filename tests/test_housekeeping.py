@@ -109,3 +109,18 @@ def test_a_pass_logs_what_the_process_holds_where_asked(tmp_path, monkeypatch):
     assert {"checkpoints", "machines", "rss", "heap_in_use", "heap_free", "mmapped"} <= set(first)
     assert second["mmapped"] - first["mmapped"] >= 60 << 20 and second["rss"] - first["rss"] >= 60 << 20
     del held
+
+
+def test_the_report_names_what_holds_a_sessions_machine():
+    """The report lists the step-page sessions holding machine memory, with what refers to each:
+    a session a forgotten closure keeps shows it."""
+    from visualizer.app.session import MACHINES, Session, Timeline
+    from visualizer.engine import Mode, builtin
+    sc = builtin("esxi-figure")
+    tl = Timeline(sc.config, Mode.SHADOW, sc.trace).precompute()
+    s = Session(sc, Mode.SHADOW, lambda scenario, mode: tl, MACHINES)
+    s.goto(3)
+    keeper = [lambda: s]  # noqa: F841 - a closure over the session, as a forgotten callback holds it
+    held = housekeeping.memory_report()["held"]
+    mine = [h for h in held if h["idle_s"] < 60]
+    assert mine and any(r.startswith("cell<-") for r in mine[0]["referrers"]), held

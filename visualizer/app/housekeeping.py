@@ -122,6 +122,7 @@ def memory_report() -> dict:
     from .session import LEDGER, MACHINES
     out = {"checkpoints": LEDGER.total(), "machines": MACHINES.total(),
            "python_blocks": sys.getallocatedblocks(), "gc_objects": len(gc.get_objects())}
+    out["held"] = _held_sessions()
     try:
         from .ui import svg_cache
         out["svg_cache"] = svg_cache().bytes
@@ -140,6 +141,25 @@ def memory_report() -> dict:
                 out["rss"] = int(line.split()[1]) << 10
     except OSError:
         pass
+    return out
+
+
+def _held_sessions(top: int = 3) -> list:
+    """The step-page sessions that hold the most machine memory: MiB, seconds since their last
+    move, and what refers to each (two levels of type names) — to tell a session a viewer still
+    has from one something forgot to let go."""
+    from .session import MACHINES
+    now = time.monotonic()
+    sessions = sorted((s for s in list(MACHINES._sessions) if s.held_bytes), key=lambda s: -s.held_bytes)[:top]
+    out = []
+    for s in sessions:
+        refs = []
+        for r in gc.get_referrers(s):
+            if r is sessions or isinstance(r, type(sys._getframe())):
+                continue
+            up = sorted({type(u).__name__ for u in gc.get_referrers(r) if u is not refs})[:6]
+            refs.append(f"{type(r).__name__}<-{'|'.join(up)}")
+        out.append({"mib": s.held_bytes >> 20, "idle_s": round(now - s.last_used), "referrers": refs[:8]})
     return out
 
 
