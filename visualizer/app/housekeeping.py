@@ -117,8 +117,8 @@ def memory_report() -> dict:
     sessions' live machines (their ledgers), the drawn diagrams, glibc's heap — in use, free but
     kept, and mapped apart (``mallinfo2``) — and the resident size; and as counts, Python's
     allocated blocks (pymalloc's: none where ``PYTHONMALLOC=malloc``) and the objects its
-    collector tracks. Tells a
-    server that holds things from one whose allocator keeps freed memory."""
+    collector tracks; and the sessions holding the most machine memory (:func:`_held_sessions`).
+    Tells a server that holds things from one whose allocator keeps freed memory."""
     from .session import LEDGER, MACHINES
     out = {"checkpoints": LEDGER.total(), "machines": MACHINES.total(),
            "python_blocks": sys.getallocatedblocks(), "gc_objects": len(gc.get_objects())}
