@@ -176,8 +176,9 @@ def test_machine_switches_and_the_paper_check_at_projector_and_laptop_sizes(serv
         page.goto(f"{server}/Compare?lang={lang}&accesses=5000&design=amd")
         settle(page)
         page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length >= 3")
-        assert page.get_by_text(today, exact=True).first.is_visible()
-        assert page.get_by_text(bare, exact=True).first.is_visible()
+        # the machine column may come a moment after the metrics: wait for it (raises if it never shows)
+        page.get_by_text(today, exact=True).first.wait_for(state="visible")
+        page.get_by_text(bare, exact=True).first.wait_for(state="visible")
         # AMD's words on the switches; every switch label whole (not cut off with an ellipsis)
         # (waited for: under load the page's last rerun may still be replacing the column)
         labels = "[...document.querySelectorAll('[data-testid=stCheckbox] [data-testid=stMarkdownContainer] p')]"

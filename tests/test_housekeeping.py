@@ -103,11 +103,14 @@ def test_a_pass_logs_what_the_process_holds_where_asked(tmp_path, monkeypatch):
     assert not path.exists()
     monkeypatch.setenv(housekeeping.REPORT_ENV, str(path))
     housekeeping.collect()
-    held = np.ones(64 << 17)  # 64 MiB, mapped apart from the heap
+    held = np.ones(64 << 17)  # 64 MiB: mapped apart, or from the heap's free top in a process that had it
     housekeeping.collect()
     first, second = [json.loads(line) for line in path.read_text().splitlines()]
     assert {"checkpoints", "machines", "rss", "heap_in_use", "heap_free", "mmapped"} <= set(first)
-    assert second["mmapped"] - first["mmapped"] >= 60 << 20 and second["rss"] - first["rss"] >= 60 << 20
+
+    def allocated(r):
+        return r["heap_in_use"] + r["mmapped"]
+    assert allocated(second) - allocated(first) >= 60 << 20
     del held
 
 
