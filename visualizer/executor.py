@@ -50,6 +50,13 @@ Progress = Callable[[float, str], None]
 """Called with the fraction of a batch done (0…1) and what is running."""
 
 
+def default_workers() -> int:
+    """Worker slots of a server's executor: one core is left to the server's own threads, and at
+    least two, so that a short job (an upload's parse) need not wait behind a long one (they are
+    niced: the server's threads come first)."""
+    return max(2, _cores() - 1)
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -451,10 +458,7 @@ class LocalExecutor(Executor):
 
     def __init__(self, max_workers: Optional[int] = None, memory_limit: int = MEMORY_LIMIT,
                  cpu_limit: Optional[float] = None, nice: int = NICE):
-        # one core is left to the server's own threads; at least two workers, so that a short
-        # job (an upload's parse) need not wait behind a long one (they are niced: the
-        # server's threads come first)
-        self.max_workers = max_workers or max(2, _cores() - 1)
+        self.max_workers = max_workers or default_workers()
         self.memory_limit = memory_limit
         self.cpu_limit = cpu_limit
         self.nice = nice
@@ -534,7 +538,7 @@ def default() -> Executor:
     with _default_lock:
         if _default is None:
             from .host import host_share
-            _default = LocalExecutor(max(1, max(2, _cores() - 1) // host_share()))
+            _default = LocalExecutor(max(1, default_workers() // host_share()))
         return _default
 
 

@@ -8,8 +8,8 @@ data page gets the same machine address whatever tables the mode builds beside i
 from __future__ import annotations
 
 import mmap
-from array import array
 import sys
+from array import array
 from typing import Optional
 
 import numpy as np
