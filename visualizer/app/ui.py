@@ -22,13 +22,14 @@ from ..render.figure import Figure
 from ..text.i18n import LANG_NAMES, LANGS, UNTRANSLATED_STREAMLIT_TEXTS, normalize_lang, number, t
 from ..text.plain import plain
 from ..render.svg import to_svg
-from . import budget, guard, housekeeping, stage
+from . import budget, guard, housekeeping, resume, stage
 from .session import Timeline, scenario_key
 from .bytecache import ByteLru
 from .uploads import UploadStore
 
 guard.install()  # browser messages are checked before Streamlit decodes them
 housekeeping.start()  # what ended sessions leave goes back to the system, once a minute
+resume.install()  # a resumed session's answers go over its new websocket
 
 ROOT = Path(__file__).resolve().parents[2]
 """The folder holding Home.py and pages/."""
