@@ -59,9 +59,16 @@ def settle(page, timeout: float = 90) -> None:
     Streamlit marks its root with the run's state (``data-test-script-state``: ``initial`` before
     the first run, then ``running`` / ``notRunning``); its own browser tests wait on it the same
     way. The short wait first lets a click's rerun begin: right after a click the attribute still
-    says ``notRunning`` from the run before."""
+    says ``notRunning`` from the run before. It ends as soon as the run is seen running (at most
+    300 ms: a run over before it is seen has left its output)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     ms = int(timeout * 1000)
-    page.wait_for_timeout(300)
+    try:
+        page.wait_for_function(
+            "() => { const app = document.querySelector('[data-testid=stApp]');"
+            " return app && app.getAttribute('data-test-script-state') === 'running'; }", timeout=300)
+    except PlaywrightTimeout:
+        pass
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", state="attached", timeout=ms)
     page.wait_for_function(
         "() => { const app = document.querySelector('[data-testid=stApp]');"

@@ -127,3 +127,40 @@ def test_the_report_names_what_holds_a_sessions_machine():
     held = housekeeping.memory_report()["held"]
     mine = [h for h in held if h["idle_s"] < 60]
     assert mine and any(r.startswith("cell<-") for r in mine[0]["referrers"]), held
+
+
+def test_a_shut_down_session_lets_go_of_its_state_while_streamlit_still_holds_it():
+    """Streamlit's message loop keeps the last session it flushed referenced (a local variable of
+    its loop) until its next flush; what that session's pages stored must not stay with it. A real
+    AppSession, made on an event loop as the server makes it, holds a session's worth of state and
+    a fragment; a stale ActiveSessionInfo keeps the AppSession itself alive after shutdown."""
+    import gc
+    import weakref
+    from pathlib import Path
+
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.script_data import ScriptData
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.runtime.session_manager import ActiveSessionInfo
+
+    class Machine:  # stands for the step page's session and its machine
+        pass
+
+    assert housekeeping.install() and housekeeping.install()  # once, however often it is asked
+
+    async def body():
+        home = str(Path(__file__).resolve().parents[1] / "Home.py")
+        app = AppSession(ScriptData(home, False), MemoryUploadedFileManager("/upload"), ScriptCache(), None, {})
+        machine = Machine()
+        app._session_state["_sess"] = machine
+        app._fragment_storage.register("f1", lambda m=machine: m)  # a fragment closes over the page
+        gone = weakref.ref(machine)
+        del machine
+        stale = ActiveSessionInfo(client=None, session=app)  # what the loop's local keeps
+        app.shutdown()
+        gc.collect()
+        assert gone() is None, "the shut-down session still holds its state"
+        assert "_sess" not in app._session_state and not app._fragment_storage.contains("f1")
+        return stale
+    assert asyncio.run(body()).session is not None

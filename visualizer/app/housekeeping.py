@@ -32,6 +32,50 @@ REPORT_ENV = "VISUALIZER_MEMORY_REPORT"
 
 _started = False
 _lock = threading.Lock()
+_released = False
+
+
+def release(app) -> None:
+    """Let go of what a shut-down Streamlit session's pages stored: its session state (the step
+    page's session, its machine and timelines) and its fragments (closures over the page's
+    globals). Streamlit's message loop keeps the last session it sent messages to referenced in a
+    local variable until its next flush — on a server nobody uses any more, for good — so the last
+    session of a class outlived the others with its whole machine (in every soak: one session at
+    the machine budget, ~100 MiB of a replica, for minutes after its tab closed). A session whose
+    run is still unwinding keeps its state: that run still reads it."""
+    thread = getattr(getattr(app, "_scriptrunner", None), "_script_thread", None)
+    if thread is not None and thread.is_alive():
+        return
+    try:
+        app._session_state.clear()
+        app._fragment_storage.clear()
+        getattr(app._fragment_storage, "clear_outside_wrappers", lambda: None)()
+    except Exception:  # noqa: BLE001 - another Streamlit: the session keeps what it holds
+        pass
+
+
+def install() -> bool:
+    """Release a Streamlit session's state when it is shut down (:func:`release`), however it is
+    shut down (reaped here, closed by Streamlit); once per process. Returns whether it is in place."""
+    global _released
+    if _released:
+        return True
+    try:
+        from streamlit.runtime.app_session import AppSession
+    except ImportError:
+        return False
+    original = getattr(AppSession, "shutdown", None)
+    if original is None:
+        return False
+
+    def shutdown_and_release(self):
+        original(self)
+        release(self)
+
+    shutdown_and_release.__wrapped__ = original
+    AppSession.shutdown = shutdown_and_release
+    _released = True
+    return True
 
 
 def _trim() -> None:
@@ -159,7 +203,45 @@ def _held_sessions(top: int = 3) -> list:
                 continue
             up = sorted({type(u).__name__ for u in gc.get_referrers(r) if u is not refs})[:6]
             refs.append(f"{type(r).__name__}<-{'|'.join(up)}")
-        out.append({"mib": s.held_bytes >> 20, "idle_s": round(now - s.last_used), "referrers": refs[:8]})
+        out.append({"mib": s.held_bytes >> 20, "idle_s": round(now - s.last_used), "referrers": refs[:8],
+                    "streamlit": _owners(s)})
+    return out
+
+
+def _owners(obj) -> list:
+    """The Streamlit sessions whose state holds ``obj``: each as its id, where Streamlit keeps it
+    (``active``: connected, ``stored``: kept for a reconnect, ``neither``), its state, whether a
+    script thread of it runs, and the types of what refers to the session object itself."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.app_session import AppSession
+        mgr = Runtime.instance()._session_mgr
+        active = {i.session.id for i in mgr.list_active_sessions()}
+        stored = {i.session.id for i in mgr.list_sessions()} - active
+    except Exception:  # noqa: BLE001 - outside a server, or another Streamlit
+        return []
+    out = []
+    from streamlit.runtime.state.session_state import SessionState
+    for st_state in gc.get_referrers(*[r for r in gc.get_referrers(obj) if isinstance(r, dict)]):
+        if isinstance(st_state, SessionState):
+            up = gc.get_referrers(st_state)
+            out.append({"session_state_held_by": sorted({f"{type(u).__name__}<-" + "|".join(
+                sorted({type(w).__name__ for w in gc.get_referrers(u) if w is not up})[:6]) for u in up})[:8]})
+    for app in (o for o in gc.get_objects() if isinstance(o, AppSession)):
+        try:
+            state = app._session_state
+            state = getattr(state, "_state", state)  # a SafeSessionState wraps it
+            held = any(v is obj for d in (state._new_session_state, state._old_state) for v in d.values())
+        except AttributeError:
+            continue
+        if not held:
+            continue
+        runner = getattr(app, "_scriptrunner", None)
+        thread = getattr(runner, "_script_thread", None)
+        refs = sorted({type(r).__name__ for r in gc.get_referrers(app)})[:8]
+        out.append({"id": app.id[:8], "kept": "active" if app.id in active else "stored" if app.id in stored else "neither",
+                    "state": str(getattr(app, "_state", "?")), "script_running": bool(thread and thread.is_alive()),
+                    "referrers": refs})
     return out
 
 

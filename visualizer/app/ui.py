@@ -29,6 +29,7 @@ from .uploads import UploadStore
 
 guard.install()  # browser messages are checked before Streamlit decodes them
 housekeeping.start()  # what ended sessions leave goes back to the system, once a minute
+housekeeping.install()  # a shut-down session lets go of its state at once
 resume.install()  # a resumed session's answers go over its new websocket
 
 ROOT = Path(__file__).resolve().parents[2]
