@@ -132,8 +132,9 @@ def test_the_report_names_what_holds_a_sessions_machine():
 def test_a_shut_down_session_lets_go_of_its_state_while_streamlit_still_holds_it():
     """Streamlit's message loop keeps the last session it flushed referenced (a local variable of
     its loop) until its next flush; what that session's pages stored must not stay with it. A real
-    AppSession, made on an event loop as the server makes it, holds a session's worth of state and
-    a fragment; a stale ActiveSessionInfo keeps the AppSession itself alive after shutdown."""
+    AppSession, made on an event loop as the server makes it, holds a session's worth of state, a
+    button whose callback holds it too (SessionState.clear() leaves widgets' metadata), and a
+    fragment; a stale ActiveSessionInfo keeps the AppSession itself alive after shutdown."""
     import gc
     import weakref
     from pathlib import Path
@@ -143,6 +144,7 @@ def test_a_shut_down_session_lets_go_of_its_state_while_streamlit_still_holds_it
     from streamlit.runtime.script_data import ScriptData
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.runtime.session_manager import ActiveSessionInfo
+    from streamlit.runtime.state.common import WidgetMetadata
 
     class Machine:  # stands for the step page's session and its machine
         pass
@@ -155,6 +157,8 @@ def test_a_shut_down_session_lets_go_of_its_state_while_streamlit_still_holds_it
         machine = Machine()
         app._session_state["_sess"] = machine
         app._fragment_storage.register("f1", lambda m=machine: m)  # a fragment closes over the page
+        app._session_state._new_widget_state.widget_metadata["w1"] = WidgetMetadata(  # a button's callback
+            "w1", lambda v, _k=None: v, lambda v: v, "trigger_value", callback=lambda m=machine: m)
         gone = weakref.ref(machine)
         del machine
         stale = ActiveSessionInfo(client=None, session=app)  # what the loop's local keeps

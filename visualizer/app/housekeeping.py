@@ -37,8 +37,8 @@ _released = False
 
 def release(app) -> None:
     """Let go of what a shut-down Streamlit session's pages stored: its session state (the step
-    page's session, its machine and timelines) and its fragments (closures over the page's
-    globals). Streamlit's message loop keeps the last session it sent messages to referenced in a
+    page's session, its machine and timelines), its widgets' callbacks and its fragments (the
+    page's functions, which hold the page's globals). Streamlit's message loop keeps the last session it sent messages to referenced in a
     local variable until its next flush — on a server nobody uses any more, for good — so the last
     session of a class outlived the others with its whole machine (in every soak: one session at
     the machine budget, ~100 MiB of a replica, for minutes after its tab closed). A session whose
@@ -47,7 +47,11 @@ def release(app) -> None:
     if thread is not None and thread.is_alive():
         return
     try:
-        app._session_state.clear()
+        state = app._session_state
+        state.clear()
+        # its widgets' metadata (their callbacks, their value converters: the page's functions)
+        # is not part of what SessionState.clear() empties
+        getattr(getattr(state, "_new_widget_state", None), "widget_metadata", {}).clear()
         app._fragment_storage.clear()
         getattr(app._fragment_storage, "clear_outside_wrappers", lambda: None)()
     except Exception:  # noqa: BLE001 - another Streamlit: the session keeps what it holds
@@ -204,7 +208,25 @@ def _held_sessions(top: int = 3) -> list:
             up = sorted({type(u).__name__ for u in gc.get_referrers(r) if u is not refs})[:6]
             refs.append(f"{type(r).__name__}<-{'|'.join(up)}")
         out.append({"mib": s.held_bytes >> 20, "idle_s": round(now - s.last_used), "referrers": refs[:8],
-                    "streamlit": _owners(s)})
+                    "streamlit": _owners(s), "functions": _functions_holding(s)})
+    return out
+
+
+def _functions_holding(obj, top: int = 6) -> list:
+    """The functions whose globals hold ``obj`` (a page script's namespace lives as long as one
+    of its functions does): each as its name and the types of what refers to it, two levels."""
+    import types
+    out = []
+    for d in [r for r in gc.get_referrers(obj) if isinstance(r, dict)]:
+        for fn in [f for f in gc.get_referrers(d) if isinstance(f, types.FunctionType)][:top]:
+            holders = []
+            for h in gc.get_referrers(fn):
+                if isinstance(h, type(sys._getframe())) or h is d:
+                    continue
+                up = sorted({type(u).__name__ for u in gc.get_referrers(h)})[:5]
+                holders.append(f"{type(h).__name__}<-{'|'.join(up)}")
+            how = "globals" if fn.__globals__ is d else "kwdefaults" if fn.__kwdefaults__ is d else "other"
+            out.append({"fn": f"{fn.__module__}.{fn.__qualname__}", "how": how, "held_by": sorted(set(holders))[:6]})
     return out
 
 
