@@ -12,7 +12,8 @@ release_idle`): a built-in's timeline is shared between sessions and outlives th
 checkpoints are the bulk of what a server holds after a class. And first, sessions whose tabs
 closed longer ago than ``server.disconnectedSessionTTL`` leave Streamlit's store: Streamlit keeps
 such a session for a reconnect and reaps expired ones only when it stores another — on a server
-nobody uses any more, never (:func:`reap_closed_sessions`).
+nobody uses any more, never (:func:`reap_closed_sessions`). A session shut down, by this or by
+Streamlit, lets go of its pages' state at once (:func:`install`, :func:`release`).
 """
 from __future__ import annotations
 
@@ -38,11 +39,11 @@ _released = False
 def release(app) -> None:
     """Let go of what a shut-down Streamlit session's pages stored: its session state (the step
     page's session, its machine and timelines), its widgets' callbacks and its fragments (the
-    page's functions, which hold the page's globals). Streamlit's message loop keeps the last session it sent messages to referenced in a
-    local variable until its next flush — on a server nobody uses any more, for good — so the last
-    session of a class outlived the others with its whole machine (in every soak: one session at
-    the machine budget, ~100 MiB of a replica, for minutes after its tab closed). A session whose
-    run is still unwinding keeps its state: that run still reads it."""
+    page's functions, which hold the page's globals). Streamlit's message loop keeps the last
+    session it sent messages to referenced in a local variable until its next flush — on a server
+    nobody uses any more, for good — so the last session of a class outlived the others with its
+    whole machine (in every soak: one session at the machine budget, ~100 MiB of a replica). A
+    session whose run is still unwinding keeps its state: that run still reads it."""
     thread = getattr(getattr(app, "_scriptrunner", None), "_script_thread", None)
     if thread is not None and thread.is_alive():
         return
