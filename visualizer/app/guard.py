@@ -21,6 +21,8 @@ import threading
 from collections import OrderedDict
 from typing import Any, Optional
 
+from .patch import wrap_once
+
 MAX_BYTES = 64 << 10
 """A widget value's JSON text (the press log of 32 presses is about 1 KiB)."""
 MAX_DEPTH = 16
@@ -86,33 +88,22 @@ def take_dropped() -> Optional[str]:
 
 
 # -- in front of Streamlit's decoding --------------------------------------------------------------
-_installed = False
-
-
 def install() -> bool:
     """Check every JSON widget value before Streamlit decodes it. Returns whether the check is
     in place (a Streamlit without the expected function keeps its own behaviour)."""
-    global _installed
-    if _installed:
-        return True
     try:
         from streamlit.runtime.state import session_state as ss
     except ImportError:
         return False
-    original = getattr(ss, "unpack_widget_state_value", None)
-    if original is None:
-        return False
 
-    def unpack_checked(widget_state):
-        field = widget_state.WhichOneof("value")
-        if field in ("json_value", "json_trigger_value"):
-            why = problem(getattr(widget_state, field))
-            if why is not None:
-                _note(why)
-                return None  # as if the browser had sent nothing
-        return original(widget_state)
-
-    unpack_checked.__wrapped__ = original
-    ss.unpack_widget_state_value = unpack_checked
-    _installed = True
-    return True
+    def checked(original):
+        def unpack_checked(widget_state):
+            field = widget_state.WhichOneof("value")
+            if field in ("json_value", "json_trigger_value"):
+                why = problem(getattr(widget_state, field))
+                if why is not None:
+                    _note(why)
+                    return None  # as if the browser had sent nothing
+            return original(widget_state)
+        return unpack_checked
+    return wrap_once(ss, "unpack_widget_state_value", checked)

@@ -25,6 +25,8 @@ import sys
 import threading
 import time
 
+from .patch import wrap_once
+
 INTERVAL = 60.0
 """Seconds between two collections."""
 REPORT_ENV = "VISUALIZER_MEMORY_REPORT"
@@ -33,7 +35,6 @@ REPORT_ENV = "VISUALIZER_MEMORY_REPORT"
 
 _started = False
 _lock = threading.Lock()
-_released = False
 
 
 def release(app) -> None:
@@ -62,25 +63,17 @@ def release(app) -> None:
 def install() -> bool:
     """Release a Streamlit session's state when it is shut down (:func:`release`), however it is
     shut down (reaped here, closed by Streamlit); once per process. Returns whether it is in place."""
-    global _released
-    if _released:
-        return True
     try:
         from streamlit.runtime.app_session import AppSession
     except ImportError:
         return False
-    original = getattr(AppSession, "shutdown", None)
-    if original is None:
-        return False
 
-    def shutdown_and_release(self):
-        original(self)
-        release(self)
-
-    shutdown_and_release.__wrapped__ = original
-    AppSession.shutdown = shutdown_and_release
-    _released = True
-    return True
+    def releasing(original):
+        def shutdown_and_release(self):
+            original(self)
+            release(self)
+        return shutdown_and_release
+    return wrap_once(AppSession, "shutdown", releasing)
 
 
 def _trim() -> None:

@@ -16,7 +16,7 @@ that moment keeps Streamlit's behaviour (the closed connection refuses it).
 """
 from __future__ import annotations
 
-_installed = False
+from .patch import wrap_once
 
 
 def current(runtime, session_info):
@@ -33,21 +33,13 @@ def current(runtime, session_info):
 def install() -> bool:
     """Send every message through the session's current connection. Returns whether the wrap is
     in place (a Streamlit without ``Runtime._send_message`` keeps its own behaviour)."""
-    global _installed
-    if _installed:
-        return True
     try:
         from streamlit.runtime.runtime import Runtime
     except ImportError:
         return False
-    original = getattr(Runtime, "_send_message", None)
-    if original is None:
-        return False
 
-    def send_to_current(self, session_info, msg):
-        return original(self, current(self, session_info), msg)
-
-    send_to_current.__wrapped__ = original
-    Runtime._send_message = send_to_current
-    _installed = True
-    return True
+    def to_current(original):
+        def send_to_current(self, session_info, msg):
+            return original(self, current(self, session_info), msg)
+        return send_to_current
+    return wrap_once(Runtime, "_send_message", to_current)
