@@ -207,8 +207,9 @@ def _held_sessions(top: int = 3) -> list:
 
 
 def _functions_holding(obj, top: int = 6) -> list:
-    """The functions whose globals hold ``obj`` (a page script's namespace lives as long as one
-    of its functions does): each as its name and the types of what refers to it, two levels."""
+    """The functions that refer to a dict holding ``obj`` — mostly as their globals: a page
+    script's namespace lives as long as one of its functions does — each as its name, how it
+    refers to the dict, and the types of what refers to it, two levels."""
     import types
     out = []
     for d in [r for r in gc.get_referrers(obj) if isinstance(r, dict)]:
