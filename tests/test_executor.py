@@ -203,3 +203,67 @@ def hold(n: int, seconds: float) -> int:
     a = np.ones(n, np.uint8)
     time.sleep(seconds)
     return int(a[::4096].sum())
+
+
+# -- worker slots shared by the replicas of one machine -----------------------------------------
+def test_job_slots_of_a_shared_machine():
+    from visualizer.host import SLOTS_ENV, job_slots, slots_dir
+    assert job_slots(2, 1) == 2 and job_slots(2, 2) == 1 and job_slots(7, 4) == 4 and job_slots(1, 8) == 1
+    assert slots_dir({}) is None and slots_dir({SLOTS_ENV: "/no/such/dir"}) is None
+    assert slots_dir({SLOTS_ENV: "/tmp"}) == "/tmp"
+
+
+def test_machine_slots_are_shared_by_every_holder_of_the_directory(tmp_path):
+    a, b = E.MachineSlots(str(tmp_path), 1), E.MachineSlots(str(tmp_path), 1)
+    token = a.take()
+    assert token is not None
+    assert b.take() is None and b.take(block=True) is None  # the one slot is held (by another server)
+    a.give(token)
+    again = b.take()
+    assert again is not None
+    b.give(again)
+
+
+def hold_slot(directory: str, ready, stop) -> None:
+    slots = E.MachineSlots(directory, 1)
+    assert slots.take() is not None
+    ready.set()
+    stop.wait(30)
+
+
+def test_a_slot_held_by_a_process_that_dies_is_free_again(tmp_path):
+    import multiprocessing
+    ctx = multiprocessing.get_context("spawn")  # another process, as a second replica is
+    ready, stop = ctx.Event(), ctx.Event()
+    p = ctx.Process(target=hold_slot, args=(str(tmp_path), ready, stop))
+    p.start()
+    try:
+        assert ready.wait(30)
+        mine = E.MachineSlots(str(tmp_path), 1)
+        assert mine.take() is None
+        p.kill()
+        p.join(10)
+        token = mine.take(block=True)
+        assert token is not None
+        mine.give(token)
+    finally:
+        stop.set()
+        p.join(10)
+
+
+def test_jobs_on_machine_slots_wait_for_each_other_and_a_job_does_not_keep_another_jobs_slot(tmp_path):
+    # two executors (two replicas' worth) on one directory with two slots; a job forked while
+    # another job's slot is held must not keep that slot when the other ends
+    slots = lambda: E.MachineSlots(str(tmp_path), 2)  # noqa: E731
+    one, two = E.LocalExecutor(slots=slots()), E.LocalExecutor(slots=slots())
+    assert one.max_workers == 2
+    short = one.submit(E.Task(time.sleep, (0.3,)))
+    assert short.start()
+    long = two.submit(E.Task(time.sleep, (30,)))
+    assert long.start()  # forked while the short job's slot file is open in this process
+    third = one.submit(E.Task(os.getpid))
+    assert not third.start()  # both of the machine's slots are taken
+    short.result()
+    assert third.start(block=True)  # the short job's slot is free, though the long job's process lives on
+    assert third.result() > 0
+    long.cancel()

@@ -74,11 +74,15 @@ def test_each_session_stays_on_its_replica_across_reconnects(cluster):
 
 
 def test_each_replica_is_told_it_shares_the_machine_with_the_others(cluster):
-    """The replicas divide the machine's server budgets (VISUALIZER_REPLICAS in their environment)."""
-    from visualizer.host import SHARE_ENV
+    """The replicas divide the machine's server budgets (VISUALIZER_REPLICAS in their environment)
+    and share one directory of worker slots (VISUALIZER_SLOTS_DIR), which exists while they run."""
+    from visualizer.host import SHARE_ENV, SLOTS_ENV
+    dirs = set()
     for pid in cluster.pids():
         env = dict(kv.split(b"=", 1) for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"=" in kv)
         assert env.get(SHARE_ENV.encode()) == b"2", pid
+        dirs.add(env.get(SLOTS_ENV.encode()))
+    assert len(dirs) == 1 and None not in dirs and Path(dirs.pop().decode()).is_dir()
 
 
 def test_without_the_cookie_a_resumed_session_on_the_other_replica_is_lost(cluster):

@@ -102,6 +102,85 @@ class _Raised:
             self.exc = None
 
 
+# -- worker slots -------------------------------------------------------------------------------
+class ProcessSlots:
+    """Worker slots of one server process."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._sem = threading.BoundedSemaphore(n)
+
+    def take(self, block: bool = False) -> Optional[object]:
+        """A slot (a token for :meth:`give`), or None if none is free (``block``: wait up to one
+        poll interval)."""
+        ok = self._sem.acquire(timeout=POLL_SECONDS) if block else self._sem.acquire(blocking=False)
+        return True if ok else None
+
+    def give(self, token: object) -> None:
+        self._sem.release()
+
+
+_held_fds: set[int] = set()
+"""The slot files this process holds locked (a forked child closes its copies at once)."""
+_fds_lock = threading.Lock()
+
+
+def _close_held_in_child() -> None:
+    # A forked process shares its parent's open files: a slot file it kept open would keep the
+    # slot's lock after the parent gave the slot back, until the child ended.
+    for fd in _held_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_fds.clear()
+    global _fds_lock
+    _fds_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=lambda: _fds_lock.acquire(), after_in_parent=lambda: _fds_lock.release(),
+                        after_in_child=_close_held_in_child)
+
+
+class MachineSlots:
+    """Worker slots shared by the server processes of one machine (the replicas of
+    ``python -m visualizer serve``): slot k is an exclusive lock (``flock``) on the file
+    ``slot-k`` in a directory they share. The kernel lets go of a lock when its process ends,
+    however it ends, so a replica that dies gives its slots back."""
+
+    def __init__(self, directory: str, n: int):
+        import fcntl
+        self._fcntl = fcntl
+        self.n = n
+        self.paths = [os.path.join(directory, f"slot-{k}") for k in range(n)]
+
+    def take(self, block: bool = False) -> Optional[int]:
+        deadline = time.monotonic() + (POLL_SECONDS if block else 0.0)
+        while True:
+            for path in self.paths:
+                with _fds_lock:
+                    try:
+                        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                    except OSError:
+                        continue
+                    try:
+                        self._fcntl.flock(fd, self._fcntl.LOCK_EX | self._fcntl.LOCK_NB)
+                    except OSError:
+                        os.close(fd)
+                        continue
+                    _held_fds.add(fd)
+                    return fd
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.02)
+
+    def give(self, token: object) -> None:
+        with _fds_lock:
+            _held_fds.discard(token)
+            os.close(token)
+
+
 # -- tasks and jobs -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Task:
@@ -314,6 +393,7 @@ class _LocalJob(Job):
         self.proc = None
         self.conn = None
         self.slot = self.base = None
+        self._token: Optional[object] = None
         self._value: Any = None
         self._exc: Optional[BaseException] = None
         self._watched = 0.0
@@ -325,7 +405,8 @@ class _LocalJob(Job):
         with self._lock:
             if self.state != self.PENDING:
                 return True
-            if not (self.ex._slots.acquire(timeout=POLL_SECONDS) if block else self.ex._slots.acquire(blocking=False)):
+            self._token = self.ex.slots.take(block)
+            if self._token is None:
                 return False
             try:
                 ctx = multiprocessing.get_context("fork")
@@ -342,7 +423,7 @@ class _LocalJob(Job):
                 self.memory = memory
                 self.cpu = cpu
             except BaseException:
-                self.ex._slots.release()
+                self.ex.slots.give(self._token)
                 raise
             self.state = self.RUNNING
             self.ex._running.add(self)
@@ -360,7 +441,7 @@ class _LocalJob(Job):
             self.conn.close()
             self.conn = None
         if self.state == self.RUNNING:
-            self.ex._slots.release()
+            self.ex.slots.give(self._token)
             self.ex._running.discard(self)
         self.state = self.DONE
 
@@ -454,15 +535,17 @@ class _LocalJob(Job):
 class LocalExecutor(Executor):
     """Jobs in forked processes of this one: at most ``max_workers`` at once over all callers
     (the others wait their turn), each niced, memory- and optionally CPU-limited, killed when
-    its caller gives up. Where fork is not available, jobs run in the caller."""
+    its caller gives up. Where fork is not available, jobs run in the caller. ``slots``: where
+    the ``max_workers`` slots are (default: this process's own; :class:`MachineSlots`: the
+    machine's, shared with other server processes)."""
 
     def __init__(self, max_workers: Optional[int] = None, memory_limit: int = MEMORY_LIMIT,
-                 cpu_limit: Optional[float] = None, nice: int = NICE):
-        self.max_workers = max_workers or default_workers()
+                 cpu_limit: Optional[float] = None, nice: int = NICE, slots: Optional[Any] = None):
+        self.max_workers = slots.n if slots is not None else (max_workers or default_workers())
         self.memory_limit = memory_limit
         self.cpu_limit = cpu_limit
         self.nice = nice
-        self._slots = threading.BoundedSemaphore(self.max_workers)
+        self.slots = slots if slots is not None else ProcessSlots(self.max_workers)
         self._running: set[_LocalJob] = set()
         try:
             multiprocessing.get_context("fork")
@@ -533,12 +616,16 @@ _default_lock = threading.Lock()
 
 def default() -> Executor:
     """This process's executor (one per server: its worker slots are shared by all sessions;
-    replicas on one machine divide its slots between them, :mod:`visualizer.host`)."""
+    replicas on one machine share the machine's slots, :mod:`visualizer.host`)."""
     global _default
     with _default_lock:
         if _default is None:
-            from .host import host_share
-            _default = LocalExecutor(max(1, default_workers() // host_share()))
+            from .host import host_share, job_slots, slots_dir
+            directory, share = slots_dir(), host_share()
+            if directory is not None:
+                _default = LocalExecutor(slots=MachineSlots(directory, job_slots(default_workers(), share)))
+            else:
+                _default = LocalExecutor(max(1, default_workers() // share))
         return _default
 
 
@@ -672,5 +759,5 @@ def for_sweeps() -> Executor:
 import multiprocessing.connection  # noqa: E402 - wait() lives there
 
 __all__ = ["DaskExecutor", "Executor", "InlineExecutor", "Job", "JobError", "JobMemoryError", "JobTimeout",
-           "LocalExecutor", "SCHEDULER_ENV", "Task", "dask_executor", "for_sweeps",
+           "LocalExecutor", "MachineSlots", "ProcessSlots", "SCHEDULER_ENV", "Task", "dask_executor", "for_sweeps",
            "WorkerLost", "default", "in_worker", "anon_bytes", "report_progress"]

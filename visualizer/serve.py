@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .host import SHARE_ENV
+from .host import SHARE_ENV, SLOTS_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 """The folder holding Home.py (and .streamlit/config.toml, the app's own settings)."""
@@ -114,14 +114,18 @@ def _die_with_parent() -> None:  # in the child, before exec: SIGTERM when serve
         pass
 
 
-def start_replica(port: int, *, log=None, extra: Sequence[str] = (), share: int = 1) -> subprocess.Popen:
+def start_replica(port: int, *, log=None, extra: Sequence[str] = (), share: int = 1,
+                  slots: Optional[str] = None) -> subprocess.Popen:
     """One Streamlit server of the app on 127.0.0.1:``port`` (its own settings from
     .streamlit/config.toml; the malloc settings of :data:`MALLOC_ENV`), one of ``share`` replicas
     on this machine: its server-wide memory budgets are the machine's divided by ``share``
-    (:mod:`visualizer.host`)."""
+    (:mod:`visualizer.host`); ``slots``: the directory of the worker slots it shares with them."""
     cmd = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true", "--server.address",
            "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra]
     env = {**os.environ, **MALLOC_ENV, "PYTHONUNBUFFERED": "1", SHARE_ENV: str(share)}
+    env.pop(SLOTS_ENV, None)
+    if slots is not None:
+        env[SLOTS_ENV] = slots
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             preexec_fn=_die_with_parent)
 
@@ -165,10 +169,12 @@ class Cluster:
 
     def start(self) -> "Cluster":
         try:
+            slots = Path(self._tmp.name) / "slots"  # the machine's worker slots, shared by the replicas
+            slots.mkdir(exist_ok=True)
             for i in range(self.n):
                 port = free_port()
                 log = open(self.log_dir / f"replica{i + 1}.log", "ab") if self.log_dir else None
-                self.procs.append(start_replica(port, log=log, share=self.n))
+                self.procs.append(start_replica(port, log=log, share=self.n, slots=str(slots)))
                 self.ports.append(port)
             for proc, port in zip(self.procs, self.ports, strict=True):
                 wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc=proc)
