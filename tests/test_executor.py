@@ -48,6 +48,10 @@ def whoami() -> tuple[int, int, bool]:
     return os.getpid(), os.nice(0), E.in_worker()
 
 
+def policy() -> int:
+    return os.sched_getscheduler(0)
+
+
 def test_a_job_runs_in_a_niced_child_and_gives_the_in_process_result():
     ex = E.LocalExecutor(max_workers=2)
     pid, nice, inside = ex.run(whoami)
@@ -267,3 +271,9 @@ def test_jobs_on_machine_slots_wait_for_each_other_and_a_job_does_not_keep_anoth
     assert third.start(block=True)  # the short job's slot is free, though the long job's process lives on
     assert third.result() > 0
     long.cancel()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+def test_a_job_runs_in_the_idle_scheduling_class():
+    assert os.sched_getscheduler(0) != os.SCHED_IDLE
+    assert E.LocalExecutor(max_workers=1).run(policy) == os.SCHED_IDLE
