@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from browser_support import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 from visualizer.learn import lessons as L
@@ -172,7 +173,10 @@ def test_predict_mode_on_the_step_page(server, browser, lang, size):
         page.wait_for_selector('.esxi-diagram[data-step="8"]:not([data-ahead]) svg')
         page.locator(".st-key-step_forward button").click()
         page.wait_for_selector(".st-key-predict_box")
-        assert page.locator('.esxi-diagram[data-step="8"]:not([data-ahead])').count() == 1       # not stepped yet
+        # not stepped yet (a retrying check: while the rerun's output replaces the last, the old
+        # stage can be on the page beside the new one for a moment)
+        expect(page.locator('.esxi-diagram:not([data-ahead])')).to_have_count(1)
+        expect(page.locator('.esxi-diagram[data-step="8"]:not([data-ahead])')).to_have_count(1)
         from visualizer.engine import Mode, builtin
         s = builtin("esxi-figure")
         m = s.machine(Mode.SHADOW)

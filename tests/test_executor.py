@@ -103,11 +103,16 @@ def test_an_allocation_past_the_address_space_limit_is_a_memory_error():
 
 
 def test_cpu_time_over_the_limit_stops_the_job():
+    # the job's CPU time, not the wall clock: a job in the idle scheduling class waits for a core
+    # as long as the machine is busy (here: the other test processes and their browsers)
+    import resource
     ex = E.LocalExecutor(max_workers=1, cpu_limit=1)
-    t0 = time.monotonic()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     with pytest.raises(E.JobTimeout, match="more than 1 s of CPU"):
         ex.run(spin, 30)
-    assert time.monotonic() - t0 < 10
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the job's process is reaped by now
+    cpu = (after.ru_utime + after.ru_stime) - (used.ru_utime + used.ru_stime)
+    assert 0.9 <= cpu < 5, cpu
 
 
 def test_a_caller_that_gives_up_stops_its_job_and_leaves_no_process():
