@@ -2,9 +2,9 @@
 
 ``python -m visualizer serve --replicas N`` starts N Streamlit servers on one machine and tells
 each (:data:`SHARE_ENV`) that it is one of N: each replica's server-wide budgets — the
-timelines' checkpoints and the sessions' live machines (:mod:`visualizer.app.session`), the
-worker processes of its executor (:func:`visualizer.executor.default`) — are then the machine's
-divided by N, so N replicas hold what one server would. Replicas on machines of their own (a
+timelines' checkpoints and the sessions' live machines (:mod:`visualizer.app.session`), and
+the worker slots of its executor where the replicas have no slots to share (below) — are then
+the machine's divided by N, so N replicas hold what one server would. Replicas on machines of their own (a
 container per pod) leave it unset and each has the whole budget.
 
 The worker slots are the machine's, not divided but shared (:data:`SLOTS_ENV`, :func:`job_slots`):
