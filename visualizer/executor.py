@@ -40,8 +40,9 @@ MEMORY_LIMIT = 512 << 20
 """Memory one job may make resident beyond what it inherits (bytes)."""
 NICE = 10
 """Jobs run at a lower priority: stepping sessions (the server's own threads) come first. On
-Linux a job also runs in the idle scheduling class (``SCHED_IDLE``): at nice 10 it still took
-about a tenth of a core from a server thread sharing that core with it."""
+Linux a job also runs in the idle scheduling class (``SCHED_IDLE``, weight 3 against a nice-0
+thread's 1024): at nice 10 alone (weight 110) it took about a tenth of a core that a server
+thread wanted too."""
 POLL_SECONDS = 0.1
 WATCH_SECONDS = 0.25
 """How often a running job's resident memory is measured."""
@@ -358,7 +359,7 @@ def _child(conn, task: Task, memory: int, cpu: Optional[float], nice: int, slot)
         os.nice(nice)
     except OSError:
         pass
-    try:  # Linux: the job gets a core only when no other process wants it (sched(7), SCHED_IDLE)
+    try:  # Linux: the job gets little of a core another process wants (sched(7), SCHED_IDLE)
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
         pass
