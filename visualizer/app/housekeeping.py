@@ -199,11 +199,17 @@ def _held_sessions(top: int = 3) -> list:
         for r in gc.get_referrers(s):
             if r is sessions or isinstance(r, type(sys._getframe())):
                 continue
-            up = sorted({type(u).__name__ for u in gc.get_referrers(r) if u is not refs})[:6]
-            refs.append(f"{type(r).__name__}<-{'|'.join(up)}")
+            refs.append(_two_levels(r))
         out.append({"mib": s.held_bytes >> 20, "idle_s": round(now - s.last_used), "referrers": refs[:8],
                     "streamlit": _owners(s), "functions": _functions_holding(s)})
     return out
+
+
+def _two_levels(obj, skip=None, top: int = 6) -> str:
+    """``obj``'s type and the types of what refers to it (not ``skip``, the caller's own list of
+    such objects): "Type<-A|B"."""
+    up = sorted({type(u).__name__ for u in gc.get_referrers(obj) if u is not skip})[:top]
+    return f"{type(obj).__name__}<-{'|'.join(up)}"
 
 
 def _functions_holding(obj, top: int = 6) -> list:
@@ -218,8 +224,7 @@ def _functions_holding(obj, top: int = 6) -> list:
             for h in gc.get_referrers(fn):
                 if isinstance(h, type(sys._getframe())) or h is d:
                     continue
-                up = sorted({type(u).__name__ for u in gc.get_referrers(h)})[:5]
-                holders.append(f"{type(h).__name__}<-{'|'.join(up)}")
+                holders.append(_two_levels(h, top=5))
             how = "globals" if fn.__globals__ is d else "kwdefaults" if fn.__kwdefaults__ is d else "other"
             out.append({"fn": f"{fn.__module__}.{fn.__qualname__}", "how": how, "held_by": sorted(set(holders))[:6]})
     return out
@@ -242,8 +247,7 @@ def _owners(obj) -> list:
     for st_state in gc.get_referrers(*[r for r in gc.get_referrers(obj) if isinstance(r, dict)]):
         if isinstance(st_state, SessionState):
             up = gc.get_referrers(st_state)
-            out.append({"session_state_held_by": sorted({f"{type(u).__name__}<-" + "|".join(
-                sorted({type(w).__name__ for w in gc.get_referrers(u) if w is not up})[:6]) for u in up})[:8]})
+            out.append({"session_state_held_by": sorted({_two_levels(u, up) for u in up})[:8]})
     for app in (o for o in gc.get_objects() if isinstance(o, AppSession)):
         try:
             state = app._session_state
